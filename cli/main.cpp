@@ -1,0 +1,35 @@
+// sessdemo: one binary, three subcommands. Only the wiring lives here.
+#include <CLI/App.hpp>
+#include <CLI/Config.hpp>
+#include <CLI/Formatter.hpp>
+#include <cstdio>
+
+#include "cli/serve_cmd.hpp"
+
+int main(int argc, char** argv) {
+  using namespace sessdemo::cli;
+  CLI::App app{"sessdemo: shared sessions for web farms, demonstrated and measured"};
+  app.set_config("--config", "", "read options from an INI/TOML file");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sessdemo 0.1.0");
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "run a web instance with sessions in memcached or memory");
+  setup_serve(*serve_cmd, serve);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line saying what is wrong; exit 2 like other command-line tools.
+    std::fprintf(stderr, "sessdemo: %s (see --help)\n", e.what());
+    return 2;
+  }
+  if (serve_cmd->parsed()) return run_serve(serve);
+  return 2;
+}

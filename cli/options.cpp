@@ -1,0 +1,48 @@
+#include "cli/options.hpp"
+
+#include <CLI/Validators.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "sessions/duration.hpp"
+#include "sessions/endpoint.hpp"
+
+namespace sessdemo::cli {
+
+CLI::Option* add_duration(CLI::App& app, const std::string& name,
+                          std::chrono::microseconds& target, const std::string& description) {
+  auto* opt = app.add_option_function<std::string>(
+      name,
+      [&target, name](const std::string& text) {
+        auto d = parse_duration(text);
+        if (!d)
+          throw CLI::ValidationError(name, "'" + text + "' is not a duration (like 250ms, 30s, 20m, 8h)");
+        target = *d;
+      },
+      description);
+  opt->type_name("DURATION")->default_str(format_duration(target));
+  return opt;
+}
+
+CLI::Validator endpoint_list(bool allow_url) {
+  return CLI::Validator(
+      [allow_url](std::string& text) -> std::string {
+        auto r = parse_endpoints(text, allow_url);
+        if (auto* err = std::get_if<std::string>(&r)) return *err;
+        return {};
+      },
+      "HOST:PORT[,HOST:PORT...]");
+}
+
+CLI::Validator log_level_validator() {
+  return CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"});
+}
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("sessdemo");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+}
+
+}  // namespace sessdemo::cli

@@ -1,0 +1,113 @@
+#include "cli/serve_cmd.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "cli/options.hpp"
+#include "server/instrumented_store.hpp"
+#include "server/server.hpp"
+#include "sessions/duration.hpp"
+#include "sessions/endpoint.hpp"
+#include "sessions/memcached_store.hpp"
+#include "sessions/memory_store.hpp"
+
+namespace sessdemo::cli {
+
+void setup_serve(CLI::App& app, ServeOptions& o) {
+  app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")->capture_default_str();
+  app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
+  app.add_option("--id", o.id, "instance id shown on pages (default: host:port)");
+  app.add_option("--store", o.store, "where sessions live: memcached (shared) or memory (this instance only)")
+      ->check(CLI::IsMember({"memcached", "memory"}))
+      ->capture_default_str()
+      ->envname("SESSDEMO_STORE");
+  app.add_option("--memcached", o.memcached, "memcached nodes, HOST:PORT[,HOST:PORT...] (ketama)")
+      ->check(endpoint_list(false))
+      ->capture_default_str()
+      ->envname("SESSDEMO_MEMCACHED");
+  add_duration(app, "--ttl", o.ttl, "idle timeout, sliding");
+  add_duration(app, "--max-age", o.max_age, "absolute session lifetime");
+  app.add_option("--key-prefix", o.key_prefix, "memcached key prefix")->capture_default_str();
+  add_duration(app, "--store-timeout", o.store_timeout, "longest wait for one store call");
+  app.add_option("--concurrency", o.concurrency,
+                 "concurrent writes of one session: none (last writer wins), cas (optimistic), lock")
+      ->check(CLI::IsMember({"none", "cas", "lock"}))
+      ->capture_default_str();
+  add_duration(app, "--lock-timeout", o.lock_timeout, "lock mode: longest wait for the session lock");
+  app.add_option("--threads", o.threads, "I/O threads")->check(CLI::Range(1, 256))->capture_default_str();
+  app.add_option("--store-threads", o.store_threads, "worker threads for blocking store calls")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--max-connections", o.max_connections, "cap on open connections")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+      ->check(log_level_validator())
+      ->capture_default_str()
+      ->envname("SESSDEMO_LOG_LEVEL");
+}
+
+int run_serve(const ServeOptions& o) {
+  setup_logging(o.log_level);
+  using std::chrono::duration_cast;
+  if (o.ttl < std::chrono::seconds(2) || o.max_age < std::chrono::seconds(1)) {
+    std::fprintf(stderr, "sessdemo serve: --ttl must be at least 2s and --max-age at least 1s\n");
+    return 2;
+  }
+  std::unique_ptr<SessionStore> store;
+  if (o.store == "memory") {
+    store = std::make_unique<MemoryStore>();
+  } else {
+    MemcachedOptions mo;
+    mo.servers = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
+    mo.key_prefix = o.key_prefix;
+    mo.timeout = std::max(std::chrono::milliseconds(1),
+                          duration_cast<std::chrono::milliseconds>(o.store_timeout));
+    mo.connections = o.store_threads;
+    store = std::make_unique<MemcachedStore>(mo);
+  }
+  Metrics metrics;
+  InstrumentedStore instrumented(*store, metrics);
+  SessionPolicy policy;
+  policy.ttl = duration_cast<std::chrono::seconds>(o.ttl);
+  policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
+  policy.concurrency = *parse_concurrency(o.concurrency);
+  policy.lock_timeout = duration_cast<std::chrono::milliseconds>(o.lock_timeout);
+  SessionService sessions(instrumented, policy);
+
+  ServerConfig sc;
+  sc.bind = o.bind;
+  sc.port = o.port;
+  sc.threads = o.threads;
+  sc.store_threads = o.store_threads;
+  sc.max_connections = o.max_connections;
+  RouterConfig rc;
+  rc.secure_cookies = o.secure_cookies;
+  // The router needs the id, and the default id needs the bound port: bind first.
+  Router router(rc, sessions, metrics);
+  Server server(sc, router, metrics);
+  std::string where;
+  try {
+    where = server.listen();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sessdemo serve: cannot listen on %s:%u: %s\n", o.bind.c_str(), o.port, e.what());
+    return 1;
+  }
+  router.set_instance_id(o.id.empty() ? where : o.id);
+  std::printf("listening on http://%s\n", where.c_str());
+  std::fflush(stdout);
+  spdlog::info("instance {} store={} memcached={} concurrency={} ttl={} max-age={} threads={}+{}",
+               router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached,
+               o.concurrency, format_duration(o.ttl), format_duration(o.max_age), o.threads,
+               o.store_threads);
+  server.run(true);
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace sessdemo::cli

@@ -1,0 +1,34 @@
+#pragma once
+// `sessdemo serve`: one web instance.
+#include <chrono>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace sessdemo::cli {
+
+struct ServeOptions {
+  std::uint16_t port = 8080;                     // 0 picks a free port
+  std::string bind = "127.0.0.1";                // listen address
+  std::string id;                                // instance id on pages; empty: host:port
+  std::string store = "memcached";               // memcached | memory
+  std::string memcached = "127.0.0.1:11211";     // HOST:PORT[,...], ketama across several
+  std::chrono::microseconds ttl = std::chrono::minutes(20);      // sliding idle timeout
+  std::chrono::microseconds max_age = std::chrono::hours(8);     // absolute lifetime
+  std::string key_prefix = "sessdemo";           // memcached keys are <prefix>:<sid>
+  std::chrono::microseconds store_timeout = std::chrono::milliseconds(250);
+  std::string concurrency = "cas";               // none | cas | lock
+  std::chrono::microseconds lock_timeout = std::chrono::seconds(2);  // lock mode's longest wait
+  unsigned threads = 2;                          // I/O threads
+  unsigned store_threads = 16;                   // worker threads for store calls
+  std::size_t max_connections = 10000;           // cap on open connections
+  bool secure_cookies = false;                   // add Secure to the cookie
+  std::string log_level = "info";
+};
+
+void setup_serve(CLI::App& app, ServeOptions& opts);
+int run_serve(const ServeOptions& opts);
+
+}  // namespace sessdemo::cli

@@ -1,0 +1,97 @@
+// The JSON API of the router: /api/session and /api/session/visits.
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "server/cookies.hpp"
+#include "server/form.hpp"
+#include "server/router.hpp"
+
+namespace sessdemo {
+
+namespace json = boost::json;
+
+namespace {
+std::string iso8601(std::int64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+}  // namespace
+
+http::Response Router::json(http::Status status, std::string body) const {
+  http::Response res{status, 11};
+  res.set(http::Field::content_type, "application/json");
+  res.set(http::Field::cache_control, "no-store");
+  res.set("X-Instance-Id", config_.instance_id);
+  res.body() = std::move(body);
+  return res;
+}
+
+http::Response Router::json_error(http::Status status, std::string_view message) const {
+  return json(status, json::serialize(json::object{{"error", message},
+                                                   {"instance", config_.instance_id}}));
+}
+
+std::string Router::session_json(const ReadOutcome& r) const {
+  json::object o;
+  o["instance"] = config_.instance_id;
+  const Session* s = r.session ? &*r.session : nullptr;
+  if (s && s->name) o["name"] = *s->name;
+  else o["name"] = nullptr;
+  o["visits"] = s ? s->visits : 0;
+  if (s) o["created"] = iso8601(s->created);
+  else o["created"] = nullptr;
+  if (s) o["expires_in_s"] = r.expires_in_s;
+  else o["expires_in_s"] = nullptr;
+  return json::serialize(o);
+}
+
+http::Response Router::api_get(const http::Request& req) {
+  ReadOutcome r = sessions_.read(cookie_id(req));
+  if (r.status == StoreStatus::unavailable) return store_unavailable(true);
+  return json(http::Status::ok, session_json(r));
+}
+
+http::Response Router::api_put(const http::Request& req) {
+  json::error_code ec;
+  json::value v = json::parse(req.body(), ec);
+  if (ec || !v.is_object()) return json_error(http::Status::bad_request, "the body must be a JSON object");
+  const json::value* name = v.as_object().if_contains("name");
+  if (!name || !name->is_string())
+    return json_error(http::Status::bad_request, "\"name\" must be a string");
+  NameCheck check = check_name(std::string_view(name->as_string().data(), name->as_string().size()));
+  if (!check.name) return json_error(http::Status::bad_request, check.error);
+  WriteOutcome w = sessions_.update(cookie_id(req), [&](Session& s) { s.name = *check.name; });
+  if (w.status == StoreStatus::unavailable) return store_unavailable(true);
+  if (w.status != StoreStatus::ok)
+    return json_error(http::Status::service_unavailable, "session busy, try again");
+  ReadOutcome shown{StoreStatus::ok, w.session, sessions_.policy().ttl.count()};
+  auto res = json(http::Status::ok, session_json(shown));
+  if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
+  return res;
+}
+
+http::Response Router::api_visit(const http::Request& req) {
+  WriteOutcome w = sessions_.update(cookie_id(req), [](Session& s) { s.visits++; });
+  if (w.status == StoreStatus::unavailable) return store_unavailable(true);
+  if (w.status != StoreStatus::ok)
+    return json_error(http::Status::service_unavailable, "session busy, try again");
+  auto res = json(http::Status::ok, json::serialize(json::object{
+                                        {"visits", w.session.visits}, {"instance", config_.instance_id}}));
+  if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
+  return res;
+}
+
+http::Response Router::api_delete(const http::Request& req) {
+  StoreStatus st = sessions_.end(cookie_id(req));
+  if (st == StoreStatus::unavailable) return store_unavailable(true);
+  http::Response res{http::Status::no_content, 11};
+  res.set("X-Instance-Id", config_.instance_id);
+  res.set(http::Field::set_cookie, expired_session_cookie(config_.secure_cookies));
+  return res;
+}
+
+}  // namespace sessdemo

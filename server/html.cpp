@@ -1,0 +1,93 @@
+#include "server/html.hpp"
+
+namespace sessdemo::html {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view style = R"(<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f5f8;color:#1d2433}
+header{background:#1d3557;color:#fff;padding:14px 24px;display:flex;justify-content:space-between;align-items:center}
+header a{color:#fff;text-decoration:none;font-weight:600}
+.badge{background:#e63946;color:#fff;border-radius:6px;padding:6px 12px;font-family:ui-monospace,monospace;font-size:1.05em}
+main{max-width:640px;margin:32px auto;background:#fff;border-radius:10px;padding:28px 32px;box-shadow:0 2px 10px rgba(0,0,0,.08)}
+h1{margin-top:0;font-size:1.6em}
+.value{font-size:1.5em;font-weight:600;background:#eef3fb;border-left:4px solid #457b9d;padding:10px 14px;word-break:break-word}
+input[type=text]{font-size:1.1em;padding:8px 10px;width:70%;border:1px solid #a8b3c4;border-radius:6px}
+button{font-size:1.1em;padding:8px 18px;border:0;border-radius:6px;background:#457b9d;color:#fff;cursor:pointer}
+.note{color:#5a6477;font-size:.92em}
+.error{border-left:4px solid #e63946;background:#fdecee;padding:10px 14px}
+nav a{margin-right:16px}
+</style>)";
+
+std::string layout(std::string_view title, std::string_view instance, std::string_view body) {
+  std::string out;
+  out.reserve(style.size() + body.size() + 600);
+  out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
+  out += escape(title);
+  out += " - sessdemo</title>";
+  out += style;
+  out += "</head><body><header><a href=\"/\">sessdemo</a><span>served by instance "
+         "<span class=\"badge\" id=\"instance\">";
+  out += escape(instance);
+  out += "</span></span></header><main>";
+  out += body;
+  out += "<p class=\"note\"><nav><a href=\"/\">Home</a><a href=\"/details\">Details</a></nav></p>"
+         "</main></body></html>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string home_page(std::string_view instance) {
+  std::string body =
+      "<h1>Home</h1><p>Type your name. It is kept in your session, in the shared session store, "
+      "so every instance behind the balancer can show it.</p>"
+      "<form method=\"post\" action=\"/\"><input type=\"text\" id=\"name-input\" name=\"name\" "
+      "maxlength=\"100\" autofocus> <button type=\"submit\">Save</button></form>";
+  return layout("Home", instance, body);
+}
+
+std::string details_page(std::string_view instance, std::string_view name, long long visits) {
+  std::string body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" id=\"name\">";
+  body += escape(name);
+  body += "</p><p class=\"note\">Read from the session store by instance <b>";
+  body += escape(instance);
+  body += "</b>. Visits counter: <span id=\"visits\">" + std::to_string(visits) +
+          "</span>. Reload to be sent to another instance.</p>";
+  return layout("Details", instance, body);
+}
+
+std::string no_name_page(std::string_view instance) {
+  std::string body =
+      "<h1>Details</h1><p class=\"value\" id=\"no-name\">No name in your session.</p>"
+      "<p>Either you have not saved one yet, or this instance cannot see your session. "
+      "<a href=\"/\">Go back to Home</a> and type one.</p>";
+  return layout("Details", instance, body);
+}
+
+std::string error_page(std::string_view instance, int status, std::string_view title,
+                       std::string_view message) {
+  std::string body = "<h1>" + std::to_string(status) + " " + escape(title) +
+                     "</h1><p class=\"error\" id=\"error\">" + escape(message) +
+                     "</p><p><a href=\"/\">Back to Home</a></p>";
+  return layout(title, instance, body);
+}
+
+}  // namespace sessdemo::html

@@ -1,0 +1,45 @@
+#include "server/instrumented_store.hpp"
+
+namespace sessdemo {
+
+template <typename F>
+StoreStatus InstrumentedStore::timed(StoreOp op, F&& call) {
+  auto start = std::chrono::steady_clock::now();
+  StoreStatus st = call();
+  metrics_.count_store(op, st, std::chrono::steady_clock::now() - start);
+  return st;
+}
+
+LoadResult InstrumentedStore::load(std::string_view id) {
+  LoadResult r;
+  timed(StoreOp::load, [&] { return (r = inner_.load(id)).status; });
+  return r;
+}
+
+StoreStatus InstrumentedStore::save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                                    std::uint64_t cas) {
+  return timed(StoreOp::save, [&] { return inner_.save(id, s, ttl, cas); });
+}
+
+StoreStatus InstrumentedStore::create(std::string_view id, const Session& s,
+                                      std::chrono::seconds ttl) {
+  return timed(StoreOp::create, [&] { return inner_.create(id, s, ttl); });
+}
+
+StoreStatus InstrumentedStore::remove(std::string_view id) {
+  return timed(StoreOp::remove, [&] { return inner_.remove(id); });
+}
+
+StoreStatus InstrumentedStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
+  return timed(StoreOp::lock, [&] { return inner_.try_lock(id, ttl); });
+}
+
+StoreStatus InstrumentedStore::unlock(std::string_view id) {
+  return timed(StoreOp::unlock, [&] { return inner_.unlock(id); });
+}
+
+StoreStatus InstrumentedStore::ping() {
+  return timed(StoreOp::ping, [&] { return inner_.ping(); });
+}
+
+}  // namespace sessdemo

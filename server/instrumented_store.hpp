@@ -1,0 +1,30 @@
+#pragma once
+// A SessionStore decorator that times every call and counts it in Metrics by kind and outcome.
+#include "server/metrics.hpp"
+#include "sessions/store.hpp"
+
+namespace sessdemo {
+
+class InstrumentedStore final : public SessionStore {
+ public:
+  InstrumentedStore(SessionStore& inner, Metrics& metrics) : inner_(inner), metrics_(metrics) {}
+
+  LoadResult load(std::string_view id) override;
+  StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                   std::uint64_t cas) override;
+  StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
+  StoreStatus remove(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id) override;
+  StoreStatus ping() override;
+  const char* kind() const override { return inner_.kind(); }
+
+ private:
+  template <typename F>
+  StoreStatus timed(StoreOp op, F&& call);
+
+  SessionStore& inner_;
+  Metrics& metrics_;
+};
+
+}  // namespace sessdemo

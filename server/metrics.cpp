@@ -1,0 +1,101 @@
+#include "server/metrics.hpp"
+
+#include <cstdio>
+
+namespace sessdemo {
+
+const char* to_string(Route r) {
+  static constexpr const char* names[] = {"home",    "details", "api_session", "api_visits",
+                                          "healthz", "readyz",  "metrics",     "other"};
+  return names[static_cast<std::size_t>(r)];
+}
+
+const char* to_string(StoreOp op) {
+  static constexpr const char* names[] = {"load", "save", "create", "remove", "lock", "unlock", "ping"};
+  return names[static_cast<std::size_t>(op)];
+}
+
+void Metrics::count_request(Route route, unsigned status) {
+  if (status < 100 || status > 599) status = 599;
+  requests_[static_cast<std::size_t>(route)][status - 100].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::count_store(StoreOp op, StoreStatus outcome, std::chrono::nanoseconds took) {
+  store_ops_[static_cast<std::size_t>(op)][static_cast<std::size_t>(outcome)].fetch_add(
+      1, std::memory_order_relaxed);
+  double s = std::chrono::duration<double>(took).count();
+  std::size_t b = 0;
+  while (b < latency_bounds_s.size() && s > latency_bounds_s[b]) ++b;
+  latency_buckets_[b].fetch_add(1, std::memory_order_relaxed);
+  latency_sum_ns_.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+}
+
+namespace {
+void line(std::string& out, const char* name, const std::string& labels, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  out += name;
+  if (!labels.empty()) out += "{" + labels + "}";
+  out += ' ';
+  out += buf;
+  out += '\n';
+}
+void head(std::string& out, const char* name, const char* type, const char* help) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+}  // namespace
+
+std::string Metrics::render(const SessionStats& s) const {
+  std::string out;
+  out.reserve(4096);
+  head(out, "sessdemo_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  for (std::size_t r = 0; r < routes; ++r)
+    for (std::size_t st = 0; st < 500; ++st)
+      if (auto v = requests_[r][st].load(std::memory_order_relaxed))
+        line(out, "sessdemo_http_requests_total",
+             std::string("route=\"") + to_string(static_cast<Route>(r)) + "\",status=\"" +
+                 std::to_string(st + 100) + "\"",
+             static_cast<double>(v));
+  head(out, "sessdemo_store_operations_total", "counter", "Session store calls, by kind and outcome.");
+  for (std::size_t o = 0; o < ops; ++o)
+    for (std::size_t k = 0; k < outcomes; ++k)
+      line(out, "sessdemo_store_operations_total",
+           std::string("op=\"") + to_string(static_cast<StoreOp>(o)) + "\",outcome=\"" +
+               to_string(static_cast<StoreStatus>(k)) + "\"",
+           static_cast<double>(store_ops_[o][k].load(std::memory_order_relaxed)));
+  head(out, "sessdemo_store_latency_seconds", "histogram", "Session store call latency.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b < latency_buckets_.size(); ++b) {
+    cumulative += latency_buckets_[b].load(std::memory_order_relaxed);
+    char le[32];
+    if (b < latency_bounds_s.size()) std::snprintf(le, sizeof le, "%g", latency_bounds_s[b]);
+    else std::snprintf(le, sizeof le, "+Inf");
+    line(out, "sessdemo_store_latency_seconds_bucket", std::string("le=\"") + le + "\"",
+         static_cast<double>(cumulative));
+  }
+  line(out, "sessdemo_store_latency_seconds_sum", "",
+       static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+  line(out, "sessdemo_store_latency_seconds_count", "", static_cast<double>(cumulative));
+  head(out, "sessdemo_open_connections", "gauge", "HTTP connections open now.");
+  line(out, "sessdemo_open_connections", "", static_cast<double>(open_connections()));
+  head(out, "sessdemo_refused_connections_total", "counter", "Connections closed at once: over the cap.");
+  line(out, "sessdemo_refused_connections_total", "", static_cast<double>(refused_connections_.load()));
+  struct { const char* name; const char* help; const std::atomic<std::uint64_t>& v; } counters[] = {
+      {"sessdemo_sessions_created_total", "Sessions written for the first time.", s.created},
+      {"sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.", s.refreshes},
+      {"sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.", s.expired},
+      {"sessdemo_session_decode_failures_total", "Stored values that could not be decoded.", s.corrupt},
+      {"sessdemo_session_conflicts_total", "CAS writes that lost to another writer.", s.conflicts},
+      {"sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries},
+      {"sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).", s.gave_up},
+      {"sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.", s.lock_waits},
+      {"sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).", s.lock_timeouts},
+  };
+  for (const auto& c : counters) {
+    head(out, c.name, "counter", c.help);
+    line(out, c.name, "", static_cast<double>(c.v.load(std::memory_order_relaxed)));
+  }
+  return out;
+}
+
+}  // namespace sessdemo

@@ -1,0 +1,48 @@
+#pragma once
+// Counters for /metrics, in Prometheus text format. Lock-free: relaxed atomics on fixed arrays.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "sessions/session_service.hpp"
+#include "sessions/store.hpp"
+
+namespace sessdemo {
+
+enum class Route { home, details, api_session, api_visits, healthz, readyz, metrics, other, count_ };
+const char* to_string(Route r);
+
+enum class StoreOp { load, save, create, remove, lock, unlock, ping, count_ };
+const char* to_string(StoreOp op);
+
+class Metrics {
+ public:
+  void count_request(Route route, unsigned status);
+  void count_store(StoreOp op, StoreStatus outcome, std::chrono::nanoseconds took);
+  void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
+  long open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
+
+  // The whole exposition; session counters come from the service.
+  std::string render(const SessionStats& sessions) const;
+
+  static constexpr std::array<double, 12> latency_bounds_s{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
+
+ private:
+  static constexpr std::size_t routes = static_cast<std::size_t>(Route::count_);
+  static constexpr std::size_t ops = static_cast<std::size_t>(StoreOp::count_);
+  static constexpr std::size_t outcomes = 4;
+  // requests_[route][status - 100]; statuses outside 100..599 land on 599.
+  std::array<std::array<std::atomic<std::uint64_t>, 500>, routes> requests_{};
+  std::array<std::array<std::atomic<std::uint64_t>, outcomes>, ops> store_ops_{};
+  // Non-cumulative bucket counts; the last one is +Inf. Rendered cumulatively.
+  std::array<std::atomic<std::uint64_t>, latency_bounds_s.size() + 1> latency_buckets_{};
+  std::atomic<std::uint64_t> latency_sum_ns_{0};
+  std::atomic<long> open_connections_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
+};
+
+}  // namespace sessdemo

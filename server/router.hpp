@@ -1,0 +1,57 @@
+#pragma once
+// Request handling as a function of (request, session service, clock): no sockets here, so it
+// is tested without a network. handle() may block on the store when needs_store() says so.
+#include <string>
+
+#include "server/http_types.hpp"
+#include "server/metrics.hpp"
+#include "sessions/session_service.hpp"
+
+namespace sessdemo {
+
+struct RouterConfig {
+  std::string instance_id;      // shown on every page and in X-Instance-Id
+  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+};
+
+class Router {
+ public:
+  Router(RouterConfig config, SessionService& sessions, Metrics& metrics);
+
+  // False for requests answered without the store (/healthz, /metrics, GET /): these are
+  // served on the I/O threads at once even while the store is stalled.
+  bool needs_store(const http::Request& req) const;
+  http::Response handle(const http::Request& req);
+
+  const RouterConfig& config() const { return config_; }
+  // Set before serving starts (the default id needs the bound port).
+  void set_instance_id(std::string id) { config_.instance_id = std::move(id); }
+
+ private:
+  struct Routed;
+  Routed route(const http::Request& req);
+  http::Response page(http::Status status, std::string body) const;
+  http::Response error(http::Status status, std::string_view title, std::string_view message) const;
+  http::Response json(http::Status status, std::string body) const;
+  http::Response json_error(http::Status status, std::string_view message) const;
+  http::Response store_unavailable(bool as_json) const;
+  std::string cookie_id(const http::Request& req) const;
+
+  http::Response home(const http::Request& req);
+  http::Response save_name(const http::Request& req);
+  http::Response details(const http::Request& req);
+  http::Response ready();
+  http::Response metrics_page();
+  // JSON API, in api.cpp
+  http::Response api_get(const http::Request& req);
+  http::Response api_put(const http::Request& req);
+  http::Response api_visit(const http::Request& req);
+  http::Response api_delete(const http::Request& req);
+  std::string session_json(const ReadOutcome& r) const;
+
+  RouterConfig config_;
+  SessionService& sessions_;
+  Metrics& metrics_;
+};
+
+}  // namespace sessdemo

@@ -1,0 +1,257 @@
+#include "server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace sessdemo {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+struct Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // a request is being handled; touched only on the connection's strand
+};
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerConfig c, Router& r, Metrics& m)
+      : config(std::move(c)), router(r), metrics(m), ioc(static_cast<int>(config.threads)),
+        workers(config.store_threads), acceptor(ioc) {}
+
+  ServerConfig config;
+  Router& router;
+  Metrics& metrics;
+  net::io_context ioc;
+  net::thread_pool workers;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::mutex conns_mutex;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
+  std::uint64_t next_conn_id = 0;
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> serve(std::shared_ptr<Connection> conn, std::uint64_t id);
+  net::awaitable<void> drain();
+  void begin_stop();
+};
+
+namespace {
+// Answers a request that failed to parse, then the connection is closed.
+http::Response parse_failure(const Router& router, beast::error_code ec) {
+  http::Status st = http::Status::bad_request;
+  std::string msg = "The request could not be parsed: " + ec.message();
+  if (ec == beast::http::error::header_limit) {
+    st = http::Status::request_header_fields_too_large;
+    msg = "The request headers are larger than the limit.";
+  } else if (ec == beast::http::error::body_limit) {
+    st = http::Status::payload_too_large;
+    msg = "The request body is larger than the limit.";
+  }
+  http::Response res{st, 11};
+  res.set(http::Field::content_type, "text/plain; charset=utf-8");
+  res.set("X-Instance-Id", router.config().instance_id);
+  res.body() = msg + "\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+bool is_parse_error(beast::error_code ec) {
+  return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category() &&
+         ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
+}
+}  // namespace
+
+net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::uint64_t id) {
+  beast::flat_buffer buffer;
+  auto& stream = conn->stream;
+  for (bool first = true;; first = false) {
+    beast::http::request_parser<beast::http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.body_limit);
+    stream.expires_after(first ? config.request_timeout : config.idle_timeout);
+    auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
+    if (ec) {
+      if (is_parse_error(ec)) {
+        auto res = parse_failure(router, ec);
+        metrics.count_request(Route::other, res.result_int());
+        stream.expires_after(std::chrono::seconds(5));
+        co_await beast::http::async_write(stream, res, use_tuple);
+      }
+      break;  // EOF, timeout, cancel on shutdown: nothing to answer
+    }
+    conn->busy = true;
+    http::Request req = parser.release();
+    http::Response res;
+    if (router.needs_store(req)) {
+      // Blocking store calls run on the worker pool; this coroutine resumes on its strand.
+      res = co_await net::co_spawn(
+          workers, [&]() -> net::awaitable<http::Response> { co_return router.handle(req); },
+          net::use_awaitable);
+    } else {
+      res = router.handle(req);
+    }
+    res.keep_alive(req.keep_alive() && !stopping.load());
+    stream.expires_after(config.request_timeout);
+    auto [wec, wn] = co_await beast::http::async_write(stream, res, use_tuple);
+    conn->busy = false;
+    if (wec || !res.keep_alive()) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.close();
+  {
+    std::lock_guard lock(conns_mutex);
+    conns.erase(id);
+  }
+  metrics.connection_closed();
+}
+
+net::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+    if (ec) {
+      if (ec == net::error::operation_aborted || stopping) co_return;
+      spdlog::warn("accept: {}", ec.message());
+      if (ec == net::error::no_descriptors) {
+        // Out of file descriptors: back off instead of spinning.
+        net::steady_timer t(ioc, std::chrono::milliseconds(50));
+        co_await t.async_wait(use_tuple);
+      }
+      continue;
+    }
+    if (static_cast<std::size_t>(metrics.open_connections()) >= config.max_connections) {
+      metrics.connection_refused();
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    metrics.connection_opened();
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    std::uint64_t id;
+    {
+      std::lock_guard lock(conns_mutex);
+      id = next_conn_id++;
+      conns.emplace(id, conn);
+    }
+    auto exec = conn->stream.get_executor();
+    net::co_spawn(exec, serve(std::move(conn), id), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("connection: {}", ex.what());
+      }
+    });
+  }
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("stopping: no new connections, draining in-flight requests");
+  net::post(ioc, [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    std::lock_guard lock(conns_mutex);
+    for (auto& [id, c] : conns) {
+      // Idle connections end now; busy ones end after their response (keep-alive is off).
+      net::post(c->stream.get_executor(), [c] {
+        if (!c->busy) c->stream.socket().cancel();
+      });
+    }
+  });
+  net::co_spawn(ioc, drain(), net::detached);
+}
+
+net::awaitable<void> Server::Impl::drain() {
+  auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
+  net::steady_timer t(ioc);
+  while (metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    t.expires_after(std::chrono::milliseconds(20));
+    co_await t.async_wait(use_tuple);
+  }
+  if (metrics.open_connections() > 0) {
+    spdlog::warn("{} connections still open after the grace period; closing them",
+                 metrics.open_connections());
+    ioc.stop();
+  }
+}
+
+Server::Server(ServerConfig config, Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(config), router, metrics)) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+std::string Server::listen() {
+  auto addr = net::ip::make_address(impl_->config.bind);
+  tcp::endpoint ep(addr, impl_->config.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol());
+  a.set_option(net::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(net::socket_base::max_listen_connections);
+  auto bound = a.local_endpoint();
+  std::string host = bound.address().to_string();
+  if (bound.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(bound.port());
+}
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::run(bool handle_signals) {
+  auto& im = *impl_;
+  net::signal_set signals(im.ioc);
+  if (handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([this](beast::error_code ec, int) {
+      if (!ec) impl_->begin_stop();
+    });
+  }
+  net::co_spawn(im.ioc, im.accept_loop(), net::detached);
+  // Once stopping, cancel the signal wait so the io_context can run out of work.
+  net::co_spawn(im.ioc, [&]() -> net::awaitable<void> {
+    net::steady_timer t(im.ioc);
+    while (!im.stopping) {
+      t.expires_after(std::chrono::milliseconds(50));
+      co_await t.async_wait(use_tuple);
+    }
+    beast::error_code ignored;
+    signals.cancel(ignored);
+  }, net::detached);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back([&] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() { impl_->begin_stop(); }
+
+}  // namespace sessdemo

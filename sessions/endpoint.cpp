@@ -1,0 +1,69 @@
+#include "sessions/endpoint.hpp"
+
+#include <charconv>
+
+namespace sessdemo {
+
+std::string Endpoint::to_string() const {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+namespace {
+
+std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_url) {
+  std::string original(item);
+  if (allow_url) {
+    if (item.starts_with("http://")) item.remove_prefix(7);
+    else if (item.starts_with("https://")) return "https is not supported: '" + original + "'";
+    if (item.ends_with("/")) item.remove_suffix(1);
+  }
+  if (item.empty()) return std::string("empty address in the list");
+  std::string_view host, port;
+  if (item.front() == '[') {
+    auto close = item.find(']');
+    if (close == std::string_view::npos || close + 1 >= item.size() || item[close + 1] != ':')
+      return "'" + original + "' is not [IPv6]:PORT";
+    host = item.substr(1, close - 1);
+    port = item.substr(close + 2);
+  } else {
+    auto colon = item.rfind(':');
+    if (colon == std::string_view::npos) return "'" + original + "' has no :PORT";
+    host = item.substr(0, colon);
+    port = item.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos)
+      return "'" + original + "': put an IPv6 address in brackets, like [::1]:8080";
+  }
+  if (host.empty()) return "'" + original + "' has no host";
+  if (host.find_first_of(" /?#@") != std::string_view::npos)
+    return "'" + original + "' has an invalid host";
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value == 0 ||
+      value > 65535)
+    return "'" + original + "' has an invalid port (1-65535)";
+  return Endpoint{std::string(host), static_cast<std::uint16_t>(value)};
+}
+
+}  // namespace
+
+std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text,
+                                                                 bool allow_url) {
+  std::vector<Endpoint> out;
+  if (text.empty()) return std::string("empty address list");
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    auto one = parse_one(item, allow_url);
+    if (auto* err = std::get_if<std::string>(&one)) return *err;
+    out.push_back(std::get<Endpoint>(one));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace sessdemo

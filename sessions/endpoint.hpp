@@ -1,0 +1,23 @@
+#pragma once
+// HOST:PORT lists, as given to --memcached and --instances. IPv6 hosts go in brackets:
+// [::1]:11211. An http:// prefix and a trailing slash are accepted when allow_url is set.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace sessdemo {
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string to_string() const;  // HOST:PORT, brackets around an IPv6 host
+  bool operator==(const Endpoint&) const = default;
+};
+
+// Either the list or a one-line reason it is not a valid list.
+std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text,
+                                                                 bool allow_url = false);
+
+}  // namespace sessdemo

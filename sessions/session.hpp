@@ -1,0 +1,24 @@
+#pragma once
+// The session value kept in a store, and its byte encoding.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sessdemo {
+
+struct Session {
+  std::optional<std::string> name;  // absent until the visitor saves one
+  std::int64_t visits = 0;          // counter bumped by POST /api/session/visits
+  std::int64_t created = 0;         // unix seconds; the absolute lifetime counts from here
+  std::int64_t refreshed = 0;       // unix seconds of the last sliding-expiry refresh
+  std::uint64_t version = 0;        // bumped on every write, so copies can be ordered
+};
+
+// A small text value: "sd1 <version> <created> <refreshed> <visits> <name-length|-> \n<name>".
+std::string encode_session(const Session& s);
+
+// Returns nothing for a value that is not a well-formed encoding.
+std::optional<Session> decode_session(std::string_view bytes);
+
+}  // namespace sessdemo

@@ -1,0 +1,211 @@
+#include "sessions/session_service.hpp"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "sessions/session_id.hpp"
+
+namespace sessdemo {
+
+const char* to_string(Concurrency c) {
+  switch (c) {
+    case Concurrency::none: return "none";
+    case Concurrency::cas: return "cas";
+    case Concurrency::lock: return "lock";
+  }
+  return "?";
+}
+
+std::optional<Concurrency> parse_concurrency(std::string_view t) {
+  if (t == "none") return Concurrency::none;
+  if (t == "cas") return Concurrency::cas;
+  if (t == "lock") return Concurrency::lock;
+  return std::nullopt;
+}
+
+namespace {
+
+// Jittered exponential backoff: about 0.5-1 ms doubling per attempt, capped at 20 ms.
+void backoff(int attempt) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  int cap_us = std::min(20000, 500 << std::min(attempt, 6));
+  std::uniform_int_distribution<int> d(cap_us / 2, cap_us);
+  std::this_thread::sleep_for(std::chrono::microseconds(d(rng)));
+}
+
+}  // namespace
+
+SessionService::SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock)
+    : store_(store), policy_(policy), clock_(std::move(clock)) {
+  if (!clock_)
+    clock_ = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+}
+
+std::chrono::seconds SessionService::expiry_for(const Session& s) const {
+  auto left = s.created + policy_.max_age.count() - now();
+  return std::chrono::seconds(std::max<std::int64_t>(1, std::min(policy_.ttl.count(), left)));
+}
+
+bool SessionService::is_expired(const Session& s) const {
+  auto t = now();
+  return t >= s.created + policy_.max_age.count() || t >= s.refreshed + policy_.ttl.count();
+}
+
+ReadOutcome SessionService::read(std::string_view id) {
+  ReadOutcome out;
+  if (!is_well_formed_session_id(id)) return out;
+  LoadResult r = store_.load(id);
+  if (r.corrupt) stats_.corrupt++;
+  if (r.status != StoreStatus::ok) {
+    out.status = r.status == StoreStatus::unavailable ? StoreStatus::unavailable
+                                                      : StoreStatus::not_found;
+    return out;
+  }
+  Session s = *r.session;
+  if (is_expired(s)) {
+    stats_.expired++;
+    store_.remove(id);  // best effort; the store's own expiry ends it anyway
+    return out;
+  }
+  // Sliding expiry costs a write only once half the idle timeout has passed.
+  if (now() - s.refreshed >= policy_.ttl.count() / 2) {
+    Session fresh = s;
+    fresh.refreshed = now();
+    // A lost race means another writer just refreshed it; either way the session lives on.
+    if (store_.save(id, fresh, expiry_for(fresh), r.cas) == StoreStatus::ok) {
+      stats_.refreshes++;
+      s = fresh;
+    }
+  }
+  out.status = StoreStatus::ok;
+  out.expires_in_s = std::min(s.refreshed + policy_.ttl.count(),
+                              s.created + policy_.max_age.count()) - now();
+  out.session = std::move(s);
+  return out;
+}
+
+WriteOutcome SessionService::create_new(const std::function<void(Session&)>& change) {
+  WriteOutcome out;
+  Session s;
+  s.created = s.refreshed = now();
+  s.version = 1;
+  change(s);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string id = new_session_id();
+    StoreStatus st = store_.create(id, s, expiry_for(s));
+    if (st == StoreStatus::conflict) continue;  // an id collision: 2^-128, but never overwrite
+    out.status = st;
+    if (st == StoreStatus::ok) {
+      stats_.created++;
+      out.id = std::move(id);
+      out.created = true;
+      out.session = s;
+    }
+    return out;
+  }
+  out.status = StoreStatus::conflict;
+  return out;
+}
+
+WriteOutcome SessionService::update(std::string_view id,
+                                    const std::function<void(Session&)>& change) {
+  if (!is_well_formed_session_id(id)) return create_new(change);
+  switch (policy_.concurrency) {
+    case Concurrency::none: return update_plain(id, change);
+    case Concurrency::lock: return update_locked(id, change);
+    case Concurrency::cas: break;
+  }
+  return update_cas(id, change);
+}
+
+WriteOutcome SessionService::update_plain(std::string_view id,
+                                          const std::function<void(Session&)>& change) {
+  WriteOutcome out;
+  LoadResult r = store_.load(id);
+  if (r.corrupt) stats_.corrupt++;
+  if (r.status == StoreStatus::unavailable) {
+    out.status = StoreStatus::unavailable;
+    return out;
+  }
+  if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change);
+  Session s = *r.session;
+  change(s);
+  s.refreshed = now();
+  s.version++;
+  out.status = store_.save(id, s, expiry_for(s), 0);
+  out.id = std::string(id);
+  out.session = s;
+  return out;
+}
+
+WriteOutcome SessionService::update_cas(std::string_view id,
+                                        const std::function<void(Session&)>& change) {
+  WriteOutcome out;
+  for (int attempt = 0; attempt < policy_.max_attempts; ++attempt) {
+    if (attempt > 0) {
+      stats_.retries++;
+      backoff(attempt);
+    }
+    LoadResult r = store_.load(id);
+    if (r.corrupt) stats_.corrupt++;
+    if (r.status == StoreStatus::unavailable) {
+      out.status = StoreStatus::unavailable;
+      return out;
+    }
+    if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change);
+    Session s = *r.session;
+    change(s);
+    s.refreshed = now();
+    s.version++;
+    StoreStatus st = store_.save(id, s, expiry_for(s), r.cas);
+    if (st == StoreStatus::conflict) {
+      stats_.conflicts++;
+      continue;
+    }
+    if (st == StoreStatus::not_found) return create_new(change);  // ended meanwhile
+    out.status = st;
+    out.id = std::string(id);
+    out.session = s;
+    return out;
+  }
+  stats_.gave_up++;
+  out.status = StoreStatus::conflict;
+  return out;
+}
+
+WriteOutcome SessionService::update_locked(std::string_view id,
+                                           const std::function<void(Session&)>& change) {
+  WriteOutcome out;
+  auto deadline = std::chrono::steady_clock::now() + policy_.lock_timeout;
+  for (int attempt = 0;; ++attempt) {
+    StoreStatus st = store_.try_lock(id, policy_.lock_ttl);
+    if (st == StoreStatus::ok) break;
+    if (st == StoreStatus::unavailable) {
+      out.status = st;
+      return out;
+    }
+    stats_.lock_waits++;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      // Never go on without the lock: that would be the lost update the lock exists to stop.
+      stats_.lock_timeouts++;
+      out.status = StoreStatus::conflict;
+      return out;
+    }
+    backoff(attempt);
+  }
+  out = update_plain(id, change);
+  store_.unlock(id);
+  return out;
+}
+
+StoreStatus SessionService::end(std::string_view id) {
+  if (!is_well_formed_session_id(id)) return StoreStatus::not_found;
+  return store_.remove(id);
+}
+
+}  // namespace sessdemo

@@ -1,0 +1,87 @@
+#pragma once
+// The session life cycle on top of a SessionStore: sliding and absolute expiry, creation on
+// first write with a fresh id (never adopting an id the client made up), and read-modify-write
+// under one of three concurrency modes. No HTTP here.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "sessions/store.hpp"
+
+namespace sessdemo {
+
+enum class Concurrency {
+  none,  // read, change, plain set: the last writer wins (kept to show lost updates)
+  cas,   // optimistic: gets + cas, re-apply the change on conflict, bounded retries
+  lock,  // exclusive per-session lock key (add with TTL), waits up to lock_timeout
+};
+const char* to_string(Concurrency c);
+std::optional<Concurrency> parse_concurrency(std::string_view text);
+
+struct SessionPolicy {
+  std::chrono::seconds ttl{20 * 60};         // idle timeout, sliding
+  std::chrono::seconds max_age{8 * 3600};    // absolute lifetime from creation
+  Concurrency concurrency = Concurrency::cas;
+  int max_attempts = 10;                     // cas: attempts before giving up with conflict
+  std::chrono::milliseconds lock_timeout{2000};  // lock: longest wait for the lock
+  std::chrono::seconds lock_ttl{5};          // lock: a dead holder's lock expires after this
+};
+
+// Counters read by /metrics. Each is monotonic.
+struct SessionStats {
+  std::atomic<std::uint64_t> created{0};        // sessions written for the first time
+  std::atomic<std::uint64_t> refreshes{0};      // sliding-expiry rewrites made by reads
+  std::atomic<std::uint64_t> expired{0};        // sessions found past their absolute lifetime
+  std::atomic<std::uint64_t> corrupt{0};        // values that could not be decoded
+  std::atomic<std::uint64_t> conflicts{0};      // cas writes that lost to another writer
+  std::atomic<std::uint64_t> retries{0};        // re-reads after a conflict (<= conflicts)
+  std::atomic<std::uint64_t> gave_up{0};        // updates that ran out of attempts (503)
+  std::atomic<std::uint64_t> lock_waits{0};     // lock attempts that found the lock taken
+  std::atomic<std::uint64_t> lock_timeouts{0};  // updates that never got the lock (503)
+};
+
+struct ReadOutcome {
+  StoreStatus status = StoreStatus::not_found;  // ok, not_found or unavailable
+  std::optional<Session> session;
+  std::int64_t expires_in_s = 0;
+};
+
+struct WriteOutcome {
+  StoreStatus status = StoreStatus::ok;  // ok; unavailable or conflict mean nothing was changed
+  std::string id;                        // the session id to keep (new when created is true)
+  bool created = false;
+  Session session;
+};
+
+class SessionService {
+ public:
+  using UnixClock = std::function<std::int64_t()>;
+  SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock = {});
+
+  ReadOutcome read(std::string_view id);
+  // Applies change to the session under id, or to a new session when id holds none.
+  WriteOutcome update(std::string_view id, const std::function<void(Session&)>& change);
+  StoreStatus end(std::string_view id);
+
+  const SessionPolicy& policy() const { return policy_; }
+  SessionStats& stats() { return stats_; }
+  SessionStore& store() { return store_; }
+
+ private:
+  std::int64_t now() const { return clock_(); }
+  std::chrono::seconds expiry_for(const Session& s) const;
+  bool is_expired(const Session& s) const;
+  WriteOutcome create_new(const std::function<void(Session&)>& change);
+  WriteOutcome update_cas(std::string_view id, const std::function<void(Session&)>& change);
+  WriteOutcome update_locked(std::string_view id, const std::function<void(Session&)>& change);
+  WriteOutcome update_plain(std::string_view id, const std::function<void(Session&)>& change);
+
+  SessionStore& store_;
+  SessionPolicy policy_;
+  UnixClock clock_;
+  SessionStats stats_;
+};
+
+}  // namespace sessdemo

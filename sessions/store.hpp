@@ -1,0 +1,52 @@
+#pragma once
+// The SessionStore interface shared by the memcached store and the in-process memory store.
+// Every call blocks; the server runs them on its worker pool, never on its I/O threads.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sessions/session.hpp"
+
+namespace sessdemo {
+
+enum class StoreStatus {
+  ok,
+  not_found,    // no such session (never returned for a store failure)
+  conflict,     // a conditional write lost: the value changed since it was read, or the key exists
+  unavailable,  // the store could not be reached or answered in time
+};
+
+const char* to_string(StoreStatus s);
+
+struct LoadResult {
+  StoreStatus status = StoreStatus::not_found;
+  std::optional<Session> session;  // set when status == ok
+  std::uint64_t cas = 0;           // token for a conditional save of this value
+  bool corrupt = false;            // a value was there but could not be decoded (status not_found)
+  std::string error;               // what went wrong, when status == unavailable
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+
+  virtual LoadResult load(std::string_view id) = 0;
+  // cas == 0 writes unconditionally; otherwise only if the value is still the one read with cas.
+  virtual StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                           std::uint64_t cas = 0) = 0;
+  // Writes only if no value exists under id (conflict otherwise).
+  virtual StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) = 0;
+  virtual StoreStatus remove(std::string_view id) = 0;
+
+  // An exclusive per-session lock with its own expiry, so a crashed holder cannot keep it.
+  virtual StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) = 0;
+  virtual StoreStatus unlock(std::string_view id) = 0;
+
+  // Checks that the store answers (not_found and ok both count as reachable).
+  virtual StoreStatus ping() = 0;
+  virtual const char* kind() const = 0;
+};
+
+}  // namespace sessdemo
