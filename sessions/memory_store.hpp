@@ -10,7 +10,7 @@
 
 namespace sessdemo {
 
-class MemoryStore final : public SessionStore {
+class MemoryStore : public SessionStore {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   explicit MemoryStore(Clock clock = [] { return std::chrono::steady_clock::now(); });

@@ -1,0 +1,41 @@
+#include "server/form.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sessdemo;
+
+TEST(Form, DecodesPercentAndPlus) {
+  EXPECT_EQ(form_decode("a+b%20c%3C%2f"), "a b c</");
+  EXPECT_EQ(form_decode("Zo%C3%AB"), "Zoë");
+  EXPECT_FALSE(form_decode("%"));
+  EXPECT_FALSE(form_decode("%4"));
+  EXPECT_FALSE(form_decode("%zz"));
+}
+
+TEST(Form, FindsField) {
+  EXPECT_EQ(form_field("name=Alice", "name").value(), "Alice");
+  EXPECT_EQ(form_field("x=1&name=A+B&name=C", "name").value(), "A B");
+  EXPECT_EQ(form_field("name=", "name").value(), "");
+  EXPECT_EQ(form_field("name", "name").value(), "");
+  EXPECT_FALSE(form_field("x=1", "name").value());
+  EXPECT_FALSE(form_field("name=%G1", "name"));  // malformed body
+}
+
+TEST(Form, NameRules) {
+  EXPECT_EQ(check_name("  Alice \t").name, "Alice");
+  EXPECT_FALSE(check_name("").name);
+  EXPECT_FALSE(check_name("   ").name);
+  EXPECT_NE(check_name("   ").error.find("empty"), std::string::npos);
+  EXPECT_TRUE(check_name(std::string(100, 'a')).name);
+  EXPECT_FALSE(check_name(std::string(101, 'a')).name);
+  // 100 two-byte characters are 100 characters, not 200.
+  std::string umlauts;
+  for (int i = 0; i < 100; ++i) umlauts += "ü";
+  EXPECT_TRUE(check_name(umlauts).name);
+  EXPECT_FALSE(check_name(umlauts + "ü").name);
+  EXPECT_FALSE(check_name("\xff\xfe").name);        // not UTF-8
+  EXPECT_FALSE(check_name("\xc0\xaf").name);        // overlong
+  EXPECT_FALSE(check_name("\xed\xa0\x80").name);    // surrogate
+  EXPECT_FALSE(check_name("a\x01").name);           // control character
+  EXPECT_EQ(check_name("<script>").name, "<script>");  // escaped when shown, not refused
+}

@@ -1,0 +1,149 @@
+// Request handling as a function of (request, store), without sockets.
+#include "server/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sessions/memory_store.hpp"
+
+using namespace sessdemo;
+
+namespace {
+// A store that is down: every call fails.
+struct DownStore final : SessionStore {
+  LoadResult load(std::string_view) override { return {StoreStatus::unavailable, {}, 0, false, "down"}; }
+  StoreStatus save(std::string_view, const Session&, std::chrono::seconds, std::uint64_t) override {
+    return StoreStatus::unavailable;
+  }
+  StoreStatus create(std::string_view, const Session&, std::chrono::seconds) override {
+    return StoreStatus::unavailable;
+  }
+  StoreStatus remove(std::string_view) override { return StoreStatus::unavailable; }
+  StoreStatus try_lock(std::string_view, std::chrono::seconds) override { return StoreStatus::unavailable; }
+  StoreStatus unlock(std::string_view) override { return StoreStatus::unavailable; }
+  StoreStatus ping() override { return StoreStatus::unavailable; }
+  const char* kind() const override { return "down"; }
+};
+
+struct App {
+  explicit App(SessionStore& s) : sessions(s, SessionPolicy{}), router({"inst-1", false}, sessions, metrics) {}
+  SessionService sessions;
+  Metrics metrics;
+  Router router;
+
+  http::Response call(http::Verb verb, std::string target, std::string body = "", std::string cookie = "") {
+    http::Request req{verb, target, 11};
+    if (!cookie.empty()) req.set(http::Field::cookie, "sessdemo_sid=" + cookie);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return router.handle(req);
+  }
+  std::string post_name(const std::string& form, const std::string& cookie = "") {
+    auto res = call(http::Verb::post, "/", form, cookie);
+    EXPECT_EQ(res.result_int(), 303u) << res.body();
+    std::string sc(res[http::Field::set_cookie]);
+    auto start = sc.find('=') + 1;
+    return sc.empty() ? cookie : sc.substr(start, sc.find(';') - start);
+  }
+};
+}  // namespace
+
+TEST(Router, NameRoundTripAndInstanceHeader) {
+  MemoryStore store;
+  App app(store);
+  std::string sid = app.post_name("name=Alice+%3Cb%3E");
+  auto res = app.call(http::Verb::get, "/details", "", sid);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(res["X-Instance-Id"], "inst-1");
+  EXPECT_NE(res.body().find("id=\"name\">Alice &lt;b&gt;<"), std::string::npos);
+  EXPECT_NE(res.body().find("id=\"instance\">inst-1<"), std::string::npos);
+}
+
+TEST(Router, HomeWritesNothing) {
+  MemoryStore store;
+  App app(store);
+  auto res = app.call(http::Verb::get, "/");
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_NE(res.body().find("name=\"name\""), std::string::npos);
+  EXPECT_TRUE(res[http::Field::set_cookie].empty());
+  EXPECT_EQ(store.size(), 0u);
+  EXPECT_FALSE(app.router.needs_store(http::Request{http::Verb::get, "/", 11}));
+}
+
+TEST(Router, InvalidNameIs400AndSessionUnchanged) {
+  MemoryStore store;
+  App app(store);
+  std::string sid = app.post_name("name=Alice");
+  for (std::string bad : std::vector<std::string>{"name=", "name=+++", "name=" + std::string(101, 'x'), "name=%FF", "other=1", "name=%G"}) {
+    auto res = app.call(http::Verb::post, "/", bad, sid);
+    EXPECT_EQ(res.result_int(), 400u) << bad;
+    EXPECT_NE(res.body().find("id=\"error\""), std::string::npos);
+  }
+  EXPECT_NE(app.call(http::Verb::get, "/details", "", sid).body().find(">Alice<"), std::string::npos);
+}
+
+TEST(Router, NoSessionGivesClearPage) {
+  MemoryStore store;
+  App app(store);
+  auto res = app.call(http::Verb::get, "/details", "", "AAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_NE(res.body().find("id=\"no-name\""), std::string::npos);
+  EXPECT_NE(res.body().find("href=\"/\""), std::string::npos);
+}
+
+TEST(Router, StoreFailureIs503NotAnEmptySession) {
+  DownStore store;
+  App app(store);
+  auto res = app.call(http::Verb::get, "/details", "", "AAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(res.result_int(), 503u);
+  EXPECT_EQ(res.body().find("no-name"), std::string::npos);
+  EXPECT_NE(res.body().find("session store is unavailable"), std::string::npos);
+  EXPECT_EQ(app.call(http::Verb::post, "/", "name=A").result_int(), 503u);
+  EXPECT_EQ(app.call(http::Verb::get, "/api/session", "", "AAAAAAAAAAAAAAAAAAAAAA").result_int(), 503u);
+  EXPECT_EQ(app.call(http::Verb::get, "/readyz").result_int(), 503u);
+  EXPECT_EQ(app.call(http::Verb::get, "/healthz").result_int(), 200u);
+}
+
+TEST(Router, JsonApi) {
+  MemoryStore store;
+  App app(store);
+  auto empty = app.call(http::Verb::get, "/api/session");
+  EXPECT_NE(empty.body().find("\"name\":null"), std::string::npos);
+  auto put = app.call(http::Verb::put, "/api/session", R"({"name":"Bob"})");
+  ASSERT_EQ(put.result_int(), 200u) << put.body();
+  std::string sc(put[http::Field::set_cookie]);
+  std::string sid = sc.substr(13, 22);
+  auto v1 = app.call(http::Verb::post, "/api/session/visits", "", sid);
+  auto v2 = app.call(http::Verb::post, "/api/session/visits", "", sid);
+  EXPECT_NE(v2.body().find("\"visits\":2"), std::string::npos) << v2.body();
+  auto got = app.call(http::Verb::get, "/api/session", "", sid);
+  EXPECT_NE(got.body().find("\"name\":\"Bob\""), std::string::npos);
+  EXPECT_NE(got.body().find("\"expires_in_s\":"), std::string::npos);
+  EXPECT_EQ(app.call(http::Verb::put, "/api/session", "{bad", sid).result_int(), 400u);
+  EXPECT_EQ(app.call(http::Verb::put, "/api/session", R"({"name":""})", sid).result_int(), 400u);
+  auto del = app.call(http::Verb::delete_, "/api/session", "", sid);
+  EXPECT_EQ(del.result_int(), 204u);
+  EXPECT_NE(del[http::Field::set_cookie].find("Max-Age=0"), std::string::npos);
+  EXPECT_NE(app.call(http::Verb::get, "/api/session", "", sid).body().find("\"name\":null"), std::string::npos);
+}
+
+TEST(Router, NotFoundAndMethodNotAllowed) {
+  MemoryStore store;
+  App app(store);
+  EXPECT_EQ(app.call(http::Verb::get, "/nope").result_int(), 404u);
+  auto res = app.call(http::Verb::delete_, "/details");
+  EXPECT_EQ(res.result_int(), 405u);
+  EXPECT_EQ(res[http::Field::allow], "GET");
+  EXPECT_EQ(app.call(http::Verb::get, "/api/session/visits").result_int(), 405u);
+}
+
+TEST(Router, MetricsCountRoutesAndSessions) {
+  MemoryStore store;
+  App app(store);
+  app.post_name("name=A");
+  app.call(http::Verb::get, "/nope");
+  auto m = app.call(http::Verb::get, "/metrics").body();
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"home\",status=\"303\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"other\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(m.find("sessdemo_sessions_created_total 1"), std::string::npos);
+  EXPECT_NE(m.find("sessdemo_open_connections"), std::string::npos);
+}

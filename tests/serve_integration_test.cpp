@@ -1,0 +1,135 @@
+// `sessdemo serve` as a real process against a real memcached on loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+
+namespace {
+std::string name_on(const Instance& inst, const std::string& sid) {
+  auto r = http(inst.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n");
+  auto start = r.body.find("id=\"name\">");
+  if (start == std::string::npos) return "";
+  start += 10;
+  return r.body.substr(start, r.body.find('<', start) - start);
+}
+
+std::string post_name(const Instance& inst, const std::string& name) {
+  auto r = http(inst.port, "POST", "/", "name=" + name);
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("location"), "/details");
+  return r.session_cookie();
+}
+}  // namespace
+
+TEST(ServeIntegration, MemcachedSessionIsSeenByAnotherInstance) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address(), "--id", "A"});
+  Instance b({"--memcached", mc.address(), "--id", "B"});
+  std::string sid = post_name(a, "Alice");
+  ASSERT_FALSE(sid.empty());
+  EXPECT_EQ(name_on(b, sid), "Alice");
+  EXPECT_EQ(name_on(a, sid), "Alice");
+  auto r = http(b.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n");
+  EXPECT_EQ(r.header("x-instance-id"), "B");
+}
+
+TEST(ServeIntegration, MemoryStoreSessionIsNotSeenByAnotherInstance) {
+  // The broken set-up: the same check that passes above fails here.
+  Instance a({"--store", "memory", "--id", "A"});
+  Instance b({"--store", "memory", "--id", "B"});
+  std::string sid = post_name(a, "Alice");
+  EXPECT_EQ(name_on(a, sid), "Alice");
+  EXPECT_EQ(name_on(b, sid), "");
+  EXPECT_NE(http(b.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n").body.find("no-name"),
+            std::string::npos);
+}
+
+TEST(ServeIntegration, MemcachedDownIs503ThenRecovers) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address(), "--id", "A"});
+  std::string sid = post_name(a, "Alice");
+  mc.proc.signal(SIGKILL);
+  mc.proc.wait(seconds(5));
+  auto down = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.body.find("no-name"), std::string::npos);
+  EXPECT_EQ(http(a.port, "GET", "/readyz").status, 503);
+  EXPECT_EQ(http(a.port, "POST", "/", "name=Bob").status, 503);
+  mc.restart();  // empty: the old session is gone with the process, new ones work
+  int status = 0;
+  for (int i = 0; i < 50 && status != 303; ++i) {
+    status = http(a.port, "POST", "/", "name=Carol").status;
+    if (status != 303) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(status, 303);
+  EXPECT_EQ(http(a.port, "GET", "/readyz").status, 200);
+}
+
+TEST(ServeIntegration, StalledMemcachedTimesOutWhileHealthzAnswers) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address(), "--store-timeout", "200ms"});
+  std::string sid = post_name(a, "Alice");
+  mc.proc.signal(SIGSTOP);
+  auto t0 = steady_clock::now();
+  auto health = http(a.port, "GET", "/healthz");
+  auto health_time = steady_clock::now() - t0;
+  EXPECT_EQ(health.status, 200);
+  EXPECT_LT(health_time, milliseconds(100));
+  t0 = steady_clock::now();
+  auto stalled = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n");
+  auto stalled_time = steady_clock::now() - t0;
+  EXPECT_EQ(stalled.status, 503);
+  EXPECT_LT(stalled_time, seconds(2));
+  // /healthz still answers while store requests are stuck on the worker pool.
+  std::thread slow([&] { http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n"); });
+  t0 = steady_clock::now();
+  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 200);
+  EXPECT_LT(steady_clock::now() - t0, milliseconds(100));
+  slow.join();
+  mc.proc.signal(SIGCONT);
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    auto r = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n");
+    status = r.status;
+    if (status == 200) EXPECT_NE(r.body.find(">Alice<"), std::string::npos);
+    else std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(status, 200);
+}
+
+TEST(ServeIntegration, HttpHygiene) {
+  Instance a({"--store", "memory"});
+  EXPECT_EQ(http(a.port, "GET", "/", "", "X-Big: " + std::string(9000, 'a') + "\r\n").status, 431);
+  EXPECT_EQ(http(a.port, "POST", "/", "name=" + std::string(17000, 'a')).status, 413);
+  EXPECT_EQ(raw_status(a.port, "GARBAGE\r\n\r\n"), 400);
+  EXPECT_EQ(raw_status(a.port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n"), 400);
+  // Keep-alive: two requests on one connection both answered.
+  std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  EXPECT_EQ(raw_status(a.port, two), 200);
+}
+
+TEST(ServeIntegration, SigtermDrainsAndExitsZero) {
+  Instance a({"--store", "memory"});
+  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 200);
+  a.proc.signal(SIGTERM);
+  EXPECT_EQ(a.proc.wait(seconds(10)), 0);
+}
+
+TEST(ServeIntegration, BadFlagExits2WithOneLine) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"serve", "--port", "notanumber"},
+           {"serve", "--store", "redis"},
+           {"serve", "--memcached", "localhost"},
+           {"serve", "--ttl", "5 minutes"},
+           {"serve", "--no-such-flag"}}) {
+    args.insert(args.begin(), sessdemo_binary());
+    Child c(args, "/dev/null");
+    EXPECT_EQ(c.wait(seconds(10)), 2) << args[2];
+  }
+}

@@ -1,0 +1,136 @@
+#include "sessions/session_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "sessions/memory_store.hpp"
+#include "sessions/session_id.hpp"
+
+using namespace sessdemo;
+using namespace std::chrono;
+
+namespace {
+struct Fixture {
+  std::int64_t now = 1'000'000;
+  steady_clock::time_point mono{};
+  MemoryStore store{[this] { return mono + seconds(now); }};
+  SessionPolicy policy() {
+    SessionPolicy p;
+    p.ttl = seconds(100);
+    p.max_age = seconds(1000);
+    return p;
+  }
+  SessionService make(SessionPolicy p) { return SessionService(store, p, [this] { return now; }); }
+};
+
+// Counts store writes, to check that reads do not write on every view.
+struct CountingStore : MemoryStore {
+  using MemoryStore::MemoryStore;
+  int saves = 0;
+  StoreStatus save(std::string_view id, const Session& s, seconds ttl, std::uint64_t cas) override {
+    ++saves;
+    return MemoryStore::save(id, s, ttl, cas);
+  }
+};
+}  // namespace
+
+TEST(SessionService, CreatesOnFirstWriteWithFreshId) {
+  Fixture f;
+  auto svc = f.make(f.policy());
+  auto w = svc.update("", [](Session& s) { s.name = "A"; });
+  ASSERT_EQ(w.status, StoreStatus::ok);
+  EXPECT_TRUE(w.created);
+  EXPECT_TRUE(is_well_formed_session_id(w.id));
+  EXPECT_EQ(svc.read(w.id).session->name, "A");
+  EXPECT_EQ(svc.stats().created, 1u);
+}
+
+TEST(SessionService, NeverAdoptsAnUnknownId) {
+  Fixture f;
+  auto svc = f.make(f.policy());
+  std::string made_up = new_session_id();  // well formed, but the store never issued it
+  auto w = svc.update(made_up, [](Session& s) { s.name = "A"; });
+  ASSERT_EQ(w.status, StoreStatus::ok);
+  EXPECT_TRUE(w.created);
+  EXPECT_NE(w.id, made_up);
+  EXPECT_EQ(svc.read(made_up).status, StoreStatus::not_found);
+  auto bad = svc.update("../etc/passwd", [](Session& s) { s.name = "B"; });
+  EXPECT_TRUE(bad.created);
+}
+
+TEST(SessionService, SlidingExpiryRefreshesOnlyAfterHalfTheTtl) {
+  std::int64_t now = 5000;
+  CountingStore store([&] { return steady_clock::time_point{} + seconds(now); });
+  SessionPolicy p;
+  p.ttl = seconds(100);
+  p.max_age = seconds(100000);
+  SessionService svc(store, p, [&] { return now; });
+  auto w = svc.update("", [](Session& s) { s.name = "A"; });
+  for (int i = 0; i < 10; ++i) svc.read(w.id);
+  EXPECT_EQ(store.saves, 0);  // reads inside the first half cost no write
+  now += 60;
+  ASSERT_EQ(svc.read(w.id).status, StoreStatus::ok);
+  EXPECT_EQ(store.saves, 1);
+  // 90 s after that refresh it is still alive (120 s after the write): the ttl slid.
+  now += 90;
+  EXPECT_EQ(svc.read(w.id).status, StoreStatus::ok);
+  now += 101;  // idle past the ttl
+  EXPECT_EQ(svc.read(w.id).status, StoreStatus::not_found);
+}
+
+TEST(SessionService, AbsoluteLifetimeEndsAnActiveSession) {
+  Fixture f;
+  auto p = f.policy();
+  p.max_age = seconds(150);
+  auto svc = f.make(p);
+  auto w = svc.update("", [](Session& s) { s.name = "A"; });
+  for (int i = 0; i < 4; ++i) {
+    f.now += 40;
+    svc.update(w.id, [](Session& s) { s.visits++; });
+  }
+  EXPECT_EQ(svc.read(w.id).status, StoreStatus::not_found);
+}
+
+namespace {
+// Runs threads x increments against one session and returns the final counter.
+std::int64_t hammer(Concurrency mode, int threads, int increments) {
+  MemoryStore store;
+  SessionPolicy p;
+  p.concurrency = mode;
+  p.max_attempts = 1000;
+  SessionService svc(store, p);
+  auto id = svc.update("", [](Session& s) { s.visits = 0; }).id;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&] {
+      for (int i = 0; i < increments; ++i) {
+        // Widen the read-modify-write window so races happen on any machine.
+        svc.update(id, [](Session& s) {
+          std::this_thread::sleep_for(microseconds(50));
+          s.visits++;
+        });
+      }
+    });
+  for (auto& t : ts) t.join();
+  return svc.read(id).session->visits;
+}
+}  // namespace
+
+TEST(SessionService, NoneLosesConcurrentUpdates) { EXPECT_LT(hammer(Concurrency::none, 4, 100), 400); }
+TEST(SessionService, CasLosesNothing) { EXPECT_EQ(hammer(Concurrency::cas, 4, 100), 400); }
+TEST(SessionService, LockLosesNothing) { EXPECT_EQ(hammer(Concurrency::lock, 4, 100), 400); }
+
+TEST(SessionService, LockTimesOutInsteadOfWritingWithoutTheLock) {
+  MemoryStore store;
+  SessionPolicy p;
+  p.concurrency = Concurrency::lock;
+  p.lock_timeout = milliseconds(50);
+  SessionService svc(store, p);
+  auto id = svc.update("", [](Session& s) { s.visits = 1; }).id;
+  ASSERT_EQ(store.try_lock(id, seconds(30)), StoreStatus::ok);  // a holder that never lets go
+  auto w = svc.update(id, [](Session& s) { s.visits = 99; });
+  EXPECT_EQ(w.status, StoreStatus::conflict);
+  EXPECT_EQ(svc.read(id).session->visits, 1);
+  EXPECT_EQ(svc.stats().lock_timeouts, 1u);
+}

@@ -1,0 +1,26 @@
+#pragma once
+// A minimal blocking HTTP/1.1 client for tests: one request per connection (Connection: close).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace sessdemo::test {
+
+struct HttpReply {
+  int status = 0;  // 0 when the connection failed or timed out
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string header(const std::string& lower_name) const;
+  // The sessdemo_sid value of a Set-Cookie header, or "".
+  std::string session_cookie() const;
+};
+
+HttpReply http(std::uint16_t port, const std::string& method, const std::string& target,
+               const std::string& body = "", const std::string& extra_headers = "",
+               std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// Sends raw bytes and returns the status code of the reply (0 for none).
+int raw_status(std::uint16_t port, const std::string& bytes);
+
+}  // namespace sessdemo::test
