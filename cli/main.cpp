@@ -4,6 +4,7 @@
 #include <CLI/Formatter.hpp>
 #include <cstdio>
 
+#include "cli/load_cmd.hpp"
 #include "cli/serve_cmd.hpp"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,10 @@ int main(int argc, char** argv) {
   ServeOptions serve;
   auto* serve_cmd = app.add_subcommand("serve", "run a web instance with sessions in memcached or memory");
   setup_serve(*serve_cmd, serve);
+
+  LoadCliOptions load;
+  auto* load_cmd = app.add_subcommand("load", "load and check instances with cookie-carrying virtual clients");
+  setup_load(*load_cmd, load);
 
   try {
     app.parse(argc, argv);
@@ -31,5 +36,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (serve_cmd->parsed()) return run_serve(serve);
+  if (load_cmd->parsed()) return run_load_command(load, *load_cmd);
   return 2;
 }

@@ -1,0 +1,98 @@
+#include "cli/load_cmd.hpp"
+
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
+#include <cstdio>
+
+#include "cli/options.hpp"
+#include "loadgen/runner.hpp"
+
+namespace sessdemo::cli {
+
+void setup_load(CLI::App& app, LoadCliOptions& o) {
+  auto& l = o.load;
+  app.footer(
+      "Connections: each instance gets --connections sockets (default min(clients,128)), shared by all\n"
+      "clients the way a balancer carries many visitors over its own upstream connections; each request\n"
+      "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by default.\n"
+      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance answers.");
+  app.add_option("--instances,-i", o.instances, "HOST:PORT[,HOST:PORT...] or http:// URLs")
+      ->required()
+      ->check(endpoint_list(true));
+  app.add_option("--clients,-c", l.clients, "virtual clients, each with its own cookie jar")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  app.add_option("--threads,-t", l.threads, "worker threads (default: cores)")->check(CLI::Range(1u, 256u));
+  app.add_option("--connections", l.connections, "connections per instance, over all threads")
+      ->check(CLI::Range(1u, 1000000u));
+  add_duration(app, "--duration,-d", l.duration, "measured time (a cap when --requests is also given)");
+  app.add_option("--requests,-n", l.requests, "stop after this many measured requests")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
+  add_duration(app, "--warmup", l.warmup, "load before measuring, not counted");
+  app.add_option("--balance", o.balance, "round-robin (consecutive requests to different instances), random, sticky")
+      ->check(CLI::IsMember({"round-robin", "random", "sticky"}))
+      ->capture_default_str();
+  add_duration(app, "--think", l.think, "closed model: pause between a client's requests");
+  app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
+      ->check(CLI::Range(0.001, 1e7));
+  app.add_option("--scenario", o.scenario, "visit (write a name, check reads), get (plain GETs), counter")
+      ->check(CLI::IsMember({"visit", "get", "counter"}))
+      ->capture_default_str();
+  app.add_option("--home-path", l.home_path, "page with the name form")->capture_default_str();
+  app.add_option("--details-path", l.details_path, "page that shows the name")->capture_default_str();
+  app.add_option("--name-field", l.name_field, "form field of the name")->capture_default_str();
+  app.add_option("--path", l.path, "scenario get: the path to request")->capture_default_str();
+  app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  app.add_option("--inflight", l.inflight, "counter: increments in flight per client")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  add_duration(app, "--timeout", l.timeout, "per request");
+  add_duration(app, "--interval", l.interval, "CSV row period");
+  app.add_option("--csv", l.csv, "per-interval CSV to FILE (- for stdout; the summary then goes to stderr)");
+  app.add_option("--json", l.json, "settings, totals, per-instance figures and verdict as JSON");
+  app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
+  app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--max-stale-rate", l.max_stale_rate, "fraction of reads allowed to be stale")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--max-error-rate", l.max_error_rate, "fraction of requests allowed to fail")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
+  app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
+      ->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+      ->check(log_level_validator())
+      ->capture_default_str();
+}
+
+int run_load_command(LoadCliOptions& o, const CLI::App& app) {
+  setup_logging(o.log_level);
+  auto& l = o.load;
+  l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
+  l.balance = *loadgen::parse_balance(o.balance);
+  l.scenario = o.scenario == "get" ? loadgen::Scenario::get
+               : o.scenario == "counter" ? loadgen::Scenario::counter
+                                         : loadgen::Scenario::visit;
+  if (app.count("--max-p99")) l.max_p99 = o.max_p99;
+  if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
+  if (l.duration.count() == 0 && !l.requests) {
+    std::fprintf(stderr, "sessdemo load: --duration must be above 0 (or give --requests)\n");
+    return 2;
+  }
+  if (l.interval < std::chrono::milliseconds(10)) {
+    std::fprintf(stderr, "sessdemo load: --interval must be at least 10ms\n");
+    return 2;
+  }
+  if (l.scenario == loadgen::Scenario::counter && l.rate > 0) {
+    std::fprintf(stderr, "sessdemo load: the counter scenario runs closed-model only (drop --rate)\n");
+    return 2;
+  }
+  return loadgen::run_load(l);
+}
+
+}  // namespace sessdemo::cli

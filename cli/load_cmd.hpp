@@ -1,0 +1,23 @@
+#pragma once
+// `sessdemo load`: the load and consistency tester.
+#include "loadgen/load_options.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace sessdemo::cli {
+
+struct LoadCliOptions {
+  loadgen::LoadOptions load;
+  std::string instances;             // as typed; parsed into load.instances
+  std::string balance = "round-robin";
+  std::string scenario = "visit";
+  std::chrono::microseconds max_p99{0};
+  std::string log_level = "warn";
+};
+
+void setup_load(CLI::App& app, LoadCliOptions& opts);
+int run_load_command(LoadCliOptions& opts, const CLI::App& app);
+
+}  // namespace sessdemo::cli

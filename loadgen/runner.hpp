@@ -1,0 +1,12 @@
+#pragma once
+// Runs a whole load: checks the instances answer, raises the open-file limit, starts the worker
+// threads, collects per-interval figures, stops, reports and decides the exit status.
+#include "loadgen/load_options.hpp"
+
+namespace sessdemo::loadgen {
+
+// Exit status: 0 every check held, 1 a check failed, 2 the settings cannot be run here
+// (open-file limit), 3 no instance answered at start.
+int run_load(const LoadOptions& opts);
+
+}  // namespace sessdemo::loadgen

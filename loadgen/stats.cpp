@@ -1,0 +1,41 @@
+#include "loadgen/stats.hpp"
+
+namespace sessdemo::loadgen {
+
+const char* to_string(Kind k) {
+  switch (k) {
+    case Kind::home: return "home";
+    case Kind::write: return "write";
+    case Kind::read: return "read";
+    default: return "?";
+  }
+}
+
+void Counters::merge(const Counters& o) {
+  requests += o.requests;
+  errors += o.errors;
+  hits += o.hits;
+  misses += o.misses;
+  stale += o.stale;
+  foreign += o.foreign;
+  late += o.late;
+  status_5xx += o.status_5xx;
+}
+
+void InstanceStats::merge(const InstanceStats& o) {
+  counters.merge(o.counters);
+  latency.merge(o.latency);
+  for (std::size_t i = 0; i < by_kind.size(); ++i) by_kind[i].merge(o.by_kind[i]);
+}
+
+void StatsTable::merge(const StatsTable& o) {
+  for (const auto& [k, v] : o.instances) instances[k].merge(v);
+}
+
+InstanceStats StatsTable::total() const {
+  InstanceStats t;
+  for (const auto& [k, v] : instances) t.merge(v);
+  return t;
+}
+
+}  // namespace sessdemo::loadgen

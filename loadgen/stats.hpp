@@ -1,0 +1,45 @@
+#pragma once
+// Per-thread statistics: plain counters plus latency histograms, merged after the run and per
+// interval. Nothing here is shared between threads while it is being written.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "loadgen/histogram.hpp"
+
+namespace sessdemo::loadgen {
+
+enum class Kind { home, write, read, count_ };  // what a request was for
+const char* to_string(Kind k);
+
+struct Counters {
+  std::uint64_t requests = 0;  // answered or failed, all kinds; every other counter is a subset
+  std::uint64_t errors = 0;    // connection failure, timeout, 5xx or unexpected status
+  std::uint64_t hits = 0;      // reads showing the client's latest name
+  std::uint64_t misses = 0;    // reads showing no name
+  std::uint64_t stale = 0;     // reads showing an earlier name of the same client
+  std::uint64_t foreign = 0;   // reads showing another client's name: always a failure
+  std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
+  std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
+
+  void merge(const Counters& o);
+  std::uint64_t reads() const { return hits + misses + stale + foreign; }
+};
+
+struct InstanceStats {
+  Counters counters;
+  Histogram latency;                                          // all kinds
+  std::array<Histogram, static_cast<std::size_t>(Kind::count_)> by_kind;
+  void merge(const InstanceStats& o);
+};
+
+// Figures keyed by instance: the X-Instance-Id of the answer, or the address when none came.
+struct StatsTable {
+  std::map<std::string, InstanceStats> instances;
+  InstanceStats& at(const std::string& key) { return instances[key]; }
+  void merge(const StatsTable& o);
+  InstanceStats total() const;  // every instance merged
+};
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,27 @@
+#pragma once
+// The verdict of one Details page against what the client wrote. Names written by the tester
+// look like "<run>-c<client>-w<seq>", so any page of the same shape can be judged: the
+// tester looks for its run tag in the body rather than for a particular element.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sessdemo::loadgen {
+
+enum class Verdict { hit, miss, stale, foreign };
+const char* to_string(Verdict v);
+
+std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq);
+
+struct ClientWrites {
+  std::uint32_t client = 0;
+  std::uint32_t acked = 0;      // highest write sequence answered with success (0: none)
+  std::uint32_t attempted = 0;  // highest write sequence sent (>= acked)
+};
+
+// hit: the latest acknowledged name (or a newer one still in flight); stale: an earlier name
+// of the same client; foreign: another client's name, or a name the tester never wrote shown
+// where the name belongs; miss: no name at all.
+Verdict judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w);
+
+}  // namespace sessdemo::loadgen

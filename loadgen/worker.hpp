@@ -1,0 +1,60 @@
+#pragma once
+// One load thread: its share of the virtual clients, its own connections to every instance and
+// its own io_context, so nothing on the request path is shared with other threads. Asio stays
+// behind the pimpl.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loadgen/scenario.hpp"
+#include "loadgen/stats.hpp"
+
+namespace sessdemo::loadgen {
+
+struct TargetInfo {
+  std::string label;     // HOST:PORT as given; figures fall back to it without X-Instance-Id
+  std::string address;   // numeric IP to connect to
+  std::uint16_t port = 0;
+};
+
+struct WorkerPlan {
+  const LoadOptions* opts = nullptr;
+  const ScenarioLogic* logic = nullptr;
+  std::vector<TargetInfo> targets;
+  std::uint32_t first_client = 0;   // global id of this worker's first client
+  std::uint32_t client_count = 0;
+  unsigned connections_per_target = 1;
+  std::uint64_t budget = 0;         // measured requests this worker sends; 0 = no limit
+  double rate = 0;                  // this worker's share of --rate; 0 = closed model
+  std::chrono::steady_clock::time_point measure_start;  // end of the warm-up
+};
+
+class Worker {
+ public:
+  explicit Worker(WorkerPlan plan);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  // No new requests from now on; requests on the wire finish (bounded by the timeout), then the
+  // counter scenario reads every client's final value.
+  void stop();
+  bool finished() const;
+  // The figures since the previous call, handed over on the worker's own thread.
+  StatsTable take_interval();
+  void join();
+
+  // After join():
+  const StatsTable& totals() const;
+  StatsTable last_interval();  // what came in after the last take_interval()
+  const std::vector<Client>& clients() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sessdemo::loadgen
