@@ -1,0 +1,36 @@
+#include "loadgen/cookie_jar.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sessdemo::loadgen;
+
+TEST(CookieJar, StoresReplacesAndSends) {
+  CookieJar jar;
+  EXPECT_EQ(jar.cookie_header(), "");
+  jar.apply_set_cookie("sessdemo_sid=abc; Path=/; HttpOnly; SameSite=Lax");
+  EXPECT_EQ(jar.cookie_header(), "sessdemo_sid=abc");
+  jar.apply_set_cookie("other=1");
+  jar.apply_set_cookie("sessdemo_sid=xyz; Path=/");
+  EXPECT_EQ(jar.cookie_header(), "sessdemo_sid=xyz; other=1");
+  ASSERT_TRUE(jar.find("other"));
+  EXPECT_EQ(*jar.find("other"), "1");
+}
+
+TEST(CookieJar, ExpiresCookies) {
+  CookieJar jar;
+  jar.apply_set_cookie("a=1");
+  jar.apply_set_cookie("b=2");
+  jar.apply_set_cookie("a=; Path=/; Max-Age=0");
+  EXPECT_EQ(jar.cookie_header(), "b=2");
+  jar.apply_set_cookie("b=gone; expires=Thu, 01 Jan 1970 00:00:00 GMT");
+  EXPECT_TRUE(jar.empty());
+  jar.apply_set_cookie("=nameless");
+  jar.apply_set_cookie("garbage");
+  EXPECT_TRUE(jar.empty());
+}
+
+TEST(CookieJar, JarsAreIndependent) {
+  CookieJar a, b;
+  a.apply_set_cookie("sessdemo_sid=A");
+  EXPECT_TRUE(b.empty());
+}

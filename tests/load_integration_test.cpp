@@ -1,0 +1,143 @@
+// `sessdemo load` against real instances and a real memcached, and against broken servers.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/fake_servers.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+
+namespace {
+struct LoadRun {
+  int exit_code = -1;
+  std::string out;
+  boost::json::object json;
+  const boost::json::object& total() const { return json.at("total").as_object(); }
+  std::int64_t total_of(const char* key) const { return total().at(key).to_number<std::int64_t>(); }
+};
+
+LoadRun run_load(const std::string& instances, std::vector<std::string> extra) {
+  static int n = 0;
+  std::string json_path = (std::filesystem::temp_directory_path() /
+                           ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
+                              .string();
+  std::vector<std::string> argv{sessdemo_binary(), "load", "--instances", instances, "--json", json_path,
+                                "--threads", "2"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  Child c(argv);
+  LoadRun r;
+  r.out = c.read_all(seconds(60));
+  r.exit_code = c.wait(seconds(30));
+  std::ifstream f(json_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  if (!ss.str().empty()) r.json = boost::json::parse(ss.str()).as_object();
+  std::filesystem::remove(json_path);
+  return r;
+}
+
+std::string join(const std::vector<Instance>& v) {
+  std::string s;
+  for (const auto& i : v) s += (s.empty() ? "" : ",") + i.address();
+  return s;
+}
+
+std::vector<Instance> three(std::vector<std::string> flags) {
+  std::vector<Instance> v;
+  for (int i = 0; i < 3; ++i) {
+    auto f = flags;
+    f.insert(f.end(), {"--id", "inst" + std::to_string(i)});
+    v.emplace_back(f);
+  }
+  return v;
+}
+}  // namespace
+
+TEST(LoadIntegration, MemcachedStoreHasNoMisses) {
+  Memcached mc;
+  auto inst = three({"--memcached", mc.address()});
+  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_EQ(r.total_of("stale"), 0);
+  EXPECT_GT(r.total_of("hits"), 1000);
+  EXPECT_EQ(r.json.at("instances").as_object().size(), 3u);  // attributed by X-Instance-Id
+  EXPECT_NE(r.out.find("verdict: PASS"), std::string::npos);
+}
+
+TEST(LoadIntegration, MemoryStoreRoundRobinMissesTwoThirds) {
+  auto inst = three({"--store", "memory"});
+  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  double reads = static_cast<double>(r.total_of("hits") + r.total_of("misses"));
+  double miss_rate = r.total_of("misses") / reads;
+  EXPECT_NEAR(miss_rate, 2.0 / 3.0, 0.08) << r.out;
+  EXPECT_NE(r.out.find("FAIL  miss rate"), std::string::npos);
+}
+
+TEST(LoadIntegration, MemoryStoreStickyHasNoMisses) {
+  auto inst = three({"--store", "memory"});
+  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s", "--balance", "sticky"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_GT(r.total_of("hits"), 1000);
+}
+
+TEST(LoadIntegration, AnotherVisitorsNameIsForeignAndFails) {
+  FakeServer leaky(FakeServer::Mode::leaky);
+  auto r = run_load(leaky.address(), {"--clients", "20", "--duration", "1s", "--max-miss-rate", "1",
+                                      "--max-stale-rate", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.total_of("foreign"), 0);
+  EXPECT_NE(r.out.find("FAIL  foreign reads"), std::string::npos);
+}
+
+TEST(LoadIntegration, ClosedConnectionsAreErrorsNotMisses) {
+  FakeServer closing(FakeServer::Mode::closing);
+  auto r = run_load(closing.address(), {"--clients", "10", "--duration", "1s"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.total_of("errors"), 0);
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_EQ(r.total_of("errors"), r.total_of("requests"));
+}
+
+TEST(LoadIntegration, RequestBudgetAndCsvToStdout) {
+  auto inst = three({"--store", "memory"});
+  Child c({sessdemo_binary(), "load", "--instances", join(inst), "--balance", "sticky", "--clients", "10",
+           "--requests", "500", "--csv", "-", "--interval", "100ms"},
+          "/dev/null");
+  std::string out = c.read_all(seconds(30));
+  EXPECT_EQ(c.wait(seconds(10)), 0);
+  EXPECT_EQ(out.rfind("elapsed_s,instance,requests,", 0), 0u) << out;
+  EXPECT_EQ(out.find("verdict"), std::string::npos);  // the summary went to stderr
+  auto total = out.find("\n", out.find(",total,"));
+  ASSERT_NE(total, std::string::npos);
+  EXPECT_NE(out.find(",total,500,"), std::string::npos) << out;
+}
+
+TEST(LoadIntegration, NoInstanceAnswersExits3) {
+  auto port = free_port();
+  auto r = run_load("127.0.0.1:" + std::to_string(port), {"--clients", "2", "--duration", "1s"});
+  EXPECT_EQ(r.exit_code, 3);
+}
+
+TEST(LoadIntegration, BadCommandLinesExit2) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"load", "--instances", "nonsense"},
+           {"load", "--instances", "127.0.0.1:1", "--clients", "-5"},
+           {"load", "--instances", "127.0.0.1:1", "--clients", "0"},
+           {"load", "--instances", "127.0.0.1:1", "--balance", "sideways"},
+           {"load", "--instances", "127.0.0.1:1", "--duration", "forever"},
+           {"load", "--instances", "127.0.0.1:1", "--bogus"},
+           {"load"}}) {
+    args.insert(args.begin(), sessdemo_binary());
+    Child c(args, "/dev/null");
+    std::string out = c.read_all(seconds(10));
+    EXPECT_EQ(c.wait(seconds(10)), 2) << args.back();
+  }
+}

@@ -1,0 +1,28 @@
+#include "loadgen/verdict.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sessdemo::loadgen;
+
+namespace {
+std::string page(const std::string& name) { return "<p class=\"value\" id=\"name\">" + name + "</p>"; }
+}  // namespace
+
+TEST(Verdict, JudgesPages) {
+  ClientWrites w{7, 3, 3};
+  EXPECT_EQ(judge_page(page(make_name("rT", 7, 3)), "rT", w), Verdict::hit);
+  EXPECT_EQ(judge_page(page(make_name("rT", 7, 2)), "rT", w), Verdict::stale);
+  EXPECT_EQ(judge_page(page(make_name("rT", 8, 3)), "rT", w), Verdict::foreign);
+  EXPECT_EQ(judge_page(page(make_name("rT", 70, 3)), "rT", w), Verdict::foreign);  // prefix of another id
+  EXPECT_EQ(judge_page("<p id=\"no-name\">No name</p>", "rT", w), Verdict::miss);
+  EXPECT_EQ(judge_page(page("Mallory"), "rT", w), Verdict::foreign);  // someone else's data
+  EXPECT_EQ(judge_page(page(make_name("rOld", 7, 3)), "rT", w), Verdict::foreign);  // another run
+}
+
+TEST(Verdict, WriteInFlightCountsAsHit) {
+  ClientWrites w{1, 4, 5};  // write 5 sent, not yet acknowledged
+  EXPECT_EQ(judge_page(page(make_name("r", 1, 5)), "r", w), Verdict::hit);
+  EXPECT_EQ(judge_page(page(make_name("r", 1, 4)), "r", w), Verdict::hit);
+  EXPECT_EQ(judge_page(page(make_name("r", 1, 3)), "r", w), Verdict::stale);
+  EXPECT_EQ(judge_page(page(make_name("r", 1, 6)), "r", w), Verdict::foreign);
+}
