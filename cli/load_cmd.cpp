@@ -11,6 +11,7 @@ namespace sessdemo::cli {
 
 void setup_load(CLI::App& app, LoadCliOptions& o) {
   auto& l = o.load;
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   app.footer(
       "Connections: each instance gets --connections sockets (default min(clients,128)), shared by all\n"
       "clients the way a balancer carries many visitors over its own upstream connections; each request\n"

@@ -18,6 +18,7 @@
 namespace sessdemo::cli {
 
 void setup_serve(CLI::App& app, ServeOptions& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")->capture_default_str();
   app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
   app.add_option("--id", o.id, "instance id shown on pages (default: host:port)");
@@ -38,6 +39,7 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->check(CLI::IsMember({"none", "cas", "lock"}))
       ->capture_default_str();
   add_duration(app, "--lock-timeout", o.lock_timeout, "lock mode: longest wait for the session lock");
+  add_duration(app, "--lock-ttl", o.lock_ttl, "lock mode: expiry of a lock whose holder died");
   app.add_option("--threads", o.threads, "I/O threads")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--store-threads", o.store_threads, "worker threads for blocking store calls")
       ->check(CLI::Range(1, 1024))
@@ -78,6 +80,7 @@ int run_serve(const ServeOptions& o) {
   policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
   policy.concurrency = *parse_concurrency(o.concurrency);
   policy.lock_timeout = duration_cast<std::chrono::milliseconds>(o.lock_timeout);
+  policy.lock_ttl = std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
   SessionService sessions(instrumented, policy);
 
   ServerConfig sc;

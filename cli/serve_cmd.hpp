@@ -21,6 +21,7 @@ struct ServeOptions {
   std::chrono::microseconds store_timeout = std::chrono::milliseconds(250);
   std::string concurrency = "cas";               // none | cas | lock
   std::chrono::microseconds lock_timeout = std::chrono::seconds(2);  // lock mode's longest wait
+  std::chrono::microseconds lock_ttl = std::chrono::seconds(5);      // a dead holder's lock lasts this long
   unsigned threads = 2;                          // I/O threads
   unsigned store_threads = 16;                   // worker threads for store calls
   std::size_t max_connections = 10000;           // cap on open connections

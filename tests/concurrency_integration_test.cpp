@@ -1,0 +1,140 @@
+// Concurrent requests of one session over several instances: lost updates with --concurrency
+// none, none with cas or lock; a dead lock holder's lock is taken over after its TTL.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+
+namespace {
+struct CounterRun {
+  int exit_code = -1;
+  std::string out;
+  std::int64_t lost = -1;
+  std::int64_t acknowledged = 0;
+};
+
+CounterRun run_counter(const std::string& instances, std::vector<std::string> extra = {}) {
+  auto json_path = (std::filesystem::temp_directory_path() /
+                    ("sessdemo-counter-" + std::to_string(getpid()) + ".json")).string();
+  std::vector<std::string> argv{sessdemo_binary(), "load", "--instances", instances, "--scenario", "counter",
+                                "--clients", "40", "--inflight", "4", "--duration", "2s", "--json", json_path};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  Child c(argv);
+  CounterRun r;
+  r.out = c.read_all(seconds(60));
+  r.exit_code = c.wait(seconds(30));
+  std::ifstream f(json_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  if (!ss.str().empty()) {
+    auto doc = boost::json::parse(ss.str()).as_object();
+    auto& counter = doc.at("counter").as_object();
+    r.lost = counter.at("lost_updates").to_number<std::int64_t>();
+    r.acknowledged = counter.at("acknowledged").to_number<std::int64_t>();
+  }
+  std::filesystem::remove(json_path);
+  return r;
+}
+
+std::string three_instances(std::vector<Instance>& keep, const std::vector<std::string>& flags) {
+  std::string list;
+  for (int i = 0; i < 3; ++i) {
+    keep.emplace_back(flags);
+    list += (list.empty() ? "" : ",") + keep.back().address();
+  }
+  return list;
+}
+
+// Sends one memcached text-protocol command and returns the first reply line.
+std::string memcached_command(std::uint16_t port, const std::string& cmd) {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return "";
+  send(s, cmd.data(), cmd.size(), 0);
+  char buf[512];
+  ssize_t n = recv(s, buf, sizeof buf, 0);
+  close(s);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+}
+}  // namespace
+
+TEST(ConcurrencyIntegration, NoneLosesUpdatesOnMemcached) {
+  Memcached mc;
+  std::vector<Instance> keep;
+  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "none"});
+  auto r = run_counter(list);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.lost, 0) << r.out;
+  EXPECT_NE(r.out.find("FAIL  lost updates"), std::string::npos);
+}
+
+TEST(ConcurrencyIntegration, NoneLosesUpdatesOnTheMemoryStore) {
+  // One instance, so the session itself is shared: the losses come from concurrent writes alone.
+  Instance one({"--store", "memory", "--concurrency", "none", "--store-threads", "8"});
+  auto r = run_counter(one.address(), {"--inflight", "8", "--duration", "3s"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.lost, 0) << r.out;
+}
+
+TEST(ConcurrencyIntegration, CasLosesNothing) {
+  Memcached mc;
+  std::vector<Instance> keep;
+  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "cas"});
+  auto r = run_counter(list);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.lost, 0);
+  EXPECT_GT(r.acknowledged, 1000);
+}
+
+TEST(ConcurrencyIntegration, LockLosesNothing) {
+  Memcached mc;
+  std::vector<Instance> keep;
+  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "lock"});
+  auto r = run_counter(list);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.lost, 0);
+  EXPECT_GT(r.acknowledged, 500);
+}
+
+TEST(ConcurrencyIntegration, CasOnTheMemoryStoreLosesNothing) {
+  Instance one({"--store", "memory", "--concurrency", "cas", "--store-threads", "8"});
+  auto r = run_counter(one.address(), {"--inflight", "8"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.lost, 0);
+}
+
+TEST(ConcurrencyIntegration, DeadHoldersLockIsTakenOverAfterItsTtl) {
+  Memcached mc;
+  Instance patient({"--memcached", mc.address(), "--concurrency", "lock", "--lock-timeout", "6s"});
+  Instance hasty({"--memcached", mc.address(), "--concurrency", "lock", "--lock-timeout", "300ms"});
+  auto first = http(patient.port, "POST", "/api/session/visits");
+  ASSERT_EQ(first.status, 200);
+  std::string sid = first.session_cookie();
+  // A holder that died: its lock key stays behind with a 2 s TTL.
+  ASSERT_EQ(memcached_command(mc.port, "set sessdemo:lock:" + sid + " 0 2 1\r\n1\r\n"), "STORED\r\n");
+  std::string cookie = "Cookie: sessdemo_sid=" + sid + "\r\n";
+  auto refused = http(hasty.port, "POST", "/api/session/visits", "", cookie);
+  EXPECT_EQ(refused.status, 503);  // never goes on without the lock
+  auto t0 = steady_clock::now();
+  auto taken = http(patient.port, "POST", "/api/session/visits", "", cookie, seconds(10));
+  EXPECT_EQ(taken.status, 200) << taken.body;
+  EXPECT_GE(steady_clock::now() - t0, milliseconds(500));
+  EXPECT_NE(taken.body.find("\"visits\":2"), std::string::npos) << taken.body;  // the 503 changed nothing
+  auto metrics = http(hasty.port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("sessdemo_session_lock_timeouts_total 1"), std::string::npos);
+}
