@@ -4,6 +4,7 @@
 #include <CLI/Formatter.hpp>
 #include <cstdio>
 
+#include "cli/demo_cmd.hpp"
 #include "cli/load_cmd.hpp"
 #include "cli/serve_cmd.hpp"
 
@@ -22,6 +23,10 @@ int main(int argc, char** argv) {
   auto* load_cmd = app.add_subcommand("load", "load and check instances with cookie-carrying virtual clients");
   setup_load(*load_cmd, load);
 
+  DemoCliOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "start memcached and instances, run every scenario, report side by side");
+  setup_demo(*demo_cmd, demo);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,5 +42,6 @@ int main(int argc, char** argv) {
   }
   if (serve_cmd->parsed()) return run_serve(serve);
   if (load_cmd->parsed()) return run_load_command(load, *load_cmd);
+  if (demo_cmd->parsed()) return run_demo_command(demo);
   return 2;
 }

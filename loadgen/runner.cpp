@@ -220,18 +220,12 @@ int run_load(const LoadOptions& opts) {
   }
   auto measured_end = std::min(Clock::now(), end);
   for (auto& w : workers) w->stop();
-  StatsTable tail;
-  for (auto& w : workers) {
-    w->join();
-    tail.merge(w->last_interval());
-  }
+  for (auto& w : workers) w->join();
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   if (show_progress) std::fputs("\n", stderr);
-  if (csv && !tail.instances.empty()) {
-    double elapsed = std::chrono::duration<double>(Clock::now() - measure_start).count();
-    csv->rows(elapsed, std::chrono::duration<double>(Clock::now() - tick).count(), tail);
-  }
+  // Answers that came in during the drain count in the totals and the "total" row, not as an
+  // interval of their own (it would be a fraction of a period and skew the plots).
 
   RunReport report;
   report.opts = &opts;

@@ -401,7 +401,6 @@ void Worker::join() {
 }
 
 const StatsTable& Worker::totals() const { return impl_->totals; }
-StatsTable Worker::last_interval() { return std::exchange(impl_->interval, StatsTable{}); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }
 
 }  // namespace sessdemo::loadgen

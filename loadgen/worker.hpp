@@ -49,7 +49,6 @@ class Worker {
 
   // After join():
   const StatsTable& totals() const;
-  StatsTable last_interval();  // what came in after the last take_interval()
   const std::vector<Client>& clients() const;
 
  private:

@@ -1,0 +1,86 @@
+#include "cli/demo_cmd.hpp"
+
+#include <unistd.h>
+
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/options.hpp"
+#include "sessions/endpoint.hpp"
+
+namespace sessdemo::cli {
+
+namespace {
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    auto item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+CLI::Validator scenario_list() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto known = loadgen::demo_scenario_names();
+        for (const auto& name : split(text))
+          if (std::find(known.begin(), known.end(), name) == known.end()) {
+            std::string all;
+            for (const auto& k : known) all += (all.empty() ? "" : ", ") + k;
+            return "unknown scenario '" + name + "' (known: " + all + ")";
+          }
+        return {};
+      },
+      "NAME[,NAME...]");
+}
+}  // namespace
+
+void setup_demo(CLI::App& app, DemoCliOptions& o) {
+  auto& d = o.demo;
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.footer("Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, instance-killed,\n"
+             "memcached-stalled, counter-none, counter-cas. Exit 0 when each met its expectation, 1 otherwise.");
+  app.add_option("--instances", d.instances, "web instances per scenario")
+      ->check(CLI::Range(2u, 26u))
+      ->capture_default_str();
+  app.add_option("--memcached-nodes", d.memcached_nodes, "memcached processes to start")
+      ->check(CLI::Range(1u, 16u))
+      ->capture_default_str();
+  app.add_option("--memcached", o.memcached, "use running memcached nodes instead, HOST:PORT[,...]")
+      ->check(endpoint_list(false));
+  app.add_option("--clients", d.clients, "virtual clients per scenario")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
+  add_duration(app, "--duration", d.duration, "load time per scenario");
+  app.add_option("--threads", d.threads, "load threads (default: cores)")->check(CLI::Range(1u, 64u));
+  app.add_option("--scenarios", o.scenarios, "run only these, comma-separated")->check(scenario_list());
+  app.add_option("--out", d.out, "output folder (default: sessdemo-out/<timestamp>)");
+}
+
+int run_demo_command(DemoCliOptions& o) {
+  setup_logging("warn");
+  auto& d = o.demo;
+  if (d.duration < std::chrono::seconds(2)) {
+    std::fprintf(stderr, "sessdemo demo: --duration must be at least 2s\n");
+    return 2;
+  }
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    std::fprintf(stderr, "sessdemo demo: cannot find its own binary\n");
+    return 2;
+  }
+  d.self.assign(self, static_cast<std::size_t>(n));
+  if (!o.memcached.empty()) d.memcached = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
+  d.scenarios = split(o.scenarios);
+  return loadgen::run_demo(d);
+}
+
+}  // namespace sessdemo::cli

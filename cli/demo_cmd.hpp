@@ -1,0 +1,22 @@
+#pragma once
+// `sessdemo demo`: the whole story from one command.
+#include <string>
+
+#include "loadgen/demo.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace sessdemo::cli {
+
+struct DemoCliOptions {
+  loadgen::DemoOptions demo;
+  std::string memcached;   // HOST:PORT list of running nodes, as typed
+  std::string scenarios;   // comma-separated subset, as typed
+};
+
+void setup_demo(CLI::App& app, DemoCliOptions& opts);
+int run_demo_command(DemoCliOptions& opts);
+
+}  // namespace sessdemo::cli

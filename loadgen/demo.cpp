@@ -1,0 +1,275 @@
+#include "loadgen/demo.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "loadgen/child_process.hpp"
+#include "loadgen/demo_scenarios.hpp"
+#include "loadgen/plot_script.hpp"
+
+namespace sessdemo::loadgen {
+
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+namespace {
+std::atomic<bool> stop_requested{false};
+extern "C" void on_demo_signal(int) { stop_requested = true; }
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+
+std::string default_out_dir() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "sessdemo-out/%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
+struct Run {
+  const DemoOptions& opts;
+  const fs::path out;
+  std::vector<ChildProcess> memcached;
+  std::vector<std::string> memcached_addrs;
+};
+
+bool start_memcached(Run& run) {
+  for (unsigned i = 0; i < run.opts.memcached_nodes; ++i) {
+    auto port = free_loopback_port();
+    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0",
+                                  "-t", "2", "-c", "8192", "-m", "128"};
+    if (geteuid() == 0) argv.insert(argv.end(), {"-u", "nobody"});
+    run.memcached.emplace_back(argv, (run.out / ("memcached-" + std::to_string(i) + ".log")).string());
+    if (!wait_for_loopback_port(port, seconds(10))) {
+      std::fprintf(stderr, "sessdemo demo: memcached did not start on port %u\n", port);
+      return false;
+    }
+    run.memcached_addrs.push_back("127.0.0.1:" + std::to_string(port));
+  }
+  return true;
+}
+
+void read_figures(const fs::path& json_path, const fs::path& csv_path, DemoFigures& f) {
+  std::ifstream jf(json_path);
+  std::stringstream ss;
+  ss << jf.rdbuf();
+  if (ss.str().empty()) return;
+  boost::json::error_code ec;
+  auto doc = boost::json::parse(ss.str(), ec);
+  if (ec || !doc.is_object()) return;
+  const auto& total = doc.at("total").as_object();
+  auto u = [&](const char* k) { return total.at(k).to_number<std::uint64_t>(); };
+  f.requests = u("requests");
+  f.errors = u("errors");
+  f.hits = u("hits");
+  f.misses = u("misses");
+  f.stale = u("stale");
+  f.foreign = u("foreign");
+  const auto& lat = total.at("latency_ms").as_object();
+  f.p50_ms = lat.at("p50").to_number<double>();
+  f.p99_ms = lat.at("p99").to_number<double>();
+  if (auto* c = doc.as_object().if_contains("counter"))
+    f.lost_updates = c->as_object().at("lost_updates").to_number<std::int64_t>();
+  // The last per-interval "all" row tells whether the run ended healthy.
+  std::ifstream cf(csv_path);
+  std::string line;
+  while (std::getline(cf, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
+    if (cols.size() > 3 && cols[1] == "all") {
+      f.last_interval_requests = std::stoull(cols[2]);
+      f.last_interval_errors = std::stoull(cols[3]);
+    }
+  }
+  f.ran = true;
+}
+
+// Runs one scenario; returns its figures, with fault start/end seconds into the run.
+DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, double& fault_end) {
+  const auto& o = run.opts;
+  DemoFigures f;
+  std::vector<ChildProcess> instances;
+  std::vector<std::string> addrs;
+  for (unsigned i = 0; i < o.instances; ++i) {
+    std::string id = "inst-" + std::string(1, static_cast<char>('A' + i % 26));
+    std::vector<std::string> argv{o.self, "serve", "--port", "0", "--id", id, "--store", s.store,
+                                  "--concurrency", s.concurrency, "--threads", "1", "--store-threads", "8",
+                                  "--log-level", "error"};
+    if (s.store == "memcached") argv.insert(argv.end(), {"--memcached", join(run.memcached_addrs)});
+    instances.emplace_back(argv, (run.out / (s.name + "-" + id + ".log")).string());
+    auto line = instances.back().read_line(seconds(10));
+    constexpr std::string_view prefix = "listening on http://";
+    if (!line || line->rfind(prefix, 0) != 0) {
+      std::fprintf(stderr, "sessdemo demo: instance %s did not start\n", id.c_str());
+      return f;
+    }
+    addrs.push_back(line->substr(prefix.size()));
+  }
+  auto csv = run.out / (s.name + ".csv");
+  auto json = run.out / (s.name + ".json");
+  std::vector<std::string> argv{o.self, "load", "--instances", join(addrs), "--clients", std::to_string(o.clients),
+                                "--duration", std::to_string(duration_cast<milliseconds>(o.duration).count()) + "ms",
+                                "--balance", s.balance, "--scenario", s.load, "--csv", csv.string(),
+                                "--json", json.string(), "--quiet", "--max-miss-rate", "1", "--max-stale-rate", "1",
+                                "--max-error-rate", "1", "--max-lost-updates", "1000000000000",
+                                "--log-level", "error"};
+  if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
+  ChildProcess load(argv, (run.out / (s.name + "-load.log")).string());
+  auto start = steady_clock::now();
+  // A kill lands halfway; a stall starts a quarter in and lasts 2 s, leaving time to recover.
+  auto fault_time = start + (s.fault == Fault::stall_memcached
+                                 ? std::max<steady_clock::duration>(seconds(1), o.duration / 4)
+                                 : steady_clock::duration(o.duration / 2));
+  bool fault_done = s.fault == Fault::none, resumed = true;
+  int status = -1;
+  while (status < 0) {
+    status = load.wait(milliseconds(20));
+    if (stop_requested) break;
+    auto now = steady_clock::now();
+    if (!fault_done && now >= fault_time) {
+      fault_done = true;
+      fault_at = duration<double>(now - start).count();
+      fault_end = fault_at;
+      if (s.fault == Fault::kill_instance) {
+        instances[0].signal(SIGKILL);
+      } else if (s.fault == Fault::stall_memcached) {
+        run.memcached[0].signal(SIGSTOP);
+        resumed = false;
+      }
+    }
+    if (!resumed && now >= fault_time + seconds(2)) {
+      run.memcached[0].signal(SIGCONT);
+      resumed = true;
+      fault_end = duration<double>(now - start).count();
+    }
+  }
+  if (!resumed) run.memcached[0].signal(SIGCONT);
+  if (status < 0) load.terminate(seconds(3));
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    bool killed_on_purpose = s.fault == Fault::kill_instance && i == 0;
+    if (!killed_on_purpose && !instances[i].running()) f.instances_survived = false;
+    instances[i].terminate(seconds(5));
+  }
+  if (stop_requested) return f;
+  read_figures(json, csv, f);
+  return f;
+}
+
+void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_end) {
+  std::string expr = "csv='" + (run.out / (s.name + ".csv")).string() + "'; out='" +
+                     (run.out / (s.name + ".png")).string() + "'; title='" + s.name + " (" + s.expected + ")'";
+  if (s.fault != Fault::none && fault_at > 0) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "; fault=%.2f; fault_end=%.2f", fault_at, fault_end);
+    expr += buf;
+  }
+  ChildProcess gp({"gnuplot", "-e", expr, (run.out / "plot.gp").string()},
+                  (run.out / (s.name + "-plot.log")).string());
+  if (gp.wait(seconds(30)) < 0) gp.terminate(seconds(1));
+}
+
+void print_table(std::FILE* out, const std::vector<DemoScenario>& ss, const std::vector<DemoFigures>& fs,
+                 const std::vector<Judgement>& js) {
+  std::fprintf(out, "\n%-21s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", "scenario", "store",
+               "balance", "requests", "hit %", "miss %", "stale", "foreign", "errors", "lost", "p50 ms", "p99 ms",
+               "expected", "verdict");
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const auto& s = ss[i];
+    const auto& f = fs[i];
+    double reads = f.reads();
+    std::string lost = f.lost_updates >= 0 ? std::to_string(f.lost_updates) : "-";
+    std::string hit = s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.hits / reads).substr(0, 5) : "-";
+    std::string miss = s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.misses / reads).substr(0, 5) : "-";
+    std::fprintf(out, "%-21s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n", s.name.c_str(),
+                 s.store.c_str(), s.balance.c_str(), static_cast<unsigned long long>(f.requests), hit.c_str(),
+                 miss.c_str(), static_cast<unsigned long long>(f.stale), static_cast<unsigned long long>(f.foreign),
+                 static_cast<unsigned long long>(f.errors), lost.c_str(), f.p50_ms, f.p99_ms, s.expected.c_str(),
+                 js[i].met ? "PASS" : ("FAIL: " + js[i].why).c_str());
+  }
+  std::fflush(out);
+}
+}  // namespace
+
+int run_demo(const DemoOptions& o) {
+  auto all = all_demo_scenarios(o.instances);
+  std::vector<DemoScenario> chosen;
+  for (const auto& s : all)
+    if (o.scenarios.empty() || std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
+      chosen.push_back(s);
+  if (o.memcached.empty() && !on_path("memcached")) {
+    std::fprintf(stderr, "sessdemo demo: memcached is not installed; install it with "
+                         "'sudo apt-get install memcached' or pass --memcached HOST:PORT\n");
+    return 2;
+  }
+  Run run{o, o.out.empty() ? fs::path(default_out_dir()) : fs::path(o.out), {}, {}};
+  std::error_code ec;
+  fs::create_directories(run.out, ec);
+  if (ec) {
+    std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(), ec.message().c_str());
+    return 2;
+  }
+  struct sigaction sa{}, old_int{}, old_term{};
+  sa.sa_handler = on_demo_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  stop_requested = false;
+  if (o.memcached.empty()) {
+    if (!start_memcached(run)) return 1;
+  } else {
+    for (const auto& e : o.memcached) run.memcached_addrs.push_back(e.to_string());
+    for (const auto& s : chosen)
+      if (s.fault == Fault::stall_memcached) {
+        std::fprintf(stderr, "sessdemo demo: %s needs memcached started by the demo; skipped with --memcached\n",
+                     s.name.c_str());
+      }
+    std::erase_if(chosen, [](const auto& s) { return s.fault == Fault::stall_memcached; });
+  }
+  bool can_plot = on_path("gnuplot");
+  if (can_plot) std::ofstream(run.out / "plot.gp") << plot_script;
+  std::fprintf(stderr, "sessdemo demo: %zu scenarios, %u instances, %u clients, %.0f s each; output in %s\n",
+               chosen.size(), o.instances, o.clients, duration<double>(o.duration).count(), run.out.c_str());
+  std::vector<DemoFigures> figures;
+  std::vector<Judgement> verdicts;
+  for (std::size_t i = 0; i < chosen.size() && !stop_requested; ++i) {
+    std::fprintf(stderr, "[%zu/%zu] %s ...\n", i + 1, chosen.size(), chosen[i].name.c_str());
+    double fault_at = 0, fault_end = 0;
+    auto f = run_scenario(run, chosen[i], fault_at, fault_end);
+    if (stop_requested) break;
+    figures.push_back(f);
+    verdicts.push_back(judge(chosen[i], f, o.instances));
+    if (can_plot && f.ran) plot(run, chosen[i], fault_at, fault_end);
+  }
+  for (auto& m : run.memcached) {
+    m.signal(SIGCONT);
+    m.terminate(seconds(3));
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  print_table(stdout, chosen, figures, verdicts);
+  if (stop_requested) {
+    std::fprintf(stderr, "sessdemo demo: interrupted; every process it started is stopped\n");
+    return 130;
+  }
+  if (!can_plot) std::fprintf(stderr, "gnuplot is not installed: no plots (sudo apt-get install gnuplot-nox)\n");
+  std::printf("\nfiles: %s (per scenario: CSV, JSON%s)\n", run.out.c_str(), can_plot ? ", PNG" : "");
+  for (const auto& v : verdicts)
+    if (!v.met) return 1;
+  return 0;
+}
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,32 @@
+#pragma once
+// `sessdemo demo`: starts memcached and web instances on loopback, runs the tester through
+// each scenario (with faults where the scenario says), judges every scenario against what it
+// is expected to show, and writes a side-by-side table, CSV, JSON and plots.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "sessions/endpoint.hpp"
+
+namespace sessdemo::loadgen {
+
+struct DemoOptions {
+  std::string self;                             // this binary, run as `serve` and `load` children
+  unsigned instances = 3;                       // web instances per scenario
+  unsigned memcached_nodes = 1;                 // memcached processes to start
+  std::vector<Endpoint> memcached;              // running nodes to use instead of starting them
+  unsigned clients = 500;                       // per scenario
+  std::chrono::microseconds duration = std::chrono::seconds(10);  // per scenario
+  unsigned threads = 0;                         // load threads (0: cores)
+  std::vector<std::string> scenarios;           // subset by name; empty: all
+  std::string out;                              // output folder; empty: sessdemo-out/<timestamp>
+};
+
+// The scenarios `demo` knows, in the order it runs them.
+std::vector<std::string> demo_scenario_names();
+
+// 0 when every scenario met its expectation, 1 when one did not, 2 when it cannot start
+// (memcached missing), 130 when interrupted.
+int run_demo(const DemoOptions& opts);
+
+}  // namespace sessdemo::loadgen

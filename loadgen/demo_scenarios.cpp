@@ -1,0 +1,76 @@
+#include "loadgen/demo_scenarios.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "loadgen/demo.hpp"
+
+namespace sessdemo::loadgen {
+
+std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
+  char near[64];
+  std::snprintf(near, sizeof near, "misses near %u/%u", n - 1, n);
+  return {
+      {"memory-roundrobin", "memory", "round-robin", "cas", "visit", Fault::none, near},
+      {"memory-sticky", "memory", "sticky", "cas", "visit", Fault::none, "no misses"},
+      {"memcached-roundrobin", "memcached", "round-robin", "cas", "visit", Fault::none, "no misses"},
+      {"instance-killed", "memcached", "round-robin", "cas", "visit", Fault::kill_instance,
+       "no session lost, few errors"},
+      {"memcached-stalled", "memcached", "round-robin", "cas", "visit", Fault::stall_memcached,
+       "503s, no misses, recovers"},
+      {"counter-none", "memcached", "round-robin", "none", "counter", Fault::none, "lost updates"},
+      {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates"},
+  };
+}
+
+std::vector<std::string> demo_scenario_names() {
+  std::vector<std::string> names;
+  for (const auto& s : all_demo_scenarios(3)) names.push_back(s.name);
+  return names;
+}
+
+Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances) {
+  auto fail = [](std::string why) { return Judgement{false, std::move(why)}; };
+  if (!f.ran) return fail("did not run");
+  if (f.requests == 0) return fail("no requests were answered");
+  if (f.foreign) return fail(std::to_string(f.foreign) + " reads showed another visitor's data");
+  double miss = f.reads() > 0 ? static_cast<double>(f.misses) / f.reads() : 0;
+  double err = static_cast<double>(f.errors) / static_cast<double>(f.requests);
+  if (s.load == "counter") {
+    if (s.concurrency == "none")
+      return f.lost_updates > 0 ? Judgement{true, ""} : fail("no lost updates: the race did not show");
+    if (f.lost_updates != 0) return fail(std::to_string(f.lost_updates) + " lost updates");
+    if (f.errors) return fail(std::to_string(f.errors) + " errors");
+    return {true, ""};
+  }
+  if (s.name == "memory-roundrobin") {
+    double want = static_cast<double>(instances - 1) / instances;
+    if (std::abs(miss - want) > 0.12) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "miss rate %.3f, expected about %.3f", miss, want);
+      return fail(buf);
+    }
+    return {true, ""};
+  }
+  if (f.misses) return fail(std::to_string(f.misses) + " misses");
+  if (f.stale) return fail(std::to_string(f.stale) + " stale reads");
+  switch (s.fault) {
+    case Fault::none:
+      if (f.errors) return fail(std::to_string(f.errors) + " errors");
+      break;
+    case Fault::kill_instance:
+      // Only what was in flight on the killed instance (and the balancer noticing) may fail.
+      if (err > 0.02) return fail("error rate " + std::to_string(err) + " above 2%");
+      if (f.last_interval_requests == 0) return fail("clients did not carry on after the kill");
+      break;
+    case Fault::stall_memcached:
+      if (f.errors == 0) return fail("the stall caused no 503s: the fault did not land");
+      if (f.last_interval_requests == 0 || f.last_interval_errors)
+        return fail("no full recovery: " + std::to_string(f.last_interval_errors) + " errors in the last interval");
+      if (!f.instances_survived) return fail("an instance died during the stall");
+      break;
+  }
+  return {true, ""};
+}
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,127 @@
+// `sessdemo demo` end to end: exit status, table, files, valid PNGs, and no process left behind,
+// also after a SIGINT in the middle.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <cstring>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+// Pids whose parent is `parent`, read from /proc.
+std::set<pid_t> children_of(pid_t parent) {
+  std::set<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(e.path() / "stat");
+    std::string stat;
+    std::getline(f, stat);
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    if (ppid == parent) out.insert(std::stoi(name));
+  }
+  return out;
+}
+
+bool alive(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(f, stat);
+  if (stat.empty()) return false;
+  auto close = stat.rfind(')');
+  return close != std::string::npos && stat[close + 2] != 'Z';
+}
+
+bool is_png(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  char head[24] = {};
+  f.read(head, sizeof head);
+  static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (f.gcount() != 24 || std::memcmp(head, sig, 8) != 0 || std::string(head + 12, 4) != "IHDR") return false;
+  auto be32 = [&](int at) {
+    auto b = reinterpret_cast<const unsigned char*>(head + at);
+    return (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+  };
+  return be32(16) > 100 && be32(20) > 100;  // width and height of a real plot
+}
+
+fs::path fresh_dir(const std::string& tag) {
+  auto d = fs::temp_directory_path() / ("sessdemo-demo-" + tag + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  return d;
+}
+}  // namespace
+
+TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
+  auto out = fresh_dir("full");
+  Child demo({sessdemo_binary(), "demo", "--duration", "6s", "--clients", "150", "--out", out.string()},
+             (fs::temp_directory_path() / "sessdemo-demo-test.err").string());
+  std::set<pid_t> seen;
+  std::string table;
+  int status = -1;
+  auto deadline = steady_clock::now() + minutes(4);
+  while (status < 0 && steady_clock::now() < deadline) {
+    for (pid_t p : children_of(demo.pid())) seen.insert(p);
+    table += demo.read_all(milliseconds(100));
+    status = demo.wait(milliseconds(0));
+  }
+  table += demo.read_all(milliseconds(500));
+  ASSERT_EQ(status, 0) << table;
+  EXPECT_GE(seen.size(), 5u);  // memcached, instances, load, gnuplot
+  for (pid_t p : seen) EXPECT_FALSE(alive(p)) << "left behind: " << p;
+  for (auto name : {"memory-roundrobin", "memory-sticky", "memcached-roundrobin", "instance-killed",
+                    "memcached-stalled", "counter-none", "counter-cas"}) {
+    auto line_at = table.find(std::string("\n") + name + " ");
+    ASSERT_NE(line_at, std::string::npos) << name << "\n" << table;
+    auto line = table.substr(line_at + 1, table.find('\n', line_at + 1) - line_at - 1);
+    EXPECT_NE(line.find("PASS"), std::string::npos) << line;
+    EXPECT_TRUE(fs::file_size(out / (std::string(name) + ".csv")) > 100) << name;
+    EXPECT_TRUE(fs::file_size(out / (std::string(name) + ".json")) > 100) << name;
+    EXPECT_TRUE(is_png(out / (std::string(name) + ".png"))) << name;
+  }
+  EXPECT_NE(table.find("scenario"), std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST(DemoIntegration, SigintStopsEverythingItStarted) {
+  auto out = fresh_dir("sigint");
+  Child demo({sessdemo_binary(), "demo", "--duration", "20s", "--clients", "50", "--out", out.string()},
+             "/dev/null");
+  std::set<pid_t> seen;
+  auto deadline = steady_clock::now() + seconds(20);
+  // Wait until memcached, the instances and the load are all up.
+  while (steady_clock::now() < deadline && seen.size() < 5) {
+    for (pid_t p : children_of(demo.pid())) seen.insert(p);
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_GE(seen.size(), 5u);
+  std::this_thread::sleep_for(seconds(1));
+  demo.signal(SIGINT);
+  EXPECT_EQ(demo.wait(seconds(30)), 130);
+  for (pid_t p : seen) EXPECT_FALSE(alive(p)) << "left behind: " << p;
+  fs::remove_all(out);
+}
+
+TEST(DemoIntegration, BadFlagsExit2) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"demo", "--scenarios", "nope"}, {"demo", "--instances", "1"}, {"demo", "--duration", "1s"}}) {
+    args.insert(args.begin(), sessdemo_binary());
+    Child c(args, "/dev/null");
+    c.read_all(seconds(5));
+    EXPECT_EQ(c.wait(seconds(10)), 2) << args[2];
+  }
+}
