@@ -19,7 +19,7 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
       {"memcached-stalled", "memcached", "round-robin", "cas", "visit", Fault::stall_memcached,
        "503s, no misses, recovers"},
       {"counter-none", "memcached", "round-robin", "none", "counter", Fault::none, "lost updates"},
-      {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates"},
+      {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates, few 503s"},
   };
 }
 
@@ -40,7 +40,8 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
     if (s.concurrency == "none")
       return f.lost_updates > 0 ? Judgement{true, ""} : fail("no lost updates: the race did not show");
     if (f.lost_updates != 0) return fail(std::to_string(f.lost_updates) + " lost updates");
-    if (f.errors) return fail(std::to_string(f.errors) + " errors");
+    // cas gives up with a 503 after its bounded retries: allowed, as long as it is rare.
+    if (err > 0.01) return fail("error rate " + std::to_string(err) + " above 1%");
     return {true, ""};
   }
   if (s.name == "memory-roundrobin") {

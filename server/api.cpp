@@ -22,12 +22,7 @@ std::string iso8601(std::int64_t unix_s) {
 }  // namespace
 
 http::Response Router::json(http::Status status, std::string body) const {
-  http::Response res{status, 11};
-  res.set(http::Field::content_type, "application/json");
-  res.set(http::Field::cache_control, "no-store");
-  res.set("X-Instance-Id", config_.instance_id);
-  res.body() = std::move(body);
-  return res;
+  return respond(status, "application/json", std::move(body));
 }
 
 http::Response Router::json_error(http::Status status, std::string_view message) const {

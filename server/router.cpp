@@ -28,13 +28,17 @@ bool Router::needs_store(const http::Request& req) const {
   return true;
 }
 
-http::Response Router::page(http::Status status, std::string body) const {
+http::Response Router::respond(http::Status status, std::string_view content_type, std::string body) const {
   http::Response res{status, 11};
-  res.set(http::Field::content_type, "text/html; charset=utf-8");
-  res.set(http::Field::cache_control, "no-store");
+  res.set(http::Field::content_type, content_type);
+  res.set(http::Field::cache_control, "no-store");  // pages differ by session: never cache them
   res.set("X-Instance-Id", config_.instance_id);
   res.body() = std::move(body);
   return res;
+}
+
+http::Response Router::page(http::Status status, std::string body) const {
+  return respond(status, "text/html; charset=utf-8", std::move(body));
 }
 
 http::Response Router::error(http::Status status, std::string_view title,

@@ -30,6 +30,7 @@ class Router {
  private:
   struct Routed;
   Routed route(const http::Request& req);
+  http::Response respond(http::Status status, std::string_view content_type, std::string body) const;
   http::Response page(http::Status status, std::string body) const;
   http::Response error(http::Status status, std::string_view title, std::string_view message) const;
   http::Response json(http::Status status, std::string body) const;

@@ -159,27 +159,21 @@ StoreStatus MemcachedStore::create(std::string_view id, const Session& s,
   return store_value(key_for(id), encode_session(s), ttl, add_mode, 0);
 }
 
-StoreStatus MemcachedStore::remove(std::string_view id) {
+StoreStatus MemcachedStore::delete_key(const std::string& key) {
   Handle h(*this);
-  std::string key = key_for(id);
   memcached_return_t rc = memcached_delete(h.get(), key.data(), key.size(), 0);
   if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_DELETED) return StoreStatus::ok;
   if (rc == MEMCACHED_NOTFOUND) return StoreStatus::not_found;
   return StoreStatus::unavailable;
 }
+
+StoreStatus MemcachedStore::remove(std::string_view id) { return delete_key(key_for(id)); }
 
 StoreStatus MemcachedStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
   return store_value(lock_key_for(id), "1", ttl, add_mode, 0);
 }
 
-StoreStatus MemcachedStore::unlock(std::string_view id) {
-  Handle h(*this);
-  std::string key = lock_key_for(id);
-  memcached_return_t rc = memcached_delete(h.get(), key.data(), key.size(), 0);
-  if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_DELETED) return StoreStatus::ok;
-  if (rc == MEMCACHED_NOTFOUND) return StoreStatus::not_found;
-  return StoreStatus::unavailable;
-}
+StoreStatus MemcachedStore::unlock(std::string_view id) { return delete_key(lock_key_for(id)); }
 
 StoreStatus MemcachedStore::ping() {
   Handle h(*this);

@@ -57,6 +57,8 @@ class MemcachedStore final : public SessionStore {
   StoreStatus store_value(const std::string& key, const std::string& value,
                           std::chrono::seconds ttl, int mode, std::uint64_t cas);
 
+  StoreStatus delete_key(const std::string& key);
+
   MemcachedOptions opts_;
   std::mutex mutex_;
   std::condition_variable available_;

@@ -123,12 +123,13 @@ WriteOutcome SessionService::update(std::string_view id,
   return update_cas(id, change);
 }
 
-WriteOutcome SessionService::update_plain(std::string_view id,
-                                          const std::function<void(Session&)>& change) {
-  WriteOutcome out;
+std::optional<WriteOutcome> SessionService::try_update(std::string_view id,
+                                                       const std::function<void(Session&)>& change,
+                                                       bool with_cas) {
   LoadResult r = store_.load(id);
   if (r.corrupt) stats_.corrupt++;
   if (r.status == StoreStatus::unavailable) {
+    WriteOutcome out;
     out.status = StoreStatus::unavailable;
     return out;
   }
@@ -137,43 +138,35 @@ WriteOutcome SessionService::update_plain(std::string_view id,
   change(s);
   s.refreshed = now();
   s.version++;
-  out.status = store_.save(id, s, expiry_for(s), 0);
+  StoreStatus st = store_.save(id, s, expiry_for(s), with_cas ? r.cas : 0);
+  if (with_cas && st == StoreStatus::conflict) {
+    stats_.conflicts++;
+    return std::nullopt;
+  }
+  if (st == StoreStatus::not_found) return create_new(change);  // ended meanwhile
+  WriteOutcome out;
+  out.status = st;
   out.id = std::string(id);
   out.session = s;
   return out;
 }
 
+WriteOutcome SessionService::update_plain(std::string_view id,
+                                          const std::function<void(Session&)>& change) {
+  return *try_update(id, change, false);
+}
+
 WriteOutcome SessionService::update_cas(std::string_view id,
                                         const std::function<void(Session&)>& change) {
-  WriteOutcome out;
   for (int attempt = 0; attempt < policy_.max_attempts; ++attempt) {
     if (attempt > 0) {
       stats_.retries++;
       backoff(attempt);
     }
-    LoadResult r = store_.load(id);
-    if (r.corrupt) stats_.corrupt++;
-    if (r.status == StoreStatus::unavailable) {
-      out.status = StoreStatus::unavailable;
-      return out;
-    }
-    if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change);
-    Session s = *r.session;
-    change(s);
-    s.refreshed = now();
-    s.version++;
-    StoreStatus st = store_.save(id, s, expiry_for(s), r.cas);
-    if (st == StoreStatus::conflict) {
-      stats_.conflicts++;
-      continue;
-    }
-    if (st == StoreStatus::not_found) return create_new(change);  // ended meanwhile
-    out.status = st;
-    out.id = std::string(id);
-    out.session = s;
-    return out;
+    if (auto out = try_update(id, change, true)) return *out;
   }
   stats_.gave_up++;
+  WriteOutcome out;
   out.status = StoreStatus::conflict;
   return out;
 }

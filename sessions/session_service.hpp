@@ -74,6 +74,9 @@ class SessionService {
   std::chrono::seconds expiry_for(const Session& s) const;
   bool is_expired(const Session& s) const;
   WriteOutcome create_new(const std::function<void(Session&)>& change);
+  // One read-change-write round; nothing when a cas write lost to another writer.
+  std::optional<WriteOutcome> try_update(std::string_view id, const std::function<void(Session&)>& change,
+                                         bool with_cas);
   WriteOutcome update_cas(std::string_view id, const std::function<void(Session&)>& change);
   WriteOutcome update_locked(std::string_view id, const std::function<void(Session&)>& change);
   WriteOutcome update_plain(std::string_view id, const std::function<void(Session&)>& change);

@@ -6,46 +6,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "tests/support/http_client.hpp"
+#include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
 using namespace std::chrono;
 
 namespace {
-struct CounterRun {
-  int exit_code = -1;
-  std::string out;
-  std::int64_t lost = -1;
-  std::int64_t acknowledged = 0;
-};
-
-CounterRun run_counter(const std::string& instances, std::vector<std::string> extra = {}) {
-  auto json_path = (std::filesystem::temp_directory_path() /
-                    ("sessdemo-counter-" + std::to_string(getpid()) + ".json")).string();
-  std::vector<std::string> argv{sessdemo_binary(), "load", "--instances", instances, "--scenario", "counter",
-                                "--clients", "40", "--inflight", "4", "--duration", "2s", "--json", json_path};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  Child c(argv);
-  CounterRun r;
-  r.out = c.read_all(seconds(60));
-  r.exit_code = c.wait(seconds(30));
-  std::ifstream f(json_path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  if (!ss.str().empty()) {
-    auto doc = boost::json::parse(ss.str()).as_object();
-    auto& counter = doc.at("counter").as_object();
-    r.lost = counter.at("lost_updates").to_number<std::int64_t>();
-    r.acknowledged = counter.at("acknowledged").to_number<std::int64_t>();
-  }
-  std::filesystem::remove(json_path);
-  return r;
+LoadRun run_counter(const std::string& instances, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--instances", instances, "--scenario", "counter", "--clients", "40",
+                                "--inflight", "4", "--duration", "2s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_load(args);
 }
 
 std::string three_instances(std::vector<Instance>& keep, const std::vector<std::string>& flags) {
@@ -79,7 +52,7 @@ TEST(ConcurrencyIntegration, NoneLosesUpdatesOnMemcached) {
   auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "none"});
   auto r = run_counter(list);
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_GT(r.lost, 0) << r.out;
+  EXPECT_GT(r.counter_of("lost_updates"), 0) << r.out;
   EXPECT_NE(r.out.find("FAIL  lost updates"), std::string::npos);
 }
 
@@ -88,7 +61,7 @@ TEST(ConcurrencyIntegration, NoneLosesUpdatesOnTheMemoryStore) {
   Instance one({"--store", "memory", "--concurrency", "none", "--store-threads", "8"});
   auto r = run_counter(one.address(), {"--inflight", "8", "--duration", "3s"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_GT(r.lost, 0) << r.out;
+  EXPECT_GT(r.counter_of("lost_updates"), 0) << r.out;
 }
 
 TEST(ConcurrencyIntegration, CasLosesNothing) {
@@ -97,8 +70,8 @@ TEST(ConcurrencyIntegration, CasLosesNothing) {
   auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "cas"});
   auto r = run_counter(list);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.lost, 0);
-  EXPECT_GT(r.acknowledged, 1000);
+  EXPECT_EQ(r.counter_of("lost_updates"), 0);
+  EXPECT_GT(r.counter_of("acknowledged"), 1000);
 }
 
 TEST(ConcurrencyIntegration, LockLosesNothing) {
@@ -107,15 +80,15 @@ TEST(ConcurrencyIntegration, LockLosesNothing) {
   auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "lock"});
   auto r = run_counter(list);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.lost, 0);
-  EXPECT_GT(r.acknowledged, 500);
+  EXPECT_EQ(r.counter_of("lost_updates"), 0);
+  EXPECT_GT(r.counter_of("acknowledged"), 500);
 }
 
 TEST(ConcurrencyIntegration, CasOnTheMemoryStoreLosesNothing) {
   Instance one({"--store", "memory", "--concurrency", "cas", "--store-threads", "8"});
   auto r = run_counter(one.address(), {"--inflight", "8"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.lost, 0);
+  EXPECT_EQ(r.counter_of("lost_updates"), 0);
 }
 
 TEST(ConcurrencyIntegration, DeadHoldersLockIsTakenOverAfterItsTtl) {

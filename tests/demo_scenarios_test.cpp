@@ -86,6 +86,10 @@ TEST(DemoScenarios, CounterScenarios) {
   f.lost_updates = 0;
   EXPECT_FALSE(judge(none, f, 3).met);
   EXPECT_TRUE(judge(cas, f, 3).met);
+  f.errors = 5;  // a few 503s after cas retries ran out are allowed
+  EXPECT_TRUE(judge(cas, f, 3).met);
+  f.errors = 50;
+  EXPECT_FALSE(judge(cas, f, 3).met);
 }
 
 TEST(DemoScenarios, NotRunIsAFailure) {

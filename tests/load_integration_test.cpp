@@ -1,44 +1,17 @@
 // `sessdemo load` against real instances and a real memcached, and against broken servers.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "tests/support/fake_servers.hpp"
+#include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
 using namespace std::chrono;
 
 namespace {
-struct LoadRun {
-  int exit_code = -1;
-  std::string out;
-  boost::json::object json;
-  const boost::json::object& total() const { return json.at("total").as_object(); }
-  std::int64_t total_of(const char* key) const { return total().at(key).to_number<std::int64_t>(); }
-};
-
 LoadRun run_load(const std::string& instances, std::vector<std::string> extra) {
-  static int n = 0;
-  std::string json_path = (std::filesystem::temp_directory_path() /
-                           ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
-                              .string();
-  std::vector<std::string> argv{sessdemo_binary(), "load", "--instances", instances, "--json", json_path,
-                                "--threads", "2"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  Child c(argv);
-  LoadRun r;
-  r.out = c.read_all(seconds(60));
-  r.exit_code = c.wait(seconds(30));
-  std::ifstream f(json_path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  if (!ss.str().empty()) r.json = boost::json::parse(ss.str()).as_object();
-  std::filesystem::remove(json_path);
-  return r;
+  extra.insert(extra.begin(), {"--instances", instances, "--threads", "2"});
+  return sessdemo::test::run_load(extra);
 }
 
 std::string join(const std::vector<Instance>& v) {
