@@ -11,14 +11,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <list>
+#include <boost/beast/core/string.hpp>
 #include <atomic>
 #include <deque>
 #include <future>
 #include <random>
 #include <thread>
+
+#include "loadgen/response_parser.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -37,6 +39,15 @@ struct Ticket {
 struct Waiter {
   explicit Waiter(net::io_context& ioc) : timer(ioc) {}
   net::steady_timer timer;
+};
+
+// A connection's socket and the time its current operation must end by. One watchdog per
+// worker checks them all, instead of arming a timer around every read and write.
+struct Guarded {
+  explicit Guarded(net::io_context& ioc) : socket(ioc) {}
+  tcp::socket socket;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool timed_out = false;
 };
 
 struct Target {
@@ -84,6 +95,7 @@ struct Worker::Impl {
   bool stopping = false;
   bool final_phase = false;
   std::atomic<bool> finished{false};
+  std::list<Guarded*> guarded;  // live connections, for the watchdog
   StatsTable totals;
   StatsTable interval;
 
@@ -201,19 +213,6 @@ struct Worker::Impl {
     check_done();
   }
 
-  net::awaitable<std::optional<Ticket>> next_ticket(Target& t, Waiter& me) {
-    while (t.ready.empty()) {
-      if (finished) co_return std::nullopt;
-      t.waiters.push_back(&me);
-      me.timer.expires_at(Clock::time_point::max());
-      co_await me.timer.async_wait(use_tuple);
-      std::erase(t.waiters, &me);
-    }
-    Ticket tk = t.ready.front();
-    t.ready.pop_front();
-    co_return tk;
-  }
-
   net::awaitable<void> thinker() {
     while (!finished) {
       if (thinking.empty()) think_timer.expires_at(Clock::time_point::max());
@@ -254,112 +253,163 @@ struct Worker::Impl {
     }
   }
 
-  void record(const std::string& key, Kind kind, const Outcome& o, int status, std::int64_t us,
+  // Figures of one instance in both tables. The pointers stay valid while the key is the
+  // same and the interval table has not been handed over (interval_generation).
+  struct StatsSlot {
+    std::string key;
+    InstanceStats* total = nullptr;
+    InstanceStats* interval = nullptr;
+    std::uint64_t generation = ~std::uint64_t{0};
+  };
+  std::uint64_t interval_generation = 0;
+
+  void record(StatsSlot& slot, const std::string& key, Kind kind, const Outcome& o, int status, std::int64_t us,
               bool late, bool measured) {
     if (!measured) return;
-    for (StatsTable* table : {&totals, &interval}) {
-      InstanceStats& s = table->at(key);
-      s.counters.requests++;
+    if (slot.key != key || slot.generation != interval_generation || !slot.total) {
+      slot.key = key;
+      slot.total = &totals.at(key);
+      slot.interval = &interval.at(key);
+      slot.generation = interval_generation;
+    }
+    for (InstanceStats* s : {slot.total, slot.interval}) {
+      s->counters.requests++;
       if (o.error) {
-        s.counters.errors++;
-        if (status >= 500) s.counters.status_5xx++;
+        s->counters.errors++;
+        if (status >= 500) s->counters.status_5xx++;
       }
-      if (late) s.counters.late++;
+      if (late) s->counters.late++;
       if (o.verdict) {
         switch (*o.verdict) {
-          case Verdict::hit: s.counters.hits++; break;
-          case Verdict::miss: s.counters.misses++; break;
-          case Verdict::stale: s.counters.stale++; break;
-          case Verdict::foreign: s.counters.foreign++; break;
+          case Verdict::hit: s->counters.hits++; break;
+          case Verdict::miss: s->counters.misses++; break;
+          case Verdict::stale: s->counters.stale++; break;
+          case Verdict::foreign: s->counters.foreign++; break;
         }
       }
-      s.latency.record(us);
-      s.by_kind[static_cast<std::size_t>(kind)].record(us);
+      s->latency.record(us);
+      s->by_kind[static_cast<std::size_t>(kind)].record(us);
     }
   }
 
   net::awaitable<void> connection(std::size_t target_index) {
     Target& t = targets[target_index];
     Waiter me(ioc);
-    beast::tcp_stream stream(ioc);
+    Guarded g(ioc);
+    auto registered = guarded.insert(guarded.end(), &g);
+    tcp::socket& sock = g.socket;
     beast::flat_buffer buffer;
     bool connected = false;
-    std::string request;
+    std::string request, key;
     request.reserve(512);
-    std::vector<std::string_view> cookies;
+    ParsedResponse parsed;
+    Answer answer;  // reused, so its cookie list keeps its capacity
+    StatsSlot slot;
     for (;;) {
-      auto ticket = co_await next_ticket(t, me);
-      if (!ticket) break;
-      Client& c = clients[ticket->client];
+      // Wait for a client that wants this instance; idle connections park on their timer.
+      while (t.ready.empty() && !finished) {
+        t.waiters.push_back(&me);
+        me.timer.expires_at(Clock::time_point::max());
+        co_await me.timer.async_wait(use_tuple);
+        std::erase(t.waiters, &me);
+      }
+      if (t.ready.empty()) break;
+      Ticket ticket = t.ready.front();
+      t.ready.pop_front();
+      Client& c = clients[ticket.client];
       Step step = c.step;
-      std::uint32_t id = global_id(ticket->client);
+      std::uint32_t id = global_id(ticket.client);
       auto send_time = Clock::now();
       bool measured = send_time >= plan.measure_start && !final_phase;
       if (measured && plan.budget != 0) {
         if (budget_left == 0) measured = false;
         else if (--budget_left == 0) begin_stop();
       }
-      bool late = plan.rate > 0 && send_time - ticket->ready > late_after;
+      bool late = plan.rate > 0 && send_time - ticket.ready > late_after;
       request.clear();
       Kind kind = logic.build_request(id, c, t.info.label, request);
       c.sent++;
       beast::error_code ec;
+      g.deadline = send_time + opts.timeout;
+      g.timed_out = false;
       if (!connected) {
-        stream.expires_after(opts.timeout);
-        auto [cec] = co_await stream.async_connect(t.endpoint, use_tuple);
+        auto [cec] = co_await sock.async_connect(t.endpoint, use_tuple);
         ec = cec;
-        if (ec) t.down_until = Clock::now() + eject_for;
-        else {
-          stream.socket().set_option(tcp::no_delay(true));
+        if (ec) {
+          t.down_until = Clock::now() + eject_for;
+        } else {
+          sock.set_option(tcp::no_delay(true));
+          sock.non_blocking(true);
           connected = true;
           buffer.clear();
         }
       }
-      beast::http::response_parser<beast::http::string_body> parser;
+      ResponseParser parser(parsed);
       if (!ec) {
-        stream.expires_after(opts.timeout);
-        auto [wec, wn] = co_await net::async_write(stream, net::buffer(request), use_tuple);
-        ec = wec;
+        // A request fits the socket buffer almost always: send it at once, and go through
+        // the reactor only for what is left.
+        std::size_t sent = sock.send(net::buffer(request), 0, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
+        if (!ec && sent < request.size()) {
+          auto [wec, wn] = co_await net::async_write(sock, net::buffer(request.data() + sent, request.size() - sent),
+                                                     use_tuple);
+          ec = wec;
+        }
       }
       if (!ec) {
-        parser.body_limit(8 * 1024 * 1024);
-        auto [rec, rn] = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
+        auto [rec, rn] = co_await beast::http::async_read(sock, buffer, parser, use_tuple);
         ec = rec;
       }
-      auto now = Clock::now();
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - ticket->ready).count();
-      Answer answer;
-      std::string key = t.info.label;
+      g.deadline = Clock::time_point::max();
+      if (g.timed_out && ec) ec = beast::error::timeout;
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ticket.ready).count();
+      answer.status = 0;
+      answer.body = {};
+      answer.set_cookies.clear();
+      key = t.info.label;
       if (!ec) {
-        auto& res = parser.get();
-        answer.status = static_cast<int>(res.result_int());
-        answer.body = res.body();
-        cookies.clear();
-        for (auto it = res.find(beast::http::field::set_cookie);
-             it != res.end() && it->name() == beast::http::field::set_cookie; ++it)
-          cookies.emplace_back(it->value().data(), it->value().size());
-        answer.set_cookies = cookies;
-        auto inst = res.find("X-Instance-Id");
-        if (inst != res.end()) key.assign(inst->value().data(), inst->value().size());
-        if (!res.keep_alive()) ec = beast::http::error::end_of_stream;  // close below, answer counts
+        answer.status = parsed.status;
+        answer.body = parsed.body;
+        answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
+        if (!parsed.instance.empty()) key = parsed.instance;
+        if (!parser.keep_alive()) ec = beast::http::error::end_of_stream;  // close below; the answer counts
       }
       Outcome o = logic.apply(id, c, step, answer);
       if (step == Step::final_read) measured = false;
-      record(key, kind, o, answer.status, us, late, measured);
+      record(slot, key, kind, o, answer.status, us, late, measured);
       if (ec) {
         beast::error_code ignored;
-        stream.socket().close(ignored);
+        sock.close(ignored);
         connected = false;
       }
-      reschedule(ticket->client, step);
+      reschedule(ticket.client, step);
     }
+    guarded.erase(registered);
     beast::error_code ignored;
-    stream.socket().close(ignored);
+    sock.close(ignored);
+  }
+
+  // Closes the socket of any connection whose operation outlived the request timeout; the
+  // pending operation then fails and the request counts as an error.
+  net::awaitable<void> watchdog() {
+    net::steady_timer timer(ioc);
+    while (!finished) {
+      timer.expires_after(std::chrono::milliseconds(50));
+      co_await timer.async_wait(use_tuple);
+      auto now = Clock::now();
+      for (Guarded* g : guarded)
+        if (g->deadline <= now && g->socket.is_open()) {
+          g->timed_out = true;
+          beast::error_code ignored;
+          g->socket.close(ignored);
+        }
+    }
   }
 
   void run() {
     start_tickets();
     if (opts.think.count() > 0) net::co_spawn(ioc, thinker(), net::detached);
+    net::co_spawn(ioc, watchdog(), net::detached);
     for (std::size_t i = 0; i < targets.size(); ++i)
       for (unsigned k = 0; k < plan.connections_per_target; ++k)
         net::co_spawn(ioc, connection(i), net::detached);
@@ -386,7 +436,10 @@ bool Worker::finished() const { return impl_->finished.load(); }
 StatsTable Worker::take_interval() {
   std::promise<StatsTable> p;
   auto f = p.get_future();
-  net::post(impl_->ioc, [this, &p] { p.set_value(std::exchange(impl_->interval, StatsTable{})); });
+  net::post(impl_->ioc, [this, &p] {
+    impl_->interval_generation++;
+    p.set_value(std::exchange(impl_->interval, StatsTable{}));
+  });
   return f.get();
 }
 

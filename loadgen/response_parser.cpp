@@ -1,0 +1,47 @@
+#include "loadgen/response_parser.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+namespace sessdemo::loadgen {
+
+namespace http = boost::beast::http;
+
+void ParsedResponse::clear() {
+  status = 0;
+  body.clear();
+  instance.clear();
+  cookie_count = 0;
+}
+
+ResponseParser::ResponseParser(ParsedResponse& out, std::size_t limit) : out_(out) {
+  out_.clear();
+  body_limit(limit);
+  header_limit(64 * 1024);
+}
+
+void ResponseParser::on_response_impl(int code, string_view, int, error_code&) { out_.status = code; }
+
+void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value, error_code&) {
+  if (name == http::field::set_cookie) {
+    if (out_.cookie_count == out_.set_cookies.size()) out_.set_cookies.emplace_back();
+    out_.set_cookies[out_.cookie_count++].assign(value.data(), value.size());
+  } else if (name == http::field::unknown && boost::beast::iequals(name_string, "X-Instance-Id")) {
+    out_.instance.assign(value.data(), value.size());
+  }
+}
+
+void ResponseParser::on_body_init_impl(boost::optional<std::uint64_t> const& length, error_code&) {
+  if (length) out_.body.reserve(static_cast<std::size_t>(*length));
+}
+
+std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
+  out_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+  out_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
+# Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
+# Every process it starts is stopped by its own pid on exit.
+set -euo pipefail
+BIN=${1:-build/cli/sessdemo}
+ROUNDS=${2:-3}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+MC_PORT=$(port)
+memcached -l 127.0.0.1 -p "$MC_PORT" -U 0 -t 2 -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
+PIDS+=($!)
+sleep 0.3
+
+serve() { # serve LOGNAME FLAGS... -> prints ADDR
+  "$BIN" serve --port 0 --log-level warn "${@:2}" > "$WORK/$1.out" 2>"$WORK/$1.err" &
+  PIDS+=($!)
+  for _ in $(seq 50); do grep -q listening "$WORK/$1.out" 2>/dev/null && break; sleep 0.05; done
+  sed -n 's|listening on http://||p' "$WORK/$1.out"
+}
+
+# nginx serving a static copy of the Details page.
+NGX_PORT=$(port)
+mkdir -p "$WORK/ngx/html" "$WORK/ngx/logs"
+A=$(serve single --memcached 127.0.0.1:$MC_PORT --id bench)
+SID=$(curl -si -X POST -d name=Alice "http://$A/" | sed -n 's/^Set-Cookie: sessdemo_sid=\([^;]*\).*/\1/p' | tr -d '\r')
+curl -s -b "sessdemo_sid=$SID" "http://$A/details" > "$WORK/ngx/html/details"
+cat > "$WORK/ngx/nginx.conf" <<NGX
+worker_processes auto;
+daemon off;
+pid $WORK/ngx/nginx.pid;
+error_log $WORK/ngx/logs/error.log;
+events { worker_connections 4096; }
+http { access_log off; server { listen 127.0.0.1:$NGX_PORT; root $WORK/ngx/html; location / { } } }
+NGX
+nginx -c "$WORK/ngx/nginx.conf" -p "$WORK/ngx" &
+PIDS+=($!)
+sleep 0.5
+echo "page size: $(wc -c < "$WORK/ngx/html/details") bytes"
+
+rps() { awk '/Requests\/sec/ {print int($2)}'; }
+echo "== issue 2: wrk -t1 -c64 -d10s /details: sessdemo (memcached) vs nginx static, $ROUNDS rounds"
+S=(); N=()
+for _ in $(seq "$ROUNDS"); do
+  S+=($(wrk -t1 -c64 -d10s -H "Cookie: sessdemo_sid=$SID" "http://$A/details" | rps))
+  N+=($(wrk -t1 -c64 -d10s "http://127.0.0.1:$NGX_PORT/details" | rps))
+done
+SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
+echo "sessdemo: ${S[*]} (median $SM)  nginx: ${N[*]} (median $NM)  ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}")"
+
+echo "== issue 3: engine, GET 64 connections on one thread against nginx: sessdemo load vs wrk, $ROUNDS rounds"
+L=(); W=()
+for _ in $(seq "$ROUNDS"); do
+  L+=($("$BIN" load --instances 127.0.0.1:$NGX_PORT --scenario get --path /details --clients 64 \
+        --connections 64 --threads 1 --duration 10s --json "$WORK/get.json" -q >/dev/null; \
+        python3 -c "import json; print(int(json.load(open('$WORK/get.json'))['total']['rps']))"))
+  W+=($(wrk -t1 -c64 -d10s "http://127.0.0.1:$NGX_PORT/details" | rps))
+done
+LM=$(printf '%s\n' "${L[@]}" | median); WM=$(printf '%s\n' "${W[@]}" | median)
+echo "sessdemo load: ${L[*]} (median $LM)  wrk: ${W[*]} (median $WM)  ratio $(awk "BEGIN{printf \"%.2f\", $LM/$WM}")"
+
+echo "== issue 3: peak RSS of sessdemo load with 10,000 clients (get scenario against nginx, 10 s)"
+"$BIN" load --instances 127.0.0.1:$NGX_PORT --scenario get --path /details --clients 10000 --duration 10s -q \
+  --json "$WORK/rss.json" > /dev/null &
+LOAD=$!
+HWM=0
+while kill -0 $LOAD 2>/dev/null; do
+  v=$(awk '/VmHWM/ {print $2}' /proc/$LOAD/status 2>/dev/null || true); [ -n "$v" ] && HWM=$v; sleep 0.2
+done
+wait $LOAD || true
+echo "peak RSS: $((HWM / 1024)) MiB for 10000 clients; $(python3 -c "import json; t=json.load(open('$WORK/rss.json'))['total']; print(int(t['rps']), 'req/s, errors', t['errors'])")"
+
+echo "== issue 3: visit scenario, 500 clients over three memcached-backed instances, 10 s"
+I=$(for n in 1 2 3; do serve v$n --memcached 127.0.0.1:$MC_PORT --id v$n; done | paste -sd,)
+"$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/visit.json" >/dev/null || true
+python3 -c "import json; t=json.load(open('$WORK/visit.json'))['total']; print(int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, misses', t['misses'], 'errors', t['errors'])"
+
+echo "== issue 4: counter scenario, 200 clients x 4 in flight over three memcached-backed instances, 10 s"
+for mode in none cas lock; do
+  I=$(for n in 1 2 3; do serve c$mode$n --memcached 127.0.0.1:$MC_PORT --id $mode$n --concurrency $mode; done | paste -sd,)
+  "$BIN" load --instances "$I" --scenario counter --clients 200 --inflight 4 --duration 10s -q \
+    --json "$WORK/c$mode.json" >/dev/null || true
+  python3 -c "import json; d=json.load(open('$WORK/c$mode.json')); t=d['total']; c=d['counter']; print('$mode:', int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, lost updates', c['lost_updates'], 'of', c['acknowledged'], 'acknowledged, errors', t['errors'])"
+done
