@@ -7,10 +7,10 @@ JOBS       ?= $(shell nproc)
 BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
               libmemcached-dev libgtest-dev memcached
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox
-TEST_PKGS  := $(DEMO_PKGS)
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
-.PHONY: all build demo test test-fast test-asan format clean
+.PHONY: all build demo test test-fast test-asan browser-deps format clean
 
 all: build
 
@@ -33,6 +33,7 @@ demo:
 # (without the tests labelled slow, which repeat the same code paths for a minute).
 test:
 	@./scripts/install-deps.sh $(TEST_PKGS)
+	$(MAKE) --no-print-directory browser-deps
 	$(MAKE) --no-print-directory test-fast
 	$(MAKE) --no-print-directory test-asan
 
@@ -44,6 +45,13 @@ test-asan:
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j 2 --timeout 900 -LE slow
+
+# playwright-core from the npm registry, pinned by tests/browser/package-lock.json; it drives
+# Debian's Chromium and never downloads a browser of its own.
+browser-deps:
+	@command -v node >/dev/null || ./scripts/install-deps.sh nodejs npm
+	@if [ ! -d tests/browser/node_modules/playwright-core ]; then \
+	  cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci; fi
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -1,0 +1,60 @@
+// sessdemo behind a real nginx: the tester sees one address and attributes every answer to
+// the instance named in X-Instance-Id.
+#include <gtest/gtest.h>
+
+#include "tests/support/load_run.hpp"
+#include "tests/support/nginx.hpp"
+
+using namespace sessdemo::test;
+
+namespace {
+std::vector<std::string> addresses(const std::vector<Instance>& v) {
+  std::vector<std::string> out;
+  for (const auto& i : v) out.push_back(i.address());
+  return out;
+}
+
+std::vector<Instance> three(std::vector<std::string> flags) {
+  std::vector<Instance> v;
+  for (char id : {'A', 'B', 'C'}) {
+    auto f = flags;
+    f.insert(f.end(), {"--id", std::string("inst-") + id});
+    v.emplace_back(f);
+  }
+  return v;
+}
+}  // namespace
+
+TEST(NginxIntegration, RoundRobinWithMemcachedHasNoMissesAndUsesAllInstances) {
+  Memcached mc;
+  auto inst = three({"--memcached", mc.address()});
+  Nginx lb("roundrobin", addresses(inst));
+  auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_GT(r.total_of("hits"), 500);
+  const auto& per = r.json.at("instances").as_object();
+  ASSERT_EQ(per.size(), 3u) << r.out;
+  for (const auto& [name, figures] : per) {
+    EXPECT_EQ(std::string(name).rfind("inst-", 0), 0u);
+    EXPECT_GT(figures.as_object().at("requests").to_number<std::int64_t>(), 100) << std::string(name);
+  }
+}
+
+TEST(NginxIntegration, RoundRobinWithMemoryStoreMissesTwoThirds) {
+  auto inst = three({"--store", "memory"});
+  Nginx lb("roundrobin", addresses(inst));
+  auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  double reads = static_cast<double>(r.total_of("hits") + r.total_of("misses") + r.total_of("stale"));
+  EXPECT_NEAR(r.total_of("misses") / reads, 2.0 / 3.0, 0.1) << r.out;
+}
+
+TEST(NginxIntegration, StickyConfigKeepsAVisitorOnOneInstanceWithMemcached) {
+  Memcached mc;
+  auto inst = three({"--memcached", mc.address()});
+  Nginx lb("sticky", addresses(inst));
+  auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0);
+}
