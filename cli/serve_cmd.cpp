@@ -14,6 +14,7 @@
 #include "sessions/endpoint.hpp"
 #include "sessions/memcached_store.hpp"
 #include "sessions/memory_store.hpp"
+#include "sessions/replicated_store.hpp"
 
 namespace sessdemo::cli {
 
@@ -30,6 +31,9 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->check(endpoint_list(false))
       ->capture_default_str()
       ->envname("SESSDEMO_MEMCACHED");
+  app.add_option("--copies", o.copies, "memcached nodes that hold each session (high availability)")
+      ->check(CLI::Range(1u, 16u))
+      ->capture_default_str();
   add_duration(app, "--ttl", o.ttl, "idle timeout, sliding");
   add_duration(app, "--max-age", o.max_age, "absolute session lifetime");
   app.add_option("--key-prefix", o.key_prefix, "memcached key prefix")->capture_default_str();
@@ -62,6 +66,7 @@ int run_serve(const ServeOptions& o) {
     return 2;
   }
   std::unique_ptr<SessionStore> store;
+  const ReplicationStats* replication = nullptr;
   if (o.store == "memory") {
     store = std::make_unique<MemoryStore>();
   } else {
@@ -71,9 +76,25 @@ int run_serve(const ServeOptions& o) {
     mo.timeout = std::max(std::chrono::milliseconds(1),
                           duration_cast<std::chrono::milliseconds>(o.store_timeout));
     mo.connections = o.store_threads;
-    store = std::make_unique<MemcachedStore>(mo);
+    if (o.copies > mo.servers.size()) {
+      std::fprintf(stderr, "sessdemo serve: --copies %u needs at least %u --memcached nodes (got %zu)\n",
+                   o.copies, o.copies, mo.servers.size());
+      return 2;
+    }
+    if (mo.servers.size() == 1) {
+      store = std::make_unique<MemcachedStore>(mo);
+    } else {
+      // Several nodes: our own ring, so copies, failover and repair are under our control.
+      ReplicationOptions ro;
+      ro.copies = o.copies;
+      ro.repair_ttl = duration_cast<std::chrono::seconds>(o.ttl);
+      auto replicated = std::make_unique<ReplicatedStore>(mo, ro);
+      replication = &replicated->stats();
+      store = std::move(replicated);
+    }
   }
   Metrics metrics;
+  metrics.set_replication(replication);
   InstrumentedStore instrumented(*store, metrics);
   SessionPolicy policy;
   policy.ttl = duration_cast<std::chrono::seconds>(o.ttl);
@@ -104,8 +125,8 @@ int run_serve(const ServeOptions& o) {
   router.set_instance_id(o.id.empty() ? where : o.id);
   std::printf("listening on http://%s\n", where.c_str());
   std::fflush(stdout);
-  spdlog::info("instance {} store={} memcached={} concurrency={} ttl={} max-age={} threads={}+{}",
-               router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached,
+  spdlog::info("instance {} store={} memcached={} copies={} concurrency={} ttl={} max-age={} threads={}+{}",
+               router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
                o.concurrency, format_duration(o.ttl), format_duration(o.max_age), o.threads,
                o.store_threads);
   server.run(true);

@@ -18,6 +18,7 @@ struct ServeOptions {
   std::chrono::microseconds ttl = std::chrono::minutes(20);      // sliding idle timeout
   std::chrono::microseconds max_age = std::chrono::hours(8);     // absolute lifetime
   std::string key_prefix = "sessdemo";           // memcached keys are <prefix>:<sid>
+  unsigned copies = 1;                           // memcached nodes holding each session
   std::chrono::microseconds store_timeout = std::chrono::milliseconds(250);
   std::string concurrency = "cas";               // none | cas | lock
   std::chrono::microseconds lock_timeout = std::chrono::seconds(2);  // lock mode's longest wait

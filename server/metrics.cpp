@@ -95,6 +95,20 @@ std::string Metrics::render(const SessionStats& s) const {
     head(out, c.name, "counter", c.help);
     line(out, c.name, "", static_cast<double>(c.v.load(std::memory_order_relaxed)));
   }
+  if (replication_) {
+    const auto& r = *replication_;
+    struct { const char* name; const char* help; const std::atomic<std::uint64_t>& v; } repl[] = {
+        {"sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.", r.fallbacks},
+        {"sessdemo_store_repairs_total", "Missing copies refilled by reads.", r.repairs},
+        {"sessdemo_store_node_ejections_total", "Times a memcached node was taken out of rotation.", r.ejections},
+        {"sessdemo_store_replica_write_failures_total", "Copy writes that failed.", r.replica_write_failures},
+        {"sessdemo_store_divergences_total", "Writes refused: a copy held another primary's write.", r.divergences},
+    };
+    for (const auto& c : repl) {
+      head(out, c.name, "counter", c.help);
+      line(out, c.name, "", static_cast<double>(c.v.load(std::memory_order_relaxed)));
+    }
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "sessions/replicated_store.hpp"
 #include "sessions/session_service.hpp"
 #include "sessions/store.hpp"
 
@@ -27,6 +28,8 @@ class Metrics {
 
   // The whole exposition; session counters come from the service.
   std::string render(const SessionStats& sessions) const;
+  // Set when sessions are kept on several memcached nodes, before serving starts.
+  void set_replication(const ReplicationStats* stats) { replication_ = stats; }
 
   static constexpr std::array<double, 12> latency_bounds_s{
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
@@ -43,6 +46,7 @@ class Metrics {
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<long> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
+  const ReplicationStats* replication_ = nullptr;
 };
 
 }  // namespace sessdemo

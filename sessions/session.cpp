@@ -6,7 +6,8 @@ namespace sessdemo {
 
 std::string encode_session(const Session& s) {
   std::string out = "sd1 " + std::to_string(s.version) + ' ' + std::to_string(s.created) + ' ' +
-                    std::to_string(s.refreshed) + ' ' + std::to_string(s.visits) + ' ';
+                    std::to_string(s.refreshed) + ' ' + std::to_string(s.visits) + ' ' +
+                    std::to_string(s.origin) + ' ';
   if (s.name) {
     out += std::to_string(s.name->size());
     out += '\n';
@@ -39,7 +40,8 @@ std::optional<Session> decode_session(std::string_view in) {
   in.remove_prefix(magic.size());
   Session s;
   if (!take_number(in, s.version, ' ') || !take_number(in, s.created, ' ') ||
-      !take_number(in, s.refreshed, ' ') || !take_number(in, s.visits, ' '))
+      !take_number(in, s.refreshed, ' ') || !take_number(in, s.visits, ' ') ||
+      !take_number(in, s.origin, ' '))
     return std::nullopt;
   if (in.substr(0, 2) == "-\n") {
     if (in.size() != 2) return std::nullopt;

@@ -13,9 +13,13 @@ struct Session {
   std::int64_t created = 0;         // unix seconds; the absolute lifetime counts from here
   std::int64_t refreshed = 0;       // unix seconds of the last sliding-expiry refresh
   std::uint64_t version = 0;        // bumped on every write, so copies can be ordered
+  std::uint32_t origin = 0;         // 1 + index of the memcached node that accepted the write as
+                                    // primary; 0 with a single store. Tells a later write of the
+                                    // same primary from a write made elsewhere during a failover.
 };
 
-// A small text value: "sd1 <version> <created> <refreshed> <visits> <name-length|-> \n<name>".
+// A small text value:
+// "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>".
 std::string encode_session(const Session& s);
 
 // Returns nothing for a value that is not a well-formed encoding.

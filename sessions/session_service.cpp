@@ -76,6 +76,7 @@ ReadOutcome SessionService::read(std::string_view id) {
   if (now() - s.refreshed >= policy_.ttl.count() / 2) {
     Session fresh = s;
     fresh.refreshed = now();
+    fresh.version++;  // a new version, so every copy takes the refresh
     // A lost race means another writer just refreshed it; either way the session lives on.
     if (store_.save(id, fresh, expiry_for(fresh), r.cas) == StoreStatus::ok) {
       stats_.refreshes++;

@@ -19,17 +19,20 @@ std::int64_t LoadRun::counter_of(const char* key) const {
   return json.at("counter").as_object().at(key).to_number<std::int64_t>();
 }
 
-LoadRun run_load(std::vector<std::string> args) {
+BackgroundLoad start_load(std::vector<std::string> args) {
   static int n = 0;
   auto json_path = (std::filesystem::temp_directory_path() /
                     ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
                        .string();
   std::vector<std::string> argv{sessdemo_binary(), "load", "--json", json_path};
   argv.insert(argv.end(), args.begin(), args.end());
-  Child c(argv);
+  return BackgroundLoad{Child(argv), json_path};
+}
+
+LoadRun BackgroundLoad::finish() {
   LoadRun r;
-  r.out = c.read_all(std::chrono::seconds(90));
-  r.exit_code = c.wait(std::chrono::seconds(30));
+  r.out = proc.read_all(std::chrono::seconds(90));
+  r.exit_code = proc.wait(std::chrono::seconds(30));
   std::ifstream f(json_path);
   std::stringstream ss;
   ss << f.rdbuf();
@@ -37,5 +40,7 @@ LoadRun run_load(std::vector<std::string> args) {
   std::filesystem::remove(json_path);
   return r;
 }
+
+LoadRun run_load(std::vector<std::string> args) { return start_load(std::move(args)).finish(); }
 
 }  // namespace sessdemo::test

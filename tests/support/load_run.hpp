@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "loadgen/child_process.hpp"
+
 namespace sessdemo::test {
 
 struct LoadRun {
@@ -15,7 +17,15 @@ struct LoadRun {
   std::int64_t counter_of(const char* key) const;  // from the "counter" section
 };
 
+// A load started in the background, for tests that inject a fault while it runs.
+struct BackgroundLoad {
+  loadgen::ChildProcess proc;
+  std::string json_path;
+  LoadRun finish();  // waits for it and reads its output and JSON
+};
+
 // args follow `sessdemo load`; --json is added.
+BackgroundLoad start_load(std::vector<std::string> args);
 LoadRun run_load(std::vector<std::string> args);
 
 }  // namespace sessdemo::test

@@ -1,0 +1,77 @@
+#pragma once
+// Sessions on several memcached nodes, each session on `copies` distinct nodes chosen by
+// consistent hashing. Writes go to every live copy before they are acknowledged; cas and locks
+// are enforced on the first reachable copy in ring order (the primary), so a dead primary hands
+// its role to the next node without a second writer winning. Reads try the primary and fall
+// back to the next copy on an error or a miss; a copy found missing on the way is repaired.
+// A node that keeps failing is taken out of rotation for a while and then tried again.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sessions/memcached_store.hpp"
+
+namespace sessdemo {
+
+struct ReplicationStats {
+  std::atomic<std::uint64_t> fallbacks{0};  // reads answered by a copy other than the primary
+  std::atomic<std::uint64_t> repairs{0};    // copies rewritten because they were missing
+  std::atomic<std::uint64_t> ejections{0};  // times a node was taken out of rotation
+  std::atomic<std::uint64_t> replica_write_failures{0};  // copy writes that failed (node down)
+  std::atomic<std::uint64_t> divergences{0};  // writes refused: a copy took another primary's write
+};
+
+struct ReplicationOptions {
+  unsigned copies = 1;                              // distinct nodes per session
+  unsigned failures_to_eject = 3;                   // consecutive failures that eject a node
+  std::chrono::milliseconds eject_for{2000};        // how long an ejected node is skipped
+  std::chrono::seconds repair_ttl{1200};            // expiry of a refilled copy (the idle timeout)
+};
+
+class ReplicatedStore final : public SessionStore {
+ public:
+  ReplicatedStore(MemcachedOptions base, ReplicationOptions repl);
+
+  LoadResult load(std::string_view id) override;
+  StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                   std::uint64_t cas) override;
+  StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
+  StoreStatus remove(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id) override;
+  StoreStatus ping() override;
+  const char* kind() const override { return "memcached-replicated"; }
+
+  // The nodes holding id's copies, primary first (indexes into the --memcached list).
+  std::vector<std::size_t> copies_of(std::string_view id) const;
+  ReplicationStats& stats() { return stats_; }
+
+ private:
+  struct Node {
+    Endpoint endpoint;
+    std::unique_ptr<MemcachedStore> store;
+    std::atomic<unsigned> failures{0};
+    std::atomic<std::int64_t> ejected_until_ns{0};
+  };
+  bool usable(const Node& n) const;
+  void note(Node& n, StoreStatus st);
+  // The copies of id that are in rotation now, in ring order.
+  std::vector<std::size_t> live_copies(std::string_view id) const;
+  // Writes s to every copy after the primary (copies[0]). Fails with conflict when a copy holds
+  // a write that another primary accepted meanwhile (a failover race).
+  StoreStatus write_replicas(const std::vector<std::size_t>& copies, std::string_view id, const Session& s,
+                             std::chrono::seconds ttl);
+  StoreStatus write_replica(Node& n, std::string_view id, const Session& s, std::chrono::seconds ttl);
+  // Conditional write on the first reachable copy, then the others.
+  template <typename PrimaryWrite>
+  StoreStatus write_all(std::string_view id, const Session& s, std::chrono::seconds ttl, PrimaryWrite&& write);
+
+  ReplicationOptions repl_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<std::pair<std::uint64_t, std::size_t>> ring_;  // (point, node), sorted
+  ReplicationStats stats_;
+};
+
+}  // namespace sessdemo
