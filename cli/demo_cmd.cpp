@@ -46,7 +46,7 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   auto& d = o.demo;
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.footer("Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, instance-killed,\n"
-             "memcached-stalled, counter-none, counter-cas. Exit 0 when each met its expectation, 1 otherwise.");
+             "memcached-stalled, counter-none, counter-cas, node-killed. Exit 0 when each met its expectation, 1 otherwise.");
   app.add_option("--instances", d.instances, "web instances per scenario")
       ->check(CLI::Range(2u, 26u))
       ->capture_default_str();

@@ -47,22 +47,6 @@ struct Run {
   std::vector<std::string> memcached_addrs;
 };
 
-bool start_memcached(Run& run) {
-  for (unsigned i = 0; i < run.opts.memcached_nodes; ++i) {
-    auto port = free_loopback_port();
-    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0",
-                                  "-t", "2", "-c", "8192", "-m", "128"};
-    if (geteuid() == 0) argv.insert(argv.end(), {"-u", "nobody"});
-    run.memcached.emplace_back(argv, (run.out / ("memcached-" + std::to_string(i) + ".log")).string());
-    if (!wait_for_loopback_port(port, seconds(10))) {
-      std::fprintf(stderr, "sessdemo demo: memcached did not start on port %u\n", port);
-      return false;
-    }
-    run.memcached_addrs.push_back("127.0.0.1:" + std::to_string(port));
-  }
-  return true;
-}
-
 void read_figures(const fs::path& json_path, const fs::path& csv_path, DemoFigures& f) {
   std::ifstream jf(json_path);
   std::stringstream ss;
@@ -100,9 +84,34 @@ void read_figures(const fs::path& json_path, const fs::path& csv_path, DemoFigur
 }
 
 // Runs one scenario; returns its figures, with fault start/end seconds into the run.
+// Starts `count` memcached processes on free loopback ports; false when one does not come up.
+bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildProcess>& procs,
+                 std::vector<std::string>& addrs) {
+  for (unsigned i = 0; i < count; ++i) {
+    auto port = free_loopback_port();
+    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0",
+                                  "-t", "2", "-c", "8192", "-m", "128"};
+    if (geteuid() == 0) argv.insert(argv.end(), {"-u", "nobody"});
+    procs.emplace_back(argv, log_prefix.string() + std::to_string(i) + ".log");
+    if (!wait_for_loopback_port(port, seconds(10))) {
+      std::fprintf(stderr, "sessdemo demo: memcached did not start on port %u\n", port);
+      return false;
+    }
+    addrs.push_back("127.0.0.1:" + std::to_string(port));
+  }
+  return true;
+}
+
 DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, double& fault_end) {
   const auto& o = run.opts;
   DemoFigures f;
+  // Replicated scenarios get a cluster of their own, so killing a node spoils nothing else.
+  std::vector<ChildProcess> own_nodes;
+  std::vector<std::string> node_addrs = run.memcached_addrs;
+  if (s.copies > 1) {
+    node_addrs.clear();
+    if (!start_nodes(3, run.out / (s.name + "-memcached-"), own_nodes, node_addrs)) return f;
+  }
   std::vector<ChildProcess> instances;
   std::vector<std::string> addrs;
   for (unsigned i = 0; i < o.instances; ++i) {
@@ -110,7 +119,8 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     std::vector<std::string> argv{o.self, "serve", "--port", "0", "--id", id, "--store", s.store,
                                   "--concurrency", s.concurrency, "--threads", "1", "--store-threads", "8",
                                   "--log-level", "error"};
-    if (s.store == "memcached") argv.insert(argv.end(), {"--memcached", join(run.memcached_addrs)});
+    if (s.store == "memcached")
+      argv.insert(argv.end(), {"--memcached", join(node_addrs), "--copies", std::to_string(s.copies)});
     instances.emplace_back(argv, (run.out / (s.name + "-" + id + ".log")).string());
     auto line = instances.back().read_line(seconds(10));
     constexpr std::string_view prefix = "listening on http://";
@@ -147,6 +157,8 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
       fault_end = fault_at;
       if (s.fault == Fault::kill_instance) {
         instances[0].signal(SIGKILL);
+      } else if (s.fault == Fault::kill_node) {
+        own_nodes[1].signal(SIGKILL);
       } else if (s.fault == Fault::stall_memcached) {
         run.memcached[0].signal(SIGSTOP);
         resumed = false;
@@ -165,6 +177,7 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     if (!killed_on_purpose && !instances[i].running()) f.instances_survived = false;
     instances[i].terminate(seconds(5));
   }
+  for (auto& n : own_nodes) n.terminate(seconds(3));
   if (stop_requested) return f;
   read_figures(json, csv, f);
   return f;
@@ -229,7 +242,7 @@ int run_demo(const DemoOptions& o) {
   sigaction(SIGTERM, &sa, &old_term);
   stop_requested = false;
   if (o.memcached.empty()) {
-    if (!start_memcached(run)) return 1;
+    if (!start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached, run.memcached_addrs)) return 1;
   } else {
     for (const auto& e : o.memcached) run.memcached_addrs.push_back(e.to_string());
     for (const auto& s : chosen)

@@ -20,6 +20,8 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
        "503s, no misses, recovers"},
       {"counter-none", "memcached", "round-robin", "none", "counter", Fault::none, "lost updates"},
       {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates, few 503s"},
+      {"node-killed", "memcached", "round-robin", "cas", "visit", Fault::kill_node,
+       "2 of 3 nodes: nothing lost", 2},
   };
 }
 
@@ -59,8 +61,9 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
     case Fault::none:
       if (f.errors) return fail(std::to_string(f.errors) + " errors");
       break;
+    case Fault::kill_node:
     case Fault::kill_instance:
-      // Only what was in flight on the killed instance (and the balancer noticing) may fail.
+      // Only what was in flight on the killed process (and noticing it) may fail.
       if (err > 0.02) return fail("error rate " + std::to_string(err) + " above 2%");
       if (f.last_interval_requests == 0) return fail("clients did not carry on after the kill");
       break;

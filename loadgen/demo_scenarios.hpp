@@ -6,7 +6,7 @@
 
 namespace sessdemo::loadgen {
 
-enum class Fault { none, kill_instance, stall_memcached };
+enum class Fault { none, kill_instance, stall_memcached, kill_node };
 
 struct DemoScenario {
   std::string name;
@@ -16,6 +16,7 @@ struct DemoScenario {
   std::string load;         // visit | counter
   Fault fault = Fault::none;
   std::string expected;     // in words, for the table
+  unsigned copies = 1;      // memcached nodes per session; above 1 the scenario starts its own 3 nodes
 };
 
 // What a finished scenario showed, read back from the tester's JSON and CSV.

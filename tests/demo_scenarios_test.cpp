@@ -46,6 +46,18 @@ TEST(DemoScenarios, SharedStoreExpectsNoMissesNoErrors) {
   }
 }
 
+TEST(DemoScenarios, NodeKilledWithTwoCopiesLosesNothing) {
+  auto s = named("node-killed");
+  EXPECT_EQ(s.copies, 2u);
+  EXPECT_TRUE(judge(s, healthy(), 3).met);
+  auto f = healthy();
+  f.misses = 3;  // what one copy would show
+  EXPECT_FALSE(judge(s, f, 3).met);
+  f = healthy();
+  f.stale = 1;
+  EXPECT_FALSE(judge(s, f, 3).met);
+}
+
 TEST(DemoScenarios, InstanceKilledAllowsFewErrorsButNoLoss) {
   auto s = named("instance-killed");
   auto f = healthy();
