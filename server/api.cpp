@@ -44,8 +44,7 @@ std::string Router::session_json(const ReadOutcome& r) const {
   return json::serialize(o);
 }
 
-http::Response Router::api_get(const http::Request& req) {
-  ReadOutcome r = sessions_.read(cookie_id(req));
+http::Response Router::api_get(const ReadOutcome& r) {
   if (r.status == StoreStatus::unavailable) return store_unavailable(true);
   return json(http::Status::ok, session_json(r));
 }

@@ -10,6 +10,7 @@ class InstrumentedStore final : public SessionStore {
   InstrumentedStore(SessionStore& inner, Metrics& metrics) : inner_(inner), metrics_(metrics) {}
 
   LoadResult load(std::string_view id) override;
+  std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override;
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;

@@ -78,11 +78,11 @@ Router::Routed Router::route(const http::Request& req) {
     return not_allowed(Route::home, "GET, POST");
   }
   if (p == "/details") {
-    if (m == http::Verb::get) return {Route::details, details(req)};
+    if (m == http::Verb::get) return {Route::details, details(sessions_.read(cookie_id(req)))};
     return not_allowed(Route::details, "GET");
   }
   if (p == "/api/session") {
-    if (m == http::Verb::get) return {Route::api_session, api_get(req)};
+    if (m == http::Verb::get) return {Route::api_session, api_get(sessions_.read(cookie_id(req)))};
     if (m == http::Verb::put) return {Route::api_session, api_put(req)};
     if (m == http::Verb::delete_) return {Route::api_session, api_delete(req)};
     return not_allowed(Route::api_session, "GET, PUT, DELETE");
@@ -115,6 +115,20 @@ http::Response Router::handle(const http::Request& req) {
   return std::move(r.response);
 }
 
+bool Router::is_batchable_read(const http::Request& req) const {
+  if (req.method() != http::Verb::get) return false;
+  auto p = path_of(req);
+  return p == "/details" || p == "/api/session";
+}
+
+http::Response Router::handle_read(const http::Request& req, const ReadOutcome& outcome) {
+  bool page_route = path_of(req) == "/details";
+  http::Response res = page_route ? details(outcome) : api_get(outcome);
+  res.prepare_payload();
+  metrics_.count_request(page_route ? Route::details : Route::api_session, res.result_int());
+  return res;
+}
+
 http::Response Router::home(const http::Request&) {
   return page(http::Status::ok, html::home_page(config_.instance_id));
 }
@@ -139,8 +153,7 @@ http::Response Router::save_name(const http::Request& req) {
   return res;
 }
 
-http::Response Router::details(const http::Request& req) {
-  ReadOutcome r = sessions_.read(cookie_id(req));
+http::Response Router::details(const ReadOutcome& r) {
   if (r.status == StoreStatus::unavailable) return store_unavailable(false);
   if (!r.session || !r.session->name) return page(http::Status::ok, html::no_name_page(config_.instance_id));
   return page(http::Status::ok,

@@ -1,8 +1,12 @@
 #include "server/server.hpp"
 
+#include "server/read_batcher.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -40,13 +44,14 @@ struct Connection {
 struct Server::Impl {
   Impl(ServerConfig c, Router& r, Metrics& m)
       : config(std::move(c)), router(r), metrics(m), ioc(static_cast<int>(config.threads)),
-        workers(config.store_threads), acceptor(ioc) {}
+        workers(config.store_threads), reads(r, config.read_threads), acceptor(ioc) {}
 
   ServerConfig config;
   Router& router;
   Metrics& metrics;
   net::io_context ioc;
   net::thread_pool workers;
+  ReadBatcher reads;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::mutex conns_mutex;
@@ -107,7 +112,18 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
     conn->busy = true;
     http::Request req = parser.release();
     http::Response res;
-    if (router.needs_store(req)) {
+    if (router.is_batchable_read(req)) {
+      // Read-only pages go to the batcher, which loads many sessions per store round trip.
+      res = co_await net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
+          [this, &req](auto handler) {
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            reads.submit(req, [shared](http::Response r) {
+              auto exec = net::get_associated_executor(*shared);
+              net::post(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+            });
+          },
+          net::use_awaitable);
+    } else if (router.needs_store(req)) {
       // Blocking store calls run on the worker pool; this coroutine resumes on its strand.
       res = co_await net::co_spawn(
           workers, [&]() -> net::awaitable<http::Response> { co_return router.handle(req); },

@@ -16,7 +16,8 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";             // listen address
   std::uint16_t port = 0;                     // 0 picks a free port
   unsigned threads = 2;                       // I/O threads: accept, parse, write
-  unsigned store_threads = 16;                // worker threads for blocking store calls
+  unsigned store_threads = 16;                // worker threads for blocking store calls (writes)
+  unsigned read_threads = 2;                  // threads that batch the reads of read-only pages
   std::size_t max_connections = 10000;        // connections over this are closed at once
   std::chrono::seconds idle_timeout{30};      // a keep-alive connection idle this long is closed
   std::chrono::seconds request_timeout{10};   // time to receive one whole request

@@ -90,45 +90,57 @@ std::string MemcachedStore::lock_key_for(std::string_view id) const {
 }
 
 LoadResult MemcachedStore::load(std::string_view id) {
-  LoadResult r;
+  return std::move(load_many({std::string(id)}).front());
+}
+
+std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>& ids) {
+  std::vector<LoadResult> out(ids.size());
+  if (ids.empty()) return out;
   Handle h(*this);
-  std::string key = key_for(id);
-  const char* keys[] = {key.c_str()};
-  size_t lens[] = {key.size()};
-  memcached_return_t rc = memcached_mget(h.get(), keys, lens, 1);
-  if (rc != MEMCACHED_SUCCESS) {
-    r.status = StoreStatus::unavailable;
-    r.error = memcached_last_error_message(h.get());
-    return r;
+  std::vector<std::string> keys;
+  std::vector<const char*> key_ptrs;
+  std::vector<size_t> key_lens;
+  keys.reserve(ids.size());
+  for (const auto& id : ids) {
+    keys.push_back(key_for(id));
+    key_ptrs.push_back(keys.back().c_str());
+    key_lens.push_back(keys.back().size());
   }
+  auto fail_all = [&](const std::string& why) {
+    for (auto& r : out) {
+      r = LoadResult{};
+      r.status = StoreStatus::unavailable;
+      r.error = why;
+    }
+    return out;
+  };
+  // One multi-get for the whole batch: a single round trip however many sessions it holds.
+  memcached_return_t rc = memcached_mget(h.get(), key_ptrs.data(), key_lens.data(), keys.size());
+  if (rc != MEMCACHED_SUCCESS) return fail_all(memcached_last_error_message(h.get()));
   memcached_result_st result;
   memcached_result_create(h.get(), &result);
-  bool found = false;
-  std::string value;
   while (memcached_fetch_result(h.get(), &result, &rc) != nullptr) {
-    found = true;
-    value.assign(memcached_result_value(&result), memcached_result_length(&result));
-    r.cas = memcached_result_cas(&result);
+    std::string_view key(memcached_result_key_value(&result), memcached_result_key_length(&result));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] != key || out[i].status == StoreStatus::ok || out[i].corrupt) continue;
+      std::string_view value(memcached_result_value(&result), memcached_result_length(&result));
+      auto session = decode_session(value);
+      if (!session) {
+        out[i].corrupt = true;
+        spdlog::warn("session value under {} cannot be decoded ({} bytes); treated as absent", keys[i],
+                     value.size());
+      } else {
+        out[i].status = StoreStatus::ok;
+        out[i].session = std::move(session);
+        out[i].cas = memcached_result_cas(&result);
+      }
+    }
   }
   memcached_result_free(&result);
   // The loop ends with END (all fetched) or NOTFOUND; anything else is a failure, never a miss.
-  if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS) {
-    r.status = StoreStatus::unavailable;
-    r.error = memcached_strerror(h.get(), rc);
-    r.cas = 0;
-    return r;
-  }
-  if (!found) return r;
-  r.session = decode_session(value);
-  if (!r.session) {
-    r.corrupt = true;
-    r.cas = 0;
-    spdlog::warn("session value under {} cannot be decoded ({} bytes); treated as absent", key,
-                 value.size());
-    return r;
-  }
-  r.status = StoreStatus::ok;
-  return r;
+  if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
+    return fail_all(memcached_strerror(h.get(), rc));
+  return out;
 }
 
 StoreStatus MemcachedStore::store_value(const std::string& key, const std::string& value,

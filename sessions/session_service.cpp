@@ -57,9 +57,27 @@ bool SessionService::is_expired(const Session& s) const {
 }
 
 ReadOutcome SessionService::read(std::string_view id) {
+  if (!is_well_formed_session_id(id)) return {};
+  return finish_read(id, store_.load(id));
+}
+
+std::vector<ReadOutcome> SessionService::read_many(const std::vector<std::string>& ids) {
+  std::vector<ReadOutcome> out(ids.size());
+  std::vector<std::string> wanted;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (is_well_formed_session_id(ids[i])) {
+      wanted.push_back(ids[i]);
+      where.push_back(i);
+    }
+  if (wanted.empty()) return out;
+  auto loaded = store_.load_many(wanted);
+  for (std::size_t k = 0; k < wanted.size(); ++k) out[where[k]] = finish_read(wanted[k], std::move(loaded[k]));
+  return out;
+}
+
+ReadOutcome SessionService::finish_read(std::string_view id, LoadResult r) {
   ReadOutcome out;
-  if (!is_well_formed_session_id(id)) return out;
-  LoadResult r = store_.load(id);
   if (r.corrupt) stats_.corrupt++;
   if (r.status != StoreStatus::ok) {
     out.status = r.status == StoreStatus::unavailable ? StoreStatus::unavailable

@@ -61,6 +61,8 @@ class SessionService {
   SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock = {});
 
   ReadOutcome read(std::string_view id);
+  // Several reads with one store round trip; outcomes in id order.
+  std::vector<ReadOutcome> read_many(const std::vector<std::string>& ids);
   // Applies change to the session under id, or to a new session when id holds none.
   WriteOutcome update(std::string_view id, const std::function<void(Session&)>& change);
   StoreStatus end(std::string_view id);
@@ -71,6 +73,7 @@ class SessionService {
 
  private:
   std::int64_t now() const { return clock_(); }
+  ReadOutcome finish_read(std::string_view id, LoadResult r);
   std::chrono::seconds expiry_for(const Session& s) const;
   bool is_expired(const Session& s) const;
   WriteOutcome create_new(const std::function<void(Session&)>& change);

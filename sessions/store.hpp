@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sessions/session.hpp"
 
@@ -33,6 +34,13 @@ class SessionStore {
   virtual ~SessionStore() = default;
 
   virtual LoadResult load(std::string_view id) = 0;
+  // Several sessions in one go (one round trip where the store can); results in id order.
+  virtual std::vector<LoadResult> load_many(const std::vector<std::string>& ids) {
+    std::vector<LoadResult> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) out.push_back(load(id));
+    return out;
+  }
   // cas == 0 writes unconditionally; otherwise only if the value is still the one read with cas.
   virtual StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                            std::uint64_t cas = 0) = 0;

@@ -147,3 +147,22 @@ TEST(Router, MetricsCountRoutesAndSessions) {
   EXPECT_NE(m.find("sessdemo_sessions_created_total 1"), std::string::npos);
   EXPECT_NE(m.find("sessdemo_open_connections"), std::string::npos);
 }
+
+TEST(Router, BatchedReadAnswersLikeTheDirectPath) {
+  MemoryStore store;
+  App app(store);
+  std::string sid = app.post_name("name=Alice");
+  http::Request req{http::Verb::get, "/details", 11};
+  req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+  ASSERT_TRUE(app.router.is_batchable_read(req));
+  EXPECT_FALSE(app.router.is_batchable_read(http::Request{http::Verb::post, "/details", 11}));
+  auto outcomes = app.router.read_sessions({app.router.session_id(req)});
+  auto batched = app.router.handle_read(req, outcomes[0]);
+  auto direct = app.router.handle(req);
+  EXPECT_EQ(batched.result_int(), 200u);
+  EXPECT_EQ(batched.body(), direct.body());
+  DownStore down;
+  App broken(down);
+  auto failed = broken.router.handle_read(req, broken.router.read_sessions({sid})[0]);
+  EXPECT_EQ(failed.result_int(), 503u);  // a store failure is never an empty session
+}

@@ -134,3 +134,16 @@ TEST(SessionService, LockTimesOutInsteadOfWritingWithoutTheLock) {
   EXPECT_EQ(svc.read(id).session->visits, 1);
   EXPECT_EQ(svc.stats().lock_timeouts, 1u);
 }
+
+TEST(SessionService, ReadManyKeepsOrderAndSkipsMalformedIds) {
+  Fixture f;
+  auto svc = f.make(f.policy());
+  auto a = svc.update("", [](Session& s) { s.name = "A"; }).id;
+  auto b = svc.update("", [](Session& s) { s.name = "B"; }).id;
+  auto out = svc.read_many({b, "not-an-id", a, new_session_id()});
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].session->name, "B");
+  EXPECT_EQ(out[1].status, StoreStatus::not_found);
+  EXPECT_EQ(out[2].session->name, "A");
+  EXPECT_EQ(out[3].status, StoreStatus::not_found);
+}
