@@ -48,6 +48,10 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   app.add_option("--store-threads", o.store_threads, "worker threads for blocking store calls")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  app.add_option("--read-threads", o.read_threads,
+                 "threads that batch the store reads of read-only pages (one multi-get per batch)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_option("--max-connections", o.max_connections, "cap on open connections")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -109,6 +113,7 @@ int run_serve(const ServeOptions& o) {
   sc.port = o.port;
   sc.threads = o.threads;
   sc.store_threads = o.store_threads;
+  sc.read_threads = o.read_threads;
   sc.max_connections = o.max_connections;
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies;

@@ -24,7 +24,8 @@ struct ServeOptions {
   std::chrono::microseconds lock_timeout = std::chrono::seconds(2);  // lock mode's longest wait
   std::chrono::microseconds lock_ttl = std::chrono::seconds(5);      // a dead holder's lock lasts this long
   unsigned threads = 2;                          // I/O threads
-  unsigned store_threads = 16;                   // worker threads for store calls
+  unsigned store_threads = 16;                   // worker threads for store writes
+  unsigned read_threads = 2;                     // threads batching the reads of read-only pages
   std::size_t max_connections = 10000;           // cap on open connections
   bool secure_cookies = false;                   // add Secure to the cookie
   std::string log_level = "info";

@@ -13,7 +13,8 @@ void ParsedResponse::clear() {
   cookie_count = 0;
 }
 
-ResponseParser::ResponseParser(ParsedResponse& out, std::size_t limit) : out_(out) {
+ResponseParser::ResponseParser(ParsedResponse& out, bool keep_body, std::size_t limit)
+    : out_(out), keep_body_(keep_body) {
   out_.clear();
   body_limit(limit);
   header_limit(64 * 1024);
@@ -31,16 +32,16 @@ void ResponseParser::on_field_impl(http::field name, string_view name_string, st
 }
 
 void ResponseParser::on_body_init_impl(boost::optional<std::uint64_t> const& length, error_code&) {
-  if (length) out_.body.reserve(static_cast<std::size_t>(*length));
+  if (length && keep_body_) out_.body.reserve(static_cast<std::size_t>(*length));
 }
 
 std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
-  out_.body.append(body.data(), body.size());
+  if (keep_body_) out_.body.append(body.data(), body.size());
   return body.size();
 }
 
 std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-  out_.body.append(body.data(), body.size());
+  if (keep_body_) out_.body.append(body.data(), body.size());
   return body.size();
 }
 

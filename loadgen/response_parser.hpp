@@ -21,7 +21,8 @@ struct ParsedResponse {
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
-  explicit ResponseParser(ParsedResponse& out, std::size_t body_limit = 8 * 1024 * 1024);
+  // keep_body false: the body is read and dropped (a scenario that judges nothing).
+  explicit ResponseParser(ParsedResponse& out, bool keep_body = true, std::size_t body_limit = 8 * 1024 * 1024);
 
  private:
   using error_code = boost::beast::error_code;
@@ -38,6 +39,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   void on_finish_impl(error_code&) override {}
 
   ParsedResponse& out_;
+  bool keep_body_;
 };
 
 }  // namespace sessdemo::loadgen

@@ -344,7 +344,7 @@ struct Worker::Impl {
           buffer.clear();
         }
       }
-      ResponseParser parser(parsed);
+      ResponseParser parser(parsed, step != Step::get);  // plain GETs judge nothing in the body
       if (!ec) {
         // A request fits the socket buffer almost always: send it at once, and go through
         // the reactor only for what is left.

@@ -6,6 +6,7 @@ set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
 ROUNDS=${2:-3}
 WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx workers run as another user and must read the page
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -42,9 +43,13 @@ NGX
 nginx -c "$WORK/ngx/nginx.conf" -p "$WORK/ngx" &
 PIDS+=($!)
 sleep 0.5
+chmod -R a+rX "$WORK/ngx/html"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGX_PORT/details")
+[ "$STATUS" = 200 ] || { echo "nginx answers $STATUS, not 200: fix the set-up before measuring" >&2; exit 1; }
 echo "page size: $(wc -c < "$WORK/ngx/html/details") bytes"
 
-rps() { awk '/Requests\/sec/ {print int($2)}'; }
+# Requests per second from wrk's output; a run with non-2xx answers is refused.
+rps() { awk '/Non-2xx/ {bad=1} /Requests\/sec/ {r=int($2)} END {if (bad) print "non-2xx!"; else print r}'; }
 echo "== issue 2: wrk -t1 -c64 -d10s /details: sessdemo (memcached) vs nginx static, $ROUNDS rounds"
 S=(); N=()
 for _ in $(seq "$ROUNDS"); do
@@ -87,4 +92,25 @@ for mode in none cas lock; do
   "$BIN" load --instances "$I" --scenario counter --clients 200 --inflight 4 --duration 10s -q \
     --json "$WORK/c$mode.json" >/dev/null || true
   python3 -c "import json; d=json.load(open('$WORK/c$mode.json')); t=d['total']; c=d['counter']; print('$mode:', int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, lost updates', c['lost_updates'], 'of', c['acknowledged'], 'acknowledged, errors', t['errors'])"
+done
+
+echo "== issue 6: visit scenario, 500 clients, three instances over three memcached nodes, 10 s"
+summary() { python3 -c "import json; t=json.load(open('$1'))['total']; print(int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, misses', t['misses'], 'stale', t['stale'], 'errors', t['errors'])"; }
+for copies in 1 2; do
+  for fault in none kill; do
+    NODES=(); NODE_PIDS=()
+    for n in 1 2 3; do
+      P=$(port)
+      memcached -l 127.0.0.1 -p "$P" -U 0 -t 2 -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
+      NODE_PIDS+=($!); PIDS+=($!); NODES+=("127.0.0.1:$P")
+    done
+    sleep 0.3
+    LIST=$(IFS=,; echo "${NODES[*]}")
+    I=$(for n in 1 2 3; do serve h$copies$fault$n --memcached "$LIST" --copies $copies --id h$n; done | paste -sd,)
+    "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/h.json" >/dev/null &
+    LOAD=$!
+    if [ "$fault" = kill ]; then sleep 5; kill -9 "${NODE_PIDS[1]}"; fi
+    wait $LOAD || true
+    echo "copies $copies, $( [ $fault = kill ] && echo 'node killed at 5 s' || echo 'no fault'): $(summary "$WORK/h.json")"
+  done
 done

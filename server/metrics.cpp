@@ -80,34 +80,26 @@ std::string Metrics::render(const SessionStats& s) const {
   line(out, "sessdemo_open_connections", "", static_cast<double>(open_connections()));
   head(out, "sessdemo_refused_connections_total", "counter", "Connections closed at once: over the cap.");
   line(out, "sessdemo_refused_connections_total", "", static_cast<double>(refused_connections_.load()));
-  struct { const char* name; const char* help; const std::atomic<std::uint64_t>& v; } counters[] = {
-      {"sessdemo_sessions_created_total", "Sessions written for the first time.", s.created},
-      {"sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.", s.refreshes},
-      {"sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.", s.expired},
-      {"sessdemo_session_decode_failures_total", "Stored values that could not be decoded.", s.corrupt},
-      {"sessdemo_session_conflicts_total", "CAS writes that lost to another writer.", s.conflicts},
-      {"sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries},
-      {"sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).", s.gave_up},
-      {"sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.", s.lock_waits},
-      {"sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).", s.lock_timeouts},
+  auto counter = [&](const char* name, const char* help, const std::atomic<std::uint64_t>& v) {
+    head(out, name, "counter", help);
+    line(out, name, "", static_cast<double>(v.load(std::memory_order_relaxed)));
   };
-  for (const auto& c : counters) {
-    head(out, c.name, "counter", c.help);
-    line(out, c.name, "", static_cast<double>(c.v.load(std::memory_order_relaxed)));
-  }
+  counter("sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
+  counter("sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.", s.refreshes);
+  counter("sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.", s.expired);
+  counter("sessdemo_session_decode_failures_total", "Stored values that could not be decoded.", s.corrupt);
+  counter("sessdemo_session_conflicts_total", "CAS writes that lost to another writer.", s.conflicts);
+  counter("sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries);
+  counter("sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).", s.gave_up);
+  counter("sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.", s.lock_waits);
+  counter("sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).", s.lock_timeouts);
   if (replication_) {
     const auto& r = *replication_;
-    struct { const char* name; const char* help; const std::atomic<std::uint64_t>& v; } repl[] = {
-        {"sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.", r.fallbacks},
-        {"sessdemo_store_repairs_total", "Missing copies refilled by reads.", r.repairs},
-        {"sessdemo_store_node_ejections_total", "Times a memcached node was taken out of rotation.", r.ejections},
-        {"sessdemo_store_replica_write_failures_total", "Copy writes that failed.", r.replica_write_failures},
-        {"sessdemo_store_divergences_total", "Writes refused: a copy held another primary's write.", r.divergences},
-    };
-    for (const auto& c : repl) {
-      head(out, c.name, "counter", c.help);
-      line(out, c.name, "", static_cast<double>(c.v.load(std::memory_order_relaxed)));
-    }
+    counter("sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.", r.fallbacks);
+    counter("sessdemo_store_repairs_total", "Missing copies refilled by reads.", r.repairs);
+    counter("sessdemo_store_node_ejections_total", "Times a memcached node was taken out of rotation.", r.ejections);
+    counter("sessdemo_store_replica_write_failures_total", "Copy writes that failed.", r.replica_write_failures);
+    counter("sessdemo_store_divergences_total", "Writes refused: a copy held another primary's write.", r.divergences);
   }
   return out;
 }
