@@ -56,6 +56,7 @@ struct Target {
   std::deque<Ticket> ready;
   std::vector<Waiter*> waiters;       // idle connections waiting for a ticket
   Clock::time_point down_until{};     // ejected after a connect failure, like a balancer would
+  std::string last_instance;          // X-Instance-Id last seen here: failures are charged to it
 };
 
 constexpr auto late_after = std::chrono::milliseconds(10);
@@ -366,12 +367,15 @@ struct Worker::Impl {
       answer.status = 0;
       answer.body = {};
       answer.set_cookies.clear();
-      key = t.info.label;
+      key = t.last_instance.empty() ? t.info.label : t.last_instance;
       if (!ec) {
         answer.status = parsed.status;
         answer.body = parsed.body;
         answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
-        if (!parsed.instance.empty()) key = parsed.instance;
+        if (!parsed.instance.empty()) {
+          key = parsed.instance;
+          if (t.last_instance != key) t.last_instance = key;
+        }
         if (!parser.keep_alive()) ec = beast::http::error::end_of_stream;  // close below; the answer counts
       }
       Outcome o = logic.apply(id, c, step, answer);
