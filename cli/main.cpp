@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "start memcached and instances, run every scenario, report side by side");
   setup_demo(*demo_cmd, demo);
 
+  // --config (and --version) also work after the subcommand: `sessdemo serve --config f.ini`.
+  for (auto* sub : {serve_cmd, load_cmd, demo_cmd}) sub->fallthrough();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

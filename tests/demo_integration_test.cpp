@@ -125,3 +125,18 @@ TEST(DemoIntegration, BadFlagsExit2) {
     EXPECT_EQ(c.wait(seconds(10)), 2) << args[2];
   }
 }
+
+TEST(DemoIntegration, MissingMemcachedSaysHowToInstallAndExits2) {
+  // A PATH without memcached: the demo must say how to install it, not fail obscurely.
+  std::string saved = getenv("PATH") ? getenv("PATH") : "";
+  setenv("PATH", "/nonexistent", 1);
+  auto err = fs::temp_directory_path() / ("sessdemo-demo-nomc-" + std::to_string(getpid()) + ".err");
+  Child demo({sessdemo_binary(), "demo", "--out", (fs::temp_directory_path() / "sessdemo-demo-nomc").string()},
+             err.string());
+  setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(demo.wait(seconds(10)), 2);
+  std::ifstream f(err);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("apt-get install memcached"), std::string::npos) << text;
+  fs::remove(err);
+}

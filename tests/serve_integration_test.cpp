@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/support/http_client.hpp"
@@ -133,4 +135,17 @@ TEST(ServeIntegration, BadFlagExits2WithOneLine) {
     Child c(args, "/dev/null");
     EXPECT_EQ(c.wait(seconds(10)), 2) << args[2];
   }
+}
+
+TEST(ServeIntegration, ConfigFileAndEnvironmentFallbacks) {
+  auto conf = std::filesystem::temp_directory_path() / ("sessdemo-serve-" + std::to_string(getpid()) + ".ini");
+  std::ofstream(conf) << "[serve]\nid=from-config\n";
+  setenv("SESSDEMO_STORE", "memory", 1);  // the environment fallback for --store
+  Instance a({"--config", conf.string()});
+  unsetenv("SESSDEMO_STORE");
+  auto r = http(a.port, "GET", "/");
+  EXPECT_EQ(r.header("x-instance-id"), "from-config");
+  // The memory store needs no memcached: the page answers without one running.
+  EXPECT_EQ(http(a.port, "POST", "/", "name=Zed").status, 303);
+  std::filesystem::remove(conf);
 }
