@@ -64,25 +64,20 @@ TEST(ConcurrencyIntegration, NoneLosesUpdatesOnTheMemoryStore) {
   EXPECT_GT(r.counter_of("lost_updates"), 0) << r.out;
 }
 
-TEST(ConcurrencyIntegration, CasLosesNothing) {
+// Three memcached-backed instances in `mode`: nothing acknowledged may be lost. A rare 503
+// (cas out of retries, lock wait over) is allowed: it is not acknowledged, so it is not lost.
+void expect_nothing_lost(const std::string& mode, std::int64_t min_acknowledged) {
   Memcached mc;
   std::vector<Instance> keep;
-  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "cas"});
-  auto r = run_counter(list);
+  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", mode});
+  auto r = run_counter(list, {"--max-error-rate", "0.01"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.counter_of("lost_updates"), 0);
-  EXPECT_GT(r.counter_of("acknowledged"), 1000);
+  EXPECT_GT(r.counter_of("acknowledged"), min_acknowledged);
 }
 
-TEST(ConcurrencyIntegration, LockLosesNothing) {
-  Memcached mc;
-  std::vector<Instance> keep;
-  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "lock"});
-  auto r = run_counter(list);
-  EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.counter_of("lost_updates"), 0);
-  EXPECT_GT(r.counter_of("acknowledged"), 500);
-}
+TEST(ConcurrencyIntegration, CasLosesNothing) { expect_nothing_lost("cas", 1000); }
+TEST(ConcurrencyIntegration, LockLosesNothing) { expect_nothing_lost("lock", 500); }
 
 TEST(ConcurrencyIntegration, CasOnTheMemoryStoreLosesNothing) {
   Instance one({"--store", "memory", "--concurrency", "cas", "--store-threads", "8"});
