@@ -357,7 +357,26 @@ struct Worker::Impl {
           ec = wec;
         }
       }
-      if (!ec) ec = co_await read_response(sock, buffer, parser);
+      // The response: plain reads on the socket fed to the parser, lighter than Beast's
+      // composed read (one asynchronous operation per read, nothing layered on top).
+      parser.eager(true);
+      while (!ec && !parser.is_done()) {
+        if (buffer.size() > 0) {
+          auto used = parser.put(buffer.data(), ec);
+          buffer.consume(used);
+          if (ec == beast::http::error::need_more) ec = {};
+          if (ec || parser.is_done()) break;
+          if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
+        }
+        auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
+        if (rec == net::error::eof) {
+          parser.put_eof(ec);  // a body delimited by the end of the connection
+          if (!ec && !parser.is_done()) ec = rec;
+          break;
+        }
+        ec = rec;
+        buffer.commit(n);
+      }
       g.deadline = Clock::time_point::max();
       if (g.timed_out && ec) ec = beast::error::timeout;
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ticket.ready).count();
@@ -388,31 +407,6 @@ struct Worker::Impl {
     guarded.erase(registered);
     beast::error_code ignored;
     sock.close(ignored);
-  }
-
-  // Reads one response: plain reads on the socket fed to the parser, which is lighter than
-  // Beast's composed read operation (one asynchronous operation per read, nothing layered).
-  static net::awaitable<beast::error_code> read_response(tcp::socket& sock, beast::flat_buffer& buffer,
-                                                         ResponseParser& parser) {
-    parser.eager(true);
-    beast::error_code ec;
-    for (;;) {
-      if (buffer.size() > 0) {
-        auto used = parser.put(buffer.data(), ec);
-        buffer.consume(used);
-        if (ec == beast::http::error::need_more) ec = {};
-        else if (ec) co_return ec;
-        if (parser.is_done()) co_return ec;
-        if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
-      }
-      auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
-      if (rec == net::error::eof) {
-        parser.put_eof(ec);  // a body delimited by the end of the connection
-        co_return ec ? ec : (parser.is_done() ? beast::error_code{} : beast::error_code(rec));
-      }
-      if (rec) co_return rec;
-      buffer.commit(n);
-    }
   }
 
   // Closes the socket of any connection whose operation outlived the request timeout; the
