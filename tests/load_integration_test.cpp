@@ -1,6 +1,8 @@
 // `sessdemo load` against real instances and a real memcached, and against broken servers.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include "tests/support/fake_servers.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
@@ -113,4 +115,28 @@ TEST(LoadIntegration, BadCommandLinesExit2) {
     std::string out = c.read_all(seconds(10));
     EXPECT_EQ(c.wait(seconds(10)), 2) << args.back();
   }
+}
+
+TEST(LoadIntegration, OpenModelSendsAtTheGivenRate) {
+  Instance one({"--store", "memory"});
+  auto r = run_load(one.address(), {"--scenario", "get", "--path", "/healthz", "--clients", "20", "--rate", "300",
+                                    "--duration", "2s", "--warmup", "500ms"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  // 300 req/s for 2 s measured; the warm-up is not counted.
+  EXPECT_NEAR(static_cast<double>(r.total_of("requests")), 600.0, 90.0) << r.out;
+  EXPECT_EQ(r.json.at("settings").as_object().at("rate").to_number<double>(), 300.0);
+}
+
+TEST(LoadIntegration, OpenModelCountsStallsFromTheScheduledTime) {
+  // memcached stopped: every store call waits out the 1 s timeout. Requests scheduled
+  // meanwhile cannot go out on time (one client), and their latency counts from the schedule.
+  Memcached mc;
+  Instance one({"--memcached", mc.address(), "--store-timeout", "1s"});
+  mc.proc.signal(SIGSTOP);
+  auto r = run_load(one.address(), {"--scenario", "get", "--path", "/readyz", "--clients", "1",
+                                    "--connections", "1", "--rate", "50", "--duration", "2s",
+                                    "--max-error-rate", "1"});
+  mc.proc.signal(SIGCONT);
+  EXPECT_GT(r.total_of("late"), 0) << r.out;
+  EXPECT_GT(r.total().at("latency_ms").as_object().at("max").to_number<double>(), 1500.0) << r.out;
 }

@@ -1,6 +1,10 @@
 // `sessdemo serve` as a real process against a real memcached on loopback.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -148,4 +152,42 @@ TEST(ServeIntegration, ConfigFileAndEnvironmentFallbacks) {
   // The memory store needs no memcached: the page answers without one running.
   EXPECT_EQ(http(a.port, "POST", "/", "name=Zed").status, 303);
   std::filesystem::remove(conf);
+}
+
+TEST(ServeIntegration, SigtermLetsTheRequestInFlightFinish) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address(), "--store-timeout", "1s"});
+  mc.proc.signal(SIGSTOP);  // the next store call takes the whole second
+  HttpReply reply;
+  std::thread slow([&] { reply = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=AAAAAAAAAAAAAAAAAAAAAA\r\n"); });
+  std::this_thread::sleep_for(milliseconds(300));
+  a.proc.signal(SIGTERM);
+  slow.join();
+  mc.proc.signal(SIGCONT);
+  EXPECT_EQ(reply.status, 503);  // answered, not cut off
+  EXPECT_EQ(a.proc.wait(seconds(10)), 0);
+  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 0);  // no longer accepting
+}
+
+TEST(ServeIntegration, ConnectionsOverTheCapAreClosed) {
+  Instance a({"--store", "memory", "--max-connections", "2"});
+  int fds[3];
+  for (int& fd : fds) {
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(a.port);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  // The third connection is closed at once: a read sees EOF.
+  char c;
+  timeval tv{2, 0};
+  setsockopt(fds[2], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  EXPECT_EQ(recv(fds[2], &c, 1, 0), 0);
+  for (int fd : fds) close(fd);
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 200);  // room again once they are gone
+  EXPECT_NE(http(a.port, "GET", "/metrics").body.find("sessdemo_refused_connections_total 1"), std::string::npos);
 }

@@ -14,6 +14,7 @@ struct LoadRun {
   std::string out;            // stdout: the summary
   boost::json::object json;   // the --json document (empty when none was written)
   std::int64_t total_of(const char* key) const;
+  const boost::json::object& total() const { return json.at("total").as_object(); }
   std::int64_t counter_of(const char* key) const;  // from the "counter" section
 };
 
