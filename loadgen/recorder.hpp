@@ -1,0 +1,35 @@
+#pragma once
+// One worker's figures: the whole run and the current interval, both keyed by instance.
+// Single-threaded: only the worker's own thread touches it.
+#include <cstdint>
+#include <string>
+
+#include "loadgen/scenario.hpp"
+#include "loadgen/stats.hpp"
+
+namespace sessdemo::loadgen {
+
+class Recorder {
+ public:
+  // Where one connection's answers go. Its pointers stay valid while the instance key is the
+  // same and the interval has not been handed over; record() re-resolves them otherwise.
+  struct Slot {
+    std::string key;
+    InstanceStats* total = nullptr;
+    InstanceStats* interval = nullptr;
+    std::uint64_t generation = ~std::uint64_t{0};
+  };
+
+  void record(Slot& slot, const std::string& key, Kind kind, const Outcome& o, int status,
+              std::int64_t latency_us, bool late);
+  // The interval's figures; a new interval starts empty.
+  StatsTable take_interval();
+  const StatsTable& totals() const { return totals_; }
+
+ private:
+  StatsTable totals_;
+  StatsTable interval_;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,140 @@
+// The request loop of one load connection: take a ticket, send the client's request, read and
+// judge the answer, record it, schedule the client's next step. Plus the timeout watchdog.
+#include "loadgen/worker_impl.hpp"
+
+namespace sessdemo::loadgen {
+
+net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
+  Target& t = targets[target_index];
+  Waiter me(ioc);
+  Guarded g(ioc);
+  auto registered = guarded.insert(guarded.end(), &g);
+  tcp::socket& sock = g.socket;
+  beast::flat_buffer buffer;
+  bool connected = false;
+  std::string request, key;
+  request.reserve(512);
+  ParsedResponse parsed;
+  Answer answer;  // reused, so its cookie list keeps its capacity
+  Recorder::Slot slot;
+  for (;;) {
+    // Wait for a client that wants this instance; idle connections park on their timer.
+    while (t.ready.empty() && !finished) {
+      t.waiters.push_back(&me);
+      me.timer.expires_at(Clock::time_point::max());
+      co_await me.timer.async_wait(use_tuple);
+      std::erase(t.waiters, &me);
+    }
+    if (t.ready.empty()) break;
+    Ticket ticket = t.ready.front();
+    t.ready.pop_front();
+    Client& c = clients[ticket.client];
+    Step step = c.step;
+    std::uint32_t id = global_id(ticket.client);
+    auto send_time = Clock::now();
+    bool measured = send_time >= plan.measure_start && !final_phase;
+    if (measured && plan.budget != 0) {
+      if (budget_left == 0) measured = false;
+      else if (--budget_left == 0) begin_stop();
+    }
+    bool late = plan.rate > 0 && send_time - ticket.ready > late_after;
+    request.clear();
+    Kind kind = logic.build_request(id, c, t.info.label, request);
+    c.sent++;
+    beast::error_code ec;
+    g.deadline = send_time + opts.timeout;
+    g.timed_out = false;
+    if (!connected) {
+      auto [cec] = co_await sock.async_connect(t.endpoint, use_tuple);
+      ec = cec;
+      if (ec) {
+        t.down_until = Clock::now() + eject_for;
+      } else {
+        sock.set_option(tcp::no_delay(true));
+        sock.non_blocking(true);
+        connected = true;
+        buffer.clear();
+      }
+    }
+    ResponseParser parser(parsed, step != Step::get);  // plain GETs judge nothing in the body
+    if (!ec) {
+      // A request fits the socket buffer almost always: send it at once, and go through
+      // the reactor only for what is left.
+      std::size_t sent = sock.send(net::buffer(request), 0, ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
+      if (!ec && sent < request.size()) {
+        auto [wec, wn] = co_await net::async_write(sock, net::buffer(request.data() + sent, request.size() - sent),
+                                                   use_tuple);
+        ec = wec;
+      }
+    }
+    // The response: plain reads on the socket fed to the parser, lighter than Beast's
+    // composed read (one asynchronous operation per read, nothing layered on top).
+    parser.eager(true);
+    while (!ec && !parser.is_done()) {
+      if (buffer.size() > 0) {
+        auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == beast::http::error::need_more) ec = {};
+        if (ec || parser.is_done()) break;
+        if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
+      }
+      auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
+      if (rec == net::error::eof) {
+        parser.put_eof(ec);  // a body delimited by the end of the connection
+        if (!ec && !parser.is_done()) ec = rec;
+        break;
+      }
+      ec = rec;
+      buffer.commit(n);
+    }
+    g.deadline = Clock::time_point::max();
+    if (g.timed_out && ec) ec = beast::error::timeout;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ticket.ready).count();
+    answer.status = 0;
+    answer.body = {};
+    answer.set_cookies.clear();
+    key = t.last_instance.empty() ? t.info.label : t.last_instance;
+    if (!ec) {
+      answer.status = parsed.status;
+      answer.body = parsed.body;
+      answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
+      if (!parsed.instance.empty()) {
+        key = parsed.instance;
+        if (t.last_instance != key) t.last_instance = key;
+      }
+      if (!parser.keep_alive()) ec = beast::http::error::end_of_stream;  // close below; the answer counts
+    }
+    Outcome o = logic.apply(id, c, step, answer);
+    if (step == Step::final_read) measured = false;
+    if (measured) recorder.record(slot, key, kind, o, answer.status, us, late);
+    if (ec) {
+      beast::error_code ignored;
+      sock.close(ignored);
+      connected = false;
+    }
+    reschedule(ticket.client, step);
+  }
+  guarded.erase(registered);
+  beast::error_code ignored;
+  sock.close(ignored);
+}
+
+// Closes the socket of any connection whose operation outlived the request timeout; the
+// pending operation then fails and the request counts as an error.
+net::awaitable<void> Worker::Impl::watchdog() {
+  net::steady_timer timer(ioc);
+  while (!finished) {
+    timer.expires_after(std::chrono::milliseconds(50));
+    co_await timer.async_wait(use_tuple);
+    auto now = Clock::now();
+    for (Guarded* g : guarded)
+      if (g->deadline <= now && g->socket.is_open()) {
+        g->timed_out = true;
+        beast::error_code ignored;
+        g->socket.close(ignored);
+      }
+  }
+}
+
+}  // namespace sessdemo::loadgen
