@@ -81,7 +81,9 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
       }
       auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
       if (rec == net::error::eof) {
-        parser.put_eof(ec);  // a body delimited by the end of the connection
+        // A body may end with the connection; a connection closed before any byte is just gone.
+        if (parser.got_some()) parser.put_eof(ec);
+        else ec = rec;
         if (!ec && !parser.is_done()) ec = rec;
         break;
       }
