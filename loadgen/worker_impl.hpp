@@ -85,7 +85,9 @@ struct Worker::Impl {
   WorkerPlan plan;
   const LoadOptions& opts;
   const ScenarioLogic& logic;
-  net::io_context ioc{1};
+  // Sockets and timers are used from this worker thread only, so the reactor need not lock;
+  // posts from other threads (figures, stop) still go through the locked scheduler.
+  net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   net::executor_work_guard<net::io_context::executor_type> guard;
   std::thread thread;
   std::minstd_rand rng;
