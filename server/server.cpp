@@ -53,6 +53,7 @@ struct Server::Impl {
   net::thread_pool workers;
   ReadBatcher reads;
   tcp::acceptor acceptor;
+  net::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
   std::mutex conns_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
@@ -193,6 +194,7 @@ void Server::Impl::begin_stop() {
   net::post(ioc, [this] {
     beast::error_code ignored;
     acceptor.close(ignored);
+    signals.cancel(ignored);  // so the io_context can run out of work
     std::lock_guard lock(conns_mutex);
     for (auto& [id, c] : conns) {
       // Idle connections end now; busy ones end after their response (keep-alive is off).
@@ -243,25 +245,14 @@ std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().por
 
 void Server::run(bool handle_signals) {
   auto& im = *impl_;
-  net::signal_set signals(im.ioc);
   if (handle_signals) {
-    signals.add(SIGINT);
-    signals.add(SIGTERM);
-    signals.async_wait([this](beast::error_code ec, int) {
+    im.signals.add(SIGINT);
+    im.signals.add(SIGTERM);
+    im.signals.async_wait([this](beast::error_code ec, int) {
       if (!ec) impl_->begin_stop();
     });
   }
   net::co_spawn(im.ioc, im.accept_loop(), net::detached);
-  // Once stopping, cancel the signal wait so the io_context can run out of work.
-  net::co_spawn(im.ioc, [&]() -> net::awaitable<void> {
-    net::steady_timer t(im.ioc);
-    while (!im.stopping) {
-      t.expires_after(std::chrono::milliseconds(50));
-      co_await t.async_wait(use_tuple);
-    }
-    beast::error_code ignored;
-    signals.cancel(ignored);
-  }, net::detached);
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back([&] { im.ioc.run(); });
   im.ioc.run();

@@ -45,15 +45,20 @@ ReplicatedStore::ReplicatedStore(MemcachedOptions base, ReplicationOptions repl)
   std::sort(ring_.begin(), ring_.end());
 }
 
-std::vector<std::size_t> ReplicatedStore::copies_of(std::string_view id) const {
-  std::vector<std::size_t> out;
-  auto h = hash64(id);
-  auto it = std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(h, std::size_t{0}));
-  for (std::size_t k = 0; k < ring_.size() && out.size() < repl_.copies; ++k, ++it) {
+std::vector<std::size_t> ReplicatedStore::ring_order(std::string_view id) const {
+  std::vector<std::size_t> order;
+  auto it = std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(hash64(id), std::size_t{0}));
+  for (std::size_t k = 0; k < ring_.size() && order.size() < nodes_.size(); ++k, ++it) {
     if (it == ring_.end()) it = ring_.begin();
-    if (std::find(out.begin(), out.end(), it->second) == out.end()) out.push_back(it->second);
+    if (std::find(order.begin(), order.end(), it->second) == order.end()) order.push_back(it->second);
   }
-  return out;
+  return order;
+}
+
+std::vector<std::size_t> ReplicatedStore::copies_of(std::string_view id) const {
+  auto order = ring_order(id);
+  order.resize(std::min<std::size_t>(order.size(), repl_.copies));
+  return order;
 }
 
 bool ReplicatedStore::usable(const Node& n) const { return n.ejected_until_ns.load() <= now_ns(); }
@@ -76,17 +81,10 @@ std::vector<std::size_t> ReplicatedStore::live_copies(std::string_view id) const
   // The first `copies` nodes in ring order that are in rotation: while a node is out, the next
   // one takes its place, so a session keeps its number of copies. Too few in rotation: the
   // ejected ones are tried as well rather than none.
-  std::vector<std::size_t> order;
-  auto h = hash64(id);
-  auto it = std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(h, std::size_t{0}));
-  for (std::size_t k = 0; k < ring_.size() && order.size() < nodes_.size(); ++k, ++it) {
-    if (it == ring_.end()) it = ring_.begin();
-    if (std::find(order.begin(), order.end(), it->second) == order.end()) order.push_back(it->second);
-  }
-  std::vector<std::size_t> live, out;
+  auto order = ring_order(id);
+  std::vector<std::size_t> out;
   for (auto i : order)
-    if (usable(*nodes_[i]) && live.size() < repl_.copies) live.push_back(i);
-  out = live;
+    if (out.size() < repl_.copies && usable(*nodes_[i])) out.push_back(i);
   for (auto i : order)
     if (out.size() < repl_.copies && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
   return out;

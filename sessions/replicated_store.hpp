@@ -55,6 +55,8 @@ class ReplicatedStore final : public SessionStore {
     std::atomic<unsigned> failures{0};
     std::atomic<std::int64_t> ejected_until_ns{0};
   };
+  // Every node, in ring order from id's point: copies are a prefix of it.
+  std::vector<std::size_t> ring_order(std::string_view id) const;
   bool usable(const Node& n) const;
   void note(Node& n, StoreStatus st);
   // The copies of id that are in rotation now, in ring order.

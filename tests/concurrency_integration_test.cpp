@@ -21,14 +21,6 @@ LoadRun run_counter(const std::string& instances, std::vector<std::string> extra
   return run_load(args);
 }
 
-std::string three_instances(std::vector<Instance>& keep, const std::vector<std::string>& flags) {
-  std::string list;
-  for (int i = 0; i < 3; ++i) {
-    keep.emplace_back(flags);
-    list += (list.empty() ? "" : ",") + keep.back().address();
-  }
-  return list;
-}
 
 // Sends one memcached text-protocol command and returns the first reply line.
 std::string memcached_command(std::uint16_t port, const std::string& cmd) {
@@ -48,8 +40,8 @@ std::string memcached_command(std::uint16_t port, const std::string& cmd) {
 
 TEST(ConcurrencyIntegration, NoneLosesUpdatesOnMemcached) {
   Memcached mc;
-  std::vector<Instance> keep;
-  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", "none"});
+  auto keep = three_instances({"--memcached", mc.address(), "--concurrency", "none"});
+  auto list = addresses(keep);
   auto r = run_counter(list);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_GT(r.counter_of("lost_updates"), 0) << r.out;
@@ -68,8 +60,8 @@ TEST(ConcurrencyIntegration, NoneLosesUpdatesOnTheMemoryStore) {
 // (cas out of retries, lock wait over) is allowed: it is not acknowledged, so it is not lost.
 void expect_nothing_lost(const std::string& mode, std::int64_t min_acknowledged) {
   Memcached mc;
-  std::vector<Instance> keep;
-  auto list = three_instances(keep, {"--memcached", mc.address(), "--concurrency", mode});
+  auto keep = three_instances({"--memcached", mc.address(), "--concurrency", mode});
+  auto list = addresses(keep);
   auto r = run_counter(list, {"--max-error-rate", "0.01"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.counter_of("lost_updates"), 0);

@@ -16,27 +16,12 @@ LoadRun run_load(const std::string& instances, std::vector<std::string> extra) {
   return sessdemo::test::run_load(extra);
 }
 
-std::string join(const std::vector<Instance>& v) {
-  std::string s;
-  for (const auto& i : v) s += (s.empty() ? "" : ",") + i.address();
-  return s;
-}
-
-std::vector<Instance> three(std::vector<std::string> flags) {
-  std::vector<Instance> v;
-  for (int i = 0; i < 3; ++i) {
-    auto f = flags;
-    f.insert(f.end(), {"--id", "inst" + std::to_string(i)});
-    v.emplace_back(f);
-  }
-  return v;
-}
 }  // namespace
 
 TEST(LoadIntegration, MemcachedStoreHasNoMisses) {
   Memcached mc;
-  auto inst = three({"--memcached", mc.address()});
-  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s"});
+  auto inst = three_instances({"--memcached", mc.address()});
+  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);
   EXPECT_EQ(r.total_of("stale"), 0);
@@ -46,8 +31,8 @@ TEST(LoadIntegration, MemcachedStoreHasNoMisses) {
 }
 
 TEST(LoadIntegration, MemoryStoreRoundRobinMissesTwoThirds) {
-  auto inst = three({"--store", "memory"});
-  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s"});
+  auto inst = three_instances({"--store", "memory"});
+  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   double reads = static_cast<double>(r.total_of("hits") + r.total_of("misses"));
   double miss_rate = r.total_of("misses") / reads;
@@ -56,8 +41,8 @@ TEST(LoadIntegration, MemoryStoreRoundRobinMissesTwoThirds) {
 }
 
 TEST(LoadIntegration, MemoryStoreStickyHasNoMisses) {
-  auto inst = three({"--store", "memory"});
-  auto r = run_load(join(inst), {"--clients", "60", "--duration", "2s", "--balance", "sticky"});
+  auto inst = three_instances({"--store", "memory"});
+  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--balance", "sticky"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);
   EXPECT_GT(r.total_of("hits"), 1000);
@@ -82,8 +67,8 @@ TEST(LoadIntegration, ClosedConnectionsAreErrorsNotMisses) {
 }
 
 TEST(LoadIntegration, RequestBudgetAndCsvToStdout) {
-  auto inst = three({"--store", "memory"});
-  Child c({sessdemo_binary(), "load", "--instances", join(inst), "--balance", "sticky", "--clients", "10",
+  auto inst = three_instances({"--store", "memory"});
+  Child c({sessdemo_binary(), "load", "--instances", addresses(inst), "--balance", "sticky", "--clients", "10",
            "--requests", "500", "--csv", "-", "--interval", "100ms"},
           "/dev/null");
   std::string out = c.read_all(seconds(30));

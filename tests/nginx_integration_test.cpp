@@ -8,27 +8,17 @@
 using namespace sessdemo::test;
 
 namespace {
-std::vector<std::string> addresses(const std::vector<Instance>& v) {
+std::vector<std::string> address_list(const std::vector<Instance>& v) {
   std::vector<std::string> out;
   for (const auto& i : v) out.push_back(i.address());
   return out;
-}
-
-std::vector<Instance> three(std::vector<std::string> flags) {
-  std::vector<Instance> v;
-  for (char id : {'A', 'B', 'C'}) {
-    auto f = flags;
-    f.insert(f.end(), {"--id", std::string("inst-") + id});
-    v.emplace_back(f);
-  }
-  return v;
 }
 }  // namespace
 
 TEST(NginxIntegration, RoundRobinWithMemcachedHasNoMissesAndUsesAllInstances) {
   Memcached mc;
-  auto inst = three({"--memcached", mc.address()});
-  Nginx lb("roundrobin", addresses(inst));
+  auto inst = three_instances({"--memcached", mc.address()});
+  Nginx lb("roundrobin", address_list(inst));
   auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);
@@ -42,8 +32,8 @@ TEST(NginxIntegration, RoundRobinWithMemcachedHasNoMissesAndUsesAllInstances) {
 }
 
 TEST(NginxIntegration, RoundRobinWithMemoryStoreMissesTwoThirds) {
-  auto inst = three({"--store", "memory"});
-  Nginx lb("roundrobin", addresses(inst));
+  auto inst = three_instances({"--store", "memory"});
+  Nginx lb("roundrobin", address_list(inst));
   auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   double reads = static_cast<double>(r.total_of("hits") + r.total_of("misses") + r.total_of("stale"));
@@ -52,8 +42,8 @@ TEST(NginxIntegration, RoundRobinWithMemoryStoreMissesTwoThirds) {
 
 TEST(NginxIntegration, StickyConfigKeepsAVisitorOnOneInstanceWithMemcached) {
   Memcached mc;
-  auto inst = three({"--memcached", mc.address()});
-  Nginx lb("sticky", addresses(inst));
+  auto inst = three_instances({"--memcached", mc.address()});
+  Nginx lb("sticky", address_list(inst));
   auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);

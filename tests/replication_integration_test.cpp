@@ -26,24 +26,14 @@ struct Cluster {
 };
 
 std::vector<Instance> instances(const Cluster& c, const std::string& copies, std::vector<std::string> extra = {}) {
-  std::vector<Instance> v;
-  for (char id : {'A', 'B', 'C'}) {
-    std::vector<std::string> f{"--memcached", c.list(), "--copies", copies, "--id", std::string("inst-") + id};
-    f.insert(f.end(), extra.begin(), extra.end());
-    v.emplace_back(f);
-  }
-  return v;
-}
-
-std::string join(const std::vector<Instance>& v) {
-  std::string s;
-  for (const auto& i : v) s += (s.empty() ? "" : ",") + i.address();
-  return s;
+  std::vector<std::string> flags{"--memcached", c.list(), "--copies", copies};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return three_instances(flags);
 }
 
 // Runs the load and kills node 1 with SIGKILL halfway through.
 LoadRun load_with_node_killed(Cluster& c, const std::vector<Instance>& inst, std::vector<std::string> extra) {
-  std::vector<std::string> args{"--instances", join(inst), "--clients", "60", "--duration", "4s"};
+  std::vector<std::string> args{"--instances", addresses(inst), "--clients", "60", "--duration", "4s"};
   args.insert(args.end(), extra.begin(), extra.end());
   auto load = start_load(args);
   std::this_thread::sleep_for(seconds(2));

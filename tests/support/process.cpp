@@ -31,4 +31,20 @@ Instance::Instance(std::vector<std::string> extra) {
   port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
 }
 
+std::vector<Instance> three_instances(const std::vector<std::string>& flags) {
+  std::vector<Instance> v;
+  for (char id : {'A', 'B', 'C'}) {
+    auto f = flags;
+    f.insert(f.end(), {"--id", std::string("inst-") + id});
+    v.emplace_back(f);
+  }
+  return v;
+}
+
+std::string addresses(const std::vector<Instance>& instances) {
+  std::string s;
+  for (const auto& i : instances) s += (s.empty() ? "" : ",") + i.address();
+  return s;
+}
+
 }  // namespace sessdemo::test

@@ -32,6 +32,11 @@ struct Instance {
   std::string address() const { return "127.0.0.1:" + std::to_string(port); }
 };
 
+// Three instances named inst-A, inst-B, inst-C, each started with flags.
+std::vector<Instance> three_instances(const std::vector<std::string>& flags);
+// "ADDR:PORT,ADDR:PORT,..." of the instances, for --instances.
+std::string addresses(const std::vector<Instance>& instances);
+
 std::string sessdemo_binary();
 
 }  // namespace sessdemo::test
