@@ -20,10 +20,12 @@ namespace sessdemo::cli {
 
 void setup_serve(CLI::App& app, ServeOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
-  app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")->capture_default_str();
+  app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")
+      ->capture_default_str();
   app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
   app.add_option("--id", o.id, "instance id shown on pages (default: host:port)");
-  app.add_option("--store", o.store, "where sessions live: memcached (shared) or memory (this instance only)")
+  app.add_option("--store", o.store,
+                 "where sessions live: memcached (shared) or memory (this instance only)")
       ->check(CLI::IsMember({"memcached", "memory"}))
       ->capture_default_str()
       ->envname("SESSDEMO_STORE");
@@ -38,18 +40,25 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   add_duration(app, "--max-age", o.max_age, "absolute session lifetime");
   app.add_option("--key-prefix", o.key_prefix, "memcached key prefix")->capture_default_str();
   add_duration(app, "--store-timeout", o.store_timeout, "longest wait for one store call");
-  app.add_option("--concurrency", o.concurrency,
-                 "concurrent writes of one session: none (last writer wins), cas (optimistic), lock")
+  app.add_option(
+         "--concurrency", o.concurrency,
+         "concurrent writes of one session: none (last writer wins), cas (optimistic), lock")
       ->check(CLI::IsMember({"none", "cas", "lock"}))
       ->capture_default_str();
-  add_duration(app, "--lock-timeout", o.lock_timeout, "lock mode: longest wait for the session lock");
+  add_duration(app, "--lock-timeout", o.lock_timeout,
+               "lock mode: longest wait for the session lock");
   add_duration(app, "--lock-ttl", o.lock_ttl, "lock mode: expiry of a lock whose holder died");
-  app.add_option("--threads", o.threads, "I/O threads")->check(CLI::Range(1, 256))->capture_default_str();
-  app.add_option("--store-threads", o.store_threads, "worker threads for blocking store calls")
+  app.add_option("--threads", o.threads, "I/O threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--store-threads", o.store_threads,
+                 "store executor threads for writes, locks and /readyz, one request each at a time")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  app.add_option("--read-threads", o.read_threads,
-                 "threads that batch the store reads of read-only pages (one multi-get per batch)")
+  app.add_option(
+         "--read-threads", o.read_threads,
+         "store executor threads for reads of read-only pages, each taking every waiting read "
+         "(one multi-get per node per batch)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   app.add_option("--max-connections", o.max_connections, "cap on open connections")
@@ -69,6 +78,14 @@ int run_serve(const ServeOptions& o) {
     std::fprintf(stderr, "sessdemo serve: --ttl must be at least 2s and --max-age at least 1s\n");
     return 2;
   }
+  if (o.concurrency == "lock" && o.lock_ttl <= std::chrono::seconds(1) + o.store_timeout) {
+    // A holder writes only while more than 1 s (memcached's expiry granularity) plus one store
+    // call is left of its lock: a shorter --lock-ttl would refuse every write.
+    std::fprintf(stderr,
+                 "sessdemo serve: --lock-ttl must be longer than 1s plus --store-timeout (%s)\n",
+                 format_duration(std::chrono::seconds(1) + o.store_timeout).c_str());
+    return 2;
+  }
   std::unique_ptr<SessionStore> store;
   const ReplicationStats* replication = nullptr;
   if (o.store == "memory") {
@@ -79,9 +96,9 @@ int run_serve(const ServeOptions& o) {
     mo.key_prefix = o.key_prefix;
     mo.timeout = std::max(std::chrono::milliseconds(1),
                           duration_cast<std::chrono::milliseconds>(o.store_timeout));
-    mo.connections = o.store_threads;
     if (o.copies > mo.servers.size()) {
-      std::fprintf(stderr, "sessdemo serve: --copies %u needs at least %u --memcached nodes (got %zu)\n",
+      std::fprintf(stderr,
+                   "sessdemo serve: --copies %u needs at least %u --memcached nodes (got %zu)\n",
                    o.copies, o.copies, mo.servers.size());
       return 2;
     }
@@ -92,7 +109,13 @@ int run_serve(const ServeOptions& o) {
       ReplicationOptions ro;
       ro.copies = o.copies;
       ro.repair_ttl = duration_cast<std::chrono::seconds>(o.ttl);
-      auto replicated = std::make_unique<ReplicatedStore>(mo, ro);
+      std::vector<ReplicaNode> nodes;
+      for (const auto& ep : mo.servers) {
+        MemcachedOptions one = mo;
+        one.servers = {ep};
+        nodes.push_back({ep.to_string(), std::make_unique<MemcachedStore>(one)});
+      }
+      auto replicated = std::make_unique<ReplicatedStore>(std::move(nodes), ro);
       replication = &replicated->stats();
       store = std::move(replicated);
     }
@@ -105,15 +128,25 @@ int run_serve(const ServeOptions& o) {
   policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
   policy.concurrency = *parse_concurrency(o.concurrency);
   policy.lock_timeout = duration_cast<std::chrono::milliseconds>(o.lock_timeout);
-  policy.lock_ttl = std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
+  policy.lock_ttl =
+      std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
+  policy.lock_margin =
+      std::chrono::seconds(1) + duration_cast<std::chrono::milliseconds>(o.store_timeout);
   SessionService sessions(instrumented, policy);
 
   ServerConfig sc;
   sc.bind = o.bind;
   sc.port = o.port;
   sc.threads = o.threads;
-  sc.store_threads = o.store_threads;
-  sc.read_threads = o.read_threads;
+  sc.store.write_threads = o.store_threads;
+  sc.store.read_threads = o.read_threads;
+  // Every request that needs the store is answered within --store-timeout (lock-mode writes
+  // may also wait --lock-timeout for the lock): 503 when the store has not answered by then.
+  auto store_budget = std::max(std::chrono::milliseconds(1),
+                               duration_cast<std::chrono::milliseconds>(o.store_timeout));
+  sc.store.read_budget = store_budget;
+  sc.store.write_budget = store_budget;
+  if (policy.concurrency == Concurrency::lock) sc.store.write_budget += policy.lock_timeout;
   sc.max_connections = o.max_connections;
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies;
@@ -124,16 +157,20 @@ int run_serve(const ServeOptions& o) {
   try {
     where = server.listen();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "sessdemo serve: cannot listen on %s:%u: %s\n", o.bind.c_str(), o.port, e.what());
+    std::fprintf(stderr, "sessdemo serve: cannot listen on %s:%u: %s\n", o.bind.c_str(), o.port,
+                 e.what());
     return 1;
   }
   router.set_instance_id(o.id.empty() ? where : o.id);
   std::printf("listening on http://%s\n", where.c_str());
   std::fflush(stdout);
-  spdlog::info("instance {} store={} memcached={} copies={} concurrency={} ttl={} max-age={} threads={}+{}",
-               router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
-               o.concurrency, format_duration(o.ttl), format_duration(o.max_age), o.threads,
-               o.store_threads);
+  spdlog::info(
+      "instance {} store={} memcached={} copies={} concurrency={} ttl={} max-age={} "
+      "store-timeout={} "
+      "threads: io={} store-write={} store-read={}",
+      router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
+      o.concurrency, format_duration(o.ttl), format_duration(o.max_age),
+      format_duration(o.store_timeout), o.threads, o.store_threads, o.read_threads);
   server.run(true);
   spdlog::info("stopped");
   return 0;

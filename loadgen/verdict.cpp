@@ -2,14 +2,20 @@
 
 #include <charconv>
 
+#include "common/page_contract.hpp"
+
 namespace sessdemo::loadgen {
 
 const char* to_string(Verdict v) {
   switch (v) {
-    case Verdict::hit: return "hit";
-    case Verdict::miss: return "miss";
-    case Verdict::stale: return "stale";
-    case Verdict::foreign: return "foreign";
+    case Verdict::hit:
+      return "hit";
+    case Verdict::miss:
+      return "miss";
+    case Verdict::stale:
+      return "stale";
+    case Verdict::foreign:
+      return "foreign";
   }
   return "?";
 }
@@ -38,8 +44,9 @@ Verdict judge_page(std::string_view body, std::string_view run_tag, const Client
   auto pos = body.find(prefix);
   if (pos == std::string_view::npos) {
     // No name of this run. A name element with other text is somebody else's data.
-    auto el = body.find("id=\"name\">");
-    if (el != std::string_view::npos && body.substr(el + 10, 1) != "<") return Verdict::foreign;
+    auto el = body.find(page::name_marker);
+    if (el != std::string_view::npos && body.substr(el + page::name_marker.size(), 1) != "<")
+      return Verdict::foreign;
     return Verdict::miss;
   }
   auto rest = body.substr(pos + prefix.size());

@@ -2,13 +2,22 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
+# SECTIONS=page,engine,rss,visit,counter,copies,store,cpu picks sections (default: all).
+# BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
 ROUNDS=${2:-3}
+SECTIONS=${SECTIONS:-all}
+BASELINE=${BASELINE:-}
+want() { [ "$SECTIONS" = all ] || [[ ",$SECTIONS," == *",$1,"* ]]; }
 WORK=$(mktemp -d)
 chmod 755 "$WORK"  # nginx workers run as another user and must read the page
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+# serve runs in command substitutions (subshells), so its pids are kept in files.
+cleanup() {
+  for p in "${PIDS[@]}" $(cat "$WORK"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true; rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -21,7 +30,7 @@ sleep 0.3
 
 serve() { # serve LOGNAME FLAGS... -> prints ADDR
   "$BIN" serve --port 0 --log-level warn "${@:2}" > "$WORK/$1.out" 2>"$WORK/$1.err" &
-  PIDS+=($!)
+  echo $! > "$WORK/$1.pid"
   for _ in $(seq 50); do grep -q listening "$WORK/$1.out" 2>/dev/null && break; sleep 0.05; done
   sed -n 's|listening on http://||p' "$WORK/$1.out"
 }
@@ -50,6 +59,7 @@ echo "page size: $(wc -c < "$WORK/ngx/html/details") bytes"
 
 # Requests per second from wrk's output; a run with non-2xx answers is refused.
 rps() { awk '/Non-2xx/ {bad=1} /Requests\/sec/ {r=int($2)} END {if (bad) print "non-2xx!"; else print r}'; }
+if want page; then
 echo "== issue 2: wrk -t1 -c64 -d10s /details: sessdemo (memcached) vs nginx static, $ROUNDS rounds"
 S=(); N=()
 for _ in $(seq "$ROUNDS"); do
@@ -58,7 +68,9 @@ for _ in $(seq "$ROUNDS"); do
 done
 SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
 echo "sessdemo: ${S[*]} (median $SM)  nginx: ${N[*]} (median $NM)  ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}")"
+fi
 
+if want engine; then
 echo "== issue 3: engine, GET 64 connections on one thread against nginx: sessdemo load vs wrk, $ROUNDS rounds"
 L=(); W=()
 for _ in $(seq "$ROUNDS"); do
@@ -69,7 +81,9 @@ for _ in $(seq "$ROUNDS"); do
 done
 LM=$(printf '%s\n' "${L[@]}" | median); WM=$(printf '%s\n' "${W[@]}" | median)
 echo "sessdemo load: ${L[*]} (median $LM)  wrk: ${W[*]} (median $WM)  ratio $(awk "BEGIN{printf \"%.2f\", $LM/$WM}")"
+fi
 
+if want rss; then
 echo "== issue 3: peak RSS of sessdemo load with 10,000 clients (get scenario against nginx, 10 s)"
 "$BIN" load --instances 127.0.0.1:$NGX_PORT --scenario get --path /details --clients 10000 --duration 10s -q \
   --json "$WORK/rss.json" > /dev/null &
@@ -80,12 +94,16 @@ while kill -0 $LOAD 2>/dev/null; do
 done
 wait $LOAD || true
 echo "peak RSS: $((HWM / 1024)) MiB for 10000 clients; $(python3 -c "import json; t=json.load(open('$WORK/rss.json'))['total']; print(int(t['rps']), 'req/s, errors', t['errors'])")"
+fi
 
+if want visit; then
 echo "== issue 3: visit scenario, 500 clients over three memcached-backed instances, 10 s"
 I=$(for n in 1 2 3; do serve v$n --memcached 127.0.0.1:$MC_PORT --id v$n; done | paste -sd,)
 "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/visit.json" >/dev/null || true
 python3 -c "import json; t=json.load(open('$WORK/visit.json'))['total']; print(int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, misses', t['misses'], 'errors', t['errors'])"
+fi
 
+if want counter; then
 echo "== issue 4: counter scenario, 200 clients x 4 in flight over three memcached-backed instances, 10 s"
 for mode in none cas lock; do
   I=$(for n in 1 2 3; do serve c$mode$n --memcached 127.0.0.1:$MC_PORT --id $mode$n --concurrency $mode; done | paste -sd,)
@@ -93,20 +111,28 @@ for mode in none cas lock; do
     --json "$WORK/c$mode.json" >/dev/null || true
   python3 -c "import json; d=json.load(open('$WORK/c$mode.json')); t=d['total']; c=d['counter']; print('$mode:', int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, lost updates', c['lost_updates'], 'of', c['acknowledged'], 'acknowledged, errors', t['errors'])"
 done
+fi
 
+# Three fresh memcached nodes: their list in NODES_LIST, their pids in NODE_PIDS.
+nodes3() {
+  local list=() p
+  NODE_PIDS=()
+  for n in 1 2 3; do
+    p=$(port)
+    memcached -l 127.0.0.1 -p "$p" -U 0 -t 2 -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
+    NODE_PIDS+=($!); PIDS+=($!); list+=("127.0.0.1:$p")
+  done
+  sleep 0.3
+  NODES_LIST=$(IFS=,; echo "${list[*]}")
+}
+
+if want copies; then
 echo "== issue 6: visit scenario, 500 clients, three instances over three memcached nodes, 10 s"
 summary() { python3 -c "import json; t=json.load(open('$1'))['total']; print(int(t['rps']), 'req/s, p99', t['latency_ms']['p99'], 'ms, misses', t['misses'], 'stale', t['stale'], 'errors', t['errors'])"; }
 for copies in 1 2; do
   for fault in none kill; do
-    NODES=(); NODE_PIDS=()
-    for n in 1 2 3; do
-      P=$(port)
-      memcached -l 127.0.0.1 -p "$P" -U 0 -t 2 -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
-      NODE_PIDS+=($!); PIDS+=($!); NODES+=("127.0.0.1:$P")
-    done
-    sleep 0.3
-    LIST=$(IFS=,; echo "${NODES[*]}")
-    I=$(for n in 1 2 3; do serve h$copies$fault$n --memcached "$LIST" --copies $copies --id h$n; done | paste -sd,)
+    nodes3
+    I=$(for n in 1 2 3; do serve h$copies$fault$n --memcached "$NODES_LIST" --copies $copies --id h$n; done | paste -sd,)
     "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/h.json" >/dev/null &
     LOAD=$!
     if [ "$fault" = kill ]; then sleep 5; kill -9 "${NODE_PIDS[1]}"; fi
@@ -114,3 +140,46 @@ for copies in 1 2; do
     echo "copies $copies, $( [ $fault = kill ] && echo 'node killed at 5 s' || echo 'no fault'): $(summary "$WORK/h.json")"
   done
 done
+fi
+
+
+if want store; then
+echo "== issue 10: visit scenario, 500 clients, three instances: one memcached node vs three nodes (copies 1), $ROUNDS rounds"
+nodes3
+ONE=(); THREE=()
+I1=$(for n in 1 2 3; do serve s1n$n --memcached 127.0.0.1:$MC_PORT --id s1n$n; done | paste -sd,)
+I3=$(for n in 1 2 3; do serve s3n$n --memcached "$NODES_LIST" --copies 1 --id s3n$n; done | paste -sd,)
+for _ in $(seq "$ROUNDS"); do
+  "$BIN" load --instances "$I1" --clients 500 --duration 10s -q --json "$WORK/s1.json" >/dev/null || true
+  ONE+=($(python3 -c "import json; print(int(json.load(open('$WORK/s1.json'))['total']['rps']))"))
+  "$BIN" load --instances "$I3" --clients 500 --duration 10s -q --json "$WORK/s3.json" >/dev/null || true
+  THREE+=($(python3 -c "import json; print(int(json.load(open('$WORK/s3.json'))['total']['rps']))"))
+done
+OM=$(printf '%s\n' "${ONE[@]}" | median); TM=$(printf '%s\n' "${THREE[@]}" | median)
+echo "one node: ${ONE[*]} (median $OM)  three nodes: ${THREE[*]} (median $TM)  ratio $(awk "BEGIN{printf \"%.2f\", $TM/$OM}")"
+fi
+
+# CPU seconds (user + system) a process has used so far.
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / t}' "/proc/$1/stat"; }
+# cpu_run NAME PID ADDR: wrk -t1 -c64 for 10 s on /details; prints "req/s cpu-ms-per-1000-requests".
+cpu_run() {
+  local before mc_before out reqs after mc_after
+  before=$(cpu_s "$2"); mc_before=$(cpu_s "$MC_PID")
+  out=$(wrk -t1 -c64 -d10s -H "Cookie: sessdemo_sid=$SID" "http://$3/details")
+  after=$(cpu_s "$2"); mc_after=$(cpu_s "$MC_PID")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  echo "$(rps <<<"$out") $(awk "BEGIN{printf \"%.1f\", ($after - $before + $mc_after - $mc_before) * 1e6 / $reqs}")"
+}
+
+if want cpu; then
+echo "== issue 10: GET /details on one instance, one memcached node: req/s and CPU ms per 1000 requests (sessdemo + memcached), $ROUNDS rounds"
+MC_PID=${PIDS[0]}
+C=$(serve cpu --memcached 127.0.0.1:$MC_PORT --id cpu); C_PID=$(cat "$WORK/cpu.pid")
+if [ -n "$BASELINE" ]; then
+  OLD=$(BIN=$BASELINE; serve cpu-old --memcached 127.0.0.1:$MC_PORT --id cpu-old); OLD_PID=$(cat "$WORK/cpu-old.pid")
+fi
+for _ in $(seq "$ROUNDS"); do
+  echo "this build: $(cpu_run new "$C_PID" "$C")"
+  [ -n "$BASELINE" ] && echo "baseline:   $(cpu_run old "$OLD_PID" "$OLD")"
+done
+fi

@@ -26,21 +26,27 @@ http::Response Router::json(http::Status status, std::string body) const {
 }
 
 http::Response Router::json_error(http::Status status, std::string_view message) const {
-  return json(status, json::serialize(json::object{{"error", message},
-                                                   {"instance", config_.instance_id}}));
+  return json(status,
+              json::serialize(json::object{{"error", message}, {"instance", config_.instance_id}}));
 }
 
 std::string Router::session_json(const ReadOutcome& r) const {
   json::object o;
   o["instance"] = config_.instance_id;
   const Session* s = r.session ? &*r.session : nullptr;
-  if (s && s->name) o["name"] = *s->name;
-  else o["name"] = nullptr;
+  if (s && s->name)
+    o["name"] = *s->name;
+  else
+    o["name"] = nullptr;
   o["visits"] = s ? s->visits : 0;
-  if (s) o["created"] = iso8601(s->created);
-  else o["created"] = nullptr;
-  if (s) o["expires_in_s"] = r.expires_in_s;
-  else o["expires_in_s"] = nullptr;
+  if (s)
+    o["created"] = iso8601(s->created);
+  else
+    o["created"] = nullptr;
+  if (s)
+    o["expires_in_s"] = r.expires_in_s;
+  else
+    o["expires_in_s"] = nullptr;
   return json::serialize(o);
 }
 
@@ -52,16 +58,16 @@ http::Response Router::api_get(const ReadOutcome& r) {
 http::Response Router::api_put(const http::Request& req) {
   json::error_code ec;
   json::value v = json::parse(req.body(), ec);
-  if (ec || !v.is_object()) return json_error(http::Status::bad_request, "the body must be a JSON object");
+  if (ec || !v.is_object())
+    return json_error(http::Status::bad_request, "the body must be a JSON object");
   const json::value* name = v.as_object().if_contains("name");
   if (!name || !name->is_string())
     return json_error(http::Status::bad_request, "\"name\" must be a string");
-  NameCheck check = check_name(std::string_view(name->as_string().data(), name->as_string().size()));
+  NameCheck check =
+      check_name(std::string_view(name->as_string().data(), name->as_string().size()));
   if (!check.name) return json_error(http::Status::bad_request, check.error);
   WriteOutcome w = sessions_.update(cookie_id(req), [&](Session& s) { s.name = *check.name; });
-  if (w.status == StoreStatus::unavailable) return store_unavailable(true);
-  if (w.status != StoreStatus::ok)
-    return json_error(http::Status::service_unavailable, "session busy, try again");
+  if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   ReadOutcome shown{StoreStatus::ok, w.session, sessions_.policy().ttl.count()};
   auto res = json(http::Status::ok, session_json(shown));
   if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
@@ -70,18 +76,17 @@ http::Response Router::api_put(const http::Request& req) {
 
 http::Response Router::api_visit(const http::Request& req) {
   WriteOutcome w = sessions_.update(cookie_id(req), [](Session& s) { s.visits++; });
-  if (w.status == StoreStatus::unavailable) return store_unavailable(true);
-  if (w.status != StoreStatus::ok)
-    return json_error(http::Status::service_unavailable, "session busy, try again");
-  auto res = json(http::Status::ok, json::serialize(json::object{
-                                        {"visits", w.session.visits}, {"instance", config_.instance_id}}));
+  if (auto failure = write_failure(w.status, true)) return std::move(*failure);
+  auto res =
+      json(http::Status::ok, json::serialize(json::object{{"visits", w.session.visits},
+                                                          {"instance", config_.instance_id}}));
   if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
   return res;
 }
 
 http::Response Router::api_delete(const http::Request& req) {
   StoreStatus st = sessions_.end(cookie_id(req));
-  if (st == StoreStatus::unavailable) return store_unavailable(true);
+  if (st == StoreStatus::unavailable) return *write_failure(st, true);
   http::Response res{http::Status::no_content, 11};
   res.set("X-Instance-Id", config_.instance_id);
   res.set(http::Field::set_cookie, expired_session_cookie(config_.secure_cookies));

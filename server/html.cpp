@@ -1,5 +1,7 @@
 #include "server/html.hpp"
 
+#include "common/page_contract.hpp"
+
 namespace sessdemo::html {
 
 std::string escape(std::string_view text) {
@@ -7,12 +9,23 @@ std::string escape(std::string_view text) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -38,18 +51,22 @@ nav a{margin-right:16px}
 std::string layout(std::string_view title, std::string_view instance, std::string_view body) {
   std::string out;
   out.reserve(style.size() + body.size() + 600);
-  out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
+  out +=
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
   out += escape(title);
   out += " - sessdemo</title>";
   out += style;
-  out += "</head><body><header><a href=\"/\">sessdemo</a><span>served by instance "
-         "<span class=\"badge\" id=\"instance\">";
+  out +=
+      "</head><body><header><a href=\"/\">sessdemo</a><span>served by instance "
+      "<span class=\"badge\" " +
+      std::string(page::instance_marker);
   out += escape(instance);
   out += "</span></span></header><main>";
   out += body;
-  out += "<p class=\"note\"><nav><a href=\"/\">Home</a><a href=\"/details\">Details</a></nav></p>"
-         "</main></body></html>\n";
+  out +=
+      "<p class=\"note\"><nav><a href=\"/\">Home</a><a href=\"/details\">Details</a></nav></p>"
+      "</main></body></html>\n";
   return out;
 }
 
@@ -65,7 +82,8 @@ std::string home_page(std::string_view instance) {
 }
 
 std::string details_page(std::string_view instance, std::string_view name, long long visits) {
-  std::string body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" id=\"name\">";
+  std::string body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" ";
+  body += page::name_marker;
   body += escape(name);
   body += "</p><p class=\"note\">Read from the session store by instance <b>";
   body += escape(instance);
@@ -76,7 +94,8 @@ std::string details_page(std::string_view instance, std::string_view name, long 
 
 std::string no_name_page(std::string_view instance) {
   std::string body =
-      "<h1>Details</h1><p class=\"value\" id=\"no-name\">No name in your session.</p>"
+      "<h1>Details</h1><p class=\"value\" " + std::string(page::no_name_marker) +
+      "No name in your session.</p>"
       "<p>Either you have not saved one yet, or this instance cannot see your session. "
       "<a href=\"/\">Go back to Home</a> and type one.</p>";
   return layout("Details", instance, body);

@@ -20,7 +20,8 @@ std::vector<LoadResult> InstrumentedStore::load_many(const std::vector<std::stri
   auto start = std::chrono::steady_clock::now();
   auto results = inner_.load_many(ids);
   auto took = std::chrono::steady_clock::now() - start;
-  for (const auto& r : results) metrics_.count_store(StoreOp::load, r.status, took);  // each waited this long
+  for (const auto& r : results)
+    metrics_.count_store(StoreOp::load, r.status, took);  // each waited this long
   return results;
 }
 
@@ -38,12 +39,13 @@ StoreStatus InstrumentedStore::remove(std::string_view id) {
   return timed(StoreOp::remove, [&] { return inner_.remove(id); });
 }
 
-StoreStatus InstrumentedStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
-  return timed(StoreOp::lock, [&] { return inner_.try_lock(id, ttl); });
+StoreStatus InstrumentedStore::try_lock(std::string_view id, std::string_view owner,
+                                        std::chrono::seconds ttl) {
+  return timed(StoreOp::lock, [&] { return inner_.try_lock(id, owner, ttl); });
 }
 
-StoreStatus InstrumentedStore::unlock(std::string_view id) {
-  return timed(StoreOp::unlock, [&] { return inner_.unlock(id); });
+StoreStatus InstrumentedStore::unlock(std::string_view id, std::string_view owner) {
+  return timed(StoreOp::unlock, [&] { return inner_.unlock(id, owner); });
 }
 
 StoreStatus InstrumentedStore::ping() {

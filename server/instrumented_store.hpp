@@ -15,8 +15,9 @@ class InstrumentedStore final : public SessionStore {
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
   StoreStatus remove(std::string_view id) override;
-  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
-  StoreStatus unlock(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::string_view owner,
+                       std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
   const char* kind() const override { return inner_.kind(); }
 

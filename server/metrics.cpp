@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "server/store_executor.hpp"
+
 namespace sessdemo {
 
 const char* to_string(Route r) {
@@ -11,7 +13,8 @@ const char* to_string(Route r) {
 }
 
 const char* to_string(StoreOp op) {
-  static constexpr const char* names[] = {"load", "save", "create", "remove", "lock", "unlock", "ping"};
+  static constexpr const char* names[] = {"load", "save",   "create", "remove",
+                                          "lock", "unlock", "ping"};
   return names[static_cast<std::size_t>(op)];
 }
 
@@ -48,7 +51,8 @@ void head(std::string& out, const char* name, const char* type, const char* help
 std::string Metrics::render(const SessionStats& s) const {
   std::string out;
   out.reserve(4096);
-  head(out, "sessdemo_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  head(out, "sessdemo_http_requests_total", "counter",
+       "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < routes; ++r)
     for (std::size_t st = 0; st < 500; ++st)
       if (auto v = requests_[r][st].load(std::memory_order_relaxed))
@@ -56,7 +60,8 @@ std::string Metrics::render(const SessionStats& s) const {
              std::string("route=\"") + to_string(static_cast<Route>(r)) + "\",status=\"" +
                  std::to_string(st + 100) + "\"",
              static_cast<double>(v));
-  head(out, "sessdemo_store_operations_total", "counter", "Session store calls, by kind and outcome.");
+  head(out, "sessdemo_store_operations_total", "counter",
+       "Session store calls, by kind and outcome.");
   for (std::size_t o = 0; o < ops; ++o)
     for (std::size_t k = 0; k < outcomes; ++k)
       line(out, "sessdemo_store_operations_total",
@@ -68,8 +73,10 @@ std::string Metrics::render(const SessionStats& s) const {
   for (std::size_t b = 0; b < latency_buckets_.size(); ++b) {
     cumulative += latency_buckets_[b].load(std::memory_order_relaxed);
     char le[32];
-    if (b < latency_bounds_s.size()) std::snprintf(le, sizeof le, "%g", latency_bounds_s[b]);
-    else std::snprintf(le, sizeof le, "+Inf");
+    if (b < latency_bounds_s.size())
+      std::snprintf(le, sizeof le, "%g", latency_bounds_s[b]);
+    else
+      std::snprintf(le, sizeof le, "+Inf");
     line(out, "sessdemo_store_latency_seconds_bucket", std::string("le=\"") + le + "\"",
          static_cast<double>(cumulative));
   }
@@ -78,28 +85,59 @@ std::string Metrics::render(const SessionStats& s) const {
   line(out, "sessdemo_store_latency_seconds_count", "", static_cast<double>(cumulative));
   head(out, "sessdemo_open_connections", "gauge", "HTTP connections open now.");
   line(out, "sessdemo_open_connections", "", static_cast<double>(open_connections()));
-  head(out, "sessdemo_refused_connections_total", "counter", "Connections closed at once: over the cap.");
-  line(out, "sessdemo_refused_connections_total", "", static_cast<double>(refused_connections_.load()));
+  head(out, "sessdemo_refused_connections_total", "counter",
+       "Connections closed at once: over the cap.");
+  line(out, "sessdemo_refused_connections_total", "",
+       static_cast<double>(refused_connections_.load()));
   auto counter = [&](const char* name, const char* help, const std::atomic<std::uint64_t>& v) {
     head(out, name, "counter", help);
     line(out, name, "", static_cast<double>(v.load(std::memory_order_relaxed)));
   };
   counter("sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
-  counter("sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.", s.refreshes);
-  counter("sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.", s.expired);
-  counter("sessdemo_session_decode_failures_total", "Stored values that could not be decoded.", s.corrupt);
-  counter("sessdemo_session_conflicts_total", "CAS writes that lost to another writer.", s.conflicts);
+  counter("sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.",
+          s.refreshes);
+  counter("sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.",
+          s.expired);
+  counter("sessdemo_session_decode_failures_total", "Stored values that could not be decoded.",
+          s.corrupt);
+  counter("sessdemo_session_conflicts_total", "CAS writes that lost to another writer.",
+          s.conflicts);
   counter("sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries);
-  counter("sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).", s.gave_up);
-  counter("sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.", s.lock_waits);
-  counter("sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).", s.lock_timeouts);
+  counter("sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).",
+          s.gave_up);
+  counter("sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.",
+          s.lock_waits);
+  counter("sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).",
+          s.lock_timeouts);
+  counter("sessdemo_session_lease_expired_total", "Lock holders too slow to write safely (503).",
+          s.lease_expired);
+  counter("sessdemo_session_lock_lost_total", "Unlocks that found the lock expired or taken over.",
+          s.lock_lost);
+  counter("sessdemo_session_deadline_exceeded_total",
+          "Updates stopped by the request deadline (503).", s.deadline_exceeded);
+  if (executor_) {
+    const auto& e = *executor_;
+    counter("sessdemo_store_expired_total",
+            "Requests answered 503 at their deadline before any store call.", e.expired);
+    counter("sessdemo_store_overloaded_total",
+            "Requests answered 503 because a store queue was full.", e.overloaded);
+    counter("sessdemo_store_read_batches_total",
+            "Read batches (one store round trip per node each).", e.batches);
+    counter("sessdemo_store_batched_reads_total", "Reads in those batches.", e.batched_reads);
+    counter("sessdemo_internal_errors_total", "Requests answered 500 after an exception.",
+            e.internal_errors);
+  }
   if (replication_) {
     const auto& r = *replication_;
-    counter("sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.", r.fallbacks);
+    counter("sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",
+            r.fallbacks);
     counter("sessdemo_store_repairs_total", "Missing copies refilled by reads.", r.repairs);
-    counter("sessdemo_store_node_ejections_total", "Times a memcached node was taken out of rotation.", r.ejections);
-    counter("sessdemo_store_replica_write_failures_total", "Copy writes that failed.", r.replica_write_failures);
-    counter("sessdemo_store_divergences_total", "Writes refused: a copy held another primary's write.", r.divergences);
+    counter("sessdemo_store_node_ejections_total",
+            "Times a memcached node was taken out of rotation.", r.ejections);
+    counter("sessdemo_store_replica_write_failures_total", "Copy writes that failed.",
+            r.replica_write_failures);
+    counter("sessdemo_store_divergences_total",
+            "Writes refused: a copy held another primary's write.", r.divergences);
   }
   return out;
 }

@@ -11,7 +11,19 @@
 
 namespace sessdemo {
 
-enum class Route { home, details, api_session, api_visits, healthz, readyz, metrics, other, count_ };
+struct ExecutorStats;
+
+enum class Route {
+  home,
+  details,
+  api_session,
+  api_visits,
+  healthz,
+  readyz,
+  metrics,
+  other,
+  count_
+};
 const char* to_string(Route r);
 
 enum class StoreOp { load, save, create, remove, lock, unlock, ping, count_ };
@@ -30,6 +42,8 @@ class Metrics {
   std::string render(const SessionStats& sessions) const;
   // Set when sessions are kept on several memcached nodes, before serving starts.
   void set_replication(const ReplicationStats* stats) { replication_ = stats; }
+  // Set by the server that owns the store executor.
+  void set_executor(const ExecutorStats* stats) { executor_ = stats; }
 
   static constexpr std::array<double, 12> latency_bounds_s{
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
@@ -47,6 +61,7 @@ class Metrics {
   std::atomic<long> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
   const ReplicationStats* replication_ = nullptr;
+  const ExecutorStats* executor_ = nullptr;
 };
 
 }  // namespace sessdemo

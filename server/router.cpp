@@ -6,29 +6,121 @@
 
 namespace sessdemo {
 
-struct Router::Routed {
-  Route route;
-  http::Response response;
-};
-
 Router::Router(RouterConfig config, SessionService& sessions, Metrics& metrics)
-    : config_(std::move(config)), sessions_(sessions), metrics_(metrics) {}
+    : config_(std::move(config)), sessions_(sessions), metrics_(metrics) {
+  set_instance_id(config_.instance_id);
+}
+
+void Router::set_instance_id(std::string id) {
+  config_.instance_id = std::move(id);
+  unavailable_html_ = store_unavailable(false);
+  unavailable_json_ = store_unavailable(true);
+  unavailable_html_.prepare_payload();
+  unavailable_json_.prepare_payload();
+}
 
 namespace {
 std::string_view path_of(const http::Request& req) {
   std::string_view t(req.target().data(), req.target().size());
   return t.substr(0, t.find('?'));
 }
+bool is_api(std::string_view path) {
+  return path.substr(0, 5) == "/api/";
+}
 }  // namespace
 
-bool Router::needs_store(const http::Request& req) const {
-  auto p = path_of(req);
-  if (p == "/healthz" || p == "/metrics") return false;
-  if (p == "/" && req.method() == http::Verb::get) return false;
-  return true;
+// The one place where paths, methods, routes and store needs are decided.
+const std::vector<Router::RouteSpec>& Router::routes() {
+  using V = http::Verb;
+  static const std::vector<RouteSpec> table{
+      {"/", V::get, Route::home, false, &Router::home, nullptr},
+      {"/", V::post, Route::home, true, &Router::save_name, nullptr},
+      {"/details", V::get, Route::details, true, nullptr, &Router::details},
+      {"/api/session", V::get, Route::api_session, true, nullptr, &Router::api_get},
+      {"/api/session", V::put, Route::api_session, true, &Router::api_put, nullptr},
+      {"/api/session", V::delete_, Route::api_session, true, &Router::api_delete, nullptr},
+      {"/api/session/visits", V::post, Route::api_visits, true, &Router::api_visit, nullptr},
+      {"/healthz", V::get, Route::healthz, false, &Router::healthz, nullptr},
+      {"/readyz", V::get, Route::readyz, true, &Router::ready, nullptr},
+      {"/metrics", V::get, Route::metrics, false, &Router::metrics_page, nullptr},
+  };
+  return table;
 }
 
-http::Response Router::respond(http::Status status, std::string_view content_type, std::string body) const {
+const Router::RouteSpec* Router::find_route(const http::Request& req) {
+  auto p = path_of(req);
+  for (const auto& r : routes())
+    if (r.path == p && r.method == req.method()) return &r;
+  return nullptr;
+}
+
+bool Router::needs_store(const http::Request& req) const {
+  const RouteSpec* r = find_route(req);
+  return r && r->needs_store;
+}
+
+bool Router::is_batchable_read(const http::Request& req) const {
+  const RouteSpec* r = find_route(req);
+  return r && r->read;
+}
+
+http::Response Router::handle(const http::Request& req) {
+  const RouteSpec* r = find_route(req);
+  if (!r) return not_routed(req);
+  http::Response res =
+      r->read ? (this->*r->read)(sessions_.read(cookie_id(req))) : (this->*r->handle)(req);
+  res.prepare_payload();
+  metrics_.count_request(r->route, res.result_int());
+  return res;
+}
+
+http::Response Router::handle_read(const http::Request& req, const ReadOutcome& outcome) {
+  const RouteSpec* r = find_route(req);
+  if (!r || !r->read) return handle(req);
+  http::Response res = (this->*r->read)(outcome);
+  res.prepare_payload();
+  metrics_.count_request(r->route, res.result_int());
+  return res;
+}
+
+http::Response Router::not_routed(const http::Request& req) const {
+  auto p = path_of(req);
+  std::string allow;
+  Route route = Route::other;
+  for (const auto& r : routes()) {
+    if (r.path != p) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += std::string(http::bhttp::to_string(r.method));
+    route = r.route;
+  }
+  http::Response res = allow.empty() ? error(http::Status::not_found, "Not found",
+                                             "There is no page at this address.")
+                                     : error(http::Status::method_not_allowed, "Method not allowed",
+                                             "This address answers " + allow + ".");
+  if (!allow.empty()) res.set(http::Field::allow, allow);
+  res.prepare_payload();
+  metrics_.count_request(route, res.result_int());
+  return res;
+}
+
+http::Response Router::refusal(const http::Request& req, http::Status status) const {
+  const RouteSpec* r = find_route(req);
+  bool as_json = is_api(path_of(req));
+  http::Response res;
+  if (status == http::Status::service_unavailable)
+    res = as_json ? unavailable_json_ : unavailable_html_;
+  else if (as_json)
+    res = json_error(status, "internal error; it has been logged");
+  else
+    res = error(status, "Internal error", "Something went wrong on our side; it has been logged.");
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  metrics_.count_request(r ? r->route : Route::other, res.result_int());
+  return res;
+}
+
+http::Response Router::respond(http::Status status, std::string_view content_type,
+                               std::string body) const {
   http::Response res{status, 11};
   res.set(http::Field::content_type, content_type);
   res.set(http::Field::cache_control, "no-store");  // pages differ by session: never cache them
@@ -41,9 +133,14 @@ http::Response Router::page(http::Status status, std::string body) const {
   return respond(status, "text/html; charset=utf-8", std::move(body));
 }
 
+http::Response Router::text(http::Status status, std::string body) const {
+  return respond(status, "text/plain", std::move(body));
+}
+
 http::Response Router::error(http::Status status, std::string_view title,
                              std::string_view message) const {
-  return page(status, html::error_page(config_.instance_id, static_cast<int>(status), title, message));
+  return page(status,
+              html::error_page(config_.instance_id, static_cast<int>(status), title, message));
 }
 
 http::Response Router::store_unavailable(bool as_json) const {
@@ -56,77 +153,21 @@ http::Response Router::store_unavailable(bool as_json) const {
   return res;
 }
 
+std::optional<http::Response> Router::write_failure(StoreStatus st, bool as_json) const {
+  if (st == StoreStatus::ok) return std::nullopt;
+  if (st == StoreStatus::unavailable) return store_unavailable(as_json);
+  constexpr std::string_view busy =
+      "Your session is being changed by another request; please try again.";
+  return as_json ? json_error(http::Status::service_unavailable, busy)
+                 : error(http::Status::service_unavailable, "Busy", busy);
+}
+
 std::string Router::cookie_id(const http::Request& req) const {
   auto it = req.find(http::Field::cookie);
   if (it == req.end()) return {};
-  auto v = find_cookie(std::string_view(it->value().data(), it->value().size()), session_cookie_name);
+  auto v =
+      find_cookie(std::string_view(it->value().data(), it->value().size()), session_cookie_name);
   return v ? std::string(*v) : std::string();
-}
-
-Router::Routed Router::route(const http::Request& req) {
-  auto p = path_of(req);
-  auto m = req.method();
-  auto not_allowed = [&](Route r, const char* allow) {
-    auto res = error(http::Status::method_not_allowed, "Method not allowed",
-                     std::string("This address answers ") + allow + ".");
-    res.set(http::Field::allow, allow);
-    return Routed{r, std::move(res)};
-  };
-  if (p == "/") {
-    if (m == http::Verb::get) return {Route::home, home(req)};
-    if (m == http::Verb::post) return {Route::home, save_name(req)};
-    return not_allowed(Route::home, "GET, POST");
-  }
-  if (p == "/details") {
-    if (m == http::Verb::get) return {Route::details, details(sessions_.read(cookie_id(req)))};
-    return not_allowed(Route::details, "GET");
-  }
-  if (p == "/api/session") {
-    if (m == http::Verb::get) return {Route::api_session, api_get(sessions_.read(cookie_id(req)))};
-    if (m == http::Verb::put) return {Route::api_session, api_put(req)};
-    if (m == http::Verb::delete_) return {Route::api_session, api_delete(req)};
-    return not_allowed(Route::api_session, "GET, PUT, DELETE");
-  }
-  if (p == "/api/session/visits") {
-    if (m == http::Verb::post) return {Route::api_visits, api_visit(req)};
-    return not_allowed(Route::api_visits, "POST");
-  }
-  if (p == "/healthz") {
-    if (m != http::Verb::get) return not_allowed(Route::healthz, "GET");
-    auto res = page(http::Status::ok, "ok\n");
-    res.set(http::Field::content_type, "text/plain");
-    return {Route::healthz, std::move(res)};
-  }
-  if (p == "/readyz") {
-    if (m != http::Verb::get) return not_allowed(Route::readyz, "GET");
-    return {Route::readyz, ready()};
-  }
-  if (p == "/metrics") {
-    if (m != http::Verb::get) return not_allowed(Route::metrics, "GET");
-    return {Route::metrics, metrics_page()};
-  }
-  return {Route::other, error(http::Status::not_found, "Not found", "There is no page at this address.")};
-}
-
-http::Response Router::handle(const http::Request& req) {
-  Routed r = route(req);
-  r.response.prepare_payload();
-  metrics_.count_request(r.route, r.response.result_int());
-  return std::move(r.response);
-}
-
-bool Router::is_batchable_read(const http::Request& req) const {
-  if (req.method() != http::Verb::get) return false;
-  auto p = path_of(req);
-  return p == "/details" || p == "/api/session";
-}
-
-http::Response Router::handle_read(const http::Request& req, const ReadOutcome& outcome) {
-  bool page_route = path_of(req) == "/details";
-  http::Response res = page_route ? details(outcome) : api_get(outcome);
-  res.prepare_payload();
-  metrics_.count_request(page_route ? Route::details : Route::api_session, res.result_int());
-  return res;
 }
 
 http::Response Router::home(const http::Request&) {
@@ -142,10 +183,7 @@ http::Response Router::save_name(const http::Request& req) {
   NameCheck check = check_name(**field);
   if (!check.name) return error(http::Status::bad_request, "Invalid name", check.error);
   WriteOutcome w = sessions_.update(cookie_id(req), [&](Session& s) { s.name = *check.name; });
-  if (w.status == StoreStatus::unavailable) return store_unavailable(false);
-  if (w.status != StoreStatus::ok)
-    return error(http::Status::service_unavailable, "Busy",
-                 "Your session is being changed by another request; please try again.");
+  if (auto failure = write_failure(w.status, false)) return std::move(*failure);
   http::Response res{http::Status::see_other, 11};
   res.set(http::Field::location, "/details");
   res.set("X-Instance-Id", config_.instance_id);
@@ -155,23 +193,23 @@ http::Response Router::save_name(const http::Request& req) {
 
 http::Response Router::details(const ReadOutcome& r) {
   if (r.status == StoreStatus::unavailable) return store_unavailable(false);
-  if (!r.session || !r.session->name) return page(http::Status::ok, html::no_name_page(config_.instance_id));
+  if (!r.session || !r.session->name)
+    return page(http::Status::ok, html::no_name_page(config_.instance_id));
   return page(http::Status::ok,
               html::details_page(config_.instance_id, *r.session->name, r.session->visits));
 }
 
-http::Response Router::ready() {
-  if (sessions_.store().ping() != StoreStatus::ok) {
-    auto res = page(http::Status::service_unavailable, "session store unreachable\n");
-    res.set(http::Field::content_type, "text/plain");
-    return res;
-  }
-  auto res = page(http::Status::ok, "ready\n");
-  res.set(http::Field::content_type, "text/plain");
-  return res;
+http::Response Router::healthz(const http::Request&) {
+  return text(http::Status::ok, "ok\n");
 }
 
-http::Response Router::metrics_page() {
+http::Response Router::ready(const http::Request&) {
+  if (sessions_.store().ping() != StoreStatus::ok)
+    return text(http::Status::service_unavailable, "session store unreachable\n");
+  return text(http::Status::ok, "ready\n");
+}
+
+http::Response Router::metrics_page(const http::Request&) {
   auto res = page(http::Status::ok, metrics_.render(sessions_.stats()));
   res.set(http::Field::content_type, "text/plain; version=0.0.4");
   return res;

@@ -1,6 +1,7 @@
 #pragma once
 // Request handling as a function of (request, session service, clock): no sockets here, so it
 // is tested without a network. handle() may block on the store when needs_store() says so.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,8 @@ class Router {
  public:
   Router(RouterConfig config, SessionService& sessions, Metrics& metrics);
 
-  // False for requests answered without the store (/healthz, /metrics, GET /): these are
-  // served on the I/O threads at once even while the store is stalled.
+  // False for requests answered without the store (/healthz, /metrics, GET /, 404, 405): these
+  // are served on the I/O threads at once even while the store is stalled.
   bool needs_store(const http::Request& req) const;
   http::Response handle(const http::Request& req);
 
@@ -28,29 +29,53 @@ class Router {
   // caller loads the sessions (read_sessions) and then answers each with handle_read.
   bool is_batchable_read(const http::Request& req) const;
   std::string session_id(const http::Request& req) const { return cookie_id(req); }
-  std::vector<ReadOutcome> read_sessions(const std::vector<std::string>& ids) { return sessions_.read_many(ids); }
+  std::vector<ReadOutcome> read_sessions(const std::vector<std::string>& ids) {
+    return sessions_.read_many(ids);
+  }
   http::Response handle_read(const http::Request& req, const ReadOutcome& outcome);
+
+  // The answer to a request that was not handled: 503 (the store did not answer in time, or
+  // the server is overloaded or stopping) or 500 (handling it failed). HTML or JSON to match
+  // the route; counted in the metrics like any answer.
+  http::Response refusal(const http::Request& req, http::Status status) const;
 
   const RouterConfig& config() const { return config_; }
   // Set before serving starts (the default id needs the bound port).
-  void set_instance_id(std::string id) { config_.instance_id = std::move(id); }
+  void set_instance_id(std::string id);
 
  private:
-  struct Routed;
-  Routed route(const http::Request& req);
-  http::Response respond(http::Status status, std::string_view content_type, std::string body) const;
+  // One row of the route table: everything decided about a (path, method) pair.
+  struct RouteSpec {
+    std::string_view path;
+    http::Verb method;
+    Route route;
+    bool needs_store;
+    http::Response (Router::*handle)(const http::Request&);  // set for every route but reads
+    http::Response (Router::*read)(const ReadOutcome&);      // set for batchable reads
+  };
+  static const std::vector<RouteSpec>& routes();
+  static const RouteSpec* find_route(const http::Request& req);
+
+  http::Response not_routed(const http::Request& req) const;  // 404, or 405 with Allow
+  http::Response respond(http::Status status, std::string_view content_type,
+                         std::string body) const;
   http::Response page(http::Status status, std::string body) const;
+  http::Response text(http::Status status, std::string body) const;
   http::Response error(http::Status status, std::string_view title, std::string_view message) const;
   http::Response json(http::Status status, std::string body) const;
   http::Response json_error(http::Status status, std::string_view message) const;
   http::Response store_unavailable(bool as_json) const;
+  // The answer to a write that did not happen, or nothing for one that did: 503 with
+  // Retry-After when the store did not answer, 503 "busy" when the session kept changing.
+  std::optional<http::Response> write_failure(StoreStatus st, bool as_json) const;
   std::string cookie_id(const http::Request& req) const;
 
   http::Response home(const http::Request& req);
   http::Response save_name(const http::Request& req);
   http::Response details(const ReadOutcome& r);
-  http::Response ready();
-  http::Response metrics_page();
+  http::Response healthz(const http::Request& req);
+  http::Response ready(const http::Request& req);
+  http::Response metrics_page(const http::Request& req);
   // JSON API, in api.cpp
   http::Response api_get(const ReadOutcome& r);
   http::Response api_put(const http::Request& req);
@@ -59,6 +84,8 @@ class Router {
   std::string session_json(const ReadOutcome& r) const;
 
   RouterConfig config_;
+  // The 503 answers, made once: a stalled store makes thousands of them a second.
+  http::Response unavailable_html_, unavailable_json_;
   SessionService& sessions_;
   Metrics& metrics_;
 };

@@ -1,26 +1,23 @@
 #include "server/server.hpp"
 
-#include "server/read_batcher.hpp"
-
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <atomic>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -43,16 +40,23 @@ struct Connection {
 
 struct Server::Impl {
   Impl(ServerConfig c, Router& r, Metrics& m)
-      : config(std::move(c)), router(r), metrics(m), ioc(static_cast<int>(config.threads)),
-        workers(config.store_threads), reads(r, config.read_threads), acceptor(ioc) {}
+      : config(std::move(c)),
+        router(r),
+        metrics(m),
+        ioc(static_cast<int>(config.threads)),
+        acceptor(ioc),
+        store(r, config.store) {
+    metrics.set_executor(&store.stats());
+  }
 
   ServerConfig config;
   Router& router;
   Metrics& metrics;
   net::io_context ioc;
-  net::thread_pool workers;
-  ReadBatcher reads;
   tcp::acceptor acceptor;
+  // After ioc: destroyed first, so its threads have finished before the coroutine frames that
+  // wait for them go away with the io_context.
+  StoreExecutor store;
   net::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
   std::mutex conns_mutex;
@@ -60,7 +64,17 @@ struct Server::Impl {
   std::uint64_t next_conn_id = 0;
 
   net::awaitable<void> accept_loop();
+  // Ends a connection whatever path leaves its coroutine (return, error or exception): the
+  // socket is closed, the connection forgotten and counted out.
+  struct ConnectionCleanup {
+    Impl& impl;
+    Connection& conn;
+    std::uint64_t id;
+    ~ConnectionCleanup();
+  };
+
   net::awaitable<void> serve(std::shared_ptr<Connection> conn, std::uint64_t id);
+  net::awaitable<http::Response> respond(const http::Request& req);
   net::awaitable<void> drain();
   void begin_stop();
 };
@@ -92,7 +106,33 @@ bool is_parse_error(beast::error_code ec) {
 }
 }  // namespace
 
+Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
+  beast::error_code ignored;
+  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn.stream.socket().close(ignored);
+  {
+    std::lock_guard lock(impl.conns_mutex);
+    impl.conns.erase(id);
+  }
+  impl.metrics.connection_closed();
+}
+
+net::awaitable<http::Response> Server::Impl::respond(const http::Request& req) {
+  if (!router.needs_store(req)) co_return router.handle(req);
+  // Store work goes to the executor; this coroutine resumes on its strand with the answer.
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
+      [this, &req](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        store.submit(req, [shared](http::Response r) {
+          auto exec = net::get_associated_executor(*shared);
+          net::post(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+        });
+      },
+      net::use_awaitable);
+}
+
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::uint64_t id) {
+  ConnectionCleanup cleanup{*this, *conn, id};
   beast::flat_buffer buffer;
   auto& stream = conn->stream;
   for (bool first = true;; first = false) {
@@ -113,24 +153,14 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
     conn->busy = true;
     http::Request req = parser.release();
     http::Response res;
-    if (router.is_batchable_read(req)) {
-      // Read-only pages go to the batcher, which loads many sessions per store round trip.
-      res = co_await net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
-          [this, &req](auto handler) {
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            reads.submit(req, [shared](http::Response r) {
-              auto exec = net::get_associated_executor(*shared);
-              net::post(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
-            });
-          },
-          net::use_awaitable);
-    } else if (router.needs_store(req)) {
-      // Blocking store calls run on the worker pool; this coroutine resumes on its strand.
-      res = co_await net::co_spawn(
-          workers, [&]() -> net::awaitable<http::Response> { co_return router.handle(req); },
-          net::use_awaitable);
-    } else {
-      res = router.handle(req);
+    try {
+      res = co_await respond(req);
+    } catch (const std::exception& e) {
+      // One answer and one log line per failed request; the connection is closed after it.
+      spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()),
+                    e.what());
+      res = router.refusal(req, http::Status::internal_server_error);
+      req.keep_alive(false);
     }
     res.keep_alive(req.keep_alive() && !stopping.load());
     stream.expires_after(config.request_timeout);
@@ -138,14 +168,6 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
     conn->busy = false;
     if (wec || !res.keep_alive()) break;
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.close();
-  {
-    std::lock_guard lock(conns_mutex);
-    conns.erase(id);
-  }
-  metrics.connection_closed();
 }
 
 net::awaitable<void> Server::Impl::accept_loop() {
@@ -167,7 +189,8 @@ net::awaitable<void> Server::Impl::accept_loop() {
       socket.close(ignored);
       continue;
     }
-    socket.set_option(tcp::no_delay(true));
+    beast::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);  // the peer may be gone already: not fatal
     metrics.connection_opened();
     auto conn = std::make_shared<Connection>(std::move(socket));
     std::uint64_t id;
@@ -199,7 +222,8 @@ void Server::Impl::begin_stop() {
     for (auto& [id, c] : conns) {
       // Idle connections end now; busy ones end after their response (keep-alive is off).
       net::post(c->stream.get_executor(), [c] {
-        if (!c->busy) c->stream.socket().cancel();
+        beast::error_code ignored;  // the socket may have been closed meanwhile
+        if (!c->busy) c->stream.socket().cancel(ignored);
       });
     }
   });
@@ -223,8 +247,10 @@ net::awaitable<void> Server::Impl::drain() {
 Server::Server(ServerConfig config, Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(config), router, metrics)) {}
 
-Server::~Server() {
-  impl_->workers.join();
+Server::~Server() = default;
+
+const ExecutorStats& Server::store_stats() const {
+  return impl_->store.stats();
 }
 
 std::string Server::listen() {
@@ -241,7 +267,9 @@ std::string Server::listen() {
   return host + ":" + std::to_string(bound.port());
 }
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::run(bool handle_signals) {
   auto& im = *impl_;
@@ -259,6 +287,8 @@ void Server::run(bool handle_signals) {
   for (auto& t : threads) t.join();
 }
 
-void Server::stop() { impl_->begin_stop(); }
+void Server::stop() {
+  impl_->begin_stop();
+}
 
 }  // namespace sessdemo

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP listener: accepts connections, runs one coroutine per connection on the I/O threads,
-// sends store-backed requests to a worker pool, and drains gracefully on stop or SIGINT/SIGTERM.
+// sends store-backed requests to the store executor, and drains gracefully on stop or
+// SIGINT/SIGTERM.
 // Asio stays behind the pimpl so that the command-line code does not compile it.
 #include <chrono>
 #include <cstdint>
@@ -9,21 +10,21 @@
 
 #include "server/metrics.hpp"
 #include "server/router.hpp"
+#include "server/store_executor.hpp"
 
 namespace sessdemo {
 
 struct ServerConfig {
-  std::string bind = "127.0.0.1";             // listen address
-  std::uint16_t port = 0;                     // 0 picks a free port
-  unsigned threads = 2;                       // I/O threads: accept, parse, write
-  unsigned store_threads = 16;                // worker threads for blocking store calls (writes)
-  unsigned read_threads = 2;                  // threads that batch the reads of read-only pages
-  std::size_t max_connections = 10000;        // connections over this are closed at once
-  std::chrono::seconds idle_timeout{30};      // a keep-alive connection idle this long is closed
-  std::chrono::seconds request_timeout{10};   // time to receive one whole request
-  std::chrono::seconds shutdown_grace{5};     // in-flight requests get this long on stop
-  std::size_t header_limit = 8 * 1024;        // larger headers get 431
-  std::size_t body_limit = 16 * 1024;         // larger bodies get 413
+  std::string bind = "127.0.0.1";            // listen address
+  std::uint16_t port = 0;                    // 0 picks a free port
+  unsigned threads = 2;                      // I/O threads: accept, parse, write
+  StoreExecutorConfig store;                 // threads, queues and deadlines of store calls
+  std::size_t max_connections = 10000;       // connections over this are closed at once
+  std::chrono::seconds idle_timeout{30};     // a keep-alive connection idle this long is closed
+  std::chrono::seconds request_timeout{10};  // time to receive one whole request
+  std::chrono::seconds shutdown_grace{5};    // in-flight requests get this long on stop
+  std::size_t header_limit = 8 * 1024;       // larger headers get 431
+  std::size_t body_limit = 16 * 1024;        // larger bodies get 413
 };
 
 class Server {
@@ -39,6 +40,7 @@ class Server {
   // Serves until stop() or, with handle_signals, SIGINT/SIGTERM; returns after the drain.
   void run(bool handle_signals);
   void stop();  // thread-safe
+  const ExecutorStats& store_stats() const;
 
  private:
   struct Impl;

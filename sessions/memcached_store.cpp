@@ -3,7 +3,11 @@
 #include <libmemcached/memcached.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <stdexcept>
+
+#include "sessions/deadline.hpp"
 
 namespace sessdemo {
 
@@ -11,11 +15,17 @@ namespace {
 
 enum WriteMode { set_mode, add_mode, cas_mode };
 
+// A released lock: the key stays for a moment with this value, so that the release is one
+// conditional write (cas) that cannot remove a successor's lock. try_lock takes it over.
+constexpr std::string_view free_lock = "-";
+constexpr std::chrono::seconds free_lock_ttl{2};
+
 memcached_st* make_handle(const MemcachedOptions& o) {
   memcached_st* mc = memcached_create(nullptr);
   if (!mc) throw std::runtime_error("memcached_create failed");
   auto ms = static_cast<uint64_t>(o.timeout.count());
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
+                         MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
   memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
   memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);  // so the timeouts below apply
   memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
@@ -50,35 +60,55 @@ bool is_failure(memcached_return_t rc) {
   }
 }
 
+// One thread's handles, one per store it has called: a store is found by its uid (never
+// reused, so a cache entry of a store that is gone is never matched again).
+struct CachedHandle {
+  std::uint64_t store_uid;
+  memcached_st* mc;
+  std::int64_t wait_ms;  // the poll and connect timeout the handle holds now
+};
+thread_local std::vector<CachedHandle> thread_handles;
+std::atomic<std::uint64_t> next_store_uid{1};
+
 }  // namespace
 
-MemcachedStore::MemcachedStore(MemcachedOptions opts) : opts_(std::move(opts)) {
+MemcachedStore::MemcachedStore(MemcachedOptions opts)
+    : opts_(std::move(opts)), uid_(next_store_uid++) {
   if (opts_.servers.empty()) throw std::invalid_argument("no memcached servers");
-  if (opts_.connections == 0) opts_.connections = 1;
-  for (std::size_t i = 0; i < opts_.connections; ++i) {
-    memcached_st* mc = make_handle(opts_);
-    all_.push_back(mc);
-    idle_.push_back(mc);
-  }
+  memcached_free(make_handle(opts_));  // bad addresses fail here, not on the first request
 }
 
 MemcachedStore::~MemcachedStore() {
   for (auto* mc : all_) memcached_free(mc);
 }
 
-MemcachedStore::Handle::Handle(MemcachedStore& store) : store_(store) {
-  std::unique_lock lock(store_.mutex_);
-  store_.available_.wait(lock, [&] { return !store_.idle_.empty(); });
-  mc_ = store_.idle_.back();
-  store_.idle_.pop_back();
+std::size_t MemcachedStore::handles() {
+  std::lock_guard lock(mutex_);
+  return all_.size();
 }
 
-MemcachedStore::Handle::~Handle() {
-  {
-    std::lock_guard lock(store_.mutex_);
-    store_.idle_.push_back(mc_);
+memcached_st* MemcachedStore::handle() {
+  auto wait = deadline::remaining(opts_.timeout);
+  if (wait.count() <= 0) return nullptr;
+  auto it = std::find_if(thread_handles.begin(), thread_handles.end(),
+                         [&](const CachedHandle& h) { return h.store_uid == uid_; });
+  if (it == thread_handles.end()) {
+    memcached_st* mc = make_handle(opts_);
+    {
+      std::lock_guard lock(mutex_);
+      all_.push_back(mc);
+    }
+    thread_handles.push_back({uid_, mc, opts_.timeout.count()});
+    it = thread_handles.end() - 1;
   }
-  store_.available_.notify_one();
+  if (it->wait_ms != wait.count()) {
+    // Only the waits change with the deadline; both are plain fields in the handle.
+    auto ms = static_cast<uint64_t>(wait.count());
+    memcached_behavior_set(it->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
+    memcached_behavior_set(it->mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
+    it->wait_ms = wait.count();
+  }
+  return it->mc;
 }
 
 std::string MemcachedStore::key_for(std::string_view id) const {
@@ -96,7 +126,16 @@ LoadResult MemcachedStore::load(std::string_view id) {
 std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>& ids) {
   std::vector<LoadResult> out(ids.size());
   if (ids.empty()) return out;
-  Handle h(*this);
+  auto fail_all = [&](const std::string& why) {
+    for (auto& r : out) {
+      r = LoadResult{};
+      r.status = StoreStatus::unavailable;
+      r.error = why;
+    }
+    return out;
+  };
+  memcached_st* mc = handle();
+  if (!mc) return fail_all("deadline passed before the store was asked");
   std::vector<std::string> keys;
   std::vector<const char*> key_ptrs;
   std::vector<size_t> key_lens;
@@ -106,20 +145,12 @@ std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>
     key_ptrs.push_back(keys.back().c_str());
     key_lens.push_back(keys.back().size());
   }
-  auto fail_all = [&](const std::string& why) {
-    for (auto& r : out) {
-      r = LoadResult{};
-      r.status = StoreStatus::unavailable;
-      r.error = why;
-    }
-    return out;
-  };
   // One multi-get for the whole batch: a single round trip however many sessions it holds.
-  memcached_return_t rc = memcached_mget(h.get(), key_ptrs.data(), key_lens.data(), keys.size());
-  if (rc != MEMCACHED_SUCCESS) return fail_all(memcached_last_error_message(h.get()));
+  memcached_return_t rc = memcached_mget(mc, key_ptrs.data(), key_lens.data(), keys.size());
+  if (rc != MEMCACHED_SUCCESS) return fail_all(memcached_last_error_message(mc));
   memcached_result_st result;
-  memcached_result_create(h.get(), &result);
-  while (memcached_fetch_result(h.get(), &result, &rc) != nullptr) {
+  memcached_result_create(mc, &result);
+  while (memcached_fetch_result(mc, &result, &rc) != nullptr) {
     std::string_view key(memcached_result_key_value(&result), memcached_result_key_length(&result));
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (keys[i] != key || out[i].status == StoreStatus::ok || out[i].corrupt) continue;
@@ -127,8 +158,8 @@ std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>
       auto session = decode_session(value);
       if (!session) {
         out[i].corrupt = true;
-        spdlog::warn("session value under {} cannot be decoded ({} bytes); treated as absent", keys[i],
-                     value.size());
+        spdlog::warn("session value under {} cannot be decoded ({} bytes); treated as absent",
+                     keys[i], value.size());
       } else {
         out[i].status = StoreStatus::ok;
         out[i].session = std::move(session);
@@ -139,25 +170,53 @@ std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>
   memcached_result_free(&result);
   // The loop ends with END (all fetched) or NOTFOUND; anything else is a failure, never a miss.
   if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
-    return fail_all(memcached_strerror(h.get(), rc));
+    return fail_all(memcached_strerror(mc, rc));
   return out;
 }
 
-StoreStatus MemcachedStore::store_value(const std::string& key, const std::string& value,
+MemcachedStore::Raw MemcachedStore::get_raw(const std::string& key) {
+  Raw out;
+  memcached_st* mc = handle();
+  if (!mc) {
+    out.status = StoreStatus::unavailable;
+    return out;
+  }
+  const char* kp = key.c_str();
+  size_t kl = key.size();
+  memcached_return_t rc = memcached_mget(mc, &kp, &kl, 1);
+  if (rc != MEMCACHED_SUCCESS) {
+    out.status = StoreStatus::unavailable;
+    return out;
+  }
+  memcached_result_st result;
+  memcached_result_create(mc, &result);
+  while (memcached_fetch_result(mc, &result, &rc) != nullptr) {
+    out.status = StoreStatus::ok;
+    out.value.assign(memcached_result_value(&result), memcached_result_length(&result));
+    out.cas = memcached_result_cas(&result);
+  }
+  memcached_result_free(&result);
+  if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
+    out.status = StoreStatus::unavailable;
+  return out;
+}
+
+StoreStatus MemcachedStore::store_value(const std::string& key, std::string_view value,
                                         std::chrono::seconds ttl, int mode, std::uint64_t cas) {
-  Handle h(*this);
+  memcached_st* mc = handle();
+  if (!mc) return StoreStatus::unavailable;
   auto exp = static_cast<time_t>(ttl.count());
   memcached_return_t rc;
   if (mode == cas_mode)
-    rc = memcached_cas(h.get(), key.data(), key.size(), value.data(), value.size(), exp, 0, cas);
+    rc = memcached_cas(mc, key.data(), key.size(), value.data(), value.size(), exp, 0, cas);
   else if (mode == add_mode)
-    rc = memcached_add(h.get(), key.data(), key.size(), value.data(), value.size(), exp, 0);
+    rc = memcached_add(mc, key.data(), key.size(), value.data(), value.size(), exp, 0);
   else
-    rc = memcached_set(h.get(), key.data(), key.size(), value.data(), value.size(), exp, 0);
+    rc = memcached_set(mc, key.data(), key.size(), value.data(), value.size(), exp, 0);
   if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_STORED) return StoreStatus::ok;
   if (rc == MEMCACHED_DATA_EXISTS || rc == MEMCACHED_NOTSTORED) return StoreStatus::conflict;
   if (rc == MEMCACHED_NOTFOUND) return StoreStatus::not_found;
-  spdlog::debug("memcached write {}: {}", key, memcached_last_error_message(h.get()));
+  spdlog::debug("memcached write {}: {}", key, memcached_last_error_message(mc));
   return StoreStatus::unavailable;
 }
 
@@ -172,29 +231,55 @@ StoreStatus MemcachedStore::create(std::string_view id, const Session& s,
 }
 
 StoreStatus MemcachedStore::delete_key(const std::string& key) {
-  Handle h(*this);
-  memcached_return_t rc = memcached_delete(h.get(), key.data(), key.size(), 0);
+  memcached_st* mc = handle();
+  if (!mc) return StoreStatus::unavailable;
+  memcached_return_t rc = memcached_delete(mc, key.data(), key.size(), 0);
   if (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_DELETED) return StoreStatus::ok;
   if (rc == MEMCACHED_NOTFOUND) return StoreStatus::not_found;
   return StoreStatus::unavailable;
 }
 
-StoreStatus MemcachedStore::remove(std::string_view id) { return delete_key(key_for(id)); }
-
-StoreStatus MemcachedStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
-  return store_value(lock_key_for(id), "1", ttl, add_mode, 0);
+StoreStatus MemcachedStore::remove(std::string_view id) {
+  return delete_key(key_for(id));
 }
 
-StoreStatus MemcachedStore::unlock(std::string_view id) { return delete_key(lock_key_for(id)); }
+StoreStatus MemcachedStore::try_lock(std::string_view id, std::string_view owner,
+                                     std::chrono::seconds ttl) {
+  std::string key = lock_key_for(id);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    StoreStatus st = store_value(key, owner, ttl, add_mode, 0);
+    if (st != StoreStatus::conflict) return st;
+    // The key exists: held by someone, or released and not yet expired.
+    Raw held = get_raw(key);
+    if (held.status == StoreStatus::unavailable) return held.status;
+    if (held.status == StoreStatus::not_found) continue;  // expired just now: add again
+    if (held.value != free_lock) return StoreStatus::conflict;
+    st = store_value(key, owner, ttl, cas_mode, held.cas);
+    return st == StoreStatus::not_found ? StoreStatus::conflict : st;
+  }
+  return StoreStatus::conflict;
+}
+
+StoreStatus MemcachedStore::unlock(std::string_view id, std::string_view owner) {
+  std::string key = lock_key_for(id);
+  Raw held = get_raw(key);
+  if (held.status != StoreStatus::ok) return held.status;
+  if (held.value != owner) return StoreStatus::not_found;  // expired and taken by a successor
+  // A cas, not a delete: if the lock changed hands since the get, this write fails.
+  StoreStatus st = store_value(key, free_lock, free_lock_ttl, cas_mode, held.cas);
+  if (st == StoreStatus::ok || st == StoreStatus::unavailable) return st;
+  return StoreStatus::not_found;
+}
 
 StoreStatus MemcachedStore::ping() {
-  Handle h(*this);
+  memcached_st* mc = handle();
+  if (!mc) return StoreStatus::unavailable;
   // A get of a key nobody writes: NOTFOUND proves a round trip to the node that owns it.
   std::string key = opts_.key_prefix + ":ping";
   size_t len = 0;
   uint32_t flags = 0;
   memcached_return_t rc = MEMCACHED_SUCCESS;
-  char* v = memcached_get(h.get(), key.data(), key.size(), &len, &flags, &rc);
+  char* v = memcached_get(mc, key.data(), key.size(), &len, &flags, &rc);
   free(v);
   return is_failure(rc) ? StoreStatus::unavailable : StoreStatus::ok;
 }

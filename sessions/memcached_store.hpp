@@ -1,8 +1,17 @@
 #pragma once
-// Sessions in memcached through libmemcached: shared by every instance. Several nodes are
-// spread by consistent hashing (ketama). Calls block for at most about the store timeout.
+// Sessions in memcached through libmemcached: shared by every instance. Several nodes in one
+// store are spread by consistent hashing (ketama); ReplicatedStore puts one store per node.
+//
+// Handles: each calling thread gets its own memcached handle, made on its first call and kept
+// until the store goes away. There is no shared pool, so no call ever waits for a handle; the
+// server calls the store only from its store executor's threads, so their number is the number
+// of handles (and of TCP connections per node).
+//
+// Timeouts: every network wait is bounded by the store timeout, shortened to what is left of the
+// calling thread's deadline (sessions/deadline.hpp). A call whose deadline has passed fails at
+// once with unavailable.
 #include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -16,10 +25,9 @@ namespace sessdemo {
 
 struct MemcachedOptions {
   std::vector<Endpoint> servers{{"127.0.0.1", 11211}};
-  std::string key_prefix = "sessdemo";               // keys are <prefix>:<sid>
-  std::chrono::milliseconds timeout{250};            // connect, send, receive, each
-  std::chrono::seconds retry_after{1};               // a failed node is retried after this
-  std::size_t connections = 16;                      // pooled handles; one per blocking caller
+  std::string key_prefix = "sessdemo";     // keys are <prefix>:<sid>
+  std::chrono::milliseconds timeout{250};  // connect, send, receive, each
+  std::chrono::seconds retry_after{1};     // a failed node is retried after this
 };
 
 class MemcachedStore final : public SessionStore {
@@ -35,35 +43,34 @@ class MemcachedStore final : public SessionStore {
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
   StoreStatus remove(std::string_view id) override;
-  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
-  StoreStatus unlock(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::string_view owner,
+                       std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
   const char* kind() const override { return "memcached"; }
 
   std::string key_for(std::string_view id) const;
   std::string lock_key_for(std::string_view id) const;
+  // Handles made so far: one per thread that called this store.
+  std::size_t handles();
 
  private:
-  // Borrows a pooled handle for one call; returns it on destruction.
-  class Handle {
-   public:
-    explicit Handle(MemcachedStore& store);
-    ~Handle();
-    memcached_st* get() const { return mc_; }
-   private:
-    MemcachedStore& store_;
-    memcached_st* mc_;
+  struct Raw {
+    StoreStatus status = StoreStatus::not_found;  // ok, not_found or unavailable
+    std::string value;
+    std::uint64_t cas = 0;
   };
-
-  StoreStatus store_value(const std::string& key, const std::string& value,
-                          std::chrono::seconds ttl, int mode, std::uint64_t cas);
-
+  // This thread's handle, with its waits set to what is left of the deadline; nullptr when the
+  // deadline has passed.
+  memcached_st* handle();
+  Raw get_raw(const std::string& key);
+  StoreStatus store_value(const std::string& key, std::string_view value, std::chrono::seconds ttl,
+                          int mode, std::uint64_t cas);
   StoreStatus delete_key(const std::string& key);
 
   MemcachedOptions opts_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<memcached_st*> idle_;
+  const std::uint64_t uid_;  // tells this store's handles apart in the threads' caches
+  std::mutex mutex_;         // guards all_ (taken once per thread, on its first call)
   std::vector<memcached_st*> all_;
 };
 

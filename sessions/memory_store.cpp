@@ -4,10 +4,14 @@ namespace sessdemo {
 
 const char* to_string(StoreStatus s) {
   switch (s) {
-    case StoreStatus::ok: return "ok";
-    case StoreStatus::not_found: return "not_found";
-    case StoreStatus::conflict: return "conflict";
-    case StoreStatus::unavailable: return "unavailable";
+    case StoreStatus::ok:
+      return "ok";
+    case StoreStatus::not_found:
+      return "not_found";
+    case StoreStatus::conflict:
+      return "conflict";
+    case StoreStatus::unavailable:
+      return "unavailable";
   }
   return "unknown";
 }
@@ -76,17 +80,21 @@ StoreStatus MemoryStore::remove(std::string_view id) {
   return sessions_.erase(std::string(id)) ? StoreStatus::ok : StoreStatus::not_found;
 }
 
-StoreStatus MemoryStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
+StoreStatus MemoryStore::try_lock(std::string_view id, std::string_view owner,
+                                  std::chrono::seconds ttl) {
   std::lock_guard lock(mutex_);
   std::string key(id);
   if (find_live(locks_, key)) return StoreStatus::conflict;
-  locks_[key] = Entry{"", clock_() + ttl, next_cas_++};
+  locks_[key] = Entry{std::string(owner), clock_() + ttl, next_cas_++};
   return StoreStatus::ok;
 }
 
-StoreStatus MemoryStore::unlock(std::string_view id) {
+StoreStatus MemoryStore::unlock(std::string_view id, std::string_view owner) {
   std::lock_guard lock(mutex_);
-  return locks_.erase(std::string(id)) ? StoreStatus::ok : StoreStatus::not_found;
+  Entry* e = find_live(locks_, std::string(id));
+  if (!e || e->value != owner) return StoreStatus::not_found;  // expired, or a successor's now
+  locks_.erase(std::string(id));
+  return StoreStatus::ok;
 }
 
 std::size_t MemoryStore::size() {

@@ -20,8 +20,9 @@ class MemoryStore : public SessionStore {
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
   StoreStatus remove(std::string_view id) override;
-  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
-  StoreStatus unlock(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::string_view owner,
+                       std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override { return StoreStatus::ok; }
   const char* kind() const override { return "memory"; }
 
@@ -40,7 +41,7 @@ class MemoryStore : public SessionStore {
   Clock clock_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> sessions_;
-  std::unordered_map<std::string, Entry> locks_;
+  std::unordered_map<std::string, Entry> locks_;  // value: the holder's token
   std::uint64_t next_cas_ = 1;
   std::uint64_t ops_since_sweep_ = 0;
 };

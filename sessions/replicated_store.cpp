@@ -28,29 +28,30 @@ std::int64_t now_ns() {
 }
 }  // namespace
 
-ReplicatedStore::ReplicatedStore(MemcachedOptions base, ReplicationOptions repl) : repl_(repl) {
-  if (base.servers.empty()) throw std::invalid_argument("no memcached servers");
-  if (repl_.copies == 0 || repl_.copies > base.servers.size())
+ReplicatedStore::ReplicatedStore(std::vector<ReplicaNode> nodes, ReplicationOptions repl)
+    : repl_(repl) {
+  if (nodes.empty()) throw std::invalid_argument("no memcached servers");
+  if (repl_.copies == 0 || repl_.copies > nodes.size())
     throw std::invalid_argument("--copies must be between 1 and the number of memcached nodes");
-  for (std::size_t i = 0; i < base.servers.size(); ++i) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
     auto node = std::make_unique<Node>();
-    node->endpoint = base.servers[i];
-    MemcachedOptions one = base;
-    one.servers = {base.servers[i]};
-    node->store = std::make_unique<MemcachedStore>(one);
-    nodes_.push_back(std::move(node));
+    node->name = std::move(nodes[i].name);
+    node->store = std::move(nodes[i].store);
     for (int p = 0; p < points_per_node; ++p)
-      ring_.emplace_back(hash64(base.servers[i].to_string() + "#" + std::to_string(p)), i);
+      ring_.emplace_back(hash64(node->name + "#" + std::to_string(p)), i);
+    nodes_.push_back(std::move(node));
   }
   std::sort(ring_.begin(), ring_.end());
 }
 
 std::vector<std::size_t> ReplicatedStore::ring_order(std::string_view id) const {
   std::vector<std::size_t> order;
-  auto it = std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(hash64(id), std::size_t{0}));
+  auto it =
+      std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(hash64(id), std::size_t{0}));
   for (std::size_t k = 0; k < ring_.size() && order.size() < nodes_.size(); ++k, ++it) {
     if (it == ring_.end()) it = ring_.begin();
-    if (std::find(order.begin(), order.end(), it->second) == order.end()) order.push_back(it->second);
+    if (std::find(order.begin(), order.end(), it->second) == order.end())
+      order.push_back(it->second);
   }
   return order;
 }
@@ -61,7 +62,9 @@ std::vector<std::size_t> ReplicatedStore::copies_of(std::string_view id) const {
   return order;
 }
 
-bool ReplicatedStore::usable(const Node& n) const { return n.ejected_until_ns.load() <= now_ns(); }
+bool ReplicatedStore::usable(const Node& n) const {
+  return n.ejected_until_ns.load() <= now_ns();
+}
 
 void ReplicatedStore::note(Node& n, StoreStatus st) {
   if (st != StoreStatus::unavailable) {
@@ -70,9 +73,10 @@ void ReplicatedStore::note(Node& n, StoreStatus st) {
   }
   if (++n.failures >= repl_.failures_to_eject) {
     n.failures = 0;
-    n.ejected_until_ns = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(repl_.eject_for).count();
+    n.ejected_until_ns =
+        now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(repl_.eject_for).count();
     stats_.ejections++;
-    spdlog::warn("memcached node {} taken out of rotation for {} ms", n.endpoint.to_string(),
+    spdlog::warn("memcached node {} taken out of rotation for {} ms", n.name,
                  repl_.eject_for.count());
   }
 }
@@ -86,11 +90,17 @@ std::vector<std::size_t> ReplicatedStore::live_copies(std::string_view id) const
   for (auto i : order)
     if (out.size() < repl_.copies && usable(*nodes_[i])) out.push_back(i);
   for (auto i : order)
-    if (out.size() < repl_.copies && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    if (out.size() < repl_.copies && std::find(out.begin(), out.end(), i) == out.end())
+      out.push_back(i);
   return out;
 }
 
 LoadResult ReplicatedStore::load(std::string_view id) {
+  return load_copies(id, std::nullopt);
+}
+
+LoadResult ReplicatedStore::load_copies(std::string_view id,
+                                        std::optional<std::size_t> failed_node) {
   auto copies = live_copies(id);
   LoadResult best;
   best.status = StoreStatus::unavailable;
@@ -98,6 +108,7 @@ LoadResult ReplicatedStore::load(std::string_view id) {
   std::vector<std::size_t> missing;  // reachable copies without the value, in ring order
   bool any_answer = false;
   for (std::size_t k = 0; k < copies.size(); ++k) {
+    if (failed_node && copies[k] == *failed_node) continue;
     Node& n = *nodes_[copies[k]];
     LoadResult r = n.store->load(id);
     note(n, r.status);
@@ -107,7 +118,7 @@ LoadResult ReplicatedStore::load(std::string_view id) {
       missing.push_back(copies[k]);
       continue;
     }
-    if (k > 0) stats_.fallbacks++;
+    if (k > 0 || failed_node) stats_.fallbacks++;
     if (missing.empty()) return r;  // the first reachable copy had it: the common case
     // Found on a later copy: the newest of what is left wins, and the reachable copies before
     // it are refilled. The first of them is the primary, so its cas token is the one to use.
@@ -118,7 +129,8 @@ LoadResult ReplicatedStore::load(std::string_view id) {
       if (o.status == StoreStatus::ok && o.session->version > r.session->version) r = o;
     }
     for (auto m : missing) {
-      if (nodes_[m]->store->create(id, *r.session, repl_.repair_ttl) == StoreStatus::ok) stats_.repairs++;
+      if (nodes_[m]->store->create(id, *r.session, repl_.repair_ttl) == StoreStatus::ok)
+        stats_.repairs++;
     }
     LoadResult primary = nodes_[missing.front()]->store->load(id);
     note(*nodes_[missing.front()], primary.status);
@@ -128,6 +140,36 @@ LoadResult ReplicatedStore::load(std::string_view id) {
     best = LoadResult{};  // reachable, and no copy holds it: a real miss
   }
   return best;
+}
+
+std::vector<LoadResult> ReplicatedStore::load_many(const std::vector<std::string>& ids) {
+  std::vector<LoadResult> out(ids.size());
+  // Group the ids by their primary (the first live copy) and ask each node once.
+  std::vector<std::vector<std::size_t>> by_node(nodes_.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) by_node[live_copies(ids[i]).front()].push_back(i);
+  std::vector<std::string> group;
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    if (by_node[n].empty()) continue;
+    group.clear();
+    for (auto i : by_node[n]) group.push_back(ids[i]);
+    auto got = nodes_[n]->store->load_many(group);
+    bool answered = std::any_of(got.begin(), got.end(), [](const LoadResult& r) {
+      return r.status != StoreStatus::unavailable;
+    });
+    note(*nodes_[n], answered ? StoreStatus::ok : StoreStatus::unavailable);
+    for (std::size_t k = 0; k < group.size(); ++k) {
+      std::size_t i = by_node[n][k];
+      // Found on the primary: the common case, done. With one copy a miss or a failure is the
+      // answer too. Otherwise another copy may hold it: the one-by-one path tries them.
+      if (got[k].status == StoreStatus::ok || repl_.copies == 1)
+        out[i] = std::move(got[k]);
+      else if (got[k].status == StoreStatus::unavailable)
+        out[i] = load_copies(ids[i], n);
+      else
+        out[i] = load_copies(ids[i], std::nullopt);
+    }
+  }
+  return out;
 }
 
 StoreStatus ReplicatedStore::write_replica(Node& n, std::string_view id, const Session& s,
@@ -154,8 +196,9 @@ StoreStatus ReplicatedStore::write_replica(Node& n, std::string_view id, const S
   return StoreStatus::conflict;
 }
 
-StoreStatus ReplicatedStore::write_replicas(const std::vector<std::size_t>& copies, std::string_view id,
-                                            const Session& s, std::chrono::seconds ttl) {
+StoreStatus ReplicatedStore::write_replicas(const std::vector<std::size_t>& copies,
+                                            std::string_view id, const Session& s,
+                                            std::chrono::seconds ttl) {
   StoreStatus result = StoreStatus::ok;
   for (std::size_t k = 1; k < copies.size(); ++k) {
     StoreStatus st = write_replica(*nodes_[copies[k]], id, s, ttl);
@@ -170,8 +213,8 @@ StoreStatus ReplicatedStore::write_replicas(const std::vector<std::size_t>& copi
 }
 
 template <typename PrimaryWrite>
-StoreStatus ReplicatedStore::write_all(std::string_view id, const Session& s, std::chrono::seconds ttl,
-                                       PrimaryWrite&& write) {
+StoreStatus ReplicatedStore::write_all(std::string_view id, const Session& s,
+                                       std::chrono::seconds ttl, PrimaryWrite&& write) {
   auto copies = live_copies(id);
   // The first copy that answers is the primary: the conditional write happens there only.
   for (std::size_t k = 0; k < copies.size(); ++k) {
@@ -185,19 +228,24 @@ StoreStatus ReplicatedStore::write_all(std::string_view id, const Session& s, st
     std::vector<std::size_t> rest(copies.begin() + static_cast<long>(k), copies.end());
     // A diverged copy means another instance took over as primary while this write was on
     // its way: the write is not acknowledged (503), so no acknowledged update can be lost.
-    return write_replicas(rest, id, stamped, ttl) == StoreStatus::conflict ? StoreStatus::unavailable
-                                                                            : StoreStatus::ok;
+    return write_replicas(rest, id, stamped, ttl) == StoreStatus::conflict
+               ? StoreStatus::unavailable
+               : StoreStatus::ok;
   }
   return StoreStatus::unavailable;
 }
 
 StoreStatus ReplicatedStore::save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                                   std::uint64_t cas) {
-  return write_all(id, s, ttl, [&](MemcachedStore& store, const Session& v) { return store.save(id, v, ttl, cas); });
+  return write_all(id, s, ttl, [&](SessionStore& store, const Session& v) {
+    return store.save(id, v, ttl, cas);
+  });
 }
 
-StoreStatus ReplicatedStore::create(std::string_view id, const Session& s, std::chrono::seconds ttl) {
-  return write_all(id, s, ttl, [&](MemcachedStore& store, const Session& v) { return store.create(id, v, ttl); });
+StoreStatus ReplicatedStore::create(std::string_view id, const Session& s,
+                                    std::chrono::seconds ttl) {
+  return write_all(id, s, ttl,
+                   [&](SessionStore& store, const Session& v) { return store.create(id, v, ttl); });
 }
 
 StoreStatus ReplicatedStore::remove(std::string_view id) {
@@ -205,24 +253,27 @@ StoreStatus ReplicatedStore::remove(std::string_view id) {
   for (auto i : copies_of(id)) {
     StoreStatus st = nodes_[i]->store->remove(id);
     note(*nodes_[i], st);
-    if (st == StoreStatus::ok) result = StoreStatus::ok;
-    else if (st == StoreStatus::not_found && result != StoreStatus::ok) result = st;
+    if (st == StoreStatus::ok)
+      result = StoreStatus::ok;
+    else if (st == StoreStatus::not_found && result != StoreStatus::ok)
+      result = st;
   }
   return result;
 }
 
-StoreStatus ReplicatedStore::try_lock(std::string_view id, std::chrono::seconds ttl) {
+StoreStatus ReplicatedStore::try_lock(std::string_view id, std::string_view owner,
+                                      std::chrono::seconds ttl) {
   for (auto i : live_copies(id)) {
-    StoreStatus st = nodes_[i]->store->try_lock(id, ttl);
+    StoreStatus st = nodes_[i]->store->try_lock(id, owner, ttl);
     note(*nodes_[i], st);
     if (st != StoreStatus::unavailable) return st;
   }
   return StoreStatus::unavailable;
 }
 
-StoreStatus ReplicatedStore::unlock(std::string_view id) {
+StoreStatus ReplicatedStore::unlock(std::string_view id, std::string_view owner) {
   for (auto i : live_copies(id)) {
-    StoreStatus st = nodes_[i]->store->unlock(id);
+    StoreStatus st = nodes_[i]->store->unlock(id, owner);
     note(*nodes_[i], st);
     if (st != StoreStatus::unavailable) return st;
   }

@@ -5,13 +5,16 @@
 // its role to the next node without a second writer winning. Reads try the primary and fall
 // back to the next copy on an error or a miss; a copy found missing on the way is repaired.
 // A node that keeps failing is taken out of rotation for a while and then tried again.
+// The nodes are SessionStores: MemcachedStores in production, fakes that fail, stall or hold
+// old data in the unit tests.
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sessions/memcached_store.hpp"
+#include "sessions/store.hpp"
 
 namespace sessdemo {
 
@@ -24,23 +27,34 @@ struct ReplicationStats {
 };
 
 struct ReplicationOptions {
-  unsigned copies = 1;                              // distinct nodes per session
-  unsigned failures_to_eject = 3;                   // consecutive failures that eject a node
-  std::chrono::milliseconds eject_for{2000};        // how long an ejected node is skipped
-  std::chrono::seconds repair_ttl{1200};            // expiry of a refilled copy (the idle timeout)
+  unsigned copies = 1;                        // distinct nodes per session
+  unsigned failures_to_eject = 3;             // consecutive failures that eject a node
+  std::chrono::milliseconds eject_for{2000};  // how long an ejected node is skipped
+  std::chrono::seconds repair_ttl{1200};      // expiry of a refilled copy (the idle timeout)
+};
+
+// One node of the ring: its name places it on the ring (every instance must use the same names,
+// the HOST:PORT of the memcached node), its store holds its copies.
+struct ReplicaNode {
+  std::string name;
+  std::unique_ptr<SessionStore> store;
 };
 
 class ReplicatedStore final : public SessionStore {
  public:
-  ReplicatedStore(MemcachedOptions base, ReplicationOptions repl);
+  ReplicatedStore(std::vector<ReplicaNode> nodes, ReplicationOptions repl);
 
   LoadResult load(std::string_view id) override;
+  // One load_many per node per batch, each id asked of its primary; the ids that the primary
+  // cannot answer take the one-by-one path of load() (fallback, repair).
+  std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override;
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
   StoreStatus remove(std::string_view id) override;
-  StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) override;
-  StoreStatus unlock(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::string_view owner,
+                       std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
   const char* kind() const override { return "memcached-replicated"; }
 
@@ -50,25 +64,30 @@ class ReplicatedStore final : public SessionStore {
 
  private:
   struct Node {
-    Endpoint endpoint;
-    std::unique_ptr<MemcachedStore> store;
+    std::string name;
+    std::unique_ptr<SessionStore> store;
     std::atomic<unsigned> failures{0};
     std::atomic<std::int64_t> ejected_until_ns{0};
   };
   // Every node, in ring order from id's point: copies are a prefix of it.
   std::vector<std::size_t> ring_order(std::string_view id) const;
   bool usable(const Node& n) const;
+  // Reads id from its copies in ring order, skipping failed_node (a primary that was just asked
+  // and did not answer).
+  LoadResult load_copies(std::string_view id, std::optional<std::size_t> failed_node);
   void note(Node& n, StoreStatus st);
   // The copies of id that are in rotation now, in ring order.
   std::vector<std::size_t> live_copies(std::string_view id) const;
   // Writes s to every copy after the primary (copies[0]). Fails with conflict when a copy holds
   // a write that another primary accepted meanwhile (a failover race).
-  StoreStatus write_replicas(const std::vector<std::size_t>& copies, std::string_view id, const Session& s,
-                             std::chrono::seconds ttl);
-  StoreStatus write_replica(Node& n, std::string_view id, const Session& s, std::chrono::seconds ttl);
+  StoreStatus write_replicas(const std::vector<std::size_t>& copies, std::string_view id,
+                             const Session& s, std::chrono::seconds ttl);
+  StoreStatus write_replica(Node& n, std::string_view id, const Session& s,
+                            std::chrono::seconds ttl);
   // Conditional write on the first reachable copy, then the others.
   template <typename PrimaryWrite>
-  StoreStatus write_all(std::string_view id, const Session& s, std::chrono::seconds ttl, PrimaryWrite&& write);
+  StoreStatus write_all(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                        PrimaryWrite&& write);
 
   ReplicationOptions repl_;
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -4,15 +4,19 @@
 #include <random>
 #include <thread>
 
+#include "sessions/deadline.hpp"
 #include "sessions/session_id.hpp"
 
 namespace sessdemo {
 
 const char* to_string(Concurrency c) {
   switch (c) {
-    case Concurrency::none: return "none";
-    case Concurrency::cas: return "cas";
-    case Concurrency::lock: return "lock";
+    case Concurrency::none:
+      return "none";
+    case Concurrency::cas:
+      return "cas";
+    case Concurrency::lock:
+      return "lock";
   }
   return "?";
 }
@@ -26,12 +30,21 @@ std::optional<Concurrency> parse_concurrency(std::string_view t) {
 
 namespace {
 
-// Jittered exponential backoff: about 0.5-1 ms doubling per attempt, capped at 20 ms.
+// Jittered exponential backoff: about 0.5-1 ms doubling per attempt, capped at 20 ms, and never
+// past the request's deadline.
 void backoff(int attempt) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   int cap_us = std::min(20000, 500 << std::min(attempt, 6));
   std::uniform_int_distribution<int> d(cap_us / 2, cap_us);
-  std::this_thread::sleep_for(std::chrono::microseconds(d(rng)));
+  auto until = std::min(std::chrono::steady_clock::now() + std::chrono::microseconds(d(rng)),
+                        deadline::current());
+  std::this_thread::sleep_until(until);
+}
+
+WriteOutcome failed(StoreStatus st) {
+  WriteOutcome out;
+  out.status = st;
+  return out;
 }
 
 }  // namespace
@@ -72,7 +85,8 @@ std::vector<ReadOutcome> SessionService::read_many(const std::vector<std::string
     }
   if (wanted.empty()) return out;
   auto loaded = store_.load_many(wanted);
-  for (std::size_t k = 0; k < wanted.size(); ++k) out[where[k]] = finish_read(wanted[k], std::move(loaded[k]));
+  for (std::size_t k = 0; k < wanted.size(); ++k)
+    out[where[k]] = finish_read(wanted[k], std::move(loaded[k]));
   return out;
 }
 
@@ -80,8 +94,8 @@ ReadOutcome SessionService::finish_read(std::string_view id, LoadResult r) {
   ReadOutcome out;
   if (r.corrupt) stats_.corrupt++;
   if (r.status != StoreStatus::ok) {
-    out.status = r.status == StoreStatus::unavailable ? StoreStatus::unavailable
-                                                      : StoreStatus::not_found;
+    out.status =
+        r.status == StoreStatus::unavailable ? StoreStatus::unavailable : StoreStatus::not_found;
     return out;
   }
   Session s = *r.session;
@@ -102,8 +116,8 @@ ReadOutcome SessionService::finish_read(std::string_view id, LoadResult r) {
     }
   }
   out.status = StoreStatus::ok;
-  out.expires_in_s = std::min(s.refreshed + policy_.ttl.count(),
-                              s.created + policy_.max_age.count()) - now();
+  out.expires_in_s =
+      std::min(s.refreshed + policy_.ttl.count(), s.created + policy_.max_age.count()) - now();
   out.session = std::move(s);
   return out;
 }
@@ -135,16 +149,19 @@ WriteOutcome SessionService::update(std::string_view id,
                                     const std::function<void(Session&)>& change) {
   if (!is_well_formed_session_id(id)) return create_new(change);
   switch (policy_.concurrency) {
-    case Concurrency::none: return update_plain(id, change);
-    case Concurrency::lock: return update_locked(id, change);
-    case Concurrency::cas: break;
+    case Concurrency::none:
+      return update_plain(id, change);
+    case Concurrency::lock:
+      return update_locked(id, change);
+    case Concurrency::cas:
+      break;
   }
   return update_cas(id, change);
 }
 
-std::optional<WriteOutcome> SessionService::try_update(std::string_view id,
-                                                       const std::function<void(Session&)>& change,
-                                                       bool with_cas) {
+std::optional<WriteOutcome> SessionService::try_update(
+    std::string_view id, const std::function<void(Session&)>& change, bool with_cas,
+    std::optional<std::chrono::steady_clock::time_point> write_by) {
   LoadResult r = store_.load(id);
   if (r.corrupt) stats_.corrupt++;
   if (r.status == StoreStatus::unavailable) {
@@ -157,6 +174,12 @@ std::optional<WriteOutcome> SessionService::try_update(std::string_view id,
   change(s);
   s.refreshed = now();
   s.version++;
+  if (write_by && std::chrono::steady_clock::now() > *write_by) {
+    // The lock may have expired and been taken by another writer: writing now could overwrite
+    // that writer's update. Nothing is written; the client gets 503 and may retry.
+    stats_.lease_expired++;
+    return failed(StoreStatus::conflict);
+  }
   StoreStatus st = store_.save(id, s, expiry_for(s), with_cas ? r.cas : 0);
   if (with_cas && st == StoreStatus::conflict) {
     stats_.conflicts++;
@@ -179,39 +202,45 @@ WriteOutcome SessionService::update_cas(std::string_view id,
                                         const std::function<void(Session&)>& change) {
   for (int attempt = 0; attempt < policy_.max_attempts; ++attempt) {
     if (attempt > 0) {
+      if (deadline::passed()) {
+        stats_.deadline_exceeded++;
+        return failed(StoreStatus::unavailable);
+      }
       stats_.retries++;
       backoff(attempt);
     }
     if (auto out = try_update(id, change, true)) return *out;
   }
   stats_.gave_up++;
-  WriteOutcome out;
-  out.status = StoreStatus::conflict;
-  return out;
+  return failed(StoreStatus::conflict);
 }
 
 WriteOutcome SessionService::update_locked(std::string_view id,
                                            const std::function<void(Session&)>& change) {
-  WriteOutcome out;
-  auto deadline = std::chrono::steady_clock::now() + policy_.lock_timeout;
+  using Clock = std::chrono::steady_clock;
+  // A token of this holder's own, so that unlocking can never remove a successor's lock.
+  const std::string owner = new_session_id();
+  auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());
+  Clock::time_point asked;
   for (int attempt = 0;; ++attempt) {
-    StoreStatus st = store_.try_lock(id, policy_.lock_ttl);
+    asked = Clock::now();  // the lease runs from before the request, to be on the safe side
+    StoreStatus st = store_.try_lock(id, owner, policy_.lock_ttl);
     if (st == StoreStatus::ok) break;
-    if (st == StoreStatus::unavailable) {
-      out.status = st;
-      return out;
-    }
+    if (st == StoreStatus::unavailable) return failed(st);
     stats_.lock_waits++;
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (Clock::now() >= give_up_at) {
       // Never go on without the lock: that would be the lost update the lock exists to stop.
       stats_.lock_timeouts++;
-      out.status = StoreStatus::conflict;
-      return out;
+      return failed(StoreStatus::conflict);
     }
     backoff(attempt);
   }
-  out = update_plain(id, change);
-  store_.unlock(id);
+  auto write_by = asked + policy_.lock_ttl - policy_.lock_margin;
+  // cas as well: should the lease check ever be wrong (a clock jump), a successor's write in
+  // between makes this one fail rather than overwrite it.
+  auto result = try_update(id, change, true, write_by);
+  WriteOutcome out = result ? *result : failed(StoreStatus::conflict);
+  if (store_.unlock(id, owner) == StoreStatus::not_found) stats_.lock_lost++;
   return out;
 }
 

@@ -21,12 +21,16 @@ const char* to_string(Concurrency c);
 std::optional<Concurrency> parse_concurrency(std::string_view text);
 
 struct SessionPolicy {
-  std::chrono::seconds ttl{20 * 60};         // idle timeout, sliding
-  std::chrono::seconds max_age{8 * 3600};    // absolute lifetime from creation
+  std::chrono::seconds ttl{20 * 60};       // idle timeout, sliding
+  std::chrono::seconds max_age{8 * 3600};  // absolute lifetime from creation
   Concurrency concurrency = Concurrency::cas;
-  int max_attempts = 10;                     // cas: attempts before giving up with conflict
+  int max_attempts = 10;                         // cas: attempts before giving up with conflict
   std::chrono::milliseconds lock_timeout{2000};  // lock: longest wait for the lock
-  std::chrono::seconds lock_ttl{5};          // lock: a dead holder's lock expires after this
+  std::chrono::seconds lock_ttl{5};              // lock: a dead holder's lock expires after this
+  // lock: a holder writes only while more than this is left of its lease (lock_ttl from when it
+  // asked for the lock). memcached counts expiry in whole seconds, so this covers that second
+  // plus the write itself (the store timeout).
+  std::chrono::milliseconds lock_margin{1250};
 };
 
 // Counters read by /metrics. Each is monotonic.
@@ -40,6 +44,9 @@ struct SessionStats {
   std::atomic<std::uint64_t> gave_up{0};        // updates that ran out of attempts (503)
   std::atomic<std::uint64_t> lock_waits{0};     // lock attempts that found the lock taken
   std::atomic<std::uint64_t> lock_timeouts{0};  // updates that never got the lock (503)
+  std::atomic<std::uint64_t> lease_expired{0};  // lock holders too slow to write safely (503)
+  std::atomic<std::uint64_t> lock_lost{0};      // unlocks that found the lock expired or taken over
+  std::atomic<std::uint64_t> deadline_exceeded{0};  // updates stopped by the request deadline (503)
 };
 
 struct ReadOutcome {
@@ -78,8 +85,10 @@ class SessionService {
   bool is_expired(const Session& s) const;
   WriteOutcome create_new(const std::function<void(Session&)>& change);
   // One read-change-write round; nothing when a cas write lost to another writer.
-  std::optional<WriteOutcome> try_update(std::string_view id, const std::function<void(Session&)>& change,
-                                         bool with_cas);
+  // With write_by set, nothing is written after that moment (a lock lease ending).
+  std::optional<WriteOutcome> try_update(
+      std::string_view id, const std::function<void(Session&)>& change, bool with_cas,
+      std::optional<std::chrono::steady_clock::time_point> write_by = {});
   WriteOutcome update_cas(std::string_view id, const std::function<void(Session&)>& change);
   WriteOutcome update_locked(std::string_view id, const std::function<void(Session&)>& change);
   WriteOutcome update_plain(std::string_view id, const std::function<void(Session&)>& change);

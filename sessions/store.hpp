@@ -1,6 +1,7 @@
 #pragma once
 // The SessionStore interface shared by the memcached store and the in-process memory store.
-// Every call blocks; the server runs them on its worker pool, never on its I/O threads.
+// Every call blocks; the server runs them on its store executor, never on its I/O threads.
+// A call made under a deadline (sessions/deadline.hpp) gives up when it passes.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -48,9 +49,13 @@ class SessionStore {
   virtual StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) = 0;
   virtual StoreStatus remove(std::string_view id) = 0;
 
-  // An exclusive per-session lock with its own expiry, so a crashed holder cannot keep it.
-  virtual StoreStatus try_lock(std::string_view id, std::chrono::seconds ttl) = 0;
-  virtual StoreStatus unlock(std::string_view id) = 0;
+  // An exclusive per-session lock with its own expiry, so a crashed holder cannot keep it. The
+  // lock holds owner, a token unique to the holder: conflict while anyone else holds it.
+  virtual StoreStatus try_lock(std::string_view id, std::string_view owner,
+                               std::chrono::seconds ttl) = 0;
+  // Releases the lock only while owner still holds it (ok); not_found when it expired or is
+  // someone else's now, which is then left alone.
+  virtual StoreStatus unlock(std::string_view id, std::string_view owner) = 0;
 
   // Checks that the store answers (not_found and ok both count as reachable).
   virtual StoreStatus ping() = 0;

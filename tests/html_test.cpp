@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/page_contract.hpp"
+
 using namespace sessdemo;
 
 TEST(Html, EscapesSpecialCharacters) {
@@ -13,7 +15,9 @@ TEST(Html, EscapesSpecialCharacters) {
 TEST(Html, PagesEscapeNameAndInstance) {
   auto page = html::details_page("<inst>", "<b>Bob</b>", 3);
   EXPECT_EQ(page.find("<b>Bob</b>"), std::string::npos);
-  EXPECT_NE(page.find("id=\"name\">&lt;b&gt;Bob&lt;/b&gt;<"), std::string::npos);
-  EXPECT_NE(page.find("id=\"instance\">&lt;inst&gt;<"), std::string::npos);
+  EXPECT_NE(page.find(std::string(sessdemo::page::name_marker) + "&lt;b&gt;Bob&lt;/b&gt;<"),
+            std::string::npos);
+  EXPECT_NE(page.find(std::string(sessdemo::page::instance_marker) + "&lt;inst&gt;<"),
+            std::string::npos);
   EXPECT_EQ(html::home_page("a").find("http"), std::string::npos);  // no external assets
 }

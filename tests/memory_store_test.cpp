@@ -42,10 +42,12 @@ TEST(MemoryStore, CasDetectsConcurrentWrite) {
 TEST(MemoryStore, LockExpiresAfterTtl) {
   FakeTime t;
   MemoryStore store(t.clock());
-  EXPECT_EQ(store.try_lock("id", seconds(5)), StoreStatus::ok);
-  EXPECT_EQ(store.try_lock("id", seconds(5)), StoreStatus::conflict);
+  EXPECT_EQ(store.try_lock("id", "a", seconds(5)), StoreStatus::ok);
+  EXPECT_EQ(store.try_lock("id", "b", seconds(5)), StoreStatus::conflict);
   t.now += seconds(6);  // the holder died without unlocking
-  EXPECT_EQ(store.try_lock("id", seconds(5)), StoreStatus::ok);
-  EXPECT_EQ(store.unlock("id"), StoreStatus::ok);
-  EXPECT_EQ(store.try_lock("id", seconds(5)), StoreStatus::ok);
+  EXPECT_EQ(store.try_lock("id", "b", seconds(5)), StoreStatus::ok);
+  EXPECT_EQ(store.unlock("id", "a"), StoreStatus::not_found);  // a's lock is gone: b's stays
+  EXPECT_EQ(store.try_lock("id", "c", seconds(5)), StoreStatus::conflict);
+  EXPECT_EQ(store.unlock("id", "b"), StoreStatus::ok);
+  EXPECT_EQ(store.try_lock("id", "c", seconds(5)), StoreStatus::ok);
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/page_contract.hpp"
 #include "sessions/memory_store.hpp"
 
 using namespace sessdemo;
@@ -10,7 +11,9 @@ using namespace sessdemo;
 namespace {
 // A store that is down: every call fails.
 struct DownStore final : SessionStore {
-  LoadResult load(std::string_view) override { return {StoreStatus::unavailable, {}, 0, false, "down"}; }
+  LoadResult load(std::string_view) override {
+    return {StoreStatus::unavailable, {}, 0, false, "down"};
+  }
   StoreStatus save(std::string_view, const Session&, std::chrono::seconds, std::uint64_t) override {
     return StoreStatus::unavailable;
   }
@@ -18,19 +21,25 @@ struct DownStore final : SessionStore {
     return StoreStatus::unavailable;
   }
   StoreStatus remove(std::string_view) override { return StoreStatus::unavailable; }
-  StoreStatus try_lock(std::string_view, std::chrono::seconds) override { return StoreStatus::unavailable; }
-  StoreStatus unlock(std::string_view) override { return StoreStatus::unavailable; }
+  StoreStatus try_lock(std::string_view, std::string_view, std::chrono::seconds) override {
+    return StoreStatus::unavailable;
+  }
+  StoreStatus unlock(std::string_view, std::string_view) override {
+    return StoreStatus::unavailable;
+  }
   StoreStatus ping() override { return StoreStatus::unavailable; }
   const char* kind() const override { return "down"; }
 };
 
 struct App {
-  explicit App(SessionStore& s) : sessions(s, SessionPolicy{}), router({"inst-1", false}, sessions, metrics) {}
+  explicit App(SessionStore& s)
+      : sessions(s, SessionPolicy{}), router({"inst-1", false}, sessions, metrics) {}
   SessionService sessions;
   Metrics metrics;
   Router router;
 
-  http::Response call(http::Verb verb, std::string target, std::string body = "", std::string cookie = "") {
+  http::Response call(http::Verb verb, std::string target, std::string body = "",
+                      std::string cookie = "") {
     http::Request req{verb, target, 11};
     if (!cookie.empty()) req.set(http::Field::cookie, "sessdemo_sid=" + cookie);
     req.body() = std::move(body);
@@ -54,8 +63,10 @@ TEST(Router, NameRoundTripAndInstanceHeader) {
   auto res = app.call(http::Verb::get, "/details", "", sid);
   EXPECT_EQ(res.result_int(), 200u);
   EXPECT_EQ(res["X-Instance-Id"], "inst-1");
-  EXPECT_NE(res.body().find("id=\"name\">Alice &lt;b&gt;<"), std::string::npos);
-  EXPECT_NE(res.body().find("id=\"instance\">inst-1<"), std::string::npos);
+  EXPECT_NE(res.body().find(std::string(sessdemo::page::name_marker) + "Alice &lt;b&gt;<"),
+            std::string::npos);
+  EXPECT_NE(res.body().find(std::string(sessdemo::page::instance_marker) + "inst-1<"),
+            std::string::npos);
 }
 
 TEST(Router, HomeWritesNothing) {
@@ -73,12 +84,15 @@ TEST(Router, InvalidNameIs400AndSessionUnchanged) {
   MemoryStore store;
   App app(store);
   std::string sid = app.post_name("name=Alice");
-  for (std::string bad : std::vector<std::string>{"name=", "name=+++", "name=" + std::string(101, 'x'), "name=%FF", "other=1", "name=%G"}) {
+  for (std::string bad :
+       std::vector<std::string>{"name=", "name=+++", "name=" + std::string(101, 'x'), "name=%FF",
+                                "other=1", "name=%G"}) {
     auto res = app.call(http::Verb::post, "/", bad, sid);
     EXPECT_EQ(res.result_int(), 400u) << bad;
     EXPECT_NE(res.body().find("id=\"error\""), std::string::npos);
   }
-  EXPECT_NE(app.call(http::Verb::get, "/details", "", sid).body().find(">Alice<"), std::string::npos);
+  EXPECT_NE(app.call(http::Verb::get, "/details", "", sid).body().find(">Alice<"),
+            std::string::npos);
 }
 
 TEST(Router, NoSessionGivesClearPage) {
@@ -86,7 +100,7 @@ TEST(Router, NoSessionGivesClearPage) {
   App app(store);
   auto res = app.call(http::Verb::get, "/details", "", "AAAAAAAAAAAAAAAAAAAAAA");
   EXPECT_EQ(res.result_int(), 200u);
-  EXPECT_NE(res.body().find("id=\"no-name\""), std::string::npos);
+  EXPECT_NE(res.body().find(sessdemo::page::no_name_marker), std::string::npos);
   EXPECT_NE(res.body().find("href=\"/\""), std::string::npos);
 }
 
@@ -98,7 +112,8 @@ TEST(Router, StoreFailureIs503NotAnEmptySession) {
   EXPECT_EQ(res.body().find("no-name"), std::string::npos);
   EXPECT_NE(res.body().find("session store is unavailable"), std::string::npos);
   EXPECT_EQ(app.call(http::Verb::post, "/", "name=A").result_int(), 503u);
-  EXPECT_EQ(app.call(http::Verb::get, "/api/session", "", "AAAAAAAAAAAAAAAAAAAAAA").result_int(), 503u);
+  EXPECT_EQ(app.call(http::Verb::get, "/api/session", "", "AAAAAAAAAAAAAAAAAAAAAA").result_int(),
+            503u);
   EXPECT_EQ(app.call(http::Verb::get, "/readyz").result_int(), 503u);
   EXPECT_EQ(app.call(http::Verb::get, "/healthz").result_int(), 200u);
 }
@@ -113,6 +128,8 @@ TEST(Router, JsonApi) {
   std::string sc(put[http::Field::set_cookie]);
   std::string sid = sc.substr(13, 22);
   auto v1 = app.call(http::Verb::post, "/api/session/visits", "", sid);
+  EXPECT_EQ(v1.result_int(), 200u);
+  EXPECT_NE(v1.body().find("\"visits\":1"), std::string::npos) << v1.body();
   auto v2 = app.call(http::Verb::post, "/api/session/visits", "", sid);
   EXPECT_NE(v2.body().find("\"visits\":2"), std::string::npos) << v2.body();
   auto got = app.call(http::Verb::get, "/api/session", "", sid);
@@ -123,7 +140,8 @@ TEST(Router, JsonApi) {
   auto del = app.call(http::Verb::delete_, "/api/session", "", sid);
   EXPECT_EQ(del.result_int(), 204u);
   EXPECT_NE(del[http::Field::set_cookie].find("Max-Age=0"), std::string::npos);
-  EXPECT_NE(app.call(http::Verb::get, "/api/session", "", sid).body().find("\"name\":null"), std::string::npos);
+  EXPECT_NE(app.call(http::Verb::get, "/api/session", "", sid).body().find("\"name\":null"),
+            std::string::npos);
 }
 
 TEST(Router, NotFoundAndMethodNotAllowed) {
@@ -142,8 +160,11 @@ TEST(Router, MetricsCountRoutesAndSessions) {
   app.post_name("name=A");
   app.call(http::Verb::get, "/nope");
   auto m = app.call(http::Verb::get, "/metrics").body();
-  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"home\",status=\"303\"} 1"), std::string::npos) << m;
-  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"other\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"home\",status=\"303\"} 1"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"other\",status=\"404\"} 1"),
+            std::string::npos);
   EXPECT_NE(m.find("sessdemo_sessions_created_total 1"), std::string::npos);
   EXPECT_NE(m.find("sessdemo_open_connections"), std::string::npos);
 }
@@ -165,4 +186,61 @@ TEST(Router, BatchedReadAnswersLikeTheDirectPath) {
   App broken(down);
   auto failed = broken.router.handle_read(req, broken.router.read_sessions({sid})[0]);
   EXPECT_EQ(failed.result_int(), 503u);  // a store failure is never an empty session
+}
+
+// The route table decides, in one place, what needs the store, what is batched, and what the
+// Allow header of a 405 lists.
+TEST(Router, RouteTable) {
+  MemoryStore store;
+  App app(store);
+  struct Case {
+    http::Verb verb;
+    const char* target;
+    bool store;
+    bool batched;
+  };
+  for (auto c : std::vector<Case>{{http::Verb::get, "/", false, false},
+                                  {http::Verb::post, "/", true, false},
+                                  {http::Verb::get, "/details?x=1", true, true},
+                                  {http::Verb::get, "/api/session", true, true},
+                                  {http::Verb::put, "/api/session", true, false},
+                                  {http::Verb::delete_, "/api/session", true, false},
+                                  {http::Verb::post, "/api/session/visits", true, false},
+                                  {http::Verb::get, "/healthz", false, false},
+                                  {http::Verb::get, "/readyz", true, false},
+                                  {http::Verb::get, "/metrics", false, false},
+                                  {http::Verb::get, "/nope", false, false},
+                                  {http::Verb::post, "/details", false, false}}) {
+    http::Request req{c.verb, c.target, 11};
+    EXPECT_EQ(app.router.needs_store(req), c.store) << c.target;
+    EXPECT_EQ(app.router.is_batchable_read(req), c.batched) << c.target;
+  }
+  auto home = app.call(http::Verb::put, "/");
+  EXPECT_EQ(home.result_int(), 405u);
+  EXPECT_EQ(home[http::Field::allow], "GET, POST");
+  auto api = app.call(http::Verb::post, "/api/session");
+  EXPECT_EQ(api.result_int(), 405u);
+  EXPECT_EQ(api[http::Field::allow], "GET, PUT, DELETE");
+}
+
+TEST(Router, RefusalsMatchTheRouteAndAreCounted) {
+  MemoryStore store;
+  App app(store);
+  http::Request page{http::Verb::get, "/details", 11};
+  http::Request api{http::Verb::post, "/api/session/visits", 11};
+  auto busy = app.router.refusal(page, http::Status::service_unavailable);
+  EXPECT_EQ(busy.result_int(), 503u);
+  EXPECT_EQ(busy[http::Field::retry_after], "1");
+  EXPECT_NE(busy.body().find("session store is unavailable"), std::string::npos);
+  EXPECT_EQ(busy[http::Field::content_length], std::to_string(busy.body().size()));
+  auto failed = app.router.refusal(api, http::Status::internal_server_error);
+  EXPECT_EQ(failed.result_int(), 500u);
+  EXPECT_EQ(failed[http::Field::content_type], "application/json");
+  auto m = app.call(http::Verb::get, "/metrics").body();
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"details\",status=\"503\"} 1"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("sessdemo_http_requests_total{route=\"api_visits\",status=\"500\"} 1"),
+            std::string::npos)
+      << m;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/page_contract.hpp"
+
 using namespace sessdemo::loadgen;
 
 TEST(Scenario, VisitStepsAndRequests) {
@@ -29,9 +31,11 @@ TEST(Scenario, VisitStepsAndRequests) {
   req.clear();
   logic.build_request(5, c, "h:1", req);
   EXPECT_NE(req.find("Cookie: sessdemo_sid=S1\r\n"), std::string::npos);
-  auto o1 = logic.apply(5, c, Step::read, Answer{200, "id=\"name\">rX-c5-w1<", {}});
+  auto o1 = logic.apply(5, c, Step::read,
+                        Answer{200, std::string(sessdemo::page::name_marker) + "rX-c5-w1<", {}});
   EXPECT_EQ(o1.verdict, Verdict::hit);
-  auto o2 = logic.apply(5, c, Step::read, Answer{200, "id=\"no-name\"", {}});
+  auto o2 =
+      logic.apply(5, c, Step::read, Answer{200, std::string(sessdemo::page::no_name_marker), {}});
   EXPECT_EQ(o2.verdict, Verdict::miss);
   EXPECT_EQ(c.step, Step::write);  // renamed after 2 reads
   auto err = logic.apply(5, c, Step::read, Answer{0, "", {}});

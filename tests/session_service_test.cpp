@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "sessions/deadline.hpp"
 #include "sessions/memory_store.hpp"
 #include "sessions/session_id.hpp"
 
@@ -21,7 +22,9 @@ struct Fixture {
     p.max_age = seconds(1000);
     return p;
   }
-  SessionService make(SessionPolicy p) { return SessionService(store, p, [this] { return now; }); }
+  SessionService make(SessionPolicy p) {
+    return SessionService(store, p, [this] { return now; });
+  }
 };
 
 // Counts store writes, to check that reads do not write on every view.
@@ -117,9 +120,15 @@ std::int64_t hammer(Concurrency mode, int threads, int increments) {
 }
 }  // namespace
 
-TEST(SessionService, NoneLosesConcurrentUpdates) { EXPECT_LT(hammer(Concurrency::none, 4, 100), 400); }
-TEST(SessionService, CasLosesNothing) { EXPECT_EQ(hammer(Concurrency::cas, 4, 100), 400); }
-TEST(SessionService, LockLosesNothing) { EXPECT_EQ(hammer(Concurrency::lock, 4, 100), 400); }
+TEST(SessionService, NoneLosesConcurrentUpdates) {
+  EXPECT_LT(hammer(Concurrency::none, 4, 100), 400);
+}
+TEST(SessionService, CasLosesNothing) {
+  EXPECT_EQ(hammer(Concurrency::cas, 4, 100), 400);
+}
+TEST(SessionService, LockLosesNothing) {
+  EXPECT_EQ(hammer(Concurrency::lock, 4, 100), 400);
+}
 
 TEST(SessionService, LockTimesOutInsteadOfWritingWithoutTheLock) {
   MemoryStore store;
@@ -128,7 +137,8 @@ TEST(SessionService, LockTimesOutInsteadOfWritingWithoutTheLock) {
   p.lock_timeout = milliseconds(50);
   SessionService svc(store, p);
   auto id = svc.update("", [](Session& s) { s.visits = 1; }).id;
-  ASSERT_EQ(store.try_lock(id, seconds(30)), StoreStatus::ok);  // a holder that never lets go
+  ASSERT_EQ(store.try_lock(id, "stuck", seconds(30)),
+            StoreStatus::ok);  // a holder that never lets go
   auto w = svc.update(id, [](Session& s) { s.visits = 99; });
   EXPECT_EQ(w.status, StoreStatus::conflict);
   EXPECT_EQ(svc.read(id).session->visits, 1);
@@ -146,4 +156,69 @@ TEST(SessionService, ReadManyKeepsOrderAndSkipsMalformedIds) {
   EXPECT_EQ(out[1].status, StoreStatus::not_found);
   EXPECT_EQ(out[2].session->name, "A");
   EXPECT_EQ(out[3].status, StoreStatus::not_found);
+}
+
+// A lock holder paused past its lock's TTL: its lock expires, another writer takes the lock
+// and writes. When the first holder wakes it must not write (its lease is over) and its unlock
+// must not remove the successor's lock.
+TEST(SessionService, AHolderPausedPastItsLockTtlNeitherWritesNorFreesTheSuccessorsLock) {
+  MemoryStore store;
+  SessionPolicy p;
+  p.concurrency = Concurrency::lock;
+  p.lock_ttl = seconds(2);
+  p.lock_margin = milliseconds(500);
+  p.lock_timeout = seconds(3);
+  SessionService svc(store, p);
+  auto id = svc.update("", [](Session& s) { s.visits = 1; }).id;
+
+  std::atomic<bool> successor_holds{false}, first_done{false}, checked{false};
+  WriteOutcome slow;
+  std::thread first([&] {
+    slow = svc.update(id, [](Session& s) {
+      std::this_thread::sleep_for(milliseconds(2500));  // paused past the 2 s lock TTL
+      s.visits += 100;
+    });
+    first_done = true;
+  });
+  std::this_thread::sleep_for(milliseconds(2100));  // the first holder's lock has expired
+  WriteOutcome next;
+  std::thread second([&] {
+    next = svc.update(id, [&](Session& s) {
+      successor_holds = true;
+      while (!checked) std::this_thread::sleep_for(milliseconds(5));  // hold until the check below
+      s.visits += 1;
+    });
+  });
+  first.join();
+  ASSERT_TRUE(successor_holds) << "the successor never got the expired lock";
+  // The first holder has unlocked by now: the successor's lock must still be there.
+  EXPECT_EQ(store.try_lock(id, "third", seconds(1)), StoreStatus::conflict);
+  checked = true;
+  second.join();
+  EXPECT_EQ(slow.status, StoreStatus::conflict);  // 503 for the late holder, nothing written
+  EXPECT_EQ(next.status, StoreStatus::ok);
+  EXPECT_EQ(svc.read(id).session->visits, 2);  // the successor's update, and only it
+  EXPECT_EQ(svc.stats().lease_expired, 1u);
+  EXPECT_EQ(svc.stats().lock_lost, 1u);
+}
+
+TEST(SessionService, CasRetriesStopAtTheDeadline) {
+  MemoryStore store;
+  SessionService svc(store, SessionPolicy{});
+  auto id = svc.update("", [](Session& s) { s.visits = 1; }).id;
+  auto start = steady_clock::now();
+  WriteOutcome w;
+  {
+    deadline::Scope scope(start + milliseconds(50));
+    // Every attempt loses to a writer that slips in between its read and its write.
+    w = svc.update(id, [&](Session& s) {
+      Session other = *store.load(id).session;
+      other.version++;
+      store.save(id, other, seconds(60), 0);
+      s.visits++;
+    });
+  }
+  EXPECT_EQ(w.status, StoreStatus::unavailable);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(50 + 30));
+  EXPECT_GE(svc.stats().deadline_exceeded, 1u);
 }

@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "common/page_contract.hpp"
+
 using namespace sessdemo::loadgen;
 
 namespace {
-std::string page(const std::string& name) { return "<p class=\"value\" id=\"name\">" + name + "</p>"; }
+std::string page(const std::string& name) {
+  return "<p class=\"value\" " + std::string(sessdemo::page::name_marker) + name + "</p>";
+}
 }  // namespace
 
 TEST(Verdict, JudgesPages) {
@@ -13,8 +17,11 @@ TEST(Verdict, JudgesPages) {
   EXPECT_EQ(judge_page(page(make_name("rT", 7, 3)), "rT", w), Verdict::hit);
   EXPECT_EQ(judge_page(page(make_name("rT", 7, 2)), "rT", w), Verdict::stale);
   EXPECT_EQ(judge_page(page(make_name("rT", 8, 3)), "rT", w), Verdict::foreign);
-  EXPECT_EQ(judge_page(page(make_name("rT", 70, 3)), "rT", w), Verdict::foreign);  // prefix of another id
-  EXPECT_EQ(judge_page("<p id=\"no-name\">No name</p>", "rT", w), Verdict::miss);
+  EXPECT_EQ(judge_page(page(make_name("rT", 70, 3)), "rT", w),
+            Verdict::foreign);  // prefix of another id
+  EXPECT_EQ(
+      judge_page("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT", w),
+      Verdict::miss);
   EXPECT_EQ(judge_page(page("Mallory"), "rT", w), Verdict::foreign);  // someone else's data
   EXPECT_EQ(judge_page(page(make_name("rOld", 7, 3)), "rT", w), Verdict::foreign);  // another run
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace sessdemo::test {
 
@@ -22,8 +23,7 @@ std::string HttpReply::session_cookie() const {
   return c.substr(key.size(), c.find(';') - key.size());
 }
 
-namespace {
-std::string exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout) {
+int connect_loopback(std::uint16_t port) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -31,8 +31,16 @@ std::string exchange(std::uint16_t port, const std::string& bytes, std::chrono::
   a.sin_port = htons(port);
   if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     close(s);
-    return {};
+    return -1;
   }
+  return s;
+}
+
+namespace {
+std::string exchange(std::uint16_t port, const std::string& bytes,
+                     std::chrono::milliseconds timeout) {
+  int s = connect_loopback(port);
+  if (s < 0) return {};
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     ssize_t n = send(s, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -43,7 +51,8 @@ std::string exchange(std::uint16_t port, const std::string& bytes, std::chrono::
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       out.clear();  // a timeout is no reply
       break;
@@ -94,6 +103,24 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
 
 int raw_status(std::uint16_t port, const std::string& bytes) {
   return parse(exchange(port, bytes, std::chrono::seconds(5))).status;
+}
+
+std::optional<double> metric(std::uint16_t port, const std::string& sample) {
+  auto r = http(port, "GET", "/metrics");
+  if (r.status != 200) return std::nullopt;
+  std::string want = "\n" + sample + " ";
+  auto pos = ("\n" + r.body).find(want);
+  if (pos == std::string::npos) return std::nullopt;
+  return std::stod(r.body.substr(pos + want.size() - 1));
+}
+
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace sessdemo::test

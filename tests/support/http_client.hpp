@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <optional>
 // A minimal blocking HTTP/1.1 client for tests: one request per connection (Connection: close).
 #include <chrono>
 #include <cstdint>
@@ -8,7 +10,7 @@
 namespace sessdemo::test {
 
 struct HttpReply {
-  int status = 0;  // 0 when the connection failed or timed out
+  int status = 0;                              // 0 when the connection failed or timed out
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string header(const std::string& lower_name) const;
@@ -19,6 +21,16 @@ struct HttpReply {
 HttpReply http(std::uint16_t port, const std::string& method, const std::string& target,
                const std::string& body = "", const std::string& extra_headers = "",
                std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// The value of one sample of the instance's /metrics (name with its labels, if any, exactly as
+// exposed); nothing when the line is missing or the page cannot be fetched.
+std::optional<double> metric(std::uint16_t port, const std::string& sample);
+
+// Calls pred every 20 ms until it is true or timeout passes; returns its last answer.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+// A blocking TCP connection to 127.0.0.1:port; -1 when refused.
+int connect_loopback(std::uint16_t port);
 
 // Sends raw bytes and returns the status code of the reply (0 for none).
 int raw_status(std::uint16_t port, const std::string& bytes);

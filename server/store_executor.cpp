@@ -1,0 +1,198 @@
+#include "server/store_executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "sessions/deadline.hpp"
+
+namespace sessdemo {
+
+StoreExecutor::StoreExecutor(Router& router, StoreExecutorConfig config)
+    : router_(router), config_(config) {
+  config_.read_threads = std::max(1u, config_.read_threads);
+  config_.write_threads = std::max(1u, config_.write_threads);
+  config_.max_batch = std::max<std::size_t>(1, config_.max_batch);
+  reads_.budget = config_.read_budget;
+  writes_.budget = config_.write_budget;
+  for (unsigned i = 0; i < config_.read_threads; ++i)
+    threads_.emplace_back([this] { run_reads(); });
+  for (unsigned i = 0; i < config_.write_threads; ++i)
+    threads_.emplace_back([this] { run_writes(); });
+  threads_.emplace_back([this] { reap(); });
+}
+
+StoreExecutor::~StoreExecutor() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  reads_.wake.notify_all();
+  writes_.wake.notify_all();
+  reaper_wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  for (Lane* lane : {&reads_, &writes_})
+    for (auto& job : lane->queue) refuse(job, http::Status::service_unavailable);
+}
+
+void StoreExecutor::submit(const http::Request& req, Done done) {
+  Lane& lane = router_.is_batchable_read(req) ? reads_ : writes_;
+  Job job{&req, std::move(done), Clock::now() + lane.budget};
+  bool first = false;
+  {
+    std::unique_lock lock(mutex_);
+    if (stopping_ || lane.queue.size() >= config_.max_queue) {
+      lock.unlock();
+      stats_.overloaded++;
+      refuse(job, http::Status::service_unavailable);
+      return;
+    }
+    first = lane.queue.empty();
+    lane.queue.push_back(std::move(job));
+  }
+  lane.wake.notify_one();
+  // Deadlines grow along a lane (one budget each), so the reaper only watches the fronts: it
+  // needs a word only when a lane gets a new front.
+  if (first) reaper_wake_.notify_one();
+}
+
+void StoreExecutor::refuse(Job& job, http::Status status) noexcept {
+  try {
+    finish(job, router_.refusal(*job.req, status));
+  } catch (const std::exception& e) {
+    spdlog::error("store executor: cannot build a {} answer: {}", static_cast<int>(status),
+                  e.what());
+  }
+}
+
+void StoreExecutor::finish(Job& job, http::Response res) noexcept {
+  try {
+    job.done(std::move(res));
+  } catch (const std::exception& e) {
+    spdlog::error("store executor: answering a request failed: {}", e.what());
+  }
+}
+
+void StoreExecutor::reap() {
+  std::vector<Job> expired;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    auto now = Clock::now();
+    auto next = Clock::time_point::max();
+    for (Lane* lane : {&reads_, &writes_}) {
+      while (!lane->queue.empty() && lane->queue.front().deadline <= now) {
+        expired.push_back(std::move(lane->queue.front()));
+        lane->queue.pop_front();
+      }
+      if (!lane->queue.empty()) next = std::min(next, lane->queue.front().deadline);
+    }
+    if (!expired.empty()) {
+      lock.unlock();
+      for (auto& job : expired) {
+        stats_.expired++;
+        refuse(job, http::Status::service_unavailable);
+      }
+      expired.clear();
+      lock.lock();
+      continue;
+    }
+    if (next == Clock::time_point::max())
+      reaper_wake_.wait(lock);
+    else
+      reaper_wake_.wait_until(lock, next);
+  }
+}
+
+void StoreExecutor::run_reads() {
+  std::vector<Job> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(mutex_);
+      reads_.wake.wait(lock, [&] { return stopping_ || !reads_.queue.empty(); });
+      if (stopping_) return;
+      while (!reads_.queue.empty() && batch.size() < config_.max_batch) {
+        batch.push_back(std::move(reads_.queue.front()));
+        reads_.queue.pop_front();
+      }
+    }
+    run_batch(batch);
+  }
+}
+
+void StoreExecutor::run_batch(std::vector<Job>& batch) {
+  auto now = Clock::now();
+  // Taken after its deadline (the reaper had not got to it yet): answered as the reaper would.
+  auto late = std::stable_partition(batch.begin(), batch.end(),
+                                    [&](const Job& j) { return j.deadline > now; });
+  for (auto it = late; it != batch.end(); ++it) {
+    stats_.expired++;
+    refuse(*it, http::Status::service_unavailable);
+  }
+  batch.erase(late, batch.end());
+  if (batch.empty()) return;
+  std::vector<std::string> ids;
+  ids.reserve(batch.size());
+  std::vector<ReadOutcome> outcomes;
+  try {
+    for (const auto& job : batch) ids.push_back(router_.session_id(*job.req));
+    deadline::Scope scope(batch.front().deadline);  // the earliest: the batch ends by it
+    outcomes = router_.read_sessions(ids);          // one round trip per node for the batch
+    stats_.batches++;
+    stats_.batched_reads += batch.size();
+  } catch (const std::exception& e) {
+    spdlog::error("store executor: a read batch of {} failed: {}", batch.size(), e.what());
+    stats_.internal_errors += batch.size();
+    for (auto& job : batch) refuse(job, http::Status::internal_server_error);
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    http::Response res;
+    try {
+      res = router_.handle_read(*batch[i].req, outcomes[i]);
+    } catch (const std::exception& e) {
+      spdlog::error("store executor: {} {}: {}", std::string(batch[i].req->method_string()),
+                    std::string(batch[i].req->target()), e.what());
+      stats_.internal_errors++;
+      refuse(batch[i], http::Status::internal_server_error);
+      continue;
+    }
+    finish(batch[i], std::move(res));
+  }
+}
+
+void StoreExecutor::run_writes() {
+  for (;;) {
+    std::optional<Job> job;
+    {
+      std::unique_lock lock(mutex_);
+      writes_.wake.wait(lock, [&] { return stopping_ || !writes_.queue.empty(); });
+      if (stopping_) return;
+      job.emplace(std::move(writes_.queue.front()));
+      writes_.queue.pop_front();
+    }
+    run_one(*job);
+  }
+}
+
+void StoreExecutor::run_one(Job& job) {
+  if (job.deadline <= Clock::now()) {
+    stats_.expired++;
+    refuse(job, http::Status::service_unavailable);
+    return;
+  }
+  http::Response res;
+  try {
+    deadline::Scope scope(job.deadline);
+    res = router_.handle(*job.req);
+  } catch (const std::exception& e) {
+    spdlog::error("store executor: {} {}: {}", std::string(job.req->method_string()),
+                  std::string(job.req->target()), e.what());
+    stats_.internal_errors++;
+    refuse(job, http::Status::internal_server_error);
+    return;
+  }
+  finish(job, std::move(res));
+}
+
+}  // namespace sessdemo

@@ -1,0 +1,95 @@
+#pragma once
+// The one component between requests and the session store. It owns:
+// - the threads that make blocking store calls, in two lanes: read threads take every waiting
+//   read of a read-only page (up to max_batch) and load them with one multi-get per node; write
+//   threads take one request at a time (writes, locks, /readyz);
+// - the store's connections, through them: each thread has its own handle per memcached node, so
+//   nothing waits for a handle;
+// - deadlines: a request is answered by its arrival plus its lane's budget. One still queued
+//   then gets 503 without touching the store; one running has every store call cut short at
+//   the deadline (sessions/deadline.hpp), so it ends with 503 too;
+// - the failure boundary: an exception while handling a request answers 500 and is logged.
+// Both lanes have a bounded queue; a request that finds it full gets 503 at once.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/router.hpp"
+
+namespace sessdemo {
+
+struct StoreExecutorConfig {
+  unsigned read_threads = 2;     // lanes' threads: reads of read-only pages, batched
+  unsigned write_threads = 16;   // everything else that needs the store, one at a time
+  std::size_t max_batch = 64;    // reads loaded by one multi-get at most
+  std::size_t max_queue = 8192;  // per lane; past it a request gets 503 at once
+  std::chrono::milliseconds read_budget{250};  // a read is answered this long after it arrived
+  std::chrono::milliseconds write_budget{
+      250};  // the same for writes (lock mode adds the lock wait)
+};
+
+// Counters read by /metrics. Each is monotonic.
+struct ExecutorStats {
+  std::atomic<std::uint64_t> expired{0};     // requests answered 503 at their deadline, never run
+  std::atomic<std::uint64_t> overloaded{0};  // requests answered 503 because a queue was full
+  std::atomic<std::uint64_t> batches{0};     // read batches loaded (one store round trip per node)
+  std::atomic<std::uint64_t> batched_reads{0};    // reads in those batches (/ batches = mean size)
+  std::atomic<std::uint64_t> internal_errors{0};  // requests answered 500 after an exception
+};
+
+class StoreExecutor {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Done = std::function<void(http::Response)>;
+
+  StoreExecutor(Router& router, StoreExecutorConfig config);
+  // Answers what is still queued with 503 and waits for the running calls (each bounded by
+  // its deadline).
+  ~StoreExecutor();
+  StoreExecutor(const StoreExecutor&) = delete;
+  StoreExecutor& operator=(const StoreExecutor&) = delete;
+
+  // Handles req, which must stay alive until done is called. done is called exactly once, on
+  // one of the executor's threads (or on the caller's, for a full queue).
+  void submit(const http::Request& req, Done done);
+
+  const ExecutorStats& stats() const { return stats_; }
+  const StoreExecutorConfig& config() const { return config_; }
+
+ private:
+  struct Job {
+    const http::Request* req;
+    Done done;
+    Clock::time_point deadline;
+  };
+  struct Lane {
+    std::deque<Job> queue;
+    std::condition_variable wake;
+    std::chrono::milliseconds budget;
+  };
+
+  void run_reads();
+  void run_writes();
+  void reap();  // answers the jobs whose deadline passed while queued
+  void run_batch(std::vector<Job>& batch);
+  void run_one(Job& job);
+  void refuse(Job& job, http::Status status) noexcept;
+  void finish(Job& job, http::Response res) noexcept;
+
+  Router& router_;
+  StoreExecutorConfig config_;
+  ExecutorStats stats_;
+  std::mutex mutex_;  // guards both lanes and stopping_
+  Lane reads_;
+  Lane writes_;
+  std::condition_variable reaper_wake_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace sessdemo

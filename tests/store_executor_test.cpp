@@ -1,0 +1,191 @@
+// The store executor without sockets: deadlines, batching, bounded queues, failures that answer
+// 500, and shutdown with work still queued.
+#include "server/store_executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
+#include "sessions/session_id.hpp"
+#include "tests/support/fake_store.hpp"
+
+using namespace sessdemo;
+using sessdemo::test::eventually_true;
+using sessdemo::test::FakeStore;
+using namespace std::chrono;
+
+namespace {
+// Collects the answers the executor gives, by request number.
+struct Answers {
+  std::mutex m;
+  std::condition_variable cv;
+  std::map<int, http::Response> got;
+  std::map<int, steady_clock::time_point> at;
+  std::map<int, int> calls;  // done() calls per request: must be exactly one
+
+  StoreExecutor::Done done_for(int n) {
+    return [this, n](http::Response r) {
+      std::lock_guard lock(m);
+      calls[n]++;
+      at[n] = steady_clock::now();
+      got[n] = std::move(r);
+      cv.notify_all();
+    };
+  }
+  bool wait_for(std::size_t count, milliseconds timeout) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, timeout, [&] { return got.size() >= count; });
+  }
+};
+
+struct App {
+  explicit App(StoreExecutorConfig c = {})
+      : sessions(store, SessionPolicy{}), router({"inst", false}, sessions, metrics), config(c) {}
+  FakeStore store;
+  SessionService sessions;
+  Metrics metrics;
+  Router router;
+  StoreExecutorConfig config;
+
+  static http::Request get_details(const std::string& sid) {
+    http::Request req{http::Verb::get, "/details", 11};
+    req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+    return req;
+  }
+  static http::Request post_visit() {
+    http::Request req{http::Verb::post, "/api/session/visits", 11};
+    req.prepare_payload();
+    return req;
+  }
+};
+}  // namespace
+
+TEST(StoreExecutor, AStalledStoreIsAnswered503AtTheDeadlineQueuedOrRunning) {
+  StoreExecutorConfig c;
+  c.read_threads = 1;
+  c.write_threads = 1;
+  c.read_budget = c.write_budget = milliseconds(100);
+  App app(c);
+  app.store.mode = FakeStore::Mode::stall;
+  Answers a;
+  std::vector<http::Request> reqs;
+  for (int i = 0; i < 20; ++i)
+    reqs.push_back(i % 2 ? App::post_visit() : App::get_details(new_session_id()));
+  auto start = steady_clock::now();
+  {
+    StoreExecutor ex(app.router, c);
+    for (int i = 0; i < 20; ++i) ex.submit(reqs[i], a.done_for(i));
+    ASSERT_TRUE(a.wait_for(20, seconds(5)));
+    // One write thread and a store that never answers: the nine writes queued behind the
+    // first one never reach the store. (The reads may all ride in one batch.)
+    EXPECT_GE(ex.stats().expired.load(), 9u);
+    EXPECT_EQ(app.store.writes.load(), 1);
+  }
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(a.got[i].result_int(), 503u) << i;
+    EXPECT_EQ(a.calls[i], 1) << i;
+    EXPECT_LT(a.at[i] - start, milliseconds(100 + 50)) << "request " << i << " answered late";
+  }
+}
+
+TEST(StoreExecutor, ReadsWaitingTogetherShareOneStoreRoundTrip) {
+  StoreExecutorConfig c;
+  c.read_threads = 1;
+  App app(c);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(new_session_id());
+    Session s;
+    s.name = "n" + std::to_string(i);
+    s.created = s.refreshed = std::time(nullptr);
+    app.store.data.create(ids.back(), s, seconds(60));
+  }
+  std::vector<http::Request> reqs;
+  for (auto& id : ids) reqs.push_back(App::get_details(id));
+  Answers a;
+  app.store.mode = FakeStore::Mode::stall;  // the first batch holds the only read thread
+  app.store.stall_for = milliseconds(50);
+  StoreExecutor ex(app.router, c);
+  ex.submit(reqs[0], a.done_for(0));
+  ASSERT_TRUE(eventually_true([&] { return app.store.load_manys.load() == 1; }));
+  app.store.mode = FakeStore::Mode::ok;
+  for (int i = 1; i < 10; ++i) ex.submit(reqs[i], a.done_for(i));
+  ASSERT_TRUE(a.wait_for(10, seconds(5)));
+  EXPECT_EQ(a.got[0].result_int(), 503u);  // the stalled one
+  for (int i = 1; i < 10; ++i) {
+    EXPECT_EQ(a.got[i].result_int(), 200u);
+    EXPECT_NE(a.got[i].body().find(">n" + std::to_string(i) + "<"), std::string::npos);
+  }
+  EXPECT_EQ(app.store.load_manys.load(), 2);  // the nine waiting reads: one multi-get
+  EXPECT_EQ(ex.stats().batches.load(), 1u + 1u);
+  EXPECT_EQ(ex.stats().batched_reads.load(), 10u);
+}
+
+TEST(StoreExecutor, AnExceptionAnswers500AndTheNextRequestIsServed) {
+  App app;
+  app.store.mode = FakeStore::Mode::throws;
+  Answers a;
+  auto read = App::get_details(new_session_id());
+  auto write = App::post_visit();
+  StoreExecutor ex(app.router, app.config);
+  ex.submit(read, a.done_for(0));
+  ex.submit(write, a.done_for(1));
+  ASSERT_TRUE(a.wait_for(2, seconds(5)));
+  EXPECT_EQ(a.got[0].result_int(), 500u);
+  EXPECT_EQ(a.got[1].result_int(), 500u);
+  EXPECT_EQ(a.got[1][http::Field::content_type], "application/json");
+  EXPECT_EQ(ex.stats().internal_errors.load(), 2u);
+  app.store.mode = FakeStore::Mode::ok;
+  ex.submit(write, a.done_for(2));
+  ASSERT_TRUE(a.wait_for(3, seconds(5)));
+  EXPECT_EQ(a.got[2].result_int(), 200u);
+}
+
+TEST(StoreExecutor, AFullQueueAnswers503AtOnce) {
+  StoreExecutorConfig c;
+  c.write_threads = 1;
+  c.max_queue = 2;
+  c.write_budget = seconds(2);
+  App app(c);
+  app.store.mode = FakeStore::Mode::stall;
+  app.store.stall_for = milliseconds(300);
+  auto req = App::post_visit();
+  Answers a;
+  StoreExecutor ex(app.router, c);
+  ex.submit(req, a.done_for(0));  // taken by the thread, stalls
+  ASSERT_TRUE(
+      eventually_true([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
+  ex.submit(req, a.done_for(1));
+  ex.submit(req, a.done_for(2));
+  auto t0 = steady_clock::now();
+  ex.submit(req, a.done_for(3));  // over the cap
+  std::unique_lock lock(a.m);
+  ASSERT_EQ(a.got.count(3), 1u);
+  EXPECT_EQ(a.got[3].result_int(), 503u);
+  EXPECT_LT(a.at[3] - t0, milliseconds(50));
+  EXPECT_EQ(ex.stats().overloaded.load(), 1u);
+}
+
+TEST(StoreExecutor, StoppingAnswersQueuedWorkOnceAndWaitsForRunningWork) {
+  StoreExecutorConfig c;
+  c.write_threads = 1;
+  c.write_budget = seconds(10);
+  App app(c);
+  app.store.mode = FakeStore::Mode::stall;
+  app.store.stall_for = milliseconds(200);
+  auto req = App::post_visit();
+  Answers a;
+  {
+    StoreExecutor ex(app.router, c);
+    for (int i = 0; i < 5; ++i) ex.submit(req, a.done_for(i));
+    ASSERT_TRUE(eventually_true([&] { return app.store.writes.load() > 0; }));
+  }  // destroyed with one request running and four queued
+  ASSERT_EQ(a.got.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(a.calls[i], 1) << i;
+    EXPECT_EQ(a.got[i].result_int(), 503u) << i;
+  }
+  EXPECT_EQ(app.store.writes.load(), 1);  // the queued ones never reached the store
+}
