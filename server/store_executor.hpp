@@ -88,6 +88,7 @@ class StoreExecutor {
   Lane reads_;
   Lane writes_;
   std::condition_variable reaper_wake_;
+  Clock::time_point reaper_until_ = Clock::time_point::max();  // when the reaper wakes next
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
