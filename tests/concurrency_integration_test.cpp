@@ -1,11 +1,15 @@
 // Concurrent requests of one session over several instances: lost updates with --concurrency
-// none, none with cas or lock; a dead lock holder's lock is taken over after its TTL.
-#include <arpa/inet.h>
+// none, none with cas or lock; a dead lock holder's lock is taken over after its TTL; a holder
+// paused past its TTL neither writes nor frees its successor's lock.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
+#include "sessions/memcached_store.hpp"
+#include "sessions/session_service.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
@@ -24,12 +28,8 @@ LoadRun run_counter(const std::string& instances, std::vector<std::string> extra
 
 // Sends one memcached text-protocol command and returns the first reply line.
 std::string memcached_command(std::uint16_t port, const std::string& cmd) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return "";
+  int s = connect_loopback(port);
+  if (s < 0) return "";
   send(s, cmd.data(), cmd.size(), 0);
   char buf[512];
   ssize_t n = recv(s, buf, sizeof buf, 0);
@@ -102,4 +102,54 @@ TEST(ConcurrencyIntegration, DeadHoldersLockIsTakenOverAfterItsTtl) {
   EXPECT_NE(taken.body.find("\"visits\":2"), std::string::npos)
       << taken.body;  // the 503 changed nothing
   EXPECT_EQ(metric(hasty.port, "sessdemo_session_lock_timeouts_total"), 1);
+}
+
+// The lock of a holder paused past --lock-ttl expires in memcached and another writer takes it.
+// When the paused holder wakes, it must not write (its lease is over: the successor's update
+// would be lost) and its unlock must leave the successor's lock in place.
+TEST(ConcurrencyIntegration, AHolderPausedPastItsLockTtlLosesNoUpdateAndFreesNoSuccessorsLock) {
+  Memcached mc;
+  sessdemo::MemcachedOptions mo;
+  mo.servers = {{"127.0.0.1", mc.port}};
+  sessdemo::MemcachedStore store(mo);
+  sessdemo::SessionPolicy p;
+  p.concurrency = sessdemo::Concurrency::lock;
+  p.lock_ttl = seconds(3);
+  p.lock_margin = milliseconds(1250);  // what serve sets: 1 s of memcached's clock + the 250 ms store timeout
+  p.lock_timeout = seconds(5);
+  sessdemo::SessionService svc(store, p);
+  auto id = svc.update("", [](sessdemo::Session& s) { s.visits = 1; }).id;
+  std::string lock_key = "sessdemo:lock:" + id;
+
+  std::atomic<bool> successor_holds{false}, checked{false};
+  sessdemo::WriteOutcome slow, next;
+  std::thread first([&] {
+    slow = svc.update(id, [](sessdemo::Session& s) {
+      std::this_thread::sleep_for(milliseconds(4000));  // paused past the 3 s lock TTL
+      s.visits += 100;
+    });
+  });
+  // memcached ends a 3 s item 2 to 3 s after it was set: wait until the lock is gone.
+  ASSERT_TRUE(eventually([&] { return memcached_command(mc.port, "get " + lock_key + "\r\n") == "END\r\n"; },
+                         seconds(4)));
+  std::thread second([&] {
+    next = svc.update(id, [&](sessdemo::Session& s) {
+      successor_holds = true;
+      while (!checked) std::this_thread::sleep_for(milliseconds(5));
+      s.visits += 1;
+    });
+  });
+  first.join();
+  ASSERT_TRUE(successor_holds) << "the successor never got the expired lock";
+  // The paused holder has finished and unlocked: the successor's lock is still there.
+  EXPECT_EQ(store.try_lock(id, "someone-else", seconds(3)), sessdemo::StoreStatus::conflict);
+  checked = true;
+  second.join();
+  EXPECT_EQ(slow.status, sessdemo::StoreStatus::conflict);  // answered 503, nothing written
+  EXPECT_EQ(next.status, sessdemo::StoreStatus::ok);
+  EXPECT_EQ(svc.read(id).session->visits, 2);  // the successor's increment, and only it
+  EXPECT_EQ(svc.stats().lease_expired, 1u);
+  EXPECT_EQ(svc.stats().lock_lost, 1u);
+  // Released by its holder, the lock can be taken at once (not only after its TTL).
+  EXPECT_EQ(store.try_lock(id, "someone-else", seconds(3)), sessdemo::StoreStatus::ok);
 }

@@ -196,7 +196,7 @@ TEST(ServeIntegration, ConnectionsOverTheCapAreClosed) {
   setsockopt(fds[2], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   EXPECT_EQ(recv(fds[2], &c, 1, 0), 0);
   for (int fd : fds) close(fd);
-  std::this_thread::sleep_for(milliseconds(100));
-  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 200);  // room again once they are gone
+  // Room again once the server has seen them go.
+  EXPECT_TRUE(eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(2)));
   EXPECT_EQ(metric(a.port, "sessdemo_refused_connections_total"), 1);
 }
