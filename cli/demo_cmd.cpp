@@ -48,18 +48,18 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   app.footer("Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, instance-killed,\n"
              "memcached-stalled, counter-none, counter-cas, node-killed. Exit 0 when each met its expectation, 1 otherwise.");
   app.add_option("--instances", d.instances, "web instances per scenario")
-      ->check(CLI::Range(2u, 26u))
+      ->check(whole_number(2, 26))
       ->capture_default_str();
   app.add_option("--memcached-nodes", d.memcached_nodes, "memcached processes to start")
-      ->check(CLI::Range(1u, 16u))
+      ->check(whole_number(1, 16))
       ->capture_default_str();
   app.add_option("--memcached", o.memcached, "use running memcached nodes instead, HOST:PORT[,...]")
       ->check(endpoint_list(false));
   app.add_option("--clients", d.clients, "virtual clients per scenario")
-      ->check(CLI::Range(1u, 100000u))
+      ->check(whole_number(1, 100000))
       ->capture_default_str();
   add_duration(app, "--duration", d.duration, "load time per scenario");
-  app.add_option("--threads", d.threads, "load threads (default: cores)")->check(CLI::Range(1u, 64u));
+  app.add_option("--threads", d.threads, "load threads (default: cores)")->check(whole_number(1, 64));
   app.add_option("--scenarios", o.scenarios, "run only these, comma-separated")->check(scenario_list());
   app.add_option("--out", d.out, "output folder (default: sessdemo-out/<timestamp>)");
 }

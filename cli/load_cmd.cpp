@@ -16,19 +16,20 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
       "Connections: each instance gets --connections sockets (default min(clients,128)), shared by all\n"
       "clients the way a balancer carries many visitors over its own upstream connections; each request\n"
       "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by default.\n"
-      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance answers.");
+      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance answers,\n"
+      "130 interrupted (SIGINT/SIGTERM; the summary of what ran is printed, verdict 'interrupted').");
   app.add_option("--instances,-i", o.instances, "HOST:PORT[,HOST:PORT...] or http:// URLs")
       ->required()
       ->check(endpoint_list(true));
   app.add_option("--clients,-c", l.clients, "virtual clients, each with its own cookie jar")
-      ->check(CLI::Range(1u, 1000000u))
+      ->check(whole_number(1, 1000000))
       ->capture_default_str();
-  app.add_option("--threads,-t", l.threads, "worker threads (default: cores)")->check(CLI::Range(1u, 256u));
+  app.add_option("--threads,-t", l.threads, "worker threads (default: cores)")->check(whole_number(1, 256));
   app.add_option("--connections", l.connections, "connections per instance, over all threads")
-      ->check(CLI::Range(1u, 1000000u));
+      ->check(whole_number(1, 1000000));
   add_duration(app, "--duration,-d", l.duration, "measured time (a cap when --requests is also given)");
   app.add_option("--requests,-n", l.requests, "stop after this many measured requests")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
+      ->check(whole_number(1, std::uint64_t{1} << 50));
   add_duration(app, "--warmup", l.warmup, "load before measuring, not counted");
   app.add_option("--balance", o.balance, "round-robin (consecutive requests to different instances), random, sticky")
       ->check(CLI::IsMember({"round-robin", "random", "sticky"}))
@@ -44,15 +45,19 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--name-field", l.name_field, "form field of the name")->capture_default_str();
   app.add_option("--path", l.path, "scenario get: the path to request")->capture_default_str();
   app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
-      ->check(CLI::Range(1u, 1000000u))
+      ->check(whole_number(1, 1000000))
       ->capture_default_str();
   app.add_option("--inflight", l.inflight, "counter: increments in flight per client")
-      ->check(CLI::Range(1u, 1000u))
+      ->check(whole_number(1, 1000))
       ->capture_default_str();
-  add_duration(app, "--timeout", l.timeout, "per request");
+  add_duration(app, "--timeout", l.timeout,
+               "per request, from its send: fires within a tenth of its value (1 ms to 50 ms); a timed-out "
+               "request is an error recorded at its timeout");
   add_duration(app, "--interval", l.interval, "CSV row period");
   app.add_option("--csv", l.csv, "per-interval CSV to FILE (- for stdout; the summary then goes to stderr)");
-  app.add_option("--json", l.json, "settings, totals, per-instance figures and verdict as JSON");
+  app.add_option("--json", l.json,
+                 "settings, totals, per-instance figures, checks and verdict as JSON to FILE (- for stdout; the "
+                 "summary then goes to stderr)");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
   app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
       ->check(CLI::Range(0.0, 1.0))
@@ -65,6 +70,7 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
       ->capture_default_str();
   add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
   app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
+      ->check(whole_number(0, std::uint64_t{1} << 50))
       ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
@@ -83,6 +89,14 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
   if (l.duration.count() == 0 && !l.requests) {
     std::fprintf(stderr, "sessdemo load: --duration must be above 0 (or give --requests)\n");
+    return 2;
+  }
+  if (l.timeout < std::chrono::milliseconds(1)) {
+    std::fprintf(stderr, "sessdemo load: --timeout must be at least 1ms\n");
+    return 2;
+  }
+  if (l.csv == "-" && l.json == "-") {
+    std::fprintf(stderr, "sessdemo load: --csv and --json cannot both go to stdout (-); give one a file\n");
     return 2;
   }
   if (l.interval < std::chrono::milliseconds(10)) {

@@ -1,19 +1,53 @@
-// sessdemo: one binary, three subcommands. Only the wiring lives here.
+// sessdemo: one binary, three commands. Only the wiring lives here.
 #include <CLI/App.hpp>
-#include <CLI/Config.hpp>
-#include <CLI/Formatter.hpp>
+#include <algorithm>
 #include <cstdio>
 
+#include "cli/config_file.hpp"
 #include "cli/demo_cmd.hpp"
 #include "cli/load_cmd.hpp"
 #include "cli/serve_cmd.hpp"
 
+namespace {
+constexpr const char* commands = "serve, load, demo, help";
+
+// Levenshtein distance, for "did you mean".
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+CLI::App* find_command(CLI::App& app, const std::string& name) {
+  for (CLI::App* sub : app.get_subcommands({}))
+    if (sub->get_name() == name) return sub;
+  return nullptr;
+}
+
+int bad_command_line(const std::string& message) {
+  std::fprintf(stderr, "sessdemo: %s (see sessdemo --help)\n", message.c_str());
+  return 2;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace sessdemo::cli;
-  CLI::App app{"sessdemo: shared sessions for web farms, demonstrated and measured"};
-  app.set_config("--config", "", "read options from an INI/TOML file");
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "sessdemo 0.1.0");
+  CLI::App app{"sessdemo: shared sessions for web farms, demonstrated and measured", "sessdemo"};
+  app.set_version_flag("--version", "sessdemo " SESSDEMO_VERSION);
+  app.add_option("--config", "read options from an INI file with [serve], [load] and [demo] sections");
+  app.footer(
+      "Commands: serve, load, demo; `sessdemo help COMMAND` or `sessdemo COMMAND --help` for their options.\n"
+      "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then the\n"
+      "--config file. Exit status: 0 success, 1 a check or the run failed, 2 a bad command line.");
 
   ServeOptions serve;
   auto* serve_cmd = app.add_subcommand("serve", "run a web instance with sessions in memcached or memory");
@@ -27,11 +61,38 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "start memcached and instances, run every scenario, report side by side");
   setup_demo(*demo_cmd, demo);
 
-  // --config (and --version) also work after the subcommand: `sessdemo serve --config f.ini`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
+  // The command: the first word that is not an option (the global options take no value but
+  // --config, which takes one).
+  std::size_t at = 0;
+  while (at < args.size() && !args[at].empty() && args[at].front() == '-') at += args[at] == "--config" ? 2 : 1;
+  if (at < args.size()) {
+    const std::string& word = args[at];
+    if (word == "help") {
+      CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
+      if (at + 1 < args.size() && !sub) return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands + ")");
+      std::fputs((sub ? sub->help() : app.help()).c_str(), stdout);
+      return 0;
+    }
+    if (!find_command(app, word)) {
+      std::string hint;
+      for (const char* c : {"serve", "load", "demo", "help"})
+        if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
+      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
+    }
+  } else if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
+               return a == "--help" || a == "-h" || a == "--version";
+             })) {
+    return bad_command_line(std::string("a command is needed: ") + commands);
+  }
+  // --config (and --version) also work after the command: `sessdemo serve --config f.ini`.
+  if (auto err = apply_config_file(args, app); !err.empty()) return bad_command_line(err);
   for (auto* sub : {serve_cmd, load_cmd, demo_cmd}) sub->fallthrough();
 
   try {
-    app.parse(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -40,8 +101,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line saying what is wrong; exit 2 like other command-line tools.
-    std::fprintf(stderr, "sessdemo: %s (see --help)\n", e.what());
-    return 2;
+    return bad_command_line(e.what());
   }
   if (serve_cmd->parsed()) return run_serve(serve);
   if (load_cmd->parsed()) return run_load_command(load, *load_cmd);

@@ -1,6 +1,10 @@
 #include "cli/options.hpp"
 
+// CLI11 is header-only; its config and help formatter classes are compiled once, here.
+#include <CLI/Config.hpp>
+#include <CLI/Formatter.hpp>
 #include <CLI/Validators.hpp>
+#include <algorithm>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -22,6 +26,20 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name,
       description);
   opt->type_name("DURATION")->default_str(format_duration(target));
   return opt;
+}
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+  std::string range = std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        bool digits = !text.empty() && text.size() <= 19 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (digits) v = std::stoull(text);
+        if (!digits || v < min || v > max) return "must be a whole number from " + range + ", not '" + text + "'";
+        return {};
+      },
+      "INT in [" + range + "]");
 }
 
 CLI::Validator endpoint_list(bool allow_url) {

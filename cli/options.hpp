@@ -2,6 +2,7 @@
 // Helpers shared by the subcommands' option wiring: durations, endpoint lists, log set-up.
 #include <CLI/App.hpp>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace sessdemo::cli {
@@ -9,6 +10,9 @@ namespace sessdemo::cli {
 // Adds an option that reads a duration (250ms, 30s, 20m, 8h) into target.
 CLI::Option* add_duration(CLI::App& app, const std::string& name,
                           std::chrono::microseconds& target, const std::string& description);
+
+// A whole number from min to max, with a message that says so for 5k, 1.5 or 99999.
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
 
 // A validator for HOST:PORT[,HOST:PORT...] lists (http:// URLs too when allow_url).
 CLI::Validator endpoint_list(bool allow_url);

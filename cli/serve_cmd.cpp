@@ -21,6 +21,7 @@ namespace sessdemo::cli {
 void setup_serve(CLI::App& app, ServeOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")
+      ->check(whole_number(0, 65535))
       ->capture_default_str();
   app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
   app.add_option("--id", o.id, "instance id shown on pages (default: host:port)");
@@ -34,7 +35,7 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->capture_default_str()
       ->envname("SESSDEMO_MEMCACHED");
   app.add_option("--copies", o.copies, "memcached nodes that hold each session (high availability)")
-      ->check(CLI::Range(1u, 16u))
+      ->check(whole_number(1, 16))
       ->capture_default_str();
   add_duration(app, "--ttl", o.ttl, "idle timeout, sliding");
   add_duration(app, "--max-age", o.max_age, "absolute session lifetime");
@@ -49,20 +50,20 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
                "lock mode: longest wait for the session lock");
   add_duration(app, "--lock-ttl", o.lock_ttl, "lock mode: expiry of a lock whose holder died");
   app.add_option("--threads", o.threads, "I/O threads")
-      ->check(CLI::Range(1, 256))
+      ->check(whole_number(1, 256))
       ->capture_default_str();
   app.add_option("--store-threads", o.store_threads,
                  "store executor threads for writes, locks and /readyz, one request each at a time")
-      ->check(CLI::Range(1, 1024))
+      ->check(whole_number(1, 1024))
       ->capture_default_str();
   app.add_option(
          "--read-threads", o.read_threads,
          "store executor threads for reads of read-only pages, each taking every waiting read "
          "(one multi-get per node per batch)")
-      ->check(CLI::Range(1, 64))
+      ->check(whole_number(1, 64))
       ->capture_default_str();
   app.add_option("--max-connections", o.max_connections, "cap on open connections")
-      ->check(CLI::Range(1, 1000000))
+      ->check(whole_number(1, 1000000))
       ->capture_default_str();
   app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
@@ -122,7 +123,8 @@ int run_serve(const ServeOptions& o) {
   }
   Metrics metrics;
   metrics.set_replication(replication);
-  InstrumentedStore instrumented(*store, metrics);
+  StoreHealth health;
+  InstrumentedStore instrumented(*store, metrics, &health);
   SessionPolicy policy;
   policy.ttl = duration_cast<std::chrono::seconds>(o.ttl);
   policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
@@ -157,8 +159,7 @@ int run_serve(const ServeOptions& o) {
   try {
     where = server.listen();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "sessdemo serve: cannot listen on %s:%u: %s\n", o.bind.c_str(), o.port,
-                 e.what());
+    std::fprintf(stderr, "sessdemo serve: %s\n", e.what());
     return 1;
   }
   router.set_instance_id(o.id.empty() ? where : o.id);
@@ -171,6 +172,10 @@ int run_serve(const ServeOptions& o) {
       router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
       o.concurrency, format_duration(o.ttl), format_duration(o.max_age),
       format_duration(o.store_timeout), o.threads, o.store_threads, o.read_threads);
+  if (o.store != "memory" && store->ping() != StoreStatus::ok)
+    spdlog::warn("the session store does not answer at start (memcached {}); requests that need it get 503 "
+                 "until it does",
+                 o.memcached);
   server.run(true);
   spdlog::info("stopped");
   return 0;

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -68,17 +69,32 @@ void read_figures(const fs::path& json_path, const fs::path& csv_path, DemoFigur
   f.p99_ms = lat.at("p99").to_number<double>();
   if (auto* c = doc.as_object().if_contains("counter"))
     f.lost_updates = c->as_object().at("lost_updates").to_number<std::int64_t>();
-  // The last per-interval "all" row tells whether the run ended healthy.
+  // The last full per-interval "all" row tells whether the run ended healthy. Columns are found
+  // by their names in the header; a shorter last row (the drain after the end) is passed over.
   std::ifstream cf(csv_path);
   std::string line;
-  while (std::getline(cf, line)) {
+  std::map<std::string, std::size_t> col;
+  auto split = [](const std::string& l) {
     std::vector<std::string> cols;
-    std::stringstream ls(line);
+    std::stringstream ls(l);
     for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
-    if (cols.size() > 3 && cols[1] == "all") {
-      f.last_interval_requests = std::stoull(cols[2]);
-      f.last_interval_errors = std::stoull(cols[3]);
-    }
+    if (!l.empty() && l.back() == ',') cols.emplace_back();
+    return cols;
+  };
+  if (std::getline(cf, line)) {
+    auto names = split(line);
+    for (std::size_t i = 0; i < names.size(); ++i) col[names[i]] = i;
+  }
+  if (!col.count("instance") || !col.count("requests") || !col.count("errors") || !col.count("interval_s")) return;
+  double full = 0;
+  while (std::getline(cf, line)) {
+    auto cols = split(line);
+    if (cols.size() < col.size() || cols[col["instance"]] != "all") continue;
+    double span = std::stod(cols[col["interval_s"]]);
+    full = std::max(full, span);
+    if (span < 0.9 * full) continue;
+    f.last_interval_requests = std::stoull(cols[col["requests"]]);
+    f.last_interval_errors = std::stoull(cols[col["errors"]]);
   }
   f.ran = true;
 }

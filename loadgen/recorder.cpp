@@ -4,8 +4,8 @@
 
 namespace sessdemo::loadgen {
 
-void Recorder::record(Slot& slot, const std::string& key, Kind kind, const Outcome& o, int status,
-                      std::int64_t us, bool late) {
+void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o,
+                      int status, std::int64_t us, std::int64_t service_us, bool late) {
   if (slot.key != key || slot.generation != generation_ || !slot.total) {
     slot.key = key;
     slot.total = &totals_.at(key);
@@ -28,7 +28,9 @@ void Recorder::record(Slot& slot, const std::string& key, Kind kind, const Outco
       }
     }
     s->latency.record(us);
+    s->service.record(service_us);
     s->by_kind[static_cast<std::size_t>(kind)].record(us);
+    s->note_address(target);
   }
 }
 

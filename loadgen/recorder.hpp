@@ -20,8 +20,10 @@ class Recorder {
     std::uint64_t generation = ~std::uint64_t{0};
   };
 
-  void record(Slot& slot, const std::string& key, Kind kind, const Outcome& o, int status,
-              std::int64_t latency_us, bool late);
+  // latency_us: from ready (or scheduled) to done; service_us: from written to done. target:
+  // the index of the address it went to.
+  void record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o, int status,
+              std::int64_t latency_us, std::int64_t service_us, bool late);
   // The interval's figures; a new interval starts empty.
   StatsTable take_interval();
   const StatsTable& totals() const { return totals_; }

@@ -1,8 +1,5 @@
 #pragma once
-// What a load run tells its user: the CSV rows per interval, the summary table, the JSON
-// document, and the checks that set the exit status.
-#include <cstdio>
-#include <optional>
+// What a finished load run measured, as the checks, the summary and the output files read it.
 #include <string>
 #include <vector>
 
@@ -21,42 +18,21 @@ struct CounterResult {
   std::int64_t phantom_updates = 0;    // sum over clients of max(0, final - sent)
 };
 
-struct Check {
-  std::string name;    // e.g. "miss rate"
-  bool passed = true;
-  std::string detail;  // the figure against its limit, in words
-};
-
 struct RunReport {
   const LoadOptions* opts = nullptr;
   std::string run_tag;
+  std::string started_at;              // UTC, ISO 8601, when the load began (warm-up included)
+  std::vector<std::string> addresses;  // the --instances addresses, in order (InstanceStats::addresses index these)
   unsigned threads = 0;
   unsigned connections_per_instance = 0;
   double measured_s = 0;
   StatsTable table;
-  InstanceStats total;
+  InstanceStats total;                 // every instance merged; equals the sum of the interval rows
   CounterResult counter;
-  bool interrupted = false;
+  bool interrupted = false;            // stopped by SIGINT/SIGTERM before its end
 };
 
-std::vector<Check> evaluate(const RunReport& r);
-bool all_passed(const std::vector<Check>& checks);
-
-void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>& checks);
-std::string to_json(const RunReport& r, const std::vector<Check>& checks);
-
-class CsvWriter {
- public:
-  explicit CsvWriter(std::FILE* out);
-  void header();
-  void rows(double elapsed_s, double interval_s, const StatsTable& interval);
-  // The whole run as one "total" row; the only row with lost_updates filled in (counter).
-  void total_row(double measured_s, const InstanceStats& total, std::optional<std::int64_t> lost_updates);
-
- private:
-  void row(double elapsed_s, double interval_s, const std::string& instance, const InstanceStats& s,
-           std::optional<std::int64_t> lost_updates = std::nullopt);
-  std::FILE* out_;
-};
+// The labels of the addresses an instance's figures came from, space-separated.
+std::string addresses_of(const RunReport& r, const InstanceStats& s);
 
 }  // namespace sessdemo::loadgen

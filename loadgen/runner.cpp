@@ -14,9 +14,12 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <ctime>
 #include <thread>
 
-#include "loadgen/report.hpp"
+#include "loadgen/checks.hpp"
+#include "loadgen/outputs.hpp"
+#include "loadgen/summary.hpp"
 #include "loadgen/worker.hpp"
 
 namespace sessdemo::loadgen {
@@ -96,27 +99,68 @@ std::string progress_line(double elapsed, const InstanceStats& s, double rps) {
                 static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
   return buf;
 }
-}  // namespace
+std::string utc_now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
-int run_load(const LoadOptions& opts) {
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, std::max(1u, opts.clients));
-  unsigned per_instance = opts.connections ? opts.connections : std::min(opts.clients, 128u);
-  if (opts.scenario == Scenario::counter && !opts.connections)
-    per_instance = std::min(opts.clients * std::max(1u, opts.inflight), 256u);
-  unsigned per_thread = std::max(1u, (per_instance + threads - 1) / threads);
+// One load run, step by step: plan (threads, connections, open files), probe (does anything
+// answer), open the outputs, run (workers and intervals), finish (checks, summary, files).
+class LoadRun {
+ public:
+  explicit LoadRun(const LoadOptions& opts) : opts_(opts) {}
+  int plan();
+  int probe();
+  int open_outputs();
+  void run();
+  int finish();
 
-  std::vector<TargetInfo> targets;
-  for (const auto& e : opts.instances) {
+ private:
+  bool all_finished() const {
+    return std::all_of(workers_.begin(), workers_.end(), [](auto& w) { return w->finished(); });
+  }
+  void sleep_until(Clock::time_point t) const;
+  // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
+  void write_interval(const StatsTable& iv, Clock::time_point now);
+  void count_counters();
+  void warn_shared_ids() const;
+
+  const LoadOptions& opts_;
+  unsigned threads_ = 1;
+  unsigned per_thread_ = 1;
+  std::vector<TargetInfo> targets_;
+  std::unique_ptr<ScenarioLogic> logic_;
+  std::unique_ptr<OutputFile> csv_file_, json_file_;
+  std::unique_ptr<CsvWriter> csv_;
+  bool show_progress_ = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Clock::time_point measure_start_, tick_;
+  InstanceStats running_;  // the intervals so far, for the progress line
+  RunReport report_;
+};
+
+int LoadRun::plan() {
+  threads_ = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads_ = std::min(threads_, std::max(1u, opts_.clients));
+  unsigned per_instance = opts_.connections ? opts_.connections : std::min(opts_.clients, 128u);
+  if (opts_.scenario == Scenario::counter && !opts_.connections)
+    per_instance = std::min(opts_.clients * std::max(1u, opts_.inflight), 256u);
+  per_thread_ = std::max(1u, (per_instance + threads_ - 1) / threads_);
+  for (const auto& e : opts_.instances) {
     std::string addr = resolve(e);
     if (addr.empty()) {
       std::fprintf(stderr, "sessdemo load: cannot resolve %s\n", e.host.c_str());
       return 3;
     }
-    targets.push_back({e.to_string(), addr, e.port});
+    targets_.push_back({e.to_string(), addr, e.port});
+    report_.addresses.push_back(e.to_string());
   }
-
-  std::uint64_t sockets = static_cast<std::uint64_t>(per_thread) * threads * targets.size();
+  std::uint64_t sockets = static_cast<std::uint64_t>(per_thread_) * threads_ * targets_.size();
   rlim_t limit = raise_nofile();
   if (sockets + 64 > limit) {
     std::fprintf(stderr,
@@ -126,52 +170,79 @@ int run_load(const LoadOptions& opts) {
                  static_cast<unsigned long long>(limit));
     return 2;
   }
+  return 0;
+}
 
+int LoadRun::probe() {
   std::size_t answering = 0;
-  for (const auto& t : targets) {
+  for (const auto& t : targets_) {
     if (answers(t.address, t.port, 2000)) ++answering;
     else spdlog::warn("instance {} does not answer", t.label);
   }
   if (answering == 0) {
     std::fprintf(stderr, "sessdemo load: no instance answers at %s\n",
-                 targets.size() == 1 ? targets[0].label.c_str() : "any of the given addresses");
+                 targets_.size() == 1 ? targets_[0].label.c_str() : "any of the given addresses");
     return 3;
   }
+  return 0;
+}
 
-  ScenarioLogic logic(opts, new_run_tag());
-  spdlog::info("load: scenario={} clients={} instances={} threads={} connections/instance={} balance={} {} run={}",
-               to_string(opts.scenario), opts.clients, targets.size(), threads, per_thread * threads,
-               to_string(opts.balance), opts.rate > 0 ? "open model" : "closed model", logic.run_tag());
-
-  std::FILE* csv_file = nullptr;
-  bool csv_stdout = opts.csv == "-";
-  if (!opts.csv.empty()) {
-    csv_file = csv_stdout ? stdout : std::fopen(opts.csv.c_str(), "w");
-    if (!csv_file) {
-      std::fprintf(stderr, "sessdemo load: cannot write %s\n", opts.csv.c_str());
+int LoadRun::open_outputs() {
+  for (auto [path, file] : {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_}}) {
+    if (path->empty()) continue;
+    *file = std::make_unique<OutputFile>(*path);
+    if (!(*file)->get()) {
+      std::fprintf(stderr, "sessdemo load: cannot write %s\n", path->c_str());
       return 2;
     }
   }
-  std::unique_ptr<CsvWriter> csv = csv_file ? std::make_unique<CsvWriter>(csv_file) : nullptr;
-  if (csv) csv->header();
+  if (csv_file_) {
+    csv_ = std::make_unique<CsvWriter>(csv_file_->get());
+    csv_->header();
+  }
+  return 0;
+}
 
+void LoadRun::sleep_until(Clock::time_point t) const {
+  while (Clock::now() < t && !interrupted) {
+    if (all_finished()) return;
+    std::this_thread::sleep_for(std::min<Clock::duration>(t - Clock::now(), std::chrono::milliseconds(10)));
+  }
+}
+
+void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
+  double elapsed = std::chrono::duration<double>(now - measure_start_).count();
+  double span = std::chrono::duration<double>(now - tick_).count();
+  if (csv_) csv_->rows(elapsed, span, iv);
+  InstanceStats itotal = iv.total();
+  running_.merge(itotal);
+  if (show_progress_)
+    std::fputs(progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(), stderr);
+  tick_ = now;
+}
+
+void LoadRun::run() {
+  logic_ = std::make_unique<ScenarioLogic>(opts_, new_run_tag());
+  spdlog::info("load: scenario={} clients={} instances={} threads={} connections/instance={} balance={} {} run={}",
+               to_string(opts_.scenario), opts_.clients, targets_.size(), threads_, per_thread_ * threads_,
+               to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
+  report_.started_at = utc_now_iso8601();
   auto start = Clock::now();
-  auto measure_start = start + opts.warmup;
-  std::vector<std::unique_ptr<Worker>> workers;
+  measure_start_ = start + opts_.warmup;
   std::uint32_t next_client = 0;
-  for (unsigned w = 0; w < threads; ++w) {
+  for (unsigned w = 0; w < threads_; ++w) {
     WorkerPlan plan;
-    plan.opts = &opts;
-    plan.logic = &logic;
-    plan.targets = targets;
+    plan.opts = &opts_;
+    plan.logic = logic_.get();
+    plan.targets = targets_;
     plan.first_client = next_client;
-    plan.client_count = opts.clients / threads + (w < opts.clients % threads ? 1 : 0);
+    plan.client_count = opts_.clients / threads_ + (w < opts_.clients % threads_ ? 1 : 0);
     next_client += plan.client_count;
-    plan.connections_per_target = per_thread;
-    if (opts.requests) plan.budget = opts.requests / threads + (w < opts.requests % threads ? 1 : 0);
-    plan.rate = opts.rate / threads;
-    plan.measure_start = measure_start;
-    workers.push_back(std::make_unique<Worker>(std::move(plan)));
+    plan.connections_per_target = per_thread_;
+    if (opts_.requests) plan.budget = opts_.requests / threads_ + (w < opts_.requests % threads_ ? 1 : 0);
+    plan.rate = opts_.rate / threads_;
+    plan.measure_start = measure_start_;
+    workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }
 
   struct sigaction sa{}, old_int{}, old_term{};
@@ -179,95 +250,99 @@ int run_load(const LoadOptions& opts) {
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   interrupted = false;
-  for (auto& w : workers) w->start();
-
-  bool show_progress = opts.progress && !opts.quiet && isatty(STDERR_FILENO);
-  auto sleep_until = [&](Clock::time_point t) {
-    while (Clock::now() < t && !interrupted) {
-      bool all_done = std::all_of(workers.begin(), workers.end(), [](auto& w) { return w->finished(); });
-      if (all_done) return;
-      std::this_thread::sleep_for(std::min<Clock::duration>(t - Clock::now(), std::chrono::milliseconds(10)));
-    }
-  };
+  for (auto& w : workers_) w->start();
+  show_progress_ = opts_.progress && !opts_.quiet && isatty(STDERR_FILENO);
   auto collect = [&] {
     StatsTable t;
-    for (auto& w : workers) t.merge(w->take_interval());
+    for (auto& w : workers_) t.merge(w->take_interval());
     return t;
   };
 
-  sleep_until(measure_start);
+  sleep_until(measure_start_);
   collect();  // warm-up figures are not counted (workers do not record them anyway)
-  auto end = opts.duration.count() > 0 ? measure_start + opts.duration : Clock::time_point::max();
-  auto tick = measure_start;
-  InstanceStats running;
+  auto end = opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
+  tick_ = measure_start_;
   for (;;) {
-    auto next = std::min(tick + opts.interval, end);
+    auto next = std::min(tick_ + opts_.interval, end);
     sleep_until(next);
     auto now = Clock::now();
-    bool done = interrupted || now >= end ||
-                std::all_of(workers.begin(), workers.end(), [](auto& w) { return w->finished(); });
-    if (done && now < next) break;  // a partial interval: its figures come with the final drain
-    StatsTable iv = collect();
-    double elapsed = std::chrono::duration<double>(now - measure_start).count();
-    double span = std::chrono::duration<double>(now - tick).count();
-    if (csv) csv->rows(elapsed, span, iv);
-    InstanceStats itotal = iv.total();
-    running.merge(itotal);
-    if (show_progress)
-      std::fputs(progress_line(elapsed, running, span > 0 ? itotal.counters.requests / span : 0).c_str(), stderr);
-    tick = now;
+    bool done = interrupted || now >= end || all_finished();
+    if (done && now < next) break;  // a partial interval: written with the drain below
+    write_interval(collect(), now);
     if (done) break;
   }
   auto measured_end = std::min(Clock::now(), end);
-  for (auto& w : workers) w->stop();
-  for (auto& w : workers) w->join();
+  for (auto& w : workers_) w->stop();
+  for (auto& w : workers_) w->join();
+  // The rest: a partial interval cut short by an interrupt or the end, and the answers that came
+  // in while the wire drained. One last row, so that the interval rows add up to the totals.
+  StatsTable rest;
+  for (auto& w : workers_) rest.merge(w->take_remaining());
+  if (!rest.instances.empty()) write_interval(rest, Clock::now());
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
-  if (show_progress) std::fputs("\n", stderr);
-  // Answers that came in during the drain count in the totals and the "total" row, not as an
-  // interval of their own (it would be a fraction of a period and skew the plots).
+  if (show_progress_) std::fputs("\n", stderr);
+  report_.opts = &opts_;
+  report_.run_tag = logic_->run_tag();
+  report_.threads = threads_;
+  report_.connections_per_instance = per_thread_ * threads_;
+  report_.measured_s = std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
+  report_.interrupted = interrupted;
+  for (auto& w : workers_) report_.table.merge(w->totals());
+  report_.total = report_.table.total();
+}
 
-  RunReport report;
-  report.opts = &opts;
-  report.run_tag = logic.run_tag();
-  report.threads = threads;
-  report.connections_per_instance = per_thread * threads;
-  report.measured_s = std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start).count());
-  report.interrupted = interrupted;
-  for (auto& w : workers) report.table.merge(w->totals());
-  report.total = report.table.total();
-  if (opts.scenario == Scenario::counter) {
-    for (auto& w : workers)
-      for (const auto& c : w->clients()) {
-        if (c.acked_increments == 0 && c.sent_increments == 0) continue;
-        if (c.final_value < 0) {
-          report.counter.unverified++;
-          continue;
-        }
-        report.counter.clients_checked++;
-        report.counter.acknowledged += c.acked_increments;
-        report.counter.final_total += c.final_value;
-        report.counter.lost_updates += std::max<std::int64_t>(0, c.acked_increments - c.final_value);
-        report.counter.phantom_updates += std::max<std::int64_t>(0, c.final_value - c.sent_increments);
+void LoadRun::count_counters() {
+  if (opts_.scenario != Scenario::counter) return;
+  auto& k = report_.counter;
+  for (auto& w : workers_)
+    for (const auto& c : w->clients()) {
+      if (c.acked_increments == 0 && c.sent_increments == 0) continue;
+      if (c.final_value < 0) {
+        k.unverified++;
+        continue;
       }
-  }
-  auto checks = evaluate(report);
-  if (csv)
-    csv->total_row(report.measured_s, report.total,
-                   opts.scenario == Scenario::counter ? std::optional<std::int64_t>(report.counter.lost_updates)
-                                                      : std::nullopt);
-  if (csv_file && !csv_stdout) std::fclose(csv_file);
-  if (!opts.quiet || !all_passed(checks)) write_summary(csv_stdout ? stderr : stdout, report, checks);
-  if (!opts.json.empty()) {
-    std::FILE* f = std::fopen(opts.json.c_str(), "w");
-    if (!f) {
-      std::fprintf(stderr, "sessdemo load: cannot write %s\n", opts.json.c_str());
-      return 2;
+      k.clients_checked++;
+      k.acknowledged += c.acked_increments;
+      k.final_total += c.final_value;
+      k.lost_updates += std::max<std::int64_t>(0, c.acked_increments - c.final_value);
+      k.phantom_updates += std::max<std::int64_t>(0, c.final_value - c.sent_increments);
     }
-    std::fputs(to_json(report, checks).c_str(), f);
-    std::fclose(f);
+}
+
+void LoadRun::warn_shared_ids() const {
+  for (const auto& [id, s] : report_.table.instances)
+    if (s.addresses.size() > 1)
+      spdlog::warn("instance id '{}' answered from {} addresses ({}): their figures are in one row", id,
+                   s.addresses.size(), addresses_of(report_, s));
+}
+
+int LoadRun::finish() {
+  count_counters();
+  warn_shared_ids();
+  auto checks = evaluate(report_);
+  if (csv_)
+    csv_->total_row(report_.measured_s, report_.total,
+                    opts_.scenario == Scenario::counter ? std::optional<std::int64_t>(report_.counter.lost_updates)
+                                                        : std::nullopt);
+  bool stdout_taken = (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout());
+  if (!opts_.quiet || exit_status(report_, checks) != 0) write_summary(stdout_taken ? stderr : stdout, report_, checks);
+  if (json_file_) {
+    std::fputs(to_json(report_, checks).c_str(), json_file_->get());
+    std::fflush(json_file_->get());
   }
-  return all_passed(checks) ? 0 : 1;
+  return exit_status(report_, checks);
+}
+
+}  // namespace
+
+int run_load(const LoadOptions& opts) {
+  LoadRun run(opts);
+  for (auto step : {&LoadRun::plan, &LoadRun::probe, &LoadRun::open_outputs})
+    if (int status = (run.*step)()) return status;
+  run.run();
+  return run.finish();
 }
 
 }  // namespace sessdemo::loadgen
+

@@ -1,5 +1,7 @@
 #include "loadgen/stats.hpp"
 
+#include <algorithm>
+
 namespace sessdemo::loadgen {
 
 const char* to_string(Kind k) {
@@ -25,7 +27,17 @@ void Counters::merge(const Counters& o) {
 void InstanceStats::merge(const InstanceStats& o) {
   counters.merge(o.counters);
   latency.merge(o.latency);
+  service.merge(o.service);
   for (std::size_t i = 0; i < by_kind.size(); ++i) by_kind[i].merge(o.by_kind[i]);
+  for (auto a : o.addresses) note_address(a);
+}
+
+void InstanceStats::note_address(std::uint16_t target) {
+  if (!addresses.empty() && addresses.back() == target) return;  // the usual case: one address
+  if (std::find(addresses.begin(), addresses.end(), target) == addresses.end()) {
+    addresses.push_back(target);
+    std::sort(addresses.begin(), addresses.end());
+  }
 }
 
 void StatsTable::merge(const StatsTable& o) {

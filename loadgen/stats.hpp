@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "loadgen/histogram.hpp"
 
@@ -29,9 +30,15 @@ struct Counters {
 
 struct InstanceStats {
   Counters counters;
-  Histogram latency;                                          // all kinds
-  std::array<Histogram, static_cast<std::size_t>(Kind::count_)> by_kind;
+  // What a user waits: from when the request was ready to go (or scheduled, with --rate) to
+  // its answer, so time spent waiting for a free connection or a late send counts. All kinds.
+  Histogram latency;
+  // What the server costs: from the request written to the answer complete. All kinds.
+  Histogram service;
+  std::array<Histogram, static_cast<std::size_t>(Kind::count_)> by_kind;  // latency, by kind
+  std::vector<std::uint16_t> addresses;  // indexes of the --instances addresses that answered as this
   void merge(const InstanceStats& o);
+  void note_address(std::uint16_t target);
 };
 
 // Figures keyed by instance: the X-Instance-Id of the answer, or the address when none came.

@@ -41,6 +41,7 @@ void Worker::join() {
 }
 
 const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
+StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }
 
 }  // namespace sessdemo::loadgen

@@ -49,6 +49,8 @@ class Worker {
 
   // After join():
   const StatsTable& totals() const;
+  // The figures since the last take_interval(): the answers that came in while the wire drained.
+  StatsTable take_remaining();
   const std::vector<Client>& clients() const;
 
  private:

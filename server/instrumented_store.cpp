@@ -7,12 +7,21 @@ StoreStatus InstrumentedStore::timed(StoreOp op, F&& call) {
   auto start = std::chrono::steady_clock::now();
   StoreStatus st = call();
   metrics_.count_store(op, st, std::chrono::steady_clock::now() - start);
+  tell_health(op, st);
   return st;
 }
 
+void InstrumentedStore::tell_health(StoreOp op, StoreStatus st, const std::string& error) {
+  if (!health_) return;
+  if (st != StoreStatus::unavailable) health_->answered();
+  else health_->failed(std::string(to_string(op)) + (error.empty() ? "" : ": " + error));
+}
+
 LoadResult InstrumentedStore::load(std::string_view id) {
-  LoadResult r;
-  timed(StoreOp::load, [&] { return (r = inner_.load(id)).status; });
+  auto start = std::chrono::steady_clock::now();
+  LoadResult r = inner_.load(id);
+  metrics_.count_store(StoreOp::load, r.status, std::chrono::steady_clock::now() - start);
+  tell_health(StoreOp::load, r.status, r.error);
   return r;
 }
 

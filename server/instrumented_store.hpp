@@ -1,13 +1,16 @@
 #pragma once
-// A SessionStore decorator that times every call and counts it in Metrics by kind and outcome.
+// A SessionStore decorator that times every call and counts it in Metrics by kind and outcome,
+// and tells StoreHealth (when given) which calls got an answer.
 #include "server/metrics.hpp"
+#include "server/store_health.hpp"
 #include "sessions/store.hpp"
 
 namespace sessdemo {
 
 class InstrumentedStore final : public SessionStore {
  public:
-  InstrumentedStore(SessionStore& inner, Metrics& metrics) : inner_(inner), metrics_(metrics) {}
+  InstrumentedStore(SessionStore& inner, Metrics& metrics, StoreHealth* health = nullptr)
+      : inner_(inner), metrics_(metrics), health_(health) {}
 
   LoadResult load(std::string_view id) override;
   std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override;
@@ -25,8 +28,11 @@ class InstrumentedStore final : public SessionStore {
   template <typename F>
   StoreStatus timed(StoreOp op, F&& call);
 
+  void tell_health(StoreOp op, StoreStatus st, const std::string& error = {});
+
   SessionStore& inner_;
   Metrics& metrics_;
+  StoreHealth* health_;
 };
 
 }  // namespace sessdemo

@@ -254,14 +254,37 @@ const ExecutorStats& Server::store_stats() const {
 }
 
 std::string Server::listen() {
-  auto addr = net::ip::make_address(impl_->config.bind);
-  tcp::endpoint ep(addr, impl_->config.port);
+  auto& cfg = impl_->config;
+  beast::error_code ec;
+  auto addr = net::ip::make_address(cfg.bind, ec);
+  if (ec) {
+    // A host name: its first address (localhost is 127.0.0.1 or ::1).
+    tcp::resolver resolver(impl_->ioc);
+    auto found = resolver.resolve(cfg.bind, std::to_string(cfg.port), tcp::resolver::passive, ec);
+    if (ec || found.empty())
+      throw std::runtime_error("'" + cfg.bind + "' is neither an IP address nor a host name that resolves");
+    addr = found.begin()->endpoint().address();
+  }
+  tcp::endpoint ep(addr, cfg.port);
+  std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(cfg.port);
   auto& a = impl_->acceptor;
-  a.open(ep.protocol());
-  a.set_option(net::socket_base::reuse_address(true));
-  a.bind(ep);
-  a.listen(net::socket_base::max_listen_connections);
-  auto bound = a.local_endpoint();
+  a.open(ep.protocol(), ec);
+  if (ec) throw std::runtime_error("cannot open a socket: " + ec.message());
+  a.set_option(net::socket_base::reuse_address(true), ec);
+  a.bind(ep, ec);
+  if (ec) {
+    if (ec == net::error::address_in_use)
+      throw std::runtime_error("port " + std::to_string(cfg.port) + " is already in use on " + addr.to_string());
+    if (ec == boost::system::errc::address_not_available)
+      throw std::runtime_error(addr.to_string() + " is not an address of this machine");
+    if (ec == net::error::access_denied)
+      throw std::runtime_error("no permission to listen on " + where + " (ports below 1024 need root)");
+    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  }
+  a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  auto bound = a.local_endpoint(ec);
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";
   return host + ":" + std::to_string(bound.port());

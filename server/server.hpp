@@ -34,7 +34,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens; returns "ADDR:PORT" with the port actually bound.
+  // Binds and listens; returns "ADDR:PORT" with the port actually bound. A host name is resolved
+  // to its first address. Throws std::runtime_error with a message for a person (port in use,
+  // not an address of this machine, ...).
   std::string listen();
   std::uint16_t port() const;
   // Serves until stop() or, with handle_signals, SIGINT/SIGTERM; returns after the drain.

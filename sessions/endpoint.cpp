@@ -17,6 +17,9 @@ std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_
     if (item.starts_with("http://")) item.remove_prefix(7);
     else if (item.starts_with("https://")) return "https is not supported: '" + original + "'";
     if (item.ends_with("/")) item.remove_suffix(1);
+    if (auto slash = item.find('/'); slash != std::string_view::npos)
+      return "'" + original + "' has a path (" + std::string(item.substr(slash)) +
+             "): give the address only; --home-path, --details-path and --path set the paths";
   }
   if (item.empty()) return std::string("empty address in the list");
   std::string_view host, port;

@@ -15,7 +15,19 @@ TEST(Duration, ParsesUnits) {
 }
 
 TEST(Duration, RejectsGarbage) {
-  for (auto bad : {"", "10", "s", "-1s", "5x", "1.2.3s", "ms", "1e3s"}) EXPECT_FALSE(parse_duration(bad)) << bad;
+  for (auto bad : {"", "10", "s", "-1s", "5x", "1.2.3s", "ms", "1e3s", "30s1m", "1m1m", "1m 30s", "1mm", "1m30"})
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+}
+
+TEST(Duration, CompoundForms) {
+  EXPECT_EQ(parse_duration("1m30s"), seconds(90));
+  EXPECT_EQ(parse_duration("1h15m"), minutes(75));
+  EXPECT_EQ(parse_duration("1h0m5s"), seconds(3605));
+  EXPECT_EQ(parse_duration("2s500ms"), milliseconds(2500));
+  EXPECT_EQ(format_duration(seconds(90)), "1m30s");
+  EXPECT_EQ(format_duration(minutes(75)), "1h15m");
+  EXPECT_EQ(format_duration(seconds(3605)), "1h5s");
+  for (auto text : {"1m30s", "1h15m", "45s", "250ms", "8h"}) EXPECT_EQ(format_duration(*parse_duration(text)), text);
 }
 
 TEST(Duration, FormatsBack) {

@@ -2,6 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
 
 #include "tests/support/fake_servers.hpp"
 #include "tests/support/load_run.hpp"
@@ -124,4 +132,122 @@ TEST(LoadIntegration, OpenModelCountsStallsFromTheScheduledTime) {
   mc.proc.signal(SIGCONT);
   EXPECT_GT(r.total_of("late"), 0) << r.out;
   EXPECT_GT(r.total().at("latency_ms").as_object().at("max").to_number<double>(), 1500.0) << r.out;
+}
+
+namespace {
+// The rows of a CSV file as name -> value maps.
+std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> names;
+  std::vector<std::map<std::string, std::string>> rows;
+  for (std::string line; std::getline(f, line);) {
+    std::vector<std::string> cols;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
+    if (!line.empty() && line.back() == ',') cols.emplace_back();
+    if (names.empty()) {
+      names = cols;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < names.size() && i < cols.size(); ++i) row[names[i]] = cols[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("sessdemo-" + std::to_string(getpid()) + "-" + name)).string();
+}
+}  // namespace
+
+TEST(LoadIntegration, CsvIntervalsAddUpToTheTotals) {
+  auto inst = three_instances({"--store", "memory"});
+  auto csv = temp_path("sum.csv");
+  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--interval", "300ms", "--balance",
+                                      "sticky", "--csv", csv});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, std::uint64_t> sums;  // instance -> requests over the interval rows
+  std::map<std::string, std::uint64_t> hits;
+  const std::map<std::string, std::string>* total = nullptr;
+  auto rows = read_csv(csv);
+  for (const auto& row : rows) {
+    if (row.at("instance") == "total") {
+      total = &row;
+      EXPECT_EQ(row.at("elapsed_s"), "") << "the total row is not a point in time";
+      continue;
+    }
+    sums[row.at("instance")] += std::stoull(row.at("requests"));
+    hits[row.at("instance")] += std::stoull(row.at("hits"));
+  }
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ(sums["all"], std::stoull(total->at("requests")));
+  EXPECT_EQ(sums["all"], static_cast<std::uint64_t>(r.total_of("requests")));
+  EXPECT_EQ(hits["all"], static_cast<std::uint64_t>(r.total_of("hits")));
+  for (const auto& [name, fig] : r.json.at("instances").as_object())
+    EXPECT_EQ(sums[std::string(name)], fig.as_object().at("requests").to_number<std::uint64_t>()) << name;
+  std::filesystem::remove(csv);
+}
+
+TEST(LoadIntegration, InterruptExits130WithThePartialFiguresWritten) {
+  Instance one({"--store", "memory"});
+  auto csv = temp_path("int.csv");
+  auto load = start_load({"--instances", one.address(), "--clients", "20", "--duration", "30s", "--interval", "1s",
+                          "--csv", csv});
+  std::this_thread::sleep_for(milliseconds(1600));
+  load.proc.signal(SIGINT);
+  auto r = load.finish();
+  EXPECT_EQ(r.exit_code, 130) << r.out;
+  EXPECT_EQ(std::string(r.json.at("verdict").as_string()), "interrupted");
+  EXPECT_TRUE(r.json.at("interrupted").as_bool());
+  EXPECT_NE(r.out.find("INTERRUPTED"), std::string::npos) << r.out;
+  std::uint64_t sum = 0;
+  int all_rows = 0;
+  for (const auto& row : read_csv(csv))
+    if (row.at("instance") == "all") {
+      sum += std::stoull(row.at("requests"));
+      all_rows++;
+    }
+  EXPECT_EQ(all_rows, 2) << "one full interval and the partial one before the interrupt";
+  EXPECT_EQ(sum, static_cast<std::uint64_t>(r.total_of("requests")));
+  std::filesystem::remove(csv);
+}
+
+TEST(LoadIntegration, TimeoutsFireCloseToTheirValue) {
+  FakeServer slow(FakeServer::Mode::slow);  // answers after 200 ms
+  auto r = run_load(slow.address(), {"--scenario", "get", "--clients", "4", "--duration", "1s", "--timeout", "50ms",
+                                     "--max-error-rate", "1"});
+  EXPECT_EQ(r.total_of("errors"), r.total_of("requests")) << r.out;
+  EXPECT_GT(r.total_of("requests"), 20);
+  // A timed-out request counts at its timeout: the service time of every one is 50 ms.
+  auto svc = r.total().at("service_ms").as_object();
+  EXPECT_NEAR(svc.at("max").to_number<double>(), 50.0, 1.0) << r.out;
+  EXPECT_NEAR(svc.at("min").to_number<double>(), 50.0, 1.0) << r.out;
+  auto tiny = run_load(slow.address(), {"--scenario", "get", "--clients", "2", "--duration", "500ms", "--timeout",
+                                        "1ms", "--max-error-rate", "1"});
+  EXPECT_GT(tiny.total_of("errors"), 0) << tiny.out;
+  EXPECT_EQ(tiny.total_of("errors"), tiny.total_of("requests")) << tiny.out;
+}
+
+TEST(LoadIntegration, OneIdBehindTwoAddressesIsOneRowWithAWarning) {
+  Instance a({"--store", "memory", "--id", "same"});
+  Instance b({"--store", "memory", "--id", "same"});
+  auto err = temp_path("ids.err");
+  std::vector<std::string> argv{sessdemo_binary(), "load", "-i", a.address() + "," + b.address(), "--scenario",
+                                "get", "--path", "/healthz", "-c", "4", "--requests", "200", "--json", temp_path("ids.json")};
+  Child c(argv, err);
+  std::string out = c.read_all(seconds(30));
+  EXPECT_EQ(c.wait(seconds(10)), 0) << out;
+  std::ifstream f(err);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_NE(ss.str().find("instance id 'same' answered from 2 addresses"), std::string::npos) << ss.str();
+  EXPECT_NE(out.find(a.address() + " " + b.address()), std::string::npos) << out;
+  std::ifstream jf(temp_path("ids.json"));
+  std::stringstream js;
+  js << jf.rdbuf();
+  auto doc = boost::json::parse(js.str()).as_object();
+  EXPECT_EQ(doc.at("instances").as_object().at("same").as_object().at("addresses").as_array().size(), 2u);
+  std::filesystem::remove(err);
+  std::filesystem::remove(temp_path("ids.json"));
 }

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "common/page_contract.hpp"
+
 namespace sessdemo::test {
 
 FakeServer::FakeServer(Mode mode) : mode_(mode) {
@@ -70,13 +72,15 @@ void FakeServer::serve(int fd) {
     std::string body = in.substr(end + 4, body_len);
     in.erase(0, end + 4 + body_len);
     std::string status = "200 OK", page;
-    if (head.rfind("POST", 0) == 0) {
+    if (mode_ == Mode::slow) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } else if (head.rfind("POST", 0) == 0) {
       std::lock_guard lock(mutex_);
       last_name_ = body.substr(body.find('=') + 1);
       status = "303 See Other";
     } else if (head.find(" /details ") != std::string::npos) {
       std::lock_guard lock(mutex_);
-      page = "<p id=\"name\">" + last_name_ + "</p>";
+      page = "<p " + std::string(page::name_marker) + last_name_ + "</p>";
     }
     std::string out = "HTTP/1.1 " + status + "\r\nX-Instance-Id: leaky\r\nSet-Cookie: sid=1\r\nContent-Length: " +
                       std::to_string(page.size()) + "\r\n\r\n" + page;

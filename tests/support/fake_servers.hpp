@@ -14,6 +14,7 @@ class FakeServer {
   enum class Mode {
     leaky,    // one shared "session": every visitor sees the last name anyone posted
     closing,  // accepts and closes every connection without answering
+    slow,     // answers every request 200 with an empty page, 200 ms after it came in
   };
   explicit FakeServer(Mode mode);
   ~FakeServer();

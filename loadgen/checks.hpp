@@ -1,0 +1,28 @@
+#pragma once
+// The checks that decide a load run's verdict and exit status, from its figures and limits.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loadgen/report.hpp"
+
+namespace sessdemo::loadgen {
+
+struct Check {
+  std::string name;              // e.g. "miss rate"
+  bool passed = true;
+  std::string detail;            // the figure against its limit, in words
+  double value = 0;              // the figure, in the unit below
+  std::optional<double> limit;   // the largest value that passes; none for a yes/no check
+  std::string unit;              // "fraction", "count", "ms"
+};
+
+std::vector<Check> evaluate(const RunReport& r);
+bool all_passed(const std::vector<Check>& checks);
+
+// "pass", "fail", or "interrupted" for a run stopped by a signal (whatever its checks say).
+const char* verdict(const RunReport& r, const std::vector<Check>& checks);
+// 0 pass, 1 fail, 130 interrupted (as a shell reports SIGINT).
+int exit_status(const RunReport& r, const std::vector<Check>& checks);
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,50 @@
+#pragma once
+// The files a load run writes: the per-interval CSV and the JSON document. "-" means standard
+// output for either.
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loadgen/checks.hpp"
+
+namespace sessdemo::loadgen {
+
+// A file opened for writing, or standard output for "-"; closed (not stdout) on destruction.
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  std::FILE* get() const { return f_; }
+  bool is_stdout() const { return stdout_; }
+
+ private:
+  std::FILE* f_ = nullptr;
+  bool stdout_ = false;
+};
+
+std::string to_json(const RunReport& r, const std::vector<Check>& checks);
+
+// Columns (the README's "CSV" section documents them): elapsed_s, instance, requests, errors,
+// hits, misses, stale, foreign, rps, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, late, miss_rate,
+// lost_updates, interval_s, service_p50_ms, service_p99_ms. One row per instance and an "all"
+// row per interval; the last interval may be shorter (it holds the answers that came in after
+// the end, or the part of an interval before an interrupt), so the interval rows add up to the
+// "total" row, whose elapsed_s is empty.
+class CsvWriter {
+ public:
+  explicit CsvWriter(std::FILE* out);
+  void header();
+  void rows(double elapsed_s, double interval_s, const StatsTable& interval);
+  // The whole run as one "total" row; the only row with lost_updates filled in (counter).
+  void total_row(double measured_s, const InstanceStats& total, std::optional<std::int64_t> lost_updates);
+
+ private:
+  void row(std::optional<double> elapsed_s, double interval_s, const std::string& instance, const InstanceStats& s,
+           std::optional<std::int64_t> lost_updates = std::nullopt);
+  std::FILE* out_;
+};
+
+}  // namespace sessdemo::loadgen

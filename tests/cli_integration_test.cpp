@@ -1,0 +1,141 @@
+// The command line as a user meets it: each mistake gets exit 2 and one line that says what is
+// wrong; outputs go where they are told ("-" is stdout for every output flag).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+Result run(std::vector<std::string> args) {
+  static int n = 0;
+  auto err_path = fs::temp_directory_path() / ("sessdemo-cli-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  args.insert(args.begin(), sessdemo_binary());
+  Result r;
+  {
+    Child c(args, err_path.string());
+    r.out = c.read_all(seconds(30));
+    r.exit_code = c.wait(seconds(30));
+  }
+  std::ifstream f(err_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  r.err = ss.str();
+  fs::remove(err_path);
+  return r;
+}
+
+fs::path write_file(const std::string& name, const std::string& text) {
+  auto p = fs::temp_directory_path() / ("sessdemo-" + std::to_string(getpid()) + "-" + name);
+  std::ofstream(p) << text;
+  return p;
+}
+}  // namespace
+
+TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  auto conf_no_section = write_file("nosection.ini", "port = 5\n");
+  auto conf_typo = write_file("typo.ini", "[serve]\nprot = 5\n");
+  for (const auto& c : std::vector<Case>{
+           {{"lod"}, "unknown command 'lod' (commands: serve, load, demo, help); did you mean 'load'?"},
+           {{}, "a command is needed: serve, load, demo, help"},
+           {{"load", "-i", "127.0.0.1:1", "-c", "5k"}, "--clients: must be a whole number from 1 to 1000000, not '5k'"},
+           {{"load", "-i", "127.0.0.1:1", "-c", "1.5"}, "not '1.5'"},
+           {{"serve", "--port", "99999"}, "--port: must be a whole number from 0 to 65535, not '99999'"},
+           {{"serve", "--config"}, "--config needs a FILE"},
+           {{"--config"}, "--config needs a FILE"},
+           {{"load", "-i", "http://127.0.0.1:8080/app"}, "has a path (/app): give the address only"},
+           {{"load", "-i", "127.0.0.1:1", "--timeout", "0s"}, "--timeout must be at least 1ms"},
+           {{"load", "-i", "127.0.0.1:1", "--csv", "-", "--json", "-"}, "cannot both go to stdout"},
+           {{"serve", "--config", conf_no_section.string()}, "line 1: 'port' is outside a section"},
+           {{"serve", "--config", conf_typo.string()}, "line 2: unknown key 'prot' in [serve]"},
+           {{"serve", "--ttl", "1m30x"}, "'1m30x' is not a duration"},
+       }) {
+    auto r = run(c.args);
+    std::string what = c.args.empty() ? "(nothing)" : c.args[0] + (c.args.size() > 1 ? " " + c.args[1] : "");
+    EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << what << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << ": one line, not " << r.err;
+  }
+  fs::remove(conf_no_section);
+  fs::remove(conf_typo);
+}
+
+TEST(CliIntegration, HelpWorksAsACommand) {
+  auto top = run({"help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("serve"), std::string::npos);
+  EXPECT_NE(top.out.find("then the environment (SESSDEMO_*), then the"), std::string::npos) << top.out;
+  auto load = run({"help", "load"});
+  EXPECT_EQ(load.exit_code, 0);
+  EXPECT_NE(load.out.find("--instances"), std::string::npos);
+}
+
+TEST(CliIntegration, StartupErrorsSpeakPlainly) {
+  Instance a({"--store", "memory"});
+  auto busy = run({"serve", "--store", "memory", "--port", std::to_string(a.port)});
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_NE(busy.err.find("port " + std::to_string(a.port) + " is already in use"), std::string::npos) << busy.err;
+  EXPECT_EQ(busy.err.find("reactive_socket_service"), std::string::npos) << "no library internals: " << busy.err;
+  auto nohost = run({"serve", "--store", "memory", "--bind", "no-such-host.invalid"});
+  EXPECT_EQ(nohost.exit_code, 1);
+  EXPECT_NE(nohost.err.find("neither an IP address nor a host name that resolves"), std::string::npos) << nohost.err;
+  // A host name that resolves is taken.
+  Child named({sessdemo_binary(), "serve", "--store", "memory", "--bind", "localhost", "--port", "0"}, "/dev/null");
+  auto line = named.read_line(seconds(10));
+  ASSERT_TRUE(line.has_value());
+  EXPECT_NE(line->find("listening on http://"), std::string::npos) << *line;
+}
+
+TEST(CliIntegration, ConfigFileFlagAndEnvironmentPrecedence) {
+  // flag > environment > file, for the same option: --id has no environment variable, --store has.
+  auto conf = write_file("prec.ini", "[serve]\nid = from-file\nstore = memcached\nport = 0\n");
+  setenv("SESSDEMO_STORE", "memory", 1);  // beats the file's memcached (none is running here)
+  Instance a({"--config", conf.string(), "--id", "from-flag"});
+  unsetenv("SESSDEMO_STORE");
+  auto r = http(a.port, "POST", "/", "name=Zed");
+  EXPECT_EQ(r.status, 303) << "the environment's memory store should have won over the file";
+  EXPECT_EQ(r.header("x-instance-id"), "from-flag");
+  fs::remove(conf);
+}
+
+TEST(CliIntegration, JsonToStdoutIsNotAFileNamedDash) {
+  Instance a({"--store", "memory"});
+  auto dir = fs::temp_directory_path() / ("sessdemo-dash-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Result r;
+  {
+    std::vector<std::string> argv{"sh", "-c", "cd \"$0\" && exec \"$@\"", dir.string(), sessdemo_binary(), "load",
+                                  "-i", a.address(), "--scenario", "get", "--path", "/healthz", "-c", "2",
+                                  "--requests", "50", "--json", "-"};
+    Child c(argv, (dir / "stderr").string());
+    r.out = c.read_all(seconds(30));
+    r.exit_code = c.wait(seconds(30));
+  }
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir / "-"));
+  auto doc = boost::json::parse(r.out).as_object();  // stdout holds the JSON alone
+  EXPECT_EQ(doc.at("total").as_object().at("requests").to_number<int>(), 50);
+  std::ifstream err(dir / "stderr");
+  std::stringstream ss;
+  ss << err.rdbuf();
+  EXPECT_NE(ss.str().find("verdict: PASS"), std::string::npos) << "the summary goes to stderr";
+  fs::remove_all(dir);
+}

@@ -1,0 +1,52 @@
+#include "loadgen/summary.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/capture.hpp"
+
+using namespace sessdemo::loadgen;
+using sessdemo::test::capture;
+
+namespace {
+RunReport two_addresses_one_id(LoadOptions& o) {
+  RunReport r;
+  r.opts = &o;
+  r.addresses = {"127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"};
+  auto& a = r.table.at("A");
+  a.counters.requests = 10;
+  a.note_address(1);
+  a.note_address(0);
+  auto& dead = r.table.at("127.0.0.1:8083");
+  dead.counters.requests = 2;
+  dead.counters.errors = 2;
+  dead.note_address(2);
+  r.total = r.table.total();
+  r.measured_s = 1;
+  return r;
+}
+}  // namespace
+
+TEST(Summary, ShowsEachInstanceWithItsAddressesAndBothLatencies) {
+  LoadOptions o;
+  auto r = two_addresses_one_id(o);
+  r.total.latency.record(5000);
+  r.total.service.record(500);
+  auto checks = evaluate(r);
+  std::string s = capture([&](std::FILE* f) { write_summary(f, r, checks); });
+  EXPECT_NE(s.find("A                127.0.0.1:8081 127.0.0.1:8082"), std::string::npos) << s;
+  EXPECT_NE(s.find("127.0.0.1:8083   127.0.0.1:8083"), std::string::npos) << s;
+  EXPECT_NE(s.find("svc p99"), std::string::npos);
+  EXPECT_NE(s.find("  service          0.50"), std::string::npos) << s;
+  EXPECT_NE(s.find("--max-p99 checks latency"), std::string::npos);
+  EXPECT_NE(s.find("FAIL  error rate"), std::string::npos);
+  EXPECT_NE(s.find("verdict: FAIL"), std::string::npos);
+}
+
+TEST(Summary, AnInterruptedRunSaysSo) {
+  LoadOptions o;
+  auto r = two_addresses_one_id(o);
+  r.interrupted = true;
+  std::string s = capture([&](std::FILE* f) { write_summary(f, r, evaluate(r)); });
+  EXPECT_NE(s.find("INTERRUPTED"), std::string::npos) << s;
+  EXPECT_NE(s.find("verdict: INTERRUPTED"), std::string::npos);
+}
