@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
+#include <cctype>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -138,4 +140,33 @@ TEST(CliIntegration, JsonToStdoutIsNotAFileNamedDash) {
   ss << err.rdbuf();
   EXPECT_NE(ss.str().find("verdict: PASS"), std::string::npos) << "the summary goes to stderr";
   fs::remove_all(dir);
+}
+
+// --help and the README name the same flags: every flag of every command is documented, and the
+// README documents no flag that does not exist.
+TEST(CliIntegration, HelpAndReadmeNameTheSameFlags) {
+  auto flags_in = [](const std::string& text) {
+    std::set<std::string> out;
+    for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
+      std::size_t end = at + 2;
+      while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) ||
+                                   std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-'))
+        ++end;
+      if (end > at + 2 && std::islower(static_cast<unsigned char>(text[at + 2]))) out.insert(text.substr(at, end - at));
+    }
+    return out;
+  };
+  std::set<std::string> help;
+  for (std::vector<std::string> args : {std::vector<std::string>{"help"}, {"help", "serve"}, {"help", "load"},
+                                        {"help", "demo"}}) {
+    auto r = run(args);
+    ASSERT_EQ(r.exit_code, 0);
+    for (const auto& f : flags_in(r.out)) help.insert(f);
+  }
+  std::ifstream readme(std::string(SESSDEMO_SOURCE_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << readme.rdbuf();
+  auto documented = flags_in(ss.str());
+  for (const auto& f : help) EXPECT_TRUE(documented.count(f)) << f << " is in --help but not in the README";
+  for (const auto& f : documented) EXPECT_TRUE(help.count(f)) << f << " is in the README but no command has it";
 }

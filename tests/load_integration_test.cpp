@@ -251,3 +251,22 @@ TEST(LoadIntegration, OneIdBehindTwoAddressesIsOneRowWithAWarning) {
   std::filesystem::remove(err);
   std::filesystem::remove(temp_path("ids.json"));
 }
+
+// examples/plot.gp reads a CSV from stdin without leaving its copy behind, and finds its columns
+// by name.
+TEST(LoadIntegration, PlotScriptLeavesNoTemporaryFile) {
+  if (!sessdemo::loadgen::on_path("gnuplot")) GTEST_SKIP() << "gnuplot is not installed (make test installs gnuplot-nox)";
+  Instance one({"--store", "memory"});
+  auto dir = std::filesystem::temp_directory_path() / ("sessdemo-plot-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "tmp");
+  std::string script = std::string(SESSDEMO_SOURCE_DIR) + "/examples/plot.gp";
+  std::string cmd = "TMPDIR='" + (dir / "tmp").string() + "' '" + sessdemo_binary() + "' load -i " + one.address() +
+                    " -c 4 -d 1s --interval 200ms --csv - 2>/dev/null | TMPDIR='" + (dir / "tmp").string() +
+                    "' gnuplot -e \"out='" + (dir / "p.png").string() + "'\" '" + script + "'";
+  Child c({"sh", "-c", cmd}, "/dev/null");
+  c.read_all(seconds(30));
+  EXPECT_EQ(c.wait(seconds(30)), 0);
+  EXPECT_GT(std::filesystem::file_size(dir / "p.png"), 10000u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "tmp")) << "plot.gp left its copy of stdin behind";
+  std::filesystem::remove_all(dir);
+}

@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "common/page_contract.hpp"
@@ -199,4 +201,55 @@ TEST(ServeIntegration, ConnectionsOverTheCapAreClosed) {
   // Room again once the server has seen them go.
   EXPECT_TRUE(eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(2)));
   EXPECT_EQ(metric(a.port, "sessdemo_refused_connections_total"), 1);
+}
+
+// Started with memcached down, the instance says so at once, logs the failing calls once (not
+// once per 503), and says when the store answers again.
+TEST(ServeIntegration, StoreOutagesAreLoggedOnceAndTheirEnd) {
+  Memcached mc;
+  mc.proc.signal(SIGKILL);
+  mc.proc.wait(seconds(5));
+  auto err = std::filesystem::temp_directory_path() / ("sessdemo-health-" + std::to_string(getpid()) + ".err");
+  Child serve({sessdemo_binary(), "serve", "--port", "0", "--memcached", mc.address(), "--log-level", "info"},
+              err.string());
+  auto line = serve.read_line(seconds(10));
+  ASSERT_TRUE(line && line->find("listening on http://127.0.0.1:") == 0);
+  auto port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port, "POST", "/", "name=Ann").status, 503);
+  mc.restart();
+  EXPECT_TRUE(eventually([&] { return http(port, "POST", "/", "name=Ann").status == 303; }, seconds(5)));
+  serve.terminate();
+  std::ifstream f(err);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string log = ss.str();
+  EXPECT_NE(log.find("does not answer at start"), std::string::npos) << log;
+  auto first = log.find("session store calls are failing");
+  EXPECT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("session store calls are failing", first + 1), std::string::npos) << "logged once: " << log;
+  EXPECT_NE(log.find("session store answers again"), std::string::npos) << log;
+  std::filesystem::remove(err);
+}
+
+// SIGTERM while connections close and store calls fail must never crash the instance.
+TEST(ServeIntegration, StoppingWhileConnectionsCloseNeverCrashes) {
+  for (int round = 0; round < 8; ++round) {
+    Instance a({"--memcached", "127.0.0.1:1", "--store-timeout", "50ms"});
+    std::vector<std::thread> clients;
+    std::atomic<bool> stop{false};
+    for (int t = 0; t < 4; ++t)
+      clients.emplace_back([&] {
+        while (!stop) {
+          http(a.port, "POST", "/", "name=Bob", "", milliseconds(500));  // 503, then closed
+          int fd = connect_loopback(a.port);                              // opened and closed at once
+          if (fd >= 0) close(fd);
+        }
+      });
+    std::this_thread::sleep_for(milliseconds(100 + 20 * round));
+    a.proc.signal(SIGTERM);
+    int status = a.proc.wait(seconds(10));
+    stop = true;
+    for (auto& c : clients) c.join();
+    EXPECT_EQ(status, 0) << "round " << round << ": exit status " << status << " (134 is SIGABRT)";
+  }
 }
