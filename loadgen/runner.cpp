@@ -258,8 +258,9 @@ void LoadRun::run() {
     return t;
   };
 
+  // Workers record nothing sent before measure_start_, so there is no warm-up to throw away
+  // here; whatever is recorded from now on is in the intervals and in the totals.
   sleep_until(measure_start_);
-  collect();  // warm-up figures are not counted (workers do not record them anyway)
   auto end = opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
   tick_ = measure_start_;
   for (;;) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/support/fake_servers.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 
@@ -194,7 +195,15 @@ TEST(LoadIntegration, InterruptExits130WithThePartialFiguresWritten) {
   auto csv = temp_path("int.csv");
   auto load = start_load({"--instances", one.address(), "--clients", "20", "--duration", "30s", "--interval", "1s",
                           "--csv", csv});
-  std::this_thread::sleep_for(milliseconds(1600));
+  // Interrupted 300 ms into its second interval: once the first one is in the file.
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& row : read_csv(csv))
+          if (row.at("instance") == "all") return true;
+        return false;
+      },
+      seconds(20)));
+  std::this_thread::sleep_for(milliseconds(300));
   load.proc.signal(SIGINT);
   auto r = load.finish();
   EXPECT_EQ(r.exit_code, 130) << r.out;
