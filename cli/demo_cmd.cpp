@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "cli/options.hpp"
-#include "sessions/endpoint.hpp"
+#include "common/endpoint.hpp"
 
 namespace sessdemo::cli {
 
@@ -29,7 +29,7 @@ std::vector<std::string> split(const std::string& s) {
 CLI::Validator scenario_list() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        auto known = loadgen::demo_scenario_names();
+        auto known = demo::demo_scenario_names();
         for (const auto& name : split(text))
           if (std::find(known.begin(), known.end(), name) == known.end()) {
             std::string all;
@@ -45,8 +45,11 @@ CLI::Validator scenario_list() {
 void setup_demo(CLI::App& app, DemoCliOptions& o) {
   auto& d = o.demo;
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.footer("Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, instance-killed,\n"
-             "memcached-stalled, counter-none, counter-cas, node-killed. Exit 0 when each met its expectation, 1 otherwise.");
+  app.footer(
+      "Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, "
+      "instance-killed,\n"
+      "memcached-stalled, counter-none, counter-cas, node-killed. Exit 0 when each met its "
+      "expectation, 1 otherwise.");
   app.add_option("--instances", d.instances, "web instances per scenario")
       ->check(whole_number(2, 26))
       ->capture_default_str();
@@ -59,16 +62,24 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
       ->check(whole_number(1, 100000))
       ->capture_default_str();
   add_duration(app, "--duration", d.duration, "load time per scenario");
-  app.add_option("--threads", d.threads, "load threads (default: cores)")->check(whole_number(1, 64));
-  app.add_option("--scenarios", o.scenarios, "run only these, comma-separated")->check(scenario_list());
-  app.add_option("--out", d.out, "output folder (default: sessdemo-out/<timestamp>)");
+  app.add_option("--threads", d.threads, "load threads (default: cores)")
+      ->check(whole_number(1, 64));
+  app.add_option("--scenarios", o.scenarios, "run only these, comma-separated")
+      ->check(scenario_list());
+  app.add_option(
+      "--out", d.out,
+      "output folder (default: sessdemo-out/<timestamp>); index.html there is the report");
+  app.add_flag("--open", d.open,
+               "print the file:// address of the report page at the end (no browser is started)");
 }
 
 int run_demo_command(DemoCliOptions& o) {
   setup_logging("warn");
   auto& d = o.demo;
   if (d.duration < std::chrono::seconds(2)) {
-    std::fprintf(stderr, "sessdemo demo: --duration must be at least 2s\n");
+    std::fprintf(stderr,
+                 "sessdemo demo: --duration must be at least 2s (scenarios with a stall need 5s to "
+                 "be judged)\n");
     return 2;
   }
   char self[4096];
@@ -78,9 +89,10 @@ int run_demo_command(DemoCliOptions& o) {
     return 2;
   }
   d.self.assign(self, static_cast<std::size_t>(n));
-  if (!o.memcached.empty()) d.memcached = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
+  if (!o.memcached.empty())
+    d.memcached = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
   d.scenarios = split(o.scenarios);
-  return loadgen::run_demo(d);
+  return demo::run_demo(d);
 }
 
 }  // namespace sessdemo::cli

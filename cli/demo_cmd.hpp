@@ -2,7 +2,7 @@
 // `sessdemo demo`: the whole story from one command.
 #include <string>
 
-#include "loadgen/demo.hpp"
+#include "demo/demo.hpp"
 
 namespace CLI {
 class App;
@@ -11,9 +11,9 @@ class App;
 namespace sessdemo::cli {
 
 struct DemoCliOptions {
-  loadgen::DemoOptions demo;
-  std::string memcached;   // HOST:PORT list of running nodes, as typed
-  std::string scenarios;   // comma-separated subset, as typed
+  demo::DemoOptions demo;
+  std::string memcached;  // HOST:PORT list of running nodes, as typed
+  std::string scenarios;  // comma-separated subset, as typed
 };
 
 void setup_demo(CLI::App& app, DemoCliOptions& opts);

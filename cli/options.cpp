@@ -1,26 +1,28 @@
 #include "cli/options.hpp"
 
 // CLI11 is header-only; its config and help formatter classes are compiled once, here.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
 #include <CLI/Validators.hpp>
 #include <algorithm>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
-#include "sessions/duration.hpp"
-#include "sessions/endpoint.hpp"
+#include "common/duration.hpp"
+#include "common/endpoint.hpp"
 
 namespace sessdemo::cli {
 
-CLI::Option* add_duration(CLI::App& app, const std::string& name,
-                          std::chrono::microseconds& target, const std::string& description) {
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::microseconds& target,
+                          const std::string& description) {
   auto* opt = app.add_option_function<std::string>(
       name,
       [&target, name](const std::string& text) {
         auto d = parse_duration(text);
         if (!d)
-          throw CLI::ValidationError(name, "'" + text + "' is not a duration (like 250ms, 30s, 20m, 8h)");
+          throw CLI::ValidationError(name,
+                                     "'" + text + "' is not a duration (like 250ms, 30s, 20m, 8h)");
         target = *d;
       },
       description);
@@ -33,10 +35,12 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
   return CLI::Validator(
       [min, max, range](std::string& text) -> std::string {
         std::uint64_t v = 0;
-        bool digits = !text.empty() && text.size() <= 19 &&
-                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        bool digits =
+            !text.empty() && text.size() <= 19 &&
+            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (digits) v = std::stoull(text);
-        if (!digits || v < min || v > max) return "must be a whole number from " + range + ", not '" + text + "'";
+        if (!digits || v < min || v > max)
+          return "must be a whole number from " + range + ", not '" + text + "'";
         return {};
       },
       "INT in [" + range + "]");

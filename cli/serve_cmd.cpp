@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "cli/options.hpp"
+#include "common/duration.hpp"
+#include "common/endpoint.hpp"
 #include "server/instrumented_store.hpp"
 #include "server/server.hpp"
-#include "sessions/duration.hpp"
-#include "sessions/endpoint.hpp"
 #include "sessions/memcached_store.hpp"
 #include "sessions/memory_store.hpp"
 #include "sessions/replicated_store.hpp"
@@ -153,6 +153,12 @@ int run_serve(const ServeOptions& o) {
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies;
   // The router needs the id, and the default id needs the bound port: bind first.
+  // Said once at start, before the server is up, so a stalled store cannot hold up the signals.
+  if (o.store != "memory" && store->ping() != StoreStatus::ok)
+    spdlog::warn(
+        "the session store does not answer at start (memcached {}); requests that need it get 503 "
+        "until it does",
+        o.memcached);
   Router router(rc, sessions, metrics);
   Server server(sc, router, metrics);
   std::string where;
@@ -163,6 +169,7 @@ int run_serve(const ServeOptions& o) {
     return 1;
   }
   router.set_instance_id(o.id.empty() ? where : o.id);
+  server.catch_signals();  // before anyone is told the server is up
   std::printf("listening on http://%s\n", where.c_str());
   std::fflush(stdout);
   spdlog::info(
@@ -172,10 +179,6 @@ int run_serve(const ServeOptions& o) {
       router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
       o.concurrency, format_duration(o.ttl), format_duration(o.max_age),
       format_duration(o.store_timeout), o.threads, o.store_threads, o.read_threads);
-  if (o.store != "memory" && store->ping() != StoreStatus::ok)
-    spdlog::warn("the session store does not answer at start (memcached {}); requests that need it get 503 "
-                 "until it does",
-                 o.memcached);
   server.run(true);
   spdlog::info("stopped");
   return 0;

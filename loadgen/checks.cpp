@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "sessions/duration.hpp"
+#include "common/duration.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -21,18 +21,20 @@ std::vector<Check> evaluate(const RunReport& r) {
   const auto& o = *r.opts;
   const auto& c = r.total.counters;
   std::vector<Check> checks;
-  auto add = [&](std::string name, double value, std::optional<double> limit, std::string unit, bool ok,
-                 std::string detail) {
+  auto add = [&](std::string name, double value, std::optional<double> limit, std::string unit,
+                 bool ok, std::string detail) {
     checks.push_back({std::move(name), ok, std::move(detail), value, limit, std::move(unit)});
   };
-  if (c.requests == 0) add("requests answered", 0, std::nullopt, "count", false, "no request was measured");
+  if (c.requests == 0)
+    add("requests answered", 0, std::nullopt, "count", false, "no request was measured");
   if (o.scenario == Scenario::visit) {
     double miss = ratio(c.misses, c.reads()), stale = ratio(c.stale, c.reads());
     add("miss rate", miss, o.max_miss_rate, "fraction", miss <= o.max_miss_rate,
-        fmt("%.4f", miss) + " of " + std::to_string(c.reads()) + " reads (" + std::to_string(c.misses) +
-            " misses), limit " + fmt("%g", o.max_miss_rate));
+        fmt("%.4f", miss) + " of " + std::to_string(c.reads()) + " reads (" +
+            std::to_string(c.misses) + " misses), limit " + fmt("%g", o.max_miss_rate));
     add("stale rate", stale, o.max_stale_rate, "fraction", stale <= o.max_stale_rate,
-        fmt("%.4f", stale) + " (" + std::to_string(c.stale) + " stale reads), limit " + fmt("%g", o.max_stale_rate));
+        fmt("%.4f", stale) + " (" + std::to_string(c.stale) + " stale reads), limit " +
+            fmt("%g", o.max_stale_rate));
     add("foreign reads", static_cast<double>(c.foreign), 0.0, "count", c.foreign == 0,
         std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
   }
@@ -49,13 +51,17 @@ std::vector<Check> evaluate(const RunReport& r) {
   }
   if (o.scenario == Scenario::counter) {
     const auto& k = r.counter;
-    add("lost updates", static_cast<double>(k.lost_updates), static_cast<double>(o.max_lost_updates), "count",
+    add("lost updates", static_cast<double>(k.lost_updates),
+        static_cast<double>(o.max_lost_updates), "count",
         k.lost_updates <= static_cast<std::int64_t>(o.max_lost_updates),
         std::to_string(k.lost_updates) + " acknowledged increments missing from " +
-            std::to_string(k.clients_checked) + " counters, limit " + std::to_string(o.max_lost_updates));
-    add("phantom updates", static_cast<double>(k.phantom_updates), 0.0, "count", k.phantom_updates == 0,
+            std::to_string(k.clients_checked) + " counters, limit " +
+            std::to_string(o.max_lost_updates));
+    add("phantom updates", static_cast<double>(k.phantom_updates), 0.0, "count",
+        k.phantom_updates == 0,
         std::to_string(k.phantom_updates) + " more increments on the server than were sent");
-    add("counters read", static_cast<double>(k.unverified), 0.0, "count", k.clients_checked > 0 && k.unverified == 0,
+    add("counters read", static_cast<double>(k.unverified), 0.0, "count",
+        k.clients_checked > 0 && k.unverified == 0,
         std::to_string(k.unverified) + " clients' final counters could not be read");
   }
   return checks;

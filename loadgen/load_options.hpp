@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/endpoint.hpp"
 #include "loadgen/balancer.hpp"
-#include "sessions/endpoint.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -19,34 +19,35 @@ enum class Scenario {
 const char* to_string(Scenario s);
 
 struct LoadOptions {
-  std::vector<Endpoint> instances;                  // where requests go (a balancer counts as one)
-  unsigned clients = 100;                           // virtual clients, each with its own cookie jar
-  unsigned threads = 0;                             // worker threads; 0 = number of cores
-  unsigned connections = 0;                         // per instance, over all threads; 0 = min(clients, 128)
-  std::chrono::microseconds duration = std::chrono::seconds(10);  // measured time (with requests == 0)
-  std::uint64_t requests = 0;                       // stop after this many measured requests (0: use duration)
-  std::chrono::microseconds warmup{0};              // not counted
+  std::vector<Endpoint> instances;  // where requests go (a balancer counts as one)
+  unsigned clients = 100;           // virtual clients, each with its own cookie jar
+  unsigned threads = 0;             // worker threads; 0 = number of cores
+  unsigned connections = 0;         // per instance, over all threads; 0 = min(clients, 128)
+  std::chrono::microseconds duration =
+      std::chrono::seconds(10);         // measured time (with requests == 0)
+  std::uint64_t requests = 0;           // stop after this many measured requests (0: use duration)
+  std::chrono::microseconds warmup{0};  // not counted
   Balance balance = Balance::round_robin;
-  std::chrono::microseconds think{0};               // closed model: pause between a client's requests
-  double rate = 0;                                  // open model: total requests/s; 0 = closed model
+  std::chrono::microseconds think{0};  // closed model: pause between a client's requests
+  double rate = 0;                     // open model: total requests/s; 0 = closed model
   Scenario scenario = Scenario::visit;
   std::string home_path = "/";
   std::string details_path = "/details";
   std::string name_field = "name";
-  std::string path = "/";                           // scenario get
-  unsigned rename_every = 10;                       // visit: a new name every K reads
-  unsigned inflight = 4;                            // counter: concurrent increments per client
-  std::string counter_path = "/api/session/visits"; // counter: POST here increments
-  std::string session_path = "/api/session";        // counter: GET here reads the final value
+  std::string path = "/";                            // scenario get
+  unsigned rename_every = 10;                        // visit: a new name every K reads
+  unsigned inflight = 4;                             // counter: concurrent increments per client
+  std::string counter_path = "/api/session/visits";  // counter: POST here increments
+  std::string session_path = "/api/session";         // counter: GET here reads the final value
   std::chrono::microseconds timeout = std::chrono::seconds(5);   // per request
   std::chrono::microseconds interval = std::chrono::seconds(1);  // CSV row period
-  std::string csv;                                  // file, "-" for stdout, "" for none
-  std::string json;                                 // file or ""
+  std::string csv;   // file, "-" for stdout, "" for none
+  std::string json;  // file or ""
   bool quiet = false;
-  bool progress = true;                             // live line on stderr when it is a terminal
-  double max_miss_rate = 0;                         // fraction of reads, 0..1
+  bool progress = true;      // live line on stderr when it is a terminal
+  double max_miss_rate = 0;  // fraction of reads, 0..1
   double max_stale_rate = 0;
-  double max_error_rate = 0;                        // fraction of requests
+  double max_error_rate = 0;  // fraction of requests
   std::optional<std::chrono::microseconds> max_p99;
   std::uint64_t max_lost_updates = 0;
 };

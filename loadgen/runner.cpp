@@ -13,10 +13,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <memory>
 #include <ctime>
+#include <memory>
 #include <thread>
 
+#include "common/utc_time.hpp"
 #include "loadgen/checks.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/summary.hpp"
@@ -28,7 +29,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> interrupted{false};
-extern "C" void on_sigint(int) { interrupted = true; }
+extern "C" void on_sigint(int) {
+  interrupted = true;
+}
 
 // The first address of host:port, numeric, or "" when it does not resolve.
 std::string resolve(const Endpoint& e) {
@@ -65,7 +68,8 @@ bool answers(const std::string& address, std::uint16_t port, int timeout_ms) {
   int s = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
   if (s < 0) return false;
   bool ok = false;
-  if (connect(s, reinterpret_cast<sockaddr*>(&ss), len) == 0) ok = true;
+  if (connect(s, reinterpret_cast<sockaddr*>(&ss), len) == 0)
+    ok = true;
   else if (errno == EINPROGRESS) {
     pollfd p{s, POLLOUT, 0};
     if (poll(&p, 1, timeout_ms) == 1) {
@@ -93,22 +97,13 @@ rlim_t raise_nofile() {
 
 std::string progress_line(double elapsed, const InstanceStats& s, double rps) {
   char buf[200];
-  std::snprintf(buf, sizeof buf, "\r%6.1fs  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
-                elapsed, rps, static_cast<unsigned long long>(s.counters.hits),
-                static_cast<unsigned long long>(s.counters.misses),
-                static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
+  std::snprintf(
+      buf, sizeof buf, "\r%6.1fs  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
+      elapsed, rps, static_cast<unsigned long long>(s.counters.hits),
+      static_cast<unsigned long long>(s.counters.misses),
+      static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
   return buf;
 }
-std::string utc_now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // One load run, step by step: plan (threads, connections, open files), probe (does anything
 // answer), open the outputs, run (workers and intervals), finish (checks, summary, files).
 class LoadRun {
@@ -163,11 +158,12 @@ int LoadRun::plan() {
   std::uint64_t sockets = static_cast<std::uint64_t>(per_thread_) * threads_ * targets_.size();
   rlim_t limit = raise_nofile();
   if (sockets + 64 > limit) {
-    std::fprintf(stderr,
-                 "sessdemo load: %llu connections need about %llu open files, but the hard limit is %llu; "
-                 "lower --connections or raise the limit (ulimit -n)\n",
-                 static_cast<unsigned long long>(sockets), static_cast<unsigned long long>(sockets + 64),
-                 static_cast<unsigned long long>(limit));
+    std::fprintf(
+        stderr,
+        "sessdemo load: %llu connections need about %llu open files, but the hard limit is %llu; "
+        "lower --connections or raise the limit (ulimit -n)\n",
+        static_cast<unsigned long long>(sockets), static_cast<unsigned long long>(sockets + 64),
+        static_cast<unsigned long long>(limit));
     return 2;
   }
   return 0;
@@ -176,8 +172,10 @@ int LoadRun::plan() {
 int LoadRun::probe() {
   std::size_t answering = 0;
   for (const auto& t : targets_) {
-    if (answers(t.address, t.port, 2000)) ++answering;
-    else spdlog::warn("instance {} does not answer", t.label);
+    if (answers(t.address, t.port, 2000))
+      ++answering;
+    else
+      spdlog::warn("instance {} does not answer", t.label);
   }
   if (answering == 0) {
     std::fprintf(stderr, "sessdemo load: no instance answers at %s\n",
@@ -188,7 +186,8 @@ int LoadRun::probe() {
 }
 
 int LoadRun::open_outputs() {
-  for (auto [path, file] : {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_}}) {
+  for (auto [path, file] :
+       {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_}}) {
     if (path->empty()) continue;
     *file = std::make_unique<OutputFile>(*path);
     if (!(*file)->get()) {
@@ -206,7 +205,8 @@ int LoadRun::open_outputs() {
 void LoadRun::sleep_until(Clock::time_point t) const {
   while (Clock::now() < t && !interrupted) {
     if (all_finished()) return;
-    std::this_thread::sleep_for(std::min<Clock::duration>(t - Clock::now(), std::chrono::milliseconds(10)));
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(t - Clock::now(), std::chrono::milliseconds(10)));
   }
 }
 
@@ -217,15 +217,19 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
   InstanceStats itotal = iv.total();
   running_.merge(itotal);
   if (show_progress_)
-    std::fputs(progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(), stderr);
+    std::fputs(
+        progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(),
+        stderr);
   tick_ = now;
 }
 
 void LoadRun::run() {
   logic_ = std::make_unique<ScenarioLogic>(opts_, new_run_tag());
-  spdlog::info("load: scenario={} clients={} instances={} threads={} connections/instance={} balance={} {} run={}",
-               to_string(opts_.scenario), opts_.clients, targets_.size(), threads_, per_thread_ * threads_,
-               to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
+  spdlog::info(
+      "load: scenario={} clients={} instances={} threads={} connections/instance={} balance={} {} "
+      "run={}",
+      to_string(opts_.scenario), opts_.clients, targets_.size(), threads_, per_thread_ * threads_,
+      to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
   report_.started_at = utc_now_iso8601();
   auto start = Clock::now();
   measure_start_ = start + opts_.warmup;
@@ -239,13 +243,15 @@ void LoadRun::run() {
     plan.client_count = opts_.clients / threads_ + (w < opts_.clients % threads_ ? 1 : 0);
     next_client += plan.client_count;
     plan.connections_per_target = per_thread_;
-    if (opts_.requests) plan.budget = opts_.requests / threads_ + (w < opts_.requests % threads_ ? 1 : 0);
+    if (opts_.requests)
+      plan.budget = opts_.requests / threads_ + (w < opts_.requests % threads_ ? 1 : 0);
     plan.rate = opts_.rate / threads_;
     plan.measure_start = measure_start_;
     workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }
 
-  struct sigaction sa{}, old_int{}, old_term{};
+  struct sigaction sa {
+  }, old_int{}, old_term{};
   sa.sa_handler = on_sigint;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
@@ -261,7 +267,8 @@ void LoadRun::run() {
   // Workers record nothing sent before measure_start_, so there is no warm-up to throw away
   // here; whatever is recorded from now on is in the intervals and in the totals.
   sleep_until(measure_start_);
-  auto end = opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
+  auto end =
+      opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
   tick_ = measure_start_;
   for (;;) {
     auto next = std::min(tick_ + opts_.interval, end);
@@ -287,7 +294,8 @@ void LoadRun::run() {
   report_.run_tag = logic_->run_tag();
   report_.threads = threads_;
   report_.connections_per_instance = per_thread_ * threads_;
-  report_.measured_s = std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
+  report_.measured_s =
+      std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
   report_.interrupted = interrupted;
   for (auto& w : workers_) report_.table.merge(w->totals());
   report_.total = report_.table.total();
@@ -314,8 +322,8 @@ void LoadRun::count_counters() {
 void LoadRun::warn_shared_ids() const {
   for (const auto& [id, s] : report_.table.instances)
     if (s.addresses.size() > 1)
-      spdlog::warn("instance id '{}' answered from {} addresses ({}): their figures are in one row", id,
-                   s.addresses.size(), addresses_of(report_, s));
+      spdlog::warn("instance id '{}' answered from {} addresses ({}): their figures are in one row",
+                   id, s.addresses.size(), addresses_of(report_, s));
 }
 
 int LoadRun::finish() {
@@ -324,10 +332,13 @@ int LoadRun::finish() {
   auto checks = evaluate(report_);
   if (csv_)
     csv_->total_row(report_.measured_s, report_.total,
-                    opts_.scenario == Scenario::counter ? std::optional<std::int64_t>(report_.counter.lost_updates)
-                                                        : std::nullopt);
-  bool stdout_taken = (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout());
-  if (!opts_.quiet || exit_status(report_, checks) != 0) write_summary(stdout_taken ? stderr : stdout, report_, checks);
+                    opts_.scenario == Scenario::counter
+                        ? std::optional<std::int64_t>(report_.counter.lost_updates)
+                        : std::nullopt);
+  bool stdout_taken =
+      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout());
+  if (!opts_.quiet || exit_status(report_, checks) != 0)
+    write_summary(stdout_taken ? stderr : stdout, report_, checks);
   if (json_file_) {
     std::fputs(to_json(report_, checks).c_str(), json_file_->get());
     std::fflush(json_file_->get());
@@ -346,4 +357,3 @@ int run_load(const LoadOptions& opts) {
 }
 
 }  // namespace sessdemo::loadgen
-

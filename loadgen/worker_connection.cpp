@@ -34,8 +34,10 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     auto send_time = Clock::now();
     bool measured = send_time >= plan.measure_start && !final_phase;
     if (measured && plan.budget != 0) {
-      if (budget_left == 0) measured = false;
-      else if (--budget_left == 0) begin_stop();
+      if (budget_left == 0)
+        measured = false;
+      else if (--budget_left == 0)
+        begin_stop();
     }
     bool late = plan.rate > 0 && send_time - ticket.ready > late_after;
     request.clear();
@@ -57,15 +59,16 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
       }
     }
     ResponseParser parser(parsed, step != Step::get);  // plain GETs judge nothing in the body
-    auto write_time = Clock::now();  // service time starts here: a new connection's connect is not in it
+    auto write_time =
+        Clock::now();  // service time starts here: a new connection's connect is not in it
     if (!ec) {
       // A request fits the socket buffer almost always: send it at once, and go through
       // the reactor only for what is left.
       std::size_t sent = sock.send(net::buffer(request), 0, ec);
       if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
       if (!ec && sent < request.size()) {
-        auto [wec, wn] = co_await net::async_write(sock, net::buffer(request.data() + sent, request.size() - sent),
-                                                   use_tuple);
+        auto [wec, wn] = co_await net::async_write(
+            sock, net::buffer(request.data() + sent, request.size() - sent), use_tuple);
         ec = wec;
       }
     }
@@ -83,8 +86,10 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
       auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
       if (rec == net::error::eof) {
         // A body may end with the connection; a connection closed before any byte is just gone.
-        if (parser.got_some()) parser.put_eof(ec);
-        else ec = rec;
+        if (parser.got_some())
+          parser.put_eof(ec);
+        else
+          ec = rec;
         if (!ec && !parser.is_done()) ec = rec;
         break;
       }
@@ -93,13 +98,19 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     }
     g.deadline = Clock::time_point::max();
     auto done_time = Clock::now();
-    // A timed-out request counts at its timeout (the watchdog notices it up to one tick late).
+    auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(done_time - ticket.ready).count();
+    auto service_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          done_time - std::min(write_time, done_time))
+                          .count();
+    // A timed-out request counts at exactly its timeout (which runs from the send, connect
+    // included); the watchdog notices it up to one tick late.
     if (g.timed_out && ec) {
       ec = beast::error::timeout;
-      done_time = std::min(done_time, send_time + opts.timeout);
+      service_us = std::chrono::duration_cast<std::chrono::microseconds>(opts.timeout).count();
+      us = std::chrono::duration_cast<std::chrono::microseconds>(send_time - ticket.ready).count() +
+           service_us;
     }
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(done_time - ticket.ready).count();
-    auto service_us = std::chrono::duration_cast<std::chrono::microseconds>(done_time - std::min(write_time, done_time)).count();
     answer.status = 0;
     answer.body = {};
     answer.set_cookies.clear();
@@ -107,17 +118,20 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     if (!ec) {
       answer.status = parsed.status;
       answer.body = parsed.body;
-      answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
+      answer.set_cookies.assign(parsed.set_cookies.begin(),
+                                parsed.set_cookies.begin() + parsed.cookie_count);
       if (!parsed.instance.empty()) {
         key = parsed.instance;
         if (t.last_instance != key) t.last_instance = key;
       }
-      if (!parser.keep_alive()) ec = beast::http::error::end_of_stream;  // close below; the answer counts
+      if (!parser.keep_alive())
+        ec = beast::http::error::end_of_stream;  // close below; the answer counts
     }
     Outcome o = logic.apply(id, c, step, answer);
     if (step == Step::final_read) measured = false;
     if (measured)
-      recorder.record(slot, key, static_cast<std::uint16_t>(target_index), kind, o, answer.status, us, service_us, late);
+      recorder.record(slot, key, static_cast<std::uint16_t>(target_index), kind, o, answer.status,
+                      us, service_us, late);
     if (ec) {
       beast::error_code ignored;
       sock.close(ignored);
@@ -135,7 +149,8 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
 // timeout (1 ms at the least, 50 ms at the most), so a timeout fires that close to its value.
 net::awaitable<void> Worker::Impl::watchdog() {
   net::steady_timer timer(ioc);
-  auto tick = std::clamp<Clock::duration>(opts.timeout / 10, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
+  auto tick = std::clamp<Clock::duration>(opts.timeout / 10, std::chrono::milliseconds(1),
+                                          std::chrono::milliseconds(50));
   while (!finished) {
     timer.expires_after(tick);
     co_await timer.async_wait(use_tuple);

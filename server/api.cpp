@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "common/utc_time.hpp"
 #include "server/cookies.hpp"
 #include "server/form.hpp"
 #include "server/router.hpp"
@@ -9,17 +10,6 @@
 namespace sessdemo {
 
 namespace json = boost::json;
-
-namespace {
-std::string iso8601(std::int64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-}  // namespace
 
 http::Response Router::json(http::Status status, std::string body) const {
   return respond(status, "application/json", std::move(body));
@@ -40,7 +30,7 @@ std::string Router::session_json(const ReadOutcome& r) const {
     o["name"] = nullptr;
   o["visits"] = s ? s->visits : 0;
   if (s)
-    o["created"] = iso8601(s->created);
+    o["created"] = utc_iso8601(s->created);
   else
     o["created"] = nullptr;
   if (s)

@@ -58,6 +58,7 @@ struct Server::Impl {
   // wait for them go away with the io_context.
   StoreExecutor store;
   net::signal_set signals{ioc};
+  bool catching_signals = false;
   std::atomic<bool> stopping{false};
   std::mutex conns_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
@@ -262,11 +263,13 @@ std::string Server::listen() {
     tcp::resolver resolver(impl_->ioc);
     auto found = resolver.resolve(cfg.bind, std::to_string(cfg.port), tcp::resolver::passive, ec);
     if (ec || found.empty())
-      throw std::runtime_error("'" + cfg.bind + "' is neither an IP address nor a host name that resolves");
+      throw std::runtime_error("'" + cfg.bind +
+                               "' is neither an IP address nor a host name that resolves");
     addr = found.begin()->endpoint().address();
   }
   tcp::endpoint ep(addr, cfg.port);
-  std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(cfg.port);
+  std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
+                      std::to_string(cfg.port);
   auto& a = impl_->acceptor;
   a.open(ep.protocol(), ec);
   if (ec) throw std::runtime_error("cannot open a socket: " + ec.message());
@@ -274,16 +277,17 @@ std::string Server::listen() {
   a.bind(ep, ec);
   if (ec) {
     if (ec == net::error::address_in_use)
-      throw std::runtime_error("port " + std::to_string(cfg.port) + " is already in use on " + addr.to_string());
+      throw std::runtime_error("port " + std::to_string(cfg.port) + " is already in use on " +
+                               addr.to_string());
     if (ec == boost::system::errc::address_not_available)
       throw std::runtime_error(addr.to_string() + " is not an address of this machine");
     if (ec == net::error::access_denied)
-      throw std::runtime_error("no permission to listen on " + where + " (ports below 1024 need root)");
+      throw std::runtime_error("no permission to listen on " + where +
+                               " (ports below 1024 need root)");
     throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   }
   a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   auto bound = a.local_endpoint(ec);
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";
@@ -294,15 +298,21 @@ std::uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint().port();
 }
 
+void Server::catch_signals() {
+  auto& im = *impl_;
+  if (im.catching_signals) return;
+  im.catching_signals = true;
+  beast::error_code ec;
+  im.signals.add(SIGINT, ec);
+  im.signals.add(SIGTERM, ec);
+  im.signals.async_wait([this](beast::error_code wec, int) {
+    if (!wec) impl_->begin_stop();
+  });
+}
+
 void Server::run(bool handle_signals) {
   auto& im = *impl_;
-  if (handle_signals) {
-    im.signals.add(SIGINT);
-    im.signals.add(SIGTERM);
-    im.signals.async_wait([this](beast::error_code ec, int) {
-      if (!ec) impl_->begin_stop();
-    });
-  }
+  if (handle_signals) catch_signals();
   net::co_spawn(im.ioc, im.accept_loop(), net::detached);
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back([&] { im.ioc.run(); });

@@ -39,6 +39,9 @@ class Server {
   // not an address of this machine, ...).
   std::string listen();
   std::uint16_t port() const;
+  // From now on SIGINT and SIGTERM stop the server gracefully (once run() runs): call it before
+  // telling anyone the server is up, so that no signal can kill it in between.
+  void catch_signals();
   // Serves until stop() or, with handle_signals, SIGINT/SIGTERM; returns after the drain.
   void run(bool handle_signals);
   void stop();  // thread-safe

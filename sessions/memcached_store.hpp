@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "sessions/endpoint.hpp"
+#include "common/endpoint.hpp"
 #include "sessions/store.hpp"
 
 struct memcached_st;

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -51,7 +51,8 @@ bool is_png(const fs::path& p) {
   char head[24] = {};
   f.read(head, sizeof head);
   static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (f.gcount() != 24 || std::memcmp(head, sig, 8) != 0 || std::string(head + 12, 4) != "IHDR") return false;
+  if (f.gcount() != 24 || std::memcmp(head, sig, 8) != 0 || std::string(head + 12, 4) != "IHDR")
+    return false;
   auto be32 = [&](int at) {
     auto b = reinterpret_cast<const unsigned char*>(head + at);
     return (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
@@ -68,8 +69,9 @@ fs::path fresh_dir(const std::string& tag) {
 
 TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   auto out = fresh_dir("full");
-  Child demo({sessdemo_binary(), "demo", "--duration", "6s", "--clients", "150", "--out", out.string()},
-             (fs::temp_directory_path() / "sessdemo-demo-test.err").string());
+  Child demo(
+      {sessdemo_binary(), "demo", "--duration", "6s", "--clients", "150", "--out", out.string()},
+      (fs::temp_directory_path() / "sessdemo-demo-test.err").string());
   std::set<pid_t> seen;
   std::string table;
   int status = -1;
@@ -94,13 +96,24 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
     EXPECT_TRUE(is_png(out / (std::string(name) + ".png"))) << name;
   }
   EXPECT_NE(table.find("scenario"), std::string::npos);
+  std::ifstream page(out / "index.html");
+  std::stringstream ss;
+  ss << page.rdbuf();
+  const std::string html = ss.str();
+  std::size_t rows = 0;
+  for (auto at = html.find("<tr class=\"scenario\""); at != std::string::npos;
+       at = html.find("<tr class=\"scenario\"", at + 1))
+    ++rows;
+  EXPECT_EQ(rows, 8u) << "index.html has a row per scenario";
+  EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos) << "plots inline";
   fs::remove_all(out);
 }
 
 TEST(DemoIntegration, SigintStopsEverythingItStarted) {
   auto out = fresh_dir("sigint");
-  Child demo({sessdemo_binary(), "demo", "--duration", "20s", "--clients", "50", "--out", out.string()},
-             "/dev/null");
+  Child demo(
+      {sessdemo_binary(), "demo", "--duration", "20s", "--clients", "50", "--out", out.string()},
+      "/dev/null");
   std::set<pid_t> seen;
   auto deadline = steady_clock::now() + seconds(20);
   // Wait until memcached, the instances and the load are all up.
@@ -117,8 +130,10 @@ TEST(DemoIntegration, SigintStopsEverythingItStarted) {
 }
 
 TEST(DemoIntegration, BadFlagsExit2) {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"demo", "--scenarios", "nope"}, {"demo", "--instances", "1"}, {"demo", "--duration", "1s"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"demo", "--scenarios", "nope"},
+                                             {"demo", "--instances", "1"},
+                                             {"demo", "--duration", "1s"}}) {
     args.insert(args.begin(), sessdemo_binary());
     Child c(args, "/dev/null");
     c.read_all(seconds(5));
@@ -130,8 +145,10 @@ TEST(DemoIntegration, MissingMemcachedSaysHowToInstallAndExits2) {
   // A PATH without memcached: the demo must say how to install it, not fail obscurely.
   std::string saved = getenv("PATH") ? getenv("PATH") : "";
   setenv("PATH", "/nonexistent", 1);
-  auto err = fs::temp_directory_path() / ("sessdemo-demo-nomc-" + std::to_string(getpid()) + ".err");
-  Child demo({sessdemo_binary(), "demo", "--out", (fs::temp_directory_path() / "sessdemo-demo-nomc").string()},
+  auto err =
+      fs::temp_directory_path() / ("sessdemo-demo-nomc-" + std::to_string(getpid()) + ".err");
+  Child demo({sessdemo_binary(), "demo", "--out",
+              (fs::temp_directory_path() / "sessdemo-demo-nomc").string()},
              err.string());
   setenv("PATH", saved.c_str(), 1);
   EXPECT_EQ(demo.wait(seconds(10)), 2);

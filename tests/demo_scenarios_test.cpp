@@ -1,8 +1,8 @@
-#include "loadgen/demo_scenarios.hpp"
+#include "demo/demo_scenarios.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace sessdemo::loadgen;
+using namespace sessdemo::demo;
 
 namespace {
 DemoScenario named(const std::string& name) {
@@ -107,4 +107,41 @@ TEST(DemoScenarios, CounterScenarios) {
 TEST(DemoScenarios, NotRunIsAFailure) {
   DemoFigures f;
   EXPECT_FALSE(judge(named("memcached-roundrobin"), f, 3).met);
+}
+
+// Fault timing scales with the run, and what cannot be judged in a short run is not judged.
+TEST(DemoScenarios, FaultTimingFitsAnyDuration) {
+  DemoScenario stall, kill, plain;
+  for (const auto& s : all_demo_scenarios(3)) {
+    if (s.fault == Fault::stall_memcached) stall = s;
+    if (s.fault == Fault::kill_instance) kill = s;
+    if (s.name == "memcached-roundrobin") plain = s;
+  }
+  auto p60 = fault_plan(stall, 60);
+  EXPECT_DOUBLE_EQ(p60.interval_s, 1.0);
+  EXPECT_DOUBLE_EQ(p60.start_s, 12.0);
+  EXPECT_DOUBLE_EQ(p60.end_s, 14.0);  // a stall lasts 2 s at most
+  EXPECT_TRUE(judgeable(stall, 60));
+  auto p10 = fault_plan(stall, 10);
+  EXPECT_GE(10 - p10.end_s, 1.5 + 2 * p10.interval_s)
+      << "time to recover and two full intervals after the stall";
+  // 3 s: too short to see memcached come back and judge two clean intervals.
+  EXPECT_FALSE(judgeable(stall, 3));
+  EXPECT_EQ(min_duration_s(stall), 5u);
+  EXPECT_TRUE(judgeable(stall, 5));
+  // Kills and plain runs fit into 3 s, on a finer interval.
+  auto k3 = fault_plan(kill, 3);
+  EXPECT_DOUBLE_EQ(k3.interval_s, 0.3);
+  EXPECT_DOUBLE_EQ(k3.start_s, 1.5);
+  EXPECT_TRUE(judgeable(kill, 3));
+  EXPECT_GE(3 - k3.end_s, 2 * k3.interval_s);
+  EXPECT_TRUE(judgeable(plain, 3));
+  for (unsigned d : {3u, 5u, 10u, 60u})
+    for (const auto& s : all_demo_scenarios(3)) {
+      if (s.fault == Fault::none || !judgeable(s, d)) continue;
+      auto p = fault_plan(s, d);
+      EXPECT_GE(p.start_s, p.interval_s)
+          << s.name << " at " << d << " s: at least one interval before the fault";
+      EXPECT_LE(p.end_s, d) << s.name;
+    }
 }

@@ -1,4 +1,4 @@
-#include "sessions/duration.hpp"
+#include "common/duration.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,8 @@ TEST(Duration, ParsesUnits) {
 }
 
 TEST(Duration, RejectsGarbage) {
-  for (auto bad : {"", "10", "s", "-1s", "5x", "1.2.3s", "ms", "1e3s", "30s1m", "1m1m", "1m 30s", "1mm", "1m30"})
+  for (auto bad : {"", "10", "s", "-1s", "5x", "1.2.3s", "ms", "1e3s", "30s1m", "1m1m", "1m 30s",
+                   "1mm", "1m30"})
     EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
@@ -27,7 +28,8 @@ TEST(Duration, CompoundForms) {
   EXPECT_EQ(format_duration(seconds(90)), "1m30s");
   EXPECT_EQ(format_duration(minutes(75)), "1h15m");
   EXPECT_EQ(format_duration(seconds(3605)), "1h5s");
-  for (auto text : {"1m30s", "1h15m", "45s", "250ms", "8h"}) EXPECT_EQ(format_duration(*parse_duration(text)), text);
+  for (auto text : {"1m30s", "1h15m", "45s", "250ms", "8h"})
+    EXPECT_EQ(format_duration(*parse_duration(text)), text);
 }
 
 TEST(Duration, FormatsBack) {

@@ -1,4 +1,4 @@
-#include "sessions/endpoint.hpp"
+#include "common/endpoint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,8 @@ namespace {
 std::vector<Endpoint> ok(std::string_view text, bool url = false) {
   auto r = parse_endpoints(text, url);
   EXPECT_TRUE(std::holds_alternative<std::vector<Endpoint>>(r)) << text;
-  return std::holds_alternative<std::vector<Endpoint>>(r) ? std::get<0>(r) : std::vector<Endpoint>{};
+  return std::holds_alternative<std::vector<Endpoint>>(r) ? std::get<0>(r)
+                                                          : std::vector<Endpoint>{};
 }
 std::string err(std::string_view text, bool url = false) {
   auto r = parse_endpoints(text, url);

@@ -1,6 +1,5 @@
 // `sessdemo load` against real instances and a real memcached, and against broken servers.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <unistd.h>
 
@@ -51,7 +50,8 @@ TEST(LoadIntegration, MemoryStoreRoundRobinMissesTwoThirds) {
 
 TEST(LoadIntegration, MemoryStoreStickyHasNoMisses) {
   auto inst = three_instances({"--store", "memory"});
-  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--balance", "sticky"});
+  auto r =
+      run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--balance", "sticky"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);
   EXPECT_GT(r.total_of("hits"), 1000);
@@ -77,8 +77,8 @@ TEST(LoadIntegration, ClosedConnectionsAreErrorsNotMisses) {
 
 TEST(LoadIntegration, RequestBudgetAndCsvToStdout) {
   auto inst = three_instances({"--store", "memory"});
-  Child c({sessdemo_binary(), "load", "--instances", addresses(inst), "--balance", "sticky", "--clients", "10",
-           "--requests", "500", "--csv", "-", "--interval", "100ms"},
+  Child c({sessdemo_binary(), "load", "--instances", addresses(inst), "--balance", "sticky",
+           "--clients", "10", "--requests", "500", "--csv", "-", "--interval", "100ms"},
           "/dev/null");
   std::string out = c.read_all(seconds(30));
   EXPECT_EQ(c.wait(seconds(10)), 0);
@@ -113,8 +113,8 @@ TEST(LoadIntegration, BadCommandLinesExit2) {
 
 TEST(LoadIntegration, OpenModelSendsAtTheGivenRate) {
   Instance one({"--store", "memory"});
-  auto r = run_load(one.address(), {"--scenario", "get", "--path", "/healthz", "--clients", "20", "--rate", "300",
-                                    "--duration", "2s", "--warmup", "500ms"});
+  auto r = run_load(one.address(), {"--scenario", "get", "--path", "/healthz", "--clients", "20",
+                                    "--rate", "300", "--duration", "2s", "--warmup", "500ms"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   // 300 req/s for 2 s measured; the warm-up is not counted.
   EXPECT_NEAR(static_cast<double>(r.total_of("requests")), 600.0, 90.0) << r.out;
@@ -127,9 +127,9 @@ TEST(LoadIntegration, OpenModelCountsStallsFromTheScheduledTime) {
   Memcached mc;
   Instance one({"--memcached", mc.address(), "--store-timeout", "1s"});
   mc.proc.signal(SIGSTOP);
-  auto r = run_load(one.address(), {"--scenario", "get", "--path", "/readyz", "--clients", "1",
-                                    "--connections", "1", "--rate", "50", "--duration", "2s",
-                                    "--max-error-rate", "1"});
+  auto r = run_load(one.address(),
+                    {"--scenario", "get", "--path", "/readyz", "--clients", "1", "--connections",
+                     "1", "--rate", "50", "--duration", "2s", "--max-error-rate", "1"});
   mc.proc.signal(SIGCONT);
   EXPECT_GT(r.total_of("late"), 0) << r.out;
   EXPECT_GT(r.total().at("latency_ms").as_object().at("max").to_number<double>(), 1500.0) << r.out;
@@ -158,15 +158,17 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
 }
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("sessdemo-" + std::to_string(getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() /
+          ("sessdemo-" + std::to_string(getpid()) + "-" + name))
+      .string();
 }
 }  // namespace
 
 TEST(LoadIntegration, CsvIntervalsAddUpToTheTotals) {
   auto inst = three_instances({"--store", "memory"});
   auto csv = temp_path("sum.csv");
-  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--interval", "300ms", "--balance",
-                                      "sticky", "--csv", csv});
+  auto r = run_load(addresses(inst), {"--clients", "60", "--duration", "2s", "--interval", "300ms",
+                                      "--balance", "sticky", "--csv", csv});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   std::map<std::string, std::uint64_t> sums;  // instance -> requests over the interval rows
   std::map<std::string, std::uint64_t> hits;
@@ -186,15 +188,16 @@ TEST(LoadIntegration, CsvIntervalsAddUpToTheTotals) {
   EXPECT_EQ(sums["all"], static_cast<std::uint64_t>(r.total_of("requests")));
   EXPECT_EQ(hits["all"], static_cast<std::uint64_t>(r.total_of("hits")));
   for (const auto& [name, fig] : r.json.at("instances").as_object())
-    EXPECT_EQ(sums[std::string(name)], fig.as_object().at("requests").to_number<std::uint64_t>()) << name;
+    EXPECT_EQ(sums[std::string(name)], fig.as_object().at("requests").to_number<std::uint64_t>())
+        << name;
   std::filesystem::remove(csv);
 }
 
 TEST(LoadIntegration, InterruptExits130WithThePartialFiguresWritten) {
   Instance one({"--store", "memory"});
   auto csv = temp_path("int.csv");
-  auto load = start_load({"--instances", one.address(), "--clients", "20", "--duration", "30s", "--interval", "1s",
-                          "--csv", csv});
+  auto load = start_load({"--instances", one.address(), "--clients", "20", "--duration", "30s",
+                          "--interval", "1s", "--csv", csv});
   // Interrupted 300 ms into its second interval: once the first one is in the file.
   ASSERT_TRUE(eventually(
       [&] {
@@ -224,16 +227,16 @@ TEST(LoadIntegration, InterruptExits130WithThePartialFiguresWritten) {
 
 TEST(LoadIntegration, TimeoutsFireCloseToTheirValue) {
   FakeServer slow(FakeServer::Mode::slow);  // answers after 200 ms
-  auto r = run_load(slow.address(), {"--scenario", "get", "--clients", "4", "--duration", "1s", "--timeout", "50ms",
-                                     "--max-error-rate", "1"});
+  auto r = run_load(slow.address(), {"--scenario", "get", "--clients", "4", "--duration", "1s",
+                                     "--timeout", "50ms", "--max-error-rate", "1"});
   EXPECT_EQ(r.total_of("errors"), r.total_of("requests")) << r.out;
   EXPECT_GT(r.total_of("requests"), 20);
   // A timed-out request counts at its timeout: the service time of every one is 50 ms.
   auto svc = r.total().at("service_ms").as_object();
   EXPECT_NEAR(svc.at("max").to_number<double>(), 50.0, 1.0) << r.out;
   EXPECT_NEAR(svc.at("min").to_number<double>(), 50.0, 1.0) << r.out;
-  auto tiny = run_load(slow.address(), {"--scenario", "get", "--clients", "2", "--duration", "500ms", "--timeout",
-                                        "1ms", "--max-error-rate", "1"});
+  auto tiny = run_load(slow.address(), {"--scenario", "get", "--clients", "2", "--duration",
+                                        "500ms", "--timeout", "1ms", "--max-error-rate", "1"});
   EXPECT_GT(tiny.total_of("errors"), 0) << tiny.out;
   EXPECT_EQ(tiny.total_of("errors"), tiny.total_of("requests")) << tiny.out;
 }
@@ -242,21 +245,35 @@ TEST(LoadIntegration, OneIdBehindTwoAddressesIsOneRowWithAWarning) {
   Instance a({"--store", "memory", "--id", "same"});
   Instance b({"--store", "memory", "--id", "same"});
   auto err = temp_path("ids.err");
-  std::vector<std::string> argv{sessdemo_binary(), "load", "-i", a.address() + "," + b.address(), "--scenario",
-                                "get", "--path", "/healthz", "-c", "4", "--requests", "200", "--json", temp_path("ids.json")};
+  std::vector<std::string> argv{sessdemo_binary(),
+                                "load",
+                                "-i",
+                                a.address() + "," + b.address(),
+                                "--scenario",
+                                "get",
+                                "--path",
+                                "/healthz",
+                                "-c",
+                                "4",
+                                "--requests",
+                                "200",
+                                "--json",
+                                temp_path("ids.json")};
   Child c(argv, err);
   std::string out = c.read_all(seconds(30));
   EXPECT_EQ(c.wait(seconds(10)), 0) << out;
   std::ifstream f(err);
   std::stringstream ss;
   ss << f.rdbuf();
-  EXPECT_NE(ss.str().find("instance id 'same' answered from 2 addresses"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("instance id 'same' answered from 2 addresses"), std::string::npos)
+      << ss.str();
   EXPECT_NE(out.find(a.address() + " " + b.address()), std::string::npos) << out;
   std::ifstream jf(temp_path("ids.json"));
   std::stringstream js;
   js << jf.rdbuf();
   auto doc = boost::json::parse(js.str()).as_object();
-  EXPECT_EQ(doc.at("instances").as_object().at("same").as_object().at("addresses").as_array().size(), 2u);
+  EXPECT_EQ(
+      doc.at("instances").as_object().at("same").as_object().at("addresses").as_array().size(), 2u);
   std::filesystem::remove(err);
   std::filesystem::remove(temp_path("ids.json"));
 }
@@ -264,14 +281,16 @@ TEST(LoadIntegration, OneIdBehindTwoAddressesIsOneRowWithAWarning) {
 // examples/plot.gp reads a CSV from stdin without leaving its copy behind, and finds its columns
 // by name.
 TEST(LoadIntegration, PlotScriptLeavesNoTemporaryFile) {
-  if (!sessdemo::loadgen::on_path("gnuplot")) GTEST_SKIP() << "gnuplot is not installed (make test installs gnuplot-nox)";
+  if (!sessdemo::on_path("gnuplot"))
+    GTEST_SKIP() << "gnuplot is not installed (make test installs gnuplot-nox)";
   Instance one({"--store", "memory"});
   auto dir = std::filesystem::temp_directory_path() / ("sessdemo-plot-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "tmp");
   std::string script = std::string(SESSDEMO_SOURCE_DIR) + "/examples/plot.gp";
-  std::string cmd = "TMPDIR='" + (dir / "tmp").string() + "' '" + sessdemo_binary() + "' load -i " + one.address() +
-                    " -c 4 -d 1s --interval 200ms --csv - 2>/dev/null | TMPDIR='" + (dir / "tmp").string() +
-                    "' gnuplot -e \"out='" + (dir / "p.png").string() + "'\" '" + script + "'";
+  std::string cmd = "TMPDIR='" + (dir / "tmp").string() + "' '" + sessdemo_binary() + "' load -i " +
+                    one.address() + " -c 4 -d 1s --interval 200ms --csv - 2>/dev/null | TMPDIR='" +
+                    (dir / "tmp").string() + "' gnuplot -e \"out='" + (dir / "p.png").string() +
+                    "'\" '" + script + "'";
   Child c({"sh", "-c", cmd}, "/dev/null");
   c.read_all(seconds(30));
   EXPECT_EQ(c.wait(seconds(30)), 0);

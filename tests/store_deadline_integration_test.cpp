@@ -17,11 +17,14 @@ using namespace std::chrono;
 
 namespace {
 #if defined(__SANITIZE_ADDRESS__)
-// Under AddressSanitizer every step costs several times more CPU: the bound checked is the
-// figure's, with the extra time the sanitizer's own run shows it needs.
+// Under AddressSanitizer every step costs several times more CPU, and 1,000 busy connections
+// saturate two cores whatever the deadlines do: the sanitizer run checks the mechanism up to
+// 100 clients with more slack; the figure (1,000 clients, 50 ms) is checked by the normal build.
 constexpr auto slack = milliseconds(150);
+constexpr int most_clients = 100;
 #else
 constexpr auto slack = milliseconds(50);
+constexpr int most_clients = 1000;
 #endif
 
 struct Figures {
@@ -108,6 +111,7 @@ TEST(StoreDeadlineIntegration, EveryStoreRequestIs503WithinTheStoreTimeoutWhileM
   ASSERT_EQ(http(a.port, "GET", "/readyz").status, 200);
   mc.proc.signal(SIGSTOP);
   for (int clients : {10, 100, 1000}) {
+    if (clients > most_clients) continue;
     Figures f = hammer(a.port, clients, seconds(2));
     std::sort(f.ms.begin(), f.ms.end());
     std::printf("%d clients: %ld answers, p50 %d p99 %d p99.9 %d slowest %lld ms\n", clients,

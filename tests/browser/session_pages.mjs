@@ -1,7 +1,7 @@
 // Drives Debian's Chromium (never a downloaded browser) through the sessdemo pages behind a
 // balancer. BASE_URL: the balancer; OUT_DIR: where screenshots go. Exits 1 on the first
 // failed check, saying what it expected and what it saw.
-import { chromium } from 'playwright-core';
+import { check, withChromium } from './chromium.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,18 +13,8 @@ if (!base) {
 }
 mkdirSync(out, { recursive: true });
 
-function check(ok, what) {
-  if (!ok) throw new Error(what);
-  console.log(`ok: ${what.split(':')[0]}`);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+await withChromium(async (browser) => {
   const page = await browser.newPage({ viewport: { width: 900, height: 620 } });
   let dialogs = 0;
   page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
@@ -76,10 +66,4 @@ try {
   await submit(markup);
   check((await page.locator('#name').textContent()) === markup, 'a name with markup is shown as text');
   check(await page.locator('#name b').count() === 0 && dialogs === 0, 'the markup was not interpreted');
-} catch (e) {
-  failed = true;
-  console.error('FAILED: ' + e.message);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "loadgen/child_process.hpp"
+#include "common/child_process.hpp"
 
 namespace sessdemo::test {
 
 struct LoadRun {
   int exit_code = -1;
-  std::string out;            // stdout: the summary
-  boost::json::object json;   // the --json document (empty when none was written)
+  std::string out;           // stdout: the summary
+  boost::json::object json;  // the --json document (empty when none was written)
   std::int64_t total_of(const char* key) const;
   const boost::json::object& total() const { return json.at("total").as_object(); }
   std::int64_t counter_of(const char* key) const;  // from the "counter" section
@@ -20,7 +20,7 @@ struct LoadRun {
 
 // A load started in the background, for tests that inject a fault while it runs.
 struct BackgroundLoad {
-  loadgen::ChildProcess proc;
+  sessdemo::ChildProcess proc;
   std::string json_path;
   LoadRun finish();  // waits for it and reads its output and JSON
 };

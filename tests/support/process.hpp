@@ -5,14 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "loadgen/child_process.hpp"
+#include "common/child_process.hpp"
 
 namespace sessdemo::test {
 
-using Child = loadgen::ChildProcess;
-inline std::uint16_t free_port() { return loadgen::free_loopback_port(); }
+using Child = sessdemo::ChildProcess;
+inline std::uint16_t free_port() {
+  return sessdemo::free_loopback_port();
+}
 inline bool wait_for_port(std::uint16_t port, std::chrono::milliseconds timeout) {
-  return loadgen::wait_for_loopback_port(port, timeout);
+  return sessdemo::wait_for_loopback_port(port, timeout);
 }
 
 // A real memcached on a free loopback port.

@@ -1,14 +1,14 @@
 #pragma once
 // `sessdemo demo`: starts memcached and web instances on loopback, runs the tester through
 // each scenario (with faults where the scenario says), judges every scenario against what it
-// is expected to show, and writes a side-by-side table, CSV, JSON and plots.
+// is expected to show, and writes a side-by-side table, CSV, JSON, plots and index.html.
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "sessions/endpoint.hpp"
+#include "common/endpoint.hpp"
 
-namespace sessdemo::loadgen {
+namespace sessdemo::demo {
 
 struct DemoOptions {
   std::string self;                             // this binary, run as `serve` and `load` children
@@ -20,6 +20,7 @@ struct DemoOptions {
   unsigned threads = 0;                         // load threads (0: cores)
   std::vector<std::string> scenarios;           // subset by name; empty: all
   std::string out;                              // output folder; empty: sessdemo-out/<timestamp>
+  bool open = false;                            // print the file:// address of index.html at the end
 };
 
 // The scenarios `demo` knows, in the order it runs them.
@@ -29,4 +30,4 @@ std::vector<std::string> demo_scenario_names();
 // (memcached missing), 130 when interrupted.
 int run_demo(const DemoOptions& opts);
 
-}  // namespace sessdemo::loadgen
+}  // namespace sessdemo::demo

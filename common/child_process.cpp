@@ -1,4 +1,4 @@
-#include "loadgen/child_process.hpp"
+#include "common/child_process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <thread>
 #include <utility>
 
-namespace sessdemo::loadgen {
+namespace sessdemo {
 
 using namespace std::chrono;
 
@@ -184,4 +184,4 @@ bool wait_for_loopback_port(std::uint16_t port, milliseconds timeout) {
   return false;
 }
 
-}  // namespace sessdemo::loadgen
+}  // namespace sessdemo

@@ -1,4 +1,4 @@
-#include "sessions/endpoint.hpp"
+#include "common/endpoint.hpp"
 
 #include <charconv>
 

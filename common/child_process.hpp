@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace sessdemo::loadgen {
+namespace sessdemo {
 
 class ChildProcess {
  public:
@@ -47,4 +47,4 @@ std::uint16_t free_loopback_port();
 // True when a TCP connect to 127.0.0.1:port succeeds within the timeout.
 bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds timeout);
 
-}  // namespace sessdemo::loadgen
+}  // namespace sessdemo

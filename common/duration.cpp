@@ -1,4 +1,4 @@
-#include "sessions/duration.hpp"
+#include "common/duration.hpp"
 
 #include <charconv>
 #include <cmath>
