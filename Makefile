@@ -5,9 +5,9 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
-              libmemcached-dev libgtest-dev memcached
+              libmemcached-dev libgtest-dev zlib1g-dev memcached
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox
-TEST_PKGS  := $(DEMO_PKGS) nginx chromium
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
 .PHONY: all build demo test test-fast test-asan browser-deps format clean

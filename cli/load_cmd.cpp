@@ -13,35 +13,45 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   auto& l = o.load;
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   app.footer(
-      "Connections: each instance gets --connections sockets (default min(clients,128)), shared by all\n"
-      "clients the way a balancer carries many visitors over its own upstream connections; each request\n"
-      "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by default.\n"
-      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance answers,\n"
-      "130 interrupted (SIGINT/SIGTERM; the summary of what ran is printed, verdict 'interrupted').");
+      "Connections: each instance gets --connections sockets (default min(clients,128)), shared by "
+      "all\n"
+      "clients the way a balancer carries many visitors over its own upstream connections; each "
+      "request\n"
+      "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by "
+      "default.\n"
+      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance "
+      "answers,\n"
+      "130 interrupted (SIGINT/SIGTERM; the summary of what ran is printed, verdict "
+      "'interrupted').");
   app.add_option("--instances,-i", o.instances, "HOST:PORT[,HOST:PORT...] or http:// URLs")
       ->required()
       ->check(endpoint_list(true));
   app.add_option("--clients,-c", l.clients, "virtual clients, each with its own cookie jar")
       ->check(whole_number(1, 1000000))
       ->capture_default_str();
-  app.add_option("--threads,-t", l.threads, "worker threads (default: cores)")->check(whole_number(1, 256));
+  app.add_option("--threads,-t", l.threads, "worker threads (default: cores)")
+      ->check(whole_number(1, 256));
   app.add_option("--connections", l.connections, "connections per instance, over all threads")
       ->check(whole_number(1, 1000000));
-  add_duration(app, "--duration,-d", l.duration, "measured time (a cap when --requests is also given)");
+  add_duration(app, "--duration,-d", l.duration,
+               "measured time (a cap when --requests is also given)");
   app.add_option("--requests,-n", l.requests, "stop after this many measured requests")
       ->check(whole_number(1, std::uint64_t{1} << 50));
   add_duration(app, "--warmup", l.warmup, "load before measuring, not counted");
-  app.add_option("--balance", o.balance, "round-robin (consecutive requests to different instances), random, sticky")
+  app.add_option("--balance", o.balance,
+                 "round-robin (consecutive requests to different instances), random, sticky")
       ->check(CLI::IsMember({"round-robin", "random", "sticky"}))
       ->capture_default_str();
   add_duration(app, "--think", l.think, "closed model: pause between a client's requests");
   app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
       ->check(CLI::Range(0.001, 1e7));
-  app.add_option("--scenario", o.scenario, "visit (write a name, check reads), get (plain GETs), counter")
+  app.add_option("--scenario", o.scenario,
+                 "visit (write a name, check reads), get (plain GETs), counter")
       ->check(CLI::IsMember({"visit", "get", "counter"}))
       ->capture_default_str();
   app.add_option("--home-path", l.home_path, "page with the name form")->capture_default_str();
-  app.add_option("--details-path", l.details_path, "page that shows the name")->capture_default_str();
+  app.add_option("--details-path", l.details_path, "page that shows the name")
+      ->capture_default_str();
   app.add_option("--name-field", l.name_field, "form field of the name")->capture_default_str();
   app.add_option("--path", l.path, "scenario get: the path to request")->capture_default_str();
   app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
@@ -50,14 +60,28 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--inflight", l.inflight, "counter: increments in flight per client")
       ->check(whole_number(1, 1000))
       ->capture_default_str();
-  add_duration(app, "--timeout", l.timeout,
-               "per request, from its send: fires within a tenth of its value (1 ms to 50 ms); a timed-out "
-               "request is an error recorded at its timeout");
+  add_duration(
+      app, "--timeout", l.timeout,
+      "per request, from its send: fires within a tenth of its value (1 ms to 50 ms); a timed-out "
+      "request is an error recorded at its timeout");
   add_duration(app, "--interval", l.interval, "CSV row period");
-  app.add_option("--csv", l.csv, "per-interval CSV to FILE (- for stdout; the summary then goes to stderr)");
+  app.add_option("--csv", l.csv,
+                 "per-interval CSV to FILE (- for stdout; the summary then goes to stderr)");
   app.add_option("--json", l.json,
-                 "settings, totals, per-instance figures, checks and verdict as JSON to FILE (- for stdout; the "
+                 "settings, totals, per-instance figures, checks and verdict as JSON to FILE (- "
+                 "for stdout; the "
                  "summary then goes to stderr)");
+  app.add_option("--hdr-log", l.hdr_log,
+                 "latency per interval in HdrHistogram's interval log format to FILE (values in "
+                 "microseconds)");
+  app.add_option(
+         "--shard", o.shard,
+         "I/N: run the I-th of N contiguous slices of --clients (and of --rate and --requests); "
+         "merge the N JSON files with `sessdemo merge`")
+      ->envname("SESSDEMO_SHARD");
+  app.add_option("--run-id", l.run_id,
+                 "names the run in the JSON, so that merge refuses files of other runs")
+      ->envname("SESSDEMO_RUN_ID");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
   app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
       ->check(CLI::Range(0.0, 1.0))
@@ -82,7 +106,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   auto& l = o.load;
   l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
   l.balance = *loadgen::parse_balance(o.balance);
-  l.scenario = o.scenario == "get" ? loadgen::Scenario::get
+  l.scenario = o.scenario == "get"       ? loadgen::Scenario::get
                : o.scenario == "counter" ? loadgen::Scenario::counter
                                          : loadgen::Scenario::visit;
   if (app.count("--max-p99")) l.max_p99 = o.max_p99;
@@ -91,12 +115,31 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     std::fprintf(stderr, "sessdemo load: --duration must be above 0 (or give --requests)\n");
     return 2;
   }
+  if (!o.shard.empty()) {
+    unsigned i = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n) {
+      std::fprintf(stderr,
+                   "sessdemo load: --shard must be I/N with 1 <= I <= N, like 2/3, not '%s'\n",
+                   o.shard.c_str());
+      return 2;
+    }
+    l.shard_index = i;
+    l.shard_count = n;
+    if (n > l.clients) {
+      std::fprintf(stderr,
+                   "sessdemo load: --shard %u/%u needs --clients of at least %u (one per shard)\n",
+                   i, n, n);
+      return 2;
+    }
+  }
   if (l.timeout < std::chrono::milliseconds(1)) {
     std::fprintf(stderr, "sessdemo load: --timeout must be at least 1ms\n");
     return 2;
   }
   if (l.csv == "-" && l.json == "-") {
-    std::fprintf(stderr, "sessdemo load: --csv and --json cannot both go to stdout (-); give one a file\n");
+    std::fprintf(stderr,
+                 "sessdemo load: --csv and --json cannot both go to stdout (-); give one a file\n");
     return 2;
   }
   if (l.interval < std::chrono::milliseconds(10)) {
@@ -104,7 +147,8 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     return 2;
   }
   if (l.scenario == loadgen::Scenario::counter && l.rate > 0) {
-    std::fprintf(stderr, "sessdemo load: the counter scenario runs closed-model only (drop --rate)\n");
+    std::fprintf(stderr,
+                 "sessdemo load: the counter scenario runs closed-model only (drop --rate)\n");
     return 2;
   }
   return loadgen::run_load(l);

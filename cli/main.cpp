@@ -6,10 +6,11 @@
 #include "cli/config_file.hpp"
 #include "cli/demo_cmd.hpp"
 #include "cli/load_cmd.hpp"
+#include "cli/merge_cmd.hpp"
 #include "cli/serve_cmd.hpp"
 
 namespace {
-constexpr const char* commands = "serve, load, demo, help";
+constexpr const char* commands = "serve, load, demo, merge, help";
 
 // Levenshtein distance, for "did you mean".
 std::size_t distance(const std::string& a, const std::string& b) {
@@ -43,41 +44,55 @@ int main(int argc, char** argv) {
   using namespace sessdemo::cli;
   CLI::App app{"sessdemo: shared sessions for web farms, demonstrated and measured", "sessdemo"};
   app.set_version_flag("--version", "sessdemo " SESSDEMO_VERSION);
-  app.add_option("--config", "read options from an INI file with [serve], [load] and [demo] sections");
+  app.add_option("--config",
+                 "read options from an INI file with [serve], [load] and [demo] sections");
   app.footer(
-      "Commands: serve, load, demo; `sessdemo help COMMAND` or `sessdemo COMMAND --help` for their options.\n"
-      "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then the\n"
+      "Commands: serve, load, demo, merge; `sessdemo help COMMAND` or `sessdemo COMMAND --help` "
+      "for their options.\n"
+      "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then "
+      "the\n"
       "--config file. Exit status: 0 success, 1 a check or the run failed, 2 a bad command line.");
 
   ServeOptions serve;
-  auto* serve_cmd = app.add_subcommand("serve", "run a web instance with sessions in memcached or memory");
+  auto* serve_cmd =
+      app.add_subcommand("serve", "run a web instance with sessions in memcached or memory");
   setup_serve(*serve_cmd, serve);
 
   LoadCliOptions load;
-  auto* load_cmd = app.add_subcommand("load", "load and check instances with cookie-carrying virtual clients");
+  auto* load_cmd =
+      app.add_subcommand("load", "load and check instances with cookie-carrying virtual clients");
   setup_load(*load_cmd, load);
 
   DemoCliOptions demo;
-  auto* demo_cmd = app.add_subcommand("demo", "start memcached and instances, run every scenario, report side by side");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "start memcached and instances, run every scenario, report side by side");
   setup_demo(*demo_cmd, demo);
+
+  sessdemo::loadgen::MergeOptions merge;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "merge the JSON files of a run's shards (load --shard I/N) into one report");
+  setup_merge(*merge_cmd, merge);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
   // The command: the first word that is not an option (the global options take no value but
   // --config, which takes one).
   std::size_t at = 0;
-  while (at < args.size() && !args[at].empty() && args[at].front() == '-') at += args[at] == "--config" ? 2 : 1;
+  while (at < args.size() && !args[at].empty() && args[at].front() == '-')
+    at += args[at] == "--config" ? 2 : 1;
   if (at < args.size()) {
     const std::string& word = args[at];
     if (word == "help") {
       CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
-      if (at + 1 < args.size() && !sub) return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands + ")");
+      if (at + 1 < args.size() && !sub)
+        return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands +
+                                ")");
       std::fputs((sub ? sub->help() : app.help()).c_str(), stdout);
       return 0;
     }
     if (!find_command(app, word)) {
       std::string hint;
-      for (const char* c : {"serve", "load", "demo", "help"})
+      for (const char* c : {"serve", "load", "demo", "merge", "help"})
         if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
       return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
     }
@@ -88,7 +103,7 @@ int main(int argc, char** argv) {
   }
   // --config (and --version) also work after the command: `sessdemo serve --config f.ini`.
   if (auto err = apply_config_file(args, app); !err.empty()) return bad_command_line(err);
-  for (auto* sub : {serve_cmd, load_cmd, demo_cmd}) sub->fallthrough();
+  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd}) sub->fallthrough();
 
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
@@ -106,5 +121,6 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return run_serve(serve);
   if (load_cmd->parsed()) return run_load_command(load, *load_cmd);
   if (demo_cmd->parsed()) return run_demo_command(demo);
+  if (merge_cmd->parsed()) return run_merge_command(merge);
   return 2;
 }

@@ -4,34 +4,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/base64.hpp"
+
 namespace sessdemo::demo {
 
 namespace fs = std::filesystem;
-
-std::string base64(std::string_view in) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    auto v = (static_cast<unsigned char>(in[i]) << 16) |
-             (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += i + 1 < in.size() ? alphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 namespace {
 std::string escape(std::string_view text) {
@@ -159,7 +136,7 @@ std::string report_page(const ReportInputs& in) {
       h += "<img alt=\"" + escape(s.name) +
            ": requests per second, p99 latency and miss rate over time\" "
            "src=\"data:image/png;base64," +
-           base64(read_file(png)) + "\">";
+           base64_encode(read_file(png)) + "\">";
     else if (!in.verdicts[i].skipped)
       h += "<p>No plot (gnuplot is not installed).</p>";
     h += "<p class=\"files\">";

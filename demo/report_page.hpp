@@ -25,7 +25,4 @@ std::string report_page(const ReportInputs& in);
 // Writes report_page() to out/index.html; returns its path, or "" when it cannot be written.
 std::filesystem::path write_report_page(const ReportInputs& in);
 
-// Base64 (RFC 4648, with padding), for the inline plots.
-std::string base64(std::string_view bytes);
-
 }  // namespace sessdemo::demo

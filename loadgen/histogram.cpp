@@ -7,11 +7,11 @@
 namespace sessdemo::loadgen {
 
 namespace {
-constexpr int half_magnitude = 10;                    // 1024 = half of the 2048 sub-buckets
-constexpr std::int64_t sub_count = 2048;              // 3 significant digits need > 2 x 10^3
+constexpr int half_magnitude = 10;        // 1024 = half of the 2048 sub-buckets
+constexpr std::int64_t sub_count = 2048;  // 3 significant digits need > 2 x 10^3
 constexpr std::int64_t half_count = sub_count / 2;
 constexpr std::int64_t sub_mask = sub_count - 1;
-constexpr int buckets = 16;                           // 2047 << 15 > 60 s in us
+constexpr int buckets = 16;  // 2047 << 15 > 60 s in us
 constexpr std::size_t slots = static_cast<std::size_t>((buckets + 1) * half_count);
 }  // namespace
 
@@ -57,6 +57,28 @@ void Histogram::merge(const Histogram& o) {
   total_ += o.total_;
 }
 
+std::size_t Histogram::bucket_count() {
+  return slots;
+}
+
+bool Histogram::add_to_bucket(std::size_t index, std::uint64_t n) {
+  if (index >= slots) return false;
+  if (n == 0) return true;
+  counts_[index] += n;
+  auto low = value_of(index), high = std::min(highest_equivalent(index), highest_us);
+  if (total_ == 0 || low < min_) min_ = low;
+  if (high > max_) max_ = high;
+  sum_ += static_cast<std::int64_t>(n) * ((low + high) / 2);
+  total_ += n;
+  return true;
+}
+
+void Histogram::set_extremes(std::int64_t min, std::int64_t max, std::int64_t sum) {
+  min_ = min;
+  max_ = max;
+  sum_ = sum;
+}
+
 void Histogram::reset() {
   std::fill(counts_.begin(), counts_.end(), 0);
   total_ = 0;
@@ -74,6 +96,45 @@ std::int64_t Histogram::percentile(double p) const {
     if (seen >= rank) return std::min(highest_equivalent(i), max_);
   }
   return max_;
+}
+
+SparseHistogram SparseHistogram::of(const Histogram& h) {
+  SparseHistogram s;
+  const auto& c = h.counts();
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (c[i]) s.buckets.emplace_back(static_cast<std::uint32_t>(i), c[i]);
+  s.count = h.count();
+  s.min = h.min();
+  s.max = h.max();
+  s.sum = h.sum();
+  return s;
+}
+
+Histogram SparseHistogram::expand() const {
+  Histogram h;
+  for (auto [i, n] : buckets) h.add_to_bucket(i, n);
+  if (count) h.set_extremes(min, max, sum);
+  return h;
+}
+
+void SparseHistogram::merge(const SparseHistogram& o) {
+  if (o.count == 0) return;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> out;
+  out.reserve(buckets.size() + o.buckets.size());
+  std::size_t a = 0, b = 0;
+  while (a < buckets.size() || b < o.buckets.size()) {
+    if (b == o.buckets.size() || (a < buckets.size() && buckets[a].first < o.buckets[b].first))
+      out.push_back(buckets[a++]);
+    else if (a == buckets.size() || o.buckets[b].first < buckets[a].first)
+      out.push_back(o.buckets[b++]);
+    else
+      out.emplace_back(buckets[a].first, buckets[a++].second + o.buckets[b++].second);
+  }
+  buckets = std::move(out);
+  min = count ? std::min(min, o.min) : o.min;
+  max = std::max(max, o.max);
+  sum += o.sum;
+  count += o.count;
 }
 
 }  // namespace sessdemo::loadgen

@@ -18,6 +18,17 @@ enum class Scenario {
 };
 const char* to_string(Scenario s);
 
+// The slice of the clients (and of --rate and --requests) that shard I of N runs: clients
+// [floor((I-1)C/N), floor(IC/N)), so N shards run exactly the C clients of one process.
+struct ShardSlice {
+  std::uint32_t first_client = 0;
+  std::uint32_t clients = 0;
+  double share = 1;  // clients / all clients: this shard's part of --rate and --requests
+};
+
+struct LoadOptions;
+ShardSlice shard_slice(const LoadOptions& o);
+
 struct LoadOptions {
   std::vector<Endpoint> instances;  // where requests go (a balancer counts as one)
   unsigned clients = 100;           // virtual clients, each with its own cookie jar
@@ -41,8 +52,12 @@ struct LoadOptions {
   std::string session_path = "/api/session";         // counter: GET here reads the final value
   std::chrono::microseconds timeout = std::chrono::seconds(5);   // per request
   std::chrono::microseconds interval = std::chrono::seconds(1);  // CSV row period
-  std::string csv;   // file, "-" for stdout, "" for none
-  std::string json;  // file or ""
+  std::string csv;           // file, "-" for stdout, "" for none
+  std::string json;          // file, "-" for stdout, or ""
+  std::string hdr_log;       // HdrHistogram interval log file, or ""
+  unsigned shard_index = 1;  // --shard I/N: this process runs the I-th of N
+  unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests
+  std::string run_id;        // names the run across shards (for merge), or ""
   bool quiet = false;
   bool progress = true;      // live line on stderr when it is a terminal
   double max_miss_rate = 0;  // fraction of reads, 0..1

@@ -6,7 +6,9 @@
 namespace sessdemo::loadgen {
 
 namespace {
-double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(std::int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -25,21 +27,58 @@ boost::json::object percentiles(const Histogram& h) {
   return o;
 }
 
+boost::json::object histogram_json(const SparseHistogram& h) {
+  boost::json::array buckets;
+  for (auto [i, n] : h.buckets) buckets.push_back(boost::json::array{i, n});
+  return boost::json::object{{"count", h.count},
+                             {"min_us", h.min},
+                             {"max_us", h.max},
+                             {"sum_us", h.sum},
+                             {"buckets", std::move(buckets)}};
+}
+
+boost::json::object histograms(const InstanceStats& s) {
+  boost::json::object kinds;
+  for (std::size_t k = 0; k < s.by_kind.size(); ++k)
+    if (s.by_kind[k].count())
+      kinds[to_string(static_cast<Kind>(k))] = histogram_json(SparseHistogram::of(s.by_kind[k]));
+  return boost::json::object{{"latency", histogram_json(SparseHistogram::of(s.latency))},
+                             {"service", histogram_json(SparseHistogram::of(s.service))},
+                             {"latency_by_kind", std::move(kinds)}};
+}
+
+boost::json::object counters_json(const Counters& c) {
+  return boost::json::object{{"requests", c.requests},     {"errors", c.errors},
+                             {"errors_5xx", c.status_5xx}, {"hits", c.hits},
+                             {"misses", c.misses},         {"stale", c.stale},
+                             {"foreign", c.foreign},       {"late", c.late}};
+}
+
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
   const auto& c = s.counters;
   boost::json::object kinds;
   for (std::size_t k = 0; k < s.by_kind.size(); ++k) {
     const auto& h = s.by_kind[k];
     if (h.count() == 0) continue;
-    kinds[to_string(static_cast<Kind>(k))] = boost::json::object{
-        {"count", h.count()}, {"p50", ms(h.percentile(50))}, {"p99", ms(h.percentile(99))}, {"max", ms(h.max())}};
+    kinds[to_string(static_cast<Kind>(k))] = boost::json::object{{"count", h.count()},
+                                                                 {"p50", ms(h.percentile(50))},
+                                                                 {"p99", ms(h.percentile(99))},
+                                                                 {"max", ms(h.max())}};
   }
-  boost::json::object out{{"requests", c.requests}, {"errors", c.errors}, {"errors_5xx", c.status_5xx},
-                          {"hits", c.hits}, {"misses", c.misses}, {"stale", c.stale},
-                          {"foreign", c.foreign}, {"late", c.late},
-                          {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
-                          {"latency_ms", percentiles(s.latency)}, {"service_ms", percentiles(s.service)},
-                          {"latency_ms_by_kind", kinds}};
+  boost::json::object out{
+      {"requests", c.requests},
+      {"errors", c.errors},
+      {"errors_5xx", c.status_5xx},
+      {"hits", c.hits},
+      {"misses", c.misses},
+      {"stale", c.stale},
+      {"foreign", c.foreign},
+      {"late", c.late},
+      {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
+      {"latency_ms", percentiles(s.latency)},
+      {"service_ms", percentiles(s.service)},
+      {"latency_ms_by_kind", kinds},
+      {"histograms", histograms(s)}};
   if (with_addresses) {
     boost::json::array a;
     for (auto i : s.addresses) a.emplace_back(i < r.addresses.size() ? r.addresses[i] : "?");
@@ -68,30 +107,79 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
   boost::json::array instances;
   for (const auto& i : o.instances) instances.emplace_back(i.to_string());
   boost::json::object settings{
-      {"instances", instances}, {"clients", o.clients}, {"threads", r.threads},
-      {"connections_per_instance", r.connections_per_instance}, {"duration_s", o.duration.count() / 1e6},
-      {"requests", o.requests}, {"warmup_s", o.warmup.count() / 1e6}, {"balance", to_string(o.balance)},
-      {"think_s", o.think.count() / 1e6}, {"rate", o.rate}, {"scenario", to_string(o.scenario)},
-      {"home_path", o.home_path}, {"details_path", o.details_path}, {"path", o.path}, {"name_field", o.name_field},
-      {"rename_every", o.rename_every}, {"inflight", o.inflight}, {"timeout_s", o.timeout.count() / 1e6},
-      {"interval_s", o.interval.count() / 1e6}, {"max_miss_rate", o.max_miss_rate},
-      {"max_stale_rate", o.max_stale_rate}, {"max_error_rate", o.max_error_rate},
-      {"max_lost_updates", o.max_lost_updates}};
-  if (o.max_p99) settings["max_p99_ms"] = o.max_p99->count() / 1000.0;
+      {"instances", instances},
+      {"clients", o.clients},
+      {"threads", r.threads},
+      {"connections_per_instance", r.connections_per_instance},
+      {"duration_s", o.duration.count() / 1e6},
+      {"requests", o.requests},
+      {"warmup_s", o.warmup.count() / 1e6},
+      {"balance", to_string(o.balance)},
+      {"think_s", o.think.count() / 1e6},
+      {"rate", o.rate},
+      {"scenario", to_string(o.scenario)},
+      {"home_path", o.home_path},
+      {"details_path", o.details_path},
+      {"path", o.path},
+      {"name_field", o.name_field},
+      {"rename_every", o.rename_every},
+      {"inflight", o.inflight},
+      {"timeout_s", o.timeout.count() / 1e6},
+      {"interval_s", o.interval.count() / 1e6},
+      {"max_miss_rate", o.max_miss_rate},
+      {"max_stale_rate", o.max_stale_rate},
+      {"max_error_rate", o.max_error_rate},
+      {"max_lost_updates", o.max_lost_updates},
+      {"counter_path", o.counter_path},
+      {"session_path", o.session_path},
+      {"max_p99_ms", o.max_p99 ? boost::json::value(o.max_p99->count() / 1000.0) : nullptr},
+      {"run_id", o.run_id},
+      {"shard_index", o.shard_index},
+      {"shard_count", o.shard_count}};
   boost::json::object per;
   for (const auto& [name, s] : r.table.instances) per[name] = figures(r, s, true);
   boost::json::array cks;
   for (const auto& c : checks) {
-    boost::json::object ck{{"name", c.name}, {"pass", c.passed}, {"passed", c.passed}, {"value", c.value},
-                           {"unit", c.unit}, {"detail", c.detail}};
-    if (c.limit) ck["limit"] = *c.limit;
-    else ck["limit"] = nullptr;
+    boost::json::object ck{{"name", c.name},   {"pass", c.passed}, {"passed", c.passed},
+                           {"value", c.value}, {"unit", c.unit},   {"detail", c.detail}};
+    if (c.limit)
+      ck["limit"] = *c.limit;
+    else
+      ck["limit"] = nullptr;
     cks.push_back(std::move(ck));
   }
-  boost::json::object doc{{"tool", "sessdemo load"}, {"version", SESSDEMO_VERSION}, {"run_tag", r.run_tag},
-                          {"started_at", r.started_at}, {"settings", settings}, {"measured_s", r.measured_s},
-                          {"interrupted", r.interrupted}, {"total", figures(r, r.total, false)}, {"instances", per},
-                          {"checks", cks}, {"verdict", verdict(r, checks)}};
+  boost::json::array intervals;
+  for (const auto& iv : r.intervals) {
+    boost::json::object per;
+    for (const auto& [name, f] : iv.instances) {
+      auto c = counters_json(f.counters);
+      c["latency"] = histogram_json(f.latency);
+      c["service"] = histogram_json(f.service);
+      per[name] = std::move(c);
+    }
+    intervals.push_back(boost::json::object{
+        {"elapsed_s", iv.elapsed_s}, {"interval_s", iv.interval_s}, {"instances", per}});
+  }
+  boost::json::object doc{{"format", 2},
+                          {"tool", "sessdemo load"},
+                          {"version", SESSDEMO_VERSION},
+                          {"run_tag", r.run_tag},
+                          {"shards_merged", r.shards_merged},
+                          {"addresses",
+                           [&] {
+                             boost::json::array a;
+                             for (const auto& x : r.addresses) a.emplace_back(x);
+                             return a;
+                           }()},
+                          {"started_at", r.started_at},
+                          {"settings", settings},
+                          {"measured_s", r.measured_s},
+                          {"interrupted", r.interrupted},
+                          {"total", figures(r, r.total, false)},
+                          {"instances", per},
+                          {"checks", cks},
+                          {"verdict", verdict(r, checks)},
+                          {"intervals", std::move(intervals)}};
   if (o.scenario == Scenario::counter)
     doc["counter"] = boost::json::object{{"clients_checked", r.counter.clients_checked},
                                          {"unverified", r.counter.unverified},
@@ -105,8 +193,10 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
 CsvWriter::CsvWriter(std::FILE* out) : out_(out) {}
 
 void CsvWriter::header() {
-  std::fprintf(out_, "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
-                     "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms\n");
+  std::fprintf(
+      out_,
+      "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
+      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms\n");
 }
 
 void CsvWriter::row(std::optional<double> elapsed, double interval, const std::string& instance,
@@ -117,16 +207,19 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
     if (ch == ',' || ch == '"' || ch == '\n') ch = '_';
   char at[32] = "";
   if (elapsed) std::snprintf(at, sizeof at, "%.3f", *elapsed);
-  std::fprintf(out_, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                     ",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64 ",%.4f,%s,%.3f,%.3f,%.3f\n",
+  std::fprintf(out_,
+               "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+               ",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64 ",%.4f,%s,%.3f,%.3f,%.3f\n",
                at, name.c_str(), c.requests, c.errors, c.hits, c.misses, c.stale, c.foreign,
-               interval > 0 ? static_cast<double>(c.requests) / interval : 0.0, ms(s.latency.percentile(50)),
-               ms(s.latency.percentile(90)), ms(s.latency.percentile(99)), ms(s.latency.percentile(99.9)),
-               ms(s.latency.max()), c.late, ratio(c.misses, c.reads()), lost ? std::to_string(*lost).c_str() : "",
+               interval > 0 ? static_cast<double>(c.requests) / interval : 0.0,
+               ms(s.latency.percentile(50)), ms(s.latency.percentile(90)),
+               ms(s.latency.percentile(99)), ms(s.latency.percentile(99.9)), ms(s.latency.max()),
+               c.late, ratio(c.misses, c.reads()), lost ? std::to_string(*lost).c_str() : "",
                interval, ms(s.service.percentile(50)), ms(s.service.percentile(99)));
 }
 
-void CsvWriter::total_row(double measured_s, const InstanceStats& total, std::optional<std::int64_t> lost) {
+void CsvWriter::total_row(double measured_s, const InstanceStats& total,
+                          std::optional<std::int64_t> lost) {
   row(std::nullopt, measured_s, "total", total, lost);
   std::fflush(out_);
 }

@@ -1,5 +1,6 @@
 #pragma once
 // What a finished load run measured, as the checks, the summary and the output files read it.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,26 +11,45 @@ namespace sessdemo::loadgen {
 
 // Counter scenario: acknowledged increments against the values the server holds at the end.
 struct CounterResult {
-  std::uint64_t clients_checked = 0;   // clients whose final value could be read
-  std::uint64_t unverified = 0;        // clients whose final read failed (not judged)
-  std::int64_t acknowledged = 0;       // 2xx increments of the checked clients
-  std::int64_t final_total = 0;        // their final counters, summed
-  std::int64_t lost_updates = 0;       // sum over clients of max(0, acknowledged - final)
-  std::int64_t phantom_updates = 0;    // sum over clients of max(0, final - sent)
+  std::uint64_t clients_checked = 0;  // clients whose final value could be read
+  std::uint64_t unverified = 0;       // clients whose final read failed (not judged)
+  std::int64_t acknowledged = 0;      // 2xx increments of the checked clients
+  std::int64_t final_total = 0;       // their final counters, summed
+  std::int64_t lost_updates = 0;      // sum over clients of max(0, acknowledged - final)
+  std::int64_t phantom_updates = 0;   // sum over clients of max(0, final - sent)
 };
+
+// One interval row of the run, per instance: what the CSV shows, kept exactly (counters and
+// histograms) so that runs of several shards can be merged interval by interval.
+struct IntervalFigures {
+  Counters counters;
+  SparseHistogram latency;
+  SparseHistogram service;
+};
+struct IntervalRecord {
+  double elapsed_s = 0;   // end of the interval, seconds since the measured start
+  double interval_s = 0;  // the time it covers (the last one may be shorter)
+  std::map<std::string, IntervalFigures> instances;
+};
+IntervalRecord record_of(double elapsed_s, double interval_s, const StatsTable& table);
+// The interval as a StatsTable (without per-kind histograms), for the CSV writer.
+StatsTable table_of(const IntervalRecord& r);
 
 struct RunReport {
   const LoadOptions* opts = nullptr;
   std::string run_tag;
-  std::string started_at;              // UTC, ISO 8601, when the load began (warm-up included)
-  std::vector<std::string> addresses;  // the --instances addresses, in order (InstanceStats::addresses index these)
+  std::string started_at;  // UTC, ISO 8601, when the load began (warm-up included)
+  std::vector<std::string>
+      addresses;  // the --instances addresses, in order (InstanceStats::addresses index these)
   unsigned threads = 0;
   unsigned connections_per_instance = 0;
   double measured_s = 0;
   StatsTable table;
-  InstanceStats total;                 // every instance merged; equals the sum of the interval rows
+  InstanceStats total;  // every instance merged; equals the sum of the interval rows
   CounterResult counter;
-  bool interrupted = false;            // stopped by SIGINT/SIGTERM before its end
+  bool interrupted = false;               // stopped by SIGINT/SIGTERM before its end
+  std::vector<IntervalRecord> intervals;  // every interval row, in order; they add up to `total`
+  unsigned shards_merged = 1;             // > 1 for a report made by `sessdemo merge`
 };
 
 // The labels of the addresses an instance's figures came from, space-separated.

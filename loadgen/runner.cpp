@@ -19,6 +19,7 @@
 
 #include "common/utc_time.hpp"
 #include "loadgen/checks.hpp"
+#include "loadgen/hdr_log.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/summary.hpp"
 #include "loadgen/worker.hpp"
@@ -130,8 +131,10 @@ class LoadRun {
   unsigned per_thread_ = 1;
   std::vector<TargetInfo> targets_;
   std::unique_ptr<ScenarioLogic> logic_;
-  std::unique_ptr<OutputFile> csv_file_, json_file_;
+  std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_;
   std::unique_ptr<CsvWriter> csv_;
+  std::unique_ptr<HdrLogWriter> hdr_;
+  ShardSlice slice_;
   bool show_progress_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
   Clock::time_point measure_start_, tick_;
@@ -140,11 +143,19 @@ class LoadRun {
 };
 
 int LoadRun::plan() {
+  slice_ = shard_slice(opts_);
+  if (slice_.clients == 0) {
+    std::fprintf(stderr,
+                 "sessdemo load: shard %u/%u gets no clients: --clients (%u) must be at least the "
+                 "number of shards\n",
+                 opts_.shard_index, opts_.shard_count, opts_.clients);
+    return 2;
+  }
   threads_ = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads_ = std::min(threads_, std::max(1u, opts_.clients));
-  unsigned per_instance = opts_.connections ? opts_.connections : std::min(opts_.clients, 128u);
+  threads_ = std::min(threads_, slice_.clients);
+  unsigned per_instance = opts_.connections ? opts_.connections : std::min(slice_.clients, 128u);
   if (opts_.scenario == Scenario::counter && !opts_.connections)
-    per_instance = std::min(opts_.clients * std::max(1u, opts_.inflight), 256u);
+    per_instance = std::min(slice_.clients * std::max(1u, opts_.inflight), 256u);
   per_thread_ = std::max(1u, (per_instance + threads_ - 1) / threads_);
   for (const auto& e : opts_.instances) {
     std::string addr = resolve(e);
@@ -186,8 +197,8 @@ int LoadRun::probe() {
 }
 
 int LoadRun::open_outputs() {
-  for (auto [path, file] :
-       {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_}}) {
+  for (auto [path, file] : {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_},
+                            std::pair{&opts_.hdr_log, &hdr_file_}}) {
     if (path->empty()) continue;
     *file = std::make_unique<OutputFile>(*path);
     if (!(*file)->get()) {
@@ -199,6 +210,7 @@ int LoadRun::open_outputs() {
     csv_ = std::make_unique<CsvWriter>(csv_file_->get());
     csv_->header();
   }
+  if (hdr_file_) hdr_ = std::make_unique<HdrLogWriter>(hdr_file_->get());
   return 0;
 }
 
@@ -214,6 +226,8 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
   double elapsed = std::chrono::duration<double>(now - measure_start_).count();
   double span = std::chrono::duration<double>(now - tick_).count();
   if (csv_) csv_->rows(elapsed, span, iv);
+  report_.intervals.push_back(record_of(elapsed, span, iv));
+  if (hdr_) hdr_->interval(elapsed - span, span, iv.total().latency);
   InstanceStats itotal = iv.total();
   running_.merge(itotal);
   if (show_progress_)
@@ -232,20 +246,28 @@ void LoadRun::run() {
       to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
   report_.started_at = utc_now_iso8601();
   auto start = Clock::now();
+  if (hdr_)
+    hdr_->header(
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
+        std::chrono::duration<double>(opts_.warmup).count());
   measure_start_ = start + opts_.warmup;
-  std::uint32_t next_client = 0;
+  // This shard's clients (all of them without --shard), its part of --requests and --rate.
+  std::uint32_t next_client = slice_.first_client;
+  auto requests =
+      static_cast<std::uint64_t>(std::llround(static_cast<double>(opts_.requests) * slice_.share));
+  if (opts_.requests && requests < threads_)
+    requests = threads_;  // every worker needs a budget of 1 or more
   for (unsigned w = 0; w < threads_; ++w) {
     WorkerPlan plan;
     plan.opts = &opts_;
     plan.logic = logic_.get();
     plan.targets = targets_;
     plan.first_client = next_client;
-    plan.client_count = opts_.clients / threads_ + (w < opts_.clients % threads_ ? 1 : 0);
+    plan.client_count = slice_.clients / threads_ + (w < slice_.clients % threads_ ? 1 : 0);
     next_client += plan.client_count;
     plan.connections_per_target = per_thread_;
-    if (opts_.requests)
-      plan.budget = opts_.requests / threads_ + (w < opts_.requests % threads_ ? 1 : 0);
-    plan.rate = opts_.rate / threads_;
+    if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
+    plan.rate = opts_.rate * slice_.share / threads_;
     plan.measure_start = measure_start_;
     workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }

@@ -1,15 +1,32 @@
 #include "loadgen/scenario.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 
 namespace sessdemo::loadgen {
 
+ShardSlice shard_slice(const LoadOptions& o) {
+  auto n = std::max(1u, o.shard_count);
+  auto i = std::clamp(o.shard_index, 1u, n);
+  auto at = [&](unsigned k) {
+    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(o.clients) * k / n);
+  };
+  ShardSlice s;
+  s.first_client = at(i - 1);
+  s.clients = at(i) - s.first_client;
+  s.share = o.clients ? static_cast<double>(s.clients) / o.clients : 0;
+  return s;
+}
+
 const char* to_string(Scenario s) {
   switch (s) {
-    case Scenario::visit: return "visit";
-    case Scenario::get: return "get";
-    case Scenario::counter: return "counter";
+    case Scenario::visit:
+      return "visit";
+    case Scenario::get:
+      return "get";
+    case Scenario::counter:
+      return "counter";
   }
   return "?";
 }
@@ -27,16 +44,19 @@ ScenarioLogic::ScenarioLogic(const LoadOptions& opts, std::string run_tag)
 
 Step ScenarioLogic::first_step() const {
   switch (opts_.scenario) {
-    case Scenario::visit: return Step::home;
-    case Scenario::get: return Step::get;
-    case Scenario::counter: return Step::counter_setup;
+    case Scenario::visit:
+      return Step::home;
+    case Scenario::get:
+      return Step::get;
+    case Scenario::counter:
+      return Step::counter_setup;
   }
   return Step::done;
 }
 
 namespace {
-void start_line(std::string& out, std::string_view method, std::string_view path, std::string_view host,
-                const CookieJar& jar) {
+void start_line(std::string& out, std::string_view method, std::string_view path,
+                std::string_view host, const CookieJar& jar) {
   out += method;
   out += ' ';
   out += path;
@@ -62,7 +82,9 @@ void end_headers(std::string& out, std::string_view body, std::string_view conte
   out += body;
 }
 
-bool ok_status(int status) { return status >= 200 && status < 400; }
+bool ok_status(int status) {
+  return status >= 200 && status < 400;
+}
 
 std::optional<std::int64_t> visits_in(std::string_view body) {
   auto pos = body.find("\"visits\":");
@@ -135,7 +157,9 @@ Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answe
       break;
     case Step::read:
       o.kind = Kind::read;
-      if (ok) o.verdict = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+      if (ok)
+        o.verdict =
+            judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
       if (++c.reads_since_write >= opts_.rename_every) c.step = Step::write;
       break;
     case Step::get:

@@ -6,57 +6,79 @@
 namespace sessdemo::loadgen {
 
 namespace {
-double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(std::int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 void percentiles_line(std::FILE* out, const char* name, const Histogram& h) {
-  std::fprintf(out, "  %-12s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %10" PRIu64 "\n", name, ms(h.min()),
-               ms(h.percentile(50)), ms(h.percentile(90)), ms(h.percentile(99)), ms(h.percentile(99.9)),
-               ms(h.percentile(99.99)), ms(h.max()), h.mean() / 1000.0, h.count());
+  std::fprintf(out, "  %-12s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %10" PRIu64 "\n", name,
+               ms(h.min()), ms(h.percentile(50)), ms(h.percentile(90)), ms(h.percentile(99)),
+               ms(h.percentile(99.9)), ms(h.percentile(99.99)), ms(h.max()), h.mean() / 1000.0,
+               h.count());
 }
 }  // namespace
 
 void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>& checks) {
   const auto& o = *r.opts;
   char model[64];
-  if (o.rate > 0) std::snprintf(model, sizeof model, "open model at %.0f req/s", o.rate);
-  else std::snprintf(model, sizeof model, "closed model");
-  std::fprintf(out, "\nsessdemo load: %s scenario, %u clients, %zu instance(s), %s, %s, %.1f s measured%s\n",
-               to_string(o.scenario), o.clients, o.instances.size(), to_string(o.balance), model, r.measured_s,
-               r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
-  std::fprintf(out, "%-16s %-21s %10s %9s %8s %10s %8s %7s %7s %8s %8s %8s %8s %9s %8s %8s\n", "instance", "address",
-               "requests", "rps", "errors", "hits", "misses", "stale", "foreign", "p50 ms", "p90 ms", "p99 ms",
-               "p99.9 ms", "max ms", "svc p50", "svc p99");
+  if (o.rate > 0)
+    std::snprintf(model, sizeof model, "open model at %.0f req/s", o.rate);
+  else
+    std::snprintf(model, sizeof model, "closed model");
+  std::string shards =
+      r.shards_merged > 1 ? ", merged from " + std::to_string(r.shards_merged) + " shards"
+      : o.shard_count > 1
+          ? ", shard " + std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count)
+          : "";
+  std::fprintf(
+      out,
+      "\nsessdemo load: %s scenario, %u clients%s, %zu instance(s), %s, %s, %.1f s measured%s\n",
+      to_string(o.scenario), o.clients, shards.c_str(), o.instances.size(), to_string(o.balance),
+      model, r.measured_s,
+      r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
+  std::fprintf(out, "%-16s %-21s %10s %9s %8s %10s %8s %7s %7s %8s %8s %8s %8s %9s %8s %8s\n",
+               "instance", "address", "requests", "rps", "errors", "hits", "misses", "stale",
+               "foreign", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "svc p50", "svc p99");
   auto line = [&](const std::string& name, const std::string& where, const InstanceStats& s) {
     const auto& c = s.counters;
-    std::fprintf(out, "%-16s %-21s %10" PRIu64 " %9.0f %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %7" PRIu64
-                 " %8.2f %8.2f %8.2f %8.2f %9.2f %8.2f %8.2f\n",
+    std::fprintf(out,
+                 "%-16s %-21s %10" PRIu64 " %9.0f %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %7" PRIu64
+                 " %7" PRIu64 " %8.2f %8.2f %8.2f %8.2f %9.2f %8.2f %8.2f\n",
                  name.c_str(), where.c_str(), c.requests,
-                 r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0, c.errors, c.hits, c.misses,
-                 c.stale, c.foreign, ms(s.latency.percentile(50)), ms(s.latency.percentile(90)),
-                 ms(s.latency.percentile(99)), ms(s.latency.percentile(99.9)), ms(s.latency.max()),
-                 ms(s.service.percentile(50)), ms(s.service.percentile(99)));
+                 r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0, c.errors,
+                 c.hits, c.misses, c.stale, c.foreign, ms(s.latency.percentile(50)),
+                 ms(s.latency.percentile(90)), ms(s.latency.percentile(99)),
+                 ms(s.latency.percentile(99.9)), ms(s.latency.max()), ms(s.service.percentile(50)),
+                 ms(s.service.percentile(99)));
   };
   for (const auto& [name, s] : r.table.instances) line(name, addresses_of(r, s), s);
   line("all", "", r.total);
-  std::fprintf(out, "\nlatency (ms)   %8s %8s %8s %8s %8s %8s %8s %8s %10s\n", "min", "p50", "p90", "p99", "p99.9",
-               "p99.99", "max", "mean", "count");
+  std::fprintf(out, "\nlatency (ms)   %8s %8s %8s %8s %8s %8s %8s %8s %10s\n", "min", "p50", "p90",
+               "p99", "p99.9", "p99.99", "max", "mean", "count");
   for (std::size_t k = 0; k < r.total.by_kind.size(); ++k)
-    if (r.total.by_kind[k].count()) percentiles_line(out, to_string(static_cast<Kind>(k)), r.total.by_kind[k]);
+    if (r.total.by_kind[k].count())
+      percentiles_line(out, to_string(static_cast<Kind>(k)), r.total.by_kind[k]);
   percentiles_line(out, "all", r.total.latency);
   percentiles_line(out, "service", r.total.service);
-  std::fprintf(out, "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
-                    "   service: from the request written to its answer. --max-p99 checks latency.)\n");
+  std::fprintf(
+      out,
+      "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
+      "   service: from the request written to its answer. --max-p99 checks latency.)\n");
   if (r.total.counters.late)
-    std::fprintf(out, "\n%" PRIu64 " requests were sent more than 10 ms after their scheduled time\n",
+    std::fprintf(out,
+                 "\n%" PRIu64 " requests were sent more than 10 ms after their scheduled time\n",
                  r.total.counters.late);
   if (o.scenario == Scenario::counter)
-    std::fprintf(out, "\ncounter: %" PRId64 " acknowledged increments, %" PRId64 " on the server, %" PRId64
-                 " lost, %" PRId64 " phantom, %" PRIu64 " clients checked\n",
-                 r.counter.acknowledged, r.counter.final_total, r.counter.lost_updates, r.counter.phantom_updates,
-                 r.counter.clients_checked);
+    std::fprintf(out,
+                 "\ncounter: %" PRId64 " acknowledged increments, %" PRId64
+                 " on the server, %" PRId64 " lost, %" PRId64 " phantom, %" PRIu64
+                 " clients checked\n",
+                 r.counter.acknowledged, r.counter.final_total, r.counter.lost_updates,
+                 r.counter.phantom_updates, r.counter.clients_checked);
   std::fprintf(out, "\nchecks:\n");
   for (const auto& c : checks)
-    std::fprintf(out, "  %s  %-16s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(), c.detail.c_str());
+    std::fprintf(out, "  %s  %-16s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),
+                 c.detail.c_str());
   std::string v = verdict(r, checks);
   for (auto& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   std::fprintf(out, "verdict: %s\n", v.c_str());

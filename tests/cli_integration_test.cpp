@@ -6,8 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <cctype>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "tests/support/http_client.hpp"
@@ -25,7 +25,8 @@ struct Result {
 
 Result run(std::vector<std::string> args) {
   static int n = 0;
-  auto err_path = fs::temp_directory_path() / ("sessdemo-cli-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  auto err_path = fs::temp_directory_path() /
+                  ("sessdemo-cli-" + std::to_string(getpid()) + "-" + std::to_string(n++));
   args.insert(args.begin(), sessdemo_binary());
   Result r;
   {
@@ -56,25 +57,39 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
   auto conf_no_section = write_file("nosection.ini", "port = 5\n");
   auto conf_typo = write_file("typo.ini", "[serve]\nprot = 5\n");
   for (const auto& c : std::vector<Case>{
-           {{"lod"}, "unknown command 'lod' (commands: serve, load, demo, help); did you mean 'load'?"},
-           {{}, "a command is needed: serve, load, demo, help"},
-           {{"load", "-i", "127.0.0.1:1", "-c", "5k"}, "--clients: must be a whole number from 1 to 1000000, not '5k'"},
+           {{"lod"},
+            "unknown command 'lod' (commands: serve, load, demo, merge, help); did you mean "
+            "'load'?"},
+           {{}, "a command is needed: serve, load, demo, merge, help"},
+           {{"load", "-i", "127.0.0.1:1", "-c", "5k"},
+            "--clients: must be a whole number from 1 to 1000000, not '5k'"},
            {{"load", "-i", "127.0.0.1:1", "-c", "1.5"}, "not '1.5'"},
-           {{"serve", "--port", "99999"}, "--port: must be a whole number from 0 to 65535, not '99999'"},
+           {{"serve", "--port", "99999"},
+            "--port: must be a whole number from 0 to 65535, not '99999'"},
            {{"serve", "--config"}, "--config needs a FILE"},
            {{"--config"}, "--config needs a FILE"},
-           {{"load", "-i", "http://127.0.0.1:8080/app"}, "has a path (/app): give the address only"},
+           {{"load", "-i", "http://127.0.0.1:8080/app"},
+            "has a path (/app): give the address only"},
            {{"load", "-i", "127.0.0.1:1", "--timeout", "0s"}, "--timeout must be at least 1ms"},
            {{"load", "-i", "127.0.0.1:1", "--csv", "-", "--json", "-"}, "cannot both go to stdout"},
            {{"serve", "--config", conf_no_section.string()}, "line 1: 'port' is outside a section"},
            {{"serve", "--config", conf_typo.string()}, "line 2: unknown key 'prot' in [serve]"},
            {{"serve", "--ttl", "1m30x"}, "'1m30x' is not a duration"},
+           {{"load", "-i", "127.0.0.1:1", "--shard", "4/3"},
+            "--shard must be I/N with 1 <= I <= N, like 2/3, not '4/3'"},
+           {{"load", "-i", "127.0.0.1:1", "--shard", "0/3"}, "not '0/3'"},
+           {{"load", "-i", "127.0.0.1:1", "-c", "2", "--shard", "1/3"},
+            "--shard 1/3 needs --clients of at least 3"},
+           {{"merge"}, "files is required"},
+           {{"merge", "/nonexistent.json"}, "cannot read /nonexistent.json"},
        }) {
     auto r = run(c.args);
-    std::string what = c.args.empty() ? "(nothing)" : c.args[0] + (c.args.size() > 1 ? " " + c.args[1] : "");
+    std::string what =
+        c.args.empty() ? "(nothing)" : c.args[0] + (c.args.size() > 1 ? " " + c.args[1] : "");
     EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << what << ": " << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << ": one line, not " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1)
+        << what << ": one line, not " << r.err;
   }
   fs::remove(conf_no_section);
   fs::remove(conf_typo);
@@ -84,7 +99,8 @@ TEST(CliIntegration, HelpWorksAsACommand) {
   auto top = run({"help"});
   EXPECT_EQ(top.exit_code, 0);
   EXPECT_NE(top.out.find("serve"), std::string::npos);
-  EXPECT_NE(top.out.find("then the environment (SESSDEMO_*), then the"), std::string::npos) << top.out;
+  EXPECT_NE(top.out.find("then the environment (SESSDEMO_*), then the"), std::string::npos)
+      << top.out;
   auto load = run({"help", "load"});
   EXPECT_EQ(load.exit_code, 0);
   EXPECT_NE(load.out.find("--instances"), std::string::npos);
@@ -94,13 +110,20 @@ TEST(CliIntegration, StartupErrorsSpeakPlainly) {
   Instance a({"--store", "memory"});
   auto busy = run({"serve", "--store", "memory", "--port", std::to_string(a.port)});
   EXPECT_EQ(busy.exit_code, 1);
-  EXPECT_NE(busy.err.find("port " + std::to_string(a.port) + " is already in use"), std::string::npos) << busy.err;
-  EXPECT_EQ(busy.err.find("reactive_socket_service"), std::string::npos) << "no library internals: " << busy.err;
+  EXPECT_NE(busy.err.find("port " + std::to_string(a.port) + " is already in use"),
+            std::string::npos)
+      << busy.err;
+  EXPECT_EQ(busy.err.find("reactive_socket_service"), std::string::npos)
+      << "no library internals: " << busy.err;
   auto nohost = run({"serve", "--store", "memory", "--bind", "no-such-host.invalid"});
   EXPECT_EQ(nohost.exit_code, 1);
-  EXPECT_NE(nohost.err.find("neither an IP address nor a host name that resolves"), std::string::npos) << nohost.err;
+  EXPECT_NE(nohost.err.find("neither an IP address nor a host name that resolves"),
+            std::string::npos)
+      << nohost.err;
   // A host name that resolves is taken.
-  Child named({sessdemo_binary(), "serve", "--store", "memory", "--bind", "localhost", "--port", "0"}, "/dev/null");
+  Child named(
+      {sessdemo_binary(), "serve", "--store", "memory", "--bind", "localhost", "--port", "0"},
+      "/dev/null");
   auto line = named.read_line(seconds(10));
   ASSERT_TRUE(line.has_value());
   EXPECT_NE(line->find("listening on http://"), std::string::npos) << *line;
@@ -124,9 +147,24 @@ TEST(CliIntegration, JsonToStdoutIsNotAFileNamedDash) {
   fs::create_directories(dir);
   Result r;
   {
-    std::vector<std::string> argv{"sh", "-c", "cd \"$0\" && exec \"$@\"", dir.string(), sessdemo_binary(), "load",
-                                  "-i", a.address(), "--scenario", "get", "--path", "/healthz", "-c", "2",
-                                  "--requests", "50", "--json", "-"};
+    std::vector<std::string> argv{"sh",
+                                  "-c",
+                                  "cd \"$0\" && exec \"$@\"",
+                                  dir.string(),
+                                  sessdemo_binary(),
+                                  "load",
+                                  "-i",
+                                  a.address(),
+                                  "--scenario",
+                                  "get",
+                                  "--path",
+                                  "/healthz",
+                                  "-c",
+                                  "2",
+                                  "--requests",
+                                  "50",
+                                  "--json",
+                                  "-"};
     Child c(argv, (dir / "stderr").string());
     r.out = c.read_all(seconds(30));
     r.exit_code = c.wait(seconds(30));
@@ -149,16 +187,21 @@ TEST(CliIntegration, HelpAndReadmeNameTheSameFlags) {
     std::set<std::string> out;
     for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
       std::size_t end = at + 2;
-      while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) ||
-                                   std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-'))
+      while (end < text.size() &&
+             (std::islower(static_cast<unsigned char>(text[end])) ||
+              std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '-'))
         ++end;
-      if (end > at + 2 && std::islower(static_cast<unsigned char>(text[at + 2]))) out.insert(text.substr(at, end - at));
+      if (end > at + 2 && std::islower(static_cast<unsigned char>(text[at + 2])))
+        out.insert(text.substr(at, end - at));
     }
     return out;
   };
   std::set<std::string> help;
-  for (std::vector<std::string> args : {std::vector<std::string>{"help"}, {"help", "serve"}, {"help", "load"},
-                                        {"help", "demo"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"help"},
+                                        {"help", "serve"},
+                                        {"help", "load"},
+                                        {"help", "demo"},
+                                        {"help", "merge"}}) {
     auto r = run(args);
     ASSERT_EQ(r.exit_code, 0);
     for (const auto& f : flags_in(r.out)) help.insert(f);
@@ -167,6 +210,8 @@ TEST(CliIntegration, HelpAndReadmeNameTheSameFlags) {
   std::stringstream ss;
   ss << readme.rdbuf();
   auto documented = flags_in(ss.str());
-  for (const auto& f : help) EXPECT_TRUE(documented.count(f)) << f << " is in --help but not in the README";
-  for (const auto& f : documented) EXPECT_TRUE(help.count(f)) << f << " is in the README but no command has it";
+  for (const auto& f : help)
+    EXPECT_TRUE(documented.count(f)) << f << " is in --help but not in the README";
+  for (const auto& f : documented)
+    EXPECT_TRUE(help.count(f)) << f << " is in the README but no command has it";
 }

@@ -115,23 +115,28 @@ TEST(ConcurrencyIntegration, AHolderPausedPastItsLockTtlLosesNoUpdateAndFreesNoS
   sessdemo::SessionPolicy p;
   p.concurrency = sessdemo::Concurrency::lock;
   p.lock_ttl = seconds(3);
-  p.lock_margin = milliseconds(1250);  // what serve sets: 1 s of memcached's clock + the 250 ms store timeout
+  p.lock_margin =
+      milliseconds(1250);  // what serve sets: 1 s of memcached's clock + the 250 ms store timeout
   p.lock_timeout = seconds(5);
   sessdemo::SessionService svc(store, p);
   auto id = svc.update("", [](sessdemo::Session& s) { s.visits = 1; }).id;
   std::string lock_key = "sessdemo:lock:" + id;
 
-  std::atomic<bool> successor_holds{false}, checked{false};
+  std::atomic<bool> first_holds{false}, successor_holds{false}, checked{false};
   sessdemo::WriteOutcome slow, next;
   std::thread first([&] {
-    slow = svc.update(id, [](sessdemo::Session& s) {
-      std::this_thread::sleep_for(milliseconds(4000));  // paused past the 3 s lock TTL
+    slow = svc.update(id, [&](sessdemo::Session& s) {
+      first_holds = true;
+      // Paused until its lock has expired and a successor holds it (at most 10 s).
+      eventually([&] { return successor_holds.load(); }, seconds(10));
       s.visits += 100;
     });
   });
+  ASSERT_TRUE(eventually([&] { return first_holds.load(); }, seconds(5)));
   // memcached ends a 3 s item 2 to 3 s after it was set: wait until the lock is gone.
-  ASSERT_TRUE(eventually([&] { return memcached_command(mc.port, "get " + lock_key + "\r\n") == "END\r\n"; },
-                         seconds(4)));
+  ASSERT_TRUE(eventually(
+      [&] { return memcached_command(mc.port, "get " + lock_key + "\r\n") == "END\r\n"; },
+      seconds(5)));
   std::thread second([&] {
     next = svc.update(id, [&](sessdemo::Session& s) {
       successor_holds = true;

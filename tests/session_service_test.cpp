@@ -171,16 +171,19 @@ TEST(SessionService, AHolderPausedPastItsLockTtlNeitherWritesNorFreesTheSuccesso
   SessionService svc(store, p);
   auto id = svc.update("", [](Session& s) { s.visits = 1; }).id;
 
-  std::atomic<bool> successor_holds{false}, first_done{false}, checked{false};
+  std::atomic<bool> first_holds{false}, successor_holds{false}, checked{false};
   WriteOutcome slow;
   std::thread first([&] {
-    slow = svc.update(id, [](Session& s) {
-      std::this_thread::sleep_for(milliseconds(2500));  // paused past the 2 s lock TTL
+    slow = svc.update(id, [&](Session& s) {
+      first_holds = true;
+      // Paused until its lock has expired and a successor holds it (at most 10 s).
+      for (int i = 0; i < 2000 && !successor_holds; ++i)
+        std::this_thread::sleep_for(milliseconds(5));
       s.visits += 100;
     });
-    first_done = true;
   });
-  std::this_thread::sleep_for(milliseconds(2100));  // the first holder's lock has expired
+  while (!first_holds) std::this_thread::sleep_for(milliseconds(1));
+  std::this_thread::sleep_for(milliseconds(2100));  // the first holder's 2 s lock has expired
   WriteOutcome next;
   std::thread second([&] {
     next = svc.update(id, [&](Session& s) {

@@ -1,0 +1,274 @@
+#include "loadgen/merge.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "loadgen/checks.hpp"
+#include "loadgen/outputs.hpp"
+#include "loadgen/summary.hpp"
+
+namespace sessdemo::loadgen {
+
+namespace json = boost::json;
+
+namespace {
+// Settings that differ between the shards of one run: which shard, and what each machine chose.
+const std::set<std::string> per_shard{"shard_index", "threads", "connections_per_instance"};
+
+SparseHistogram histogram_of(const json::value& v) {
+  SparseHistogram h;
+  const auto& o = v.as_object();
+  h.count = o.at("count").to_number<std::uint64_t>();
+  h.min = o.at("min_us").to_number<std::int64_t>();
+  h.max = o.at("max_us").to_number<std::int64_t>();
+  h.sum = o.at("sum_us").to_number<std::int64_t>();
+  for (const auto& b : o.at("buckets").as_array()) {
+    const auto& pair = b.as_array();
+    auto index = pair.at(0).to_number<std::uint32_t>();
+    if (index >= Histogram::bucket_count())
+      throw std::runtime_error("a histogram bucket is out of range");
+    h.buckets.emplace_back(index, pair.at(1).to_number<std::uint64_t>());
+  }
+  return h;
+}
+
+Counters counters_of(const json::object& o) {
+  Counters c;
+  auto u = [&](const char* k) { return o.at(k).to_number<std::uint64_t>(); };
+  c.requests = u("requests");
+  c.errors = u("errors");
+  c.status_5xx = u("errors_5xx");
+  c.hits = u("hits");
+  c.misses = u("misses");
+  c.stale = u("stale");
+  c.foreign = u("foreign");
+  c.late = u("late");
+  return c;
+}
+
+InstanceStats stats_of(const json::object& o, const std::vector<std::string>& addresses) {
+  InstanceStats s;
+  s.counters = counters_of(o);
+  const auto& h = o.at("histograms").as_object();
+  s.latency = histogram_of(h.at("latency")).expand();
+  s.service = histogram_of(h.at("service")).expand();
+  for (const auto& [kind, hv] : h.at("latency_by_kind").as_object())
+    for (std::size_t k = 0; k < s.by_kind.size(); ++k)
+      if (kind == to_string(static_cast<Kind>(k))) s.by_kind[k] = histogram_of(hv).expand();
+  if (auto* a = o.if_contains("addresses"))
+    for (const auto& x : a->as_array()) {
+      auto it = std::find(addresses.begin(), addresses.end(), std::string(x.as_string()));
+      if (it != addresses.end()) s.note_address(static_cast<std::uint16_t>(it - addresses.begin()));
+    }
+  return s;
+}
+
+LoadOptions options_of(const json::object& s) {
+  LoadOptions o;
+  auto str = [&](const char* k) { return std::string(s.at(k).as_string()); };
+  auto num = [&](const char* k) { return s.at(k).to_number<double>(); };
+  auto us = [&](const char* k) {
+    return std::chrono::microseconds(static_cast<long long>(std::llround(num(k) * 1e6)));
+  };
+  for (const auto& i : s.at("instances").as_array()) {
+    auto r = parse_endpoints(std::string(i.as_string()), true);
+    if (auto* e = std::get_if<std::vector<Endpoint>>(&r)) o.instances.push_back(e->front());
+  }
+  o.clients = static_cast<unsigned>(num("clients"));
+  o.duration = us("duration_s");
+  o.requests = static_cast<std::uint64_t>(num("requests"));
+  o.warmup = us("warmup_s");
+  o.balance = parse_balance(str("balance")).value_or(Balance::round_robin);
+  o.think = us("think_s");
+  o.rate = num("rate");
+  auto sc = str("scenario");
+  o.scenario = sc == "get" ? Scenario::get : sc == "counter" ? Scenario::counter : Scenario::visit;
+  o.home_path = str("home_path");
+  o.details_path = str("details_path");
+  o.path = str("path");
+  o.name_field = str("name_field");
+  o.rename_every = static_cast<unsigned>(num("rename_every"));
+  o.inflight = static_cast<unsigned>(num("inflight"));
+  o.timeout = us("timeout_s");
+  o.interval = us("interval_s");
+  o.max_miss_rate = num("max_miss_rate");
+  o.max_stale_rate = num("max_stale_rate");
+  o.max_error_rate = num("max_error_rate");
+  o.max_lost_updates = static_cast<std::uint64_t>(num("max_lost_updates"));
+  o.counter_path = str("counter_path");
+  o.session_path = str("session_path");
+  if (!s.at("max_p99_ms").is_null())
+    o.max_p99 =
+        std::chrono::microseconds(static_cast<long long>(std::llround(num("max_p99_ms") * 1000)));
+  o.run_id = str("run_id");
+  return o;
+}
+}  // namespace
+
+std::variant<MergedRun, std::string> merge_documents(
+    const std::vector<std::pair<std::string, std::string>>& docs) {
+  if (docs.empty()) return std::string("no files to merge");
+  MergedRun out;
+  auto& r = out.report;
+  json::object first_settings;
+  std::set<unsigned> shards;
+  unsigned count = 0;
+  r.shards_merged = 0;
+  for (const auto& [name, text] : docs) {
+    try {
+      json::error_code ec;
+      auto v = json::parse(text, ec);
+      if (ec || !v.is_object()) return name + ": not JSON (" + ec.message() + ")";
+      const auto& d = v.as_object();
+      auto* format = d.if_contains("format");
+      if (!format || format->to_number<int>() != 2 || !d.if_contains("tool") ||
+          d.at("tool").as_string() != "sessdemo load")
+        return name + ": not the JSON of `sessdemo load --json` (format 2)";
+      auto settings = d.at("settings").as_object();
+      unsigned index = settings.at("shard_index").to_number<unsigned>();
+      unsigned n = settings.at("shard_count").to_number<unsigned>();
+      json::object same = settings;
+      for (const auto& k : per_shard) same.erase(k);
+      if (r.shards_merged == 0) {
+        first_settings = same;
+        out.opts = options_of(settings);
+        count = n;
+        for (const auto& a : d.at("addresses").as_array()) r.addresses.emplace_back(a.as_string());
+        r.started_at = std::string(d.at("started_at").as_string());
+        r.run_tag = std::string(d.at("run_tag").as_string());
+      } else {
+        if (settings.at("run_id") != first_settings.at("run_id"))
+          return name + ": another run (run id '" + std::string(settings.at("run_id").as_string()) +
+                 "', not '" + std::string(first_settings.at("run_id").as_string()) + "')";
+        if (same != first_settings) {
+          for (const auto& [k, val] : same)
+            if (!first_settings.contains(k) || first_settings.at(k) != val)
+              return name + ": other settings than " + docs.front().first + " (" + std::string(k) +
+                     ": " + json::serialize(val) + " against " +
+                     (first_settings.contains(k) ? json::serialize(first_settings.at(k)) : "none") +
+                     ")";
+          return name + ": other settings than " + docs.front().first;
+        }
+        r.started_at = std::min(r.started_at, std::string(d.at("started_at").as_string()));
+        r.run_tag += "+" + std::string(d.at("run_tag").as_string());
+      }
+      if (!shards.insert(index).second)
+        return name + ": shard " + std::to_string(index) + "/" + std::to_string(n) +
+               " is given twice";
+      r.shards_merged++;
+      r.threads += settings.at("threads").to_number<unsigned>();
+      r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
+      r.measured_s = std::max(r.measured_s, d.at("measured_s").to_number<double>());
+      r.interrupted = r.interrupted || d.at("interrupted").as_bool();
+      for (const auto& [id, fig] : d.at("instances").as_object())
+        r.table.at(std::string(id)).merge(stats_of(fig.as_object(), r.addresses));
+      if (auto* c = d.if_contains("counter")) {
+        const auto& k = c->as_object();
+        r.counter.clients_checked += k.at("clients_checked").to_number<std::uint64_t>();
+        r.counter.unverified += k.at("unverified").to_number<std::uint64_t>();
+        r.counter.acknowledged += k.at("acknowledged").to_number<std::int64_t>();
+        r.counter.final_total += k.at("final_total").to_number<std::int64_t>();
+        r.counter.lost_updates += k.at("lost_updates").to_number<std::int64_t>();
+        r.counter.phantom_updates += k.at("phantom_updates").to_number<std::int64_t>();
+      }
+      const auto& ivs = d.at("intervals").as_array();
+      if (r.intervals.size() < ivs.size()) r.intervals.resize(ivs.size());
+      for (std::size_t i = 0; i < ivs.size(); ++i) {
+        const auto& iv = ivs[i].as_object();
+        auto& m = r.intervals[i];
+        m.elapsed_s = std::max(m.elapsed_s, iv.at("elapsed_s").to_number<double>());
+        m.interval_s = std::max(m.interval_s, iv.at("interval_s").to_number<double>());
+        for (const auto& [id, fig] : iv.at("instances").as_object()) {
+          auto& f = m.instances[std::string(id)];
+          f.counters.merge(counters_of(fig.as_object()));
+          f.latency.merge(histogram_of(fig.at("latency")));
+          f.service.merge(histogram_of(fig.at("service")));
+        }
+      }
+    } catch (const std::exception& e) {
+      return name + ": not a complete sessdemo load JSON (" + e.what() + ")";
+    }
+  }
+  for (unsigned i = 1; i <= count; ++i)
+    if (!shards.count(i))
+      return "shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing";
+  if (r.shards_merged != count)
+    return "the files hold " + std::to_string(r.shards_merged) + " shards of " +
+           std::to_string(count);
+  r.total = r.table.total();
+  return out;
+}
+
+namespace {
+bool read_inputs(const std::vector<std::string>& files,
+                 std::vector<std::pair<std::string, std::string>>& docs) {
+  for (const auto& f : files) {
+    if (f == "-") {
+      int n = 0;
+      for (std::string line; std::getline(std::cin, line);)
+        if (!line.empty()) docs.emplace_back("stdin document " + std::to_string(++n), line);
+      continue;
+    }
+    std::ifstream in(f);
+    if (!in) {
+      std::fprintf(stderr, "sessdemo merge: cannot read %s\n", f.c_str());
+      return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    docs.emplace_back(f, ss.str());
+  }
+  return true;
+}
+}  // namespace
+
+int run_merge(const MergeOptions& mo) {
+  std::vector<std::pair<std::string, std::string>> docs;
+  if (!read_inputs(mo.files, docs)) return 2;
+  auto merged = merge_documents(docs);
+  if (auto* err = std::get_if<std::string>(&merged)) {
+    std::fprintf(stderr, "sessdemo merge: %s\n", err->c_str());
+    return 2;
+  }
+  auto& m = std::get<MergedRun>(merged);
+  m.opts.csv = mo.csv;
+  m.opts.json = mo.json;
+  m.opts.quiet = mo.quiet;
+  m.report.opts = &m.opts;
+  auto& r = m.report;
+  auto checks = evaluate(r);
+  std::unique_ptr<OutputFile> csv_file, json_file;
+  if (!mo.csv.empty()) {
+    csv_file = std::make_unique<OutputFile>(mo.csv);
+    if (!csv_file->get()) {
+      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.csv.c_str());
+      return 2;
+    }
+    CsvWriter csv(csv_file->get());
+    csv.header();
+    for (const auto& iv : r.intervals) csv.rows(iv.elapsed_s, iv.interval_s, table_of(iv));
+    csv.total_row(r.measured_s, r.total,
+                  m.opts.scenario == Scenario::counter
+                      ? std::optional<std::int64_t>(r.counter.lost_updates)
+                      : std::nullopt);
+  }
+  if (!mo.json.empty()) {
+    json_file = std::make_unique<OutputFile>(mo.json);
+    if (!json_file->get()) {
+      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.json.c_str());
+      return 2;
+    }
+    std::fputs(to_json(r, checks).c_str(), json_file->get());
+  }
+  bool stdout_taken = (csv_file && csv_file->is_stdout()) || (json_file && json_file->is_stdout());
+  if (!mo.quiet || exit_status(r, checks) != 0)
+    write_summary(stdout_taken ? stderr : stdout, r, checks);
+  return exit_status(r, checks);
+}
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,140 @@
+#include "loadgen/merge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <random>
+
+#include "loadgen/checks.hpp"
+#include "loadgen/outputs.hpp"
+
+using namespace sessdemo::loadgen;
+
+namespace {
+// A shard's JSON as `load --json` writes it, with known latencies.
+std::string shard_doc(LoadOptions o, unsigned index, unsigned count,
+                      const std::vector<std::int64_t>& latencies_us, std::uint64_t misses = 0) {
+  o.shard_index = index;
+  o.shard_count = count;
+  RunReport r;
+  r.opts = &o;
+  r.addresses = {"127.0.0.1:8081"};
+  r.started_at = "2026-01-01T00:00:0" + std::to_string(index) + "Z";
+  r.run_tag = "r" + std::to_string(index);
+  r.measured_s = 2;
+  r.threads = 2;
+  auto& s = r.table.at("A");
+  for (auto us : latencies_us) {
+    s.latency.record(us);
+    s.service.record(us / 2);
+    s.by_kind[static_cast<std::size_t>(Kind::read)].record(us);
+  }
+  s.counters.requests = latencies_us.size();
+  s.counters.hits = latencies_us.size() - misses;
+  s.counters.misses = misses;
+  s.note_address(0);
+  r.total = r.table.total();
+  r.intervals.push_back(record_of(1, 1, r.table));
+  return to_json(r, evaluate(r));
+}
+
+std::vector<std::int64_t> latencies(unsigned seed, int n, double mu) {
+  std::mt19937 rng(seed);
+  std::lognormal_distribution<double> d(mu, 0.8);
+  std::vector<std::int64_t> v;
+  for (int i = 0; i < n; ++i) v.push_back(static_cast<std::int64_t>(d(rng)) + 1);
+  return v;
+}
+}  // namespace
+
+TEST(Merge, PercentilesComeFromTheMergedHistogramsNotAverages) {
+  LoadOptions o;
+  o.clients = 900;
+  auto a = latencies(1, 20000, 6.0), b = latencies(2, 20000, 7.0), c = latencies(3, 20000, 8.0);
+  auto merged = merge_documents(
+      {{"a", shard_doc(o, 1, 3, a)}, {"b", shard_doc(o, 2, 3, b)}, {"c", shard_doc(o, 3, 3, c)}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(merged)) << std::get<std::string>(merged);
+  auto& r = std::get<MergedRun>(merged).report;
+  EXPECT_EQ(r.total.counters.requests, 60000u);
+  EXPECT_EQ(r.shards_merged, 3u);
+  // The percentiles of all the raw latencies together, within the histogram's precision (3
+  // significant digits: one part in 1000, plus the bucket's width at the low end).
+  std::vector<std::int64_t> all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  all.insert(all.end(), c.begin(), c.end());
+  std::sort(all.begin(), all.end());
+  for (double p : {50.0, 90.0, 99.0, 99.9}) {
+    auto exact = all[static_cast<std::size_t>(std::ceil(p / 100 * all.size())) - 1];
+    auto got = r.total.latency.percentile(p);
+    EXPECT_NEAR(static_cast<double>(got), static_cast<double>(exact), exact / 1000.0 + 1)
+        << "p" << p;
+  }
+  // And not an average of the shards' percentiles: the p99 of the slowest shard dominates.
+  Histogram slowest;
+  for (auto v : c) slowest.record(v);
+  EXPECT_GT(r.total.latency.percentile(99), 0);
+  EXPECT_LE(r.total.latency.percentile(99), slowest.percentile(99));
+  EXPECT_EQ(r.intervals.size(), 1u);
+  EXPECT_EQ(r.intervals[0].instances.at("A").counters.requests, 60000u);
+  EXPECT_EQ(r.intervals[0].instances.at("A").latency.count, 60000u);
+}
+
+TEST(Merge, TheVerdictIsOverTheMergedFigures) {
+  LoadOptions o;
+  o.clients = 4;
+  o.max_miss_rate = 0.1;
+  // Each shard alone is within 10% misses; together too (8%); with a third shard at 20%, not.
+  auto pass = merge_documents({{"a", shard_doc(o, 1, 2, latencies(1, 100, 6), 5)},
+                               {"b", shard_doc(o, 2, 2, latencies(2, 100, 6), 11)}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(pass));
+  auto& m = std::get<MergedRun>(pass);
+  m.report.opts = &m.opts;
+  EXPECT_EQ(exit_status(m.report, evaluate(m.report)), 0);
+  auto fail = merge_documents({{"a", shard_doc(o, 1, 2, latencies(1, 100, 6), 5)},
+                               {"b", shard_doc(o, 2, 2, latencies(2, 100, 6), 30)}});
+  auto& f = std::get<MergedRun>(fail);
+  f.report.opts = &f.opts;
+  EXPECT_EQ(exit_status(f.report, evaluate(f.report)), 1);
+}
+
+TEST(Merge, RefusesFilesThatAreNotOneRun) {
+  LoadOptions o;
+  o.clients = 10;
+  auto err = [](const std::variant<MergedRun, std::string>& r) {
+    return std::holds_alternative<std::string>(r) ? std::get<std::string>(r)
+                                                  : std::string("merged");
+  };
+  auto one = shard_doc(o, 1, 2, {100}), two = shard_doc(o, 2, 2, {100});
+  EXPECT_EQ(err(merge_documents({{"a", one}, {"b", two}})), "merged");
+  EXPECT_EQ(err(merge_documents({{"a", one}})), "shard 2/2 is missing");
+  EXPECT_EQ(err(merge_documents({{"a", one}, {"b", one}})), "b: shard 1/2 is given twice");
+  LoadOptions other = o;
+  other.max_miss_rate = 0.5;
+  EXPECT_NE(err(merge_documents({{"a", one}, {"b", shard_doc(other, 2, 2, {100})}}))
+                .find("b: other settings than a (max_miss_rate"),
+            std::string::npos);
+  LoadOptions run2 = o;
+  run2.run_id = "second";
+  EXPECT_NE(err(merge_documents({{"a", one}, {"b", shard_doc(run2, 2, 2, {100})}}))
+                .find("b: another run"),
+            std::string::npos);
+  EXPECT_NE(
+      err(merge_documents({{"a", one}, {"b", "{\"tool\":\"x\"}"}})).find("b: not the JSON of"),
+      std::string::npos);
+  EXPECT_NE(err(merge_documents({{"a", "{"}})).find("a: not JSON"), std::string::npos);
+}
+
+TEST(Merge, ShardsSliceTheClientsExactly) {
+  LoadOptions o;
+  o.clients = 10;
+  o.shard_count = 3;
+  std::uint32_t next = 0, total = 0;
+  for (unsigned i = 1; i <= 3; ++i) {
+    o.shard_index = i;
+    auto s = shard_slice(o);
+    EXPECT_EQ(s.first_client, next) << "contiguous and disjoint";
+    next += s.clients;
+    total += s.clients;
+  }
+  EXPECT_EQ(total, 10u);
+}
