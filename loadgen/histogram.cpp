@@ -127,8 +127,13 @@ void SparseHistogram::merge(const SparseHistogram& o) {
       out.push_back(buckets[a++]);
     else if (a == buckets.size() || o.buckets[b].first < buckets[a].first)
       out.push_back(o.buckets[b++]);
-    else
-      out.emplace_back(buckets[a].first, buckets[a++].second + o.buckets[b++].second);
+    else {
+      // Both hold this bucket. (Not one expression: the order of a++ against its reads would
+      // be unspecified.)
+      out.emplace_back(buckets[a].first, buckets[a].second + o.buckets[b].second);
+      ++a;
+      ++b;
+    }
   }
   buckets = std::move(out);
   min = count ? std::min(min, o.min) : o.min;

@@ -71,3 +71,19 @@ TEST(Histogram, MergeEqualsRecordingEverything) {
   merged.merge(empty);
   EXPECT_EQ(merged.count(), all.count());
 }
+
+TEST(SparseHistogram, MergesBucketByBucketLikeTheFullHistogram) {
+  Histogram a, b;
+  for (int v : {5, 100, 100, 2500, 70000}) a.record(v);
+  for (int v : {100, 3000, 70000, 900000}) b.record(v);
+  auto sa = SparseHistogram::of(a), sb = SparseHistogram::of(b);
+  sa.merge(sb);
+  Histogram both = a;
+  both.merge(b);
+  EXPECT_EQ(sa.expand().counts(), both.counts());
+  EXPECT_EQ(sa.count, 9u);
+  EXPECT_EQ(sa.min, 5);
+  EXPECT_EQ(sa.max, 900000);
+  EXPECT_EQ(sa.sum, both.sum());
+  EXPECT_EQ(sa.expand().percentile(50), both.percentile(50));
+}
