@@ -75,7 +75,7 @@ struct Server::Impl {
   };
 
   net::awaitable<void> serve(std::shared_ptr<Connection> conn, std::uint64_t id);
-  net::awaitable<http::Response> respond(const http::Request& req);
+  auto store_answer(const http::Request& req);
   net::awaitable<void> drain();
   void begin_stop();
 };
@@ -118,10 +118,10 @@ Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
   impl.metrics.connection_closed();
 }
 
-net::awaitable<http::Response> Server::Impl::respond(const http::Request& req) {
-  if (!router.needs_store(req)) co_return router.handle(req);
-  // Store work goes to the executor; this coroutine resumes on its strand with the answer.
-  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
+// Store work goes to the executor; the coroutine that awaits this resumes on its strand with
+// the answer. (An initiation, not a coroutine of its own: no frame per request.)
+auto Server::Impl::store_answer(const http::Request& req) {
+  return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
       [this, &req](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         store.submit(req, [shared](http::Response r) {
@@ -155,7 +155,8 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
     http::Request req = parser.release();
     http::Response res;
     try {
-      res = co_await respond(req);
+      if (router.needs_store(req)) res = co_await store_answer(req);
+      else res = router.handle(req);
     } catch (const std::exception& e) {
       // One answer and one log line per failed request; the connection is closed after it.
       spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()),
