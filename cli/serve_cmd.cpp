@@ -4,6 +4,7 @@
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -78,6 +79,21 @@ int run_serve(const ServeOptions& o) {
   if (o.ttl < std::chrono::seconds(2) || o.max_age < std::chrono::seconds(1)) {
     std::fprintf(stderr, "sessdemo serve: --ttl must be at least 2s and --max-age at least 1s\n");
     return 2;
+  }
+  {
+    // memcached keys are printable ASCII without spaces or control characters (a CR or LF in a
+    // key would be a second command on the wire), at most 250 bytes: <prefix>:lock:<22-char id>.
+    constexpr std::size_t longest = 250 - std::string_view(":lock:").size() - 22;
+    bool printable =
+        !o.key_prefix.empty() && std::all_of(o.key_prefix.begin(), o.key_prefix.end(),
+                                             [](char c) { return c > 0x20 && c < 0x7f; });
+    if (!printable || o.key_prefix.size() > longest) {
+      std::fprintf(stderr,
+                   "sessdemo serve: --key-prefix must be 1 to %zu printable ASCII characters "
+                   "without spaces\n",
+                   longest);
+      return 2;
+    }
   }
   if (o.concurrency == "lock" && o.lock_ttl <= std::chrono::seconds(1) + o.store_timeout) {
     // A holder writes only while more than 1 s (memcached's expiry granularity) plus one store

@@ -11,6 +11,16 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
+  std::optional<std::string_view> found;
+  for_each_cookie(header, name, [&](std::string_view v) {
+    found = v;
+    return false;
+  });
+  return found;
+}
+
+bool for_each_cookie(std::string_view header, std::string_view name,
+                     const std::function<bool(std::string_view)>& fn) {
   while (!header.empty()) {
     auto semi = header.find(';');
     auto pair = trim(header.substr(0, semi));
@@ -21,9 +31,9 @@ std::optional<std::string_view> find_cookie(std::string_view header, std::string
     auto value = trim(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
-    return value;
+    if (!fn(value)) return false;
   }
-  return std::nullopt;
+  return true;
 }
 
 std::string session_cookie(std::string_view id, bool secure) {

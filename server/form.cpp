@@ -1,5 +1,8 @@
 #include "server/form.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace sessdemo {
 
 namespace {
@@ -40,7 +43,8 @@ std::optional<std::optional<std::string>> form_field(std::string_view body, std:
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     auto key = form_decode(pair.substr(0, eq));
-    auto value = form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    auto value =
+        form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!key || !value) return std::nullopt;
     if (*key == name && !found) found = std::move(*value);
   }
@@ -53,11 +57,20 @@ bool is_valid_utf8(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t len;
     char32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       auto cc = static_cast<unsigned char>(s[i + k]);
@@ -80,13 +93,44 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+namespace {
+// The code points of valid UTF-8 text (checked before).
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += static_cast<std::size_t>(len);
+  }
+  return out;
+}
+
+// Characters that show nothing or change how the text around them is shown: C1 controls,
+// zero-width characters and direction marks, bidirectional embeddings, overrides and isolates,
+// and the byte order mark.
+bool invisible(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x2060 || c == 0x00AD;
+}
+
+bool blank(char32_t c) {
+  return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+}  // namespace
+
 NameCheck check_name(std::string_view raw) {
   NameCheck r;
   if (!is_valid_utf8(raw)) {
     r.error = "The name is not valid UTF-8 text.";
     return r;
   }
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
   while (!raw.empty() && is_space(raw.front())) raw.remove_prefix(1);
   while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
   if (raw.empty()) {
@@ -98,6 +142,16 @@ NameCheck check_name(std::string_view raw) {
       r.error = "The name cannot contain control characters.";
       return r;
     }
+  }
+  auto cps = code_points(raw);
+  for (char32_t c : cps)
+    if (invisible(c)) {
+      r.error = "The name cannot contain invisible or text-direction characters.";
+      return r;
+    }
+  if (std::all_of(cps.begin(), cps.end(), blank)) {
+    r.error = "Please type a name: it cannot be empty.";
+    return r;
   }
   if (utf8_length(raw) > max_name_length) {
     r.error = "The name is too long: at most " + std::to_string(max_name_length) + " characters.";

@@ -3,6 +3,7 @@
 #include "server/cookies.hpp"
 #include "server/form.hpp"
 #include "server/html.hpp"
+#include "sessions/session_id.hpp"
 
 namespace sessdemo {
 
@@ -49,8 +50,10 @@ const std::vector<Router::RouteSpec>& Router::routes() {
 
 const Router::RouteSpec* Router::find_route(const http::Request& req) {
   auto p = path_of(req);
+  auto m =
+      req.method() == http::Verb::head ? http::Verb::get : req.method();  // HEAD is answered as GET
   for (const auto& r : routes())
-    if (r.path == p && r.method == req.method()) return &r;
+    if (r.path == p && r.method == m) return &r;
   return nullptr;
 }
 
@@ -91,6 +94,7 @@ http::Response Router::not_routed(const http::Request& req) const {
     if (r.path != p) continue;
     if (!allow.empty()) allow += ", ";
     allow += std::string(http::bhttp::to_string(r.method));
+    if (r.method == http::Verb::get) allow += ", HEAD";
     route = r.route;
   }
   http::Response res = allow.empty() ? error(http::Status::not_found, "Not found",
@@ -163,11 +167,18 @@ std::optional<http::Response> Router::write_failure(StoreStatus st, bool as_json
 }
 
 std::string Router::cookie_id(const http::Request& req) const {
-  auto it = req.find(http::Field::cookie);
-  if (it == req.end()) return {};
-  auto v =
-      find_cookie(std::string_view(it->value().data(), it->value().size()), session_cookie_name);
-  return v ? std::string(*v) : std::string();
+  // Every Cookie field, every sessdemo_sid in it: the first well-formed id wins, so a malformed
+  // or second copy can neither hide the session nor pick another one.
+  std::string id;
+  auto [first, last] = req.equal_range(http::Field::cookie);
+  for (auto it = first; it != last && id.empty(); ++it)
+    for_each_cookie(std::string_view(it->value().data(), it->value().size()), session_cookie_name,
+                    [&](std::string_view v) {
+                      if (!is_well_formed_session_id(v)) return true;
+                      id = std::string(v);
+                      return false;
+                    });
+  return id;
 }
 
 http::Response Router::home(const http::Request&) {

@@ -15,10 +15,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -91,6 +93,10 @@ http::Response parse_failure(const Router& router, beast::error_code ec) {
   } else if (ec == beast::http::error::body_limit) {
     st = http::Status::payload_too_large;
     msg = "The request body is larger than the limit.";
+  } else if (ec == beast::http::error::buffer_overflow) {
+    // More than a whole request may hold: with the headers read, chunk extensions or trailers.
+    st = http::Status::request_header_fields_too_large;
+    msg = "The request (its chunk extensions or trailers) is larger than the limit.";
   }
   http::Response res{st, 11};
   res.set(http::Field::content_type, "text/plain; charset=utf-8");
@@ -99,6 +105,35 @@ http::Response parse_failure(const Router& router, beast::error_code ec) {
   res.keep_alive(false);
   res.prepare_payload();
   return res;
+}
+
+// What the request line and headers alone decide: nothing when the request may go on.
+std::optional<http::Response> refuse_header(const Router& router, const http::Request& req) {
+  auto refuse = [&](http::Status st, std::string msg) {
+    http::Response res{st, 11};
+    res.set(http::Field::content_type, "text/plain; charset=utf-8");
+    res.set("X-Instance-Id", router.config().instance_id);
+    res.body() = std::move(msg) + "\n";
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+  };
+  // RFC 9112: a transfer coding other than one final "chunked" is refused, or the body would
+  // be read as the next request (request smuggling).
+  auto te = req.count(http::Field::transfer_encoding);
+  if (te > 1 || (te == 1 && !beast::iequals(req[http::Field::transfer_encoding], "chunked")))
+    return refuse(http::Status::not_implemented,
+                  "Transfer-Encoding other than a single 'chunked' is not supported.");
+  if (req.version() >= 11 && req.count(http::Field::host) != 1)
+    return refuse(http::Status::bad_request, "An HTTP/1.1 request needs exactly one Host header.");
+  return std::nullopt;
+}
+
+// Bytes of the names and values of every field: the headers, and the trailers once read.
+std::size_t field_bytes(const http::Request& req) {
+  std::size_t n = 0;
+  for (const auto& f : req) n += f.name_string().size() + f.value().size() + 4;
+  return n;
 }
 
 bool is_parse_error(beast::error_code ec) {
@@ -134,17 +169,31 @@ auto Server::Impl::store_answer(const http::Request& req) {
 
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::uint64_t id) {
   ConnectionCleanup cleanup{*this, *conn, id};
-  beast::flat_buffer buffer;
+  // Bounded: a request never needs more than its headers, its body and a little framing, so
+  // huge chunk extensions or trailers end the read (buffer_overflow) instead of the memory.
+  beast::flat_buffer buffer(config.header_limit + config.body_limit + 8 * 1024);
   auto& stream = conn->stream;
+  static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
   for (bool first = true;; first = false) {
     beast::http::request_parser<beast::http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
     stream.expires_after(first ? config.request_timeout : config.idle_timeout);
-    auto [ec, n] = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
-    if (ec) {
-      if (is_parse_error(ec)) {
-        auto res = parse_failure(router, ec);
+    auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, use_tuple);
+    std::optional<http::Response> refused;
+    if (!ec) refused = refuse_header(router, parser.get());
+    if (!ec && !refused && !parser.is_done()) {
+      if (beast::iequals(parser.get()[http::Field::expect], "100-continue"))
+        co_await net::async_write(stream, net::buffer(continue_line.data(), continue_line.size()),
+                                  use_tuple);
+      std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
+      // Trailers count against the header limit, with the headers.
+      if (!ec && field_bytes(parser.get()) > config.header_limit)
+        refused = parse_failure(router, beast::http::error::header_limit);
+    }
+    if (ec || refused) {
+      if (refused || is_parse_error(ec)) {
+        auto res = refused ? std::move(*refused) : parse_failure(router, ec);
         metrics.count_request(Route::other, res.result_int());
         stream.expires_after(std::chrono::seconds(5));
         co_await beast::http::async_write(stream, res, use_tuple);
@@ -155,8 +204,16 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
     http::Request req = parser.release();
     http::Response res;
     try {
-      if (router.needs_store(req)) res = co_await store_answer(req);
-      else res = router.handle(req);
+      if (router.needs_store(req))
+        res = co_await store_answer(req);
+      else
+        res = router.handle(req);
+      if (req.method() == http::Verb::head) {
+        // HEAD: the headers GET would send, Content-Length included, and no body.
+        auto length = res.body().size();
+        res.body().clear();
+        res.set(http::Field::content_length, std::to_string(length));
+      }
     } catch (const std::exception& e) {
       // One answer and one log line per failed request; the connection is closed after it.
       spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()),
@@ -315,9 +372,21 @@ void Server::run(bool handle_signals) {
   auto& im = *impl_;
   if (handle_signals) catch_signals();
   net::co_spawn(im.ioc, im.accept_loop(), net::detached);
+  // An exception that escapes a handler ends run() on that thread: logged, and the thread goes
+  // back to serving, so no request can take the process down.
+  auto serve_ioc = [&im] {
+    for (;;) {
+      try {
+        im.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("a handler failed: {}", e.what());
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back([&] { im.ioc.run(); });
-  im.ioc.run();
+  for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back(serve_ioc);
+  serve_ioc();
   for (auto& t : threads) t.join();
 }
 

@@ -218,6 +218,11 @@ WriteOutcome SessionService::update_cas(std::string_view id,
 WriteOutcome SessionService::update_locked(std::string_view id,
                                            const std::function<void(Session&)>& change) {
   using Clock = std::chrono::steady_clock;
+  // No lock key for an id the store does not hold: a client cannot make the server write lock
+  // keys for ids it made up. A new session needs no lock (its id is new).
+  LoadResult existing = store_.load(id);
+  if (existing.status == StoreStatus::unavailable) return failed(existing.status);
+  if (existing.status != StoreStatus::ok) return create_new(change);
   // A token of this holder's own, so that unlocking can never remove a successor's lock.
   const std::string owner = new_session_id();
   auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());

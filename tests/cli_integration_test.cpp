@@ -81,6 +81,10 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
            {{"load", "-i", "127.0.0.1:1", "-c", "2", "--shard", "1/3"},
             "--shard 1/3 needs --clients of at least 3"},
            {{"merge"}, "files is required"},
+           {{"serve", "--key-prefix", "a b"},
+            "--key-prefix must be 1 to 222 printable ASCII characters without spaces"},
+           {{"serve", "--key-prefix", "x\r\nset injected 0 0 1"}, "--key-prefix must be"},
+           {{"serve", "--key-prefix", std::string(223, 'k')}, "--key-prefix must be"},
            {{"merge", "/nonexistent.json"}, "cannot read /nonexistent.json"},
        }) {
     auto r = run(c.args);

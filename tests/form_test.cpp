@@ -33,9 +33,32 @@ TEST(Form, NameRules) {
   for (int i = 0; i < 100; ++i) umlauts += "ü";
   EXPECT_TRUE(check_name(umlauts).name);
   EXPECT_FALSE(check_name(umlauts + "ü").name);
-  EXPECT_FALSE(check_name("\xff\xfe").name);        // not UTF-8
-  EXPECT_FALSE(check_name("\xc0\xaf").name);        // overlong
-  EXPECT_FALSE(check_name("\xed\xa0\x80").name);    // surrogate
-  EXPECT_FALSE(check_name("a\x01").name);           // control character
+  EXPECT_FALSE(check_name("\xff\xfe").name);           // not UTF-8
+  EXPECT_FALSE(check_name("\xc0\xaf").name);           // overlong
+  EXPECT_FALSE(check_name("\xed\xa0\x80").name);       // surrogate
+  EXPECT_FALSE(check_name("a\x01").name);              // control character
   EXPECT_EQ(check_name("<script>").name, "<script>");  // escaped when shown, not refused
+}
+
+TEST(Form, InvisibleAndDirectionCharactersAndBlankNamesAreRefused) {
+  for (std::string bad : {std::string("Ann\xC2\x85"),      // U+0085, a C1 control
+                          std::string("Ann\xE2\x80\x8B"),  // U+200B zero-width space
+                          std::string("\xE2\x80\xAE"
+                                      "nnA"),  // U+202E right-to-left override
+                          std::string("A\xE2\x81\xA6"
+                                      "b"),  // U+2066 left-to-right isolate
+                          std::string("\xEF\xBB\xBF"
+                                      "Ann")}) {  // the byte order mark
+    auto r = check_name(bad);
+    EXPECT_FALSE(r.name) << bad;
+    EXPECT_NE(r.error.find("invisible"), std::string::npos) << r.error;
+  }
+  for (std::string blank : {std::string("\xC2\xA0\xC2\xA0"), std::string("\xE3\x80\x80"),
+                            std::string(" \xE2\x80\x83 ")}) {
+    auto r = check_name(blank);
+    EXPECT_FALSE(r.name);
+    EXPECT_NE(r.error.find("empty"), std::string::npos) << r.error;
+  }
+  EXPECT_EQ(check_name("Zoë Ünal").name, "Zoë Ünal");
+  EXPECT_EQ(check_name("名前 テスト").name, "名前 テスト");
 }

@@ -150,7 +150,7 @@ TEST(Router, NotFoundAndMethodNotAllowed) {
   EXPECT_EQ(app.call(http::Verb::get, "/nope").result_int(), 404u);
   auto res = app.call(http::Verb::delete_, "/details");
   EXPECT_EQ(res.result_int(), 405u);
-  EXPECT_EQ(res[http::Field::allow], "GET");
+  EXPECT_EQ(res[http::Field::allow], "GET, HEAD");
   EXPECT_EQ(app.call(http::Verb::get, "/api/session/visits").result_int(), 405u);
 }
 
@@ -217,10 +217,10 @@ TEST(Router, RouteTable) {
   }
   auto home = app.call(http::Verb::put, "/");
   EXPECT_EQ(home.result_int(), 405u);
-  EXPECT_EQ(home[http::Field::allow], "GET, POST");
+  EXPECT_EQ(home[http::Field::allow], "GET, HEAD, POST");
   auto api = app.call(http::Verb::post, "/api/session");
   EXPECT_EQ(api.result_int(), 405u);
-  EXPECT_EQ(api[http::Field::allow], "GET, PUT, DELETE");
+  EXPECT_EQ(api[http::Field::allow], "GET, HEAD, PUT, DELETE");
 }
 
 TEST(Router, RefusalsMatchTheRouteAndAreCounted) {

@@ -225,3 +225,26 @@ TEST(SessionService, CasRetriesStopAtTheDeadline) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(50 + 30));
   EXPECT_GE(svc.stats().deadline_exceeded, 1u);
 }
+
+TEST(SessionService, LockModeTakesNoLockForAnIdTheStoreDoesNotHold) {
+  struct CountingStore : MemoryStore {
+    int locks = 0;
+    StoreStatus try_lock(std::string_view id, std::string_view owner,
+                         std::chrono::seconds ttl) override {
+      ++locks;
+      return MemoryStore::try_lock(id, owner, ttl);
+    }
+  } store;
+  SessionPolicy p;
+  p.concurrency = Concurrency::lock;
+  SessionService svc(store, p);
+  std::string made_up = new_session_id();
+  auto w = svc.update(made_up, [](Session& s) { s.visits = 1; });
+  EXPECT_EQ(w.status, StoreStatus::ok);
+  EXPECT_TRUE(w.created);
+  EXPECT_NE(w.id, made_up);  // a new session with an id of the server's own
+  EXPECT_EQ(store.locks, 0) << "a lock key was written for an id the server never issued";
+  auto again = svc.update(w.id, [](Session& s) { s.visits++; });
+  EXPECT_EQ(again.status, StoreStatus::ok);
+  EXPECT_EQ(store.locks, 1);  // an existing session is locked as before
+}

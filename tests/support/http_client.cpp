@@ -101,6 +101,11 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
   return parse(exchange(port, req, timeout));
 }
 
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout) {
+  return exchange(port, bytes, timeout);
+}
+
 int raw_status(std::uint16_t port, const std::string& bytes) {
   return parse(exchange(port, bytes, std::chrono::seconds(5))).status;
 }

@@ -32,6 +32,11 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
 // A blocking TCP connection to 127.0.0.1:port; -1 when refused.
 int connect_loopback(std::uint16_t port);
 
+// Sends raw bytes and returns all the bytes that came back until the server closed (nothing
+// after the timeout).
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
 // Sends raw bytes and returns the status code of the reply (0 for none).
 int raw_status(std::uint16_t port, const std::string& bytes);
 
