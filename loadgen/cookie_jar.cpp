@@ -13,8 +13,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 }  // namespace
 
@@ -43,13 +44,19 @@ void CookieJar::apply_set_cookie(std::string_view header) {
       expire = true;
     }
   }
-  auto it = std::find_if(cookies_.begin(), cookies_.end(), [&](const auto& c) { return c.first == name; });
+  auto it = std::find_if(cookies_.begin(), cookies_.end(),
+                         [&](const auto& c) { return c.first == name; });
   if (expire) {
     if (it != cookies_.end()) cookies_.erase(it);
     return;
   }
-  if (it != cookies_.end()) it->second.assign(value);
-  else cookies_.emplace_back(std::string(name), std::string(value));
+  // Bounded like a browser's jar: a server that sends ever more or ever larger cookies cannot
+  // grow the tester (a browser keeps about 50 per site of 4 KiB each).
+  if (name.size() + value.size() > max_cookie_bytes) return;
+  if (it != cookies_.end())
+    it->second.assign(value);
+  else if (cookies_.size() < max_cookies)
+    cookies_.emplace_back(std::string(name), std::string(value));
 }
 
 void CookieJar::append_cookie_header(std::string& out) const {

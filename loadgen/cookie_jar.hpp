@@ -10,6 +10,9 @@ namespace sessdemo::loadgen {
 
 class CookieJar {
  public:
+  static constexpr std::size_t max_cookies = 50;         // more are not kept
+  static constexpr std::size_t max_cookie_bytes = 4096;  // name and value; a larger one is not kept
+
   // Applies one Set-Cookie header value: stores, replaces, or (Max-Age<=0, past Expires,
   // empty value) removes the cookie.
   void apply_set_cookie(std::string_view header);

@@ -1,15 +1,28 @@
 #include "loadgen/recorder.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace sessdemo::loadgen {
 
-void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o,
-                      int status, std::int64_t us, std::int64_t service_us, bool late) {
+void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind,
+                      const Outcome& o, int status, std::int64_t us, std::int64_t service_us,
+                      bool late) {
   if (slot.key != key || slot.generation != generation_ || !slot.total) {
+    const std::string* use = &key;
+    static const std::string overflow(overflow_key);
+    if (totals_.instances.size() >= max_instances && !totals_.instances.count(key)) {
+      use = &overflow;
+      if (!warned_overflow_) {
+        warned_overflow_ = true;
+        spdlog::warn("more than {} distinct X-Instance-Id values: the rest are counted under '{}'",
+                     max_instances, overflow_key);
+      }
+    }
     slot.key = key;
-    slot.total = &totals_.at(key);
-    slot.interval = &interval_.at(key);
+    slot.total = &totals_.at(*use);
+    slot.interval = &interval_.at(*use);
     slot.generation = generation_;
   }
   for (InstanceStats* s : {slot.total, slot.interval}) {
@@ -21,10 +34,18 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (late) s->counters.late++;
     if (o.verdict) {
       switch (*o.verdict) {
-        case Verdict::hit: s->counters.hits++; break;
-        case Verdict::miss: s->counters.misses++; break;
-        case Verdict::stale: s->counters.stale++; break;
-        case Verdict::foreign: s->counters.foreign++; break;
+        case Verdict::hit:
+          s->counters.hits++;
+          break;
+        case Verdict::miss:
+          s->counters.misses++;
+          break;
+        case Verdict::stale:
+          s->counters.stale++;
+          break;
+        case Verdict::foreign:
+          s->counters.foreign++;
+          break;
       }
     }
     s->latency.record(us);

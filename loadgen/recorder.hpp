@@ -22,16 +22,21 @@ class Recorder {
 
   // latency_us: from ready (or scheduled) to done; service_us: from written to done. target:
   // the index of the address it went to.
-  void record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o, int status,
-              std::int64_t latency_us, std::int64_t service_us, bool late);
+  void record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o,
+              int status, std::int64_t latency_us, std::int64_t service_us, bool late);
   // The interval's figures; a new interval starts empty.
   StatsTable take_interval();
+  // Distinct instance ids kept apart; answers with further ids count under "other" (a server
+  // that sends a new id every time cannot grow the tester without bound).
+  static constexpr std::size_t max_instances = 64;  // each keeps five 139 KiB histograms, twice
+  static constexpr const char* overflow_key = "other";
   const StatsTable& totals() const { return totals_; }
 
  private:
   StatsTable totals_;
   StatsTable interval_;
   std::uint64_t generation_ = 0;
+  bool warned_overflow_ = false;
 };
 
 }  // namespace sessdemo::loadgen

@@ -34,3 +34,13 @@ TEST(CookieJar, JarsAreIndependent) {
   a.apply_set_cookie("sessdemo_sid=A");
   EXPECT_TRUE(b.empty());
 }
+
+TEST(CookieJar, IsBoundedInCountAndSize) {
+  CookieJar jar;
+  for (int i = 0; i < 500; ++i) jar.apply_set_cookie("c" + std::to_string(i) + "=v; Path=/");
+  EXPECT_NE(jar.find("c49"), nullptr);
+  EXPECT_EQ(jar.find("c50"), nullptr) << "more than 50 cookies are not kept";
+  jar.apply_set_cookie("c0=" + std::string(10000, 'x'));
+  EXPECT_EQ(*jar.find("c0"), "v") << "a cookie over 4 KiB is not kept";
+  EXPECT_LT(jar.cookie_header().size(), 50u * 16);
+}
