@@ -160,8 +160,12 @@ int run_serve(const ServeOptions& o) {
   sc.store.read_threads = o.read_threads;
   // Every request that needs the store is answered within --store-timeout (lock-mode writes
   // may also wait --lock-timeout for the lock): 503 when the store has not answered by then.
-  auto store_budget = std::max(std::chrono::milliseconds(1),
-                               duration_cast<std::chrono::milliseconds>(o.store_timeout));
+  // The budget is for the answer, so the store's share leaves a reserve for writing it out
+  // (a fifth of the budget, at most 20 ms): under a burst the I/O threads need that time.
+  auto store_timeout_ms = std::max(std::chrono::milliseconds(1),
+                                   duration_cast<std::chrono::milliseconds>(o.store_timeout));
+  auto store_budget =
+      store_timeout_ms - std::min(std::chrono::milliseconds(20), store_timeout_ms / 5);
   sc.store.read_budget = store_budget;
   sc.store.write_budget = store_budget;
   if (policy.concurrency == Concurrency::lock) sc.store.write_budget += policy.lock_timeout;

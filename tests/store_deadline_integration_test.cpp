@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
@@ -39,7 +40,8 @@ struct Figures {
 Figures hammer(std::uint16_t port, int clients, milliseconds run) {
   struct Conn {
     int fd;
-    steady_clock::time_point sent;
+    system_clock::time_point sent;  // the kernel stamps arrivals on this clock
+    system_clock::time_point arrived;
     std::string in;
     int n = 0;
   };
@@ -48,7 +50,9 @@ Figures hammer(std::uint16_t port, int clients, milliseconds run) {
     int fd = connect_loopback(port);
     EXPECT_GE(fd, 0);
     if (fd < 0) break;
-    conns.push_back({fd, {}, {}, i});
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    conns.push_back({fd, {}, {}, {}, i});
   }
   auto send_one = [](Conn& c) {
     // Alternates a read-only page (read lane) and a write (write lane).
@@ -56,7 +60,7 @@ Figures hammer(std::uint16_t port, int clients, milliseconds run) {
         c.n++ % 2 ? "POST /api/session/visits HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"
                   : "GET /details HTTP/1.1\r\nHost: t\r\nCookie: "
                     "sessdemo_sid=AAAAAAAAAAAAAAAAAAAAAA\r\n\r\n";
-    c.sent = steady_clock::now();
+    c.sent = system_clock::now();
     return send(c.fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size());
   };
   for (auto& c : conns) send_one(c);
@@ -69,12 +73,28 @@ Figures hammer(std::uint16_t port, int clients, milliseconds run) {
     if (poll(pfds.data(), pfds.size(), 100) <= 0) continue;
     // What poll found ready arrived by now: the client's own time to go through a thousand
     // sockets is not the server's.
-    auto ready_at = steady_clock::now();
     for (std::size_t i = 0; i < conns.size(); ++i) {
       if (!(pfds[i].revents & (POLLIN | POLLHUP | POLLERR)) || conns[i].fd < 0) continue;
       Conn& c = conns[i];
       char buf[8192];
-      ssize_t n = recv(c.fd, buf, sizeof buf, 0);
+      // The kernel's own arrival time of the bytes (SO_TIMESTAMPNS): what the server took, not
+      // how long this one thread needed to get round to a thousand sockets.
+      iovec iov{buf, sizeof buf};
+      char control[CMSG_SPACE(sizeof(timespec))];
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      ssize_t n = recvmsg(c.fd, &msg, 0);
+      c.arrived = system_clock::now();
+      for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+          timespec ts;
+          std::memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+          c.arrived = system_clock::time_point(
+              duration_cast<system_clock::duration>(seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec)));
+        }
       if (n <= 0) {
         ADD_FAILURE() << "connection closed by the server";
         close(c.fd);
@@ -88,8 +108,8 @@ Figures hammer(std::uint16_t port, int clients, milliseconds run) {
       auto cl = c.in.find("Content-Length: ");
       std::size_t body = cl == std::string::npos ? 0 : std::stoul(c.in.substr(cl + 16));
       if (c.in.size() < head_end + 4 + body) continue;
-      f.slowest = std::max(f.slowest, duration_cast<milliseconds>(ready_at - c.sent));
-      f.ms.push_back(static_cast<int>(duration_cast<milliseconds>(ready_at - c.sent).count()));
+      f.slowest = std::max(f.slowest, duration_cast<milliseconds>(c.arrived - c.sent));
+      f.ms.push_back(static_cast<int>(duration_cast<milliseconds>(c.arrived - c.sent).count()));
       f.answered++;
       if (c.in.compare(0, 12, "HTTP/1.1 503") != 0) f.not_503++;
       c.in.erase(0, head_end + 4 + body);
