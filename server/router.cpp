@@ -1,5 +1,7 @@
 #include "server/router.hpp"
 
+#include <cctype>
+
 #include "server/cookies.hpp"
 #include "server/form.hpp"
 #include "server/html.hpp"
@@ -67,9 +69,47 @@ bool Router::is_batchable_read(const http::Request& req) const {
   return r && r->read;
 }
 
+namespace {
+// The host name of "scheme://host[:port]" or of a Host header "host[:port]", lower-cased.
+std::string host_name(std::string_view v) {
+  if (auto scheme = v.find("://"); scheme != std::string_view::npos) v.remove_prefix(scheme + 3);
+  v = v.substr(0, v.find('/'));
+  if (!v.empty() && v.front() == '[')
+    v = v.substr(0, v.find(']') + 1);
+  else
+    v = v.substr(0, v.find(':'));
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A browser's state-changing request from another site: its Origin names another host than the
+// one it was sent to ("null" too). Requests without Origin (scripts, the tester) go through.
+bool cross_site(const http::Request& req) {
+  auto m = req.method();
+  if (m != http::Verb::post && m != http::Verb::put && m != http::Verb::delete_ &&
+      m != http::Verb::patch)
+    return false;
+  auto origin = req.find(http::Field::origin);
+  if (origin == req.end()) return false;
+  std::string_view o(origin->value().data(), origin->value().size());
+  std::string_view host(req[http::Field::host].data(), req[http::Field::host].size());
+  return o == "null" || host_name(o).empty() || host_name(o) != host_name(host);
+}
+}  // namespace
+
 http::Response Router::handle(const http::Request& req) {
   const RouteSpec* r = find_route(req);
   if (!r) return not_routed(req);
+  if (cross_site(req)) {
+    constexpr std::string_view msg = "A change to your session from another site is refused.";
+    bool api = is_api(path_of(req));
+    http::Response res = api ? json_error(http::Status::forbidden, msg)
+                             : error(http::Status::forbidden, "Forbidden", msg);
+    res.prepare_payload();
+    metrics_.count_request(r->route, res.result_int());
+    return res;
+  }
   http::Response res =
       r->read ? (this->*r->read)(sessions_.read(cookie_id(req))) : (this->*r->handle)(req);
   res.prepare_payload();
@@ -129,6 +169,16 @@ http::Response Router::respond(http::Status status, std::string_view content_typ
   res.set(http::Field::content_type, content_type);
   res.set(http::Field::cache_control, "no-store");  // pages differ by session: never cache them
   res.set("X-Instance-Id", config_.instance_id);
+  // What every page should say: no type sniffing, no framing, referrers only to this site (not
+  // no-referrer: a browser then sends "Origin: null" on its own forms), and for HTML a
+  // policy that allows nothing but its own inline style and forms posting to this site.
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "same-origin");
+  if (content_type.rfind("text/html", 0) == 0)
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'");
   res.body() = std::move(body);
   return res;
 }

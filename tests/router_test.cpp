@@ -244,3 +244,45 @@ TEST(Router, RefusalsMatchTheRouteAndAreCounted) {
             std::string::npos)
       << m;
 }
+
+TEST(Router, PagesSendTheHeadersEveryPageShould) {
+  MemoryStore store;
+  App app(store);
+  auto home = app.call(http::Verb::get, "/");
+  EXPECT_EQ(home["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(home["X-Frame-Options"], "DENY");
+  EXPECT_EQ(home["Referrer-Policy"], "same-origin");
+  EXPECT_NE(home["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(home["Content-Security-Policy"].find("form-action 'self'"), std::string::npos);
+  auto api = app.call(http::Verb::get, "/api/session");
+  EXPECT_EQ(api["X-Content-Type-Options"], "nosniff");
+}
+
+TEST(Router, StateChangesFromAnotherSiteAreRefused) {
+  MemoryStore store;
+  App app(store);
+  auto with = [&](http::Verb verb, const std::string& target, const std::string& body,
+                  const std::string& origin, const std::string& host) {
+    http::Request req{verb, target, 11};
+    req.set(http::Field::host, host);
+    if (!origin.empty()) req.set(http::Field::origin, origin);
+    req.body() = body;
+    req.prepare_payload();
+    return app.router.handle(req).result_int();
+  };
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "https://evil.example", "shop.example:8080"),
+            403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "null", "shop.example"), 403u);
+  EXPECT_EQ(with(http::Verb::put, "/api/session", R"({"name":"Eve"})", "http://evil.example",
+                 "shop.example"),
+            403u);
+  EXPECT_EQ(with(http::Verb::delete_, "/api/session", "", "http://evil.example", "shop.example"),
+            403u);
+  EXPECT_EQ(store.size(), 0u) << "nothing was written";
+  // The same site (a balancer may drop the port from Host), and no Origin at all, go through.
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://shop.example:8080", "shop.example"),
+            303u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Bob", "", "shop.example"), 303u);
+  EXPECT_EQ(with(http::Verb::get, "/", "", "https://evil.example", "shop.example"),
+            200u);  // reads are not changes
+}
