@@ -3,21 +3,21 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <boost/json.hpp>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <thread>
 
 #include "common/child_process.hpp"
 #include "common/utc_time.hpp"
 #include "demo/demo_scenarios.hpp"
-#include "demo/report_page.hpp"
 #include "demo/plot_script.hpp"
+#include "demo/report_page.hpp"
+#include "loadgen/merge.hpp"
 
 namespace sessdemo::demo {
 
@@ -26,7 +26,9 @@ using namespace std::chrono;
 
 namespace {
 std::atomic<bool> stop_requested{false};
-extern "C" void on_demo_signal(int) { stop_requested = true; }
+extern "C" void on_demo_signal(int) {
+  stop_requested = true;
+}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -59,53 +61,37 @@ struct Run {
   std::vector<std::string> memcached_addrs;
 };
 
-void read_figures(const fs::path& json_path, const fs::path& csv_path, DemoFigures& f) {
+// The scenario's figures, from the tester's JSON read the way `merge` reads it (one shard).
+void read_figures(const fs::path& json_path, DemoFigures& f) {
   std::ifstream jf(json_path);
   std::stringstream ss;
   ss << jf.rdbuf();
   if (ss.str().empty()) return;
-  boost::json::error_code ec;
-  auto doc = boost::json::parse(ss.str(), ec);
-  if (ec || !doc.is_object()) return;
-  const auto& total = doc.at("total").as_object();
-  auto u = [&](const char* k) { return total.at(k).to_number<std::uint64_t>(); };
-  f.requests = u("requests");
-  f.errors = u("errors");
-  f.hits = u("hits");
-  f.misses = u("misses");
-  f.stale = u("stale");
-  f.foreign = u("foreign");
-  const auto& lat = total.at("latency_ms").as_object();
-  f.p50_ms = lat.at("p50").to_number<double>();
-  f.p99_ms = lat.at("p99").to_number<double>();
-  if (auto* c = doc.as_object().if_contains("counter"))
-    f.lost_updates = c->as_object().at("lost_updates").to_number<std::int64_t>();
-  // The last full per-interval "all" row tells whether the run ended healthy. Columns are found
-  // by their names in the header; a shorter last row (the drain after the end) is passed over.
-  std::ifstream cf(csv_path);
-  std::string line;
-  std::map<std::string, std::size_t> col;
-  auto split = [](const std::string& l) {
-    std::vector<std::string> cols;
-    std::stringstream ls(l);
-    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
-    if (!l.empty() && l.back() == ',') cols.emplace_back();
-    return cols;
-  };
-  if (std::getline(cf, line)) {
-    auto names = split(line);
-    for (std::size_t i = 0; i < names.size(); ++i) col[names[i]] = i;
-  }
-  if (!col.count("instance") || !col.count("requests") || !col.count("errors") || !col.count("interval_s")) return;
+  auto read = loadgen::merge_documents({{json_path.string(), ss.str()}});
+  auto* run = std::get_if<loadgen::MergedRun>(&read);
+  if (!run) return;
+  const auto& r = run->report;
+  const auto& c = r.total.counters;
+  f.requests = c.requests;
+  f.errors = c.errors;
+  f.hits = c.hits;
+  f.misses = c.misses;
+  f.stale = c.stale;
+  f.foreign = c.foreign;
+  f.p50_ms = static_cast<double>(r.total.latency.percentile(50)) / 1000.0;
+  f.p99_ms = static_cast<double>(r.total.latency.percentile(99)) / 1000.0;
+  if (run->opts.scenario == loadgen::Scenario::counter) f.lost_updates = r.counter.lost_updates;
+  // The last full interval tells whether the run ended healthy; a shorter last one (the drain
+  // after the end) is passed over.
   double full = 0;
-  while (std::getline(cf, line)) {
-    auto cols = split(line);
-    if (cols.size() < col.size() || cols[col["instance"]] != "all") continue;
-    double span = std::stod(cols[col["interval_s"]]);
-    full = std::max(full, span);
-    if (span < 0.9 * full) continue;
-    f.last_interval_requests = std::stoull(cols[col["requests"]]);
-    f.last_interval_errors = std::stoull(cols[col["errors"]]);
+  for (const auto& iv : r.intervals) full = std::max(full, iv.interval_s);
+  for (const auto& iv : r.intervals) {
+    if (iv.interval_s < 0.9 * full) continue;
+    f.last_interval_requests = f.last_interval_errors = 0;
+    for (const auto& [id, fig] : iv.instances) {
+      f.last_interval_requests += fig.counters.requests;
+      f.last_interval_errors += fig.counters.errors;
+    }
   }
   f.ran = true;
 }
@@ -116,8 +102,9 @@ bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildPr
                  std::vector<std::string>& addrs) {
   for (unsigned i = 0; i < count; ++i) {
     auto port = free_loopback_port();
-    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0",
-                                  "-t", "2", "-c", "8192", "-m", "128"};
+    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port),
+                                  "-U",        "0",  "-t",        "2",  "-c",
+                                  "8192",      "-m", "128"};
     if (geteuid() == 0) argv.insert(argv.end(), {"-u", "nobody"});
     procs.emplace_back(argv, log_prefix.string() + std::to_string(i) + ".log");
     if (!wait_for_loopback_port(port, seconds(10))) {
@@ -143,11 +130,25 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
   std::vector<std::string> addrs;
   for (unsigned i = 0; i < o.instances; ++i) {
     std::string id = "inst-" + std::string(1, static_cast<char>('A' + i % 26));
-    std::vector<std::string> argv{o.self, "serve", "--port", "0", "--id", id, "--store", s.store,
-                                  "--concurrency", s.concurrency, "--threads", "1", "--store-threads", "8",
-                                  "--log-level", "error"};
+    std::vector<std::string> argv{o.self,
+                                  "serve",
+                                  "--port",
+                                  "0",
+                                  "--id",
+                                  id,
+                                  "--store",
+                                  s.store,
+                                  "--concurrency",
+                                  s.concurrency,
+                                  "--threads",
+                                  "1",
+                                  "--store-threads",
+                                  "8",
+                                  "--log-level",
+                                  "error"};
     if (s.store == "memcached")
-      argv.insert(argv.end(), {"--memcached", join(node_addrs), "--copies", std::to_string(s.copies)});
+      argv.insert(argv.end(),
+                  {"--memcached", join(node_addrs), "--copies", std::to_string(s.copies)});
     instances.emplace_back(argv, (run.out / (s.name + "-" + id + ".log")).string());
     auto line = instances.back().read_line(seconds(10));
     constexpr std::string_view prefix = "listening on http://";
@@ -159,19 +160,45 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
   }
   auto csv = run.out / (s.name + ".csv");
   auto json = run.out / (s.name + ".json");
-  std::vector<std::string> argv{o.self, "load", "--instances", join(addrs), "--clients", std::to_string(o.clients),
-                                "--duration", std::to_string(duration_cast<milliseconds>(o.duration).count()) + "ms",
-                                "--interval",
-                                std::to_string(static_cast<int>(demo_interval_s(duration<double>(o.duration).count()) * 1000)) + "ms",
-                                "--balance", s.balance, "--scenario", s.load, "--csv", csv.string(),
-                                "--json", json.string(), "--quiet", "--max-miss-rate", "1", "--max-stale-rate", "1",
-                                "--max-error-rate", "1", "--max-lost-updates", "1000000000000",
-                                "--log-level", "error"};
+  std::vector<std::string> argv{
+      o.self,
+      "load",
+      "--instances",
+      join(addrs),
+      "--clients",
+      std::to_string(o.clients),
+      "--duration",
+      std::to_string(duration_cast<milliseconds>(o.duration).count()) + "ms",
+      "--interval",
+      std::to_string(
+          static_cast<int>(demo_interval_s(duration<double>(o.duration).count()) * 1000)) +
+          "ms",
+      "--balance",
+      s.balance,
+      "--scenario",
+      s.load,
+      "--csv",
+      csv.string(),
+      "--json",
+      json.string(),
+      "--quiet",
+      "--max-miss-rate",
+      "1",
+      "--max-stale-rate",
+      "1",
+      "--max-error-rate",
+      "1",
+      "--max-lost-updates",
+      "1000000000000",
+      "--log-level",
+      "error"};
   if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
   ChildProcess load(argv, (run.out / (s.name + "-load.log")).string());
   auto start = steady_clock::now();
   auto plan = fault_plan(s, duration<double>(o.duration).count());
-  auto at = [&](double seconds_in) { return start + duration_cast<steady_clock::duration>(duration<double>(seconds_in)); };
+  auto at = [&](double seconds_in) {
+    return start + duration_cast<steady_clock::duration>(duration<double>(seconds_in));
+  };
   bool fault_done = s.fault == Fault::none, resumed = true;
   int status = -1;
   while (status < 0) {
@@ -206,13 +233,14 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
   }
   for (auto& n : own_nodes) n.terminate(seconds(3));
   if (stop_requested) return f;
-  read_figures(json, csv, f);
+  read_figures(json, f);
   return f;
 }
 
 void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_end) {
   std::string expr = "csv='" + (run.out / (s.name + ".csv")).string() + "'; out='" +
-                     (run.out / (s.name + ".png")).string() + "'; title='" + s.name + " (" + s.expected + ")'";
+                     (run.out / (s.name + ".png")).string() + "'; title='" + s.name + " (" +
+                     s.expected + ")'";
   if (s.fault != Fault::none && fault_at > 0) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "; fault=%.2f; fault_end=%.2f", fault_at, fault_end);
@@ -223,23 +251,31 @@ void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_e
   if (gp.wait(seconds(30)) < 0) gp.terminate(seconds(1));
 }
 
-void print_table(std::FILE* out, const std::vector<DemoScenario>& ss, const std::vector<DemoFigures>& fs,
-                 const std::vector<Judgement>& js) {
-  std::fprintf(out, "\n%-21s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", "scenario", "store",
-               "balance", "requests", "hit %", "miss %", "stale", "foreign", "errors", "lost", "p50 ms", "p99 ms",
-               "expected", "verdict");
+void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
+                 const std::vector<DemoFigures>& fs, const std::vector<Judgement>& js) {
+  std::fprintf(out, "\n%-21s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
+               "scenario", "store", "balance", "requests", "hit %", "miss %", "stale", "foreign",
+               "errors", "lost", "p50 ms", "p99 ms", "expected", "verdict");
   for (std::size_t i = 0; i < fs.size(); ++i) {
     const auto& s = ss[i];
     const auto& f = fs[i];
     double reads = f.reads();
     std::string lost = f.lost_updates >= 0 ? std::to_string(f.lost_updates) : "-";
-    std::string hit = s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.hits / reads).substr(0, 5) : "-";
-    std::string miss = s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.misses / reads).substr(0, 5) : "-";
-    std::fprintf(out, "%-21s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n", s.name.c_str(),
-                 s.store.c_str(), s.balance.c_str(), static_cast<unsigned long long>(f.requests), hit.c_str(),
-                 miss.c_str(), static_cast<unsigned long long>(f.stale), static_cast<unsigned long long>(f.foreign),
-                 static_cast<unsigned long long>(f.errors), lost.c_str(), f.p50_ms, f.p99_ms, s.expected.c_str(),
-                 js[i].skipped ? ("SKIPPED: " + js[i].why).c_str() : js[i].met ? "PASS" : ("FAIL: " + js[i].why).c_str());
+    std::string hit =
+        s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.hits / reads).substr(0, 5) : "-";
+    std::string miss = s.load == "visit" && reads > 0
+                           ? std::to_string(100.0 * f.misses / reads).substr(0, 5)
+                           : "-";
+    std::fprintf(
+        out, "%-21s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n",
+        s.name.c_str(), s.store.c_str(), s.balance.c_str(),
+        static_cast<unsigned long long>(f.requests), hit.c_str(), miss.c_str(),
+        static_cast<unsigned long long>(f.stale), static_cast<unsigned long long>(f.foreign),
+        static_cast<unsigned long long>(f.errors), lost.c_str(), f.p50_ms, f.p99_ms,
+        s.expected.c_str(),
+        js[i].skipped ? ("SKIPPED: " + js[i].why).c_str()
+        : js[i].met   ? "PASS"
+                      : ("FAIL: " + js[i].why).c_str());
   }
   std::fflush(out);
 }
@@ -249,40 +285,48 @@ int run_demo(const DemoOptions& o) {
   auto all = all_demo_scenarios(o.instances);
   std::vector<DemoScenario> chosen;
   for (const auto& s : all)
-    if (o.scenarios.empty() || std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
+    if (o.scenarios.empty() ||
+        std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
       chosen.push_back(s);
   if (o.memcached.empty() && !on_path("memcached")) {
-    std::fprintf(stderr, "sessdemo demo: memcached is not installed; install it with "
-                         "'sudo apt-get install memcached' or pass --memcached HOST:PORT\n");
+    std::fprintf(stderr,
+                 "sessdemo demo: memcached is not installed; install it with "
+                 "'sudo apt-get install memcached' or pass --memcached HOST:PORT\n");
     return 2;
   }
   Run run{o, o.out.empty() ? fs::path(default_out_dir()) : fs::path(o.out), {}, {}};
   std::error_code ec;
   fs::create_directories(run.out, ec);
   if (ec) {
-    std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(),
+                 ec.message().c_str());
     return 2;
   }
-  struct sigaction sa{}, old_int{}, old_term{};
+  struct sigaction sa {
+  }, old_int{}, old_term{};
   sa.sa_handler = on_demo_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   stop_requested = false;
   if (o.memcached.empty()) {
-    if (!start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached, run.memcached_addrs)) return 1;
+    if (!start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached, run.memcached_addrs))
+      return 1;
   } else {
     for (const auto& e : o.memcached) run.memcached_addrs.push_back(e.to_string());
     for (const auto& s : chosen)
       if (s.fault == Fault::stall_memcached) {
-        std::fprintf(stderr, "sessdemo demo: %s needs memcached started by the demo; skipped with --memcached\n",
-                     s.name.c_str());
+        std::fprintf(
+            stderr,
+            "sessdemo demo: %s needs memcached started by the demo; skipped with --memcached\n",
+            s.name.c_str());
       }
     std::erase_if(chosen, [](const auto& s) { return s.fault == Fault::stall_memcached; });
   }
   bool can_plot = on_path("gnuplot");
   if (can_plot) std::ofstream(run.out / "plot.gp") << plot_script;
-  std::fprintf(stderr, "sessdemo demo: %zu scenarios, %u instances, %u clients, %.0f s each; output in %s\n",
-               chosen.size(), o.instances, o.clients, duration<double>(o.duration).count(), run.out.c_str());
+  std::fprintf(
+      stderr, "sessdemo demo: %zu scenarios, %u instances, %u clients, %.0f s each; output in %s\n",
+      chosen.size(), o.instances, o.clients, duration<double>(o.duration).count(), run.out.c_str());
   std::string started_at = utc_now_iso8601();
   std::vector<DemoFigures> figures;
   std::vector<Judgement> verdicts;
@@ -290,8 +334,10 @@ int run_demo(const DemoOptions& o) {
     if (!judgeable(chosen[i], duration<double>(o.duration).count())) {
       // Too short to see the fault end and the store recover: not run, rather than failed by
       // the demo's own timing.
-      std::string why = "needs --duration " + std::to_string(min_duration_s(chosen[i])) + "s or more to be judged";
-      std::fprintf(stderr, "[%zu/%zu] %s: skipped, %s\n", i + 1, chosen.size(), chosen[i].name.c_str(), why.c_str());
+      std::string why = "needs --duration " + std::to_string(min_duration_s(chosen[i])) +
+                        "s or more to be judged";
+      std::fprintf(stderr, "[%zu/%zu] %s: skipped, %s\n", i + 1, chosen.size(),
+                   chosen[i].name.c_str(), why.c_str());
       figures.push_back({});
       verdicts.push_back(Judgement{false, why, true});
       continue;
@@ -315,13 +361,18 @@ int run_demo(const DemoOptions& o) {
     std::fprintf(stderr, "sessdemo demo: interrupted; every process it started is stopped\n");
     return 130;
   }
-  if (!can_plot) std::fprintf(stderr, "gnuplot is not installed: no plots (sudo apt-get install gnuplot-nox)\n");
-  ReportInputs page{&o, run.out, o.memcached.empty() ? memcached_version() : std::string(), started_at, chosen,
-                    figures, verdicts};
+  if (!can_plot)
+    std::fprintf(stderr, "gnuplot is not installed: no plots (sudo apt-get install gnuplot-nox)\n");
+  ReportInputs page{&o,         run.out, o.memcached.empty() ? memcached_version() : std::string(),
+                    started_at, chosen,  figures,
+                    verdicts};
   auto index = write_report_page(page);
-  std::printf("\nfiles: %s (index.html; per scenario: CSV, JSON%s)\n", run.out.c_str(), can_plot ? ", PNG" : "");
-  if (index.empty()) std::fprintf(stderr, "sessdemo demo: cannot write %s\n", (run.out / "index.html").c_str());
-  else if (o.open) std::printf("report: file://%s\n", index.c_str());
+  std::printf("\nfiles: %s (index.html; per scenario: CSV, JSON%s)\n", run.out.c_str(),
+              can_plot ? ", PNG" : "");
+  if (index.empty())
+    std::fprintf(stderr, "sessdemo demo: cannot write %s\n", (run.out / "index.html").c_str());
+  else if (o.open)
+    std::printf("report: file://%s\n", index.c_str());
   for (const auto& v : verdicts)
     if (!v.met && !v.skipped) return 1;
   return 0;

@@ -15,8 +15,8 @@ struct DemoScenario {
   std::string concurrency;  // none | cas | lock
   std::string load;         // visit | counter
   Fault fault = Fault::none;
-  std::string expected;     // in words, for the table
-  unsigned copies = 1;      // memcached nodes per session; above 1 the scenario starts its own 3 nodes
+  std::string expected;  // in words, for the table
+  unsigned copies = 1;   // memcached nodes per session; above 1 the scenario starts its own 3 nodes
   std::string demonstrates;  // one sentence for the report page
 };
 
@@ -26,9 +26,9 @@ struct DemoFigures {
   std::uint64_t requests = 0, errors = 0, hits = 0, misses = 0, stale = 0, foreign = 0;
   std::int64_t lost_updates = -1;  // counter scenarios only
   double p50_ms = 0, p99_ms = 0;
-  std::uint64_t last_interval_requests = 0;  // the last full CSV interval, for recovery
+  std::uint64_t last_interval_requests = 0;  // the last full interval of the JSON, for recovery
   std::uint64_t last_interval_errors = 0;
-  bool instances_survived = true;            // no instance died that the scenario did not kill
+  bool instances_survived = true;  // no instance died that the scenario did not kill
   double reads() const { return static_cast<double>(hits + misses + stale + foreign); }
 };
 

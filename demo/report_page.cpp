@@ -5,38 +5,13 @@
 #include <sstream>
 
 #include "common/base64.hpp"
+#include "common/html_escape.hpp"
 
 namespace sessdemo::demo {
 
 namespace fs = std::filesystem;
 
 namespace {
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string read_file(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::stringstream ss;
@@ -76,7 +51,7 @@ std::string report_page(const ReportInputs& in) {
        "sticky: each scenario runs the tester against fresh instances and judges what it saw.</p>";
   h += "<dl id=\"settings\">";
   auto item = [&](const char* k, const std::string& v) {
-    h += "<dt>" + std::string(k) + "</dt><dd>" + escape(v) + "</dd>";
+    h += "<dt>" + std::string(k) + "</dt><dd>" + html_escape(v) + "</dd>";
   };
   item("started", in.started_at);
   item("sessdemo", SESSDEMO_VERSION);
@@ -107,33 +82,35 @@ std::string report_page(const ReportInputs& in) {
     std::string verdict = j.skipped ? "SKIPPED: " + j.why : j.met ? "PASS" : "FAIL: " + j.why;
     if (!f.ran) {
       // Not run (skipped, or it could not start): no figures to show.
-      h += "<tr class=\"scenario\" id=\"row-" + escape(s.name) + "\"><td class=\"l\"><a href=\"#" +
-           escape(s.name) + "\">" + escape(s.name) + "</a></td><td class=\"l\">" + escape(s.store) +
-           "</td><td class=\"l\">" + escape(s.balance) +
-           "</td><td colspan=\"9\">not run</td><td class=\"exp\">" + escape(s.expected) +
-           "</td><td class=\"why " + cls + "\">" + escape(verdict) + "</td></tr>";
+      h += "<tr class=\"scenario\" id=\"row-" + html_escape(s.name) +
+           "\"><td class=\"l\"><a href=\"#" + html_escape(s.name) + "\">" + html_escape(s.name) +
+           "</a></td><td class=\"l\">" + html_escape(s.store) + "</td><td class=\"l\">" +
+           html_escape(s.balance) + "</td><td colspan=\"9\">not run</td><td class=\"exp\">" +
+           html_escape(s.expected) + "</td><td class=\"why " + cls + "\">" + html_escape(verdict) +
+           "</td></tr>";
       continue;
     }
-    h += "<tr class=\"scenario\" id=\"row-" + escape(s.name) + "\"><td class=\"l\"><a href=\"#" +
-         escape(s.name) + "\">" + escape(s.name) + "</a></td><td class=\"l\">" + escape(s.store) +
-         "</td><td class=\"l\">" + escape(s.balance) + "</td><td>" + std::to_string(f.requests) +
-         "</td><td>" + (visit ? number(100.0 * f.hits / reads) : "-") + "</td><td>" +
+    h += "<tr class=\"scenario\" id=\"row-" + html_escape(s.name) +
+         "\"><td class=\"l\"><a href=\"#" + html_escape(s.name) + "\">" + html_escape(s.name) +
+         "</a></td><td class=\"l\">" + html_escape(s.store) + "</td><td class=\"l\">" +
+         html_escape(s.balance) + "</td><td>" + std::to_string(f.requests) + "</td><td>" +
+         (visit ? number(100.0 * f.hits / reads) : "-") + "</td><td>" +
          (visit ? number(100.0 * f.misses / reads) : "-") + "</td><td>" + std::to_string(f.stale) +
          "</td><td>" + std::to_string(f.foreign) + "</td><td>" + std::to_string(f.errors) +
          "</td><td>" + (f.lost_updates >= 0 ? std::to_string(f.lost_updates) : "-") + "</td><td>" +
          number(f.p50_ms) + "</td><td>" + number(f.p99_ms) + "</td><td class=\"exp\">" +
-         escape(s.expected) + "</td><td class=\"why " + cls + "\">" + escape(verdict) +
+         html_escape(s.expected) + "</td><td class=\"why " + cls + "\">" + html_escape(verdict) +
          "</td></tr>";
   }
   h += "</tbody></table></div>";
 
   for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
     const auto& s = in.scenarios[i];
-    h += "<section id=\"" + escape(s.name) + "\"><h2>" + escape(s.name) + "</h2><p>" +
-         escape(s.demonstrates) + "</p>";
+    h += "<section id=\"" + html_escape(s.name) + "\"><h2>" + html_escape(s.name) + "</h2><p>" +
+         html_escape(s.demonstrates) + "</p>";
     auto png = in.out / (s.name + ".png");
     if (fs::exists(png))
-      h += "<img alt=\"" + escape(s.name) +
+      h += "<img alt=\"" + html_escape(s.name) +
            ": requests per second, p99 latency and miss rate over time\" "
            "src=\"data:image/png;base64," +
            base64_encode(read_file(png)) + "\">";
@@ -142,7 +119,7 @@ std::string report_page(const ReportInputs& in) {
     h += "<p class=\"files\">";
     for (const char* ext : {".csv", ".json"})
       if (fs::exists(in.out / (s.name + ext)))
-        h += "<a href=\"" + escape(s.name + ext) + "\">" + escape(s.name + ext) + "</a>";
+        h += "<a href=\"" + html_escape(s.name + ext) + "\">" + html_escape(s.name + ext) + "</a>";
     h += "</p></section>";
   }
   h += "</body></html>\n";
