@@ -6,6 +6,7 @@
 #include <CLI/Validators.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "cli/options.hpp"
@@ -66,6 +67,14 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   app.add_option("--max-connections", o.max_connections, "cap on open connections")
       ->check(whole_number(1, 1000000))
       ->capture_default_str();
+  add_duration(app, "--idle-timeout", o.idle_timeout,
+               "keep-alive: longest wait for the first byte of the next request");
+  add_duration(app, "--request-timeout", o.request_timeout,
+               "longest time to receive one request, headers and body, from its first byte");
+  add_duration(app, "--shutdown-grace", o.shutdown_grace,
+               "on SIGTERM/SIGINT, time for in-flight requests; then they get 503 (exit 1)");
+  app.add_option("--metrics-bind", o.metrics_bind,
+                 "serve /metrics on this ADDR:PORT only, not on the main port");
   app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
@@ -170,8 +179,15 @@ int run_serve(const ServeOptions& o) {
   sc.store.write_budget = store_budget;
   if (policy.concurrency == Concurrency::lock) sc.store.write_budget += policy.lock_timeout;
   sc.max_connections = o.max_connections;
+  sc.idle_timeout = std::max(std::chrono::milliseconds(1),
+                             duration_cast<std::chrono::milliseconds>(o.idle_timeout));
+  sc.request_timeout = std::max(std::chrono::milliseconds(1),
+                                duration_cast<std::chrono::milliseconds>(o.request_timeout));
+  sc.shutdown_grace = duration_cast<std::chrono::milliseconds>(o.shutdown_grace);
+  sc.metrics_bind = o.metrics_bind;
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies;
+  rc.metrics_elsewhere = !o.metrics_bind.empty();
   // The router needs the id, and the default id needs the bound port: bind first.
   // Said once at start, before the server is up, so a stalled store cannot hold up the signals.
   if (o.store != "memory" && store->ping() != StoreStatus::ok)
@@ -191,6 +207,8 @@ int run_serve(const ServeOptions& o) {
   router.set_instance_id(o.id.empty() ? where : o.id);
   server.catch_signals();  // before anyone is told the server is up
   std::printf("listening on http://%s\n", where.c_str());
+  if (!server.metrics_address().empty())
+    std::printf("metrics on http://%s/metrics\n", server.metrics_address().c_str());
   std::fflush(stdout);
   spdlog::info(
       "instance {} store={} memcached={} copies={} concurrency={} ttl={} max-age={} "
@@ -200,6 +218,14 @@ int run_serve(const ServeOptions& o) {
       o.concurrency, format_duration(o.ttl), format_duration(o.max_age),
       format_duration(o.store_timeout), o.threads, o.store_threads, o.read_threads);
   server.run(true);
+  if (auto cut = server.cut_requests(); cut > 0) {
+    // Store calls may still be running for what was cut (up to --store-timeout); nobody waits
+    // for their answers any more, so the process ends now instead of joining their threads.
+    spdlog::error("stopped; {} requests were answered 503 at the grace deadline", cut);
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(1);
+  }
   spdlog::info("stopped");
   return 0;
 }

@@ -160,26 +160,50 @@ echo "one node: ${ONE[*]} (median $OM)  three nodes: ${THREE[*]} (median $TM)  r
 fi
 
 # CPU seconds (user + system) a process has used so far.
-cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / t}' "/proc/$1/stat"; }
-# cpu_run NAME PID ADDR: wrk -t1 -c64 for 10 s on /details; prints "req/s cpu-ms-per-1000-requests".
+# cpu_s PID...: CPU seconds (user + system) the processes have used so far, summed.
+cpu_s() {
+  local p sum=0
+  for p in "$@"; do sum=$(awk -v t="$(getconf CLK_TCK)" -v s="$sum" '{printf "%.3f", s + ($14 + $15) / t}' "/proc/$p/stat"); done
+  echo "$sum"
+}
+# cpu_run "PIDS" ADDR: wrk -t1 -c64 for 10 s on /details; prints "req/s cpu-ms-per-1000-requests"
+# with the CPU of every process in PIDS (sessdemo and memcached, or nginx's master and worker).
 cpu_run() {
-  local before mc_before out reqs after mc_after
-  before=$(cpu_s "$2"); mc_before=$(cpu_s "$MC_PID")
-  out=$(wrk -t1 -c64 -d10s -H "Cookie: sessdemo_sid=$SID" "http://$3/details")
-  after=$(cpu_s "$2"); mc_after=$(cpu_s "$MC_PID")
+  local before out reqs after
+  # shellcheck disable=SC2086
+  before=$(cpu_s $1)
+  out=$(wrk -t1 -c64 -d10s -H "Cookie: sessdemo_sid=$SID" "http://$2/details")
+  # shellcheck disable=SC2086
+  after=$(cpu_s $1)
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "$(rps <<<"$out") $(awk "BEGIN{printf \"%.1f\", ($after - $before + $mc_after - $mc_before) * 1e6 / $reqs}")"
+  echo "$(rps <<<"$out") $(awk "BEGIN{printf \"%.1f\", ($after - $before) * 1e6 / $reqs}")"
 }
 
 if want cpu; then
-echo "== issue 10: GET /details on one instance, one memcached node: req/s and CPU ms per 1000 requests (sessdemo + memcached), $ROUNDS rounds"
+echo "== issue 10/13: GET /details with a valid session, wrk -t1 -c64: req/s and CPU ms per 1000 requests"
+echo "   (sessdemo + memcached, against nginx with one worker serving the same page), $ROUNDS rounds"
 MC_PID=${PIDS[0]}
 C=$(serve cpu --memcached 127.0.0.1:$MC_PORT --id cpu); C_PID=$(cat "$WORK/cpu.pid")
 if [ -n "$BASELINE" ]; then
   OLD=$(BIN=$BASELINE; serve cpu-old --memcached 127.0.0.1:$MC_PORT --id cpu-old); OLD_PID=$(cat "$WORK/cpu-old.pid")
 fi
+NGX1_PORT=$(port)
+mkdir -p "$WORK/ngx1/logs"
+sed -e "s/worker_processes auto/worker_processes 1/" -e "s/127.0.0.1:$NGX_PORT/127.0.0.1:$NGX1_PORT/" \
+    -e "s|$WORK/ngx/nginx.pid|$WORK/ngx1/nginx.pid|" -e "s|$WORK/ngx/logs|$WORK/ngx1/logs|" \
+    "$WORK/ngx/nginx.conf" > "$WORK/ngx1/nginx.conf"
+nginx -c "$WORK/ngx1/nginx.conf" -p "$WORK/ngx1" &
+NGX1_PID=$!
+PIDS+=("$NGX1_PID")
+sleep 0.5
+NGX1_PIDS="$NGX1_PID $(pgrep -P "$NGX1_PID" | tr '\n' ' ')"
+S=(); N=()
 for _ in $(seq "$ROUNDS"); do
-  echo "this build: $(cpu_run new "$C_PID" "$C")"
-  [ -n "$BASELINE" ] && echo "baseline:   $(cpu_run old "$OLD_PID" "$OLD")"
+  s=$(cpu_run "$C_PID $MC_PID" "$C"); S+=("${s#* }")
+  n=$(cpu_run "$NGX1_PIDS" "127.0.0.1:$NGX1_PORT"); N+=("${n#* }")
+  echo "sessdemo: $s   nginx: $n"
+  [ -n "$BASELINE" ] && echo "baseline: $(cpu_run "$OLD_PID $MC_PID" "$OLD")"
 done
+SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
+echo "CPU ms per 1000 requests, medians: sessdemo $SM, nginx $NM, ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}") (goal: 2.0 or less)"
 fi

@@ -100,7 +100,7 @@ bool cross_site(const http::Request& req) {
 
 http::Response Router::handle(const http::Request& req) {
   const RouteSpec* r = find_route(req);
-  if (!r) return not_routed(req);
+  if (!r || (config_.metrics_elsewhere && r->route == Route::metrics)) return not_routed(req);
   if (cross_site(req)) {
     constexpr std::string_view msg = "A change to your session from another site is refused.";
     bool api = is_api(path_of(req));
@@ -114,6 +114,21 @@ http::Response Router::handle(const http::Request& req) {
       r->read ? (this->*r->read)(sessions_.read(cookie_id(req))) : (this->*r->handle)(req);
   res.prepare_payload();
   metrics_.count_request(r->route, res.result_int());
+  return res;
+}
+
+http::Response Router::handle_metrics_listener(const http::Request& req) {
+  const RouteSpec* r = find_route(req);
+  if (r && (r->route == Route::metrics || r->route == Route::healthz)) {
+    http::Response res = (this->*r->handle)(req);
+    res.prepare_payload();
+    metrics_.count_request(r->route, res.result_int());
+    return res;
+  }
+  http::Response res = error(http::Status::not_found, "Not found",
+                             "This address serves /metrics and /healthz only.");
+  res.prepare_payload();
+  metrics_.count_request(Route::other, res.result_int());
   return res;
 }
 
@@ -131,7 +146,7 @@ http::Response Router::not_routed(const http::Request& req) const {
   std::string allow;
   Route route = Route::other;
   for (const auto& r : routes()) {
-    if (r.path != p) continue;
+    if (r.path != p || (config_.metrics_elsewhere && r.route == Route::metrics)) continue;
     if (!allow.empty()) allow += ", ";
     allow += std::string(http::bhttp::to_string(r.method));
     if (r.method == http::Verb::get) allow += ", HEAD";

@@ -14,6 +14,7 @@ namespace sessdemo {
 struct RouterConfig {
   std::string instance_id;      // shown on every page and in X-Instance-Id
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  bool metrics_elsewhere = false;  // /metrics has a listener of its own: 404 here
 };
 
 class Router {
@@ -24,6 +25,8 @@ class Router {
   // are served on the I/O threads at once even while the store is stalled.
   bool needs_store(const http::Request& req) const;
   http::Response handle(const http::Request& req);
+  // What the metrics listener (--metrics-bind) answers: /metrics and /healthz, 404 for the rest.
+  http::Response handle_metrics_listener(const http::Request& req);
 
   // Read-only pages (GET /details, GET /api/session): their store reads can be batched. The
   // caller loads the sessions (read_sessions) and then answers each with handle_read.

@@ -12,18 +12,20 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
-#include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
+#include <unordered_set>
+#include <variant>
 #include <vector>
+
+#include "common/endpoint.hpp"
 
 namespace sessdemo {
 
@@ -33,53 +35,124 @@ using tcp = net::ip::tcp;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
-struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  bool busy = false;  // a request is being handled; touched only on the connection's strand
+using Clock = std::chrono::steady_clock;
+using Socket = net::basic_stream_socket<tcp, net::io_context::executor_type>;
+
+// Where a connection is: what its deadline (if any) bounds.
+enum class Phase {
+  waiting,   // for the first byte of a request: the idle timeout (request timeout at first)
+  reading,   // the rest of the request: the request timeout from its first byte
+  handling,  // the router or the store executor has it: the store's deadlines bound it
+  writing,   // the answer: the request timeout
 };
+
+struct Worker;
+
+struct Connection {
+  Connection(Socket s, Worker& w, bool metrics)
+      : socket(std::move(s)), worker(w), metrics_only(metrics) {}
+  Socket socket;
+  Worker& worker;
+  const bool metrics_only;  // accepted on --metrics-bind: /metrics and /healthz only
+  // Touched only on the worker's thread:
+  Phase phase = Phase::waiting;
+  Clock::time_point deadline = Clock::time_point::max();
+  const http::Request* request = nullptr;  // while handling, for the 503 of a cut
+  bool cut = false;                        // answered 503 at the grace deadline
+  std::string out;                         // the answer, serialized; reused request to request
+};
+
+// One I/O thread and its io_context: a connection lives on one worker from accept to close, so
+// nothing of a connection needs a lock or a strand.
+struct Worker {
+  std::unordered_set<Connection*> conns;  // before ioc: frames that erase from it die with ioc
+  net::io_context ioc{1};
+  net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
+};
+
+// The answer as bytes: status line, fields as the router set them, body. One buffer, so one
+// send; Beast's serializer walks a chain of buffer iterators per field and costs several times
+// this for pages of a few fields.
+void serialize(const http::Response& res, std::string& out) {
+  out.clear();
+  auto reason = res.reason();
+  std::size_t size = 17 + reason.size() + res.body().size();
+  for (const auto& f : res) size += f.name_string().size() + f.value().size() + 4;
+  out.reserve(size);
+  out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  unsigned code = res.result_int();
+  char digits[4] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
+                    static_cast<char>('0' + code % 10), ' '};
+  out.append(digits, 4);
+  out.append(reason.data(), reason.size());
+  out.append("\r\n");
+  for (const auto& f : res) {
+    out.append(f.name_string().data(), f.name_string().size());
+    out.append(": ");
+    out.append(f.value().data(), f.value().size());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  out.append(res.body());
+}
+
+// The answer goes out next: serialized into the connection's buffer, under the write deadline.
+void prepare_answer(Connection& c, const http::Response& res, std::chrono::milliseconds timeout) {
+  serialize(res, c.out);
+  c.phase = Phase::writing;
+  c.deadline = Clock::now() + timeout;
+}
 }  // namespace
 
 struct Server::Impl {
   Impl(ServerConfig c, Router& r, Metrics& m)
-      : config(std::move(c)),
-        router(r),
-        metrics(m),
-        ioc(static_cast<int>(config.threads)),
-        acceptor(ioc),
-        store(r, config.store) {
+      : config(std::move(c)), router(r), metrics(m), workers(make_workers(config.threads)),
+        acceptor(workers[0]->ioc), metrics_acceptor(workers[0]->ioc), store(r, config.store) {
     metrics.set_executor(&store.stats());
+  }
+  static std::vector<std::unique_ptr<Worker>> make_workers(unsigned n) {
+    std::vector<std::unique_ptr<Worker>> w;
+    for (unsigned i = 0; i < std::max(1u, n); ++i) w.push_back(std::make_unique<Worker>());
+    return w;
   }
 
   ServerConfig config;
   Router& router;
   Metrics& metrics;
-  net::io_context ioc;
+  std::vector<std::unique_ptr<Worker>> workers;
   tcp::acceptor acceptor;
-  // After ioc: destroyed first, so its threads have finished before the coroutine frames that
-  // wait for them go away with the io_context.
+  tcp::acceptor metrics_acceptor;
+  std::string metrics_where;
+  // After the workers: destroyed first, so its threads have finished before the coroutine
+  // frames that wait for them go away with the io_contexts.
   StoreExecutor store;
-  net::signal_set signals{ioc};
+  net::signal_set signals{workers[0]->ioc};
   bool catching_signals = false;
   std::atomic<bool> stopping{false};
-  std::mutex conns_mutex;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> conns;
-  std::uint64_t next_conn_id = 0;
+  std::atomic<bool> cut_now{false};  // a second stop: the grace period ends at once
+  std::atomic<std::size_t> cut{0};
+  std::atomic<int> refusing{0};  // refused connections still being answered 503
+  std::size_t next_worker = 0;   // on worker 0's thread
 
-  net::awaitable<void> accept_loop();
+  net::awaitable<void> accept_loop(tcp::acceptor& a, bool metrics_only);
+  void refuse_connection(Socket socket);
+  net::awaitable<void> answer_refused(Socket socket);
   // Ends a connection whatever path leaves its coroutine (return, error or exception): the
   // socket is closed, the connection forgotten and counted out.
   struct ConnectionCleanup {
     Impl& impl;
     Connection& conn;
-    std::uint64_t id;
     ~ConnectionCleanup();
   };
 
-  net::awaitable<void> serve(std::shared_ptr<Connection> conn, std::uint64_t id);
+  net::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  net::awaitable<void> sweep(Worker& w);
   auto store_answer(const http::Request& req);
   net::awaitable<void> drain();
   void begin_stop();
+  // At the grace deadline: what waits for the store gets 503, every connection is closed.
+  void cut_connections(Worker& w);
+  std::chrono::milliseconds sweep_interval() const;
 };
 
 namespace {
@@ -144,16 +217,13 @@ bool is_parse_error(beast::error_code ec) {
 
 Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
   beast::error_code ignored;
-  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  conn.stream.socket().close(ignored);
-  {
-    std::lock_guard lock(impl.conns_mutex);
-    impl.conns.erase(id);
-  }
+  conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  conn.socket.close(ignored);
+  conn.worker.conns.erase(&conn);
   impl.metrics.connection_closed();
 }
 
-// Store work goes to the executor; the coroutine that awaits this resumes on its strand with
+// Store work goes to the executor; the coroutine that awaits this resumes on its worker with
 // the answer. (An initiation, not a coroutine of its own: no frame per request.)
 auto Server::Impl::store_answer(const http::Request& req) {
   return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
@@ -167,26 +237,67 @@ auto Server::Impl::store_answer(const http::Request& req) {
       net::use_awaitable);
 }
 
-net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::uint64_t id) {
-  ConnectionCleanup cleanup{*this, *conn, id};
+std::chrono::milliseconds Server::Impl::sweep_interval() const {
+  auto shortest = std::min(config.idle_timeout, config.request_timeout);
+  return std::clamp(shortest / 10, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+}
+
+// Deadlines are times on the connection, checked by one sweep per worker a few times a second:
+// a request costs two clock reads instead of a timer armed and cancelled per read and write.
+net::awaitable<void> Server::Impl::sweep(Worker& w) {
+  net::steady_timer t(w.ioc);
+  auto every = sweep_interval();
+  while (!(stopping && w.conns.empty())) {
+    t.expires_after(every);
+    co_await t.async_wait(use_tuple);
+    auto now = Clock::now();
+    for (Connection* c : w.conns) {
+      if (c->phase == Phase::handling || c->deadline > now) continue;
+      beast::error_code ignored;
+      c->socket.cancel(ignored);  // the pending read or write ends with operation_aborted
+      c->deadline = Clock::time_point::max();
+    }
+  }
+}
+
+// GCC 12 warns that the coroutine frame is freed by a mismatched operator delete: it pairs
+// Asio's frame operator new and delete itself, a known false positive of GCC's coroutines.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
+  auto& c = *conn;
+  ConnectionCleanup cleanup{*this, c};
   // Bounded: a request never needs more than its headers, its body and a little framing, so
   // huge chunk extensions or trailers end the read (buffer_overflow) instead of the memory.
   beast::flat_buffer buffer(config.header_limit + config.body_limit + 8 * 1024);
-  auto& stream = conn->stream;
   static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
   for (bool first = true;; first = false) {
+    // The wait for the next request: the idle timeout until its first byte (bytes already
+    // buffered, pipelined, need no wait), then the request timeout for the whole of it.
+    c.phase = Phase::waiting;
+    beast::error_code ec;
+    std::size_t n = 0;
+    if (buffer.size() == 0) {
+      c.deadline = Clock::now() + (first ? config.request_timeout : config.idle_timeout);
+      std::tie(ec, n) = co_await c.socket.async_read_some(buffer.prepare(4096), use_tuple);
+      if (ec) break;  // closed, idle too long, or stopping: nothing to answer
+      buffer.commit(n);
+    }
+    c.phase = Phase::reading;
+    if (!first) c.deadline = Clock::now() + config.request_timeout;  // the first: from accept
     beast::http::request_parser<beast::http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
-    stream.expires_after(first ? config.request_timeout : config.idle_timeout);
-    auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, use_tuple);
+    std::tie(ec, n) = co_await beast::http::async_read_header(c.socket, buffer, parser, use_tuple);
     std::optional<http::Response> refused;
     if (!ec) refused = refuse_header(router, parser.get());
     if (!ec && !refused && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::Field::expect], "100-continue"))
-        co_await net::async_write(stream, net::buffer(continue_line.data(), continue_line.size()),
+        co_await net::async_write(c.socket, net::buffer(continue_line.data(), continue_line.size()),
                                   use_tuple);
-      std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
+      std::tie(ec, n) = co_await beast::http::async_read(c.socket, buffer, parser, use_tuple);
       // Trailers count against the header limit, with the headers.
       if (!ec && field_bytes(parser.get()) > config.header_limit)
         refused = parse_failure(router, beast::http::error::header_limit);
@@ -195,16 +306,19 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
       if (refused || is_parse_error(ec)) {
         auto res = refused ? std::move(*refused) : parse_failure(router, ec);
         metrics.count_request(Route::other, res.result_int());
-        stream.expires_after(std::chrono::seconds(5));
-        co_await beast::http::async_write(stream, res, use_tuple);
+        prepare_answer(c, res, config.request_timeout);
+        co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
       }
       break;  // EOF, timeout, cancel on shutdown: nothing to answer
     }
-    conn->busy = true;
     http::Request req = parser.release();
     http::Response res;
+    c.phase = Phase::handling;
+    c.request = &req;
     try {
-      if (router.needs_store(req))
+      if (c.metrics_only)
+        res = router.handle_metrics_listener(req);
+      else if (router.needs_store(req))
         res = co_await store_answer(req);
       else
         res = router.handle(req);
@@ -221,86 +335,165 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn, std::
       res = router.refusal(req, http::Status::internal_server_error);
       req.keep_alive(false);
     }
+    c.request = nullptr;
+    if (c.cut) break;  // answered 503 at the grace deadline meanwhile
     res.keep_alive(req.keep_alive() && !stopping.load());
-    stream.expires_after(config.request_timeout);
-    auto [wec, wn] = co_await beast::http::async_write(stream, res, use_tuple);
-    conn->busy = false;
+    prepare_answer(c, res, config.request_timeout);
+    auto [wec, wn] = co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
     if (wec || !res.keep_alive()) break;
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
-net::awaitable<void> Server::Impl::accept_loop() {
+// Past --max-connections: a 503 that says so, instead of a reset with no answer. The request is
+// read (so that closing sends FIN, not RST, which would discard the answer) for at most a
+// second; at most 64 such answers at a time, past that the connection is just closed.
+void Server::Impl::refuse_connection(Socket socket) {
+  metrics.connection_refused();
+  if (refusing.fetch_add(1) >= 64) {
+    refusing.fetch_sub(1);
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  auto exec = socket.get_executor();
+  net::co_spawn(exec, answer_refused(std::move(socket)), net::detached);
+}
+
+net::awaitable<void> Server::Impl::answer_refused(Socket s) {
+  static const std::string answer = [] {
+    std::string body = "This instance has too many open connections; try again later.\n";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  net::steady_timer limit(s.get_executor(), std::chrono::seconds(1));
+  limit.async_wait([&s](beast::error_code ec) {
+    beast::error_code ignored;
+    if (!ec) s.cancel(ignored);
+  });
+  auto [wec, wn] = co_await net::async_write(s, net::buffer(answer), use_tuple);
+  beast::error_code ignored;
+  s.shutdown(tcp::socket::shutdown_send, ignored);
+  char sink[1024];
+  while (!wec) {
+    auto [rec, rn] = co_await s.async_read_some(net::buffer(sink), use_tuple);
+    if (rec) break;
+  }
+  limit.cancel();
+  s.close(ignored);
+  refusing.fetch_sub(1);
+}
+
+net::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& a, bool metrics_only) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+    Worker& w = *workers[next_worker++ % workers.size()];
+    auto [ec, socket] = co_await a.async_accept(w.ioc, use_tuple);
     if (ec) {
       if (ec == net::error::operation_aborted || stopping) co_return;
       spdlog::warn("accept: {}", ec.message());
       if (ec == net::error::no_descriptors) {
         // Out of file descriptors: back off instead of spinning.
-        net::steady_timer t(ioc, std::chrono::milliseconds(50));
+        net::steady_timer t(workers[0]->ioc, std::chrono::milliseconds(50));
         co_await t.async_wait(use_tuple);
       }
       continue;
     }
     if (static_cast<std::size_t>(metrics.open_connections()) >= config.max_connections) {
-      metrics.connection_refused();
-      beast::error_code ignored;
-      socket.close(ignored);
+      refuse_connection(std::move(socket));
       continue;
     }
     beast::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);  // the peer may be gone already: not fatal
     metrics.connection_opened();
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    std::uint64_t id;
-    {
-      std::lock_guard lock(conns_mutex);
-      id = next_conn_id++;
-      conns.emplace(id, conn);
-    }
-    auto exec = conn->stream.get_executor();
-    net::co_spawn(exec, serve(std::move(conn), id), [](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::error("connection: {}", ex.what());
-      }
+    auto conn = std::make_shared<Connection>(std::move(socket), w, metrics_only);
+    // The worker owns its connection list: the connection joins it on the worker's thread.
+    net::dispatch(w.ioc, [this, conn] {
+      conn->worker.conns.insert(conn.get());
+      net::co_spawn(conn->worker.ioc, serve(conn), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("connection: {}", ex.what());
+        }
+      });
     });
   }
 }
 
 void Server::Impl::begin_stop() {
-  if (stopping.exchange(true)) return;
+  if (stopping.exchange(true)) {
+    // A second signal or stop(): what is still in flight is answered now.
+    if (!cut_now.exchange(true)) spdlog::warn("stopping now: in-flight requests are answered 503");
+    return;
+  }
   spdlog::info("stopping: no new connections, draining in-flight requests");
-  net::post(ioc, [this] {
+  net::post(workers[0]->ioc, [this] {
     beast::error_code ignored;
     acceptor.close(ignored);
-    signals.cancel(ignored);  // so the io_context can run out of work
-    std::lock_guard lock(conns_mutex);
-    for (auto& [id, c] : conns) {
-      // Idle connections end now; busy ones end after their response (keep-alive is off).
-      net::post(c->stream.get_executor(), [c] {
-        beast::error_code ignored;  // the socket may have been closed meanwhile
-        if (!c->busy) c->stream.socket().cancel(ignored);
-      });
-    }
+    metrics_acceptor.close(ignored);
+    net::co_spawn(workers[0]->ioc, drain(), net::detached);
   });
-  net::co_spawn(ioc, drain(), net::detached);
+  for (auto& wp : workers) {
+    Worker& w = *wp;
+    net::post(w.ioc, [&w] {
+      // Connections between requests (or in the middle of one) end now; those being handled
+      // end after their answer (keep-alive is off).
+      for (Connection* c : w.conns) {
+        beast::error_code ignored;
+        if (c->phase == Phase::waiting || c->phase == Phase::reading) c->socket.cancel(ignored);
+      }
+    });
+  }
+}
+
+void Server::Impl::cut_connections(Worker& w) {
+  for (Connection* c : w.conns) {
+    beast::error_code ignored;
+    if (c->phase == Phase::handling && c->request) {
+      // The coroutine waits for the store; it will find the connection cut and write nothing.
+      auto res = router.refusal(*c->request, http::Status::service_unavailable);
+      res.keep_alive(false);
+      serialize(res, c->out);
+      c->socket.non_blocking(true, ignored);
+      c->socket.write_some(net::buffer(c->out), ignored);  // a small answer: fits the send buffer
+      c->cut = true;
+      cut++;
+    }
+    c->socket.shutdown(tcp::socket::shutdown_both, ignored);
+    c->socket.cancel(ignored);
+  }
 }
 
 net::awaitable<void> Server::Impl::drain() {
-  auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
-  net::steady_timer t(ioc);
-  while (metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
-    t.expires_after(std::chrono::milliseconds(20));
+  auto deadline = Clock::now() + config.shutdown_grace;
+  net::steady_timer t(workers[0]->ioc);
+  while (metrics.open_connections() > 0 && Clock::now() < deadline && !cut_now) {
+    t.expires_after(std::chrono::milliseconds(10));
     co_await t.async_wait(use_tuple);
   }
   if (metrics.open_connections() > 0) {
-    spdlog::warn("{} connections still open after the grace period; closing them",
-                 metrics.open_connections());
-    ioc.stop();
+    spdlog::warn("{} connections still open {}; answering 503 to what is in flight",
+                 metrics.open_connections(),
+                 cut_now ? "at the second stop signal" : "after the grace period");
+    auto pending = std::make_shared<std::atomic<std::size_t>>(workers.size());
+    for (auto& wp : workers)
+      net::post(wp->ioc, [this, &w = *wp, pending] {
+        cut_connections(w);
+        pending->fetch_sub(1);
+      });
+    while (pending->load() > 0) {
+      t.expires_after(std::chrono::milliseconds(1));
+      co_await t.async_wait(use_tuple);
+    }
+    for (auto& wp : workers) wp->ioc.stop();
   }
+  beast::error_code ignored;
+  signals.cancel(ignored);
+  for (auto& wp : workers) wp->guard.reset();
 }
 
 Server::Server(ServerConfig config, Router& router, Metrics& metrics)
@@ -312,30 +505,30 @@ const ExecutorStats& Server::store_stats() const {
   return impl_->store.stats();
 }
 
-std::string Server::listen() {
-  auto& cfg = impl_->config;
+namespace {
+// Binds and listens; returns "ADDR:PORT" as bound. Messages for a person.
+std::string bind_acceptor(tcp::acceptor& a, const std::string& host, std::uint16_t port) {
   beast::error_code ec;
-  auto addr = net::ip::make_address(cfg.bind, ec);
+  auto addr = net::ip::make_address(host, ec);
   if (ec) {
     // A host name: its first address (localhost is 127.0.0.1 or ::1).
-    tcp::resolver resolver(impl_->ioc);
-    auto found = resolver.resolve(cfg.bind, std::to_string(cfg.port), tcp::resolver::passive, ec);
+    tcp::resolver resolver(a.get_executor());
+    auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
     if (ec || found.empty())
-      throw std::runtime_error("'" + cfg.bind +
+      throw std::runtime_error("'" + host +
                                "' is neither an IP address nor a host name that resolves");
     addr = found.begin()->endpoint().address();
   }
-  tcp::endpoint ep(addr, cfg.port);
+  tcp::endpoint ep(addr, port);
   std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
-                      std::to_string(cfg.port);
-  auto& a = impl_->acceptor;
+                      std::to_string(port);
   a.open(ep.protocol(), ec);
   if (ec) throw std::runtime_error("cannot open a socket: " + ec.message());
   a.set_option(net::socket_base::reuse_address(true), ec);
   a.bind(ep, ec);
   if (ec) {
     if (ec == net::error::address_in_use)
-      throw std::runtime_error("port " + std::to_string(cfg.port) + " is already in use on " +
+      throw std::runtime_error("port " + std::to_string(port) + " is already in use on " +
                                addr.to_string());
     if (ec == boost::system::errc::address_not_available)
       throw std::runtime_error(addr.to_string() + " is not an address of this machine");
@@ -347,13 +540,36 @@ std::string Server::listen() {
   a.listen(net::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   auto bound = a.local_endpoint(ec);
-  std::string host = bound.address().to_string();
-  if (bound.address().is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(bound.port());
+  std::string shown = bound.address().to_string();
+  if (bound.address().is_v6()) shown = "[" + shown + "]";
+  return shown + ":" + std::to_string(bound.port());
+}
+}  // namespace
+
+std::string Server::listen() {
+  auto& cfg = impl_->config;
+  std::string where = bind_acceptor(impl_->acceptor, cfg.bind, cfg.port);
+  if (!cfg.metrics_bind.empty()) {
+    auto parsed = parse_endpoints(cfg.metrics_bind);
+    if (auto* why = std::get_if<std::string>(&parsed))
+      throw std::runtime_error("--metrics-bind: " + *why);
+    auto& eps = std::get<std::vector<Endpoint>>(parsed);
+    if (eps.size() != 1) throw std::runtime_error("--metrics-bind takes one ADDR:PORT");
+    impl_->metrics_where = bind_acceptor(impl_->metrics_acceptor, eps[0].host, eps[0].port);
+  }
+  return where;
 }
 
 std::uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint().port();
+}
+
+std::string Server::metrics_address() const {
+  return impl_->metrics_where;
+}
+
+std::size_t Server::cut_requests() const {
+  return impl_->cut.load();
 }
 
 void Server::catch_signals() {
@@ -363,21 +579,31 @@ void Server::catch_signals() {
   beast::error_code ec;
   im.signals.add(SIGINT, ec);
   im.signals.add(SIGTERM, ec);
-  im.signals.async_wait([this](beast::error_code wec, int) {
-    if (!wec) impl_->begin_stop();
-  });
+  // The first signal drains; a second one ends the grace period at once.
+  struct Waiter {
+    Impl& im;
+    void operator()(beast::error_code wec, int) const {
+      if (wec) return;
+      im.begin_stop();
+      if (!im.cut_now) im.signals.async_wait(Waiter{im});
+    }
+  };
+  im.signals.async_wait(Waiter{im});
 }
 
 void Server::run(bool handle_signals) {
   auto& im = *impl_;
   if (handle_signals) catch_signals();
-  net::co_spawn(im.ioc, im.accept_loop(), net::detached);
+  net::co_spawn(im.workers[0]->ioc, im.accept_loop(im.acceptor, false), net::detached);
+  if (im.metrics_acceptor.is_open())
+    net::co_spawn(im.workers[0]->ioc, im.accept_loop(im.metrics_acceptor, true), net::detached);
+  for (auto& w : im.workers) net::co_spawn(w->ioc, im.sweep(*w), net::detached);
   // An exception that escapes a handler ends run() on that thread: logged, and the thread goes
   // back to serving, so no request can take the process down.
-  auto serve_ioc = [&im] {
+  auto serve_ioc = [](net::io_context& ioc) {
     for (;;) {
       try {
-        im.ioc.run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("a handler failed: {}", e.what());
@@ -385,8 +611,9 @@ void Server::run(bool handle_signals) {
     }
   };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < im.config.threads; ++i) threads.emplace_back(serve_ioc);
-  serve_ioc();
+  for (std::size_t i = 1; i < im.workers.size(); ++i)
+    threads.emplace_back(serve_ioc, std::ref(im.workers[i]->ioc));
+  serve_ioc(im.workers[0]->ioc);
   for (auto& t : threads) t.join();
 }
 

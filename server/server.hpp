@@ -19,10 +19,16 @@ struct ServerConfig {
   std::uint16_t port = 0;                    // 0 picks a free port
   unsigned threads = 2;                      // I/O threads: accept, parse, write
   StoreExecutorConfig store;                 // threads, queues and deadlines of store calls
-  std::size_t max_connections = 10000;       // connections over this are closed at once
-  std::chrono::seconds idle_timeout{30};     // a keep-alive connection idle this long is closed
-  std::chrono::seconds request_timeout{10};  // time to receive one whole request
-  std::chrono::seconds shutdown_grace{5};    // in-flight requests get this long on stop
+  std::size_t max_connections = 10000;  // past this, new connections get 503 and are closed
+  // A connection may wait this long for the first byte of its next request (keep-alive) ...
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  // ... and from that byte (or from accept, for the first request) has this long to send the
+  // whole request, headers and body; writing an answer has this long too.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(10)};
+  // On stop, in-flight requests get this long; then they are answered 503 and the process
+  // ends (Server::cut_requests() counts them).
+  std::chrono::milliseconds shutdown_grace{std::chrono::seconds(5)};
+  std::string metrics_bind;  // ADDR:PORT: /metrics served there only (and not on the main port)
   std::size_t header_limit = 8 * 1024;       // larger headers get 431
   std::size_t body_limit = 16 * 1024;        // larger bodies get 413
 };
@@ -39,12 +45,16 @@ class Server {
   // not an address of this machine, ...).
   std::string listen();
   std::uint16_t port() const;
+  // "ADDR:PORT" of the metrics listener (empty without metrics_bind); valid after listen().
+  std::string metrics_address() const;
   // From now on SIGINT and SIGTERM stop the server gracefully (once run() runs): call it before
   // telling anyone the server is up, so that no signal can kill it in between.
   void catch_signals();
   // Serves until stop() or, with handle_signals, SIGINT/SIGTERM; returns after the drain.
   void run(bool handle_signals);
-  void stop();  // thread-safe
+  void stop();  // thread-safe; a second call stops at once, as the grace deadline would
+  // Requests still in flight at the grace deadline (or at a second stop), answered 503.
+  std::size_t cut_requests() const;
   const ExecutorStats& store_stats() const;
 
  private:

@@ -180,29 +180,6 @@ TEST(ServeIntegration, SigtermLetsTheRequestInFlightFinish) {
   EXPECT_EQ(http(a.port, "GET", "/healthz").status, 0);  // no longer accepting
 }
 
-TEST(ServeIntegration, ConnectionsOverTheCapAreClosed) {
-  Instance a({"--store", "memory", "--max-connections", "2"});
-  int fds[3];
-  for (int& fd : fds) {
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(a.port);
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  // The third connection is closed at once: a read sees EOF.
-  char c;
-  timeval tv{2, 0};
-  setsockopt(fds[2], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  EXPECT_EQ(recv(fds[2], &c, 1, 0), 0);
-  for (int fd : fds) close(fd);
-  // Room again once the server has seen them go.
-  EXPECT_TRUE(eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(2)));
-  EXPECT_EQ(metric(a.port, "sessdemo_refused_connections_total"), 1);
-}
-
 // Started with memcached down, the instance says so at once, logs the failing calls once (not
 // once per 503), and says when the store answers again.
 TEST(ServeIntegration, StoreOutagesAreLoggedOnceAndTheirEnd) {
