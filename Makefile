@@ -3,14 +3,16 @@
 # exact command and stops), configures, builds and runs.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
               libmemcached-dev libgtest-dev zlib1g-dev memcached
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox
-TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
-.PHONY: all build demo test test-fast test-asan browser-deps format clean
+.PHONY: all build demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean
 
 all: build
 
@@ -29,13 +31,17 @@ demo:
 	$(MAKE) --no-print-directory build
 	$(SESSDEMO) demo $(DEMO_ARGS)
 
-# The suite runs twice: a normal build, then once under AddressSanitizer + UBSan
-# (without the tests labelled slow, which repeat the same code paths for a minute).
+# The suite runs three times: a normal build, then under AddressSanitizer + UBSan, then under
+# ThreadSanitizer (the sanitizer runs without the tests labelled slow, which repeat the same code
+# paths for a minute); then every fuzz target for 10 s. The serve and load processes the tests
+# start are built the same way, and a sanitizer report of theirs fails the test.
 test:
 	@./scripts/install-deps.sh $(TEST_PKGS)
 	$(MAKE) --no-print-directory browser-deps
 	$(MAKE) --no-print-directory test-fast
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-tsan
+	$(MAKE) --no-print-directory test-fuzz
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 600
@@ -45,6 +51,26 @@ test-asan:
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j 2 --timeout 900 -LE slow
+
+test-tsan:
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSESSDEMO_TSAN=ON
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=second_deadlock_stack=1 \
+	  ctest --output-on-failure -j 2 --timeout 900 -LE slow
+
+# libFuzzer targets (tests/fuzz/), built with clang: `make fuzz` runs each for 60 s,
+# `make test` for 10 s. FUZZ_SECONDS=N changes that.
+fuzz-build:
+	cmake -S tests/fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz:
+	@./scripts/install-deps.sh $(BUILD_PKGS) clang libclang-rt-14-dev
+	$(MAKE) --no-print-directory fuzz-build
+	./scripts/fuzz.sh $${FUZZ_SECONDS:-60} $(FUZZ_BUILD)
+
+test-fuzz: fuzz-build
+	./scripts/fuzz.sh $${FUZZ_SECONDS:-10} $(FUZZ_BUILD)
 
 # playwright-core from the npm registry, pinned by tests/browser/package-lock.json; it drives
 # Debian's Chromium and never downloads a browser of its own.
@@ -57,4 +83,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

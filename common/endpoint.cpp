@@ -1,5 +1,6 @@
 #include "common/endpoint.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace sessdemo {
@@ -10,6 +11,32 @@ std::string Endpoint::to_string() const {
 }
 
 namespace {
+
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_';
+}
+
+// A host name or IPv4 address: letters, digits, '.', '-', '_'. In brackets, an IPv6 address:
+// hex digits, ':' and '.', and an optional zone ("%eth0") of name characters.
+bool valid_host(std::string_view host, bool bracketed) {
+  if (!bracketed) {
+    for (char c : host)
+      if (!name_char(c)) return false;
+    return true;
+  }
+  auto zone = host.find('%');
+  auto addr = host.substr(0, zone);
+  if (addr.empty() || addr.find(':') == std::string_view::npos) return false;
+  for (char c : addr)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+  if (zone == std::string_view::npos) return true;
+  auto name = host.substr(zone + 1);
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!name_char(c)) return false;
+  return true;
+}
 
 std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_url) {
   std::string original(item);
@@ -23,7 +50,8 @@ std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_
   }
   if (item.empty()) return std::string("empty address in the list");
   std::string_view host, port;
-  if (item.front() == '[') {
+  bool bracketed = item.front() == '[';
+  if (bracketed) {
     auto close = item.find(']');
     if (close == std::string_view::npos || close + 1 >= item.size() || item[close + 1] != ':')
       return "'" + original + "' is not [IPv6]:PORT";
@@ -38,8 +66,10 @@ std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_
       return "'" + original + "': put an IPv6 address in brackets, like [::1]:8080";
   }
   if (host.empty()) return "'" + original + "' has no host";
-  if (host.find_first_of(" /?#@") != std::string_view::npos)
-    return "'" + original + "' has an invalid host";
+  if (!valid_host(host, bracketed))
+    return "'" + original +
+           "' has an invalid host (a name or IPv4 address of letters, digits, '.', '-', '_', or "
+           "an IPv6 address in brackets)";
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value == 0 ||

@@ -20,7 +20,15 @@ ResponseParser::ResponseParser(ParsedResponse& out, bool keep_body, std::size_t 
   header_limit(64 * 1024);
 }
 
-void ResponseParser::on_response_impl(int code, string_view, int, error_code&) { out_.status = code; }
+void ResponseParser::on_response_impl(int code, string_view, int, error_code& ec) {
+  // Beast takes any three digits; a status below 100 ("020") is no HTTP status: a protocol
+  // error, not an answer of some class.
+  if (code < 100) {
+    ec = http::error::bad_status;
+    return;
+  }
+  out_.status = code;
+}
 
 void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value, error_code&) {
   if (name == http::field::set_cookie) {

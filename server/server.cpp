@@ -260,12 +260,6 @@ net::awaitable<void> Server::Impl::sweep(Worker& w) {
   }
 }
 
-// GCC 12 warns that the coroutine frame is freed by a mismatched operator delete: it pairs
-// Asio's frame operator new and delete itself, a known false positive of GCC's coroutines.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
   auto& c = *conn;
   ConnectionCleanup cleanup{*this, c};
@@ -343,9 +337,6 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     if (wec || !res.keep_alive()) break;
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 // Past --max-connections: a 503 that says so, instead of a reset with no answer. The request is
 // read (so that closing sends FIN, not RST, which would discard the answer) for at most a

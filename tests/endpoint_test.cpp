@@ -44,3 +44,19 @@ TEST(Endpoints, ExplainsErrors) {
   EXPECT_NE(err(":80").find("no host"), std::string::npos);
   EXPECT_NE(err("https://a:1", true).find("https"), std::string::npos);
 }
+
+// Found by the fuzzer (tests/fuzz/duration_endpoint_fuzz.cpp): "[[\0]:8082" was taken as the
+// host "[\0", which printed back as an address that no longer parsed. Hosts are names, IPv4
+// or bracketed IPv6 (with an optional zone) only.
+TEST(Endpoints, HostsOfOtherCharactersAreRefused) {
+  using namespace std::string_literals;
+  EXPECT_NE(err("1:8081,[[\0]:8082"s).find("invalid host"), std::string::npos);
+  EXPECT_NE(err("[::1]]:80").find("not [IPv6]:PORT"), std::string::npos);
+  EXPECT_NE(err("[abc]:80").find("invalid host"), std::string::npos);
+  EXPECT_NE(err("a\tb:80").find("invalid host"), std::string::npos);
+  EXPECT_NE(err("user@host:80").find("invalid host"), std::string::npos);
+  auto v = ok("[fe80::1%eth0]:80,my-host_1.example:9");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].host, "fe80::1%eth0");
+  for (const auto& ep : v) EXPECT_EQ(ok(ep.to_string())[0], ep);
+}

@@ -310,3 +310,10 @@ TEST(SlowClients, AStopWithNothingInFlightExitsZeroAtOnce) {
   EXPECT_LE(ms_since(t, Clock::now()), 2000);
   ::close(idle);
 }
+
+// Run only by the ctest SanitizerReportsFailTheTest (WILL_FAIL): a child that leaves a
+// sanitizer report where the children's reports go must fail the test that started it.
+TEST(SanitizerReports, DISABLED_AChildsReportFailsTheTest) {
+  Child reporter({"sh", "-c", "p=${ASAN_OPTIONS##*log_path=}; echo 'ERROR: AddressSanitizer: planted' > \"$p.$$\""});
+  EXPECT_EQ(reporter.wait(seconds(5)), 0);
+}

@@ -1,8 +1,51 @@
 #include "tests/support/process.hpp"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace sessdemo::test {
+
+namespace {
+// The processes a test starts (sessdemo serve, load, demo) are built with the same sanitizer as
+// the test. Their reports go to files in a directory of this test process (log_path), not to a
+// stderr nobody reads: any report there fails the test binary, which ctest runs once per test.
+class SanitizerReports final : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sessdemo-sanitizer-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    auto report = (dir_ / "report").string();
+    for (const char* var : {"ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+      const char* had = std::getenv(var);
+      std::string value = had && *had ? std::string(had) + ":" : "";
+      setenv(var, (value + "log_path=" + report).c_str(), 1);
+    }
+  }
+  void TearDown() override {
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(dir_, ec)) {
+      std::ifstream in(f.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      ADD_FAILURE() << "a child process reported (" << f.path().filename().string() << "):\n"
+                    << text.str().substr(0, 8000);
+    }
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+[[maybe_unused]] const auto* const sanitizer_reports =
+    ::testing::AddGlobalTestEnvironment(new SanitizerReports);
+}  // namespace
 
 using namespace std::chrono;
 
