@@ -197,13 +197,21 @@ NGX1_PID=$!
 PIDS+=("$NGX1_PID")
 sleep 0.5
 NGX1_PIDS="$NGX1_PID $(pgrep -P "$NGX1_PID" | tr '\n' ' ')"
-S=(); N=()
+S=(); N=(); B=(); SR=(); BR=()
 for _ in $(seq "$ROUNDS"); do
-  s=$(cpu_run "$C_PID $MC_PID" "$C"); S+=("${s#* }")
+  s=$(cpu_run "$C_PID $MC_PID" "$C"); S+=("${s#* }"); SR+=("${s% *}")
   n=$(cpu_run "$NGX1_PIDS" "127.0.0.1:$NGX1_PORT"); N+=("${n#* }")
   echo "sessdemo: $s   nginx: $n"
-  [ -n "$BASELINE" ] && echo "baseline: $(cpu_run "$OLD_PID $MC_PID" "$OLD")"
+  if [ -n "$BASELINE" ]; then
+    b=$(cpu_run "$OLD_PID $MC_PID" "$OLD"); B+=("${b#* }"); BR+=("${b% *}")
+    echo "baseline: $b"
+  fi
 done
 SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
 echo "CPU ms per 1000 requests, medians: sessdemo $SM, nginx $NM, ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}") (goal: 2.0 or less)"
+if [ -n "$BASELINE" ]; then
+  BM=$(printf '%s\n' "${B[@]}" | median)
+  echo "baseline: $BM CPU ms per 1000 requests, ratio to nginx $(awk "BEGIN{printf \"%.2f\", $BM/$NM}");" \
+       "req/s medians: this build $(printf '%s\n' "${SR[@]}" | median), baseline $(printf '%s\n' "${BR[@]}" | median)"
+fi
 fi
