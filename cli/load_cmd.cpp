@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/options.hpp"
+#include "loadgen/user_headers.hpp"
 #include "loadgen/runner.hpp"
 
 namespace sessdemo::cli {
@@ -52,7 +53,27 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--home-path", l.home_path, "page with the name form")->capture_default_str();
   app.add_option("--details-path", l.details_path, "page that shows the name")
       ->capture_default_str();
-  app.add_option("--name-field", l.name_field, "form field of the name")->capture_default_str();
+  app.add_option("--name-field", l.name_field, "form field (or JSON key) of the name")
+      ->capture_default_str();
+  app.add_option("--write", o.write,
+                 "visit: how a name is written: form (POST --home-path) or json (--write-method "
+                 "to --write-path, body {\"NAME-FIELD\": \"...\"})")
+      ->check(CLI::IsMember({"form", "json"}))
+      ->capture_default_str();
+  app.add_option("--write-method", l.write_method, "--write json: PUT, POST or PATCH")
+      ->check(CLI::IsMember({"PUT", "POST", "PATCH"}))
+      ->capture_default_str();
+  app.add_option("--write-path", l.write_path, "--write json: where the JSON goes")
+      ->capture_default_str();
+  app.add_option("--csrf-field", l.csrf_field,
+                 "visit: before each write, read the hidden input NAME from --home-path and send "
+                 "it (a form field, or the --csrf-header for --write json); a 403 is a csrf error");
+  app.add_option("--csrf-header", l.csrf_header, "--write json: the header that carries the token")
+      ->capture_default_str();
+  app.add_option("-H,--header", l.headers,
+                 "'Name: value' added to every request (repeatable); Host replaces the tester's, "
+                 "Cookie goes after the client's own cookies")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--path", l.path, "scenario get: the path to request")->capture_default_str();
   app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
       ->check(whole_number(1, 1000000))
@@ -104,12 +125,32 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
 int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   setup_logging(o.log_level);
   auto& l = o.load;
+  auto parsed_headers = loadgen::parse_user_headers(l.headers);
   l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
   l.balance = *loadgen::parse_balance(o.balance);
   l.scenario = o.scenario == "get"       ? loadgen::Scenario::get
                : o.scenario == "counter" ? loadgen::Scenario::counter
                                          : loadgen::Scenario::visit;
   if (app.count("--max-p99")) l.max_p99 = o.max_p99;
+  l.write = o.write == "json" ? loadgen::LoadOptions::Write::json : loadgen::LoadOptions::Write::form;
+  if (auto bad = std::get_if<std::string>(&parsed_headers)) {
+    std::fprintf(stderr, "sessdemo load: %s\n", bad->c_str());
+    return 2;
+  }
+  for (const auto* path : {&l.write_path, &l.home_path, &l.details_path, &l.path})
+    if (path->empty() || path->front() != '/' ||
+        path->find_first_of(" \r\n\t") != std::string::npos) {
+      std::fprintf(stderr, "sessdemo load: a path must start with / and hold no spaces: '%s'\n",
+                   path->c_str());
+      return 2;
+    }
+  for (char c : l.csrf_header + l.csrf_field)
+    if (c <= 0x20 || c >= 0x7f || c == ':') {
+      std::fprintf(stderr,
+                   "sessdemo load: --csrf-field and --csrf-header must be printable ASCII without "
+                   "spaces or ':'\n");
+      return 2;
+    }
   if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
   if (l.duration.count() == 0 && !l.requests) {
     std::fprintf(stderr, "sessdemo load: --duration must be above 0 (or give --requests)\n");

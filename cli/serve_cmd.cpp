@@ -76,6 +76,9 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   app.add_option("--metrics-bind", o.metrics_bind,
                  "serve /metrics on this ADDR:PORT only, not on the main port");
   app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
+  app.add_flag("--csrf", o.csrf,
+               "protect writes with a per-session token: the Home form carries it (csrf_token), "
+               "JSON writes send it as X-CSRF-Token; 403 without it");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
       ->capture_default_str()
@@ -188,6 +191,7 @@ int run_serve(const ServeOptions& o) {
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies;
   rc.metrics_elsewhere = !o.metrics_bind.empty();
+  rc.csrf = o.csrf;
   // The router needs the id, and the default id needs the bound port: bind first.
   // Said once at start, before the server is up, so a stalled store cannot hold up the signals.
   if (o.store != "memory" && store->ping() != StoreStatus::ok)

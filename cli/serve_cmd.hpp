@@ -32,6 +32,7 @@ struct ServeOptions {
   std::chrono::microseconds shutdown_grace = std::chrono::seconds(5);    // for in-flight ones
   std::string metrics_bind;                      // ADDR:PORT of a /metrics-only listener
   bool secure_cookies = false;                   // add Secure to the cookie
+  bool csrf = false;                             // synchronizer tokens on writes
   std::string log_level = "info";
 };
 

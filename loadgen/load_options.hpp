@@ -45,6 +45,16 @@ struct LoadOptions {
   std::string home_path = "/";
   std::string details_path = "/details";
   std::string name_field = "name";
+  // How the visit scenario writes a name: a form POST to home_path (what the seed's page does),
+  // or a JSON body {"<name_field>": "<name>"} with write_method to write_path.
+  enum class Write { form, json } write = Write::form;
+  std::string write_method = "PUT";
+  std::string write_path = "/api/session";
+  // Visit: before each write, the value of hidden input csrf_field on home_path, sent with the
+  // write (a form field, or the header csrf_header for JSON). Empty: no token.
+  std::string csrf_field;
+  std::string csrf_header = "X-CSRF-Token";
+  std::vector<std::string> headers;  // -H "Name: value", on every request
   std::string path = "/";                            // scenario get
   unsigned rename_every = 10;                        // visit: a new name every K reads
   unsigned inflight = 4;                             // counter: concurrent increments per client

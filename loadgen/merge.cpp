@@ -48,6 +48,10 @@ Counters counters_of(const json::object& o) {
   c.stale = u("stale");
   c.foreign = u("foreign");
   c.late = u("late");
+  if (const auto* kinds = o.if_contains("errors_by_kind"))
+    for (std::size_t k = 0; k < error_kind_count; ++k)
+      if (const auto* n = kinds->as_object().if_contains(to_string(static_cast<ErrorKind>(k))))
+        c.error_kinds[k] = n->to_number<std::uint64_t>();
   return c;
 }
 

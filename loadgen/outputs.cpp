@@ -47,11 +47,27 @@ boost::json::object histograms(const InstanceStats& s) {
                              {"latency_by_kind", std::move(kinds)}};
 }
 
+// The names of the -H headers only: their values may be secrets (API keys).
+boost::json::array header_names(const std::vector<std::string>& headers) {
+  boost::json::array a;
+  for (const auto& h : headers) a.emplace_back(h.substr(0, h.find(':')));
+  return a;
+}
+
+// Every kind, zeros included, so a reader finds the same keys in every file.
+boost::json::object error_kinds_json(const Counters& c) {
+  boost::json::object o;
+  for (std::size_t k = 0; k < error_kind_count; ++k)
+    o[to_string(static_cast<ErrorKind>(k))] = c.error_kinds[k];
+  return o;
+}
+
 boost::json::object counters_json(const Counters& c) {
   return boost::json::object{{"requests", c.requests},     {"errors", c.errors},
-                             {"errors_5xx", c.status_5xx}, {"hits", c.hits},
-                             {"misses", c.misses},         {"stale", c.stale},
-                             {"foreign", c.foreign},       {"late", c.late}};
+                             {"errors_5xx", c.status_5xx}, {"errors_by_kind", error_kinds_json(c)},
+                             {"hits", c.hits},             {"misses", c.misses},
+                             {"stale", c.stale},           {"foreign", c.foreign},
+                             {"late", c.late}};
 }
 
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
@@ -69,6 +85,7 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"requests", c.requests},
       {"errors", c.errors},
       {"errors_5xx", c.status_5xx},
+      {"errors_by_kind", error_kinds_json(c)},
       {"hits", c.hits},
       {"misses", c.misses},
       {"stale", c.stale},
@@ -122,6 +139,12 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
       {"details_path", o.details_path},
       {"path", o.path},
       {"name_field", o.name_field},
+      {"write", o.write == LoadOptions::Write::json ? "json" : "form"},
+      {"write_method", o.write == LoadOptions::Write::json ? o.write_method : "POST"},
+      {"write_path", o.write == LoadOptions::Write::json ? o.write_path : o.home_path},
+      {"csrf_field", o.csrf_field},
+      {"csrf_header", o.csrf_header},
+      {"header_names", header_names(o.headers)},
       {"rename_every", o.rename_every},
       {"inflight", o.inflight},
       {"timeout_s", o.timeout.count() / 1e6},
@@ -196,7 +219,10 @@ void CsvWriter::header() {
   std::fprintf(
       out_,
       "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
-      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms\n");
+      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms");
+  for (std::size_t k = 0; k < error_kind_count; ++k)
+    std::fprintf(out_, ",err_%s", to_string(static_cast<ErrorKind>(k)));
+  std::fputc('\n', out_);
 }
 
 void CsvWriter::row(std::optional<double> elapsed, double interval, const std::string& instance,
@@ -209,13 +235,15 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
   if (elapsed) std::snprintf(at, sizeof at, "%.3f", *elapsed);
   std::fprintf(out_,
                "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-               ",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64 ",%.4f,%s,%.3f,%.3f,%.3f\n",
+               ",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64 ",%.4f,%s,%.3f,%.3f,%.3f",
                at, name.c_str(), c.requests, c.errors, c.hits, c.misses, c.stale, c.foreign,
                interval > 0 ? static_cast<double>(c.requests) / interval : 0.0,
                ms(s.latency.percentile(50)), ms(s.latency.percentile(90)),
                ms(s.latency.percentile(99)), ms(s.latency.percentile(99.9)), ms(s.latency.max()),
                c.late, ratio(c.misses, c.reads()), lost ? std::to_string(*lost).c_str() : "",
                interval, ms(s.service.percentile(50)), ms(s.service.percentile(99)));
+  for (auto n : c.error_kinds) std::fprintf(out_, ",%" PRIu64, n);
+  std::fputc('\n', out_);
 }
 
 void CsvWriter::total_row(double measured_s, const InstanceStats& total,

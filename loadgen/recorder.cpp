@@ -30,6 +30,7 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (o.error) {
       s->counters.errors++;
       if (status >= 500) s->counters.status_5xx++;
+      s->counters.error_kinds[static_cast<std::size_t>(o.error_kind)]++;
     }
     if (late) s->counters.late++;
     if (o.verdict) {

@@ -10,6 +10,7 @@
 #include "loadgen/cookie_jar.hpp"
 #include "loadgen/load_options.hpp"
 #include "loadgen/stats.hpp"
+#include "loadgen/user_headers.hpp"
 #include "loadgen/verdict.hpp"
 
 namespace sessdemo::loadgen {
@@ -27,18 +28,21 @@ struct Client {
   std::int64_t final_value = -1;      // counter: the value read at the end (-1: not read)
   std::int64_t highest_seen = 0;      // counter: largest value any answer reported
   CookieJar jar;
+  std::string csrf_token;  // visit with --csrf-field: from the last Home page
 };
 
 // The parts of an answer the scenarios look at.
 struct Answer {
-  int status = 0;  // 0: no answer (connection failure, timeout)
+  int status = 0;  // 0: no answer (connection failure, timeout): see failure
   std::string_view body;
   std::vector<std::string_view> set_cookies;
+  ErrorKind failure = ErrorKind::reset;  // with status 0: what went wrong on the way
 };
 
 struct Outcome {
   Kind kind = Kind::read;
   bool error = false;
+  ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
   std::optional<Verdict> verdict;
 };
 
@@ -56,9 +60,18 @@ class ScenarioLogic {
   const std::string& run_tag() const { return run_tag_; }
 
  private:
+  ErrorKind error_kind_of(const Answer& a, Step step) const;
+  void start_line(std::string& out, std::string_view method, std::string_view path,
+                  std::string_view host, const CookieJar& jar) const;
+
   const LoadOptions& opts_;
   std::string run_tag_;
+  UserHeaders user_;  // from opts_.headers, checked by the command line
 };
+
+// The value of the first <input> named `name` in a page (HTML entities decoded), or "" when
+// there is none or its value is not a plausible token (printable ASCII without spaces).
+std::string hidden_input_value(std::string_view html, std::string_view name);
 
 // A random tag for this run's names, so a page from an earlier run is not taken for a hit.
 std::string new_run_tag();

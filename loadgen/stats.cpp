@@ -13,6 +13,20 @@ const char* to_string(Kind k) {
   }
 }
 
+const char* to_string(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::connect: return "connect";
+    case ErrorKind::tls: return "tls";
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::reset: return "reset";
+    case ErrorKind::protocol: return "protocol";
+    case ErrorKind::http_4xx: return "http_4xx";
+    case ErrorKind::http_5xx: return "http_5xx";
+    case ErrorKind::csrf: return "csrf";
+    default: return "?";
+  }
+}
+
 void Counters::merge(const Counters& o) {
   requests += o.requests;
   errors += o.errors;
@@ -22,6 +36,7 @@ void Counters::merge(const Counters& o) {
   foreign += o.foreign;
   late += o.late;
   status_5xx += o.status_5xx;
+  for (std::size_t k = 0; k < error_kinds.size(); ++k) error_kinds[k] += o.error_kinds[k];
 }
 
 void InstanceStats::merge(const InstanceStats& o) {

@@ -14,6 +14,21 @@ namespace sessdemo::loadgen {
 enum class Kind { home, write, read, count_ };  // what a request was for
 const char* to_string(Kind k);
 
+// Why a request failed; every error counts under exactly one kind.
+enum class ErrorKind : std::uint8_t {
+  connect,   // the connection could not be opened
+  tls,       // the TLS handshake or certificate check failed
+  timeout,   // no complete answer within --timeout
+  reset,     // the connection closed or was reset before the answer was complete
+  protocol,  // the answer could not be parsed as HTTP, or had a status no client expects
+  http_4xx,  // a 4xx answer (other than a refused CSRF token)
+  http_5xx,  // a 5xx answer
+  csrf,      // a write refused (403) while a CSRF token was being sent
+  count_
+};
+inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
+const char* to_string(ErrorKind k);
+
 struct Counters {
   std::uint64_t requests = 0;  // answered or failed, all kinds; every other counter is a subset
   std::uint64_t errors = 0;    // connection failure, timeout, 5xx or unexpected status
@@ -23,6 +38,7 @@ struct Counters {
   std::uint64_t foreign = 0;   // reads showing another client's name: always a failure
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
   std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
+  std::array<std::uint64_t, error_kind_count> error_kinds{};  // errors by kind; they sum to errors
 
   void merge(const Counters& o);
   std::uint64_t reads() const { return hits + misses + stale + foreign; }

@@ -53,6 +53,13 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
   };
   for (const auto& [name, s] : r.table.instances) line(name, addresses_of(r, s), s);
   line("all", "", r.total);
+  if (r.total.counters.errors) {
+    std::fprintf(out, "\nerrors by kind:");
+    for (std::size_t k = 0; k < error_kind_count; ++k)
+      if (auto n = r.total.counters.error_kinds[k])
+        std::fprintf(out, "  %s %" PRIu64, to_string(static_cast<ErrorKind>(k)), n);
+    std::fputc('\n', out);
+  }
   std::fprintf(out, "\nlatency (ms)   %8s %8s %8s %8s %8s %8s %8s %8s %10s\n", "min", "p50", "p90",
                "p99", "p99.9", "p99.99", "max", "mean", "count");
   for (std::size_t k = 0; k < r.total.by_kind.size(); ++k)

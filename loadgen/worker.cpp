@@ -1,5 +1,7 @@
 #include "loadgen/worker_impl.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <future>
 
 namespace sessdemo::loadgen {
@@ -12,6 +14,7 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
+  spdlog::default_logger_raw();  // the registry exists before any worker thread logs
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 

@@ -44,12 +44,14 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     Kind kind = logic.build_request(id, c, t.info.label, request);
     c.sent++;
     beast::error_code ec;
+    ErrorKind failure = ErrorKind::reset;  // what a failure below is, unless said otherwise
     g.deadline = send_time + opts.timeout;
     g.timed_out = false;
     if (!connected) {
       auto [cec] = co_await sock.async_connect(t.endpoint, use_tuple);
       ec = cec;
       if (ec) {
+        failure = ErrorKind::connect;
         t.down_until = Clock::now() + eject_for;
       } else {
         sock.set_option(tcp::no_delay(true));
@@ -80,16 +82,19 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
         auto used = parser.put(buffer.data(), ec);
         buffer.consume(used);
         if (ec == beast::http::error::need_more) ec = {};
+        if (ec) failure = ErrorKind::protocol;  // bytes that are not an HTTP answer
         if (ec || parser.is_done()) break;
         if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
       }
       auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
       if (rec == net::error::eof) {
         // A body may end with the connection; a connection closed before any byte is just gone.
-        if (parser.got_some())
+        if (parser.got_some()) {
           parser.put_eof(ec);
-        else
+          if (ec) failure = ErrorKind::reset;  // closed mid-answer
+        } else {
           ec = rec;
+        }
         if (!ec && !parser.is_done()) ec = rec;
         break;
       }
@@ -107,11 +112,13 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     // included); the watchdog notices it up to one tick late.
     if (g.timed_out && ec) {
       ec = beast::error::timeout;
+      failure = ErrorKind::timeout;
       service_us = std::chrono::duration_cast<std::chrono::microseconds>(opts.timeout).count();
       us = std::chrono::duration_cast<std::chrono::microseconds>(send_time - ticket.ready).count() +
            service_us;
     }
     answer.status = 0;
+    answer.failure = failure;
     answer.body = {};
     answer.set_cookies.clear();
     key = t.last_instance.empty() ? t.info.label : t.last_instance;

@@ -40,6 +40,13 @@ std::string Router::session_json(const ReadOutcome& r) const {
   return json::serialize(o);
 }
 
+namespace {
+std::string csrf_header(const http::Request& req) {
+  auto v = req["X-CSRF-Token"];
+  return std::string(v.data(), v.size());
+}
+}  // namespace
+
 http::Response Router::api_get(const ReadOutcome& r) {
   if (r.status == StoreStatus::unavailable) return store_unavailable(true);
   return json(http::Status::ok, session_json(r));
@@ -56,7 +63,9 @@ http::Response Router::api_put(const http::Request& req) {
   NameCheck check =
       check_name(std::string_view(name->as_string().data(), name->as_string().size()));
   if (!check.name) return json_error(http::Status::bad_request, check.error);
-  WriteOutcome w = sessions_.update(cookie_id(req), [&](Session& s) { s.name = *check.name; });
+  WriteOutcome w = sessions_.update(
+      cookie_id(req), [&](Session& s) { s.name = *check.name; }, csrf_guard(csrf_header(req)));
+  if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   ReadOutcome shown{StoreStatus::ok, w.session, sessions_.policy().ttl.count()};
   auto res = json(http::Status::ok, session_json(shown));
@@ -65,7 +74,9 @@ http::Response Router::api_put(const http::Request& req) {
 }
 
 http::Response Router::api_visit(const http::Request& req) {
-  WriteOutcome w = sessions_.update(cookie_id(req), [](Session& s) { s.visits++; });
+  WriteOutcome w = sessions_.update(
+      cookie_id(req), [](Session& s) { s.visits++; }, csrf_guard(csrf_header(req)));
+  if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   auto res =
       json(http::Status::ok, json::serialize(json::object{{"visits", w.session.visits},
@@ -75,7 +86,13 @@ http::Response Router::api_visit(const http::Request& req) {
 }
 
 http::Response Router::api_delete(const http::Request& req) {
-  StoreStatus st = sessions_.end(cookie_id(req));
+  std::string id = cookie_id(req);
+  if (auto guard = csrf_guard(csrf_header(req))) {
+    ReadOutcome r = sessions_.read(id);
+    if (r.status == StoreStatus::unavailable) return store_unavailable(true);
+    if (!guard(r.session ? &*r.session : nullptr)) return csrf_refused(true);
+  }
+  StoreStatus st = sessions_.end(id);
   if (st == StoreStatus::unavailable) return *write_failure(st, true);
   http::Response res{http::Status::no_content, 11};
   res.set("X-Instance-Id", config_.instance_id);

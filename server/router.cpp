@@ -61,7 +61,8 @@ const Router::RouteSpec* Router::find_route(const http::Request& req) {
 
 bool Router::needs_store(const http::Request& req) const {
   const RouteSpec* r = find_route(req);
-  return r && r->needs_store;
+  // With CSRF tokens the Home page reads (or creates) the session that holds the token.
+  return r && (r->needs_store || (config_.csrf && r->route == Route::home));
 }
 
 bool Router::is_batchable_read(const http::Request& req) const {
@@ -246,8 +247,45 @@ std::string Router::cookie_id(const http::Request& req) const {
   return id;
 }
 
-http::Response Router::home(const http::Request&) {
-  return page(http::Status::ok, html::home_page(config_.instance_id));
+http::Response Router::home(const http::Request& req) {
+  if (!config_.csrf) return page(http::Status::ok, html::home_page(config_.instance_id));
+  // The token lives in the session: one read when it is there, else a write that adds it (and
+  // creates the session for a new visitor).
+  std::string id = cookie_id(req);
+  ReadOutcome r = sessions_.read(id);
+  if (r.status == StoreStatus::unavailable) return store_unavailable(false);
+  if (r.session && !r.session->csrf.empty())
+    return page(http::Status::ok, html::home_page(config_.instance_id, r.session->csrf));
+  std::string token;
+  WriteOutcome w = sessions_.update(id, [&](Session& s) {
+    if (s.csrf.empty()) s.csrf = new_session_id();
+    token = s.csrf;
+  });
+  if (auto failure = write_failure(w.status, false)) return std::move(*failure);
+  auto res = page(http::Status::ok, html::home_page(config_.instance_id, token));
+  if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
+  return res;
+}
+
+SessionService::Guard Router::csrf_guard(std::string_view presented) const {
+  if (!config_.csrf) return {};
+  return [token = std::string(presented)](const Session* s) {
+    if (!s || s->csrf.empty() || token.size() != s->csrf.size()) return false;
+    unsigned char diff = 0;  // compared in full whatever differs, so timing tells nothing
+    for (std::size_t i = 0; i < token.size(); ++i)
+      diff |= static_cast<unsigned char>(token[i] ^ s->csrf[i]);
+    return diff == 0;
+  };
+}
+
+http::Response Router::csrf_refused(bool as_json) const {
+  constexpr std::string_view msg =
+      "The security token of this form is missing or out of date: reload the page and try again.";
+  if (as_json)
+    return json_error(http::Status::forbidden,
+                      "missing or stale CSRF token: send the csrf_token of the Home page as "
+                      "X-CSRF-Token");
+  return error(http::Status::forbidden, "Forbidden", msg);
 }
 
 http::Response Router::save_name(const http::Request& req) {
@@ -258,7 +296,12 @@ http::Response Router::save_name(const http::Request& req) {
     return error(http::Status::bad_request, "Bad request", "The form has no 'name' field.");
   NameCheck check = check_name(**field);
   if (!check.name) return error(http::Status::bad_request, "Invalid name", check.error);
-  WriteOutcome w = sessions_.update(cookie_id(req), [&](Session& s) { s.name = *check.name; });
+  std::string token;
+  if (config_.csrf)
+    if (auto t = form_field(req.body(), "csrf_token"); t && *t) token = std::move(**t);
+  WriteOutcome w = sessions_.update(
+      cookie_id(req), [&](Session& s) { s.name = *check.name; }, csrf_guard(token));
+  if (w.refused) return csrf_refused(false);
   if (auto failure = write_failure(w.status, false)) return std::move(*failure);
   http::Response res{http::Status::see_other, 11};
   res.set(http::Field::location, "/details");

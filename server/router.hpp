@@ -15,6 +15,9 @@ struct RouterConfig {
   std::string instance_id;      // shown on every page and in X-Instance-Id
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
   bool metrics_elsewhere = false;  // /metrics has a listener of its own: 404 here
+  // Synchronizer tokens: GET / gives the visitor a session holding a random token, the form
+  // carries it (csrf_token), JSON writes send it as X-CSRF-Token; a write without it is 403.
+  bool csrf = false;
 };
 
 class Router {
@@ -72,6 +75,9 @@ class Router {
   // Retry-After when the store did not answer, 503 "busy" when the session kept changing.
   std::optional<http::Response> write_failure(StoreStatus st, bool as_json) const;
   std::string cookie_id(const http::Request& req) const;
+  // With csrf on: a guard that lets a write through only on a session holding this token.
+  SessionService::Guard csrf_guard(std::string_view presented) const;
+  http::Response csrf_refused(bool as_json) const;
 
   http::Response home(const http::Request& req);
   http::Response save_name(const http::Request& req);

@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "common/endpoint.hpp"
+#include "server/http_wire.hpp"
+#include "server/listen_address.hpp"
 
 namespace sessdemo {
 
@@ -70,35 +72,9 @@ struct Worker {
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
 };
 
-// The answer as bytes: status line, fields as the router set them, body. One buffer, so one
-// send; Beast's serializer walks a chain of buffer iterators per field and costs several times
-// this for pages of a few fields.
-void serialize(const http::Response& res, std::string& out) {
-  out.clear();
-  auto reason = res.reason();
-  std::size_t size = 17 + reason.size() + res.body().size();
-  for (const auto& f : res) size += f.name_string().size() + f.value().size() + 4;
-  out.reserve(size);
-  out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  unsigned code = res.result_int();
-  char digits[4] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
-                    static_cast<char>('0' + code % 10), ' '};
-  out.append(digits, 4);
-  out.append(reason.data(), reason.size());
-  out.append("\r\n");
-  for (const auto& f : res) {
-    out.append(f.name_string().data(), f.name_string().size());
-    out.append(": ");
-    out.append(f.value().data(), f.value().size());
-    out.append("\r\n");
-  }
-  out.append("\r\n");
-  out.append(res.body());
-}
-
 // The answer goes out next: serialized into the connection's buffer, under the write deadline.
 void prepare_answer(Connection& c, const http::Response& res, std::chrono::milliseconds timeout) {
-  serialize(res, c.out);
+  serialize_response(res, c.out);
   c.phase = Phase::writing;
   c.deadline = Clock::now() + timeout;
 }
@@ -155,65 +131,6 @@ struct Server::Impl {
   std::chrono::milliseconds sweep_interval() const;
 };
 
-namespace {
-// Answers a request that failed to parse, then the connection is closed.
-http::Response parse_failure(const Router& router, beast::error_code ec) {
-  http::Status st = http::Status::bad_request;
-  std::string msg = "The request could not be parsed: " + ec.message();
-  if (ec == beast::http::error::header_limit) {
-    st = http::Status::request_header_fields_too_large;
-    msg = "The request headers are larger than the limit.";
-  } else if (ec == beast::http::error::body_limit) {
-    st = http::Status::payload_too_large;
-    msg = "The request body is larger than the limit.";
-  } else if (ec == beast::http::error::buffer_overflow) {
-    // More than a whole request may hold: with the headers read, chunk extensions or trailers.
-    st = http::Status::request_header_fields_too_large;
-    msg = "The request (its chunk extensions or trailers) is larger than the limit.";
-  }
-  http::Response res{st, 11};
-  res.set(http::Field::content_type, "text/plain; charset=utf-8");
-  res.set("X-Instance-Id", router.config().instance_id);
-  res.body() = msg + "\n";
-  res.keep_alive(false);
-  res.prepare_payload();
-  return res;
-}
-
-// What the request line and headers alone decide: nothing when the request may go on.
-std::optional<http::Response> refuse_header(const Router& router, const http::Request& req) {
-  auto refuse = [&](http::Status st, std::string msg) {
-    http::Response res{st, 11};
-    res.set(http::Field::content_type, "text/plain; charset=utf-8");
-    res.set("X-Instance-Id", router.config().instance_id);
-    res.body() = std::move(msg) + "\n";
-    res.keep_alive(false);
-    res.prepare_payload();
-    return res;
-  };
-  // RFC 9112: a transfer coding other than one final "chunked" is refused, or the body would
-  // be read as the next request (request smuggling).
-  auto te = req.count(http::Field::transfer_encoding);
-  if (te > 1 || (te == 1 && !beast::iequals(req[http::Field::transfer_encoding], "chunked")))
-    return refuse(http::Status::not_implemented,
-                  "Transfer-Encoding other than a single 'chunked' is not supported.");
-  if (req.version() >= 11 && req.count(http::Field::host) != 1)
-    return refuse(http::Status::bad_request, "An HTTP/1.1 request needs exactly one Host header.");
-  return std::nullopt;
-}
-
-// Bytes of the names and values of every field: the headers, and the trailers once read.
-std::size_t field_bytes(const http::Request& req) {
-  std::size_t n = 0;
-  for (const auto& f : req) n += f.name_string().size() + f.value().size() + 4;
-  return n;
-}
-
-bool is_parse_error(beast::error_code ec) {
-  return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category() &&
-         ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
-}
-}  // namespace
 
 Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
   beast::error_code ignored;
@@ -448,7 +365,7 @@ void Server::Impl::cut_connections(Worker& w) {
       // The coroutine waits for the store; it will find the connection cut and write nothing.
       auto res = router.refusal(*c->request, http::Status::service_unavailable);
       res.keep_alive(false);
-      serialize(res, c->out);
+      serialize_response(res, c->out);
       c->socket.non_blocking(true, ignored);
       c->socket.write_some(net::buffer(c->out), ignored);  // a small answer: fits the send buffer
       c->cut = true;
@@ -496,46 +413,6 @@ const ExecutorStats& Server::store_stats() const {
   return impl_->store.stats();
 }
 
-namespace {
-// Binds and listens; returns "ADDR:PORT" as bound. Messages for a person.
-std::string bind_acceptor(tcp::acceptor& a, const std::string& host, std::uint16_t port) {
-  beast::error_code ec;
-  auto addr = net::ip::make_address(host, ec);
-  if (ec) {
-    // A host name: its first address (localhost is 127.0.0.1 or ::1).
-    tcp::resolver resolver(a.get_executor());
-    auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-    if (ec || found.empty())
-      throw std::runtime_error("'" + host +
-                               "' is neither an IP address nor a host name that resolves");
-    addr = found.begin()->endpoint().address();
-  }
-  tcp::endpoint ep(addr, port);
-  std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
-                      std::to_string(port);
-  a.open(ep.protocol(), ec);
-  if (ec) throw std::runtime_error("cannot open a socket: " + ec.message());
-  a.set_option(net::socket_base::reuse_address(true), ec);
-  a.bind(ep, ec);
-  if (ec) {
-    if (ec == net::error::address_in_use)
-      throw std::runtime_error("port " + std::to_string(port) + " is already in use on " +
-                               addr.to_string());
-    if (ec == boost::system::errc::address_not_available)
-      throw std::runtime_error(addr.to_string() + " is not an address of this machine");
-    if (ec == net::error::access_denied)
-      throw std::runtime_error("no permission to listen on " + where +
-                               " (ports below 1024 need root)");
-    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-  }
-  a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-  auto bound = a.local_endpoint(ec);
-  std::string shown = bound.address().to_string();
-  if (bound.address().is_v6()) shown = "[" + shown + "]";
-  return shown + ":" + std::to_string(bound.port());
-}
-}  // namespace
 
 std::string Server::listen() {
   auto& cfg = impl_->config;

@@ -15,6 +15,9 @@ StoreExecutor::StoreExecutor(Router& router, StoreExecutorConfig config)
   config_.max_batch = std::max<std::size_t>(1, config_.max_batch);
   reads_.budget = config_.read_budget;
   writes_.budget = config_.write_budget;
+  // spdlog makes its registry on first use, inside its (uninstrumented) library: made here,
+  // before the threads start, no two of them can race to make it (ThreadSanitizer saw that).
+  spdlog::default_logger_raw();
   for (unsigned i = 0; i < config_.read_threads; ++i)
     threads_.emplace_back([this] { run_reads(); });
   for (unsigned i = 0; i < config_.write_threads; ++i)

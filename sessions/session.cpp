@@ -1,13 +1,18 @@
 #include "sessions/session.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace sessdemo {
 
 std::string encode_session(const Session& s) {
-  std::string out = "sd1 " + std::to_string(s.version) + ' ' + std::to_string(s.created) + ' ' +
-                    std::to_string(s.refreshed) + ' ' + std::to_string(s.visits) + ' ' +
-                    std::to_string(s.origin) + ' ';
+  std::string out = (s.csrf.empty() ? "sd1 " : "sd2 ") + std::to_string(s.version) + ' ' +
+                    std::to_string(s.created) + ' ' + std::to_string(s.refreshed) + ' ' +
+                    std::to_string(s.visits) + ' ' + std::to_string(s.origin) + ' ';
+  if (!s.csrf.empty()) {
+    out += s.csrf;
+    out += ' ';
+  }
   if (s.name) {
     out += std::to_string(s.name->size());
     out += '\n';
@@ -35,14 +40,23 @@ bool take_number(std::string_view& in, T& value, char end) {
 }  // namespace
 
 std::optional<Session> decode_session(std::string_view in) {
-  constexpr std::string_view magic = "sd1 ";
-  if (in.substr(0, magic.size()) != magic) return std::nullopt;
-  in.remove_prefix(magic.size());
+  bool with_token = in.substr(0, 4) == "sd2 ";
+  if (!with_token && in.substr(0, 4) != "sd1 ") return std::nullopt;
+  in.remove_prefix(4);
   Session s;
   if (!take_number(in, s.version, ' ') || !take_number(in, s.created, ' ') ||
       !take_number(in, s.refreshed, ' ') || !take_number(in, s.visits, ' ') ||
       !take_number(in, s.origin, ' '))
     return std::nullopt;
+  if (with_token) {
+    // A token as new_session_id() makes them: letters, digits, '-' and '_'.
+    auto end = in.find(' ');
+    if (end == std::string_view::npos || end == 0 || end > 64) return std::nullopt;
+    for (char c : in.substr(0, end))
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return std::nullopt;
+    s.csrf = std::string(in.substr(0, end));
+    in.remove_prefix(end + 1);
+  }
   if (in.substr(0, 2) == "-\n") {
     if (in.size() != 2) return std::nullopt;
     return s;

@@ -16,10 +16,14 @@ struct Session {
   std::uint32_t origin = 0;         // 1 + index of the memcached node that accepted the write as
                                     // primary; 0 with a single store. Tells a later write of the
                                     // same primary from a write made elsewhere during a failover.
+  std::string csrf;                 // serve --csrf: the session's form token (synchronizer
+                                    // token), empty without one
 };
 
 // A small text value:
-// "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>".
+// "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>", or with a
+// CSRF token "sd2 <version> <created> <refreshed> <visits> <origin> <token> <name-length|->\n<name>"
+// (a session without a token is written as sd1, so instances without --csrf read it).
 std::string encode_session(const Session& s);
 
 // Returns nothing for a value that is not a well-formed encoding.

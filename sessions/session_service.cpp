@@ -122,7 +122,17 @@ ReadOutcome SessionService::finish_read(std::string_view id, LoadResult r) {
   return out;
 }
 
-WriteOutcome SessionService::create_new(const std::function<void(Session&)>& change) {
+namespace {
+WriteOutcome refused_outcome() {
+  WriteOutcome out;
+  out.refused = true;
+  return out;
+}
+}  // namespace
+
+WriteOutcome SessionService::create_new(const std::function<void(Session&)>& change,
+                                        const Guard& guard) {
+  if (guard && !guard(nullptr)) return refused_outcome();
   WriteOutcome out;
   Session s;
   s.created = s.refreshed = now();
@@ -146,22 +156,23 @@ WriteOutcome SessionService::create_new(const std::function<void(Session&)>& cha
 }
 
 WriteOutcome SessionService::update(std::string_view id,
-                                    const std::function<void(Session&)>& change) {
-  if (!is_well_formed_session_id(id)) return create_new(change);
+                                    const std::function<void(Session&)>& change,
+                                    const Guard& guard) {
+  if (!is_well_formed_session_id(id)) return create_new(change, guard);
   switch (policy_.concurrency) {
     case Concurrency::none:
-      return update_plain(id, change);
+      return update_plain(id, change, guard);
     case Concurrency::lock:
-      return update_locked(id, change);
+      return update_locked(id, change, guard);
     case Concurrency::cas:
       break;
   }
-  return update_cas(id, change);
+  return update_cas(id, change, guard);
 }
 
 std::optional<WriteOutcome> SessionService::try_update(
-    std::string_view id, const std::function<void(Session&)>& change, bool with_cas,
-    std::optional<std::chrono::steady_clock::time_point> write_by) {
+    std::string_view id, const std::function<void(Session&)>& change, const Guard& guard,
+    bool with_cas, std::optional<std::chrono::steady_clock::time_point> write_by) {
   LoadResult r = store_.load(id);
   if (r.corrupt) stats_.corrupt++;
   if (r.status == StoreStatus::unavailable) {
@@ -169,7 +180,8 @@ std::optional<WriteOutcome> SessionService::try_update(
     out.status = StoreStatus::unavailable;
     return out;
   }
-  if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change);
+  if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change, guard);
+  if (guard && !guard(&*r.session)) return refused_outcome();
   Session s = *r.session;
   change(s);
   s.refreshed = now();
@@ -185,7 +197,7 @@ std::optional<WriteOutcome> SessionService::try_update(
     stats_.conflicts++;
     return std::nullopt;
   }
-  if (st == StoreStatus::not_found) return create_new(change);  // ended meanwhile
+  if (st == StoreStatus::not_found) return create_new(change, guard);  // ended meanwhile
   WriteOutcome out;
   out.status = st;
   out.id = std::string(id);
@@ -194,12 +206,14 @@ std::optional<WriteOutcome> SessionService::try_update(
 }
 
 WriteOutcome SessionService::update_plain(std::string_view id,
-                                          const std::function<void(Session&)>& change) {
-  return *try_update(id, change, false);
+                                          const std::function<void(Session&)>& change,
+                                          const Guard& guard) {
+  return *try_update(id, change, guard, false);
 }
 
 WriteOutcome SessionService::update_cas(std::string_view id,
-                                        const std::function<void(Session&)>& change) {
+                                        const std::function<void(Session&)>& change,
+                                        const Guard& guard) {
   for (int attempt = 0; attempt < policy_.max_attempts; ++attempt) {
     if (attempt > 0) {
       if (deadline::passed()) {
@@ -209,20 +223,21 @@ WriteOutcome SessionService::update_cas(std::string_view id,
       stats_.retries++;
       backoff(attempt);
     }
-    if (auto out = try_update(id, change, true)) return *out;
+    if (auto out = try_update(id, change, guard, true)) return *out;
   }
   stats_.gave_up++;
   return failed(StoreStatus::conflict);
 }
 
 WriteOutcome SessionService::update_locked(std::string_view id,
-                                           const std::function<void(Session&)>& change) {
+                                           const std::function<void(Session&)>& change,
+                                           const Guard& guard) {
   using Clock = std::chrono::steady_clock;
   // No lock key for an id the store does not hold: a client cannot make the server write lock
   // keys for ids it made up. A new session needs no lock (its id is new).
   LoadResult existing = store_.load(id);
   if (existing.status == StoreStatus::unavailable) return failed(existing.status);
-  if (existing.status != StoreStatus::ok) return create_new(change);
+  if (existing.status != StoreStatus::ok) return create_new(change, guard);
   // A token of this holder's own, so that unlocking can never remove a successor's lock.
   const std::string owner = new_session_id();
   auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());
@@ -243,7 +258,7 @@ WriteOutcome SessionService::update_locked(std::string_view id,
   auto write_by = asked + policy_.lock_ttl - policy_.lock_margin;
   // cas as well: should the lease check ever be wrong (a clock jump), a successor's write in
   // between makes this one fail rather than overwrite it.
-  auto result = try_update(id, change, true, write_by);
+  auto result = try_update(id, change, guard, true, write_by);
   WriteOutcome out = result ? *result : failed(StoreStatus::conflict);
   if (store_.unlock(id, owner) == StoreStatus::not_found) stats_.lock_lost++;
   return out;

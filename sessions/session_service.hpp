@@ -57,6 +57,7 @@ struct ReadOutcome {
 
 struct WriteOutcome {
   StoreStatus status = StoreStatus::ok;  // ok; unavailable or conflict mean nothing was changed
+  bool refused = false;                  // the guard said no: nothing was changed (status ok)
   std::string id;                        // the session id to keep (new when created is true)
   bool created = false;
   Session session;
@@ -70,8 +71,13 @@ class SessionService {
   ReadOutcome read(std::string_view id);
   // Several reads with one store round trip; outcomes in id order.
   std::vector<ReadOutcome> read_many(const std::vector<std::string>& ids);
-  // Applies change to the session under id, or to a new session when id holds none.
-  WriteOutcome update(std::string_view id, const std::function<void(Session&)>& change);
+  // Says whether a change may be made, given the session as stored (nullptr: there is none and
+  // the change would create one). Asked before every attempt, on the session that attempt read.
+  using Guard = std::function<bool(const Session* current)>;
+  // Applies change to the session under id, or to a new session when id holds none; with a
+  // guard that says no, nothing is written and the outcome is refused.
+  WriteOutcome update(std::string_view id, const std::function<void(Session&)>& change,
+                      const Guard& guard = {});
   StoreStatus end(std::string_view id);
 
   const SessionPolicy& policy() const { return policy_; }
@@ -83,15 +89,18 @@ class SessionService {
   ReadOutcome finish_read(std::string_view id, LoadResult r);
   std::chrono::seconds expiry_for(const Session& s) const;
   bool is_expired(const Session& s) const;
-  WriteOutcome create_new(const std::function<void(Session&)>& change);
+  WriteOutcome create_new(const std::function<void(Session&)>& change, const Guard& guard);
   // One read-change-write round; nothing when a cas write lost to another writer.
   // With write_by set, nothing is written after that moment (a lock lease ending).
   std::optional<WriteOutcome> try_update(
-      std::string_view id, const std::function<void(Session&)>& change, bool with_cas,
-      std::optional<std::chrono::steady_clock::time_point> write_by = {});
-  WriteOutcome update_cas(std::string_view id, const std::function<void(Session&)>& change);
-  WriteOutcome update_locked(std::string_view id, const std::function<void(Session&)>& change);
-  WriteOutcome update_plain(std::string_view id, const std::function<void(Session&)>& change);
+      std::string_view id, const std::function<void(Session&)>& change, const Guard& guard,
+      bool with_cas, std::optional<std::chrono::steady_clock::time_point> write_by = {});
+  WriteOutcome update_cas(std::string_view id, const std::function<void(Session&)>& change,
+                          const Guard& guard);
+  WriteOutcome update_locked(std::string_view id, const std::function<void(Session&)>& change,
+                             const Guard& guard);
+  WriteOutcome update_plain(std::string_view id, const std::function<void(Session&)>& change,
+                            const Guard& guard);
 
   SessionStore& store_;
   SessionPolicy policy_;

@@ -17,7 +17,7 @@ struct FakeTime {
 TEST(MemoryStore, SaveLoadAndExpire) {
   FakeTime t;
   MemoryStore store(t.clock());
-  Session s{std::string("a"), 0, 1, 1, 1};
+  Session s{std::string("a"), 0, 1, 1, 1, 0, ""};
   EXPECT_EQ(store.load("id").status, StoreStatus::not_found);
   ASSERT_EQ(store.save("id", s, seconds(10), 0), StoreStatus::ok);
   auto r = store.load("id");

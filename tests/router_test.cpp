@@ -286,3 +286,64 @@ TEST(Router, StateChangesFromAnotherSiteAreRefused) {
   EXPECT_EQ(with(http::Verb::get, "/", "", "https://evil.example", "shop.example"),
             200u);  // reads are not changes
 }
+
+namespace {
+std::string token_in(const std::string& page) {
+  auto at = page.find("name=\"csrf_token\" value=\"");
+  if (at == std::string::npos) return "";
+  at += 25;
+  return page.substr(at, page.find('"', at) - at);
+}
+std::string cookie_in(const http::Response& res) {
+  std::string sc(res[http::Field::set_cookie]);
+  auto start = sc.find('=') + 1;
+  return sc.empty() ? "" : sc.substr(start, sc.find(';') - start);
+}
+}  // namespace
+
+// serve --csrf: Home gives a new visitor a session holding a token; writes without it, or with
+// another session's, are 403 and change nothing; with it they go through.
+TEST(Router, CsrfTokensGuardEveryWrite) {
+  MemoryStore store;
+  SessionService sessions(store, SessionPolicy{});
+  Metrics metrics;
+  RouterConfig rc{"inst-1", false};
+  rc.csrf = true;
+  Router router(rc, sessions, metrics);
+  auto call = [&](http::Verb verb, std::string target, std::string body, std::string sid,
+                  std::string header_token = "") {
+    http::Request req{verb, target, 11};
+    if (!sid.empty()) req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+    if (!header_token.empty()) req.set("X-CSRF-Token", header_token);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return router.handle(req);
+  };
+  EXPECT_TRUE(router.needs_store(http::Request{http::Verb::get, "/", 11}));
+  auto home = call(http::Verb::get, "/", "", "");
+  EXPECT_EQ(home.result_int(), 200u);
+  std::string sid = cookie_in(home), token = token_in(home.body());
+  ASSERT_FALSE(sid.empty());
+  ASSERT_EQ(token.size(), 22u);
+  // The same session's Home shows the same token, with no new session.
+  auto again = call(http::Verb::get, "/", "", sid);
+  EXPECT_EQ(token_in(again.body()), token);
+  EXPECT_TRUE(again[http::Field::set_cookie].empty());
+  // Without the token, with a wrong one, or without a session: 403, nothing saved or created.
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", sid).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + std::string(22, 'A'), sid).result_int(), 403u);
+  auto no_session = call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "");
+  EXPECT_EQ(no_session.result_int(), 403u);
+  EXPECT_TRUE(no_session[http::Field::set_cookie].empty());
+  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", sid).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid).result_int(), 403u);
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_EQ(call(http::Verb::get, "/details", "", sid).body().find("Eve"), std::string::npos);
+  // With the token: saved.
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, sid).result_int(), 303u);
+  EXPECT_NE(call(http::Verb::get, "/details", "", sid).body().find("Ann"), std::string::npos);
+  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Bo\"}", sid, token).result_int(), 200u);
+  EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid, token).result_int(), 200u);
+  EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid, token).result_int(), 204u);
+}

@@ -5,7 +5,7 @@
 using namespace sessdemo;
 
 TEST(SessionEncoding, RoundTripWithName) {
-  Session s{std::string("Zoë \"<b>\" \n line2"), 42, 1700000000, 1700000100, 7, 3};
+  Session s{std::string("Zoë \"<b>\" \n line2"), 42, 1700000000, 1700000100, 7, 3, ""};
   auto d = decode_session(encode_session(s));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->name, s.name);
@@ -26,7 +26,7 @@ TEST(SessionEncoding, RoundTripWithoutName) {
 }
 
 TEST(SessionEncoding, RejectsCorruptValues) {
-  std::string good = encode_session(Session{std::string("abc"), 1, 2, 3, 4, 0});
+  std::string good = encode_session(Session{std::string("abc"), 1, 2, 3, 4, 0, ""});
   EXPECT_FALSE(decode_session(""));
   EXPECT_FALSE(decode_session("garbage"));
   EXPECT_FALSE(decode_session("sd2 " + good.substr(4)));
@@ -37,4 +37,21 @@ TEST(SessionEncoding, RejectsCorruptValues) {
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 -\n"));  // origin missing
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 99999999999999999999999\nabc"));
   EXPECT_TRUE(decode_session(good));
+}
+
+// serve --csrf keeps the session's token in the value: sd2, and sd1 without one (so instances
+// without --csrf still read every session that has none).
+TEST(SessionEncoding, CsrfTokenRoundTripAndFormats) {
+  Session s{std::string("Ann"), 2, 1700000000, 1700000100, 5, 0, ""};
+  EXPECT_EQ(encode_session(s).rfind("sd1 ", 0), 0u);
+  s.csrf = "AbCdEfGhIjKlMnOpQrStU-_";
+  auto bytes = encode_session(s);
+  EXPECT_EQ(bytes.rfind("sd2 5 1700000000 1700000100 2 0 AbCdEfGhIjKlMnOpQrStU-_ 3\n", 0), 0u) << bytes;
+  auto d = decode_session(bytes);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->csrf, s.csrf);
+  EXPECT_EQ(d->name, s.name);
+  EXPECT_FALSE(decode_session("sd2 1 2 3 4 0 bad!token -\n"));
+  EXPECT_FALSE(decode_session("sd2 1 2 3 4 0  -\n"));
+  EXPECT_FALSE(decode_session("sd2 1 2 3 4 0 -\n"));  // the token is missing
 }

@@ -46,6 +46,16 @@ void FakeServer::accept_loop() {
   }
 }
 
+std::size_t FakeServer::requests_seen() {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::string FakeServer::last_request() {
+  std::lock_guard lock(mutex_);
+  return last_head_;
+}
+
 void FakeServer::serve(int fd) {
   std::string in;
   char buf[4096];
@@ -71,8 +81,30 @@ void FakeServer::serve(int fd) {
     std::string head = in.substr(0, end);
     std::string body = in.substr(end + 4, body_len);
     in.erase(0, end + 4 + body_len);
+    {
+      std::lock_guard lock(mutex_);
+      requests_++;
+      last_head_ = head;
+    }
     std::string status = "200 OK", page;
-    if (mode_ == Mode::slow) {
+    if (mode_ == Mode::silent) continue;
+    if (mode_ == Mode::cut) {
+      std::string part = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it";
+      send(fd, part.data(), part.size(), MSG_NOSIGNAL);
+      break;
+    }
+    if (mode_ == Mode::garbage) {
+      std::string junk = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
+      send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+      break;
+    }
+    if (mode_ == Mode::status_404) {
+      status = "404 Not Found";
+    } else if (mode_ == Mode::status_503) {
+      status = "503 Service Unavailable";
+    } else if (mode_ == Mode::echo) {
+      page = head;
+    } else if (mode_ == Mode::slow) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } else if (head.rfind("POST", 0) == 0) {
       std::lock_guard lock(mutex_);
