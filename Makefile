@@ -7,9 +7,9 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
-              libmemcached-dev libgtest-dev zlib1g-dev memcached
+              libmemcached-dev libgtest-dev zlib1g-dev libssl-dev memcached
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox
-TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
 .PHONY: all build demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean

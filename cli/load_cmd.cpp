@@ -3,6 +3,7 @@
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
 #include <cstdio>
+#include <fstream>
 
 #include "cli/options.hpp"
 #include "loadgen/user_headers.hpp"
@@ -70,6 +71,11 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
                  "it (a form field, or the --csrf-header for --write json); a 403 is a csrf error");
   app.add_option("--csrf-header", l.csrf_header, "--write json: the header that carries the token")
       ->capture_default_str();
+  app.add_option("--cacert", l.cacert,
+                 "https:// instances: a PEM file of CA certificates trusted besides the system's");
+  app.add_flag("--insecure", l.insecure,
+               "https:// instances: skip the certificate and host name checks (said in the summary "
+               "and the JSON)");
   app.add_option("-H,--header", l.headers,
                  "'Name: value' added to every request (repeatable); Host replaces the tester's, "
                  "Cookie goes after the client's own cookies")
@@ -144,6 +150,10 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
                    path->c_str());
       return 2;
     }
+  if (!l.cacert.empty() && !std::ifstream(l.cacert)) {
+    std::fprintf(stderr, "sessdemo load: --cacert %s cannot be read\n", l.cacert.c_str());
+    return 2;
+  }
   for (char c : l.csrf_header + l.csrf_field)
     if (c <= 0x20 || c >= 0x7f || c == ':') {
       std::fprintf(stderr,

@@ -76,6 +76,9 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   app.add_option("--metrics-bind", o.metrics_bind,
                  "serve /metrics on this ADDR:PORT only, not on the main port");
   app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
+  app.add_option("--tls-cert", o.tls_cert,
+                 "serve HTTPS with this certificate chain (PEM); the session cookie is then Secure");
+  app.add_option("--tls-key", o.tls_key, "the private key of --tls-cert (PEM)");
   app.add_flag("--csrf", o.csrf,
                "protect writes with a per-session token: the Home form carries it (csrf_token), "
                "JSON writes send it as X-CSRF-Token; 403 without it");
@@ -189,7 +192,13 @@ int run_serve(const ServeOptions& o) {
   sc.shutdown_grace = duration_cast<std::chrono::milliseconds>(o.shutdown_grace);
   sc.metrics_bind = o.metrics_bind;
   RouterConfig rc;
-  rc.secure_cookies = o.secure_cookies;
+  rc.secure_cookies = o.secure_cookies || !o.tls_cert.empty();
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    std::fprintf(stderr, "sessdemo serve: --tls-cert and --tls-key go together\n");
+    return 2;
+  }
+  sc.tls_cert = o.tls_cert;
+  sc.tls_key = o.tls_key;
   rc.metrics_elsewhere = !o.metrics_bind.empty();
   rc.csrf = o.csrf;
   // The router needs the id, and the default id needs the bound port: bind first.
@@ -210,7 +219,7 @@ int run_serve(const ServeOptions& o) {
   }
   router.set_instance_id(o.id.empty() ? where : o.id);
   server.catch_signals();  // before anyone is told the server is up
-  std::printf("listening on http://%s\n", where.c_str());
+  std::printf("listening on %s://%s\n", o.tls_cert.empty() ? "http" : "https", where.c_str());
   if (!server.metrics_address().empty())
     std::printf("metrics on http://%s/metrics\n", server.metrics_address().c_str());
   std::fflush(stdout);

@@ -33,6 +33,7 @@ struct ServeOptions {
   std::string metrics_bind;                      // ADDR:PORT of a /metrics-only listener
   bool secure_cookies = false;                   // add Secure to the cookie
   bool csrf = false;                             // synchronizer tokens on writes
+  std::string tls_cert, tls_key;                 // HTTPS: certificate chain and key, PEM
   std::string log_level = "info";
 };
 

@@ -40,9 +40,14 @@ bool valid_host(std::string_view host, bool bracketed) {
 
 std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_url) {
   std::string original(item);
+  bool tls = false;
   if (allow_url) {
-    if (item.starts_with("http://")) item.remove_prefix(7);
-    else if (item.starts_with("https://")) return "https is not supported: '" + original + "'";
+    if (item.starts_with("http://")) {
+      item.remove_prefix(7);
+    } else if (item.starts_with("https://")) {
+      item.remove_prefix(8);
+      tls = true;
+    }
     if (item.ends_with("/")) item.remove_suffix(1);
     if (auto slash = item.find('/'); slash != std::string_view::npos)
       return "'" + original + "' has a path (" + std::string(item.substr(slash)) +
@@ -75,7 +80,7 @@ std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_
   if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value == 0 ||
       value > 65535)
     return "'" + original + "' has an invalid port (1-65535)";
-  return Endpoint{std::string(host), static_cast<std::uint16_t>(value)};
+  return Endpoint{std::string(host), static_cast<std::uint16_t>(value), tls};
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // HOST:PORT lists, as given to --memcached and --instances. IPv6 hosts go in brackets:
-// [::1]:11211. An http:// prefix and a trailing slash are accepted when allow_url is set.
+// [::1]:11211. With allow_url, an http:// or https:// prefix and a trailing slash are accepted
+// (https:// sets tls).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,7 +13,8 @@ namespace sessdemo {
 struct Endpoint {
   std::string host;
   std::uint16_t port = 0;
-  std::string to_string() const;  // HOST:PORT, brackets around an IPv6 host
+  bool tls = false;               // given as https://
+  std::string to_string() const;  // HOST:PORT, brackets around an IPv6 host (no scheme)
   bool operator==(const Endpoint&) const = default;
 };
 

@@ -12,17 +12,17 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
   char near[64];
   std::snprintf(near, sizeof near, "misses near %u/%u", n - 1, n);
   std::vector<DemoScenario> all{
-      {"memory-roundrobin", "memory", "round-robin", "cas", "visit", Fault::none, near},
-      {"memory-sticky", "memory", "sticky", "cas", "visit", Fault::none, "no misses"},
-      {"memcached-roundrobin", "memcached", "round-robin", "cas", "visit", Fault::none, "no misses"},
+      {"memory-roundrobin", "memory", "round-robin", "cas", "visit", Fault::none, near, 1, ""},
+      {"memory-sticky", "memory", "sticky", "cas", "visit", Fault::none, "no misses", 1, ""},
+      {"memcached-roundrobin", "memcached", "round-robin", "cas", "visit", Fault::none, "no misses", 1, ""},
       {"instance-killed", "memcached", "round-robin", "cas", "visit", Fault::kill_instance,
-       "no session lost, few errors"},
+       "no session lost, few errors", 1, ""},
       {"memcached-stalled", "memcached", "round-robin", "cas", "visit", Fault::stall_memcached,
-       "503s, no misses, recovers"},
-      {"counter-none", "memcached", "round-robin", "none", "counter", Fault::none, "lost updates"},
-      {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates, few 503s"},
+       "503s, no misses, recovers", 1, ""},
+      {"counter-none", "memcached", "round-robin", "none", "counter", Fault::none, "lost updates", 1, ""},
+      {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates, few 503s", 1, ""},
       {"node-killed", "memcached", "round-robin", "cas", "visit", Fault::kill_node,
-       "2 of 3 nodes: nothing lost", 2},
+       "2 of 3 nodes: nothing lost", 2, ""},
   };
   const char* sentences[] = {
       "The problem: sessions in each instance's memory, behind a balancer that is not sticky, so most reads land "

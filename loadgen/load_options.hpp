@@ -55,6 +55,10 @@ struct LoadOptions {
   std::string csrf_field;
   std::string csrf_header = "X-CSRF-Token";
   std::vector<std::string> headers;  // -H "Name: value", on every request
+  // https:// instances: certificates are checked against the system store plus cacert (a PEM
+  // file, or ""), and the host name against the certificate; insecure skips both checks.
+  std::string cacert;
+  bool insecure = false;
   std::string path = "/";                            // scenario get
   unsigned rename_every = 10;                        // visit: a new name every K reads
   unsigned inflight = 4;                             // counter: concurrent increments per client

@@ -2,13 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace sessdemo::loadgen {
 
 void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind,
                       const Outcome& o, int status, std::int64_t us, std::int64_t service_us,
-                      bool late) {
+                      bool late, std::int64_t connect_us, std::int64_t tls_us) {
   if (slot.key != key || slot.generation != generation_ || !slot.total) {
     const std::string* use = &key;
     static const std::string overflow(overflow_key);
@@ -33,6 +34,17 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
       s->counters.error_kinds[static_cast<std::size_t>(o.error_kind)]++;
     }
     if (late) s->counters.late++;
+    auto& c = s->counters;
+    if (connect_us >= 0) {
+      c.connects++;
+      c.connect_us += static_cast<std::uint64_t>(connect_us);
+      c.connect_us_max = std::max(c.connect_us_max, static_cast<std::uint64_t>(connect_us));
+    }
+    if (tls_us >= 0) {
+      c.handshakes++;
+      c.handshake_us += static_cast<std::uint64_t>(tls_us);
+      c.handshake_us_max = std::max(c.handshake_us_max, static_cast<std::uint64_t>(tls_us));
+    }
     if (o.verdict) {
       switch (*o.verdict) {
         case Verdict::hit:

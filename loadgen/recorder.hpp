@@ -22,8 +22,10 @@ class Recorder {
 
   // latency_us: from ready (or scheduled) to done; service_us: from written to done. target:
   // the index of the address it went to.
+  // connect_us, tls_us: the connection this request opened (connect, TLS handshake), or -1.
   void record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind, const Outcome& o,
-              int status, std::int64_t latency_us, std::int64_t service_us, bool late);
+              int status, std::int64_t latency_us, std::int64_t service_us, bool late,
+              std::int64_t connect_us = -1, std::int64_t tls_us = -1);
   // The interval's figures; a new interval starts empty.
   StatsTable take_interval();
   // Distinct instance ids kept apart; answers with further ids count under "other" (a server

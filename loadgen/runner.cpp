@@ -163,7 +163,7 @@ int LoadRun::plan() {
       std::fprintf(stderr, "sessdemo load: cannot resolve %s\n", e.host.c_str());
       return 3;
     }
-    targets_.push_back({e.to_string(), addr, e.port});
+    targets_.push_back({e.to_string(), addr, e.port, e.tls, e.host});
     report_.addresses.push_back(e.to_string());
   }
   std::uint64_t sockets = static_cast<std::uint64_t>(per_thread_) * threads_ * targets_.size();

@@ -37,6 +37,12 @@ void Counters::merge(const Counters& o) {
   late += o.late;
   status_5xx += o.status_5xx;
   for (std::size_t k = 0; k < error_kinds.size(); ++k) error_kinds[k] += o.error_kinds[k];
+  connects += o.connects;
+  connect_us += o.connect_us;
+  connect_us_max = std::max(connect_us_max, o.connect_us_max);
+  handshakes += o.handshakes;
+  handshake_us += o.handshake_us;
+  handshake_us_max = std::max(handshake_us_max, o.handshake_us_max);
 }
 
 void InstanceStats::merge(const InstanceStats& o) {

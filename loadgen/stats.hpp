@@ -39,6 +39,10 @@ struct Counters {
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
   std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
   std::array<std::uint64_t, error_kind_count> error_kinds{};  // errors by kind; they sum to errors
+  // Opening connections, apart from the requests: TCP connects that succeeded, and TLS
+  // handshakes that succeeded, with their total and longest time (microseconds).
+  std::uint64_t connects = 0, connect_us = 0, connect_us_max = 0;
+  std::uint64_t handshakes = 0, handshake_us = 0, handshake_us_max = 0;
 
   void merge(const Counters& o);
   std::uint64_t reads() const { return hits + misses + stale + foreign; }

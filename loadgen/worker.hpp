@@ -17,6 +17,8 @@ struct TargetInfo {
   std::string label;     // HOST:PORT as given; figures fall back to it without X-Instance-Id
   std::string address;   // numeric IP to connect to
   std::uint16_t port = 0;
+  bool tls = false;   // https://: a TLS handshake after connect
+  std::string host;   // as given: sent as SNI (when a name) and checked against the certificate
 };
 
 struct WorkerPlan {

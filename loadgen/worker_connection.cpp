@@ -2,6 +2,13 @@
 // judge the answer, record it, schedule the client's next step. Plus the timeout watchdog.
 #include "loadgen/worker_impl.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+
 namespace sessdemo::loadgen {
 
 net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
@@ -47,23 +54,39 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     ErrorKind failure = ErrorKind::reset;  // what a failure below is, unless said otherwise
     g.deadline = send_time + opts.timeout;
     g.timed_out = false;
+    std::int64_t connect_us = -1, tls_us = -1;
     if (!connected) {
+      auto connect_start = Clock::now();
       auto [cec] = co_await sock.async_connect(t.endpoint, use_tuple);
       ec = cec;
       if (ec) {
         failure = ErrorKind::connect;
         t.down_until = Clock::now() + eject_for;
       } else {
-        sock.set_option(tcp::no_delay(true));
-        sock.non_blocking(true);
-        connected = true;
+        auto connected_at = Clock::now();
+        connect_us = std::chrono::duration_cast<std::chrono::microseconds>(connected_at - connect_start).count();
+        beast::error_code ignored;
+        sock.set_option(tcp::no_delay(true), ignored);
+        sock.non_blocking(true, ignored);
         buffer.clear();
+        if (t.info.tls) {
+          ec = co_await handshake(g, t);
+          if (ec) {
+            failure = g.timed_out ? ErrorKind::timeout : ErrorKind::tls;
+          } else {
+            tls_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - connected_at).count();
+          }
+        }
+        connected = !ec;
       }
     }
     ResponseParser parser(parsed, step != Step::get);  // plain GETs judge nothing in the body
     auto write_time =
         Clock::now();  // service time starts here: a new connection's connect is not in it
-    if (!ec) {
+    if (!ec && g.tls) {
+      auto [wec, wn] = co_await net::async_write(*g.tls, net::buffer(request), use_tuple);
+      ec = wec;
+    } else if (!ec) {
       // A request fits the socket buffer almost always: send it at once, and go through
       // the reactor only for what is left.
       std::size_t sent = sock.send(net::buffer(request), 0, ec);
@@ -86,7 +109,10 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
         if (ec || parser.is_done()) break;
         if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
       }
-      auto [rec, n] = co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
+      auto [rec, n] = g.tls ? co_await g.tls->async_read_some(buffer.prepare(16 * 1024), use_tuple)
+                            : co_await sock.async_read_some(buffer.prepare(16 * 1024), use_tuple);
+      // A TLS peer that closes without close_notify ends the stream too.
+      if (rec == net::ssl::error::stream_truncated) rec = net::error::eof;
       if (rec == net::error::eof) {
         // A body may end with the connection; a connection closed before any byte is just gone.
         if (parser.got_some()) {
@@ -138,9 +164,10 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     if (step == Step::final_read) measured = false;
     if (measured)
       recorder.record(slot, key, static_cast<std::uint16_t>(target_index), kind, o, answer.status,
-                      us, service_us, late);
+                      us, service_us, late, connect_us, tls_us);
     if (ec) {
       beast::error_code ignored;
+      g.tls.reset();
       sock.close(ignored);
       connected = false;
     }
@@ -148,7 +175,48 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
   }
   guarded.erase(registered);
   beast::error_code ignored;
+  g.tls.reset();
   sock.close(ignored);
+}
+
+net::ssl::context make_tls_context(const LoadOptions& opts) {
+  net::ssl::context ctx(net::ssl::context::tls_client);
+  ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                  net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                  net::ssl::context::no_tlsv1_1);
+  if (opts.insecure) {
+    ctx.set_verify_mode(net::ssl::verify_none);
+    return ctx;
+  }
+  ctx.set_verify_mode(net::ssl::verify_peer);
+  ctx.set_default_verify_paths();
+  if (!opts.cacert.empty()) {
+    beast::error_code ec;
+    ctx.load_verify_file(opts.cacert, ec);
+    if (ec) throw std::runtime_error("--cacert " + opts.cacert + ": " + ec.message());
+  }
+  return ctx;
+}
+
+// The TLS handshake on a connected socket: SNI for a host name, the certificate checked for the
+// host as given (a name or an IP address) unless --insecure. The first failure per instance is
+// explained in the log.
+net::awaitable<beast::error_code> Worker::Impl::handshake(Guarded& g, Target& t) {
+  g.tls.emplace(g.socket, *tls_context);
+  beast::error_code ec;
+  boost::system::error_code not_ip;
+  net::ip::make_address(t.info.host, not_ip);
+  if (not_ip && !SSL_set_tlsext_host_name(g.tls->native_handle(), t.info.host.c_str()))
+    ec = beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
+  if (!ec && !opts.insecure) g.tls->set_verify_callback(net::ssl::host_name_verification(t.info.host), ec);
+  if (!ec) std::tie(ec) = co_await g.tls->async_handshake(net::ssl::stream_base::client, use_tuple);
+  if (ec && !g.timed_out && !t.tls_failure_logged) {
+    t.tls_failure_logged = true;
+    spdlog::warn("TLS with {} failed: {}{}", t.info.label, ec.message(),
+                 opts.insecure ? "" : "; for a private CA give --cacert FILE, or --insecure to skip the checks");
+  }
+  if (ec) g.tls.reset();
+  co_return ec;
 }
 
 // Closes the socket of any connection whose operation outlived the request timeout; the

@@ -10,13 +10,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <deque>
 #include <list>
 #include <random>
@@ -49,6 +53,7 @@ struct Waiter {
 struct Guarded {
   explicit Guarded(net::io_context& ioc) : socket(ioc) {}
   tcp::socket socket;
+  std::optional<net::ssl::stream<tcp::socket&>> tls;  // over socket, for https:// instances
   Clock::time_point deadline = Clock::time_point::max();
   bool timed_out = false;
 };
@@ -60,6 +65,7 @@ struct Target {
   std::vector<Waiter*> waiters;       // idle connections waiting for a ticket
   Clock::time_point down_until{};     // ejected after a connect failure, like a balancer would
   std::string last_instance;          // X-Instance-Id last seen here: failures are charged to it
+  bool tls_failure_logged = false;    // the first failed handshake is explained, once
 };
 
 constexpr auto late_after = std::chrono::milliseconds(10);
@@ -67,6 +73,10 @@ constexpr auto eject_for = std::chrono::seconds(1);
 constexpr std::size_t max_backlog = 1'000'000;
 }  // namespace worker_detail
 using namespace worker_detail;
+
+// TLS 1.2 or 1.3, certificates checked against the system store and --cacert, unless
+// --insecure. Throws std::runtime_error for an unreadable --cacert.
+net::ssl::context make_tls_context(const LoadOptions& opts);
 
 struct Worker::Impl {
   explicit Impl(WorkerPlan p)
@@ -78,6 +88,8 @@ struct Worker::Impl {
       target.endpoint = tcp::endpoint(net::ip::make_address(t.address), t.port);
       targets.push_back(std::move(target));
     }
+    if (std::any_of(plan.targets.begin(), plan.targets.end(), [](const auto& t) { return t.tls; }))
+      tls_context.emplace(make_tls_context(opts));
     clients.resize(plan.client_count);
     for (auto& c : clients) c.step = logic.first_step();
   }
@@ -103,6 +115,7 @@ struct Worker::Impl {
   bool final_phase = false;
   std::atomic<bool> finished{false};
   std::list<Guarded*> guarded;  // live connections, for the watchdog
+  std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
 
   std::uint32_t global_id(std::uint32_t idx) const { return plan.first_client + idx; }
@@ -262,6 +275,7 @@ struct Worker::Impl {
   // The request loop of one connection to target_index, and the timeout watchdog
   // (worker_connection.cpp).
   net::awaitable<void> connection(std::size_t target_index);
+  net::awaitable<beast::error_code> handshake(Guarded& g, Target& t);
   net::awaitable<void> watchdog();
 
   void run() {

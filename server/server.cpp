@@ -11,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -61,6 +63,7 @@ struct Connection {
   Clock::time_point deadline = Clock::time_point::max();
   const http::Request* request = nullptr;  // while handling, for the 503 of a cut
   bool cut = false;                        // answered 503 at the grace deadline
+  bool tls = false;                        // HTTPS, past its handshake
   std::string out;                         // the answer, serialized; reused request to request
 };
 
@@ -99,6 +102,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   tcp::acceptor metrics_acceptor;
   std::string metrics_where;
+  std::optional<net::ssl::context> tls;  // --tls-cert and --tls-key: HTTPS on the main port
   // After the workers: destroyed first, so its threads have finished before the coroutine
   // frames that wait for them go away with the io_contexts.
   StoreExecutor store;
@@ -122,6 +126,8 @@ struct Server::Impl {
   };
 
   net::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  template <class Stream>
+  net::awaitable<void> serve_loop(Connection& c, Stream& s);
   net::awaitable<void> sweep(Worker& w);
   auto store_answer(const http::Request& req);
   net::awaitable<void> drain();
@@ -180,6 +186,22 @@ net::awaitable<void> Server::Impl::sweep(Worker& w) {
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
   auto& c = *conn;
   ConnectionCleanup cleanup{*this, c};
+  if (!tls || c.metrics_only) {
+    co_await serve_loop(c, c.socket);
+    co_return;
+  }
+  // HTTPS: the handshake counts against the first request's time.
+  net::ssl::stream<Socket&> stream(c.socket, *tls);
+  c.phase = Phase::reading;
+  c.deadline = Clock::now() + config.request_timeout;
+  auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+  if (ec) co_return;  // not TLS, an unknown CA on the client's side, or too slow
+  c.tls = true;
+  co_await serve_loop(c, stream);
+}
+
+template <class Stream>
+net::awaitable<void> Server::Impl::serve_loop(Connection& c, Stream& s) {
   // Bounded: a request never needs more than its headers, its body and a little framing, so
   // huge chunk extensions or trailers end the read (buffer_overflow) instead of the memory.
   beast::flat_buffer buffer(config.header_limit + config.body_limit + 8 * 1024);
@@ -192,7 +214,7 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     std::size_t n = 0;
     if (buffer.size() == 0) {
       c.deadline = Clock::now() + (first ? config.request_timeout : config.idle_timeout);
-      std::tie(ec, n) = co_await c.socket.async_read_some(buffer.prepare(4096), use_tuple);
+      std::tie(ec, n) = co_await s.async_read_some(buffer.prepare(4096), use_tuple);
       if (ec) break;  // closed, idle too long, or stopping: nothing to answer
       buffer.commit(n);
     }
@@ -201,14 +223,14 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     beast::http::request_parser<beast::http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
-    std::tie(ec, n) = co_await beast::http::async_read_header(c.socket, buffer, parser, use_tuple);
+    std::tie(ec, n) = co_await beast::http::async_read_header(s, buffer, parser, use_tuple);
     std::optional<http::Response> refused;
     if (!ec) refused = refuse_header(router, parser.get());
     if (!ec && !refused && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::Field::expect], "100-continue"))
-        co_await net::async_write(c.socket, net::buffer(continue_line.data(), continue_line.size()),
+        co_await net::async_write(s, net::buffer(continue_line.data(), continue_line.size()),
                                   use_tuple);
-      std::tie(ec, n) = co_await beast::http::async_read(c.socket, buffer, parser, use_tuple);
+      std::tie(ec, n) = co_await beast::http::async_read(s, buffer, parser, use_tuple);
       // Trailers count against the header limit, with the headers.
       if (!ec && field_bytes(parser.get()) > config.header_limit)
         refused = parse_failure(router, beast::http::error::header_limit);
@@ -218,7 +240,7 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         auto res = refused ? std::move(*refused) : parse_failure(router, ec);
         metrics.count_request(Route::other, res.result_int());
         prepare_answer(c, res, config.request_timeout);
-        co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
+        co_await net::async_write(s, net::buffer(c.out), use_tuple);
       }
       break;  // EOF, timeout, cancel on shutdown: nothing to answer
     }
@@ -250,7 +272,7 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     if (c.cut) break;  // answered 503 at the grace deadline meanwhile
     res.keep_alive(req.keep_alive() && !stopping.load());
     prepare_answer(c, res, config.request_timeout);
-    auto [wec, wn] = co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
+    auto [wec, wn] = co_await net::async_write(s, net::buffer(c.out), use_tuple);
     if (wec || !res.keep_alive()) break;
   }
 }
@@ -361,7 +383,11 @@ void Server::Impl::begin_stop() {
 void Server::Impl::cut_connections(Worker& w) {
   for (Connection* c : w.conns) {
     beast::error_code ignored;
-    if (c->phase == Phase::handling && c->request) {
+    if (c->phase == Phase::handling && c->request && c->tls) {
+      // No plain bytes into a TLS stream: the client sees the connection close.
+      c->cut = true;
+      cut++;
+    } else if (c->phase == Phase::handling && c->request) {
       // The coroutine waits for the store; it will find the connection cut and write nothing.
       auto res = router.refusal(*c->request, http::Status::service_unavailable);
       res.keep_alive(false);
@@ -416,6 +442,18 @@ const ExecutorStats& Server::store_stats() const {
 
 std::string Server::listen() {
   auto& cfg = impl_->config;
+  if (!cfg.tls_cert.empty()) {
+    net::ssl::context ctx(net::ssl::context::tls_server);
+    ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                    net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    boost::system::error_code ec;
+    ctx.use_certificate_chain_file(cfg.tls_cert, ec);
+    if (ec) throw std::runtime_error("--tls-cert " + cfg.tls_cert + ": " + ec.message());
+    ctx.use_private_key_file(cfg.tls_key, net::ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("--tls-key " + cfg.tls_key + ": " + ec.message());
+    impl_->tls.emplace(std::move(ctx));
+  }
   std::string where = bind_acceptor(impl_->acceptor, cfg.bind, cfg.port);
   if (!cfg.metrics_bind.empty()) {
     auto parsed = parse_endpoints(cfg.metrics_bind);

@@ -29,6 +29,7 @@ struct ServerConfig {
   // ends (Server::cut_requests() counts them).
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(5)};
   std::string metrics_bind;  // ADDR:PORT: /metrics served there only (and not on the main port)
+  std::string tls_cert, tls_key;  // PEM files: HTTPS on the main port (TLS 1.2 and 1.3)
   std::size_t header_limit = 8 * 1024;       // larger headers get 431
   std::size_t body_limit = 16 * 1024;        // larger bodies get 413
 };

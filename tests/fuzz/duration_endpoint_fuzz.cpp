@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
         FUZZ_CHECK(!ep.host.empty());
         auto again = parse_endpoints(ep.to_string(), false);
         auto* one = std::get_if<std::vector<Endpoint>>(&again);
-        FUZZ_CHECK(one && one->size() == 1 && (*one)[0] == ep);
+        // The scheme is not part of HOST:PORT.
+        FUZZ_CHECK(one && one->size() == 1 && (*one)[0].host == ep.host && (*one)[0].port == ep.port);
       }
     } else {
       FUZZ_CHECK(!std::get<std::string>(parsed).empty());  // a reason for the person

@@ -1,0 +1,114 @@
+// HTTPS end to end: serve --tls-cert/--tls-key with a certificate from a CA made here by
+// openssl, and the tester checking it (--cacert), refusing it (kind tls), or not checking it
+// (--insecure, said in the summary and the JSON).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "common/child_process.hpp"
+#include "tests/support/load_run.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+// A test CA and a server certificate for 127.0.0.1 and localhost, in a directory removed at
+// the end.
+struct TestPki {
+  TestPki() {
+    dir = fs::temp_directory_path() / ("sessdemo-pki-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    std::string d = dir.string();
+    std::string cmd =
+        "cd '" + d + "' && "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
+        "-out ca.pem -days 2 -subj /CN=sessdemo-test-ca && "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
+        "-out server.csr -subj /CN=127.0.0.1 && "
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
+        "-days 2 -extfile ext.cnf";
+    ok = std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
+  }
+  ~TestPki() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string file(const char* name) const { return (dir / name).string(); }
+  fs::path dir;
+  bool ok = false;
+};
+
+// `sessdemo serve` over HTTPS; its port from the first line.
+struct TlsInstance {
+  TlsInstance(const TestPki& pki, const std::string& memcached) {
+    proc = Child({sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn", "--threads", "1",
+                  "--memcached", memcached, "--tls-cert", pki.file("server.pem"), "--tls-key",
+                  pki.file("server.key")});
+    auto line = proc.read_line(seconds(10));
+    constexpr std::string_view prefix = "listening on https://127.0.0.1:";
+    if (line && line->rfind(prefix, 0) == 0) port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
+  }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port); }
+  Child proc;
+  std::uint16_t port = 0;
+};
+}  // namespace
+
+TEST(Tls, TheTesterChecksTheCertificateAndReusesConnections) {
+  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  TestPki pki;
+  ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
+  Memcached mc;
+  TlsInstance a(pki, mc.address()), b(pki, mc.address());
+  ASSERT_NE(a.port, 0);
+  ASSERT_NE(b.port, 0);
+  auto r = run_load({"--instances", a.url() + "," + b.url(), "--cacert", pki.file("ca.pem"), "--clients", "20",
+                     "--connections", "4", "--duration", "2s"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("errors"), 0);
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_GT(r.total_of("hits"), 100);
+  // Handshakes reported apart, and connections reused: far fewer handshakes than requests.
+  auto handshakes = r.total().at("tls").at("count").to_number<std::int64_t>();
+  EXPECT_GT(handshakes, 0);
+  EXPECT_LE(handshakes, 2 * 4 * 2) << "a handshake per connection, not per request";
+  EXPECT_GT(r.total_of("requests"), 20 * handshakes);
+  EXPECT_NE(r.out.find("TLS handshakes:"), std::string::npos) << r.out;
+}
+
+TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
+  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  TestPki pki;
+  ASSERT_TRUE(pki.ok);
+  Memcached mc;
+  TlsInstance a(pki, mc.address());
+  ASSERT_NE(a.port, 0);
+  auto refused = run_load({"--instances", a.url(), "--clients", "4", "--duration", "1s"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  auto tls_errors = refused.total().at("errors_by_kind").at("tls").to_number<std::int64_t>();
+  EXPECT_GT(tls_errors, 0);
+  EXPECT_EQ(tls_errors, refused.total_of("errors"));
+  EXPECT_EQ(refused.total_of("misses"), 0);
+  EXPECT_NE(refused.out.find("errors by kind:  tls"), std::string::npos) << refused.out;
+
+  auto insecure = run_load({"--instances", a.url(), "--insecure", "--clients", "4", "--duration", "1s"});
+  EXPECT_EQ(insecure.exit_code, 0) << insecure.out;
+  EXPECT_EQ(insecure.total_of("errors"), 0);
+  EXPECT_TRUE(insecure.json.at("settings").at("insecure").as_bool());
+  EXPECT_NE(insecure.out.find("NOT checked (--insecure)"), std::string::npos) << insecure.out;
+}
+
+TEST(Tls, ServeSaysWhatIsWrongWithItsCertificateFiles) {
+  Child half({sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert", "x.pem"}, "/dev/null");
+  EXPECT_EQ(half.wait(seconds(10)), 2);
+  Child missing({sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert", "/nonexistent.pem",
+                 "--tls-key", "/nonexistent.key"},
+                "/dev/null");
+  EXPECT_EQ(missing.wait(seconds(10)), 1);
+}
