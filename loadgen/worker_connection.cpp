@@ -56,6 +56,16 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     g.timed_out = false;
     std::int64_t connect_us = -1, tls_us = -1;
     if (!connected) {
+      // Opened at a pace a listen backlog can take: a few dozen connects in flight per worker,
+      // not thousands of SYNs at once. The request's timeout runs from its slot.
+      while (connecting >= max_connecting) {
+        connect_waiters.push_back(&me);
+        me.timer.expires_at(Clock::time_point::max());
+        co_await me.timer.async_wait(use_tuple);
+        std::erase(connect_waiters, &me);
+      }
+      ++connecting;
+      g.deadline = Clock::now() + opts.timeout;
       auto connect_start = Clock::now();
       auto [cec] = co_await sock.async_connect(t.endpoint, use_tuple);
       ec = cec;
@@ -79,6 +89,8 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
         }
         connected = !ec;
       }
+      --connecting;
+      if (!connect_waiters.empty()) connect_waiters.front()->timer.cancel();
     }
     ResponseParser parser(parsed, step != Step::get);  // plain GETs judge nothing in the body
     auto write_time =

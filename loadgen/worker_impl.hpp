@@ -69,6 +69,7 @@ struct Target {
 };
 
 constexpr auto late_after = std::chrono::milliseconds(10);
+constexpr unsigned max_connecting = 64;  // per worker
 constexpr auto eject_for = std::chrono::seconds(1);
 constexpr std::size_t max_backlog = 1'000'000;
 }  // namespace worker_detail
@@ -115,6 +116,8 @@ struct Worker::Impl {
   bool final_phase = false;
   std::atomic<bool> finished{false};
   std::list<Guarded*> guarded;  // live connections, for the watchdog
+  unsigned connecting = 0;                 // connects (and TLS handshakes) in flight
+  std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
   std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
 

@@ -2,7 +2,7 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,cpu picks sections (default: all).
+# SECTIONS=page,engine,rss,visit,counter,copies,store,cpu,conn10k,tls picks sections (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
@@ -32,7 +32,7 @@ serve() { # serve LOGNAME FLAGS... -> prints ADDR
   "$BIN" serve --port 0 --log-level warn "${@:2}" > "$WORK/$1.out" 2>"$WORK/$1.err" &
   echo $! > "$WORK/$1.pid"
   for _ in $(seq 50); do grep -q listening "$WORK/$1.out" 2>/dev/null && break; sleep 0.05; done
-  sed -n 's|listening on http://||p' "$WORK/$1.out"
+  sed -n 's|listening on https\{0,1\}://||p' "$WORK/$1.out"
 }
 
 # nginx serving a static copy of the Details page.
@@ -214,4 +214,61 @@ if [ -n "$BASELINE" ]; then
   echo "baseline: $BM CPU ms per 1000 requests, ratio to nginx $(awk "BEGIN{printf \"%.2f\", $BM/$NM}");" \
        "req/s medians: this build $(printf '%s\n' "${SR[@]}" | median), baseline $(printf '%s\n' "${BR[@]}" | median)"
 fi
+fi
+
+# Peak RSS (VmHWM, KiB) of a process, polled until it exits.
+peak_rss() {
+  local hwm=0 v
+  while kill -0 "$1" 2>/dev/null; do
+    v=$(awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || true); [ -n "$v" ] && hwm=$v; sleep 0.2
+  done
+  echo "$hwm"
+}
+
+if want conn10k; then
+echo "== issue 12: 10,000 connections (one per client), get scenario against nginx, 10 s: errors and peak RSS, sessdemo load vs wrk"
+ulimit -n "$(ulimit -Hn)"
+NGX2_PORT=$(port)
+mkdir -p "$WORK/ngx2/logs"
+cat > "$WORK/ngx2/nginx.conf" <<NGX
+worker_processes auto;
+worker_rlimit_nofile 40000;
+daemon off;
+pid $WORK/ngx2/nginx.pid;
+error_log $WORK/ngx2/logs/error.log;
+events { worker_connections 16000; }
+http { access_log off; keepalive_requests 1000000;
+       server { listen 127.0.0.1:$NGX2_PORT backlog=16384; root $WORK/ngx/html; location / { } } }
+NGX
+nginx -c "$WORK/ngx2/nginx.conf" -p "$WORK/ngx2" &
+PIDS+=($!)
+sleep 0.5
+echo "(listen backlog: nginx asks 16384, the kernel caps it at net.core.somaxconn = $(cat /proc/sys/net/core/somaxconn))"
+"$BIN" load --instances 127.0.0.1:$NGX2_PORT --scenario get --path /details --clients 10000 --connections 10000 \
+  --threads 2 --duration 10s --timeout 5s --max-error-rate 1 -q --json "$WORK/c10k.json" > /dev/null &
+LHWM=$(peak_rss $!)
+python3 -c "import json; t=json.load(open('$WORK/c10k.json'))['total']; print('sessdemo load: %d req/s, %d errors %s, connects %d, peak RSS %d MiB' % (t['rps'], t['errors'], {k: v for k, v in t['errors_by_kind'].items() if v}, t['connect']['count'], $LHWM / 1024))"
+wrk -t2 -c10000 -d10s --timeout 5s "http://127.0.0.1:$NGX2_PORT/details" > "$WORK/wrk10k.txt" 2>&1 &
+WHWM=$(peak_rss $!)
+echo "wrk: $(awk '/Requests\/sec/ {print int($2) " req/s"}' "$WORK/wrk10k.txt"), errors: $(grep -E 'Socket errors|Non-2xx' "$WORK/wrk10k.txt" | tr '\n' ' ' || true)$(grep -qE 'Socket errors|Non-2xx' "$WORK/wrk10k.txt" || echo none), peak RSS $((WHWM / 1024)) MiB"
+fi
+
+if want tls; then
+echo "== issue 12: get scenario (Home, no store) over HTTPS vs HTTP with keep-alive, 64 connections, 1 thread, $ROUNDS rounds"
+mkdir -p "$WORK/pki"
+( cd "$WORK/pki" && printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca &&
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 &&
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf ) >/dev/null 2>&1
+HP=$(serve plain --store memory --id plain)
+HT=$(serve tls --store memory --id tls --tls-cert "$WORK/pki/server.pem" --tls-key "$WORK/pki/server.key")
+get_rps() {
+  "$BIN" load --instances "$1" --scenario get --path / --clients 64 --connections 64 --threads 1 --duration 10s \
+    --cacert "$WORK/pki/ca.pem" -q --json "$WORK/tlsget.json" > /dev/null
+  python3 -c "import json; print(int(json.load(open('$WORK/tlsget.json'))['total']['rps']))"
+}
+P=(); T=()
+for _ in $(seq "$ROUNDS"); do P+=($(get_rps "$HP")); T+=($(get_rps "https://$HT")); done
+PM=$(printf '%s\n' "${P[@]}" | median); TM=$(printf '%s\n' "${T[@]}" | median)
+echo "http: ${P[*]} (median $PM)  https: ${T[*]} (median $TM)  ratio $(awk "BEGIN{printf \"%.2f\", $TM/$PM}") (goal: 0.9 or more)"
 fi
