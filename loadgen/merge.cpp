@@ -49,16 +49,16 @@ Counters counters_of(const json::object& o) {
   c.foreign = u("foreign");
   c.late = u("late");
   // Connection opening, where the file has it (figures, not interval counters).
-  auto opening = [&](const char* key, std::uint64_t& count, std::uint64_t& total, std::uint64_t& max) {
+  auto timings = [&](const char* key, Timings& t) {
     if (const auto* v = o.if_contains(key)) {
       const auto& f = v->as_object();
-      count = f.at("count").to_number<std::uint64_t>();
-      total = static_cast<std::uint64_t>(f.at("total_ms").to_number<double>() * 1000.0 + 0.5);
-      max = static_cast<std::uint64_t>(f.at("max_ms").to_number<double>() * 1000.0 + 0.5);
+      t.count = f.at("count").to_number<std::uint64_t>();
+      t.total_us = static_cast<std::uint64_t>(f.at("total_ms").to_number<double>() * 1000.0 + 0.5);
+      t.max_us = static_cast<std::uint64_t>(f.at("max_ms").to_number<double>() * 1000.0 + 0.5);
     }
   };
-  opening("connect", c.connects, c.connect_us, c.connect_us_max);
-  opening("tls", c.handshakes, c.handshake_us, c.handshake_us_max);
+  timings("connect", c.connects);
+  timings("tls", c.handshakes);
   if (const auto* kinds = o.if_contains("errors_by_kind"))
     for (std::size_t k = 0; k < error_kind_count; ++k)
       if (const auto* n = kinds->as_object().if_contains(to_string(static_cast<ErrorKind>(k))))

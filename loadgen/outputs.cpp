@@ -63,11 +63,11 @@ boost::json::object error_kinds_json(const Counters& c) {
 }
 
 // Connection opening, apart from requests: count, total, mean and longest, in ms.
-boost::json::object opening_json(std::uint64_t count, std::uint64_t total_us, std::uint64_t max_us) {
-  return boost::json::object{{"count", count},
-                             {"total_ms", static_cast<double>(total_us) / 1000.0},
-                             {"mean_ms", count ? static_cast<double>(total_us) / 1000.0 / static_cast<double>(count) : 0.0},
-                             {"max_ms", static_cast<double>(max_us) / 1000.0}};
+boost::json::object timings_json(const Timings& t) {
+  return boost::json::object{{"count", t.count},
+                             {"total_ms", static_cast<double>(t.total_us) / 1000.0},
+                             {"mean_ms", t.mean_ms()},
+                             {"max_ms", static_cast<double>(t.max_us) / 1000.0}};
 }
 
 boost::json::object counters_json(const Counters& c) {
@@ -94,8 +94,8 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"errors", c.errors},
       {"errors_5xx", c.status_5xx},
       {"errors_by_kind", error_kinds_json(c)},
-      {"connect", opening_json(c.connects, c.connect_us, c.connect_us_max)},
-      {"tls", opening_json(c.handshakes, c.handshake_us, c.handshake_us_max)},
+      {"connect", timings_json(c.connects)},
+      {"tls", timings_json(c.handshakes)},
       {"hits", c.hits},
       {"misses", c.misses},
       {"stale", c.stale},

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <utility>
 
 namespace sessdemo::loadgen {
@@ -34,17 +33,8 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
       s->counters.error_kinds[static_cast<std::size_t>(o.error_kind)]++;
     }
     if (late) s->counters.late++;
-    auto& c = s->counters;
-    if (connect_us >= 0) {
-      c.connects++;
-      c.connect_us += static_cast<std::uint64_t>(connect_us);
-      c.connect_us_max = std::max(c.connect_us_max, static_cast<std::uint64_t>(connect_us));
-    }
-    if (tls_us >= 0) {
-      c.handshakes++;
-      c.handshake_us += static_cast<std::uint64_t>(tls_us);
-      c.handshake_us_max = std::max(c.handshake_us_max, static_cast<std::uint64_t>(tls_us));
-    }
+    if (connect_us >= 0) s->counters.connects.add(connect_us);
+    if (tls_us >= 0) s->counters.handshakes.add(tls_us);
     if (o.verdict) {
       switch (*o.verdict) {
         case Verdict::hit:

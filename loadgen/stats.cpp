@@ -27,6 +27,19 @@ const char* to_string(ErrorKind k) {
   }
 }
 
+void Timings::add(std::int64_t us) {
+  auto u = static_cast<std::uint64_t>(us);
+  count++;
+  total_us += u;
+  max_us = std::max(max_us, u);
+}
+
+void Timings::merge(const Timings& o) {
+  count += o.count;
+  total_us += o.total_us;
+  max_us = std::max(max_us, o.max_us);
+}
+
 void Counters::merge(const Counters& o) {
   requests += o.requests;
   errors += o.errors;
@@ -37,12 +50,8 @@ void Counters::merge(const Counters& o) {
   late += o.late;
   status_5xx += o.status_5xx;
   for (std::size_t k = 0; k < error_kinds.size(); ++k) error_kinds[k] += o.error_kinds[k];
-  connects += o.connects;
-  connect_us += o.connect_us;
-  connect_us_max = std::max(connect_us_max, o.connect_us_max);
-  handshakes += o.handshakes;
-  handshake_us += o.handshake_us;
-  handshake_us_max = std::max(handshake_us_max, o.handshake_us_max);
+  connects.merge(o.connects);
+  handshakes.merge(o.handshakes);
 }
 
 void InstanceStats::merge(const InstanceStats& o) {

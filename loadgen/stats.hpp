@@ -29,6 +29,15 @@ enum class ErrorKind : std::uint8_t {
 inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
 const char* to_string(ErrorKind k);
 
+// Timings of one step of opening connections (TCP connect, TLS handshake) that succeeded:
+// how many, their total and their longest, in microseconds.
+struct Timings {
+  std::uint64_t count = 0, total_us = 0, max_us = 0;
+  void add(std::int64_t us);
+  void merge(const Timings& o);
+  double mean_ms() const { return count ? static_cast<double>(total_us) / 1000.0 / static_cast<double>(count) : 0.0; }
+};
+
 struct Counters {
   std::uint64_t requests = 0;  // answered or failed, all kinds; every other counter is a subset
   std::uint64_t errors = 0;    // connection failure, timeout, 5xx or unexpected status
@@ -39,10 +48,8 @@ struct Counters {
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
   std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
   std::array<std::uint64_t, error_kind_count> error_kinds{};  // errors by kind; they sum to errors
-  // Opening connections, apart from the requests: TCP connects that succeeded, and TLS
-  // handshakes that succeeded, with their total and longest time (microseconds).
-  std::uint64_t connects = 0, connect_us = 0, connect_us_max = 0;
-  std::uint64_t handshakes = 0, handshake_us = 0, handshake_us_max = 0;
+  Timings connects{};    // opening connections, apart from the requests: TCP connects
+  Timings handshakes{};  // and TLS handshakes
 
   void merge(const Counters& o);
   std::uint64_t reads() const { return hits + misses + stale + foreign; }

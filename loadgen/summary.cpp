@@ -56,12 +56,9 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
   line("all", "", r.total);
   if (o.insecure && std::any_of(o.instances.begin(), o.instances.end(), [](const auto& e) { return e.tls; }))
     std::fprintf(out, "\nTLS certificates were NOT checked (--insecure)\n");
-  if (r.total.counters.handshakes)
+  if (const auto& h = r.total.counters.handshakes; h.count)
     std::fprintf(out, "\nTLS handshakes: %" PRIu64 ", mean %.2f ms, max %.2f ms (in latency, not in service time)\n",
-                 r.total.counters.handshakes,
-                 static_cast<double>(r.total.counters.handshake_us) / 1000.0 /
-                     static_cast<double>(r.total.counters.handshakes),
-                 static_cast<double>(r.total.counters.handshake_us_max) / 1000.0);
+                 h.count, h.mean_ms(), static_cast<double>(h.max_us) / 1000.0);
   if (r.total.counters.errors) {
     std::fprintf(out, "\nerrors by kind:");
     for (std::size_t k = 0; k < error_kind_count; ++k)
