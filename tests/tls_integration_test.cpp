@@ -17,8 +17,8 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 namespace {
-// A test CA and a server certificate for 127.0.0.1 and localhost, in a directory removed at
-// the end.
+// A test CA, a server certificate for 127.0.0.1 and localhost, and one from the same CA for
+// another address (198.18.0.1, never contacted), in a directory removed at the end.
 struct TestPki {
   TestPki() {
     dir = fs::temp_directory_path() / ("sessdemo-pki-" + std::to_string(::getpid()));
@@ -32,7 +32,12 @@ struct TestPki {
         "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
         "-out server.csr -subj /CN=127.0.0.1 && "
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
-        "-days 2 -extfile ext.cnf";
+        "-days 2 -extfile ext.cnf && "
+        "echo subjectAltName=IP:198.18.0.1 > other.cnf && "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other.key "
+        "-out other.csr -subj /CN=198.18.0.1 && "
+        "openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem "
+        "-days 2 -extfile other.cnf";
     ok = std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
   }
   ~TestPki() {
@@ -46,10 +51,10 @@ struct TestPki {
 
 // `sessdemo serve` over HTTPS; its port from the first line.
 struct TlsInstance {
-  TlsInstance(const TestPki& pki, const std::string& memcached) {
+  TlsInstance(const TestPki& pki, const std::string& memcached, const std::string& cert = "server") {
     proc = Child({sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn", "--threads", "1",
-                  "--memcached", memcached, "--tls-cert", pki.file("server.pem"), "--tls-key",
-                  pki.file("server.key")});
+                  "--memcached", memcached, "--tls-cert", pki.file((cert + ".pem").c_str()), "--tls-key",
+                  pki.file((cert + ".key").c_str())});
     auto line = proc.read_line(seconds(10));
     constexpr std::string_view prefix = "listening on https://127.0.0.1:";
     if (line && line->rfind(prefix, 0) == 0) port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
@@ -96,6 +101,15 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
   EXPECT_EQ(tls_errors, refused.total_of("errors"));
   EXPECT_EQ(refused.total_of("misses"), 0);
   EXPECT_NE(refused.out.find("errors by kind:  tls"), std::string::npos) << refused.out;
+
+  // The CA is known, but the certificate is for another address.
+  TlsInstance other(pki, mc.address(), "other");
+  ASSERT_NE(other.port, 0);
+  auto wrong_name = run_load({"--instances", other.url(), "--cacert", pki.file("ca.pem"), "--clients", "2",
+                              "--duration", "1s"});
+  EXPECT_EQ(wrong_name.exit_code, 1) << wrong_name.out;
+  EXPECT_GT(wrong_name.total().at("errors_by_kind").at("tls").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(wrong_name.total_of("hits"), 0);
 
   auto insecure = run_load({"--instances", a.url(), "--insecure", "--clients", "4", "--duration", "1s"});
   EXPECT_EQ(insecure.exit_code, 0) << insecure.out;
