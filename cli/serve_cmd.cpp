@@ -16,6 +16,7 @@
 #include "server/server.hpp"
 #include "sessions/memcached_store.hpp"
 #include "sessions/memory_store.hpp"
+#include "sessions/quorum_store.hpp"
 #include "sessions/replicated_store.hpp"
 
 namespace sessdemo::cli {
@@ -36,7 +37,7 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->check(endpoint_list(false))
       ->capture_default_str()
       ->envname("SESSDEMO_MEMCACHED");
-  app.add_option("--copies", o.copies, "memcached nodes that hold each session (high availability)")
+  app.add_option("--copies", o.copies, "memcached nodes that hold each session: 2 survives a node crash (primary and backup); 3 or more, a partition (a majority of the copies for every read and write)")
       ->check(whole_number(1, 16))
       ->capture_default_str();
   add_duration(app, "--ttl", o.ttl, "idle timeout, sliding");
@@ -147,9 +148,16 @@ int run_serve(const ServeOptions& o) {
         one.servers = {ep};
         nodes.push_back({ep.to_string(), std::make_unique<MemcachedStore>(one)});
       }
-      auto replicated = std::make_unique<ReplicatedStore>(std::move(nodes), ro);
-      replication = &replicated->stats();
-      store = std::move(replicated);
+      if (o.copies >= 3) {
+        // A majority of the copies for every read and write: survives a partition.
+        auto quorum = std::make_unique<QuorumStore>(std::move(nodes), ro);
+        replication = &quorum->stats();
+        store = std::move(quorum);
+      } else {
+        auto replicated = std::make_unique<ReplicatedStore>(std::move(nodes), ro);
+        replication = &replicated->stats();
+        store = std::move(replicated);
+      }
     }
   }
   Metrics metrics;

@@ -131,13 +131,21 @@ std::string Metrics::render(const SessionStats& s) const {
     const auto& r = *replication_;
     counter("sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",
             r.fallbacks);
-    counter("sessdemo_store_repairs_total", "Missing copies refilled by reads.", r.repairs);
+    counter("sessdemo_store_repairs_total", "Missing or older copies refilled by reads.", r.repairs);
     counter("sessdemo_store_node_ejections_total",
             "Times a memcached node was taken out of rotation.", r.ejections);
     counter("sessdemo_store_replica_write_failures_total", "Copy writes that failed.",
             r.replica_write_failures);
     counter("sessdemo_store_divergences_total",
             "Writes refused: a copy held another primary's write.", r.divergences);
+    counter("sessdemo_store_quorum_reads_total",
+            "Reads answered by a majority of a session's copies (--copies 3 or more).",
+            r.quorum_reads);
+    counter("sessdemo_store_quorum_writes_total",
+            "Writes a majority of a session's copies accepted.", r.quorum_writes);
+    counter("sessdemo_store_quorum_failures_total",
+            "Reads, writes and locks no majority of the copies answered (503).",
+            r.quorum_failures);
   }
   return out;
 }

@@ -1,94 +1,30 @@
 #include "sessions/replicated_store.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <stdexcept>
 
 namespace sessdemo {
 
-namespace {
-constexpr int points_per_node = 160;
-
-// FNV-1a, then a splitmix64 finaliser: stable across builds, so every instance agrees.
-std::uint64_t hash64(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 ReplicatedStore::ReplicatedStore(std::vector<ReplicaNode> nodes, ReplicationOptions repl)
-    : repl_(repl) {
-  if (nodes.empty()) throw std::invalid_argument("no memcached servers");
-  if (repl_.copies == 0 || repl_.copies > nodes.size())
+    : repl_(repl), ring_(std::move(nodes), repl.health, stats_.ejections) {
+  if (repl_.copies == 0 || repl_.copies > ring_.size())
     throw std::invalid_argument("--copies must be between 1 and the number of memcached nodes");
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    auto node = std::make_unique<Node>();
-    node->name = std::move(nodes[i].name);
-    node->store = std::move(nodes[i].store);
-    for (int p = 0; p < points_per_node; ++p)
-      ring_.emplace_back(hash64(node->name + "#" + std::to_string(p)), i);
-    nodes_.push_back(std::move(node));
-  }
-  std::sort(ring_.begin(), ring_.end());
-}
-
-std::vector<std::size_t> ReplicatedStore::ring_order(std::string_view id) const {
-  std::vector<std::size_t> order;
-  auto it =
-      std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(hash64(id), std::size_t{0}));
-  for (std::size_t k = 0; k < ring_.size() && order.size() < nodes_.size(); ++k, ++it) {
-    if (it == ring_.end()) it = ring_.begin();
-    if (std::find(order.begin(), order.end(), it->second) == order.end())
-      order.push_back(it->second);
-  }
-  return order;
 }
 
 std::vector<std::size_t> ReplicatedStore::copies_of(std::string_view id) const {
-  auto order = ring_order(id);
+  auto order = ring_.order(id);
   order.resize(std::min<std::size_t>(order.size(), repl_.copies));
   return order;
-}
-
-bool ReplicatedStore::usable(const Node& n) const {
-  return n.ejected_until_ns.load() <= now_ns();
-}
-
-void ReplicatedStore::note(Node& n, StoreStatus st) {
-  if (st != StoreStatus::unavailable) {
-    n.failures = 0;
-    return;
-  }
-  if (++n.failures >= repl_.failures_to_eject) {
-    n.failures = 0;
-    n.ejected_until_ns =
-        now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(repl_.eject_for).count();
-    stats_.ejections++;
-    spdlog::warn("memcached node {} taken out of rotation for {} ms", n.name,
-                 repl_.eject_for.count());
-  }
 }
 
 std::vector<std::size_t> ReplicatedStore::live_copies(std::string_view id) const {
   // The first `copies` nodes in ring order that are in rotation: while a node is out, the next
   // one takes its place, so a session keeps its number of copies. Too few in rotation: the
   // ejected ones are tried as well rather than none.
-  auto order = ring_order(id);
+  auto order = ring_.order(id);
   std::vector<std::size_t> out;
   for (auto i : order)
-    if (out.size() < repl_.copies && usable(*nodes_[i])) out.push_back(i);
+    if (out.size() < repl_.copies && ring_.usable(i)) out.push_back(i);
   for (auto i : order)
     if (out.size() < repl_.copies && std::find(out.begin(), out.end(), i) == out.end())
       out.push_back(i);
@@ -109,9 +45,8 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
   bool any_answer = false;
   for (std::size_t k = 0; k < copies.size(); ++k) {
     if (failed_node && copies[k] == *failed_node) continue;
-    Node& n = *nodes_[copies[k]];
-    LoadResult r = n.store->load(id);
-    note(n, r.status);
+    LoadResult r = ring_.store(copies[k]).load(id);
+    ring_.note(copies[k], r.status);
     if (r.status == StoreStatus::unavailable) continue;
     any_answer = true;
     if (r.status != StoreStatus::ok) {
@@ -123,17 +58,16 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
     // Found on a later copy: the newest of what is left wins, and the reachable copies before
     // it are refilled. The first of them is the primary, so its cas token is the one to use.
     for (std::size_t j = k + 1; j < copies.size(); ++j) {
-      Node& other = *nodes_[copies[j]];
-      LoadResult o = other.store->load(id);
-      note(other, o.status);
+      LoadResult o = ring_.store(copies[j]).load(id);
+      ring_.note(copies[j], o.status);
       if (o.status == StoreStatus::ok && o.session->version > r.session->version) r = o;
     }
     for (auto m : missing) {
-      if (nodes_[m]->store->create(id, *r.session, repl_.repair_ttl) == StoreStatus::ok)
+      if (ring_.store(m).create(id, *r.session, repl_.repair_ttl) == StoreStatus::ok)
         stats_.repairs++;
     }
-    LoadResult primary = nodes_[missing.front()]->store->load(id);
-    note(*nodes_[missing.front()], primary.status);
+    LoadResult primary = ring_.store(missing.front()).load(id);
+    ring_.note(missing.front(), primary.status);
     return primary.status == StoreStatus::ok ? primary : r;
   }
   if (any_answer) {
@@ -145,18 +79,18 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
 std::vector<LoadResult> ReplicatedStore::load_many(const std::vector<std::string>& ids) {
   std::vector<LoadResult> out(ids.size());
   // Group the ids by their primary (the first live copy) and ask each node once.
-  std::vector<std::vector<std::size_t>> by_node(nodes_.size());
+  std::vector<std::vector<std::size_t>> by_node(ring_.size());
   for (std::size_t i = 0; i < ids.size(); ++i) by_node[live_copies(ids[i]).front()].push_back(i);
   std::vector<std::string> group;
-  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+  for (std::size_t n = 0; n < ring_.size(); ++n) {
     if (by_node[n].empty()) continue;
     group.clear();
     for (auto i : by_node[n]) group.push_back(ids[i]);
-    auto got = nodes_[n]->store->load_many(group);
+    auto got = ring_.store(n).load_many(group);
     bool answered = std::any_of(got.begin(), got.end(), [](const LoadResult& r) {
       return r.status != StoreStatus::unavailable;
     });
-    note(*nodes_[n], answered ? StoreStatus::ok : StoreStatus::unavailable);
+    ring_.note(n, answered ? StoreStatus::ok : StoreStatus::unavailable);
     for (std::size_t k = 0; k < group.size(); ++k) {
       std::size_t i = by_node[n][k];
       // Found on the primary: the common case, done. With one copy a miss or a failure is the
@@ -172,15 +106,16 @@ std::vector<LoadResult> ReplicatedStore::load_many(const std::vector<std::string
   return out;
 }
 
-StoreStatus ReplicatedStore::write_replica(Node& n, std::string_view id, const Session& s,
-                                           std::chrono::seconds ttl) {
+StoreStatus ReplicatedStore::write_replica(std::size_t node, std::string_view id,
+                                           const Session& s, std::chrono::seconds ttl) {
+  SessionStore& store = ring_.store(node);
   for (int attempt = 0; attempt < 4; ++attempt) {
-    LoadResult r = n.store->load(id);
-    note(n, r.status);
+    LoadResult r = store.load(id);
+    ring_.note(node, r.status);
     if (r.status == StoreStatus::unavailable) return StoreStatus::unavailable;
     StoreStatus st;
     if (r.status != StoreStatus::ok) {
-      st = n.store->create(id, s, ttl);
+      st = store.create(id, s, ttl);
     } else {
       const Session& held = *r.session;
       if (held.version >= s.version) {
@@ -188,9 +123,9 @@ StoreStatus ReplicatedStore::write_replica(Node& n, std::string_view id, const S
         // got here first); a write another primary accepted means the copies diverged.
         return held.origin == s.origin ? StoreStatus::ok : StoreStatus::conflict;
       }
-      st = n.store->save(id, s, ttl, r.cas);
+      st = store.save(id, s, ttl, r.cas);
     }
-    note(n, st);
+    ring_.note(node, st);
     if (st != StoreStatus::conflict) return st;
   }
   return StoreStatus::conflict;
@@ -201,7 +136,7 @@ StoreStatus ReplicatedStore::write_replicas(const std::vector<std::size_t>& copi
                                             std::chrono::seconds ttl) {
   StoreStatus result = StoreStatus::ok;
   for (std::size_t k = 1; k < copies.size(); ++k) {
-    StoreStatus st = write_replica(*nodes_[copies[k]], id, s, ttl);
+    StoreStatus st = write_replica(copies[k], id, s, ttl);
     if (st == StoreStatus::conflict) {
       stats_.divergences++;
       result = StoreStatus::conflict;
@@ -218,11 +153,10 @@ StoreStatus ReplicatedStore::write_all(std::string_view id, const Session& s,
   auto copies = live_copies(id);
   // The first copy that answers is the primary: the conditional write happens there only.
   for (std::size_t k = 0; k < copies.size(); ++k) {
-    Node& n = *nodes_[copies[k]];
     Session stamped = s;
     stamped.origin = static_cast<std::uint32_t>(copies[k] + 1);
-    StoreStatus st = write(*n.store, stamped);
-    note(n, st);
+    StoreStatus st = write(ring_.store(copies[k]), stamped);
+    ring_.note(copies[k], st);
     if (st == StoreStatus::unavailable) continue;
     if (st != StoreStatus::ok) return st;  // conflict or not_found: the caller re-reads
     std::vector<std::size_t> rest(copies.begin() + static_cast<long>(k), copies.end());
@@ -249,23 +183,14 @@ StoreStatus ReplicatedStore::create(std::string_view id, const Session& s,
 }
 
 StoreStatus ReplicatedStore::remove(std::string_view id) {
-  StoreStatus result = StoreStatus::unavailable;
-  for (auto i : copies_of(id)) {
-    StoreStatus st = nodes_[i]->store->remove(id);
-    note(*nodes_[i], st);
-    if (st == StoreStatus::ok)
-      result = StoreStatus::ok;
-    else if (st == StoreStatus::not_found && result != StoreStatus::ok)
-      result = st;
-  }
-  return result;
+  return ring_.on_each(copies_of(id), [&](SessionStore& node) { return node.remove(id); });
 }
 
 StoreStatus ReplicatedStore::try_lock(std::string_view id, std::string_view owner,
                                       std::chrono::seconds ttl) {
   for (auto i : live_copies(id)) {
-    StoreStatus st = nodes_[i]->store->try_lock(id, owner, ttl);
-    note(*nodes_[i], st);
+    StoreStatus st = ring_.store(i).try_lock(id, owner, ttl);
+    ring_.note(i, st);
     if (st != StoreStatus::unavailable) return st;
   }
   return StoreStatus::unavailable;
@@ -273,16 +198,16 @@ StoreStatus ReplicatedStore::try_lock(std::string_view id, std::string_view owne
 
 StoreStatus ReplicatedStore::unlock(std::string_view id, std::string_view owner) {
   for (auto i : live_copies(id)) {
-    StoreStatus st = nodes_[i]->store->unlock(id, owner);
-    note(*nodes_[i], st);
+    StoreStatus st = ring_.store(i).unlock(id, owner);
+    ring_.note(i, st);
     if (st != StoreStatus::unavailable) return st;
   }
   return StoreStatus::unavailable;
 }
 
 StoreStatus ReplicatedStore::ping() {
-  for (auto& n : nodes_)
-    if (usable(*n) && n->store->ping() == StoreStatus::ok) return StoreStatus::ok;
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    if (ring_.usable(i) && ring_.store(i).ping() == StoreStatus::ok) return StoreStatus::ok;
   return StoreStatus::unavailable;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sessions/node_ring.hpp"
 #include "sessions/store.hpp"
 
 namespace sessdemo {
@@ -24,20 +25,16 @@ struct ReplicationStats {
   std::atomic<std::uint64_t> ejections{0};  // times a node was taken out of rotation
   std::atomic<std::uint64_t> replica_write_failures{0};  // copy writes that failed (node down)
   std::atomic<std::uint64_t> divergences{0};  // writes refused: a copy took another primary's write
+  // Quorum copies (quorum_store.hpp) only:
+  std::atomic<std::uint64_t> quorum_reads{0};     // reads answered by a majority of copies
+  std::atomic<std::uint64_t> quorum_writes{0};    // writes a majority of copies accepted
+  std::atomic<std::uint64_t> quorum_failures{0};  // no majority answered: 503
 };
 
 struct ReplicationOptions {
-  unsigned copies = 1;                        // distinct nodes per session
-  unsigned failures_to_eject = 3;             // consecutive failures that eject a node
-  std::chrono::milliseconds eject_for{2000};  // how long an ejected node is skipped
-  std::chrono::seconds repair_ttl{1200};      // expiry of a refilled copy (the idle timeout)
-};
-
-// One node of the ring: its name places it on the ring (every instance must use the same names,
-// the HOST:PORT of the memcached node), its store holds its copies.
-struct ReplicaNode {
-  std::string name;
-  std::unique_ptr<SessionStore> store;
+  unsigned copies = 1;                    // distinct nodes per session
+  NodeHealthOptions health;               // when a failing node is taken out of rotation
+  std::chrono::seconds repair_ttl{1200};  // expiry of a refilled copy (the idle timeout)
 };
 
 class ReplicatedStore final : public SessionStore {
@@ -63,26 +60,16 @@ class ReplicatedStore final : public SessionStore {
   ReplicationStats& stats() { return stats_; }
 
  private:
-  struct Node {
-    std::string name;
-    std::unique_ptr<SessionStore> store;
-    std::atomic<unsigned> failures{0};
-    std::atomic<std::int64_t> ejected_until_ns{0};
-  };
-  // Every node, in ring order from id's point: copies are a prefix of it.
-  std::vector<std::size_t> ring_order(std::string_view id) const;
-  bool usable(const Node& n) const;
   // Reads id from its copies in ring order, skipping failed_node (a primary that was just asked
   // and did not answer).
   LoadResult load_copies(std::string_view id, std::optional<std::size_t> failed_node);
-  void note(Node& n, StoreStatus st);
   // The copies of id that are in rotation now, in ring order.
   std::vector<std::size_t> live_copies(std::string_view id) const;
   // Writes s to every copy after the primary (copies[0]). Fails with conflict when a copy holds
   // a write that another primary accepted meanwhile (a failover race).
   StoreStatus write_replicas(const std::vector<std::size_t>& copies, std::string_view id,
                              const Session& s, std::chrono::seconds ttl);
-  StoreStatus write_replica(Node& n, std::string_view id, const Session& s,
+  StoreStatus write_replica(std::size_t node, std::string_view id, const Session& s,
                             std::chrono::seconds ttl);
   // Conditional write on the first reachable copy, then the others.
   template <typename PrimaryWrite>
@@ -90,9 +77,8 @@ class ReplicatedStore final : public SessionStore {
                         PrimaryWrite&& write);
 
   ReplicationOptions repl_;
-  std::vector<std::unique_ptr<Node>> nodes_;
-  std::vector<std::pair<std::uint64_t, std::size_t>> ring_;  // (point, node), sorted
   ReplicationStats stats_;
+  NodeRing ring_;
 };
 
 }  // namespace sessdemo

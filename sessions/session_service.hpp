@@ -56,7 +56,8 @@ struct ReadOutcome {
 };
 
 struct WriteOutcome {
-  StoreStatus status = StoreStatus::ok;  // ok; unavailable or conflict mean nothing was changed
+  StoreStatus status = StoreStatus::ok;  // ok; conflict: nothing was changed; unavailable: not
+                                         // confirmed (with quorum copies it may still land)
   bool refused = false;                  // the guard said no: nothing was changed (status ok)
   std::string id;                        // the session id to keep (new when created is true)
   bool created = false;

@@ -23,7 +23,7 @@ struct Ring {
     }
     ReplicationOptions o;
     o.copies = copies;
-    o.eject_for = milliseconds(300);
+    o.health.eject_for = milliseconds(300);
     store = std::make_unique<ReplicatedStore>(std::move(list), o);
   }
   FakeStore& node(std::size_t i) { return *nodes[i]; }

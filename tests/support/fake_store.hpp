@@ -22,6 +22,9 @@ class FakeStore final : public SessionStore {
   std::atomic<int> load_manys{0};             // load_many() calls (one round trip each)
   std::atomic<int> writes{0};                 // save() and create() calls
   MemoryStore data;                           // what the node holds; tests may plant values here
+  // Runs (once, then cleared) before the next save() or create(): another writer's whole write
+  // can be slipped in between a read and a write.
+  std::function<void()> before_write;
 
   LoadResult load(std::string_view id) override {
     loads++;
@@ -38,10 +41,12 @@ class FakeStore final : public SessionStore {
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                    std::uint64_t cas) override {
     writes++;
+    interleave();
     return up() ? data.save(id, s, ttl, cas) : StoreStatus::unavailable;
   }
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override {
     writes++;
+    interleave();
     return up() ? data.create(id, s, ttl) : StoreStatus::unavailable;
   }
   StoreStatus remove(std::string_view id) override {
@@ -58,6 +63,12 @@ class FakeStore final : public SessionStore {
   const char* kind() const override { return "fake"; }
 
  private:
+  void interleave() {
+    if (!before_write) return;
+    auto f = std::move(before_write);
+    before_write = nullptr;
+    f();
+  }
   // False for a node that does not answer; a stall first waits as long as the caller lets it.
   bool up() {
     switch (mode.load()) {

@@ -1,0 +1,305 @@
+#include "sessions/quorum_store.hpp"
+
+#include <algorithm>
+#include <random>
+#include <stdexcept>
+
+#include "sessions/deadline.hpp"
+
+namespace sessdemo {
+
+namespace {
+// A fresh tag for each write, so that two writes of the same version are told apart.
+std::uint32_t fresh_tag() {
+  thread_local std::mt19937 rng(std::random_device{}());
+  std::uint32_t t = 0;
+  while (t == 0) t = static_cast<std::uint32_t>(rng());
+  return t;
+}
+
+bool same_value(const LoadResult& a, const LoadResult& b) {
+  if (a.status != b.status) return false;
+  if (a.status != StoreStatus::ok) return true;  // both without a value
+  return a.session->version == b.session->version && a.session->origin == b.session->origin;
+}
+
+bool newer(const Session& a, const Session& b) {
+  return a.version != b.version ? a.version > b.version : a.origin > b.origin;
+}
+
+// Splits what is left of this thread's deadline between the copies still to be asked, so that
+// an unreachable copy (which answers only at its timeout) cannot use the time the others need.
+class NodeTime {
+ public:
+  explicit NodeTime(std::size_t nodes) : left_(std::max<std::size_t>(nodes, 1)) {}
+  // The deadline for the next copy's calls; none when the thread has none.
+  deadline::Clock::time_point next() {
+    auto end = deadline::current();
+    if (end == deadline::Clock::time_point::max()) return end;
+    auto now = deadline::Clock::now();
+    auto share = end > now ? (end - now) / static_cast<long>(left_) : deadline::Clock::duration{};
+    if (left_ > 1) --left_;
+    return now + share;
+  }
+
+ private:
+  std::size_t left_;
+};
+
+LoadResult with_cas_token(LoadResult r) {
+  // The token only says "conditional": a copy takes a write only over an older version anyway.
+  if (r.status == StoreStatus::ok) r.cas = r.session->version == 0 ? 1 : r.session->version;
+  return r;
+}
+}  // namespace
+
+QuorumStore::QuorumStore(std::vector<ReplicaNode> nodes, ReplicationOptions repl)
+    : repl_(repl), ring_(std::move(nodes), repl.health, stats_.ejections) {
+  if (repl_.copies < 3 || repl_.copies > ring_.size())
+    throw std::invalid_argument(
+        "quorum copies need --copies of at least 3 and at most the number of memcached nodes");
+}
+
+std::vector<std::size_t> QuorumStore::copies_of(std::string_view id) const {
+  auto order = ring_.order(id);
+  order.resize(repl_.copies);
+  return order;
+}
+
+std::vector<std::size_t> QuorumStore::ask_order(std::string_view id) const {
+  auto copies = copies_of(id);
+  std::stable_partition(copies.begin(), copies.end(),
+                        [this](std::size_t n) { return ring_.usable(n); });
+  return copies;
+}
+
+QuorumStore::Put QuorumStore::put(std::size_t node, std::string_view id, const Session& s,
+                                  std::chrono::seconds ttl, bool create) {
+  SessionStore& store = ring_.store(node);
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    LoadResult r = store.load(id);
+    ring_.note(node, r.status);
+    if (r.status == StoreStatus::unavailable) return Put::unavailable;
+    StoreStatus st;
+    if (r.status == StoreStatus::ok) {
+      const Session& held = *r.session;
+      if (held.version == s.version && held.origin == s.origin) return Put::accepted;
+      if (create || held.version >= s.version) return Put::refused;
+      st = store.save(id, s, ttl, r.cas);
+    } else if (r.corrupt) {
+      st = store.save(id, s, ttl, 0);  // bytes that are no session: nothing to keep
+    } else {
+      st = store.create(id, s, ttl);
+    }
+    ring_.note(node, st);
+    if (st == StoreStatus::ok) return Put::accepted;
+    if (st == StoreStatus::unavailable) return Put::unavailable;
+    // conflict: the copy changed between the read and the write; look again
+  }
+  return Put::refused;
+}
+
+StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seconds ttl,
+                               bool create) {
+  s.origin = fresh_tag();
+  auto order = ask_order(id);
+  std::size_t accepted = 0, refused = 0;
+  NodeTime time(order.size());
+  for (auto node : order) {
+    // Copies out of rotation come last, and are asked only when a majority is still missing.
+    if (accepted >= majority() && !ring_.usable(node)) break;
+    Put p;
+    {
+      deadline::Scope scope(time.next());
+      p = put(node, id, s, ttl, create);
+    }
+    if (p == Put::accepted)
+      ++accepted;
+    else if (p == Put::refused)
+      ++refused;
+  }
+  if (accepted >= majority()) {
+    stats_.quorum_writes++;
+    return StoreStatus::ok;
+  }
+  // Nowhere written: a clean conflict the caller may retry. Written somewhere: unknown.
+  if (accepted == 0 && refused > 0) return StoreStatus::conflict;
+  stats_.quorum_failures++;
+  return StoreStatus::unavailable;
+}
+
+StoreStatus QuorumStore::save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                              std::uint64_t) {
+  return write(id, s, ttl, false);
+}
+
+StoreStatus QuorumStore::create(std::string_view id, const Session& s, std::chrono::seconds ttl) {
+  return write(id, s, ttl, true);
+}
+
+LoadResult QuorumStore::load(std::string_view id) {
+  auto order = ask_order(id);
+  std::vector<Answer> answers;
+  NodeTime time(order.size());
+  for (auto node : order) {
+    // A majority that agrees settles it; otherwise every copy is asked.
+    if (answers.size() >= majority() &&
+        std::all_of(answers.begin(), answers.end(),
+                    [&](const Answer& a) { return same_value(a.result, answers[0].result); }))
+      break;
+    LoadResult r;
+    {
+      deadline::Scope scope(time.next());
+      r = ring_.store(node).load(id);
+    }
+    ring_.note(node, r.status);
+    if (r.status != StoreStatus::unavailable) answers.push_back({node, std::move(r)});
+  }
+  return settle(id, answers, order);
+}
+
+LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers,
+                               const std::vector<std::size_t>& order) {
+  LoadResult failure;
+  failure.status = StoreStatus::unavailable;
+  failure.error = "fewer than a majority of the session's copies answered";
+  if (answers.size() < majority()) {
+    stats_.quorum_failures++;
+    return failure;
+  }
+  auto holders_of = [&](const LoadResult& v) {
+    return static_cast<std::size_t>(std::count_if(
+        answers.begin(), answers.end(), [&](const Answer& a) { return same_value(a.result, v); }));
+  };
+  const LoadResult* newest = nullptr;
+  for (const auto& a : answers)
+    if (a.result.status == StoreStatus::ok && (!newest || newer(*a.result.session, *newest->session)))
+      newest = &a.result;
+  const LoadResult* chosen = nullptr;
+  if (!newest) {
+    // No copy that answered has it: a miss, as long as the answers agree (they all do here).
+    stats_.quorum_reads++;
+    LoadResult miss;
+    miss.corrupt = std::any_of(answers.begin(), answers.end(),
+                               [](const Answer& a) { return a.result.corrupt; });
+    return miss;
+  }
+  if (holders_of(*newest) >= majority()) {
+    chosen = newest;
+  } else if (answers.size() == order.size()) {
+    // Every copy answered and the newest is on a minority: a write still on its way, or one
+    // that failed. A value held by a majority is the last acknowledged one.
+    for (const auto& a : answers)
+      if (holders_of(a.result) >= majority()) chosen = &a.result;
+  }
+  LoadResult result = chosen ? *chosen : *newest;
+  std::size_t holders = holders_of(result);
+  // Bring the copies that answered up to the value: repairs of old or missing copies, and for a
+  // value not yet on a majority, the write-back that makes it one before it is returned.
+  NodeTime time(answers.size());
+  for (const auto& a : answers) {
+    if (same_value(a.result, result)) continue;
+    deadline::Scope scope(time.next());
+    if (put(a.node, id, *result.session, repl_.repair_ttl, false) == Put::accepted) {
+      stats_.repairs++;
+      ++holders;
+    }
+  }
+  if (holders < majority()) {
+    stats_.quorum_failures++;
+    return failure;
+  }
+  stats_.quorum_reads++;
+  return with_cas_token(std::move(result));
+}
+
+std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& ids) {
+  std::vector<LoadResult> out(ids.size());
+  // Each id is asked of the first majority of its copies in ask order; one batch per node.
+  std::vector<std::vector<std::size_t>> by_node(ring_.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto order = ask_order(ids[i]);
+    for (std::size_t k = 0; k < majority(); ++k) by_node[order[k]].push_back(i);
+  }
+  std::vector<std::vector<LoadResult>> got(ids.size());
+  std::vector<bool> short_of_answers(ids.size(), false);
+  std::vector<std::string> group;
+  NodeTime time(static_cast<std::size_t>(
+      std::count_if(by_node.begin(), by_node.end(), [](const auto& g) { return !g.empty(); })));
+  for (std::size_t n = 0; n < ring_.size(); ++n) {
+    if (by_node[n].empty()) continue;
+    group.clear();
+    for (auto i : by_node[n]) group.push_back(ids[i]);
+    std::vector<LoadResult> answers;
+    {
+      deadline::Scope scope(time.next());
+      answers = ring_.store(n).load_many(group);
+    }
+    bool answered = std::any_of(answers.begin(), answers.end(), [](const LoadResult& r) {
+      return r.status != StoreStatus::unavailable;
+    });
+    ring_.note(n, answered ? StoreStatus::ok : StoreStatus::unavailable);
+    for (std::size_t k = 0; k < group.size(); ++k) {
+      std::size_t i = by_node[n][k];
+      if (answers[k].status == StoreStatus::unavailable)
+        short_of_answers[i] = true;
+      else
+        got[i].push_back(std::move(answers[k]));
+    }
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& a = got[i];
+    bool agree = !short_of_answers[i] && a.size() >= majority() &&
+                 std::all_of(a.begin(), a.end(), [&](const LoadResult& r) { return same_value(r, a[0]); });
+    if (agree) {
+      stats_.quorum_reads++;
+      out[i] = with_cas_token(a[0]);
+    } else {
+      out[i] = load(ids[i]);  // disagreement or a silent copy: ask them all, settle, repair
+    }
+  }
+  return out;
+}
+
+StoreStatus QuorumStore::remove(std::string_view id) {
+  return ring_.on_each(copies_of(id), [&](SessionStore& node) { return node.remove(id); });
+}
+
+StoreStatus QuorumStore::try_lock(std::string_view id, std::string_view owner,
+                                  std::chrono::seconds ttl) {
+  std::vector<std::size_t> held;
+  bool contended = false;
+  auto order = ask_order(id);
+  NodeTime time(order.size());
+  for (auto node : order) {
+    if (held.size() >= majority() && !ring_.usable(node)) break;
+    StoreStatus st;
+    {
+      deadline::Scope scope(time.next());
+      st = ring_.store(node).try_lock(id, owner, ttl);
+    }
+    ring_.note(node, st);
+    if (st == StoreStatus::ok)
+      held.push_back(node);
+    else if (st == StoreStatus::conflict)
+      contended = true;
+  }
+  if (held.size() >= majority()) return StoreStatus::ok;
+  // No majority: give back what was taken, so that another holder can get one.
+  for (auto node : held) ring_.note(node, ring_.store(node).unlock(id, owner));
+  if (!contended) stats_.quorum_failures++;
+  return contended ? StoreStatus::conflict : StoreStatus::unavailable;
+}
+
+StoreStatus QuorumStore::unlock(std::string_view id, std::string_view owner) {
+  return ring_.on_each(copies_of(id), [&](SessionStore& node) { return node.unlock(id, owner); });
+}
+
+StoreStatus QuorumStore::ping() {
+  std::size_t answering = 0;
+  for (std::size_t n = 0; n < ring_.size(); ++n)
+    if (ring_.usable(n) && ring_.store(n).ping() == StoreStatus::ok) ++answering;
+  return answering >= majority() ? StoreStatus::ok : StoreStatus::unavailable;
+}
+
+}  // namespace sessdemo

@@ -1,0 +1,76 @@
+#pragma once
+// Quorum copies (--copies 3 or more): sessions that survive a network partition.
+//
+// Each session lives on the first `copies` nodes of the ring from its id, always the same ones
+// (an unreachable copy is not replaced by another node, which would let two sides of a partition
+// each find a "majority"). A write is acknowledged when a majority of those copies accepted it;
+// a read asks copies until a majority answered and takes the newest value, and before returning
+// a value that is not yet on a majority it writes it back until it is (so a read never returns
+// what a later read could contradict). Older copies on the way are repaired.
+//
+// Values are ordered by (version, write tag): every write carries a fresh random tag, and a
+// copy accepts a write only when it holds nothing or an older version. Two writers that read
+// the same version therefore cannot both reach a majority: majorities overlap, and the copy in
+// both keeps the first. The loser gets `conflict` when no copy took its value (the caller may
+// re-read and retry) and `unavailable` when some did (its outcome is then unknown: it may yet
+// become the value, so retrying it could apply the change twice).
+//
+// Locks (lock mode) are taken on a majority of the copies as well.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sessions/node_ring.hpp"
+#include "sessions/replicated_store.hpp"
+#include "sessions/store.hpp"
+
+namespace sessdemo {
+
+class QuorumStore final : public SessionStore {
+ public:
+  // repl.copies: 3 or more, at most the number of nodes.
+  QuorumStore(std::vector<ReplicaNode> nodes, ReplicationOptions repl);
+
+  LoadResult load(std::string_view id) override;
+  // Each id asked of a majority of its copies, one load_many per node per batch; an id whose
+  // answers disagree (or that a copy could not answer) takes the path of load().
+  std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override;
+  StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
+                   std::uint64_t cas) override;
+  StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
+  StoreStatus remove(std::string_view id) override;
+  StoreStatus try_lock(std::string_view id, std::string_view owner,
+                       std::chrono::seconds ttl) override;
+  StoreStatus unlock(std::string_view id, std::string_view owner) override;
+  // ok when a majority of the nodes answer.
+  StoreStatus ping() override;
+  const char* kind() const override { return "memcached-quorum"; }
+
+  std::vector<std::size_t> copies_of(std::string_view id) const;
+  ReplicationStats& stats() { return stats_; }
+
+ private:
+  struct Answer {
+    std::size_t node;
+    LoadResult result;  // ok or not_found
+  };
+  enum class Put { accepted, refused, unavailable };
+
+  std::size_t majority() const { return repl_.copies / 2 + 1; }
+  // id's copies, those in rotation first (ring order within each group).
+  std::vector<std::size_t> ask_order(std::string_view id) const;
+  // Decides a read from the answers of at least a majority; may write back and repair.
+  LoadResult settle(std::string_view id, std::vector<Answer>& answers,
+                    const std::vector<std::size_t>& order);
+  // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
+  // anything).
+  Put put(std::size_t node, std::string_view id, const Session& s, std::chrono::seconds ttl,
+          bool create);
+  StoreStatus write(std::string_view id, Session s, std::chrono::seconds ttl, bool create);
+
+  ReplicationOptions repl_;
+  ReplicationStats stats_;
+  NodeRing ring_;
+};
+
+}  // namespace sessdemo
