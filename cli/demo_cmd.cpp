@@ -48,8 +48,10 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   app.footer(
       "Scenarios, in order: memory-roundrobin, memory-sticky, memcached-roundrobin, "
       "instance-killed,\n"
-      "memcached-stalled, counter-none, counter-cas, node-killed. Exit 0 when each met its "
-      "expectation, 1 otherwise.");
+      "memcached-stalled, counter-none, counter-cas, node-killed.\n"
+      "With --network netns: partition-one-c1/-c2/-c3, partition-one-counter-c1/-c2/-c3,\n"
+      "node-isolated-c1/-c2/-c3, latency-c3 (cN: N copies of each session; 3 is quorum).\n"
+      "Exit 0 when each met its expectation, 1 otherwise, 2 when it cannot start.");
   app.add_option("--instances", d.instances, "web instances per scenario")
       ->check(whole_number(2, 26))
       ->capture_default_str();
@@ -61,7 +63,14 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   app.add_option("--clients", d.clients, "virtual clients per scenario")
       ->check(whole_number(1, 100000))
       ->capture_default_str();
-  add_duration(app, "--duration", d.duration, "load time per scenario");
+  add_duration(app, "--duration", d.duration, "load time per scenario (default 10s; 15s with --network netns)")
+      ->each([&o](const std::string&) { o.duration_given = true; });
+  app.add_option("--network", d.network,
+                 "loopback: every process on 127.0.0.1 (process faults); netns: each host in a "
+                 "network namespace of its own, 198.18.0.0/15, and the partition scenarios (needs "
+                 "root, ip and nft)")
+      ->check(CLI::IsMember({"loopback", "netns"}))
+      ->capture_default_str();
   app.add_option("--threads", d.threads, "load threads (default: cores)")
       ->check(whole_number(1, 64));
   app.add_option("--scenarios", o.scenarios, "run only these, comma-separated")
@@ -76,6 +85,7 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
 int run_demo_command(DemoCliOptions& o) {
   setup_logging("warn");
   auto& d = o.demo;
+  if (d.network == "netns" && !o.duration_given) d.duration = std::chrono::seconds(15);
   if (d.duration < std::chrono::seconds(2)) {
     std::fprintf(stderr,
                  "sessdemo demo: --duration must be at least 2s (scenarios with a stall need 5s to "

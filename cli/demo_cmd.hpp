@@ -14,6 +14,7 @@ struct DemoCliOptions {
   demo::DemoOptions demo;
   std::string memcached;  // HOST:PORT list of running nodes, as typed
   std::string scenarios;  // comma-separated subset, as typed
+  bool duration_given = false;  // --duration was on the command line (netns has a longer default)
 };
 
 void setup_demo(CLI::App& app, DemoCliOptions& opts);

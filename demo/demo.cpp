@@ -9,12 +9,14 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
 #include "common/child_process.hpp"
 #include "common/utc_time.hpp"
 #include "demo/demo_scenarios.hpp"
+#include "demo/netns.hpp"
 #include "demo/plot_script.hpp"
 #include "demo/report_page.hpp"
 #include "loadgen/merge.hpp"
@@ -59,6 +61,8 @@ struct Run {
   const fs::path out;
   std::vector<ChildProcess> memcached;
   std::vector<std::string> memcached_addrs;
+  std::unique_ptr<NetnsTopology> net;  // --network netns
+  bool netem = false;                  // the kernel can delay packets (latency scenario)
 };
 
 // The scenario's figures, from the tester's JSON read the way `merge` reads it (one shard).
@@ -116,13 +120,62 @@ bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildPr
   return true;
 }
 
+// One memcached in each node namespace, on its bridge address; false when one does not stay up.
+bool start_netns_nodes(const NetnsTopology& net, const fs::path& log_prefix,
+                       std::vector<ChildProcess>& procs, std::vector<std::string>& addrs) {
+  for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+    const auto& host = net.nodes()[i];
+    procs.emplace_back(NetnsTopology::inside(host, {"memcached", "-l", host.address, "-p", "11211", "-U", "0",
+                                                    "-t", "2", "-c", "8192", "-m", "128", "-u", "nobody"}),
+                       log_prefix.string() + std::to_string(i) + ".log");
+    addrs.push_back(host.address + ":11211");
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  for (auto& p : procs)
+    if (!p.running()) {
+      std::fprintf(stderr, "sessdemo demo: memcached did not start in its namespace\n");
+      return false;
+    }
+  return true;
+}
+
+bool network_fault(Run& run, const DemoScenario& s, bool on);
+
+// Ends the scenario's stall or network fault.
+void heal(Run& run, const DemoScenario& s) {
+  if (s.fault == Fault::stall_memcached)
+    run.memcached[0].signal(SIGCONT);
+  else if (is_network_fault(s.fault))
+    network_fault(run, s, false);
+}
+
+// The network fault of a scenario, on (true) or healed (false).
+bool network_fault(Run& run, const DemoScenario& s, bool on) {
+  auto& net = *run.net;
+  const auto& node = net.nodes()[0];
+  switch (s.fault) {
+    case Fault::partition_one:
+      return on ? net.cut(net.instances()[0], node.address) : net.heal(net.instances()[0]);
+    case Fault::isolate_node:
+      return on ? net.isolate(node) : net.heal(node);
+    case Fault::delay_node:
+      return on ? net.delay(node, milliseconds(20)) : net.undelay(node);
+    default:
+      return true;
+  }
+}
+
 DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, double& fault_end) {
   const auto& o = run.opts;
   DemoFigures f;
-  // Replicated scenarios get a cluster of their own, so killing a node spoils nothing else.
+  // Replicated scenarios get a cluster of their own, so killing a node spoils nothing else; in
+  // network namespaces every scenario does, so no data is left from the one before.
   std::vector<ChildProcess> own_nodes;
   std::vector<std::string> node_addrs = run.memcached_addrs;
-  if (s.copies > 1) {
+  if (run.net) {
+    node_addrs.clear();
+    if (!start_netns_nodes(*run.net, run.out / (s.name + "-memcached-"), own_nodes, node_addrs)) return f;
+  } else if (s.copies > 1) {
     node_addrs.clear();
     if (!start_nodes(3, run.out / (s.name + "-memcached-"), own_nodes, node_addrs)) return f;
   }
@@ -149,6 +202,11 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     if (s.store == "memcached")
       argv.insert(argv.end(),
                   {"--memcached", join(node_addrs), "--copies", std::to_string(s.copies)});
+    if (run.net) {
+      const auto& host = run.net->instances()[i];
+      argv.insert(argv.end(), {"--bind", host.address});
+      argv = NetnsTopology::inside(host, argv);
+    }
     instances.emplace_back(argv, (run.out / (s.name + "-" + id + ".log")).string());
     auto line = instances.back().read_line(seconds(10));
     constexpr std::string_view prefix = "listening on http://";
@@ -193,6 +251,7 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
       "--log-level",
       "error"};
   if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
+  if (run.net) argv = NetnsTopology::inside(run.net->tester(), argv);
   ChildProcess load(argv, (run.out / (s.name + "-load.log")).string());
   auto start = steady_clock::now();
   auto plan = fault_plan(s, duration<double>(o.duration).count());
@@ -216,15 +275,19 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
       } else if (s.fault == Fault::stall_memcached) {
         run.memcached[0].signal(SIGSTOP);
         resumed = false;
+      } else if (is_network_fault(s.fault)) {
+        if (!network_fault(run, s, true))
+          std::fprintf(stderr, "sessdemo demo: %s: the fault could not be set up\n", s.name.c_str());
+        resumed = false;
       }
     }
     if (!resumed && now >= at(plan.end_s)) {
-      run.memcached[0].signal(SIGCONT);
+      heal(run, s);
       resumed = true;
       fault_end = duration<double>(now - start).count();
     }
   }
-  if (!resumed) run.memcached[0].signal(SIGCONT);
+  if (!resumed) heal(run, s);
   if (status < 0) load.terminate(seconds(3));
   for (std::size_t i = 0; i < instances.size(); ++i) {
     bool killed_on_purpose = s.fault == Fault::kill_instance && i == 0;
@@ -253,7 +316,7 @@ void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_e
 
 void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
                  const std::vector<DemoFigures>& fs, const std::vector<Judgement>& js) {
-  std::fprintf(out, "\n%-21s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
+  std::fprintf(out, "\n%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
                "scenario", "store", "balance", "requests", "hit %", "miss %", "stale", "foreign",
                "errors", "lost", "p50 ms", "p99 ms", "expected", "verdict");
   for (std::size_t i = 0; i < fs.size(); ++i) {
@@ -267,7 +330,7 @@ void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
                            ? std::to_string(100.0 * f.misses / reads).substr(0, 5)
                            : "-";
     std::fprintf(
-        out, "%-21s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n",
+        out, "%-24s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n",
         s.name.c_str(), s.store.c_str(), s.balance.c_str(),
         static_cast<unsigned long long>(f.requests), hit.c_str(), miss.c_str(),
         static_cast<unsigned long long>(f.stale), static_cast<unsigned long long>(f.foreign),
@@ -282,19 +345,36 @@ void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
 }  // namespace
 
 int run_demo(const DemoOptions& o) {
-  auto all = all_demo_scenarios(o.instances);
+  bool netns = o.network == "netns";
+  auto all = netns ? network_demo_scenarios() : all_demo_scenarios(o.instances);
   std::vector<DemoScenario> chosen;
   for (const auto& s : all)
     if (o.scenarios.empty() ||
         std::find(o.scenarios.begin(), o.scenarios.end(), s.name) != o.scenarios.end())
       chosen.push_back(s);
+  for (const auto& name : o.scenarios)
+    if (std::none_of(all.begin(), all.end(), [&](const auto& s) { return s.name == name; })) {
+      std::fprintf(stderr, "sessdemo demo: scenario %s needs --network %s\n", name.c_str(),
+                   netns ? "loopback" : "netns");
+      return 2;
+    }
+  if (netns) {
+    if (auto missing = NetnsTopology::missing_requirements(); !missing.empty()) {
+      std::fprintf(stderr, "sessdemo demo: %s\n", missing.c_str());
+      return 2;
+    }
+    if (!o.memcached.empty()) {
+      std::fprintf(stderr, "sessdemo demo: --memcached cannot be used with --network netns (the demo starts its nodes in their namespaces)\n");
+      return 2;
+    }
+  }
   if (o.memcached.empty() && !on_path("memcached")) {
     std::fprintf(stderr,
                  "sessdemo demo: memcached is not installed; install it with "
                  "'sudo apt-get install memcached' or pass --memcached HOST:PORT\n");
     return 2;
   }
-  Run run{o, o.out.empty() ? fs::path(default_out_dir()) : fs::path(o.out), {}, {}};
+  Run run{o, o.out.empty() ? fs::path(default_out_dir()) : fs::path(o.out), {}, {}, nullptr, false};
   std::error_code ec;
   fs::create_directories(run.out, ec);
   if (ec) {
@@ -308,7 +388,22 @@ int run_demo(const DemoOptions& o) {
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   stop_requested = false;
-  if (o.memcached.empty()) {
+  if (netns) {
+    if (int n = NetnsTopology::remove_leftovers())
+      std::fprintf(stderr, "sessdemo demo: removed %d network namespaces left by an earlier run that was killed\n", n);
+    try {
+      run.net = std::make_unique<NetnsTopology>(3, o.instances);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sessdemo demo: cannot build the network namespaces: %s\n", e.what());
+      return 2;
+    }
+    run.netem = run.net->netem_available();
+    std::fprintf(stderr, "sessdemo demo: hosts in network namespaces %s-*: tester %s, instances %s-%s, memcached %s-%s\n",
+                 run.net->tester().ns.substr(0, run.net->tester().ns.rfind('-')).c_str(),
+                 run.net->tester().address.c_str(), run.net->instances().front().address.c_str(),
+                 run.net->instances().back().address.c_str(), run.net->nodes().front().address.c_str(),
+                 run.net->nodes().back().address.c_str());
+  } else if (o.memcached.empty()) {
     if (!start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached, run.memcached_addrs))
       return 1;
   } else {
@@ -331,6 +426,13 @@ int run_demo(const DemoOptions& o) {
   std::vector<DemoFigures> figures;
   std::vector<Judgement> verdicts;
   for (std::size_t i = 0; i < chosen.size() && !stop_requested; ++i) {
+    if (chosen[i].fault == Fault::delay_node && !run.netem) {
+      std::string why = "this kernel has no netem qdisc (sch_netem) to delay packets";
+      std::fprintf(stderr, "[%zu/%zu] %s: skipped, %s\n", i + 1, chosen.size(), chosen[i].name.c_str(), why.c_str());
+      figures.push_back({});
+      verdicts.push_back(Judgement{false, why, true});
+      continue;
+    }
     if (!judgeable(chosen[i], duration<double>(o.duration).count())) {
       // Too short to see the fault end and the store recover: not run, rather than failed by
       // the demo's own timing.

@@ -21,13 +21,16 @@ struct DemoOptions {
   std::vector<std::string> scenarios;           // subset by name; empty: all
   std::string out;                              // output folder; empty: sessdemo-out/<timestamp>
   bool open = false;                            // print the file:// address of index.html at the end
+  // loopback: every process on 127.0.0.1 (process faults). netns: each host in a network
+  // namespace of its own, and the network scenarios (partitions); needs root, ip and nft.
+  std::string network = "loopback";
 };
 
 // The scenarios `demo` knows, in the order it runs them.
 std::vector<std::string> demo_scenario_names();
 
 // 0 when every scenario met its expectation, 1 when one did not, 2 when it cannot start
-// (memcached missing), 130 when interrupted.
+// (memcached missing; for netns: not root, ip or nft missing), 130 when interrupted.
 int run_demo(const DemoOptions& opts);
 
 }  // namespace sessdemo::demo

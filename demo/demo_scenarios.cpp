@@ -40,14 +40,95 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
   return all;
 }
 
+std::vector<DemoScenario> network_demo_scenarios() {
+  auto make = [](std::string name, Fault fault, const char* load, unsigned copies, Expect expect,
+                 std::string expected, std::string sentence) {
+    DemoScenario s{std::move(name), "memcached", "round-robin", "cas", load, fault,
+                   std::move(expected), copies, std::move(sentence)};
+    s.expect = expect;
+    return s;
+  };
+  const std::string one_node =
+      " Instance 1 loses memcached node 1 halfway through, for a third of the run; the other "
+      "instances still reach it.";
+  const std::string isolated =
+      " Memcached node 1 is cut off from every instance for a third of the run, then comes back "
+      "with its old data.";
+  return {
+      make("partition-one-c1", Fault::partition_one, "visit", 1, Expect::misses_or_errors,
+           "misses or errors", "One copy per session:" + one_node + " Its sessions there are out of its reach."),
+      make("partition-one-c2", Fault::partition_one, "visit", 2, Expect::stale, "stale reads",
+           "Two copies (primary and backup):" + one_node +
+               " That instance fails over to the backup while the others keep the primary: two "
+               "primaries, and stale reads."),
+      make("partition-one-c3", Fault::partition_one, "visit", 3, Expect::consistent,
+           "0 misses, 0 stale, errors <= 1%",
+           "Quorum copies:" + one_node + " A majority of the copies still answers every instance: nothing stale."),
+      make("partition-one-counter-c1", Fault::partition_one, "counter", 1, Expect::lost_or_errors,
+           "lost updates or errors", "The counter with one copy:" + one_node),
+      make("partition-one-counter-c2", Fault::partition_one, "counter", 2, Expect::lost,
+           "lost updates",
+           "The counter with two copies:" + one_node + " Writes of the two primaries overwrite each other."),
+      make("partition-one-counter-c3", Fault::partition_one, "counter", 3, Expect::consistent,
+           "0 lost updates, errors <= 1%",
+           "The counter with quorum copies:" + one_node + " Two writers of one version cannot both win a majority."),
+      make("node-isolated-c1", Fault::isolate_node, "visit", 1, Expect::misses_or_errors, "misses or errors",
+           "One copy per session:" + isolated),
+      make("node-isolated-c2", Fault::isolate_node, "visit", 2, Expect::stale,
+           "stale reads after the heal",
+           "Two copies:" + isolated + " Once back it is the primary again, and serves its old copies."),
+      make("node-isolated-c3", Fault::isolate_node, "visit", 3, Expect::consistent, "0 stale, errors <= 1%",
+           "Quorum copies:" + isolated + " Its old copies are outvoted and repaired, never served."),
+      make("latency-c3", Fault::delay_node, "visit", 3, Expect::consistent, "0 misses, 0 stale, errors <= 1%",
+           "Quorum copies with 20 ms added to every packet of memcached node 1 (netem), halfway through for a third "
+           "of the run."),
+  };
+}
+
+bool is_network_fault(Fault f) {
+  return f == Fault::partition_one || f == Fault::isolate_node || f == Fault::delay_node;
+}
+
 std::vector<std::string> demo_scenario_names() {
   std::vector<std::string> names;
   for (const auto& s : all_demo_scenarios(3)) names.push_back(s.name);
+  for (const auto& s : network_demo_scenarios()) names.push_back(s.name);
   return names;
 }
 
 namespace {
 constexpr double store_recovery_s = 1.5;  // libmemcached's 1 s retry delay for a failed node, and a margin
+// A healed node is back in rotation within the 2 s an ejection lasts; a little margin.
+constexpr double network_recovery_s = 2.5;
+
+Judgement judge_network(const DemoScenario& s, const DemoFigures& f) {
+  auto fail = [](std::string why) { return Judgement{false, std::move(why)}; };
+  double err = static_cast<double>(f.errors) / static_cast<double>(f.requests);
+  bool counter = s.load == "counter";
+  switch (s.expect) {
+    case Expect::by_name:
+      break;
+    case Expect::consistent:
+      if (f.misses) return fail(std::to_string(f.misses) + " misses");
+      if (f.stale) return fail(std::to_string(f.stale) + " stale reads");
+      if (counter && f.lost_updates != 0) return fail(std::to_string(f.lost_updates) + " lost updates");
+      if (err > 0.01) return fail("error rate " + std::to_string(err) + " above 1%");
+      return {true, ""};
+    case Expect::misses_or_errors:
+      if (f.misses + f.stale + f.errors == 0) return fail("no misses, stale reads or errors: the fault did not show");
+      return {true, ""};
+    case Expect::stale:
+      if (f.stale == 0) return fail("no stale reads: the split did not show");
+      return {true, ""};
+    case Expect::lost_or_errors:
+      if (f.lost_updates <= 0 && f.errors == 0) return fail("no lost updates or errors: the fault did not show");
+      return {true, ""};
+    case Expect::lost:
+      if (f.lost_updates <= 0) return fail("no lost updates: the split did not show");
+      return {true, ""};
+  }
+  return fail("unknown expectation");
+}
 }
 
 double demo_interval_s(double duration_s) { return std::clamp(duration_s / 10, 0.2, 1.0); }
@@ -63,6 +144,12 @@ FaultPlan fault_plan(const DemoScenario& s, double d) {
       p.start_s = std::max(p.interval_s, d / 5);
       p.end_s = p.start_s + std::min(2.0, d / 5);
       break;
+    case Fault::partition_one:
+    case Fault::isolate_node:
+    case Fault::delay_node:
+      p.start_s = d / 2;
+      p.end_s = d / 2 + d / 3;
+      break;
   }
   return p;
 }
@@ -70,6 +157,9 @@ FaultPlan fault_plan(const DemoScenario& s, double d) {
 bool judgeable(const DemoScenario& s, double d) {
   if (s.fault == Fault::none) return d >= 2 * demo_interval_s(d);
   auto p = fault_plan(s, d);
+  // After a heal, the run must last until the healed node is back in rotation (its old data
+  // is what a stale read after the heal would come from).
+  if (is_network_fault(s.fault)) return d - p.end_s >= network_recovery_s - 1e-9;
   double recovery = s.fault == Fault::stall_memcached ? store_recovery_s : 0.0;
   // Recovery, then two full intervals, and one more for where the interval grid falls.
   return d - p.end_s >= recovery + 3 * p.interval_s;
@@ -86,6 +176,8 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
   if (!f.ran) return fail("did not run");
   if (f.requests == 0) return fail("no requests were answered");
   if (f.foreign) return fail(std::to_string(f.foreign) + " reads showed another visitor's data");
+  if (!f.instances_survived) return fail("an instance died");
+  if (s.expect != Expect::by_name) return judge_network(s, f);
   double miss = f.reads() > 0 ? static_cast<double>(f.misses) / f.reads() : 0;
   double err = static_cast<double>(f.errors) / static_cast<double>(f.requests);
   if (s.load == "counter") {
@@ -121,7 +213,8 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
       if (f.errors == 0) return fail("the stall caused no 503s: the fault did not land");
       if (f.last_interval_requests == 0 || f.last_interval_errors)
         return fail("no full recovery: " + std::to_string(f.last_interval_errors) + " errors in the last interval");
-      if (!f.instances_survived) return fail("an instance died during the stall");
+      break;
+    default:
       break;
   }
   return {true, ""};

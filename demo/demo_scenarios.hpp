@@ -6,7 +6,27 @@
 
 namespace sessdemo::demo {
 
-enum class Fault { none, kill_instance, stall_memcached, kill_node };
+enum class Fault {
+  none,
+  kill_instance,
+  stall_memcached,
+  kill_node,
+  // --network netns only: halfway through, for a third of the run, then healed.
+  partition_one,  // the first instance loses the first memcached node; the others still reach it
+  isolate_node,   // the first memcached node loses every instance, and keeps its data meanwhile
+  delay_node,     // 20 ms on every packet the first memcached node sends (netem)
+};
+
+// What a network scenario must show. The failures are part of the story: with too few copies
+// the fault must be seen, and the verdict is PASS when it is.
+enum class Expect {
+  by_name,           // the loopback scenarios: judged as they always were
+  consistent,        // no miss, no stale read, no lost update; errors at most 1%
+  misses_or_errors,  // a session unreachable or lost: misses, stale reads or errors
+  stale,             // stale reads (two copies disagree and the old one is served)
+  lost_or_errors,    // counter: lost updates or errors
+  lost,              // counter: lost updates
+};
 
 struct DemoScenario {
   std::string name;
@@ -18,6 +38,7 @@ struct DemoScenario {
   std::string expected;  // in words, for the table
   unsigned copies = 1;   // memcached nodes per session; above 1 the scenario starts its own 3 nodes
   std::string demonstrates;  // one sentence for the report page
+  Expect expect = Expect::by_name;
 };
 
 // What a finished scenario showed, read back from the tester's JSON and CSV.
@@ -39,6 +60,9 @@ struct Judgement {
 };
 
 std::vector<DemoScenario> all_demo_scenarios(unsigned instances);
+// The scenarios of --network netns: one per (fault, workload, copies) pair.
+std::vector<DemoScenario> network_demo_scenarios();
+bool is_network_fault(Fault f);
 
 // When a scenario's fault happens, scaled to the run: a kill halfway through, a stall from a
 // fifth of the way for a fifth of the run (at most 2 s). After it, the run must still hold the
