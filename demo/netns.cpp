@@ -1,5 +1,6 @@
 #include "demo/netns.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,6 +71,10 @@ int NetnsTopology::remove_leftovers() {
     if (!std::all_of(pid.begin(), pid.end(), [](unsigned char c) { return std::isdigit(c); }))
       continue;
     if (std::filesystem::exists("/proc/" + pid)) continue;  // its demo is still running
+    // The processes that run killed left in it (its memcached, instances, tester).
+    for (const auto& p : lines_of({"ip", "netns", "pids", name}))
+      if (!p.empty() && std::all_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); }))
+        ::kill(std::stoi(p), SIGKILL);
     if (run({"ip", "netns", "del", name})) ++removed;
   }
   return removed;

@@ -113,17 +113,26 @@ StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seco
       deadline::Scope scope(time.next());
       p = put(node, id, s, ttl, create);
     }
-    if (p == Put::accepted)
+    if (p == Put::accepted) {
       ++accepted;
-    else if (p == Put::refused)
+    } else if (p == Put::refused) {
       ++refused;
+      // Every writer goes through the copies in the same order, so the first copy is where
+      // two writers of one version meet: the one refused there stops before writing anything,
+      // a clean conflict, instead of leaving its value on the copies the winner has not
+      // reached yet (a write of unknown outcome, 503).
+      if (accepted == 0) break;
+    }
   }
   if (accepted >= majority()) {
     stats_.quorum_writes++;
     return StoreStatus::ok;
   }
-  // Nowhere written: a clean conflict the caller may retry. Written somewhere: unknown.
-  if (accepted == 0 && refused > 0) return StoreStatus::conflict;
+  // A clean conflict the caller may retry: written nowhere, or refused by a majority (which
+  // then holds another value of this version or a newer one, so the copies that took this
+  // value are outvoted in every majority a read can ask, and it can never become the value).
+  // Otherwise its outcome is unknown.
+  if ((accepted == 0 && refused > 0) || refused >= majority()) return StoreStatus::conflict;
   stats_.quorum_failures++;
   return StoreStatus::unavailable;
 }

@@ -11,9 +11,13 @@
 // Values are ordered by (version, write tag): every write carries a fresh random tag, and a
 // copy accepts a write only when it holds nothing or an older version. Two writers that read
 // the same version therefore cannot both reach a majority: majorities overlap, and the copy in
-// both keeps the first. The loser gets `conflict` when no copy took its value (the caller may
-// re-read and retry) and `unavailable` when some did (its outcome is then unknown: it may yet
-// become the value, so retrying it could apply the change twice).
+// both keeps the first. Writers go through the copies in ring order and stop at a refusal before
+// any copy took their value, so the loser usually gets a clean `conflict` (the caller may re-read
+// and retry). A loser that some copy did take (writers that see different copies, as across a
+// partition) still gets `conflict` when a majority refused it: every majority a read can ask
+// then holds a copy that outvotes it. Only with neither (copies silent) is the answer
+// `unavailable`: the outcome is unknown, the value may yet be read back, so retrying it could
+// apply the change twice.
 //
 // Locks (lock mode) are taken on a majority of the copies as well.
 #include <cstdint>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace sessdemo::demo;
 
 namespace {
@@ -144,4 +146,74 @@ TEST(DemoScenarios, FaultTimingFitsAnyDuration) {
           << s.name << " at " << d << " s: at least one interval before the fault";
       EXPECT_LE(p.end_s, d) << s.name;
     }
+}
+
+namespace {
+DemoScenario network(const std::string& name) {
+  for (const auto& s : network_demo_scenarios())
+    if (s.name == name) return s;
+  ADD_FAILURE() << name;
+  return {};
+}
+}  // namespace
+
+TEST(DemoScenarios, NetworkScenariosCoverEachFaultAndCopiesPair) {
+  auto all = network_demo_scenarios();
+  for (auto name : {"partition-one-c1", "partition-one-c2", "partition-one-c3", "partition-one-counter-c1",
+                    "partition-one-counter-c2", "partition-one-counter-c3", "node-isolated-c1",
+                    "node-isolated-c2", "node-isolated-c3", "latency-c3"})
+    EXPECT_EQ(std::count_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; }), 1) << name;
+  // Halfway through, for a third of the run; judgeable once a healed node is back in rotation.
+  auto plan = fault_plan(network("partition-one-c3"), 15);
+  EXPECT_DOUBLE_EQ(plan.start_s, 7.5);
+  EXPECT_DOUBLE_EQ(plan.end_s, 12.5);
+  EXPECT_TRUE(judgeable(network("partition-one-c3"), 15));
+  EXPECT_FALSE(judgeable(network("partition-one-c3"), 12));
+}
+
+TEST(DemoScenarios, QuorumRowsPassOnlyWithoutStaleMissLostAndFewErrors) {
+  auto visit = network("partition-one-c3"), counter = network("partition-one-counter-c3");
+  auto f = healthy();
+  f.lost_updates = 0;
+  EXPECT_TRUE(judge(visit, f, 3).met);
+  EXPECT_TRUE(judge(counter, f, 3).met);
+  auto g = f;
+  g.stale = 1;
+  EXPECT_FALSE(judge(visit, g, 3).met);
+  g = f;
+  g.misses = 1;
+  EXPECT_FALSE(judge(visit, g, 3).met);
+  g = f;
+  g.lost_updates = 1;
+  EXPECT_FALSE(judge(counter, g, 3).met);
+  g = f;
+  g.errors = 11;  // 1.1% of 1000
+  EXPECT_FALSE(judge(visit, g, 3).met);
+  g.errors = 10;
+  EXPECT_TRUE(judge(visit, g, 3).met);
+}
+
+TEST(DemoScenarios, ExpectedFailureRowsPassOnlyWhenTheFailureShows) {
+  auto f = healthy();
+  f.lost_updates = 0;
+  // Nothing went wrong: each of these must say the fault did not show.
+  for (auto name : {"partition-one-c1", "partition-one-c2", "partition-one-counter-c1", "partition-one-counter-c2",
+                    "node-isolated-c1", "node-isolated-c2"})
+    EXPECT_FALSE(judge(network(name), f, 3).met) << name;
+  auto stale = f;
+  stale.stale = 3;
+  EXPECT_TRUE(judge(network("partition-one-c2"), stale, 3).met);
+  EXPECT_TRUE(judge(network("node-isolated-c2"), stale, 3).met);
+  auto errors = f;
+  errors.errors = 40;
+  EXPECT_TRUE(judge(network("partition-one-c1"), errors, 3).met);
+  EXPECT_FALSE(judge(network("partition-one-c2"), errors, 3).met);  // errors are not the split
+  EXPECT_TRUE(judge(network("partition-one-counter-c1"), errors, 3).met);
+  auto lost = f;
+  lost.lost_updates = 7;
+  EXPECT_TRUE(judge(network("partition-one-counter-c2"), lost, 3).met);
+  // Another visitor's data fails every row, expected failure or not.
+  auto foreign = stale;
+  foreign.foreign = 1;
+  EXPECT_FALSE(judge(network("partition-one-c2"), foreign, 3).met);
 }

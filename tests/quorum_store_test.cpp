@@ -217,17 +217,17 @@ TEST(QuorumStore, ReplicatedCopies2ServesStaleReadsUnderTheSamePartition) {
   EXPECT_GT(stale, 0) << "copies 2 was expected to serve stale reads across the partition";
 }
 
-TEST(QuorumStore, OfTwoConcurrentWritersOfOneVersionOnlyOneWins) {
+TEST(QuorumStore, OfTwoConcurrentWritersOfOneVersionTheSecondGetsACleanConflict) {
   Cluster c;
   auto& store = c.add_instance(3);
   auto& q = static_cast<QuorumStore&>(store);
   auto id = id_starting_at(q, 0);
   ASSERT_EQ(q.create(id, named("start", 1), seconds(60)), StoreStatus::ok);
   auto order = q.copies_of(id);
-  // Writer A has written the first copy when writer B's whole write slips in before A's
-  // write to the second copy. Both read version 1.
+  // Both read version 1; B's whole write slips in after A wrote the first copy. Both go through
+  // the copies in the same order, so B meets A's value first and stops there.
   LoadResult read_a = q.load(id), read_b = q.load(id);
-  StoreStatus b_result = StoreStatus::not_found;
+  StoreStatus b_result = StoreStatus::ok;
   c.nodes[order[1]].before_write = [&] {
     Session s = *read_b.session;
     s.name = "B";
@@ -237,22 +237,48 @@ TEST(QuorumStore, OfTwoConcurrentWritersOfOneVersionOnlyOneWins) {
   Session s = *read_a.session;
   s.name = "A";
   s.version++;
-  StoreStatus a_result = q.save(id, s, seconds(60), read_a.cas);
-  EXPECT_EQ(b_result, StoreStatus::ok);
-  // A's value reached one copy: not acknowledged, and not a clean conflict either (its
-  // outcome is unknown, so the caller must not retry it as if nothing was written).
-  EXPECT_EQ(a_result, StoreStatus::unavailable);
-  EXPECT_EQ(name_of(q, id), "B");
-  // With the third copy down, the two left hold A's and B's version 2: the read must not
-  // guess between them.
-  c.nodes[order[2]].mode = FakeStore::Mode::down;
-  auto r = q.load(id);
-  EXPECT_TRUE(r.status == StoreStatus::unavailable || r.session->name == "B");
-  c.nodes[order[2]].mode = FakeStore::Mode::ok;
-  // A writer that read before both gets a clean conflict: no copy takes an old version.
+  EXPECT_EQ(q.save(id, s, seconds(60), read_a.cas), StoreStatus::ok);
+  EXPECT_EQ(b_result, StoreStatus::conflict);
+  for (auto n : order) EXPECT_EQ(c.nodes[n].data.load(id).session->name, "A") << n;
+  // A writer that read before both gets a clean conflict too: no copy takes an old version.
   Session late = *read_a.session;
   late.version++;
   EXPECT_EQ(q.save(id, late, seconds(60), read_a.cas), StoreStatus::conflict);
+}
+
+TEST(QuorumStore, WritersThatSeeDifferentCopiesCannotBothWinAndTheOutvotedLoserMayRetry) {
+  Cluster c;
+  auto& a = c.add_instance(3);
+  auto& b = c.add_instance(3);
+  auto& q = static_cast<QuorumStore&>(a);
+  auto id = id_starting_at(q, 0);
+  ASSERT_EQ(a.create(id, named("start", 1), seconds(60)), StoreStatus::ok);
+  auto order = q.copies_of(id);
+  c.cut(1, order[0]);  // b cannot reach the first copy: it starts at the second
+  LoadResult read_a = a.load(id), read_b = b.load(id);
+  StoreStatus b_result = StoreStatus::not_found;
+  c.nodes[order[1]].before_write = [&] {
+    Session s = *read_b.session;
+    s.name = "B";
+    s.version++;
+    b_result = b.save(id, s, seconds(60), read_b.cas);
+  };
+  Session s = *read_a.session;
+  s.name = "A";
+  s.version++;
+  StoreStatus a_result = a.save(id, s, seconds(60), read_a.cas);
+  EXPECT_EQ(b_result, StoreStatus::ok);
+  // A's value reached one copy, and the two others refused it: outvoted for good, so a
+  // conflict the caller may retry.
+  EXPECT_EQ(a_result, StoreStatus::conflict);
+  EXPECT_EQ(c.nodes[order[0]].data.load(id).session->name, "A");
+  EXPECT_EQ(name_of(a, id), "B");
+  EXPECT_EQ(name_of(b, id), "B");
+  // With the third copy down, the two left hold A's and B's version 2: the read must not
+  // guess between them.
+  c.nodes[order[2]].mode = FakeStore::Mode::down;
+  auto r = a.load(id);
+  EXPECT_TRUE(r.status == StoreStatus::unavailable || r.session->name == "B");
 }
 
 TEST(QuorumStore, CountersThroughTheSessionServiceLoseNoIncrementAcrossAPartition) {
