@@ -2,7 +2,7 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,cpu,conn10k,tls picks sections (default: all).
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls picks sections (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
@@ -157,6 +157,27 @@ for _ in $(seq "$ROUNDS"); do
 done
 OM=$(printf '%s\n' "${ONE[@]}" | median); TM=$(printf '%s\n' "${THREE[@]}" | median)
 echo "one node: ${ONE[*]} (median $OM)  three nodes: ${THREE[*]} (median $TM)  ratio $(awk "BEGIN{printf \"%.2f\", $TM/$OM}")"
+fi
+
+if want quorum; then
+echo "== issue 11: visit scenario, 500 clients, three instances, three nodes: copies 1 vs quorum copies 3, healthy, $ROUNDS rounds"
+nodes3
+C1=(); C3=(); P1=(); P3=()
+I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n; done | paste -sd,)
+I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n; done | paste -sd,)
+for _ in $(seq "$ROUNDS"); do
+  for c in 1 3; do
+    I=$([ $c = 1 ] && echo "$I1" || echo "$I3")
+    "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/q.json" >/dev/null || true
+    read -r R P < <(python3 -c "import json; t=json.load(open('$WORK/q.json'))['total']; print(int(t['rps']), t['latency_ms']['p99'])")
+    if [ $c = 1 ]; then C1+=("$R"); P1+=("$P"); else C3+=("$R"); P3+=("$P"); fi
+  done
+done
+M1=$(printf '%s\n' "${C1[@]}" | median); M3=$(printf '%s\n' "${C3[@]}" | median)
+Q1=$(printf '%s\n' "${P1[@]}" | median); Q3=$(printf '%s\n' "${P3[@]}" | median)
+echo "copies 1: ${C1[*]} req/s (median $M1), p99 ${P1[*]} ms (median $Q1)"
+echo "copies 3: ${C3[*]} req/s (median $M3), p99 ${P3[*]} ms (median $Q3)"
+echo "throughput ratio $(awk "BEGIN{printf \"%.2f\", $M3/$M1}") (goal: 0.6 or more), p99 ratio $(awk "BEGIN{printf \"%.2f\", $Q3/$Q1}") (goal: 2 or less)"
 fi
 
 # CPU seconds (user + system) a process has used so far.
