@@ -201,6 +201,11 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
     for (const auto& a : answers)
       if (holders_of(a.result) >= majority()) chosen = &a.result;
   }
+  if (chosen && chosen->status != StoreStatus::ok) {
+    // A majority holds nothing: the session ended (or never was) and a minority still has it.
+    stats_.quorum_reads++;
+    return LoadResult{};
+  }
   LoadResult result = chosen ? *chosen : *newest;
   std::size_t holders = holders_of(result);
   // Bring the copies that answered up to the value: repairs of old or missing copies, and for a

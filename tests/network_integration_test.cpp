@@ -94,13 +94,17 @@ TEST(Network, WithoutItsToolsNetnsExitsTwoWithOneLine) {
       << text;
 }
 
-TEST(Network, PartitionOneShowsStaleReadsWithTwoCopiesAndNoneWithQuorum) {
+TEST(Network, PartitionOneShowsLossWithOneCopyStaleReadsWithTwoAndNothingWithQuorum) {
   SKIP_WITHOUT_NETNS();
-  auto d = run_network_demo("partition-one-c2,partition-one-c3", "p1");
+  auto d = run_network_demo("partition-one-c1,partition-one-c2,partition-one-c3", "p1");
   EXPECT_EQ(d.exit_code, 0) << d.table;
-  auto two = d.scenario("partition-one-c2"), quorum = d.scenario("partition-one-c3");
+  auto one = d.scenario("partition-one-c1"), two = d.scenario("partition-one-c2"),
+       quorum = d.scenario("partition-one-c3");
+  ASSERT_FALSE(one.json.empty());
   ASSERT_FALSE(two.json.empty());
   ASSERT_FALSE(quorum.json.empty());
+  // One copy: the cut-off instance cannot reach the sessions on that node.
+  EXPECT_GT(one.total_of("misses") + one.total_of("stale") + one.total_of("errors"), 0) << d.table;
   // Copies 2: the cut-off instance fails over to the backup while the others keep the primary.
   EXPECT_GT(two.total_of("stale"), 0) << d.table;
   // Quorum copies: nothing stale, nothing missing, few errors.
@@ -137,6 +141,21 @@ TEST(Network, AHealedNodeServesItsOldDataWithTwoCopiesButNotWithQuorum) {
   EXPECT_EQ(quorum.total_of("stale"), 0) << d.table;
   EXPECT_EQ(quorum.total_of("misses"), 0) << d.table;
   EXPECT_LE(error_rate(quorum), 0.01) << d.table;
+  EXPECT_EQ(traces_of(d.pid), "");
+}
+
+TEST(Network, TheLatencyRowRunsWhereTheKernelHasNetemAndSaysWhyNotElsewhere) {
+  SKIP_WITHOUT_NETNS();
+  auto d = run_network_demo("latency-c3", "latency");
+  EXPECT_EQ(d.exit_code, 0) << d.table;
+  auto quorum = d.scenario("latency-c3");
+  if (quorum.json.empty()) {
+    EXPECT_NE(d.table.find("SKIPPED: this kernel has no netem qdisc"), std::string::npos) << d.table;
+  } else {
+    EXPECT_EQ(quorum.total_of("stale"), 0) << d.table;
+    EXPECT_EQ(quorum.total_of("misses"), 0) << d.table;
+    EXPECT_LE(error_rate(quorum), 0.01) << d.table;
+  }
   EXPECT_EQ(traces_of(d.pid), "");
 }
 

@@ -356,3 +356,14 @@ TEST(QuorumStore, ABatchAsksEachNodeOnce) {
     EXPECT_EQ(n.loads.load(), 0);
   }
 }
+
+TEST(QuorumStore, ASessionAMajorityNoLongerHoldsIsAMissEvenIfOneCopyStillHasIt) {
+  Cluster c;
+  auto& store = c.add_instance(3);
+  auto& q = static_cast<QuorumStore&>(store);
+  auto id = id_starting_at(q, 0);
+  // Ended while the first copy was out of reach: that copy still holds it.
+  c.nodes[0].data.create(id, named("ended", 4), seconds(60));
+  EXPECT_EQ(q.load(id).status, StoreStatus::not_found);
+  EXPECT_EQ(q.load_many({id})[0].status, StoreStatus::not_found);
+}
