@@ -139,16 +139,6 @@ bool start_netns_nodes(const NetnsTopology& net, const fs::path& log_prefix,
   return true;
 }
 
-bool network_fault(Run& run, const DemoScenario& s, bool on);
-
-// Ends the scenario's stall or network fault.
-void heal(Run& run, const DemoScenario& s) {
-  if (s.fault == Fault::stall_memcached)
-    run.memcached[0].signal(SIGCONT);
-  else if (is_network_fault(s.fault))
-    network_fault(run, s, false);
-}
-
 // The network fault of a scenario, on (true) or healed (false).
 bool network_fault(Run& run, const DemoScenario& s, bool on) {
   auto& net = *run.net;
@@ -163,6 +153,14 @@ bool network_fault(Run& run, const DemoScenario& s, bool on) {
     default:
       return true;
   }
+}
+
+// Ends the scenario's stall or network fault.
+void heal(Run& run, const DemoScenario& s) {
+  if (s.fault == Fault::stall_memcached)
+    run.memcached[0].signal(SIGCONT);
+  else if (is_network_fault(s.fault))
+    network_fault(run, s, false);
 }
 
 DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, double& fault_end) {
@@ -276,8 +274,10 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
         run.memcached[0].signal(SIGSTOP);
         resumed = false;
       } else if (is_network_fault(s.fault)) {
-        if (!network_fault(run, s, true))
+        if (!network_fault(run, s, true)) {
           std::fprintf(stderr, "sessdemo demo: %s: the fault could not be set up\n", s.name.c_str());
+          f.fault_applied = false;
+        }
         resumed = false;
       }
     }

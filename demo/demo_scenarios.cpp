@@ -177,6 +177,7 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
   if (f.requests == 0) return fail("no requests were answered");
   if (f.foreign) return fail(std::to_string(f.foreign) + " reads showed another visitor's data");
   if (!f.instances_survived) return fail("an instance died");
+  if (!f.fault_applied) return fail("the fault could not be set up");
   if (s.expect != Expect::by_name) return judge_network(s, f);
   double miss = f.reads() > 0 ? static_cast<double>(f.misses) / f.reads() : 0;
   double err = static_cast<double>(f.errors) / static_cast<double>(f.requests);

@@ -50,6 +50,7 @@ struct DemoFigures {
   std::uint64_t last_interval_requests = 0;  // the last full interval of the JSON, for recovery
   std::uint64_t last_interval_errors = 0;
   bool instances_survived = true;  // no instance died that the scenario did not kill
+  bool fault_applied = true;       // the network fault could be set up (nft, tc)
   double reads() const { return static_cast<double>(hits + misses + stale + foreign); }
 };
 

@@ -132,22 +132,23 @@ void NetnsTopology::remove_all() {
 
 std::vector<std::string> NetnsTopology::namespaces() const { return made_; }
 
-bool NetnsTopology::cut(const NetnsHost& host, const std::string& peer) {
+// The fault table of a host: input and output chains that the rules below drop from.
+bool NetnsTopology::add_fault_chains(const NetnsHost& host) {
   return run(nft(host, {"add", "table", "inet", fault_table})) &&
          run(nft(host, {"add", "chain", "inet", fault_table, "in",
                         "{ type filter hook input priority 0 ; policy accept ; }"})) &&
          run(nft(host, {"add", "chain", "inet", fault_table, "out",
-                        "{ type filter hook output priority 0 ; policy accept ; }"})) &&
+                        "{ type filter hook output priority 0 ; policy accept ; }"}));
+}
+
+bool NetnsTopology::cut(const NetnsHost& host, const std::string& peer) {
+  return add_fault_chains(host) &&
          run(nft(host, {"add", "rule", "inet", fault_table, "in", "ip", "saddr", peer, "drop"})) &&
          run(nft(host, {"add", "rule", "inet", fault_table, "out", "ip", "daddr", peer, "drop"}));
 }
 
 bool NetnsTopology::isolate(const NetnsHost& host) {
-  return run(nft(host, {"add", "table", "inet", fault_table})) &&
-         run(nft(host, {"add", "chain", "inet", fault_table, "in",
-                        "{ type filter hook input priority 0 ; policy accept ; }"})) &&
-         run(nft(host, {"add", "chain", "inet", fault_table, "out",
-                        "{ type filter hook output priority 0 ; policy accept ; }"})) &&
+  return add_fault_chains(host) &&
          run(nft(host, {"add", "rule", "inet", fault_table, "in", "iifname", "eth0", "drop"})) &&
          run(nft(host, {"add", "rule", "inet", fault_table, "out", "oifname", "eth0", "drop"}));
 }

@@ -55,6 +55,7 @@ class NetnsTopology {
 
  private:
   void remove_all();
+  bool add_fault_chains(const NetnsHost& host);
   std::string tag_;
   std::string hub_;
   std::vector<NetnsHost> nodes_, instances_;

@@ -169,13 +169,14 @@ LoadResult QuorumStore::load(std::string_view id) {
 
 LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers,
                                const std::vector<std::size_t>& order) {
-  LoadResult failure;
-  failure.status = StoreStatus::unavailable;
-  failure.error = "fewer than a majority of the session's copies answered";
-  if (answers.size() < majority()) {
+  auto failure = [this] {
     stats_.quorum_failures++;
-    return failure;
-  }
+    LoadResult r;
+    r.status = StoreStatus::unavailable;
+    r.error = "fewer than a majority of the session's copies answered";
+    return r;
+  };
+  if (answers.size() < majority()) return failure();
   auto holders_of = [&](const LoadResult& v) {
     return static_cast<std::size_t>(std::count_if(
         answers.begin(), answers.end(), [&](const Answer& a) { return same_value(a.result, v); }));
@@ -219,11 +220,9 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
       ++holders;
     }
   }
-  if (holders < majority()) {
-    stats_.quorum_failures++;
-    return failure;
-  }
+  if (holders < majority()) return failure();
   stats_.quorum_reads++;
+  if (result.session->ended) return LoadResult{};  // ended: its tombstone is what a majority holds
   return with_cas_token(std::move(result));
 }
 
@@ -267,7 +266,8 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
                  std::all_of(a.begin(), a.end(), [&](const LoadResult& r) { return same_value(r, a[0]); });
     if (agree) {
       stats_.quorum_reads++;
-      out[i] = with_cas_token(a[0]);
+      bool ended = a[0].status == StoreStatus::ok && a[0].session->ended;
+      out[i] = ended ? LoadResult{} : with_cas_token(a[0]);
     } else {
       out[i] = load(ids[i]);  // disagreement or a silent copy: ask them all, settle, repair
     }
@@ -276,7 +276,19 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
 }
 
 StoreStatus QuorumStore::remove(std::string_view id) {
-  return ring_.on_each(copies_of(id), [&](SessionStore& node) { return node.remove(id); });
+  // Not a delete: a tombstone, the next version of the session marked ended, written to a
+  // majority like any write. A copy that was out of reach keeps the old value, and is
+  // outvoted and repaired with the tombstone; a delete would let it bring the session back.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    LoadResult r = load(id);
+    if (r.status != StoreStatus::ok) return r.status;  // not_found: gone (or ended) already
+    Session tombstone;
+    tombstone.ended = true;
+    tombstone.version = r.session->version + 1;
+    StoreStatus st = write(id, tombstone, repl_.repair_ttl, false);
+    if (st != StoreStatus::conflict) return st;  // a conflict: written meanwhile, look again
+  }
+  return StoreStatus::conflict;
 }
 
 StoreStatus QuorumStore::try_lock(std::string_view id, std::string_view owner,

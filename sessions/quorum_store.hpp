@@ -42,6 +42,7 @@ class QuorumStore final : public SessionStore {
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
+  // Writes a tombstone (an ended version) to a majority rather than deleting: see remove().
   StoreStatus remove(std::string_view id) override;
   StoreStatus try_lock(std::string_view id, std::string_view owner,
                        std::chrono::seconds ttl) override;

@@ -6,6 +6,7 @@
 namespace sessdemo {
 
 std::string encode_session(const Session& s) {
+  if (s.ended) return "sd0 " + std::to_string(s.version) + ' ' + std::to_string(s.origin) + '\n';
   std::string out = (s.csrf.empty() ? "sd1 " : "sd2 ") + std::to_string(s.version) + ' ' +
                     std::to_string(s.created) + ' ' + std::to_string(s.refreshed) + ' ' +
                     std::to_string(s.visits) + ' ' + std::to_string(s.origin) + ' ';
@@ -40,6 +41,14 @@ bool take_number(std::string_view& in, T& value, char end) {
 }  // namespace
 
 std::optional<Session> decode_session(std::string_view in) {
+  if (in.substr(0, 4) == "sd0 ") {
+    in.remove_prefix(4);
+    Session s;
+    s.ended = true;
+    if (!take_number(in, s.version, ' ') || !take_number(in, s.origin, '\n') || !in.empty())
+      return std::nullopt;
+    return s;
+  }
   bool with_token = in.substr(0, 4) == "sd2 ";
   if (!with_token && in.substr(0, 4) != "sd1 ") return std::nullopt;
   in.remove_prefix(4);

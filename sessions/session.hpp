@@ -18,12 +18,16 @@ struct Session {
                                     // same primary from a write made elsewhere during a failover.
   std::string csrf;                 // serve --csrf: the session's form token (synchronizer
                                     // token), empty without one
+  bool ended = false;               // a tombstone: the session was ended at this version (quorum
+                                    // copies write one instead of deleting, so that a copy that
+                                    // missed the removal cannot bring the session back)
 };
 
 // A small text value:
 // "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>", or with a
 // CSRF token "sd2 <version> <created> <refreshed> <visits> <origin> <token> <name-length|->\n<name>"
-// (a session without a token is written as sd1, so instances without --csrf read it).
+// (a session without a token is written as sd1, so instances without --csrf read it);
+// a tombstone is "sd0 <version> <origin>\n".
 std::string encode_session(const Session& s);
 
 // Returns nothing for a value that is not a well-formed encoding.

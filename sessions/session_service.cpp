@@ -93,6 +93,7 @@ std::vector<ReadOutcome> SessionService::read_many(const std::vector<std::string
 ReadOutcome SessionService::finish_read(std::string_view id, LoadResult r) {
   ReadOutcome out;
   if (r.corrupt) stats_.corrupt++;
+  if (r.status == StoreStatus::ok && r.session->ended) r = LoadResult{};  // a tombstone: ended
   if (r.status != StoreStatus::ok) {
     out.status =
         r.status == StoreStatus::unavailable ? StoreStatus::unavailable : StoreStatus::not_found;
@@ -180,7 +181,8 @@ std::optional<WriteOutcome> SessionService::try_update(
     out.status = StoreStatus::unavailable;
     return out;
   }
-  if (r.status != StoreStatus::ok || is_expired(*r.session)) return create_new(change, guard);
+  if (r.status != StoreStatus::ok || r.session->ended || is_expired(*r.session))
+    return create_new(change, guard);
   if (guard && !guard(&*r.session)) return refused_outcome();
   Session s = *r.session;
   change(s);
@@ -237,7 +239,7 @@ WriteOutcome SessionService::update_locked(std::string_view id,
   // keys for ids it made up. A new session needs no lock (its id is new).
   LoadResult existing = store_.load(id);
   if (existing.status == StoreStatus::unavailable) return failed(existing.status);
-  if (existing.status != StoreStatus::ok) return create_new(change, guard);
+  if (existing.status != StoreStatus::ok || existing.session->ended) return create_new(change, guard);
   // A token of this holder's own, so that unlocking can never remove a successor's lock.
   const std::string owner = new_session_id();
   auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());

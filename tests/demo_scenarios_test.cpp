@@ -216,4 +216,11 @@ TEST(DemoScenarios, ExpectedFailureRowsPassOnlyWhenTheFailureShows) {
   auto foreign = stale;
   foreign.foreign = 1;
   EXPECT_FALSE(judge(network("partition-one-c2"), foreign, 3).met);
+  // A fault that could not be set up proves nothing, whatever the figures.
+  auto unfaulted = stale;
+  unfaulted.fault_applied = false;
+  EXPECT_FALSE(judge(network("partition-one-c2"), unfaulted, 3).met);
+  unfaulted = f;
+  unfaulted.fault_applied = false;
+  EXPECT_FALSE(judge(network("partition-one-c3"), unfaulted, 3).met);
 }

@@ -367,3 +367,28 @@ TEST(QuorumStore, ASessionAMajorityNoLongerHoldsIsAMissEvenIfOneCopyStillHasIt) 
   EXPECT_EQ(q.load(id).status, StoreStatus::not_found);
   EXPECT_EQ(q.load_many({id})[0].status, StoreStatus::not_found);
 }
+
+TEST(QuorumStore, ASessionEndedWhileACopyWasOutOfReachDoesNotComeBackFromIt) {
+  Cluster c;
+  auto& store = c.add_instance(3);
+  auto& q = static_cast<QuorumStore&>(store);
+  auto id = id_starting_at(q, 0);
+  ASSERT_EQ(q.create(id, named("alice", 1), seconds(60)), StoreStatus::ok);
+  c.nodes[0].mode = FakeStore::Mode::down;
+  ASSERT_EQ(q.remove(id), StoreStatus::ok);
+  EXPECT_EQ(q.load(id).status, StoreStatus::not_found);
+  // The copy that missed the removal returns with the session; another copy is down now, so a
+  // read gets exactly one old copy and one tombstone.
+  c.nodes[0].mode = FakeStore::Mode::ok;
+  c.nodes[q.copies_of(id)[1]].mode = FakeStore::Mode::down;
+  EXPECT_EQ(q.load(id).status, StoreStatus::not_found);
+  EXPECT_EQ(q.load_many({id})[0].status, StoreStatus::not_found);
+  // ...and the old copy now holds the tombstone too.
+  EXPECT_TRUE(c.nodes[0].data.load(id).session->ended);
+  // The session service sees an ended session as none: a write starts a new one.
+  SessionService svc(store, SessionPolicy{});
+  auto out = svc.update(id, [](Session& s) { s.name = "bob"; });
+  EXPECT_EQ(out.status, StoreStatus::ok);
+  EXPECT_TRUE(out.created);
+  EXPECT_NE(out.id, id);
+}

@@ -55,3 +55,21 @@ TEST(SessionEncoding, CsrfTokenRoundTripAndFormats) {
   EXPECT_FALSE(decode_session("sd2 1 2 3 4 0  -\n"));
   EXPECT_FALSE(decode_session("sd2 1 2 3 4 0 -\n"));  // the token is missing
 }
+
+TEST(Session, ATombstoneKeepsItsVersionAndOrigin) {
+  Session t;
+  t.ended = true;
+  t.version = 42;
+  t.origin = 7;
+  auto bytes = encode_session(t);
+  EXPECT_EQ(bytes, "sd0 42 7\n");
+  auto back = decode_session(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->ended);
+  EXPECT_EQ(back->version, 42u);
+  EXPECT_EQ(back->origin, 7u);
+  EXPECT_FALSE(decode_session("sd0 42 7").has_value());
+  EXPECT_FALSE(decode_session("sd0 42 7\nx").has_value());
+  EXPECT_FALSE(decode_session("sd0 -1 7\n").has_value());
+  EXPECT_FALSE(decode_session("sd1 42 7\n").has_value());
+}
