@@ -1,5 +1,6 @@
 // High availability against three real memcached nodes: a node killed in the middle of a run
-// loses no session and no acknowledged update with --copies 2, and does with --copies 1.
+// loses no session and no acknowledged update with --copies 2 and with quorum copies (3, locks
+// included), and does with --copies 1.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -90,6 +91,30 @@ TEST(ReplicationIntegration, TwoCopiesLoseNoUpdateWhenANodeIsKilled) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.counter_of("lost_updates"), 0);
   EXPECT_GT(r.counter_of("acknowledged"), 500);
+}
+
+TEST(ReplicationIntegration, QuorumCopiesSurviveANodeKilledDuringVisits) {
+  Cluster c;
+  auto inst = instances(c, "3");
+  auto r = load_with_node_killed(c, inst, {});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0);
+  EXPECT_EQ(r.total_of("stale"), 0);
+  EXPECT_GT(r.total_of("hits"), 1000);
+  EXPECT_GT(metric(inst[0].port, "sessdemo_store_quorum_reads_total").value_or(0), 100);
+  EXPECT_GT(metric(inst[0].port, "sessdemo_store_quorum_writes_total").value_or(0), 10);
+}
+
+TEST(ReplicationIntegration, QuorumCopiesKeepTheLockAndLoseNoUpdateWhenANodeIsKilled) {
+  // Lock mode: the lock is held on a majority of the copies, so the node that dies takes no
+  // holder's lock with it.
+  Cluster c;
+  auto inst = instances(c, "3", {"--concurrency", "lock"});
+  auto r = load_with_node_killed(
+      c, inst, {"--scenario", "counter", "--clients", "30", "--max-error-rate", "0.02"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.counter_of("lost_updates"), 0);
+  EXPECT_GT(r.counter_of("acknowledged"), 300);
 }
 
 TEST(ReplicationIntegration, ANodeRestartedEmptyIsRefilledByReads) {
