@@ -392,3 +392,30 @@ TEST(QuorumStore, ASessionEndedWhileACopyWasOutOfReachDoesNotComeBackFromIt) {
   EXPECT_TRUE(out.created);
   EXPECT_NE(out.id, id);
 }
+
+TEST(QuorumStore, ASlowCopyWithinItsShareIsWaitedForAndOnePastItIsOutvoted) {
+  Cluster c;
+  auto& store = c.add_instance(3);
+  auto& q = static_cast<QuorumStore&>(store);
+  auto id = id_starting_at(q, 0);
+  ASSERT_EQ(q.create(id, named("alice", 1), seconds(60)), StoreStatus::ok);
+  // 20 ms late: within its third of a 300 ms budget, so it counts.
+  c.nodes[0].delay = milliseconds(20);
+  {
+    deadline::Scope scope(steady_clock::now() + milliseconds(300));
+    EXPECT_EQ(rename(q, id, "bob"), StoreStatus::ok);
+  }
+  EXPECT_EQ(c.nodes[0].data.load(id).session->name, "bob");
+  // 150 ms late: past its share; the two others make the majority, in time.
+  c.nodes[0].delay = milliseconds(150);
+  auto start = steady_clock::now();
+  {
+    deadline::Scope scope(start + milliseconds(300));
+    EXPECT_EQ(rename(q, id, "carol"), StoreStatus::ok);
+  }
+  EXPECT_LT(steady_clock::now() - start, milliseconds(300));
+  c.nodes[0].delay = milliseconds(0);
+  EXPECT_EQ(c.nodes[0].data.load(id).session->name, "bob");  // it missed the write...
+  EXPECT_EQ(name_of(q, id), "carol");                         // ...and is outvoted, then repaired
+  EXPECT_EQ(c.nodes[0].data.load(id).session->name, "carol");
+}

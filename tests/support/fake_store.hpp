@@ -17,6 +17,8 @@ class FakeStore final : public SessionStore {
  public:
   enum class Mode { ok, down, stall, throws };
   std::atomic<Mode> mode{Mode::ok};
+  // Every answer comes this late; one later than the caller's deadline is no answer (unavailable).
+  std::chrono::milliseconds delay{0};
   std::chrono::milliseconds stall_for{2000};  // longest stall when no deadline is set
   std::atomic<int> loads{0};                  // load() calls
   std::atomic<int> load_manys{0};             // load_many() calls (one round trip each)
@@ -71,6 +73,11 @@ class FakeStore final : public SessionStore {
   }
   // False for a node that does not answer; a stall first waits as long as the caller lets it.
   bool up() {
+    if (delay.count() > 0) {
+      auto answer_at = deadline::Clock::now() + delay;
+      std::this_thread::sleep_until(std::min(deadline::current(), answer_at));
+      if (deadline::Clock::now() < answer_at) return false;
+    }
     switch (mode.load()) {
       case Mode::ok:
         return true;
