@@ -57,7 +57,11 @@ std::string report_page(const ReportInputs& in) {
   item("sessdemo", SESSDEMO_VERSION);
   item("memcached", in.memcached_version.empty() ? "unknown" : in.memcached_version);
   item("instances per scenario", std::to_string(o.instances));
-  item("memcached nodes", o.memcached.empty()
+  item("network", o.network == "netns"
+                      ? "netns: each host in a network namespace of its own, 198.18.0.0/15"
+                      : "loopback: every process on 127.0.0.1");
+  item("memcached nodes", o.network == "netns" ? std::string("3 per scenario, started by the demo")
+                          : o.memcached.empty()
                               ? std::to_string(o.memcached_nodes) + " started by the demo"
                               : std::to_string(o.memcached.size()) + " given with --memcached");
   item("clients per scenario", std::to_string(o.clients));
