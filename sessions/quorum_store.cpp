@@ -23,10 +23,6 @@ bool same_value(const LoadResult& a, const LoadResult& b) {
   return a.session->version == b.session->version && a.session->origin == b.session->origin;
 }
 
-bool newer(const Session& a, const Session& b) {
-  return a.version != b.version ? a.version > b.version : a.origin > b.origin;
-}
-
 // Splits what is left of this thread's deadline between the copies still to be asked, so that
 // an unreachable copy (which answers only at its timeout) cannot use the time the others need.
 class NodeTime {
@@ -164,11 +160,10 @@ LoadResult QuorumStore::load(std::string_view id) {
     ring_.note(node, r.status);
     if (r.status != StoreStatus::unavailable) answers.push_back({node, std::move(r)});
   }
-  return settle(id, answers, order);
+  return settle(id, answers);
 }
 
-LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers,
-                               const std::vector<std::size_t>& order) {
+LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers) {
   auto failure = [this] {
     stats_.quorum_failures++;
     LoadResult r;
@@ -181,33 +176,32 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
     return static_cast<std::size_t>(std::count_if(
         answers.begin(), answers.end(), [&](const Answer& a) { return same_value(a.result, v); }));
   };
+  // The value to return: the highest version any copy holds and, of two values of that
+  // version (a write that lost to another), the one more copies hold. Returning an older value
+  // because a majority holds it would leave the newer one in the way of every later write of
+  // its version; so the newest is taken, and written back below until a majority holds it.
   const LoadResult* newest = nullptr;
-  for (const auto& a : answers)
-    if (a.result.status == StoreStatus::ok && (!newest || newer(*a.result.session, *newest->session)))
+  std::size_t newest_holders = 0;
+  for (const auto& a : answers) {
+    if (a.result.status != StoreStatus::ok) continue;
+    std::size_t h = holders_of(a.result);
+    const Session& v = *a.result.session;
+    if (!newest || v.version > newest->session->version ||
+        (v.version == newest->session->version &&
+         (h > newest_holders || (h == newest_holders && v.origin > newest->session->origin)))) {
       newest = &a.result;
-  const LoadResult* chosen = nullptr;
+      newest_holders = h;
+    }
+  }
   if (!newest) {
-    // No copy that answered has it: a miss, as long as the answers agree (they all do here).
+    // No copy that answered has it: a miss (a majority answered, and they agree).
     stats_.quorum_reads++;
     LoadResult miss;
     miss.corrupt = std::any_of(answers.begin(), answers.end(),
                                [](const Answer& a) { return a.result.corrupt; });
     return miss;
   }
-  if (holders_of(*newest) >= majority()) {
-    chosen = newest;
-  } else if (answers.size() == order.size()) {
-    // Every copy answered and the newest is on a minority: a write still on its way, or one
-    // that failed. A value held by a majority is the last acknowledged one.
-    for (const auto& a : answers)
-      if (holders_of(a.result) >= majority()) chosen = &a.result;
-  }
-  if (chosen && chosen->status != StoreStatus::ok) {
-    // A majority holds nothing: the session ended (or never was) and a minority still has it.
-    stats_.quorum_reads++;
-    return LoadResult{};
-  }
-  LoadResult result = chosen ? *chosen : *newest;
+  LoadResult result = *newest;
   std::size_t holders = holders_of(result);
   // Bring the copies that answered up to the value: repairs of old or missing copies, and for a
   // value not yet on a majority, the write-back that makes it one before it is returned.

@@ -6,7 +6,8 @@
 // each find a "majority"). A write is acknowledged when a majority of those copies accepted it;
 // a read asks copies until a majority answered and takes the newest value, and before returning
 // a value that is not yet on a majority it writes it back until it is (so a read never returns
-// what a later read could contradict). Older copies on the way are repaired.
+// what a later read could contradict, and a write whose outcome was unknown is settled one way
+// for good). Older copies on the way are repaired.
 //
 // Values are ordered by (version, write tag): every write carries a fresh random tag, and a
 // copy accepts a write only when it holds nothing or an older version. Two writers that read
@@ -65,8 +66,7 @@ class QuorumStore final : public SessionStore {
   // id's copies, those in rotation first (ring order within each group).
   std::vector<std::size_t> ask_order(std::string_view id) const;
   // Decides a read from the answers of at least a majority; may write back and repair.
-  LoadResult settle(std::string_view id, std::vector<Answer>& answers,
-                    const std::vector<std::size_t>& order);
+  LoadResult settle(std::string_view id, std::vector<Answer>& answers);
   // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
   // anything).
   Put put(std::size_t node, std::string_view id, const Session& s, std::chrono::seconds ttl,
