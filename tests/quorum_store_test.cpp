@@ -92,16 +92,21 @@ Session named(const std::string& name, std::uint64_t version) {
   return s;
 }
 
+// The next version of what was read, with another name: what a writer that read r writes.
+Session next_of(const LoadResult& r, const std::string& name) {
+  Session s = *r.session;
+  s.name = name;
+  s.version++;
+  return s;
+}
+
 // What the session service does for a write in cas mode: read, change, conditional write,
 // again on a conflict.
 StoreStatus rename(SessionStore& store, const std::string& id, const std::string& name) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     LoadResult r = store.load(id);
     if (r.status != StoreStatus::ok) return r.status;
-    Session s = *r.session;
-    s.name = name;
-    s.version++;
-    StoreStatus st = store.save(id, s, seconds(60), r.cas);
+    StoreStatus st = store.save(id, next_of(r, name), seconds(60), r.cas);
     if (st != StoreStatus::conflict) return st;
   }
   return StoreStatus::conflict;
@@ -228,22 +233,12 @@ TEST(QuorumStore, OfTwoConcurrentWritersOfOneVersionTheSecondGetsACleanConflict)
   // the copies in the same order, so B meets A's value first and stops there.
   LoadResult read_a = q.load(id), read_b = q.load(id);
   StoreStatus b_result = StoreStatus::ok;
-  c.nodes[order[1]].before_write = [&] {
-    Session s = *read_b.session;
-    s.name = "B";
-    s.version++;
-    b_result = q.save(id, s, seconds(60), read_b.cas);
-  };
-  Session s = *read_a.session;
-  s.name = "A";
-  s.version++;
-  EXPECT_EQ(q.save(id, s, seconds(60), read_a.cas), StoreStatus::ok);
+  c.nodes[order[1]].before_write = [&] { b_result = q.save(id, next_of(read_b, "B"), seconds(60), read_b.cas); };
+  EXPECT_EQ(q.save(id, next_of(read_a, "A"), seconds(60), read_a.cas), StoreStatus::ok);
   EXPECT_EQ(b_result, StoreStatus::conflict);
   for (auto n : order) EXPECT_EQ(c.nodes[n].data.load(id).session->name, "A") << n;
   // A writer that read before both gets a clean conflict too: no copy takes an old version.
-  Session late = *read_a.session;
-  late.version++;
-  EXPECT_EQ(q.save(id, late, seconds(60), read_a.cas), StoreStatus::conflict);
+  EXPECT_EQ(q.save(id, next_of(read_a, "late"), seconds(60), read_a.cas), StoreStatus::conflict);
 }
 
 TEST(QuorumStore, WritersThatSeeDifferentCopiesCannotBothWinAndTheOutvotedLoserMayRetry) {
@@ -257,16 +252,8 @@ TEST(QuorumStore, WritersThatSeeDifferentCopiesCannotBothWinAndTheOutvotedLoserM
   c.cut(1, order[0]);  // b cannot reach the first copy: it starts at the second
   LoadResult read_a = a.load(id), read_b = b.load(id);
   StoreStatus b_result = StoreStatus::not_found;
-  c.nodes[order[1]].before_write = [&] {
-    Session s = *read_b.session;
-    s.name = "B";
-    s.version++;
-    b_result = b.save(id, s, seconds(60), read_b.cas);
-  };
-  Session s = *read_a.session;
-  s.name = "A";
-  s.version++;
-  StoreStatus a_result = a.save(id, s, seconds(60), read_a.cas);
+  c.nodes[order[1]].before_write = [&] { b_result = b.save(id, next_of(read_b, "B"), seconds(60), read_b.cas); };
+  StoreStatus a_result = a.save(id, next_of(read_a, "A"), seconds(60), read_a.cas);
   EXPECT_EQ(b_result, StoreStatus::ok);
   // A's value reached one copy, and the two others refused it: outvoted for good, so a
   // conflict the caller may retry.
