@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "demo/netns.hpp"
 #include "tests/support/http_client.hpp"
@@ -39,10 +40,27 @@ std::string traces_of(pid_t demo) {
   return found;
 }
 
+// A demo run's output folder (CSV, JSON, plots, logs) is kept for a test that failed, to look
+// at, and removed otherwise.
+struct KeptOnFailure {
+  fs::path dir;
+  KeptOnFailure() = default;
+  explicit KeptOnFailure(fs::path d) : dir(std::move(d)) {}
+  KeptOnFailure(KeptOnFailure&& other) noexcept : dir(std::exchange(other.dir, {})) {}
+  KeptOnFailure& operator=(KeptOnFailure&&) = delete;
+  ~KeptOnFailure() {
+    if (dir.empty() || ::testing::Test::HasFailure()) return;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::remove(dir.string() + ".err", ec);
+  }
+};
+
 struct DemoRun {
   int exit_code = -1;
   std::string table;
   fs::path out;
+  KeptOnFailure cleanup;
   pid_t pid = 0;
   LoadRun scenario(const std::string& name) const {
     LoadRun r;
@@ -58,6 +76,7 @@ DemoRun run_network_demo(const std::string& scenarios, const std::string& tag) {
   DemoRun d;
   d.out = fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
   fs::remove_all(d.out);
+  d.cleanup.dir = d.out;
   Child demo({sessdemo_binary(), "demo", "--network", "netns", "--scenarios", scenarios, "--duration",
               "15s", "--clients", "200", "--out", d.out.string()},
              (d.out.string() + ".err"));
@@ -163,6 +182,8 @@ TEST(Network, TheLatencyRowRunsWhereTheKernelHasNetemAndSaysWhyNotElsewhere) {
 
 TEST(Network, NamespacesAreRemovedOnCtrlCAndAfterAKilledRun) {
   SKIP_WITHOUT_NETNS();
+  KeptOnFailure killed_out{fs::temp_directory_path() / ("sessdemo-netns-killed-" + std::to_string(getpid()))};
+  KeptOnFailure interrupted_out{fs::temp_directory_path() / ("sessdemo-netns-interrupted-" + std::to_string(getpid()))};
   auto start = [](const std::string& tag) {
     auto out = fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
     fs::remove_all(out);
