@@ -4,6 +4,7 @@
 #include <CLI/Validators.hpp>
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 
 #include "cli/options.hpp"
 #include "loadgen/user_headers.hpp"
@@ -57,19 +58,48 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--name-field", l.name_field, "form field (or JSON key) of the name")
       ->capture_default_str();
   app.add_option("--write", o.write,
-                 "visit: how a name is written: form (POST --home-path) or json (--write-method "
-                 "to --write-path, body {\"NAME-FIELD\": \"...\"})")
+                 "visit: how a name is written: form (the form of --home-path that holds "
+                 "--name-field, submitted as a browser does) or json (--write-method to "
+                 "--write-path, body {\"NAME-FIELD\": \"...\"})")
       ->check(CLI::IsMember({"form", "json"}))
       ->capture_default_str();
   app.add_option("--write-method", l.write_method, "--write json: PUT, POST or PATCH")
       ->check(CLI::IsMember({"PUT", "POST", "PATCH"}))
       ->capture_default_str();
-  app.add_option("--write-path", l.write_path, "--write json: where the JSON goes")
+  app.add_option("--write-path", l.write_path,
+                 "--write json: where the JSON goes; --write form: overrides the form's action")
       ->capture_default_str();
+  app.add_option("--form-field", o.form_fields,
+                 "--write form: NAME=VALUE set in (or added to) the form on every write (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--csrf-field", l.csrf_field,
-                 "visit: before each write, read the hidden input NAME from --home-path and send "
-                 "it (a form field, or the --csrf-header for --write json); a 403 is a csrf error");
-  app.add_option("--csrf-header", l.csrf_header, "--write json: the header that carries the token")
+                 "visit: the form field NAME that holds the CSRF token (read from --home-path; sent "
+                 "in --csrf-header too for --write json); a 403 is a csrf error and the page is "
+                 "read again");
+  app.add_option("--csrf-meta", l.csrf_meta,
+                 "visit: the token is the content of <meta name=NAME> on --home-path (Rails, "
+                 "Laravel), sent in --csrf-header (and as --csrf-field for form writes)");
+  app.add_option("--csrf-cookie", l.csrf_cookie,
+                 "visit: the token is the value of the client's cookie NAME (Angular XSRF-TOKEN, "
+                 "Django csrftoken), sent in --csrf-header (and as --csrf-field for form writes)");
+  app.add_option("--csrf-header", l.csrf_header, "the header that carries a token on writes")
+      ->capture_default_str();
+  app.add_option("--login-path", l.login_path,
+                 "visit: each client loads PATH before its first write and submits its form with "
+                 "the --login-field values, following redirects; a redirect to PATH later is a "
+                 "miss and the client logs in again");
+  app.add_option("--login-field", o.login_fields,
+                 "NAME=VALUE filled into the login form; {client} becomes the client's number "
+                 "(repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--max-redirects", l.max_redirects,
+                 "redirects followed per request (301/302/303 after a POST become a GET, 307/308 "
+                 "keep it); 0: a 3xx is the answer")
+      ->check(whole_number(0, 100))
+      ->capture_default_str();
+  app.add_option("--instance-header", l.instance_header,
+                 "the answer header that names the instance that served it (X-Served-By, "
+                 "X-Backend...)")
       ->capture_default_str();
   app.add_option("--cacert", l.cacert,
                  "https:// instances: a PEM file of CA certificates trusted besides the system's");
@@ -143,7 +173,44 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     std::fprintf(stderr, "sessdemo load: %s\n", bad->c_str());
     return 2;
   }
-  for (const auto* path : {&l.write_path, &l.home_path, &l.details_path, &l.path})
+  l.write_path_given = app.count("--write-path") > 0;
+  for (auto [typed, into, flag] :
+       {std::tuple{&o.form_fields, &l.form_fields, "--form-field"},
+        std::tuple{&o.login_fields, &l.login_fields, "--login-field"}}) {
+    into->clear();
+    for (const auto& f : *typed) {
+      auto eq = f.find('=');
+      if (eq == 0 || eq == std::string::npos || f.find_first_of("\r\n") != std::string::npos) {
+        std::fprintf(stderr, "sessdemo load: %s takes NAME=VALUE, not '%s'\n", flag, f.c_str());
+        return 2;
+      }
+      into->emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+  }
+  if (!l.login_fields.empty() && l.login_path.empty()) {
+    std::fprintf(stderr, "sessdemo load: --login-field needs --login-path\n");
+    return 2;
+  }
+  if (!l.csrf_meta.empty() && !l.csrf_cookie.empty()) {
+    std::fprintf(stderr, "sessdemo load: give --csrf-meta or --csrf-cookie, not both\n");
+    return 2;
+  }
+  for (const auto* name : {&l.instance_header, &l.csrf_meta, &l.csrf_cookie})
+    for (char c : *name)
+      if (c <= 0x20 || c >= 0x7f || c == ':' || c == ';' || c == '=') {
+        std::fprintf(stderr,
+                     "sessdemo load: --instance-header, --csrf-meta and --csrf-cookie must be "
+                     "printable ASCII without spaces, ':', ';' or '=': '%s'\n",
+                     name->c_str());
+        return 2;
+      }
+  if (l.instance_header.empty()) {
+    std::fprintf(stderr, "sessdemo load: --instance-header cannot be empty\n");
+    return 2;
+  }
+  std::vector<std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path};
+  if (!l.login_path.empty()) paths.push_back(&l.login_path);
+  for (const auto* path : paths)
     if (path->empty() || path->front() != '/' ||
         path->find_first_of(" \r\n\t") != std::string::npos) {
       std::fprintf(stderr, "sessdemo load: a path must start with / and hold no spaces: '%s'\n",

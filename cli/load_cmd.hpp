@@ -17,6 +17,8 @@ struct LoadCliOptions {
   std::chrono::microseconds max_p99{0};
   std::string log_level = "warn";
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count
+  std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields
+  std::vector<std::string> login_fields;  // NAME=VALUE as typed, into load.login_fields
 };
 
 void setup_load(CLI::App& app, LoadCliOptions& opts);

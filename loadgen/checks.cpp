@@ -28,15 +28,21 @@ std::vector<Check> evaluate(const RunReport& r) {
   if (c.requests == 0)
     add("requests answered", 0, std::nullopt, "count", false, "no request was measured");
   if (o.scenario == Scenario::visit) {
-    double miss = ratio(c.misses, c.reads()), stale = ratio(c.stale, c.reads());
-    add("miss rate", miss, o.max_miss_rate, "fraction", miss <= o.max_miss_rate,
-        fmt("%.4f", miss) + " of " + std::to_string(c.reads()) + " reads (" +
-            std::to_string(c.misses) + " misses), limit " + fmt("%g", o.max_miss_rate));
-    add("stale rate", stale, o.max_stale_rate, "fraction", stale <= o.max_stale_rate,
-        fmt("%.4f", stale) + " (" + std::to_string(c.stale) + " stale reads), limit " +
-            fmt("%g", o.max_stale_rate));
-    add("foreign reads", static_cast<double>(c.foreign), 0.0, "count", c.foreign == 0,
-        std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
+    // A check with no samples has not passed: a run that judged no page fails all three.
+    const std::uint64_t reads = c.reads();
+    const std::string nothing = "nothing judged: 0 reads";
+    double miss = ratio(c.misses, reads), stale = ratio(c.stale, reads);
+    add("miss rate", miss, o.max_miss_rate, "fraction", reads > 0 && miss <= o.max_miss_rate,
+        reads == 0 ? nothing
+                   : fmt("%.4f", miss) + " of " + std::to_string(reads) + " reads (" +
+                         std::to_string(c.misses) + " misses), limit " + fmt("%g", o.max_miss_rate));
+    add("stale rate", stale, o.max_stale_rate, "fraction", reads > 0 && stale <= o.max_stale_rate,
+        reads == 0 ? nothing
+                   : fmt("%.4f", stale) + " (" + std::to_string(c.stale) + " stale reads), limit " +
+                         fmt("%g", o.max_stale_rate));
+    add("foreign reads", static_cast<double>(c.foreign), 0.0, "count", reads > 0 && c.foreign == 0,
+        reads == 0 ? nothing
+                   : std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
   }
   double err = ratio(c.errors, c.requests);
   add("error rate", err, o.max_error_rate, "fraction", err <= o.max_error_rate,
@@ -51,15 +57,19 @@ std::vector<Check> evaluate(const RunReport& r) {
   }
   if (o.scenario == Scenario::counter) {
     const auto& k = r.counter;
+    const bool none = k.clients_checked == 0;
+    const std::string nothing = "nothing judged: no client's counter was read";
     add("lost updates", static_cast<double>(k.lost_updates),
         static_cast<double>(o.max_lost_updates), "count",
-        k.lost_updates <= static_cast<std::int64_t>(o.max_lost_updates),
-        std::to_string(k.lost_updates) + " acknowledged increments missing from " +
-            std::to_string(k.clients_checked) + " counters, limit " +
-            std::to_string(o.max_lost_updates));
+        !none && k.lost_updates <= static_cast<std::int64_t>(o.max_lost_updates),
+        none ? nothing
+             : std::to_string(k.lost_updates) + " acknowledged increments missing from " +
+                   std::to_string(k.clients_checked) + " counters, limit " +
+                   std::to_string(o.max_lost_updates));
     add("phantom updates", static_cast<double>(k.phantom_updates), 0.0, "count",
-        k.phantom_updates == 0,
-        std::to_string(k.phantom_updates) + " more increments on the server than were sent");
+        !none && k.phantom_updates == 0,
+        none ? nothing
+             : std::to_string(k.phantom_updates) + " more increments on the server than were sent");
     add("counters read", static_cast<double>(k.unverified), 0.0, "count",
         k.clients_checked > 0 && k.unverified == 0,
         std::to_string(k.unverified) + " clients' final counters could not be read");

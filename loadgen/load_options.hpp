@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/endpoint.hpp"
@@ -45,15 +46,29 @@ struct LoadOptions {
   std::string home_path = "/";
   std::string details_path = "/details";
   std::string name_field = "name";
-  // How the visit scenario writes a name: a form POST to home_path (what the seed's page does),
-  // or a JSON body {"<name_field>": "<name>"} with write_method to write_path.
+  // How the visit scenario writes a name: by submitting the form of home_path that holds the
+  // name_field input, as a browser does (all its successful controls, to its action, with its
+  // method and enctype), or as a JSON body {"<name_field>": "<name>"} with write_method to
+  // write_path.
   enum class Write { form, json } write = Write::form;
   std::string write_method = "PUT";
   std::string write_path = "/api/session";
-  // Visit: before each write, the value of hidden input csrf_field on home_path, sent with the
-  // write (a form field, or the header csrf_header for JSON). Empty: no token.
+  bool write_path_given = false;  // --write-path on the command line: overrides a form's action
+  std::vector<std::pair<std::string, std::string>> form_fields;  // --form-field NAME=VALUE
+  // Visit: the token a write carries. csrf_field: a field of the form (a hidden input, as any
+  // other), also sent in csrf_header for JSON writes; csrf_meta: the content of <meta
+  // name=csrf_meta> of home_path; csrf_cookie: the value of the client's cookie of that name.
+  // The page is fetched again when the token is missing or a write was refused with 403.
   std::string csrf_field;
   std::string csrf_header = "X-CSRF-Token";
+  std::string csrf_meta;
+  std::string csrf_cookie;
+  // Before its first write each client loads login_path and submits its form with these
+  // fields ("{client}" in a value becomes the client's number), following redirects.
+  std::string login_path;
+  std::vector<std::pair<std::string, std::string>> login_fields;
+  unsigned max_redirects = 10;  // hops followed per request; 0: a 3xx is the answer
+  std::string instance_header = "X-Instance-Id";  // names the instance that served an answer
   std::vector<std::string> headers;  // -H "Name: value", on every request
   // https:// instances: certificates are checked against the system store plus cacert (a PEM
   // file, or ""), and the host name against the certificate; insecure skips both checks.

@@ -48,6 +48,7 @@ Counters counters_of(const json::object& o) {
   c.stale = u("stale");
   c.foreign = u("foreign");
   c.late = u("late");
+  if (o.contains("retries")) c.retries = u("retries");
   // Connection opening, where the file has it (figures, not interval counters).
   auto timings = [&](const char* key, Timings& t) {
     if (const auto* v = o.if_contains(key)) {

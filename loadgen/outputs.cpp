@@ -75,7 +75,7 @@ boost::json::object counters_json(const Counters& c) {
                              {"errors_5xx", c.status_5xx}, {"errors_by_kind", error_kinds_json(c)},
                              {"hits", c.hits},             {"misses", c.misses},
                              {"stale", c.stale},           {"foreign", c.foreign},
-                             {"late", c.late}};
+                             {"late", c.late},             {"retries", c.retries}};
 }
 
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
@@ -101,6 +101,7 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"stale", c.stale},
       {"foreign", c.foreign},
       {"late", c.late},
+      {"retries", c.retries},
       {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
       {"latency_ms", percentiles(s.latency)},
       {"service_ms", percentiles(s.service)},
@@ -129,6 +130,14 @@ OutputFile::~OutputFile() {
   if (stdout_) std::fflush(stdout);
 }
 
+namespace {
+boost::json::array field_names(const std::vector<std::pair<std::string, std::string>>& fields) {
+  boost::json::array out;
+  for (const auto& f : fields) out.emplace_back(f.first);
+  return out;
+}
+}  // namespace
+
 std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
   const auto& o = *r.opts;
   boost::json::array instances;
@@ -151,9 +160,18 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
       {"name_field", o.name_field},
       {"write", o.write == LoadOptions::Write::json ? "json" : "form"},
       {"write_method", o.write == LoadOptions::Write::json ? o.write_method : "POST"},
-      {"write_path", o.write == LoadOptions::Write::json ? o.write_path : o.home_path},
+      {"write_path", o.write == LoadOptions::Write::json || o.write_path_given
+                         ? boost::json::value(o.write_path)
+                         : boost::json::value(nullptr)},  // null: the form's action
+      {"form_field_names", field_names(o.form_fields)},
       {"csrf_field", o.csrf_field},
       {"csrf_header", o.csrf_header},
+      {"csrf_meta", o.csrf_meta},
+      {"csrf_cookie", o.csrf_cookie},
+      {"login_path", o.login_path},
+      {"login_field_names", field_names(o.login_fields)},  // never their values (passwords)
+      {"max_redirects", o.max_redirects},
+      {"instance_header", o.instance_header},
       {"header_names", header_names(o.headers)},
       {"cacert", o.cacert},
       {"insecure", o.insecure},

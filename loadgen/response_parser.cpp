@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
+
 namespace sessdemo::loadgen {
 
 namespace http = boost::beast::http;
@@ -10,11 +12,13 @@ void ParsedResponse::clear() {
   status = 0;
   body.clear();
   instance.clear();
+  location.clear();
   cookie_count = 0;
 }
 
-ResponseParser::ResponseParser(ParsedResponse& out, bool keep_body, std::size_t limit)
-    : out_(out), keep_body_(keep_body) {
+ResponseParser::ResponseParser(ParsedResponse& out, bool keep_body, std::size_t limit,
+                               std::string_view instance_header)
+    : out_(out), keep_body_(keep_body), instance_header_(instance_header) {
   out_.clear();
   body_limit(limit);
   header_limit(64 * 1024);
@@ -34,7 +38,9 @@ void ResponseParser::on_field_impl(http::field name, string_view name_string, st
   if (name == http::field::set_cookie) {
     if (out_.cookie_count == out_.set_cookies.size()) out_.set_cookies.emplace_back();
     out_.set_cookies[out_.cookie_count++].assign(value.data(), value.size());
-  } else if (name == http::field::unknown && boost::beast::iequals(name_string, "X-Instance-Id")) {
+  } else if (name == http::field::location) {
+    out_.location.assign(value.data(), value.size());
+  } else if (boost::beast::iequals(name_string, instance_header_)) {
     out_.instance.assign(value.data(), value.size());
   }
 }
@@ -43,13 +49,21 @@ void ResponseParser::on_body_init_impl(boost::optional<std::uint64_t> const& len
   if (length && keep_body_) out_.body.reserve(static_cast<std::size_t>(*length));
 }
 
+void ResponseParser::keep(string_view body) {
+  if (keep_body_) {
+    out_.body.append(body.data(), body.size());
+  } else if (out_.body.size() < kept_without_body) {
+    out_.body.append(body.data(), std::min(body.size(), kept_without_body - out_.body.size()));
+  }
+}
+
 std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
-  if (keep_body_) out_.body.append(body.data(), body.size());
+  keep(body);
   return body.size();
 }
 
 std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-  if (keep_body_) out_.body.append(body.data(), body.size());
+  keep(body);
   return body.size();
 }
 

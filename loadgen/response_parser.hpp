@@ -13,7 +13,8 @@ namespace sessdemo::loadgen {
 struct ParsedResponse {
   int status = 0;
   std::string body;
-  std::string instance;                  // X-Instance-Id, empty when absent
+  std::string instance;                  // the --instance-header (X-Instance-Id), empty when absent
+  std::string location;                  // Location, empty when absent
   std::vector<std::string> set_cookies;  // the first cookie_count entries are this response's
   std::size_t cookie_count = 0;
   void clear();
@@ -21,8 +22,12 @@ struct ParsedResponse {
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
-  // keep_body false: the body is read and dropped (a scenario that judges nothing).
-  explicit ResponseParser(ParsedResponse& out, bool keep_body = true, std::size_t body_limit = 8 * 1024 * 1024);
+  // keep_body false: the body is read and only its first bytes kept, for a diagnosis (a
+  // scenario that judges nothing). instance_header: the header that names the instance.
+  explicit ResponseParser(ParsedResponse& out, bool keep_body = true,
+                          std::size_t body_limit = 8 * 1024 * 1024,
+                          std::string_view instance_header = "X-Instance-Id");
+  static constexpr std::size_t kept_without_body = 256;
 
  private:
   using error_code = boost::beast::error_code;
@@ -38,8 +43,10 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override;
   void on_finish_impl(error_code&) override {}
 
+  void keep(string_view body);
   ParsedResponse& out_;
   bool keep_body_;
+  std::string_view instance_header_;
 };
 
 }  // namespace sessdemo::loadgen

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "loadgen/scenario_detail.hpp"
+
 namespace sessdemo::loadgen {
 
 ShardSlice shard_slice(const LoadOptions& o) {
@@ -41,7 +43,7 @@ std::string new_run_tag() {
 }
 
 ScenarioLogic::ScenarioLogic(const LoadOptions& opts, std::string run_tag)
-    : opts_(opts), run_tag_(std::move(run_tag)) {
+    : opts_(opts), run_tag_(std::move(run_tag)), boundary_("----sessdemo-form-" + run_tag_) {
   auto parsed = parse_user_headers(opts.headers);
   if (auto* u = std::get_if<UserHeaders>(&parsed)) user_ = std::move(*u);
 }
@@ -49,7 +51,7 @@ ScenarioLogic::ScenarioLogic(const LoadOptions& opts, std::string run_tag)
 Step ScenarioLogic::first_step() const {
   switch (opts_.scenario) {
     case Scenario::visit:
-      return Step::home;
+      return opts_.login_path.empty() ? Step::home : Step::login_page;
     case Scenario::get:
       return Step::get;
     case Scenario::counter:
@@ -58,8 +60,8 @@ Step ScenarioLogic::first_step() const {
   return Step::done;
 }
 
-namespace {
-// A JSON string's contents: quotes, backslashes and control characters escaped.
+namespace scenario_detail {
+
 void append_json_string(std::string& out, std::string_view s) {
   for (char c : s) {
     if (c == '"' || c == '\\') {
@@ -71,21 +73,6 @@ void append_json_string(std::string& out, std::string_view s) {
       out += buf;
     } else {
       out += c;
-    }
-  }
-}
-
-// application/x-www-form-urlencoded: unreserved bytes as they are, the rest %XX.
-void append_form_encoded(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
     }
   }
 }
@@ -102,89 +89,40 @@ void end_headers(std::string& out, std::string_view body, std::string_view conte
   out += body;
 }
 
-std::string decode_entities(std::string_view s) {
-  std::string out;
-  static constexpr std::pair<std::string_view, char> names[] = {
-      {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
-  for (std::size_t i = 0; i < s.size();) {
-    bool done = false;
-    if (s[i] == '&')
-      for (auto [entity, c] : names)
-        if (s.substr(i, entity.size()) == entity) {
-          out += c;
-          i += entity.size();
-          done = true;
-          break;
-        }
-    if (!done) out += s[i++];
-  }
-  return out;
+std::string_view path_only(std::string_view target) {
+  return target.substr(0, target.find_first_of("?#"));
 }
 
-bool ok_status(int status) {
-  return status >= 200 && status < 400;
+bool idempotent_method(std::string_view m) {
+  return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS";
 }
 
-std::optional<std::int64_t> visits_in(std::string_view body) {
-  auto pos = body.find("\"visits\":");
-  if (pos == std::string_view::npos) return std::nullopt;
-  body.remove_prefix(pos + 9);
-  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
-  if (ec != std::errc{}) return std::nullopt;
-  return v;
-}
-}  // namespace
+}  // namespace scenario_detail
+using namespace scenario_detail;
 
-ErrorKind ScenarioLogic::error_kind_of(const Answer& a, Step step) const {
-  if (a.status == 0) return a.failure;
-  if (a.status >= 500 && a.status <= 599) return ErrorKind::http_5xx;
-  if (a.status >= 400 && a.status <= 499) {
-    bool token_sent = !opts_.csrf_field.empty() && step == Step::write;
-    return token_sent && a.status == 403 ? ErrorKind::csrf : ErrorKind::http_4xx;
-  }
-  return ErrorKind::protocol;  // 1xx as a final answer, or a status past 599
+bool plausible_token(std::string_view token) {
+  if (token.empty() || token.size() > max_token_bytes) return false;
+  for (unsigned char c : token)
+    if (c <= 0x20 || c >= 0x7f) return false;
+  return true;
 }
 
 std::string hidden_input_value(std::string_view html, std::string_view name) {
-  for (std::size_t at = 0; (at = html.find("<input", at)) != std::string_view::npos; ++at) {
-    auto end = html.find('>', at);
-    if (end == std::string_view::npos) return "";
-    auto tag = html.substr(at, end - at);
-    // An attribute's value, quoted with " or '.
-    auto attribute = [&](std::string_view attr) -> std::optional<std::string_view> {
-      for (std::size_t p = 0; (p = tag.find(attr, p)) != std::string_view::npos; ++p) {
-        if (p == 0 || (tag[p - 1] != ' ' && tag[p - 1] != '\t' && tag[p - 1] != '\n')) continue;
-        auto q = p + attr.size();
-        if (q + 1 >= tag.size() || tag[q] != '=' || (tag[q + 1] != '"' && tag[q + 1] != '\''))
-          continue;
-        auto close = tag.find(tag[q + 1], q + 2);
-        if (close == std::string_view::npos) return std::nullopt;
-        return tag.substr(q + 2, close - q - 2);
-      }
-      return std::nullopt;
-    };
-    auto n = attribute("name");
-    if (!n || decode_entities(*n) != name) continue;
-    auto v = attribute("value");
-    if (!v) return "";
-    std::string value = decode_entities(*v);
-    for (unsigned char c : value)
-      if (c <= 0x20 || c >= 0x7f) return "";
-    return value;
-  }
-  return "";
+  PageQuery q;
+  q.input_name = std::string(name);
+  auto scan = scan_page(html, q);
+  return scan.input && plausible_token(*scan.input) ? *scan.input : "";
 }
 
 void ScenarioLogic::start_line(std::string& out, std::string_view method, std::string_view path,
-                               std::string_view host, const CookieJar& jar) const {
+                               std::string_view host, const Client& c) const {
   out += method;
   out += ' ';
   out += path;
   out += " HTTP/1.1\r\nHost: ";
   out += user_.host.empty() ? host : std::string_view(user_.host);
   out += "\r\nUser-Agent: sessdemo-load\r\n";
+  const CookieJar& jar = c.jar;
   if (!jar.empty() || !user_.cookie.empty()) {
     // The client's own cookies first; a user's -H Cookie goes after them, never instead.
     out += "Cookie: ";
@@ -196,118 +134,114 @@ void ScenarioLogic::start_line(std::string& out, std::string_view method, std::s
   out += user_.lines;
 }
 
+// What a browser sends with a same-origin form post or fetch, under the default policy
+// strict-origin-when-cross-origin: the origin, and the whole URL of the page it came from.
+void ScenarioLogic::write_headers(std::string& out, std::string_view host, bool tls,
+                                  const Client& c) const {
+  std::string_view authority = user_.host.empty() ? host : std::string_view(user_.host);
+  std::string_view default_port = tls ? ":443" : ":80";
+  if (authority.size() > default_port.size() && authority.ends_with(default_port))
+    authority.remove_suffix(default_port.size());
+  std::string origin = std::string(tls ? "https://" : "http://") + std::string(authority);
+  out += "Origin: " + origin + "\r\nReferer: " + origin + c.page_path + "\r\n";
+}
+
 Kind ScenarioLogic::build_request(std::uint32_t id, Client& c, std::string_view host,
-                                  std::string& out) const {
+                                  std::string& out, bool tls) const {
+  auto get = [&](std::string_view path, Kind k) {
+    c.request_path.assign(path);
+    c.idempotent = true;
+    start_line(out, "GET", path, host, c);
+    end_headers(out, {}, {});
+    return k;
+  };
   switch (c.step) {
     case Step::home:
-      start_line(out, "GET", opts_.home_path, host, c.jar);
-      end_headers(out, {}, {});
-      return Kind::home;
-    case Step::write: {
-      c.writes.attempted = c.writes.acked + 1;
-      std::string name = make_name(run_tag_, id, c.writes.attempted);
-      std::string body;
-      bool token = !opts_.csrf_field.empty() && !c.csrf_token.empty();
-      if (opts_.write == LoadOptions::Write::json) {
-        body = "{\"";
-        append_json_string(body, opts_.name_field);
-        body += "\":\"" + name + "\"}";
-        start_line(out, opts_.write_method, opts_.write_path, host, c.jar);
-        if (token) out += opts_.csrf_header + ": " + c.csrf_token + "\r\n";
-        end_headers(out, body, "application/json");
-      } else {
-        append_form_encoded(body, opts_.name_field);
-        body += "=" + name;
-        if (token) {
-          body += '&';
-          append_form_encoded(body, opts_.csrf_field);
-          body += '=';
-          append_form_encoded(body, c.csrf_token);
-        }
-        start_line(out, "POST", opts_.home_path, host, c.jar);
-        end_headers(out, body, "application/x-www-form-urlencoded");
-      }
+      return get(opts_.home_path, Kind::home);
+    case Step::login_page:
+      return get(opts_.login_path, Kind::login);
+    case Step::write:
+      build_write(id, c, host, tls, out);
       return Kind::write;
+    case Step::login_submit:
+    case Step::follow: {
+      const PendingRequest& r = c.next;
+      c.request_path = r.path;
+      c.idempotent = idempotent_method(r.method);
+      start_line(out, r.method, r.path, host, c);
+      if (r.method != "GET" && r.method != "HEAD") write_headers(out, host, tls, c);
+      end_headers(out, r.body, r.content_type);
+      return c.step == Step::follow ? Kind::redirect : Kind::login;
     }
     case Step::read:
-      start_line(out, "GET", opts_.details_path, host, c.jar);
-      end_headers(out, {}, {});
-      return Kind::read;
+      return get(opts_.details_path, Kind::read);
     case Step::get:
-      start_line(out, "GET", opts_.path, host, c.jar);
-      end_headers(out, {}, {});
-      return Kind::read;
+      return get(opts_.path, Kind::read);
     case Step::counter_setup:
     case Step::increment:
       c.sent_increments++;
-      start_line(out, "POST", opts_.counter_path, host, c.jar);
+      c.request_path = opts_.counter_path;
+      c.idempotent = false;
+      start_line(out, "POST", opts_.counter_path, host, c);
       end_headers(out, {}, "application/json");
       return Kind::write;
     case Step::final_read:
     case Step::done:
-      start_line(out, "GET", opts_.session_path, host, c.jar);
-      end_headers(out, {}, {});
-      return Kind::read;
+      return get(opts_.session_path, Kind::read);
   }
   return Kind::read;
 }
 
-Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answer& a) const {
-  Outcome o;
-  bool ok = ok_status(a.status);
-  o.error = !ok;
-  if (!ok) o.error_kind = error_kind_of(a, step);
-  if (ok)
-    for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
-  switch (step) {
-    case Step::home:
-      o.kind = Kind::home;
-      if (ok && !opts_.csrf_field.empty()) c.csrf_token = hidden_input_value(a.body, opts_.csrf_field);
-      c.step = Step::write;
-      break;
-    case Step::write:
-      o.kind = Kind::write;
-      // A failed write is sent again; the reads keep judging against the last acknowledged one.
-      // A refused token is fetched again first.
-      if (ok) {
-        c.writes.acked = c.writes.attempted;
-        c.reads_since_write = 0;
-        c.step = Step::read;
-      } else if (o.error_kind == ErrorKind::csrf) {
-        c.step = Step::home;
-      }
-      break;
-    case Step::read:
-      o.kind = Kind::read;
-      if (ok)
-        o.verdict =
-            judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
-      // With a CSRF token, each write is preceded by the page that carries it.
-      if (++c.reads_since_write >= opts_.rename_every)
-        c.step = opts_.csrf_field.empty() ? Step::write : Step::home;
-      break;
-    case Step::get:
-      o.kind = Kind::read;
-      break;
-    case Step::counter_setup:
-    case Step::increment:
-      o.kind = Kind::write;
-      if (ok) {
-        c.acked_increments++;
-        if (auto v = visits_in(a.body); v && *v > c.highest_seen) c.highest_seen = *v;
-        if (step == Step::counter_setup) c.step = Step::increment;
-      }
-      break;
-    case Step::final_read:
-    case Step::done:
-      o.kind = Kind::read;
-      if (ok) {
-        if (auto v = visits_in(a.body)) c.final_value = *v;
-        c.step = Step::done;
-      }
-      break;
+// The write of a name: a JSON body, or the form of Home filled in as a browser fills it. Kept in
+// c.next, so a 307 or 308 can send it again.
+void ScenarioLogic::build_write(std::uint32_t id, Client& c, std::string_view host, bool tls,
+                                std::string& out) const {
+  c.writes.attempted = c.writes.acked + 1;
+  std::string name = make_name(run_tag_, id, c.writes.attempted);
+  std::string token = token_for(c);
+  PendingRequest& r = c.next;
+  r.body.clear();
+  bool json = opts_.write == LoadOptions::Write::json;
+  if (json) {
+    r.method = opts_.write_method;
+    r.path = opts_.write_path;
+    r.body = "{\"";
+    append_json_string(r.body, opts_.name_field);
+    r.body += "\":\"" + name + "\"}";
+    r.content_type = "application/json";
+  } else {
+    HtmlForm f;
+    f.fields = c.form;  // empty when Home had no such form: then the one field goes alone
+    f.set(opts_.name_field, name);
+    if (!opts_.csrf_field.empty() && !token.empty()) f.set(opts_.csrf_field, token);
+    for (const auto& [k, v] : opts_.form_fields) f.set(k, v);
+    r.method = c.form.empty() ? "POST" : c.form_method;
+    r.path = opts_.write_path_given ? opts_.write_path
+             : c.form.empty()       ? opts_.home_path
+                                    : c.form_action;
+    if (c.form_multipart) {
+      r.body = multipart_fields(f.fields, boundary_);
+      r.content_type = "multipart/form-data; boundary=" + boundary_;
+    } else {
+      r.body = urlencode_fields(f.fields);
+      r.content_type = "application/x-www-form-urlencoded";
+    }
+    if (r.method == "GET") {  // a GET form puts its fields in the query
+      r.path += r.path.find('?') == std::string::npos ? '?' : '&';
+      r.path += r.body;
+      r.body.clear();
+      r.content_type.clear();
+    }
   }
-  return o;
+  c.request_path = r.path;
+  c.idempotent = idempotent_method(r.method);
+  start_line(out, r.method, r.path, host, c);
+  write_headers(out, host, tls, c);
+  // The header carries the token of JSON writes, and of form writes whose token is not a field.
+  bool header = json ? !token.empty()
+                     : !token.empty() && (!opts_.csrf_meta.empty() || !opts_.csrf_cookie.empty());
+  if (header) out += opts_.csrf_header + ": " + token + "\r\n";
+  end_headers(out, r.body, r.content_type);
 }
 
 }  // namespace sessdemo::loadgen

@@ -1,6 +1,7 @@
 #pragma once
 // What each virtual client sends next and what its answers mean, without sockets: the worker
 // asks build_request() for bytes and hands the parsed answer to apply_response().
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "loadgen/cookie_jar.hpp"
+#include "loadgen/html_form.hpp"
 #include "loadgen/load_options.hpp"
 #include "loadgen/stats.hpp"
 #include "loadgen/user_headers.hpp"
@@ -15,7 +17,16 @@
 
 namespace sessdemo::loadgen {
 
-enum class Step : std::uint8_t { home, write, read, get, counter_setup, increment, final_read, done };
+// login_page and login_submit come before a client's first write when --login-path is set;
+// follow is a redirect hop of any step (Client::origin says which).
+enum class Step : std::uint8_t {
+  home, write, read, get, counter_setup, increment, final_read, done, login_page, login_submit, follow
+};
+
+// A request that is not a step's fixed one: a form submission or a redirect hop.
+struct PendingRequest {
+  std::string method = "GET", path, body, content_type;
+};
 
 struct Client {
   ClientWrites writes;             // write sequence numbers (visit)
@@ -28,7 +39,23 @@ struct Client {
   std::int64_t final_value = -1;      // counter: the value read at the end (-1: not read)
   std::int64_t highest_seen = 0;      // counter: largest value any answer reported
   CookieJar jar;
-  std::string csrf_token;  // visit with --csrf-field: from the last Home page
+  std::string csrf_token;  // visit: from the last Home page (--csrf-field or --csrf-meta)
+  // Visit, --write form: the form of Home that holds the name field, as a browser fills it.
+  std::vector<FormField> form;
+  std::string form_action = "/";   // where it goes (--write-path overrides it)
+  std::string form_method = "POST";
+  bool form_multipart = false;
+  bool page_read = false;          // Home was read (its form, token) since the last refusal
+  std::string page_path = "/";     // the page the form or token came from: the Referer of writes
+  bool logged_in = false;          // --login-path: this client's login went through
+  // The request last built: its path (redirects resolve against it) and whether it may be sent
+  // again on a new connection when a reused one turns out closed (GET, HEAD, PUT, DELETE).
+  std::string request_path;
+  bool idempotent = true;
+  PendingRequest next;       // login_submit and follow send this
+  Step origin = Step::home;  // follow: the step whose answer redirected
+  std::uint8_t hops = 0;     // follow: redirects followed for it so far
+  bool acked_by_redirect = false;  // follow of a write: the write's 301/302/303 acknowledged it
 };
 
 // The parts of an answer the scenarios look at.
@@ -37,6 +64,7 @@ struct Answer {
   std::string_view body;
   std::vector<std::string_view> set_cookies;
   ErrorKind failure = ErrorKind::reset;  // with status 0: what went wrong on the way
+  std::string_view location;  // the Location header, for a 3xx
 };
 
 struct Outcome {
@@ -44,6 +72,7 @@ struct Outcome {
   bool error = false;
   ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
   std::optional<Verdict> verdict;
+  bool retried = false;  // sent on a new connection: the reused one was found closed
 };
 
 class ScenarioLogic {
@@ -52,25 +81,49 @@ class ScenarioLogic {
 
   // The next step of a client at the start of the run.
   Step first_step() const;
-  // Appends the HTTP/1.1 request bytes of the client's current step; returns its kind.
-  Kind build_request(std::uint32_t client_id, Client& c, std::string_view host, std::string& out) const;
+  // Appends the HTTP/1.1 request bytes of the client's current step; returns its kind. host is
+  // the instance's HOST:PORT, tls whether it is https (for the Origin and Referer of writes).
+  Kind build_request(std::uint32_t client_id, Client& c, std::string_view host, std::string& out,
+                     bool tls = false) const;
   // Moves the client on according to the answer to the request of step `step`.
   Outcome apply(std::uint32_t client_id, Client& c, Step step, const Answer& a) const;
 
   const std::string& run_tag() const { return run_tag_; }
+  // Steps that go out at once, whatever the think time or the schedule: a browser follows a
+  // redirect and submits a login form it just loaded without a pause.
+  static bool continues(const Client& c) { return c.step == Step::follow || c.step == Step::login_submit; }
 
  private:
   ErrorKind error_kind_of(const Answer& a, Step step) const;
   void start_line(std::string& out, std::string_view method, std::string_view path,
-                  std::string_view host, const CookieJar& jar) const;
+                  std::string_view host, const Client& c) const;
+  void write_headers(std::string& out, std::string_view host, bool tls, const Client& c) const;
+  void build_write(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
+  bool redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
+  void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o, bool landing) const;
+  void read_home(Client& c, std::string_view page) const;
+  bool read_login_page(std::uint32_t id, Client& c, std::string_view page) const;
+  void after_read(Client& c) const;
+  Step next_write_step(const Client& c) const;
+  std::string token_for(const Client& c) const;
+  bool uses_token() const;
+  bool at_login(std::string_view path) const;
+  void diagnose(unsigned what, const std::string& message) const;
 
   const LoadOptions& opts_;
   std::string run_tag_;
   UserHeaders user_;  // from opts_.headers, checked by the command line
+  std::string boundary_;  // multipart/form-data writes
+  mutable std::atomic<unsigned> diagnosed_{0};  // which "cannot find" lines were logged (bits)
 };
 
-// The value of the first <input> named `name` in a page (HTML entities decoded), or "" when
-// there is none or its value is not a plausible token (printable ASCII without spaces).
+// A token as the tester keeps it: printable ASCII without spaces, at most max_token_bytes
+// (a longer or odd one is taken as missing, so a server cannot make each client keep megabytes).
+inline constexpr std::size_t max_token_bytes = 256;
+bool plausible_token(std::string_view token);
+
+// The value of the first control named `name` in the page's forms, when it is a plausible
+// token, or "".
 std::string hidden_input_value(std::string_view html, std::string_view name);
 
 // A random tag for this run's names, so a page from an earlier run is not taken for a hit.

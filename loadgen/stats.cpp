@@ -9,6 +9,8 @@ const char* to_string(Kind k) {
     case Kind::home: return "home";
     case Kind::write: return "write";
     case Kind::read: return "read";
+    case Kind::redirect: return "redirect";
+    case Kind::login: return "login";
     default: return "?";
   }
 }
@@ -23,6 +25,7 @@ const char* to_string(ErrorKind k) {
     case ErrorKind::http_4xx: return "http_4xx";
     case ErrorKind::http_5xx: return "http_5xx";
     case ErrorKind::csrf: return "csrf";
+    case ErrorKind::login: return "login";
     default: return "?";
   }
 }
@@ -48,6 +51,7 @@ void Counters::merge(const Counters& o) {
   stale += o.stale;
   foreign += o.foreign;
   late += o.late;
+  retries += o.retries;
   status_5xx += o.status_5xx;
   for (std::size_t k = 0; k < error_kinds.size(); ++k) error_kinds[k] += o.error_kinds[k];
   connects.merge(o.connects);

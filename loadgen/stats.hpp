@@ -11,7 +11,8 @@
 
 namespace sessdemo::loadgen {
 
-enum class Kind { home, write, read, count_ };  // what a request was for
+// What a request was for; redirect: a hop a client followed after a 3xx (of any of the others).
+enum class Kind { home, write, read, redirect, login, count_ };
 const char* to_string(Kind k);
 
 // Why a request failed; every error counts under exactly one kind.
@@ -24,6 +25,7 @@ enum class ErrorKind : std::uint8_t {
   http_4xx,  // a 4xx answer (other than a refused CSRF token)
   http_5xx,  // a 5xx answer
   csrf,      // a write refused (403) while a CSRF token was being sent
+  login,     // a login that failed (4xx, no form, or back on --login-path), or a write sent to it
   count_
 };
 inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
@@ -46,6 +48,9 @@ struct Counters {
   std::uint64_t stale = 0;     // reads showing an earlier name of the same client
   std::uint64_t foreign = 0;   // reads showing another client's name: always a failure
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
+  // Requests sent a second time on a new connection because a reused one was found closed
+  // before any byte of the answer (as browsers do). Not part of requests: one request, two sends.
+  std::uint64_t retries = 0;
   std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
   std::array<std::uint64_t, error_kind_count> error_kinds{};  // errors by kind; they sum to errors
   Timings connects{};    // opening connections, apart from the requests: TCP connects

@@ -24,6 +24,7 @@
 #include <deque>
 #include <list>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "loadgen/recorder.hpp"
@@ -67,6 +68,25 @@ struct Target {
   std::string last_instance;          // X-Instance-Id last seen here: failures are charged to it
   bool tls_failure_logged = false;    // the first failed handshake is explained, once
 };
+
+// How a connection's opening went.
+struct Opened {
+  ErrorKind failure = ErrorKind::reset;
+  std::int64_t connect_us = -1, tls_us = -1;  // -1: not done (or not on this request)
+};
+
+// How one request and its answer went on a connection.
+struct Exchange {
+  beast::error_code ec;
+  ErrorKind failure = ErrorKind::reset;  // what an ec is, unless said otherwise
+  bool sent = false;            // the whole request was written
+  bool answer_started = false;  // a byte of the answer arrived
+  bool keep_alive = true;       // the answer lets the connection be used again
+  Clock::time_point write_time{};  // when the request went out (service time starts)
+  std::string note;             // why a protocol error is one, for the log
+};
+
+enum class IdleState { usable, closed, unasked_bytes };
 
 constexpr auto late_after = std::chrono::milliseconds(10);
 constexpr unsigned max_connecting = 64;  // per worker
@@ -176,6 +196,10 @@ struct Worker::Impl {
       return;
     }
     auto now = Clock::now();
+    if (ScenarioLogic::continues(c)) {  // a redirect or a login form: at once, on the same ticket
+      enqueue(idx, now);
+      return;
+    }
     if (was == Step::counter_setup && c.step == Step::increment) {
       for (unsigned k = 0; k < extra_tickets; ++k) {
         outstanding++;
@@ -278,6 +302,14 @@ struct Worker::Impl {
   // The request loop of one connection to target_index, and the timeout watchdog
   // (worker_connection.cpp).
   net::awaitable<void> connection(std::size_t target_index);
+  net::awaitable<beast::error_code> open(Guarded& g, Target& t, Opened& opened);
+  net::awaitable<void> exchange(Guarded& g, const std::string& request, beast::flat_buffer& buffer,
+                                ParsedResponse& parsed, bool keep_body, Exchange& x);
+  IdleState idle_state(Guarded& g);
+  static void close(Guarded& g);
+  void diagnose_failure(const std::string& instance, ErrorKind kind, std::string_view request, const Answer& a,
+                        const std::string& note);
+  std::set<std::pair<std::string, ErrorKind>> failures_logged;  // this worker's share of "first error" lines
   net::awaitable<beast::error_code> handshake(Guarded& g, Target& t);
   net::awaitable<void> watchdog();
 

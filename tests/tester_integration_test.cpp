@@ -69,17 +69,26 @@ TEST(Tester, CsrfTokensAreFetchedAndSent) {
 TEST(Tester, WritesWithoutTheTokenFailAsCsrfErrors) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address(), "--csrf"});
-  auto plain = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s"});
+  // The form's hidden token is sent as a browser sends it, unless it is taken out: then every
+  // write is refused (no token option in use, so a plain http_4xx), never a miss.
+  auto plain = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--form-field",
+                         "csrf_token="});
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
   EXPECT_GT(kind_of(plain, "http_4xx"), 0);
   EXPECT_EQ(plain.total_of("misses"), 0);
-  auto wrong = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--csrf-field",
-                         "not_there"});
+  // A token option that names no input on the page: the JSON writes go without one, and each
+  // refusal is a csrf error.
+  auto wrong = run_load_with_log({"--instances", addresses(inst), "--clients", "10", "--duration", "1s",
+                                  "--write", "json", "--csrf-field", "not_there"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
   EXPECT_GT(kind_of(wrong, "csrf"), 0);
   EXPECT_EQ(kind_of(wrong, "http_4xx"), 0);
   EXPECT_EQ(wrong.total_of("misses"), 0);
   EXPECT_NE(wrong.out.find("csrf"), std::string::npos);
+  EXPECT_NE(wrong.err.find("no input named 'not_there'"), std::string::npos) << wrong.err;
+  // The plain form with its own hidden token passes.
+  auto form = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s"});
+  EXPECT_EQ(form.exit_code, 0) << form.out;
 }
 
 // -H reaches the server on every request, Host replaced, a user Cookie after the client's own.

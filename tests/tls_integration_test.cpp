@@ -10,6 +10,7 @@
 
 #include "common/child_process.hpp"
 #include "tests/support/load_run.hpp"
+#include "tests/support/pki.hpp"
 #include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
@@ -17,38 +18,6 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 namespace {
-// A test CA, a server certificate for 127.0.0.1 and localhost, and one from the same CA for
-// another address (198.18.0.1, never contacted), in a directory removed at the end.
-struct TestPki {
-  TestPki() {
-    dir = fs::temp_directory_path() / ("sessdemo-pki-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    std::ofstream(dir / "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-    std::string d = dir.string();
-    std::string cmd =
-        "cd '" + d + "' && "
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
-        "-out ca.pem -days 2 -subj /CN=sessdemo-test-ca && "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "
-        "-out server.csr -subj /CN=127.0.0.1 && "
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
-        "-days 2 -extfile ext.cnf && "
-        "echo subjectAltName=IP:198.18.0.1 > other.cnf && "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other.key "
-        "-out other.csr -subj /CN=198.18.0.1 && "
-        "openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem "
-        "-days 2 -extfile other.cnf";
-    ok = std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
-  }
-  ~TestPki() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string file(const char* name) const { return (dir / name).string(); }
-  fs::path dir;
-  bool ok = false;
-};
-
 // `sessdemo serve` over HTTPS; its port from the first line.
 struct TlsInstance {
   TlsInstance(const TestPki& pki, const std::string& memcached, const std::string& cert = "server") {

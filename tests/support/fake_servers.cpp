@@ -12,16 +12,23 @@
 
 namespace sessdemo::test {
 
-FakeServer::FakeServer(Mode mode) : mode_(mode) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+int listen_on_loopback(std::uint16_t& port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  listen(listen_fd_, 256);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  listen(fd, 512);
   socklen_t len = sizeof a;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
+FakeServer::FakeServer(Mode mode) : mode_(mode) {
+  listen_fd_ = listen_on_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -88,6 +95,11 @@ void FakeServer::serve(int fd) {
     }
     std::string status = "200 OK", page;
     if (mode_ == Mode::silent) continue;
+    if (mode_ == Mode::cookie_app || mode_ == Mode::trailing_junk || mode_ == Mode::unasked ||
+        mode_ == Mode::switching) {
+      serve_cookie_app(fd, head, body);
+      continue;
+    }
     if (mode_ == Mode::cut) {
       std::string part = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it";
       send(fd, part.data(), part.size(), MSG_NOSIGNAL);
@@ -119,6 +131,40 @@ void FakeServer::serve(int fd) {
     if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) < 0) break;
   }
   close(fd);
+}
+
+void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::string& body) {
+  std::string out, extra_headers, page;
+  if (mode_ == Mode::switching) out = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n";
+  std::string status = "200 OK";
+  if (head.rfind("POST", 0) == 0) {
+    std::string name = body.substr(body.find('=') + 1);
+    status = "303 See Other";
+    extra_headers = "Location: /details\r\nSet-Cookie: n=" + name + "\r\n";
+  } else if (head.find(" /details ") != std::string::npos) {
+    auto at = head.find("Cookie: ");
+    std::string name;
+    if (at != std::string::npos) {
+      auto n = head.find("n=", at);
+      auto end = head.find_first_of(";\r", n);
+      if (n != std::string::npos) name = head.substr(n + 2, end == std::string::npos ? std::string::npos : end - n - 2);
+    }
+    page = name.empty() ? "<p " + std::string(page::no_name_marker) + "none</p>"
+                        : "<p " + std::string(page::name_marker) + name + "</p>";
+  } else {
+    page = "<form method=post action=/><input name=name></form>";
+  }
+  out += "HTTP/1.1 " + status + "\r\nX-Instance-Id: fake\r\n" + extra_headers +
+         "Content-Length: " + std::to_string(page.size()) + "\r\n\r\n" + page;
+  std::string intruder_page = "<p " + std::string(page::name_marker) + "another-visitor</p>";
+  std::string intruder = "HTTP/1.1 200 OK\r\nX-Instance-Id: fake\r\nContent-Length: " +
+                         std::to_string(intruder_page.size()) + "\r\n\r\n" + intruder_page;
+  if (mode_ == Mode::trailing_junk) out += intruder;
+  send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+  if (mode_ == Mode::unasked) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    send(fd, intruder.data(), intruder.size(), MSG_NOSIGNAL);
+  }
 }
 
 }  // namespace sessdemo::test

@@ -9,6 +9,9 @@
 
 namespace sessdemo::test {
 
+// A listening TCP socket on 127.0.0.1 and a free port (set in port).
+int listen_on_loopback(std::uint16_t& port);
+
 class FakeServer {
  public:
   enum class Mode {
@@ -21,6 +24,13 @@ class FakeServer {
     status_404,  // answers every request 404 (http_4xx)
     status_503,  // answers every request 503 (http_5xx)
     echo,     // answers 200 with the request's head as the page (what reached the server)
+    // A correct app whose "session" is a cookie holding the name (so it can show no one
+    // else's), and three ways of framing its answers wrongly, each with another visitor's name
+    // in the bytes that belong to no request:
+    cookie_app,
+    trailing_junk,  // a second answer right behind each one (bytes past its Content-Length)
+    unasked,        // a second answer 20 ms after each one, while no request is outstanding
+    switching,      // an unasked 101 Switching Protocols before each answer
   };
   explicit FakeServer(Mode mode);
   ~FakeServer();
@@ -32,6 +42,7 @@ class FakeServer {
  private:
   void accept_loop();
   void serve(int fd);
+  void serve_cookie_app(int fd, const std::string& head, const std::string& body);
   Mode mode_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;

@@ -19,14 +19,19 @@ std::int64_t LoadRun::counter_of(const char* key) const {
   return json.at("counter").as_object().at(key).to_number<std::int64_t>();
 }
 
-BackgroundLoad start_load(std::vector<std::string> args) {
+std::int64_t LoadRun::errors_of(const char* kind) const {
+  return total().at("errors_by_kind").as_object().at(kind).to_number<std::int64_t>();
+}
+
+BackgroundLoad start_load(std::vector<std::string> args, bool keep_stderr) {
   static int n = 0;
   auto json_path = (std::filesystem::temp_directory_path() /
                     ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
                        .string();
   std::vector<std::string> argv{sessdemo_binary(), "load", "--json", json_path};
   argv.insert(argv.end(), args.begin(), args.end());
-  return BackgroundLoad{Child(argv), json_path};
+  std::string err_path = keep_stderr ? json_path + ".log" : "";
+  return BackgroundLoad{Child(argv, err_path), json_path, err_path};
 }
 
 LoadRun BackgroundLoad::finish() {
@@ -38,9 +43,17 @@ LoadRun BackgroundLoad::finish() {
   ss << f.rdbuf();
   if (!ss.str().empty()) r.json = boost::json::parse(ss.str()).as_object();
   std::filesystem::remove(json_path);
+  if (!err_path.empty()) {
+    std::ifstream e(err_path);
+    std::stringstream es;
+    es << e.rdbuf();
+    r.err = es.str();
+    std::filesystem::remove(err_path);
+  }
   return r;
 }
 
 LoadRun run_load(std::vector<std::string> args) { return start_load(std::move(args)).finish(); }
+LoadRun run_load_with_log(std::vector<std::string> args) { return start_load(std::move(args), true).finish(); }
 
 }  // namespace sessdemo::test

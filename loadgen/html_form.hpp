@@ -1,0 +1,61 @@
+#pragma once
+// What the tester reads from an HTML page the way a browser would: the form it fills in (the
+// successful controls of HTML's form submission), a <meta> token. Parsed by gumbo, Google's
+// HTML5 parser (Debian's libgumbo), so quoting, entities, case, comments, <script> and
+// <template> contents are taken as browsers take them; no string search here.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sessdemo::loadgen {
+
+struct FormField {
+  std::string name, value;
+  bool operator==(const FormField&) const = default;
+};
+
+struct HtmlForm {
+  std::string action;  // the action attribute as written; empty: the page's own URL
+  std::string method = "GET";  // GET or POST (dialog and unknown methods as GET, as browsers do)
+  bool multipart = false;      // enctype multipart/form-data (else urlencoded)
+  std::vector<FormField> fields;  // what a browser submits, in tree order, submitter included
+
+  // Sets the first field called name to value (or adds it); returns whether it was there.
+  bool set(std::string_view name, std::string_view value);
+  const FormField* find(std::string_view name) const;
+};
+
+struct PageQuery {
+  // The form to fill: the one holding a control named each of these (the first that names
+  // one), else the first form with a password input when password_form, else none.
+  std::vector<std::string> form_fields;
+  bool password_form = false;
+  std::string meta_name;  // <meta name=NAME content=...>, or "" for none
+  std::string input_name;  // the first <input name=NAME> anywhere (a token), or "" for none
+};
+
+struct PageScan {
+  std::optional<HtmlForm> form;
+  std::optional<std::string> meta;  // the content of the first <meta name=meta_name>
+  std::optional<std::string> input;  // the value of the first <input name=input_name>
+  unsigned forms_seen = 0;          // forms on the page (for a diagnosis when none fits)
+};
+
+PageScan scan_page(std::string_view html, const PageQuery& q);
+
+// The body of a form submission: application/x-www-form-urlencoded, or multipart/form-data
+// with the given boundary.
+std::string urlencode_fields(const std::vector<FormField>& fields);
+std::string multipart_fields(const std::vector<FormField>& fields, std::string_view boundary);
+void append_form_encoded(std::string& out, std::string_view s);
+
+// The path and query a reference (an action, a Location) names, resolved against the page's
+// path as RFC 3986 says; the fragment dropped. The tester only ever sends to its own
+// --instances, so an absolute URL contributes its path and query (and its origin is returned
+// in other_origin when it is not same_origin). nullopt when it does not parse.
+std::optional<std::string> resolve_reference(std::string_view base_path, std::string_view ref,
+                                             std::string_view same_origin = {},
+                                             std::string* other_origin = nullptr);
+
+}  // namespace sessdemo::loadgen

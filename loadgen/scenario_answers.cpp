@@ -1,0 +1,380 @@
+// What a client makes of an answer: cookies kept, redirects followed as a browser follows them,
+// pages read for their forms and tokens, logins, and the verdict of each page it judges.
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "loadgen/scenario.hpp"
+#include "loadgen/scenario_detail.hpp"
+
+namespace sessdemo::loadgen {
+
+using namespace scenario_detail;
+
+namespace {
+bool ok_status(int status) {
+  return status >= 200 && status < 400;
+}
+
+std::optional<std::int64_t> visits_in(std::string_view body) {
+  auto pos = body.find("\"visits\":");
+  if (pos == std::string_view::npos) return std::nullopt;
+  body.remove_prefix(pos + 9);
+  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
+  if (ec != std::errc{}) return std::nullopt;
+  return v;
+}
+
+Kind kind_of(Step s) {
+  switch (s) {
+    case Step::home: return Kind::home;
+    case Step::write:
+    case Step::counter_setup:
+    case Step::increment: return Kind::write;
+    case Step::login_page:
+    case Step::login_submit: return Kind::login;
+    case Step::follow: return Kind::redirect;
+    default: return Kind::read;
+  }
+}
+
+// Cookie values may be percent-encoded (Laravel's XSRF-TOKEN is); a client that echoes one in a
+// header decodes it first, as Angular's and axios' cookie readers do.
+std::string percent_decoded(std::string_view v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    unsigned hi = 0, lo = 0;
+    auto hex = [](char ch, unsigned& d) {
+      if (ch >= '0' && ch <= '9') d = static_cast<unsigned>(ch - '0');
+      else if (ch >= 'a' && ch <= 'f') d = static_cast<unsigned>(ch - 'a' + 10);
+      else if (ch >= 'A' && ch <= 'F') d = static_cast<unsigned>(ch - 'A' + 10);
+      else return false;
+      return true;
+    };
+    if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1], hi) && hex(v[i + 2], lo)) {
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
+std::string expand_client(std::string_view value, std::uint32_t id) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size();) {
+    if (value.substr(i, 8) == "{client}") {
+      out += std::to_string(id);
+      i += 8;
+    } else {
+      out += value[i++];
+    }
+  }
+  return out;
+}
+
+// The fields of a form as the request that submits it: to its action, resolved against the page.
+PendingRequest submission(const HtmlForm& f, std::string_view page_path, std::string_view boundary) {
+  PendingRequest r;
+  r.method = f.method;
+  r.path = resolve_reference(page_path, f.action.empty() ? page_path : std::string_view(f.action))
+               .value_or(std::string(page_path));
+  if (f.multipart && f.method == "POST") {
+    r.body = multipart_fields(f.fields, boundary);
+    r.content_type = "multipart/form-data; boundary=" + std::string(boundary);
+  } else {
+    r.body = urlencode_fields(f.fields);
+    r.content_type = "application/x-www-form-urlencoded";
+  }
+  if (r.method == "GET") {
+    r.path += r.path.find('?') == std::string::npos ? '?' : '&';
+    r.path += r.body;
+    r.body.clear();
+    r.content_type.clear();
+  }
+  return r;
+}
+
+// The things that can be missing, each logged once per run.
+enum Missing : unsigned {
+  no_form = 1, no_field = 2, no_meta = 4, no_cookie = 8, no_login_form = 16, login_loop = 32,
+  bad_location = 64, too_many = 128, lost_write = 256, other_origin = 512
+};
+}  // namespace
+
+void ScenarioLogic::diagnose(unsigned what, const std::string& message) const {
+  if (diagnosed_.fetch_or(what) & what) return;
+  spdlog::warn("{}", message);
+}
+
+bool ScenarioLogic::uses_token() const {
+  return !opts_.csrf_field.empty() || !opts_.csrf_meta.empty() || !opts_.csrf_cookie.empty();
+}
+
+bool ScenarioLogic::at_login(std::string_view path) const {
+  return !opts_.login_path.empty() && path_only(path) == path_only(opts_.login_path);
+}
+
+std::string ScenarioLogic::token_for(const Client& c) const {
+  if (opts_.csrf_cookie.empty()) return c.csrf_token;
+  const std::string* v = c.jar.find(opts_.csrf_cookie);
+  if (!v) return "";
+  std::string token = percent_decoded(*v);
+  return plausible_token(token) ? token : "";
+}
+
+ErrorKind ScenarioLogic::error_kind_of(const Answer& a, Step step) const {
+  if (a.status == 0) return a.failure;
+  if (a.status >= 500 && a.status <= 599) return ErrorKind::http_5xx;
+  if (a.status >= 400 && a.status <= 499) {
+    if (step == Step::login_page || step == Step::login_submit) return ErrorKind::login;
+    return uses_token() && step == Step::write && a.status == 403 ? ErrorKind::csrf : ErrorKind::http_4xx;
+  }
+  return ErrorKind::protocol;  // a status past 599
+}
+
+Step ScenarioLogic::next_write_step(const Client& c) const {
+  if (!opts_.login_path.empty() && !c.logged_in) return Step::login_page;
+  bool needs_page = opts_.write == LoadOptions::Write::form || uses_token();
+  return needs_page && !c.page_read ? Step::home : Step::write;
+}
+
+void ScenarioLogic::after_read(Client& c) const {
+  c.step = ++c.reads_since_write >= opts_.rename_every ? next_write_step(c) : Step::read;
+}
+
+// Home, read for what the next writes need: the form that holds the name field, the token.
+void ScenarioLogic::read_home(Client& c, std::string_view page) const {
+  const std::string& path = c.request_path;
+  bool form_mode = opts_.write == LoadOptions::Write::form;
+  PageQuery q;
+  if (form_mode) q.form_fields = {opts_.name_field};
+  q.input_name = opts_.csrf_field;
+  q.meta_name = opts_.csrf_meta;
+  PageScan scan = scan_page(page, q);
+  c.page_read = true;
+  c.page_path = path;
+  if (form_mode) {
+    c.form.clear();
+    if (scan.form) {
+      c.form = std::move(scan.form->fields);
+      c.form_method = scan.form->method;
+      c.form_multipart = scan.form->multipart;
+      c.form_action = resolve_reference(path, scan.form->action.empty() ? std::string_view(path)
+                                                                          : scan.form->action)
+                          .value_or(path);
+      scan.form->fields = c.form;
+    } else {
+      diagnose(no_form, "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
+                            std::to_string(scan.forms_seen) + " forms there): each write is a POST of "
+                            "that one field to " + (opts_.write_path_given ? opts_.write_path : opts_.home_path));
+    }
+  }
+  if (!opts_.csrf_meta.empty()) {
+    c.csrf_token = scan.meta && plausible_token(*scan.meta) ? *scan.meta : "";
+    if (c.csrf_token.empty())
+      diagnose(no_meta, "no <meta name=\"" + opts_.csrf_meta + "\" content=...> with a token (printable, at "
+                        "most 256 bytes) on " + path);
+  } else if (!opts_.csrf_field.empty() && opts_.csrf_cookie.empty()) {
+    // The form's own field when it has it, else the first input of that name on the page.
+    const FormField* f = scan.form ? scan.form->find(opts_.csrf_field) : nullptr;
+    std::string value = f ? f->value : scan.input.value_or("");
+    c.csrf_token = plausible_token(value) ? value : "";
+    if (c.csrf_token.empty())
+      diagnose(no_field, "no input named '" + opts_.csrf_field + "' with a token (printable, at most 256 "
+                         "bytes) on " + path);
+  }
+  if (!opts_.csrf_cookie.empty() && !c.jar.find(opts_.csrf_cookie))
+    diagnose(no_cookie, "no cookie '" + opts_.csrf_cookie + "' was set by " + path + " or before it");
+}
+
+// The login page: its form filled with --login-field values and submitted next.
+bool ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page) const {
+  PageQuery q;
+  for (const auto& f : opts_.login_fields) q.form_fields.push_back(f.first);
+  q.password_form = true;
+  PageScan scan = scan_page(page, q);
+  if (!scan.form) {
+    diagnose(no_login_form, "no login form on " + c.request_path + " (looked for a form with a " +
+                                (q.form_fields.empty() ? std::string("password input")
+                                                       : "field '" + q.form_fields.front() + "' or a password input") +
+                                "; " + std::to_string(scan.forms_seen) + " forms there)");
+    return false;
+  }
+  for (const auto& [k, v] : opts_.login_fields) scan.form->set(k, expand_client(v, id));
+  c.next = submission(*scan.form, c.request_path, boundary_);
+  c.page_path = c.request_path;
+  c.step = Step::login_submit;
+  return true;
+}
+
+// A 3xx with a Location: the next hop, as fetch() follows it (301/302 after a POST and 303 after
+// anything but GET or HEAD become a GET; 307/308 keep the method and body). A write whose method
+// changes was taken by the server: acknowledged at the redirect.
+bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const {
+  bool is_redirect = a.status >= 300 && a.status < 400 && a.status != 304 && !a.location.empty();
+  bool counter_step = step == Step::counter_setup || step == Step::increment || step == Step::final_read ||
+                      step == Step::done;
+  if (!is_redirect || opts_.max_redirects == 0 || counter_step)
+    return false;
+  if (step != Step::follow) {
+    c.origin = step;
+    c.hops = 0;
+    c.acked_by_redirect = false;
+    if (step != Step::write && step != Step::login_submit) c.next = PendingRequest{};
+  }
+  Step origin = c.origin;
+  auto fail = [&](unsigned what, const std::string& why) {
+    diagnose(what, why);
+    o.error = true;
+    o.error_kind = ErrorKind::protocol;
+    finish(id, c, origin, a, o, true);
+    return true;
+  };
+  std::string other;
+  auto target = resolve_reference(c.request_path, a.location, "", &other);
+  if (!target)
+    return fail(bad_location, "a redirect from " + c.request_path + " to '" + std::string(a.location) +
+                                  "' cannot be followed");
+  if (c.hops >= opts_.max_redirects)
+    return fail(too_many, "more than " + std::to_string(opts_.max_redirects) + " redirects from " +
+                              c.request_path + " (--max-redirects)");
+  if (!other.empty())
+    diagnose(other_origin, "a redirect to another origin (" + other + ") is followed on the instances given; "
+                           "the tester sends nothing elsewhere");
+  const std::string& method = c.next.method;
+  bool to_get = ((a.status == 301 || a.status == 302) && method == "POST") ||
+                (a.status == 303 && method != "GET" && method != "HEAD");
+  if (origin == Step::write && to_get && !c.acked_by_redirect) {
+    c.writes.acked = c.writes.attempted;
+    c.reads_since_write = 0;
+    c.acked_by_redirect = true;
+  }
+  if (at_login(*target) && origin != Step::login_page) {
+    if (origin == Step::login_submit) {  // the login did not take
+      diagnose(login_loop, "the login form of " + c.page_path + " sent the client back to " + opts_.login_path +
+                               ": check --login-field");
+      o.error = true;
+      o.error_kind = ErrorKind::login;
+      c.step = Step::login_page;
+      return true;
+    }
+    // Sent to log in: the session is gone. A read sees no name; a write was not taken.
+    c.logged_in = false;
+    if (origin == Step::read) {
+      o.verdict = Verdict::miss;
+      after_read(c);
+    } else if (origin == Step::write && !c.acked_by_redirect) {
+      diagnose(lost_write, "a write to " + c.request_path + " was sent to the login page " +
+                               opts_.login_path + ": the session was lost; the client logs in again");
+      o.error = true;
+      o.error_kind = ErrorKind::login;
+      c.step = Step::login_page;
+    } else {
+      c.step = origin == Step::get ? Step::get : next_write_step(c);
+      if (origin == Step::write) c.step = Step::read;
+    }
+    return true;
+  }
+  if (to_get) {
+    c.next.method = "GET";
+    c.next.body.clear();
+    c.next.content_type.clear();
+  }
+  c.next.path = std::move(*target);
+  c.hops++;
+  c.step = Step::follow;
+  return true;
+}
+
+Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answer& a) const {
+  Outcome o;
+  o.kind = kind_of(step);
+  // A browser keeps the cookies of every answer, redirects and errors included.
+  if (a.status != 0)
+    for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
+  if (redirected(id, c, step, a, o)) return o;
+  bool landing = step == Step::follow;
+  Step s = landing ? c.origin : step;
+  o.error = !ok_status(a.status);
+  if (o.error) o.error_kind = error_kind_of(a, s);
+  finish(id, c, s, a, o, landing);
+  return o;
+}
+
+// The answer to a step, or the last page of its redirects (landing).
+void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o,
+                           bool landing) const {
+  bool ok = !o.error;
+  if (landing) c.step = step;  // a failure goes on as a failure of the step that redirected
+  switch (step) {
+    case Step::home:
+      if (ok) {
+        read_home(c, a.body);
+        c.step = next_write_step(c);
+      }
+      break;
+    case Step::login_page:
+      if (ok && !read_login_page(id, c, a.body)) {
+        o.error = true;
+        o.error_kind = ErrorKind::login;
+      }
+      break;
+    case Step::login_submit:
+      if (ok && at_login(c.request_path)) {
+        diagnose(login_loop, "the login form of " + c.page_path + " was answered with " + opts_.login_path +
+                                 " again: check --login-field");
+        o.error = true;
+        o.error_kind = ErrorKind::login;
+      }
+      c.logged_in = !o.error;
+      c.page_read = false;  // a login often starts a new session and a new token
+      c.step = c.logged_in ? Step::home : Step::login_page;
+      break;
+    case Step::write:
+      if (landing && c.acked_by_redirect) {
+        // The page the write's redirect led to: judged when it is the page that shows the name.
+        if (ok && path_only(c.request_path) == path_only(opts_.details_path))
+          o.verdict = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+        c.step = Step::read;
+      } else if (ok) {
+        c.writes.acked = c.writes.attempted;
+        c.reads_since_write = 0;
+        c.step = Step::read;
+      } else if (o.error_kind == ErrorKind::csrf) {
+        c.page_read = false;  // the token is fetched again first
+        c.step = Step::home;
+      }
+      // any other failure: the write is sent again; reads judge against the last acknowledged
+      break;
+    case Step::read:
+      if (ok) o.verdict = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+      after_read(c);
+      break;
+    case Step::get:
+      c.step = Step::get;
+      break;
+    case Step::counter_setup:
+    case Step::increment:
+      if (ok) {
+        c.acked_increments++;
+        if (auto v = visits_in(a.body); v && *v > c.highest_seen) c.highest_seen = *v;
+        if (step == Step::counter_setup) c.step = Step::increment;
+      }
+      break;
+    case Step::final_read:
+    case Step::done:
+      if (ok) {
+        if (auto v = visits_in(a.body)) c.final_value = *v;
+        c.step = Step::done;
+      }
+      break;
+    case Step::follow:
+      break;
+  }
+}
+
+}  // namespace sessdemo::loadgen

@@ -1,0 +1,18 @@
+#pragma once
+// Helpers shared by the two halves of ScenarioLogic: the requests it builds (scenario.cpp) and
+// what it makes of the answers (scenario_answers.cpp). Not for use elsewhere.
+#include <string>
+#include <string_view>
+
+namespace sessdemo::loadgen::scenario_detail {
+
+// A JSON string's contents: quotes, backslashes and control characters escaped.
+void append_json_string(std::string& out, std::string_view s);
+// The end of a request's head: Content-Type and Content-Length when it has a body, the blank
+// line, the body.
+void end_headers(std::string& out, std::string_view body, std::string_view content_type);
+// A request target without its query or fragment.
+std::string_view path_only(std::string_view target);
+bool idempotent_method(std::string_view method);
+
+}  // namespace sessdemo::loadgen::scenario_detail
