@@ -149,3 +149,137 @@ TEST(Scenario, ErrorsHaveOneKindEach) {
   Client c;
   EXPECT_FALSE(logic.apply(1, c, Step::read, Answer{200, "", {}}).error);
 }
+
+namespace {
+Answer redirect_to(int status, std::string_view location) {
+  Answer a{status, "", {}};
+  a.location = location;
+  return a;
+}
+}  // namespace
+
+// A form write answered 303: acknowledged there, then a GET of Location, whose page is judged
+// when it is the Details page.
+TEST(Scenario, RedirectsAfterAWriteAreFollowedAndTheLandingPageJudged) {
+  LoadOptions o;
+  ScenarioLogic logic(o, "rX");
+  Client c;
+  c.step = Step::home;
+  std::string req;
+  logic.build_request(2, c, "h:1", req);
+  logic.apply(2, c, Step::home, Answer{200, "<form method=post action=save><input name=name></form>", {}});
+  req.clear();
+  logic.build_request(2, c, "h:1", req, true);
+  EXPECT_EQ(req.rfind("POST /save HTTP/1.1\r\n", 0), 0u) << req;
+  EXPECT_NE(req.find("\r\nOrigin: https://h:1\r\nReferer: https://h:1/\r\n"), std::string::npos) << req;
+  auto o1 = logic.apply(2, c, Step::write, redirect_to(303, "details"));
+  EXPECT_FALSE(o1.error);
+  EXPECT_EQ(c.writes.acked, 1u);
+  ASSERT_EQ(c.step, Step::follow);
+  EXPECT_TRUE(ScenarioLogic::continues(c));
+  req.clear();
+  EXPECT_EQ(logic.build_request(2, c, "h:1", req), Kind::redirect);
+  EXPECT_EQ(req.rfind("GET /details HTTP/1.1\r\n", 0), 0u) << req;
+  auto landing = logic.apply(2, c, Step::follow,
+                             Answer{200, std::string(sessdemo::page::name_marker) + "rX-c2-w1<", {}});
+  EXPECT_EQ(landing.kind, Kind::redirect);
+  EXPECT_EQ(landing.verdict, Verdict::hit);
+  EXPECT_EQ(c.step, Step::read);
+}
+
+// 307 keeps the method and body and acknowledges nothing until the final answer; hops past
+// --max-redirects are a protocol error.
+TEST(Scenario, TemporaryRedirectsKeepTheMethodAndHopsAreBounded) {
+  LoadOptions o;
+  o.write = LoadOptions::Write::json;
+  o.max_redirects = 2;
+  ScenarioLogic logic(o, "rX");
+  Client c;
+  c.step = Step::write;
+  std::string req;
+  logic.build_request(1, c, "h", req);
+  logic.apply(1, c, Step::write, redirect_to(307, "/v2/session"));
+  EXPECT_EQ(c.writes.acked, 0u);
+  req.clear();
+  logic.build_request(1, c, "h", req);
+  EXPECT_EQ(req.rfind("PUT /v2/session HTTP/1.1\r\n", 0), 0u) << req;
+  EXPECT_NE(req.find("{\"name\":\"rX-c1-w1\"}"), std::string::npos) << req;
+  logic.apply(1, c, Step::follow, redirect_to(308, "/v3"));
+  auto too_many = logic.apply(1, c, Step::follow, redirect_to(308, "/v4"));
+  EXPECT_TRUE(too_many.error);
+  EXPECT_EQ(too_many.error_kind, ErrorKind::protocol);
+  EXPECT_EQ(c.step, Step::write);  // sent again
+  EXPECT_EQ(c.writes.acked, 0u);
+}
+
+// --login-path: the login form first, then Home; a read sent to the login page is a miss and
+// the next write logs in again.
+TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
+  LoadOptions o;
+  o.login_path = "/login";
+  o.login_fields = {{"user", "u{client}"}, {"password", "pw"}};
+  o.rename_every = 1;
+  ScenarioLogic logic(o, "rX");
+  Client c;
+  c.step = logic.first_step();
+  ASSERT_EQ(c.step, Step::login_page);
+  std::string req;
+  logic.build_request(7, c, "h", req);
+  logic.apply(7, c, Step::login_page,
+              Answer{200, "<form method=post><input type=hidden name=t value=k><input name=user>"
+                          "<input type=password name=password></form>", {}});
+  ASSERT_EQ(c.step, Step::login_submit);
+  req.clear();
+  EXPECT_EQ(logic.build_request(7, c, "h", req), Kind::login);
+  EXPECT_EQ(req.rfind("POST /login HTTP/1.1\r\n", 0), 0u) << req;
+  EXPECT_NE(req.find("\r\n\r\nt=k&user=u7&password=pw"), std::string::npos) << req;
+  logic.apply(7, c, Step::login_submit, redirect_to(302, "/"));
+  req.clear();
+  logic.build_request(7, c, "h", req);  // the hop: GET /
+  EXPECT_EQ(req.rfind("GET / HTTP/1.1\r\n", 0), 0u) << req;
+  logic.apply(7, c, Step::follow, Answer{200, "<form method=post><input name=name></form>", {}});
+  EXPECT_TRUE(c.logged_in);
+  EXPECT_EQ(c.step, Step::home);
+  logic.apply(7, c, Step::home, Answer{200, "<form method=post><input name=name></form>", {}});
+  EXPECT_EQ(c.step, Step::write);
+  logic.apply(7, c, Step::write, Answer{200, "", {}});
+  auto lost = logic.apply(7, c, Step::read, redirect_to(302, "/login?next=/details"));
+  EXPECT_EQ(lost.verdict, Verdict::miss);
+  EXPECT_FALSE(c.logged_in);
+  EXPECT_EQ(c.step, Step::login_page);
+  // A login that lands back on the login page is a login error.
+  c.step = Step::login_submit;
+  auto back = logic.apply(7, c, Step::login_submit, redirect_to(302, "/login"));
+  EXPECT_TRUE(back.error);
+  EXPECT_EQ(back.error_kind, ErrorKind::login);
+}
+
+// Tokens from a <meta> and from a cookie go in the header; the cookie percent-decoded.
+TEST(Scenario, MetaAndCookieTokens) {
+  LoadOptions o;
+  o.write = LoadOptions::Write::json;
+  o.csrf_meta = "csrf-token";
+  ScenarioLogic meta(o, "rX");
+  Client c;
+  c.step = Step::home;
+  std::string req;
+  meta.build_request(1, c, "h", req);
+  meta.apply(1, c, Step::home, Answer{200, "<meta name=\"csrf-token\" content=\"m1\">", {}});
+  req.clear();
+  meta.build_request(1, c, "h", req);
+  EXPECT_NE(req.find("\r\nX-CSRF-Token: m1\r\n"), std::string::npos) << req;
+  LoadOptions k;
+  k.write = LoadOptions::Write::json;
+  k.csrf_cookie = "XSRF-TOKEN";
+  k.csrf_header = "X-XSRF-TOKEN";
+  ScenarioLogic cookie(k, "rX");
+  Client d;
+  d.step = Step::home;
+  req.clear();
+  cookie.build_request(1, d, "h", req);
+  std::string set = "XSRF-TOKEN=a%3Db; Path=/";
+  cookie.apply(1, d, Step::home, Answer{200, "", {set}});
+  req.clear();
+  cookie.build_request(1, d, "h", req);
+  EXPECT_NE(req.find("\r\nX-XSRF-TOKEN: a=b\r\n"), std::string::npos) << req;
+}
