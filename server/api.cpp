@@ -92,8 +92,10 @@ http::Response Router::api_delete(const http::Request& req) {
     if (r.status == StoreStatus::unavailable) return store_unavailable(true);
     if (!guard(r.session ? &*r.session : nullptr)) return csrf_refused(true);
   }
+  // Success only once the session is ended for good: a tombstone that lost its races
+  // (conflict) or a store that did not answer is a 503, never a 204.
   StoreStatus st = sessions_.end(id);
-  if (st == StoreStatus::unavailable) return *write_failure(st, true);
+  if (st == StoreStatus::unavailable || st == StoreStatus::conflict) return *write_failure(st, true);
   http::Response res{http::Status::no_content, 11};
   res.set("X-Instance-Id", config_.instance_id);
   res.set(http::Field::set_cookie, expired_session_cookie(config_.secure_cookies));

@@ -273,7 +273,7 @@ StoreStatus QuorumStore::remove(std::string_view id) {
   // Not a delete: a tombstone, the next version of the session marked ended, written to a
   // majority like any write. A copy that was out of reach keeps the old value, and is
   // outvoted and repaired with the tombstone; a delete would let it bring the session back.
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
     LoadResult r = load(id);
     if (r.status != StoreStatus::ok) return r.status;  // not_found: gone (or ended) already
     Session tombstone;

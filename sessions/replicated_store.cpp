@@ -183,7 +183,22 @@ StoreStatus ReplicatedStore::create(std::string_view id, const Session& s,
 }
 
 StoreStatus ReplicatedStore::remove(std::string_view id) {
-  return ring_.on_each(copies_of(id), [&](SessionStore& node) { return node.remove(id); });
+  // Not a delete: a tombstone, the next version marked ended, written on the primary only if
+  // the value is still the one read (cas), and on the backups only over older versions. A
+  // writer already past its read then loses its cas on the primary, and its backup write, being
+  // older than the tombstone, can no longer re-create a copy that a read would repair the
+  // primary from: the logout sticks. Answers ok only once the primary holds the tombstone.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    LoadResult r = load(id);
+    if (r.status != StoreStatus::ok) return r.status;  // not_found: gone already
+    if (r.session->ended) return StoreStatus::ok;
+    Session tombstone;
+    tombstone.ended = true;
+    tombstone.version = r.session->version + 1;
+    StoreStatus st = save(id, tombstone, repl_.repair_ttl, r.cas);
+    if (st != StoreStatus::conflict && st != StoreStatus::not_found) return st;
+  }
+  return StoreStatus::conflict;  // written meanwhile every time: the caller answers 503
 }
 
 StoreStatus ReplicatedStore::try_lock(std::string_view id, std::string_view owner,
