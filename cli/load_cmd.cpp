@@ -49,8 +49,9 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
       ->check(CLI::Range(0.001, 1e7));
   app.add_option("--scenario", o.scenario,
-                 "visit (write a name, check reads), get (plain GETs), counter")
-      ->check(CLI::IsMember({"visit", "get", "counter"}))
+                 "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
+                 "raced against --inflight increments, then a read by the old cookie)")
+      ->check(CLI::IsMember({"visit", "get", "counter", "logout"}))
       ->capture_default_str();
   app.add_option("--home-path", l.home_path, "page with the name form")->capture_default_str();
   app.add_option("--details-path", l.details_path, "page that shows the name")
@@ -114,7 +115,7 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
       ->check(whole_number(1, 1000000))
       ->capture_default_str();
-  app.add_option("--inflight", l.inflight, "counter: increments in flight per client")
+  app.add_option("--inflight", l.inflight, "counter, logout: increments in flight per client")
       ->check(whole_number(1, 1000))
       ->capture_default_str();
   add_duration(
@@ -150,6 +151,15 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
+  app.add_option("--logout-path", l.logout_path, "logout: where the session is ended")
+      ->capture_default_str();
+  app.add_option("--logout-method", l.logout_method, "logout: DELETE, POST or GET")
+      ->check(CLI::IsMember({"DELETE", "POST", "GET"}))
+      ->capture_default_str();
+  app.add_option("--max-resurrected", l.max_resurrected,
+                 "logout: reads after an acknowledged logout allowed to show the session")
+      ->check(whole_number(0, std::uint64_t{1} << 50))
+      ->capture_default_str();
   app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
       ->check(whole_number(0, std::uint64_t{1} << 50))
       ->capture_default_str();
@@ -166,6 +176,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   l.balance = *loadgen::parse_balance(o.balance);
   l.scenario = o.scenario == "get"       ? loadgen::Scenario::get
                : o.scenario == "counter" ? loadgen::Scenario::counter
+               : o.scenario == "logout"  ? loadgen::Scenario::logout
                                          : loadgen::Scenario::visit;
   if (app.count("--max-p99")) l.max_p99 = o.max_p99;
   l.write = o.write == "json" ? loadgen::LoadOptions::Write::json : loadgen::LoadOptions::Write::form;
@@ -208,7 +219,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     std::fprintf(stderr, "sessdemo load: --instance-header cannot be empty\n");
     return 2;
   }
-  std::vector<std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path};
+  std::vector<std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path, &l.logout_path};
   if (!l.login_path.empty()) paths.push_back(&l.login_path);
   for (const auto* path : paths)
     if (path->empty() || path->front() != '/' ||
@@ -264,9 +275,9 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     std::fprintf(stderr, "sessdemo load: --interval must be at least 10ms\n");
     return 2;
   }
-  if (l.scenario == loadgen::Scenario::counter && l.rate > 0) {
+  if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) && l.rate > 0) {
     std::fprintf(stderr,
-                 "sessdemo load: the counter scenario runs closed-model only (drop --rate)\n");
+                 "sessdemo load: the counter and logout scenarios run closed-model only (drop --rate)\n");
     return 2;
   }
   return loadgen::run_load(l);

@@ -85,6 +85,8 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
   f.p50_ms = static_cast<double>(r.total.latency.percentile(50)) / 1000.0;
   f.p99_ms = static_cast<double>(r.total.latency.percentile(99)) / 1000.0;
   if (run->opts.scenario == loadgen::Scenario::counter) f.lost_updates = r.counter.lost_updates;
+  // A logout row's "lost": acknowledged logouts that did not stick (reads that resurrected).
+  if (run->opts.scenario == loadgen::Scenario::logout) f.lost_updates = static_cast<std::int64_t>(c.resurrected);
   // The last full interval tells whether the run ended healthy; a shorter last one (the drain
   // after the end) is passed over.
   double full = 0;
@@ -245,6 +247,8 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
       "--max-error-rate",
       "1",
       "--max-lost-updates",
+      "1000000000000",
+      "--max-resurrected",
       "1000000000000",
       "--log-level",
       "error"};

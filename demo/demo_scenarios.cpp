@@ -23,6 +23,8 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
       {"counter-cas", "memcached", "round-robin", "cas", "counter", Fault::none, "no lost updates, few 503s", 1, ""},
       {"node-killed", "memcached", "round-robin", "cas", "visit", Fault::kill_node,
        "2 of 3 nodes: nothing lost", 2, ""},
+      {"logout-none", "memcached", "round-robin", "none", "logout", Fault::none, "logouts undone", 1, ""},
+      {"logout-cas", "memcached", "round-robin", "cas", "logout", Fault::none, "every logout sticks", 1, ""},
   };
   const char* sentences[] = {
       "The problem: sessions in each instance's memory, behind a balancer that is not sticky, so most reads land "
@@ -35,6 +37,11 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
       "Concurrent writes to one session without control: the last writer wins and acknowledged updates are lost.",
       "The same writes with cas: a conflicting write re-reads and re-applies its change, and nothing is lost.",
       "Three memcached nodes, each session on two of them, one node killed: no session and no update is lost.",
+      "Logout raced against 4 writes of the same session (a stolen id still in use): without control, a write "
+      "that read the session before the logout writes it back after it, and the old id works again ('lost': "
+      "logouts undone).",
+      "The same race with cas: a write that read the session before the logout finds it gone and starts a new "
+      "session under a new id; the old id stays dead.",
   };
   for (std::size_t i = 0; i < all.size(); ++i) all[i].demonstrates = sentences[i];
   return all;
@@ -181,6 +188,14 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
   if (s.expect != Expect::by_name) return judge_network(s, f);
   double miss = f.reads() > 0 ? static_cast<double>(f.misses) / f.reads() : 0;
   double err = static_cast<double>(f.errors) / static_cast<double>(f.requests);
+  if (s.load == "logout") {
+    if (s.concurrency == "none")
+      return f.lost_updates > 0 ? Judgement{true, ""} : fail("no logout was undone: the race did not show");
+    if (f.lost_updates != 0) return fail(std::to_string(f.lost_updates) + " logouts undone");
+    if (f.hits == 0) return fail("no logout was read back");
+    if (err > 0.01) return fail("error rate " + std::to_string(err) + " above 1%");
+    return {true, ""};
+  }
   if (s.load == "counter") {
     if (s.concurrency == "none")
       return f.lost_updates > 0 ? Judgement{true, ""} : fail("no lost updates: the race did not show");

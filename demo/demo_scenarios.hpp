@@ -33,7 +33,7 @@ struct DemoScenario {
   std::string store;        // memory | memcached
   std::string balance;      // round-robin | sticky
   std::string concurrency;  // none | cas | lock
-  std::string load;         // visit | counter
+  std::string load;         // visit | counter | logout
   Fault fault = Fault::none;
   std::string expected;  // in words, for the table
   unsigned copies = 1;   // memcached nodes per session; above 1 the scenario starts its own 3 nodes

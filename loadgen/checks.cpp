@@ -44,6 +44,18 @@ std::vector<Check> evaluate(const RunReport& r) {
         reads == 0 ? nothing
                    : std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
   }
+  if (o.scenario == Scenario::logout) {
+    // Reads by the old cookie after acknowledged logouts: none may show the session again.
+    const std::uint64_t reads = c.reads();
+    add("resurrected", static_cast<double>(c.resurrected), static_cast<double>(o.max_resurrected), "count",
+        reads > 0 && c.resurrected <= o.max_resurrected,
+        reads == 0 ? std::string("nothing judged: no acknowledged logout was read back")
+                   : std::to_string(c.resurrected) + " of " + std::to_string(reads) +
+                         " reads after an acknowledged logout showed the session again, limit " +
+                         std::to_string(o.max_resurrected));
+    add("foreign reads", static_cast<double>(c.foreign), 0.0, "count", reads > 0 && c.foreign == 0,
+        std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
+  }
   double err = ratio(c.errors, c.requests);
   add("error rate", err, o.max_error_rate, "fraction", err <= o.max_error_rate,
       fmt("%.4f", err) + " (" + std::to_string(c.errors) + " of " + std::to_string(c.requests) +

@@ -16,6 +16,7 @@ enum class Scenario {
   visit,    // home, write a name, read Details, rename every K reads; every read judged
   get,      // plain GETs of one path with the client's cookies; no verdicts
   counter,  // K concurrent increments per client; lost updates counted at the end
+  logout,   // a name, K increments in flight, a logout among them, then a read by the old cookie
 };
 const char* to_string(Scenario s);
 
@@ -94,6 +95,9 @@ struct LoadOptions {
   double max_error_rate = 0;  // fraction of requests
   std::optional<std::chrono::microseconds> max_p99;
   std::uint64_t max_lost_updates = 0;
+  std::string logout_path = "/api/session";  // logout: where the session is ended
+  std::string logout_method = "DELETE";
+  std::uint64_t max_resurrected = 0;  // logout: reads that show an ended session's data
 };
 
 }  // namespace sessdemo::loadgen

@@ -47,6 +47,7 @@ Counters counters_of(const json::object& o) {
   c.misses = u("misses");
   c.stale = u("stale");
   c.foreign = u("foreign");
+  if (o.contains("resurrected")) c.resurrected = u("resurrected");
   c.late = u("late");
   if (o.contains("retries")) c.retries = u("retries");
   // Connection opening, where the file has it (figures, not interval counters).
@@ -103,7 +104,11 @@ LoadOptions options_of(const json::object& s) {
   o.think = us("think_s");
   o.rate = num("rate");
   auto sc = str("scenario");
-  o.scenario = sc == "get" ? Scenario::get : sc == "counter" ? Scenario::counter : Scenario::visit;
+  o.scenario = sc == "get"       ? Scenario::get
+               : sc == "counter" ? Scenario::counter
+               : sc == "logout"  ? Scenario::logout
+                                 : Scenario::visit;
+  if (const auto* m = s.if_contains("max_resurrected")) o.max_resurrected = m->to_number<std::uint64_t>();
   o.home_path = str("home_path");
   o.details_path = str("details_path");
   o.path = str("path");

@@ -75,7 +75,8 @@ boost::json::object counters_json(const Counters& c) {
                              {"errors_5xx", c.status_5xx}, {"errors_by_kind", error_kinds_json(c)},
                              {"hits", c.hits},             {"misses", c.misses},
                              {"stale", c.stale},           {"foreign", c.foreign},
-                             {"late", c.late},             {"retries", c.retries}};
+                             {"resurrected", c.resurrected}, {"late", c.late},
+                             {"retries", c.retries}};
 }
 
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
@@ -100,6 +101,7 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"misses", c.misses},
       {"stale", c.stale},
       {"foreign", c.foreign},
+      {"resurrected", c.resurrected},
       {"late", c.late},
       {"retries", c.retries},
       {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
@@ -183,6 +185,9 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
       {"max_stale_rate", o.max_stale_rate},
       {"max_error_rate", o.max_error_rate},
       {"max_lost_updates", o.max_lost_updates},
+      {"max_resurrected", o.max_resurrected},
+      {"logout_path", o.logout_path},
+      {"logout_method", o.logout_method},
       {"counter_path", o.counter_path},
       {"session_path", o.session_path},
       {"max_p99_ms", o.max_p99 ? boost::json::value(o.max_p99->count() / 1000.0) : nullptr},
@@ -249,7 +254,7 @@ void CsvWriter::header() {
   std::fprintf(
       out_,
       "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
-      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms");
+      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected");
   for (std::size_t k = 0; k < error_kind_count; ++k)
     std::fprintf(out_, ",err_%s", to_string(static_cast<ErrorKind>(k)));
   std::fputc('\n', out_);
@@ -272,6 +277,7 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
                ms(s.latency.percentile(99)), ms(s.latency.percentile(99.9)), ms(s.latency.max()),
                c.late, ratio(c.misses, c.reads()), lost ? std::to_string(*lost).c_str() : "",
                interval, ms(s.service.percentile(50)), ms(s.service.percentile(99)));
+  std::fprintf(out_, ",%" PRIu64, c.resurrected);
   for (auto n : c.error_kinds) std::fprintf(out_, ",%" PRIu64, n);
   std::fputc('\n', out_);
 }

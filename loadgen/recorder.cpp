@@ -50,6 +50,9 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
         case Verdict::foreign:
           s->counters.foreign++;
           break;
+        case Verdict::resurrected:
+          s->counters.resurrected++;
+          break;
       }
     }
     s->latency.record(us);

@@ -154,7 +154,7 @@ int LoadRun::plan() {
   threads_ = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
   threads_ = std::min(threads_, slice_.clients);
   unsigned per_instance = opts_.connections ? opts_.connections : std::min(slice_.clients, 128u);
-  if (opts_.scenario == Scenario::counter && !opts_.connections)
+  if ((opts_.scenario == Scenario::counter || opts_.scenario == Scenario::logout) && !opts_.connections)
     per_instance = std::min(slice_.clients * std::max(1u, opts_.inflight), 256u);
   per_thread_ = std::max(1u, (per_instance + threads_ - 1) / threads_);
   for (const auto& e : opts_.instances) {

@@ -30,6 +30,8 @@ const char* to_string(Scenario s) {
       return "get";
     case Scenario::counter:
       return "counter";
+    case Scenario::logout:
+      return "logout";
   }
   return "?";
 }
@@ -56,6 +58,8 @@ Step ScenarioLogic::first_step() const {
       return Step::get;
     case Scenario::counter:
       return Step::counter_setup;
+    case Scenario::logout:
+      return Step::logout_write;
   }
   return Step::done;
 }
@@ -188,8 +192,48 @@ Kind ScenarioLogic::build_request(std::uint32_t id, Client& c, std::string_view 
     case Step::final_read:
     case Step::done:
       return get(opts_.session_path, Kind::read);
+    case Step::logout_write:
+    case Step::logout_burst:
+    case Step::logout:
+    case Step::logout_check:
+      return build_logout_step(id, c, host, tls, out);
   }
   return Kind::read;
+}
+
+// Scenario logout: the name (a JSON write to --write-path), then --inflight increments with the
+// logout sent among them (after the first K), then a read of Details by the old cookie.
+Kind ScenarioLogic::build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls,
+                                      std::string& out) const {
+  auto plain = [&](std::string_view method, std::string_view path, std::string_view body,
+                   std::string_view type) {
+    c.request_path.assign(path);
+    c.idempotent = idempotent_method(method);
+    start_line(out, method, path, host, c);
+    if (method != "GET") write_headers(out, host, tls, c);
+    end_headers(out, body, type);
+  };
+  if (c.step == Step::logout_write) {
+    c.writes.attempted = c.writes.acked + 1;
+    std::string body = "{\"";
+    append_json_string(body, opts_.name_field);
+    body += "\":\"" + make_name(run_tag_, id, c.writes.attempted) + "\"}";
+    plain(opts_.write_method, opts_.write_path, body, "application/json");
+    return Kind::write;
+  }
+  if (c.step == Step::logout_check) {
+    plain("GET", opts_.details_path, {}, {});
+    return Kind::read;
+  }
+  if (!c.logout_sent && c.burst_sent >= std::max(1u, opts_.inflight)) {
+    c.logout_sent = true;
+    plain(opts_.logout_method, opts_.logout_path, {}, {});
+    return Kind::logout;
+  }
+  c.burst_sent++;
+  c.in_flight++;
+  plain("POST", opts_.counter_path, {}, "application/json");
+  return Kind::write;
 }
 
 // The write of a name: a JSON body, or the form of Home filled in as a browser fills it. Kept in

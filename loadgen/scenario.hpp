@@ -20,7 +20,11 @@ namespace sessdemo::loadgen {
 // login_page and login_submit come before a client's first write when --login-path is set;
 // follow is a redirect hop of any step (Client::origin says which).
 enum class Step : std::uint8_t {
-  home, write, read, get, counter_setup, increment, final_read, done, login_page, login_submit, follow
+  home, write, read, get, counter_setup, increment, final_read, done, login_page, login_submit, follow,
+  logout_write,  // scenario logout: the session's name (a JSON write)
+  logout_burst,  // increments in flight and the logout among them (what each ticket sends: Client)
+  logout,        // the ticket that carries the logout (set by the worker from the request's kind)
+  logout_check,  // a read by the old cookie once the logout and the increments are answered
 };
 
 // A request that is not a step's fixed one: a form submission or a redirect hop.
@@ -56,6 +60,11 @@ struct Client {
   Step origin = Step::home;  // follow: the step whose answer redirected
   std::uint8_t hops = 0;     // follow: redirects followed for it so far
   bool acked_by_redirect = false;  // follow of a write: the write's 301/302/303 acknowledged it
+  // Scenario logout: this client's tickets alive, increments sent in the current burst, and
+  // where its logout is.
+  std::uint16_t tickets = 0;
+  std::uint16_t burst_sent = 0;
+  bool logout_sent = false, logout_answered = false, logout_acked = false;
 };
 
 // The parts of an answer the scenarios look at.
@@ -92,6 +101,11 @@ class ScenarioLogic {
   // Steps that go out at once, whatever the think time or the schedule: a browser follows a
   // redirect and submits a login form it just loaded without a pause.
   static bool continues(const Client& c) { return c.step == Step::follow || c.step == Step::login_submit; }
+  // Scenario logout: how many requests the client wants in flight now (the worker adds or
+  // retires tickets to match).
+  unsigned tickets_wanted(const Client& c) const;
+  // The step an answer belongs to: the logout's own ticket is told apart by its kind.
+  static Step step_of(Step s, Kind k) { return k == Kind::logout ? Step::logout : s; }
 
  private:
   ErrorKind error_kind_of(const Answer& a, Step step) const;
@@ -109,6 +123,8 @@ class ScenarioLogic {
   bool uses_token() const;
   bool at_login(std::string_view path) const;
   void diagnose(unsigned what, const std::string& message) const;
+  Kind build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
+  void finish_logout_step(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
 
   const LoadOptions& opts_;
   std::string run_tag_;

@@ -35,6 +35,9 @@ Kind kind_of(Step s) {
     case Step::increment: return Kind::write;
     case Step::login_page:
     case Step::login_submit: return Kind::login;
+    case Step::logout_write:
+    case Step::logout_burst: return Kind::write;
+    case Step::logout: return Kind::logout;
     case Step::follow: return Kind::redirect;
     default: return Kind::read;
   }
@@ -217,7 +220,7 @@ bool ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_vie
 bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const {
   bool is_redirect = a.status >= 300 && a.status < 400 && a.status != 304 && !a.location.empty();
   bool counter_step = step == Step::counter_setup || step == Step::increment || step == Step::final_read ||
-                      step == Step::done;
+                      step == Step::done || opts_.scenario == Scenario::logout;
   if (!is_redirect || opts_.max_redirects == 0 || counter_step)
     return false;
   if (step != Step::follow) {
@@ -294,7 +297,10 @@ Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answe
   Outcome o;
   o.kind = kind_of(step);
   // A browser keeps the cookies of every answer, redirects and errors included.
-  if (a.status != 0)
+  // (Scenario logout: the client holds on to the old cookie, as a thief of the id would; only
+  // the write that starts a round may set it.)
+  bool keeps_cookies = opts_.scenario != Scenario::logout || step == Step::logout_write;
+  if (a.status != 0 && keeps_cookies)
     for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
   if (redirected(id, c, step, a, o)) return o;
   bool landing = step == Step::follow;
@@ -374,6 +380,65 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       break;
     case Step::follow:
       break;
+    case Step::logout_write:
+    case Step::logout_burst:
+    case Step::logout:
+    case Step::logout_check:
+      finish_logout_step(id, c, step, a, o);
+      break;
+  }
+}
+
+unsigned ScenarioLogic::tickets_wanted(const Client& c) const {
+  if (c.step != Step::logout_burst) return 1;
+  if (!c.logout_answered) return std::max(1u, opts_.inflight) + 1;
+  return 0;  // the burst drains; the last answer moves the client on (and keeps its ticket)
+}
+
+void ScenarioLogic::finish_logout_step(std::uint32_t id, Client& c, Step step, const Answer& a,
+                                       Outcome& o) const {
+  bool ok = !o.error;
+  switch (step) {
+    case Step::logout_write:
+      if (ok) {
+        c.writes.acked = c.writes.attempted;
+        c.step = Step::logout_burst;
+        c.burst_sent = 0;
+        c.in_flight = 0;
+        c.logout_sent = c.logout_answered = c.logout_acked = false;
+      }
+      return;
+    case Step::logout:
+      o.kind = Kind::logout;
+      c.logout_answered = true;
+      c.logout_acked = ok && a.status < 300;
+      break;
+    case Step::logout_burst:
+      if (c.in_flight > 0) c.in_flight--;
+      break;
+    case Step::logout_check:
+      // Read by the old cookie after an acknowledged logout: the session's own name there is a
+      // resurrection; anything else is the logout holding (a hit).
+      if (ok) {
+        Verdict v = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+        o.verdict = v == Verdict::hit || v == Verdict::stale ? Verdict::resurrected
+                    : v == Verdict::foreign                  ? Verdict::foreign
+                                                             : Verdict::hit;
+        c.jar.clear();  // a new session next round
+        c.step = Step::logout_write;
+      }
+      return;
+    default:
+      return;
+  }
+  if (c.step == Step::logout_burst && c.logout_answered && c.in_flight == 0 && c.tickets <= 1) {
+    // All answered: read by the old cookie when the logout was acknowledged; else a new round.
+    if (c.logout_acked) {
+      c.step = Step::logout_check;
+    } else {
+      c.jar.clear();
+      c.step = Step::logout_write;
+    }
   }
 }
 

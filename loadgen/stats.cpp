@@ -11,6 +11,7 @@ const char* to_string(Kind k) {
     case Kind::read: return "read";
     case Kind::redirect: return "redirect";
     case Kind::login: return "login";
+    case Kind::logout: return "logout";
     default: return "?";
   }
 }
@@ -50,6 +51,7 @@ void Counters::merge(const Counters& o) {
   misses += o.misses;
   stale += o.stale;
   foreign += o.foreign;
+  resurrected += o.resurrected;
   late += o.late;
   retries += o.retries;
   status_5xx += o.status_5xx;

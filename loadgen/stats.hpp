@@ -12,7 +12,7 @@
 namespace sessdemo::loadgen {
 
 // What a request was for; redirect: a hop a client followed after a 3xx (of any of the others).
-enum class Kind { home, write, read, redirect, login, count_ };
+enum class Kind { home, write, read, redirect, login, logout, count_ };
 const char* to_string(Kind k);
 
 // Why a request failed; every error counts under exactly one kind.
@@ -47,6 +47,9 @@ struct Counters {
   std::uint64_t misses = 0;    // reads showing no name
   std::uint64_t stale = 0;     // reads showing an earlier name of the same client
   std::uint64_t foreign = 0;   // reads showing another client's name: always a failure
+  // Scenario logout: reads by the old cookie after an acknowledged logout that still showed the
+  // session's data (a hit there is a read that found the session ended).
+  std::uint64_t resurrected = 0;
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
   // Requests sent a second time on a new connection because a reused one was found closed
   // before any byte of the answer (as browsers do). Not part of requests: one request, two sends.
@@ -57,7 +60,7 @@ struct Counters {
   Timings handshakes{};  // and TLS handshakes
 
   void merge(const Counters& o);
-  std::uint64_t reads() const { return hits + misses + stale + foreign; }
+  std::uint64_t reads() const { return hits + misses + stale + foreign + resurrected; }
 };
 
 struct InstanceStats {

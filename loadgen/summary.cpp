@@ -88,6 +88,10 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
                  " clients checked\n",
                  r.counter.acknowledged, r.counter.final_total, r.counter.lost_updates,
                  r.counter.phantom_updates, r.counter.clients_checked);
+  if (o.scenario == Scenario::logout)
+    std::fprintf(out, "\nlogout: %" PRIu64 " reads by the old cookie after an acknowledged logout, %" PRIu64
+                      " resurrected\n",
+                 r.total.counters.reads(), r.total.counters.resurrected);
   std::fprintf(out, "\nchecks:\n");
   for (const auto& c : checks)
     std::fprintf(out, "  %s  %-16s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),

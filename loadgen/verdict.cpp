@@ -16,6 +16,8 @@ const char* to_string(Verdict v) {
       return "stale";
     case Verdict::foreign:
       return "foreign";
+    case Verdict::resurrected:
+      return "resurrected";
   }
   return "?";
 }

@@ -8,7 +8,8 @@
 
 namespace sessdemo::loadgen {
 
-enum class Verdict { hit, miss, stale, foreign };
+// resurrected: scenario logout, a read after an acknowledged logout that shows the session.
+enum class Verdict { hit, miss, stale, foreign, resurrected };
 const char* to_string(Verdict v);
 
 std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq);

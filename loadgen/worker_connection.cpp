@@ -235,6 +235,7 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     bool late = plan.rate > 0 && send_time - ticket.ready > late_after;
     request.clear();
     Kind kind = logic.build_request(id, c, t.info.label, request, t.info.tls);
+    step = ScenarioLogic::step_of(step, kind);
     c.sent++;
     g.deadline = send_time + opts.timeout;
     g.timed_out = false;

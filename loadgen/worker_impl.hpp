@@ -176,6 +176,7 @@ struct Worker::Impl {
     // The counter scenario sets up each session with one request, then adds the other tickets.
     for (std::uint32_t i = 0; i < clients.size(); ++i) {
       outstanding++;
+      clients[i].tickets = 1;
       enqueue(i, now);
     }
     extra_tickets = per_client - 1;
@@ -197,6 +198,22 @@ struct Worker::Impl {
     }
     auto now = Clock::now();
     if (ScenarioLogic::continues(c)) {  // a redirect or a login form: at once, on the same ticket
+      enqueue(idx, now);
+      return;
+    }
+    if (opts.scenario == Scenario::logout) {
+      // As many tickets as the client wants in flight: this one retires or goes on, more join.
+      unsigned want = logic.tickets_wanted(c);
+      if (c.tickets > want) {
+        c.tickets--;
+        outstanding--;
+        check_done();
+        return;
+      }
+      for (; c.tickets < want; ++c.tickets) {
+        outstanding++;
+        enqueue(idx, now);
+      }
       enqueue(idx, now);
       return;
     }

@@ -86,7 +86,7 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   EXPECT_GE(seen.size(), 5u);  // memcached, instances, load, gnuplot
   for (pid_t p : seen) EXPECT_FALSE(alive(p)) << "left behind: " << p;
   for (auto name : {"memory-roundrobin", "memory-sticky", "memcached-roundrobin", "instance-killed",
-                    "memcached-stalled", "counter-none", "counter-cas", "node-killed"}) {
+                    "memcached-stalled", "counter-none", "counter-cas", "node-killed", "logout-none", "logout-cas"}) {
     auto line_at = table.find(std::string("\n") + name + " ");
     ASSERT_NE(line_at, std::string::npos) << name << "\n" << table;
     auto line = table.substr(line_at + 1, table.find('\n', line_at + 1) - line_at - 1);

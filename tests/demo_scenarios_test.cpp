@@ -106,6 +106,20 @@ TEST(DemoScenarios, CounterScenarios) {
   EXPECT_FALSE(judge(cas, f, 3).met);
 }
 
+// logout-none must show logouts undone; logout-cas none, with logouts read back.
+TEST(DemoScenarios, LogoutScenarios) {
+  auto none = named("logout-none"), cas = named("logout-cas");
+  auto f = healthy();
+  f.lost_updates = 3;
+  EXPECT_TRUE(judge(none, f, 3).met);
+  EXPECT_FALSE(judge(cas, f, 3).met);
+  f.lost_updates = 0;
+  EXPECT_FALSE(judge(none, f, 3).met);
+  EXPECT_TRUE(judge(cas, f, 3).met);
+  f.hits = 0;
+  EXPECT_FALSE(judge(cas, f, 3).met) << "no logout read back";
+}
+
 TEST(DemoScenarios, NotRunIsAFailure) {
   DemoFigures f;
   EXPECT_FALSE(judge(named("memcached-roundrobin"), f, 3).met);

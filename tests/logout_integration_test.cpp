@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
@@ -82,4 +83,25 @@ TEST(Logout, LastWriterWinsBringsTheSessionBack) {
   auto inst = three_instances({"--memcached", mc.address(), "--concurrency", "none"});
   Race r = race_logouts(inst, 30);
   EXPECT_GT(r.resurrected, 0) << "of " << r.ended << " logouts";
+}
+
+// The tester catches it from the outside: --scenario logout over two instances fails with
+// --concurrency none (resurrected reads) and passes with cas.
+TEST(Logout, TheTesterCatchesAResurrectedSession) {
+  for (const char* mode : {"none", "cas"}) {
+    Memcached mc;
+    std::vector<Instance> inst;
+    for (int i = 0; i < 2; ++i) inst.emplace_back(std::vector<std::string>{"--memcached", mc.address(), "--concurrency", mode});
+    auto r = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients", "20", "--inflight", "4",
+                       "--duration", "3s", "--requests", "20000"});
+    if (std::string(mode) == "none") {
+      EXPECT_EQ(r.exit_code, 1) << r.out;
+      EXPECT_GT(r.total_of("resurrected"), 0) << r.out;
+    } else {
+      EXPECT_EQ(r.exit_code, 0) << r.out;
+      EXPECT_EQ(r.total_of("resurrected"), 0) << r.out;
+      EXPECT_GT(r.total_of("hits"), 50) << r.out;
+      EXPECT_TRUE(r.total().at("latency_ms_by_kind").as_object().contains("logout"));
+    }
+  }
 }
