@@ -1,5 +1,7 @@
 #include "cli/serve_cmd.hpp"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include <CLI/App.hpp>
@@ -12,6 +14,7 @@
 #include "cli/options.hpp"
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
+#include "server/cache_watch.hpp"
 #include "server/instrumented_store.hpp"
 #include "server/server.hpp"
 #include "sessions/memcached_store.hpp"
@@ -218,6 +221,9 @@ int run_serve(const ServeOptions& o) {
         o.memcached);
   Router router(rc, sessions, metrics);
   Server server(sc, router, metrics);
+  // memcached's own stats (evictions, fill) every few seconds, on /metrics and in the log.
+  std::optional<CacheWatch> cache_watch;
+  if (o.store != "memory") cache_watch.emplace(*store, metrics, sessions.stats());
   std::string where;
   try {
     where = server.listen();

@@ -46,6 +46,24 @@ void line(std::string& out, const char* name, const std::string& labels, double 
 void head(std::string& out, const char* name, const char* type, const char* help) {
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
+// A Prometheus histogram from per-bucket counts (the last bucket: above every bound).
+template <std::size_t N>
+void histogram(std::string& out, const std::string& name, const char* help, const std::array<double, N>& bounds,
+               const std::array<std::atomic<std::uint64_t>, N + 1>& buckets, double sum_s) {
+  head(out, name.c_str(), "histogram", help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    cumulative += buckets[b].load(std::memory_order_relaxed);
+    char le[32];
+    if (b < bounds.size())
+      std::snprintf(le, sizeof le, "%g", bounds[b]);
+    else
+      std::snprintf(le, sizeof le, "+Inf");
+    line(out, (name + "_bucket").c_str(), std::string("le=\"") + le + "\"", static_cast<double>(cumulative));
+  }
+  line(out, (name + "_sum").c_str(), "", sum_s);
+  line(out, (name + "_count").c_str(), "", static_cast<double>(cumulative));
+}
 }  // namespace
 
 std::string Metrics::render(const SessionStats& s) const {
@@ -68,21 +86,8 @@ std::string Metrics::render(const SessionStats& s) const {
            std::string("op=\"") + to_string(static_cast<StoreOp>(o)) + "\",outcome=\"" +
                to_string(static_cast<StoreStatus>(k)) + "\"",
            static_cast<double>(store_ops_[o][k].load(std::memory_order_relaxed)));
-  head(out, "sessdemo_store_latency_seconds", "histogram", "Session store call latency.");
-  std::uint64_t cumulative = 0;
-  for (std::size_t b = 0; b < latency_buckets_.size(); ++b) {
-    cumulative += latency_buckets_[b].load(std::memory_order_relaxed);
-    char le[32];
-    if (b < latency_bounds_s.size())
-      std::snprintf(le, sizeof le, "%g", latency_bounds_s[b]);
-    else
-      std::snprintf(le, sizeof le, "+Inf");
-    line(out, "sessdemo_store_latency_seconds_bucket", std::string("le=\"") + le + "\"",
-         static_cast<double>(cumulative));
-  }
-  line(out, "sessdemo_store_latency_seconds_sum", "",
-       static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
-  line(out, "sessdemo_store_latency_seconds_count", "", static_cast<double>(cumulative));
+  histogram(out, "sessdemo_store_latency_seconds", "Session store call latency.", latency_bounds_s,
+            latency_buckets_, static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
   head(out, "sessdemo_open_connections", "gauge", "HTTP connections open now.");
   line(out, "sessdemo_open_connections", "", static_cast<double>(open_connections()));
   head(out, "sessdemo_refused_connections_total", "counter",
@@ -115,6 +120,32 @@ std::string Metrics::render(const SessionStats& s) const {
           s.lock_lost);
   counter("sessdemo_session_deadline_exceeded_total",
           "Updates stopped by the request deadline (503).", s.deadline_exceeded);
+  // The names operators search for when users stall on a lock or a write is retried: always
+  // there, whatever the mode (the histogram stays empty outside lock mode).
+  histogram(out, "sessdemo_lock_wait_seconds",
+            "Time a request waited for the session lock (lock mode; empty otherwise).", WaitHistogram::bounds_s,
+            s.lock_wait.buckets, static_cast<double>(s.lock_wait.sum_ns.load(std::memory_order_relaxed)) / 1e9);
+  {
+    std::lock_guard lock(nodes_mutex_);
+    if (!nodes_.empty()) {
+      auto per_node = [&](const char* name, const char* type, const char* help, auto value) {
+        head(out, name, type, help);
+        for (const auto& n : nodes_)
+          if (n.ok) line(out, name, "node=\"" + n.node + "\"", static_cast<double>(value(n)));
+      };
+      per_node("sessdemo_memcached_evictions_total", "counter",
+               "Items the memcached node threw out to make room (sessions among them).",
+               [](const NodeStats& n) { return n.evictions; });
+      per_node("sessdemo_memcached_bytes", "gauge", "Bytes the memcached node holds.",
+               [](const NodeStats& n) { return n.bytes; });
+      per_node("sessdemo_memcached_limit_bytes", "gauge", "The memcached node's memory limit (-m).",
+               [](const NodeStats& n) { return n.limit_bytes; });
+      per_node("sessdemo_memcached_items", "gauge", "Items the memcached node holds.",
+               [](const NodeStats& n) { return n.items; });
+    }
+  }
+  counter("sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).", s.lock_timeouts);
+  counter("sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.", s.retries);
   if (executor_) {
     const auto& e = *executor_;
     counter("sessdemo_store_expired_total",

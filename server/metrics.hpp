@@ -1,6 +1,8 @@
 #pragma once
 // Counters for /metrics, in Prometheus text format. Lock-free: relaxed atomics on fixed arrays.
 #include <array>
+#include <mutex>
+#include <vector>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -44,6 +46,11 @@ class Metrics {
   void set_replication(const ReplicationStats* stats) { replication_ = stats; }
   // Set by the server that owns the store executor.
   void set_executor(const ExecutorStats* stats) { executor_ = stats; }
+  // The cache nodes' own figures, as last polled (server/cache_watch).
+  void set_node_stats(std::vector<NodeStats> nodes) {
+    std::lock_guard lock(nodes_mutex_);
+    nodes_ = std::move(nodes);
+  }
 
   static constexpr std::array<double, 12> latency_bounds_s{
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
@@ -62,6 +69,8 @@ class Metrics {
   std::atomic<std::uint64_t> refused_connections_{0};
   const ReplicationStats* replication_ = nullptr;
   const ExecutorStats* executor_ = nullptr;
+  mutable std::mutex nodes_mutex_;  // the poller writes, /metrics reads; never on a page view
+  std::vector<NodeStats> nodes_;
 };
 
 }  // namespace sessdemo

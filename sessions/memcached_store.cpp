@@ -284,4 +284,28 @@ StoreStatus MemcachedStore::ping() {
   return is_failure(rc) ? StoreStatus::unavailable : StoreStatus::ok;
 }
 
+std::vector<NodeStats> MemcachedStore::node_stats() {
+  // A handle of its own, made and freed here: the poller never takes a request thread's.
+  std::vector<NodeStats> out;
+  memcached_st* mc = make_handle(opts_);
+  memcached_return_t rc;
+  memcached_stat_st* st = memcached_stat(mc, nullptr, &rc);
+  for (std::size_t i = 0; i < opts_.servers.size(); ++i) {
+    NodeStats n;
+    n.node = opts_.servers[i].to_string();
+    // libmemcached fills one entry per server; one that did not answer keeps zero uptime.
+    if (st && st[i].pid != 0) {
+      n.ok = true;
+      n.evictions = st[i].evictions;
+      n.bytes = st[i].bytes;
+      n.limit_bytes = st[i].limit_maxbytes;
+      n.items = st[i].curr_items;
+    }
+    out.push_back(std::move(n));
+  }
+  if (st) memcached_stat_free(mc, st);
+  memcached_free(mc);
+  return out;
+}
+
 }  // namespace sessdemo

@@ -47,6 +47,7 @@ class MemcachedStore final : public SessionStore {
                        std::chrono::seconds ttl) override;
   StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
+  std::vector<NodeStats> node_stats() override;
   const char* kind() const override { return "memcached"; }
 
   std::string key_for(std::string_view id) const;

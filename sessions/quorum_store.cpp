@@ -322,4 +322,11 @@ StoreStatus QuorumStore::ping() {
   return answering >= majority() ? StoreStatus::ok : StoreStatus::unavailable;
 }
 
+std::vector<NodeStats> QuorumStore::node_stats() {
+  std::vector<NodeStats> out;
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    for (auto& n : ring_.store(i).node_stats()) out.push_back(std::move(n));
+  return out;
+}
+
 }  // namespace sessdemo

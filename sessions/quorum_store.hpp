@@ -50,6 +50,7 @@ class QuorumStore final : public SessionStore {
   StoreStatus unlock(std::string_view id, std::string_view owner) override;
   // ok when a majority of the nodes answer.
   StoreStatus ping() override;
+  std::vector<NodeStats> node_stats() override;
   const char* kind() const override { return "memcached-quorum"; }
 
   std::vector<std::size_t> copies_of(std::string_view id) const;

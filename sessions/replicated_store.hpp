@@ -53,6 +53,7 @@ class ReplicatedStore final : public SessionStore {
                        std::chrono::seconds ttl) override;
   StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
+  std::vector<NodeStats> node_stats() override;
   const char* kind() const override { return "memcached-replicated"; }
 
   // The nodes holding id's copies, primary first (indexes into the --memcached list).

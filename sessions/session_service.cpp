@@ -49,6 +49,14 @@ WriteOutcome failed(StoreStatus st) {
 
 }  // namespace
 
+void WaitHistogram::record(std::chrono::nanoseconds waited) {
+  double s = std::chrono::duration<double>(waited).count();
+  std::size_t b = 0;
+  while (b < bounds_s.size() && s > bounds_s[b]) ++b;
+  buckets[b].fetch_add(1, std::memory_order_relaxed);
+  sum_ns.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, waited.count())), std::memory_order_relaxed);
+}
+
 SessionService::SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock)
     : store_(store), policy_(policy), clock_(std::move(clock)) {
   if (!clock_)
@@ -244,6 +252,7 @@ WriteOutcome SessionService::update_locked(std::string_view id,
   const std::string owner = new_session_id();
   auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());
   Clock::time_point asked;
+  const auto wait_started = Clock::now();
   for (int attempt = 0;; ++attempt) {
     asked = Clock::now();  // the lease runs from before the request, to be on the safe side
     StoreStatus st = store_.try_lock(id, owner, policy_.lock_ttl);
@@ -253,10 +262,12 @@ WriteOutcome SessionService::update_locked(std::string_view id,
     if (Clock::now() >= give_up_at) {
       // Never go on without the lock: that would be the lost update the lock exists to stop.
       stats_.lock_timeouts++;
+      stats_.lock_wait.record(Clock::now() - wait_started);
       return failed(StoreStatus::conflict);
     }
     backoff(attempt);
   }
+  stats_.lock_wait.record(Clock::now() - wait_started);
   auto write_by = asked + policy_.lock_ttl - policy_.lock_margin;
   // cas as well: should the lease check ever be wrong (a clock jump), a successor's write in
   // between makes this one fail rather than overwrite it.

@@ -2,6 +2,7 @@
 // The session life cycle on top of a SessionStore: sliding and absolute expiry, creation on
 // first write with a fresh id (never adopting an id the client made up), and read-modify-write
 // under one of three concurrency modes. No HTTP here.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -33,6 +34,17 @@ struct SessionPolicy {
   std::chrono::milliseconds lock_margin{1250};
 };
 
+// How long requests waited for the session lock (lock mode; nothing is recorded in the other
+// modes), in fixed buckets a Prometheus histogram reads: buckets[i] counts waits of at most
+// bounds_s[i], the last one the rest.
+struct WaitHistogram {
+  static constexpr std::array<double, 11> bounds_s{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                    0.1,   0.25,   0.5,   1,    2.5};
+  std::array<std::atomic<std::uint64_t>, bounds_s.size() + 1> buckets{};
+  std::atomic<std::uint64_t> sum_ns{0};
+  void record(std::chrono::nanoseconds waited);
+};
+
 // Counters read by /metrics. Each is monotonic.
 struct SessionStats {
   std::atomic<std::uint64_t> created{0};        // sessions written for the first time
@@ -47,6 +59,7 @@ struct SessionStats {
   std::atomic<std::uint64_t> lease_expired{0};  // lock holders too slow to write safely (503)
   std::atomic<std::uint64_t> lock_lost{0};      // unlocks that found the lock expired or taken over
   std::atomic<std::uint64_t> deadline_exceeded{0};  // updates stopped by the request deadline (503)
+  WaitHistogram lock_wait;  // lock mode: from the first try for the lock to holding it (or giving up)
 };
 
 struct ReadOutcome {

@@ -30,6 +30,14 @@ struct LoadResult {
   std::string error;               // what went wrong, when status == unavailable
 };
 
+// What a cache node says of itself (memcached's `stats`): whether it is throwing out items to
+// make room, and how full it is. ok false: the node did not answer.
+struct NodeStats {
+  std::string node;  // HOST:PORT
+  bool ok = false;
+  std::uint64_t evictions = 0, bytes = 0, limit_bytes = 0, items = 0;
+};
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
@@ -59,6 +67,9 @@ class SessionStore {
 
   // Checks that the store answers (not_found and ok both count as reachable).
   virtual StoreStatus ping() = 0;
+  // Each cache node's own figures, asked on a connection of its own (off the request path);
+  // none for a store that has no nodes.
+  virtual std::vector<NodeStats> node_stats() { return {}; }
   virtual const char* kind() const = 0;
 };
 

@@ -66,6 +66,23 @@ void expect_nothing_lost(const std::string& mode, std::int64_t min_acknowledged)
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.counter_of("lost_updates"), 0);
   EXPECT_GT(r.counter_of("acknowledged"), min_acknowledged);
+  // What the contention cost, on /metrics in every mode: lock waits (lock mode) and cas retries.
+  double waits = 0, retries = 0;
+  for (const auto& i : keep) {
+    auto count = metric(i.port, "sessdemo_lock_wait_seconds_count");
+    auto inf = metric(i.port, "sessdemo_lock_wait_seconds_bucket{le=\"+Inf\"}");
+    auto cas = metric(i.port, "sessdemo_cas_retries_total");
+    ASSERT_TRUE(count && inf && cas && metric(i.port, "sessdemo_lock_timeouts_total"));
+    EXPECT_EQ(*count, *inf);
+    waits += *count;
+    retries += *cas;
+  }
+  if (mode == "lock") {
+    EXPECT_GT(waits, 100) << "every locked write records its wait";
+  } else {
+    EXPECT_EQ(waits, 0);
+    EXPECT_GT(retries, 0) << "4 writers per session must conflict now and then";
+  }
 }
 
 TEST(ConcurrencyIntegration, CasLosesNothing) {

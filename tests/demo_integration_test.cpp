@@ -104,7 +104,7 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   for (auto at = html.find("<tr class=\"scenario\""); at != std::string::npos;
        at = html.find("<tr class=\"scenario\"", at + 1))
     ++rows;
-  EXPECT_EQ(rows, 8u) << "index.html has a row per scenario";
+  EXPECT_EQ(rows, 10u) << "index.html has a row per scenario";
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos) << "plots inline";
   fs::remove_all(out);
 }
