@@ -15,7 +15,9 @@
 
 #include "common/child_process.hpp"
 #include "common/utc_time.hpp"
+#include "demo/cache_filler.hpp"
 #include "demo/demo_scenarios.hpp"
+#include "demo/instance_metrics.hpp"
 #include "demo/netns.hpp"
 #include "demo/plot_script.hpp"
 #include "demo/report_page.hpp"
@@ -105,12 +107,13 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
 // Runs one scenario; returns its figures, with fault start/end seconds into the run.
 // Starts `count` memcached processes on free loopback ports; false when one does not come up.
 bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildProcess>& procs,
-                 std::vector<std::string>& addrs) {
+                 std::vector<std::string>& addrs, const std::vector<std::string>& flags = {}) {
   for (unsigned i = 0; i < count; ++i) {
     auto port = free_loopback_port();
     std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port),
                                   "-U",        "0",  "-t",        "2",  "-c",
                                   "8192",      "-m", "128"};
+    argv.insert(argv.end(), flags.begin(), flags.end());  // a later -m wins
     if (geteuid() == 0) argv.insert(argv.end(), {"-u", "nobody"});
     procs.emplace_back(argv, log_prefix.string() + std::to_string(i) + ".log");
     if (!wait_for_loopback_port(port, seconds(10))) {
@@ -178,7 +181,16 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
   } else if (s.copies > 1) {
     node_addrs.clear();
     if (!start_nodes(3, run.out / (s.name + "-memcached-"), own_nodes, node_addrs)) return f;
+  } else if (!s.memcached_flags.empty()) {
+    // The eviction scenarios: a small node of their own, and for fill_other a second node for
+    // the other user of the cache.
+    node_addrs.clear();
+    unsigned count = s.fault == Fault::fill_other ? 2 : 1;
+    if (!start_nodes(count, run.out / (s.name + "-memcached-"), own_nodes, node_addrs, s.memcached_flags)) return f;
   }
+  std::string fill_target = node_addrs.empty() ? "" : node_addrs.back();
+  if (s.fault == Fault::fill_other && node_addrs.size() > 1) node_addrs.pop_back();
+  std::unique_ptr<CacheFiller> filler;
   std::vector<ChildProcess> instances;
   std::vector<std::string> addrs;
   for (unsigned i = 0; i < o.instances; ++i) {
@@ -253,6 +265,7 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
       "--log-level",
       "error"};
   if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
+  argv.insert(argv.end(), s.load_flags.begin(), s.load_flags.end());
   if (run.net) argv = NetnsTopology::inside(run.net->tester(), argv);
   ChildProcess load(argv, (run.out / (s.name + "-load.log")).string());
   auto start = steady_clock::now();
@@ -274,6 +287,9 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
         instances[0].signal(SIGKILL);
       } else if (s.fault == Fault::kill_node) {
         own_nodes[1].signal(SIGKILL);
+      } else if (s.fault == Fault::fill_shared || s.fault == Fault::fill_other) {
+        // 60,000 values of 64 to 448 bytes (15 MB): more than an 8 MB node holds.
+        filler = std::make_unique<CacheFiller>(fill_target, 60000);
       } else if (s.fault == Fault::stall_memcached) {
         run.memcached[0].signal(SIGSTOP);
         resumed = false;
@@ -292,6 +308,13 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     }
   }
   if (!resumed) heal(run, s);
+  filler.reset();  // done by now; stopped if not
+  // What the contention cost the instances, before they go (loopback only: the demo's own
+  // process is outside the namespaces).
+  if ((s.load == "counter" || s.load == "logout") && !run.net) {
+    auto c = read_contention(addrs);
+    if (c.read) f.contention = c.summary();
+  }
   if (status < 0) load.terminate(seconds(3));
   for (std::size_t i = 0; i < instances.size(); ++i) {
     bool killed_on_purpose = s.fault == Fault::kill_instance && i == 0;
@@ -344,6 +367,8 @@ void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
         : js[i].met   ? "PASS"
                       : ("FAIL: " + js[i].why).c_str());
   }
+  for (std::size_t i = 0; i < fs.size(); ++i)
+    if (!fs[i].contention.empty()) std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].contention.c_str());
   std::fflush(out);
 }
 }  // namespace

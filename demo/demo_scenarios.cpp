@@ -25,7 +25,17 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
        "2 of 3 nodes: nothing lost", 2, ""},
       {"logout-none", "memcached", "round-robin", "none", "logout", Fault::none, "logouts undone", 1, ""},
       {"logout-cas", "memcached", "round-robin", "cas", "logout", Fault::none, "every logout sticks", 1, ""},
+      {"cache-evicting", "memcached", "round-robin", "cas", "visit", Fault::fill_shared, "misses after the fill", 1,
+       ""},
+      {"cache-noevict", "memcached", "round-robin", "cas", "visit", Fault::fill_other, "no misses", 1, ""},
   };
+  // Each visitor writes its name once and then reads: sessions in use but not rewritten, as most
+  // are. memcached's LRU of 1.4 (no_lru_maintainer) bumps an item read at most once a minute, so
+  // the burst reaches them; 1.5's segmented LRU would spare the ones read lately and take the
+  // idle ones, which a short demo has none of.
+  for (auto* s : {&all[all.size() - 2], &all[all.size() - 1]}) s->load_flags = {"--rename-every", "1000000"};
+  all[all.size() - 2].memcached_flags = {"-m", "8", "-o", "no_lru_maintainer"};
+  all[all.size() - 1].memcached_flags = {"-m", "8", "-M"};
   const char* sentences[] = {
       "The problem: sessions in each instance's memory, behind a balancer that is not sticky, so most reads land "
       "where the session is not.",
@@ -42,6 +52,11 @@ std::vector<DemoScenario> all_demo_scenarios(unsigned n) {
       "logouts undone).",
       "The same race with cas: a write that read the session before the logout finds it gone and starts a new "
       "session under a new id; the old id stays dead.",
+      "A cache is not a session database: the sessions share a small memcached (-m 8) with another user of the "
+      "cache, whose burst of data halfway through evicts them, and their visitors are logged out.",
+      "What to do: sessions on a memcached of their own, started with -M (refuse a write when full rather than "
+      "evict, so a full node is a 503, never a lost session), sized for them, with its evictions watched "
+      "(sessdemo_memcached_evictions_total); the other user's burst lands on its own node.",
   };
   for (std::size_t i = 0; i < all.size(); ++i) all[i].demonstrates = sentences[i];
   return all;
@@ -157,6 +172,8 @@ FaultPlan fault_plan(const DemoScenario& s, double d) {
       p.start_s = d / 2;
       p.end_s = d / 2 + d / 3;
       break;
+    case Fault::fill_shared:
+    case Fault::fill_other: p.start_s = p.end_s = d / 2; break;
   }
   return p;
 }
@@ -213,6 +230,8 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
     }
     return {true, ""};
   }
+  if (s.fault == Fault::fill_shared)
+    return f.misses > 0 ? Judgement{true, ""} : fail("no misses: the fill evicted no session");
   if (f.misses) return fail(std::to_string(f.misses) + " misses");
   if (f.stale) return fail(std::to_string(f.stale) + " stale reads");
   switch (s.fault) {

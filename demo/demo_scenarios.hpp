@@ -15,6 +15,9 @@ enum class Fault {
   partition_one,  // the first instance loses the first memcached node; the others still reach it
   isolate_node,   // the first memcached node loses every instance, and keeps its data meanwhile
   delay_node,     // 20 ms on every packet the first memcached node sends (netem)
+  // Halfway through, another user of the cache writes a burst of its own data (CacheFiller):
+  fill_shared,  // into the node that holds the sessions
+  fill_other,   // into a node of its own, beside the sessions' node
 };
 
 // What a network scenario must show. The failures are part of the story: with too few copies
@@ -39,6 +42,9 @@ struct DemoScenario {
   unsigned copies = 1;   // memcached nodes per session; above 1 the scenario starts its own 3 nodes
   std::string demonstrates;  // one sentence for the report page
   Expect expect = Expect::by_name;
+  // Flags of memcached nodes of the scenario's own (for example -m 8 -M); empty: the run's.
+  std::vector<std::string> memcached_flags;
+  std::vector<std::string> load_flags;  // further flags of its `sessdemo load`
 };
 
 // What a finished scenario showed, read back from the tester's JSON and CSV.
@@ -51,6 +57,7 @@ struct DemoFigures {
   std::uint64_t last_interval_errors = 0;
   bool instances_survived = true;  // no instance died that the scenario did not kill
   bool fault_applied = true;       // the network fault could be set up (nft, tc)
+  std::string contention;          // counter and logout rows: lock waits and cas retries, from /metrics
   double reads() const { return static_cast<double>(hits + misses + stale + foreign); }
 };
 

@@ -112,6 +112,8 @@ std::string report_page(const ReportInputs& in) {
     const auto& s = in.scenarios[i];
     h += "<section id=\"" + html_escape(s.name) + "\"><h2>" + html_escape(s.name) + "</h2><p>" +
          html_escape(s.demonstrates) + "</p>";
+    if (i < in.figures.size() && !in.figures[i].contention.empty())
+      h += "<p class=\"note\">From the instances' /metrics: " + html_escape(in.figures[i].contention) + "</p>";
     auto png = in.out / (s.name + ".png");
     if (fs::exists(png))
       h += "<img alt=\"" + html_escape(s.name) +

@@ -86,7 +86,8 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   EXPECT_GE(seen.size(), 5u);  // memcached, instances, load, gnuplot
   for (pid_t p : seen) EXPECT_FALSE(alive(p)) << "left behind: " << p;
   for (auto name : {"memory-roundrobin", "memory-sticky", "memcached-roundrobin", "instance-killed",
-                    "memcached-stalled", "counter-none", "counter-cas", "node-killed", "logout-none", "logout-cas"}) {
+                    "memcached-stalled", "counter-none", "counter-cas", "node-killed", "logout-none", "logout-cas", "cache-evicting",
+                    "cache-noevict"}) {
     auto line_at = table.find(std::string("\n") + name + " ");
     ASSERT_NE(line_at, std::string::npos) << name << "\n" << table;
     auto line = table.substr(line_at + 1, table.find('\n', line_at + 1) - line_at - 1);
@@ -104,7 +105,7 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   for (auto at = html.find("<tr class=\"scenario\""); at != std::string::npos;
        at = html.find("<tr class=\"scenario\"", at + 1))
     ++rows;
-  EXPECT_EQ(rows, 10u) << "index.html has a row per scenario";
+  EXPECT_EQ(rows, 12u) << "index.html has a row per scenario";
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos) << "plots inline";
   fs::remove_all(out);
 }

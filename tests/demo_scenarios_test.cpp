@@ -120,6 +120,20 @@ TEST(DemoScenarios, LogoutScenarios) {
   EXPECT_FALSE(judge(cas, f, 3).met) << "no logout read back";
 }
 
+// cache-evicting must show misses after the fill; cache-noevict none.
+TEST(DemoScenarios, EvictionScenarios) {
+  auto shared = named("cache-evicting"), own = named("cache-noevict");
+  EXPECT_EQ(shared.fault, Fault::fill_shared);
+  EXPECT_EQ(own.fault, Fault::fill_other);
+  EXPECT_NE(std::find(own.memcached_flags.begin(), own.memcached_flags.end(), "-M"), own.memcached_flags.end());
+  auto f = healthy();
+  EXPECT_FALSE(judge(shared, f, 3).met) << "no misses: the fill did not show";
+  EXPECT_TRUE(judge(own, f, 3).met);
+  f.misses = 200;
+  EXPECT_TRUE(judge(shared, f, 3).met);
+  EXPECT_FALSE(judge(own, f, 3).met);
+}
+
 TEST(DemoScenarios, NotRunIsAFailure) {
   DemoFigures f;
   EXPECT_FALSE(judge(named("memcached-roundrobin"), f, 3).met);
