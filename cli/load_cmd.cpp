@@ -47,7 +47,7 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
       ->capture_default_str();
   add_duration(app, "--think", l.think, "closed model: pause between a client's requests");
   app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
-      ->check(CLI::Range(0.001, 1e7));
+      ->check(finite_range(0.001, 1e7));
   app.add_option("--scenario", o.scenario,
                  "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
                  "raced against --inflight increments, then a read by the old cookie)")
@@ -142,13 +142,13 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
       ->envname("SESSDEMO_RUN_ID");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
   app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_range(0.0, 1.0))
       ->capture_default_str();
   app.add_option("--max-stale-rate", l.max_stale_rate, "fraction of reads allowed to be stale")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_range(0.0, 1.0))
       ->capture_default_str();
   app.add_option("--max-error-rate", l.max_error_rate, "fraction of requests allowed to fail")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_range(0.0, 1.0))
       ->capture_default_str();
   add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
   app.add_option("--logout-path", l.logout_path, "logout: where the session is ended")

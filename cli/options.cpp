@@ -1,5 +1,11 @@
 #include "cli/options.hpp"
 
+#include <cstdlib>
+
+#include <cstdio>
+
+#include <cmath>
+
 // CLI11 is header-only; its config and help formatter classes are compiled once, here.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -44,6 +50,22 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
         return {};
       },
       "INT in [" + range + "]");
+}
+
+CLI::Validator finite_range(double min, double max) {
+  char range[96];
+  std::snprintf(range, sizeof range, "%g to %g", min, max);
+  std::string text_range = range;
+  return CLI::Validator(
+      [min, max, text_range](std::string& text) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        bool number = !text.empty() && end && *end == '\0';
+        if (!number || !std::isfinite(v) || v < min || v > max)
+          return "must be a number from " + text_range + ", not '" + text + "'";
+        return {};
+      },
+      "NUMBER in [" + text_range + "]");
 }
 
 CLI::Validator endpoint_list(bool allow_url) {

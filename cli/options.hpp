@@ -14,6 +14,10 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name,
 // A whole number from min to max, with a message that says so for 5k, 1.5 or 99999.
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
 
+// A finite number from min to max (CLI::Range lets nan through: every comparison with it is
+// false).
+CLI::Validator finite_range(double min, double max);
+
 // A validator for HOST:PORT[,HOST:PORT...] lists (http:// URLs too when allow_url).
 CLI::Validator endpoint_list(bool allow_url);
 

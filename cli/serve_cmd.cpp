@@ -30,7 +30,17 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->check(whole_number(0, 65535))
       ->capture_default_str();
   app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
-  app.add_option("--id", o.id, "instance id shown on pages (default: host:port)");
+  app.add_option("--id", o.id, "instance id shown on pages and in X-Instance-Id (default: host:port)")
+      ->check(CLI::Validator(
+          [](std::string& id) -> std::string {
+            // It goes into a header of every answer: printable ASCII only, so it can inject
+            // nothing; at most 64 bytes.
+            if (id.empty() || id.size() > 64) return "must be 1 to 64 characters";
+            for (unsigned char c : id)
+              if (c < 0x21 || c > 0x7e) return "must be printable ASCII without spaces";
+            return {};
+          },
+          "ID"));
   app.add_option("--store", o.store,
                  "where sessions live: memcached (shared) or memory (this instance only)")
       ->check(CLI::IsMember({"memcached", "memory"}))

@@ -14,7 +14,8 @@ std::string_view trim(std::string_view s) {
 }
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(x) == std::tolower(y);
+           // tolower of a negative char is undefined: bytes past ASCII as unsigned char.
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 }  // namespace

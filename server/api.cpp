@@ -75,7 +75,8 @@ http::Response Router::api_put(const http::Request& req) {
 
 http::Response Router::api_visit(const http::Request& req) {
   WriteOutcome w = sessions_.update(
-      cookie_id(req), [](Session& s) { s.visits++; }, csrf_guard(csrf_header(req)));
+      cookie_id(req), [](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; },  // saturates
+      csrf_guard(csrf_header(req)));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   auto res =

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.hpp"
+
 namespace sessdemo {
 
 // Percent-decoding with '+' as space; nothing for a broken %XX escape.
@@ -14,8 +16,6 @@ std::optional<std::string> form_decode(std::string_view text);
 // inner nothing: the field is absent.
 std::optional<std::optional<std::string>> form_field(std::string_view body, std::string_view name);
 
-bool is_valid_utf8(std::string_view s);
-std::size_t utf8_length(std::string_view s);  // code points; s must be valid UTF-8
 
 inline constexpr std::size_t max_name_length = 100;
 

@@ -158,6 +158,7 @@ std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>
       auto session = decode_session(value);
       if (!session) {
         out[i].corrupt = true;
+        out[i].cas = memcached_result_cas(&result);  // so the bytes can be replaced conditionally
         spdlog::warn("session value under {} cannot be decoded ({} bytes); treated as absent",
                      keys[i], value.size());
       } else {

@@ -41,7 +41,14 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
   LoadResult best;
   best.status = StoreStatus::unavailable;
   best.error = "no memcached node holding this session answered";
-  std::vector<std::size_t> missing;  // reachable copies without the value, in ring order
+  // Reachable copies without the value, in ring order; corrupt: they hold bytes that are no
+  // session (garbage, a truncated value, a newer codec), whose cas is kept.
+  struct Missing {
+    std::size_t node;
+    bool corrupt;
+    std::uint64_t cas;
+  };
+  std::vector<Missing> missing;
   bool any_answer = false;
   for (std::size_t k = 0; k < copies.size(); ++k) {
     if (failed_node && copies[k] == *failed_node) continue;
@@ -50,7 +57,7 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
     if (r.status == StoreStatus::unavailable) continue;
     any_answer = true;
     if (r.status != StoreStatus::ok) {
-      missing.push_back(copies[k]);
+      missing.push_back({copies[k], r.corrupt, r.cas});
       continue;
     }
     if (k > 0 || failed_node) stats_.fallbacks++;
@@ -62,12 +69,16 @@ LoadResult ReplicatedStore::load_copies(std::string_view id,
       ring_.note(copies[j], o.status);
       if (o.status == StoreStatus::ok && o.session->version > r.session->version) r = o;
     }
-    for (auto m : missing) {
-      if (ring_.store(m).create(id, *r.session, repl_.repair_ttl) == StoreStatus::ok)
-        stats_.repairs++;
+    for (const auto& m : missing) {
+      // Bytes that are no session are replaced (while they are still those bytes, when the node
+      // gave their cas); an empty copy is created.
+      SessionStore& node = ring_.store(m.node);
+      StoreStatus st = m.corrupt ? node.save(id, *r.session, repl_.repair_ttl, m.cas)
+                                 : node.create(id, *r.session, repl_.repair_ttl);
+      if (st == StoreStatus::ok) stats_.repairs++;
     }
-    LoadResult primary = ring_.store(missing.front()).load(id);
-    ring_.note(missing.front(), primary.status);
+    LoadResult primary = ring_.store(missing.front().node).load(id);
+    ring_.note(missing.front().node, primary.status);
     return primary.status == StoreStatus::ok ? primary : r;
   }
   if (any_answer) {
@@ -114,7 +125,9 @@ StoreStatus ReplicatedStore::write_replica(std::size_t node, std::string_view id
     ring_.note(node, r.status);
     if (r.status == StoreStatus::unavailable) return StoreStatus::unavailable;
     StoreStatus st;
-    if (r.status != StoreStatus::ok) {
+    if (r.corrupt) {
+      st = store.save(id, s, ttl, r.cas);  // bytes that are no session: replaced, never a 503
+    } else if (r.status != StoreStatus::ok) {
       st = store.create(id, s, ttl);
     } else {
       const Session& held = *r.session;

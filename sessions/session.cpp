@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/utf8.hpp"
+
 namespace sessdemo {
 
 std::string encode_session(const Session& s) {
@@ -40,12 +42,23 @@ bool take_number(std::string_view& in, T& value, char end) {
 
 }  // namespace
 
+namespace {
+// Decoded numbers are untrusted: a version at its maximum cannot be followed (it would wrap to
+// 0), times must be Unix seconds of this era, and a counter must leave room to count on.
+bool plausible_fields(const Session& s) {
+  constexpr std::int64_t latest = std::int64_t{1} << 34;  // the year 2514: sums with it cannot overflow
+  return s.version < max_session_version && s.created >= 0 && s.created <= latest && s.refreshed >= 0 &&
+         s.refreshed <= latest && s.visits >= 0 && s.visits <= max_visits;
+}
+}  // namespace
+
 std::optional<Session> decode_session(std::string_view in) {
   if (in.substr(0, 4) == "sd0 ") {
     in.remove_prefix(4);
     Session s;
     s.ended = true;
-    if (!take_number(in, s.version, ' ') || !take_number(in, s.origin, '\n') || !in.empty())
+    if (!take_number(in, s.version, ' ') || !take_number(in, s.origin, '\n') || !in.empty() ||
+        s.version >= max_session_version)
       return std::nullopt;
     return s;
   }
@@ -57,6 +70,7 @@ std::optional<Session> decode_session(std::string_view in) {
       !take_number(in, s.refreshed, ' ') || !take_number(in, s.visits, ' ') ||
       !take_number(in, s.origin, ' '))
     return std::nullopt;
+  if (!plausible_fields(s)) return std::nullopt;
   if (with_token) {
     // A token as new_session_id() makes them: letters, digits, '-' and '_'.
     auto end = in.find(' ');
@@ -72,6 +86,10 @@ std::optional<Session> decode_session(std::string_view in) {
   }
   std::size_t len = 0;
   if (!take_number(in, len, '\n') || in.size() != len) return std::nullopt;
+  // A name reaches HTML and JSON: what the name rules could never have let in is corrupt.
+  if (len > max_stored_name_bytes || !is_valid_utf8(in)) return std::nullopt;
+  for (unsigned char c : in)
+    if (c < 0x20 || c == 0x7f) return std::nullopt;
   s.name = std::string(in);
   return s;
 }

@@ -23,6 +23,13 @@ struct Session {
                                     // missed the removal cannot bring the session back)
 };
 
+// What a decoded value may hold (anything else is corrupt): a version below the maximum (the next
+// write must be able to count past it), a counter that can still count (and that JSON readers
+// take exactly), a name of at most this many bytes of UTF-8 without control characters.
+inline constexpr std::uint64_t max_session_version = UINT64_MAX;
+inline constexpr std::int64_t max_visits = std::int64_t{1} << 53;
+inline constexpr std::size_t max_stored_name_bytes = 400;
+
 // A small text value:
 // "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>", or with a
 // CSRF token "sd2 <version> <created> <refreshed> <visits> <origin> <token> <name-length|->\n<name>"

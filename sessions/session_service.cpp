@@ -74,6 +74,10 @@ std::chrono::seconds SessionService::expiry_for(const Session& s) const {
 
 bool SessionService::is_expired(const Session& s) const {
   auto t = now();
+  // A value stamped more than a day ahead of this clock did not come from a writer of ours (a
+  // created decades ahead would switch the absolute lifetime off): ended, like an expired one.
+  constexpr std::int64_t skew = 86400;
+  if (s.created > t + skew || s.refreshed > t + skew) return true;
   return t >= s.created + policy_.max_age.count() || t >= s.refreshed + policy_.ttl.count();
 }
 

@@ -25,7 +25,8 @@ const char* to_string(StoreStatus s);
 struct LoadResult {
   StoreStatus status = StoreStatus::not_found;
   std::optional<Session> session;  // set when status == ok
-  std::uint64_t cas = 0;           // token for a conditional save of this value
+  std::uint64_t cas = 0;           // token for a conditional save of this value (or of the
+                                   // undecodable bytes, when corrupt)
   bool corrupt = false;            // a value was there but could not be decoded (status not_found)
   std::string error;               // what went wrong, when status == unavailable
 };

@@ -86,6 +86,19 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
            {{"serve", "--key-prefix", "x\r\nset injected 0 0 1"}, "--key-prefix must be"},
            {{"serve", "--key-prefix", std::string(223, 'k')}, "--key-prefix must be"},
            {{"merge", "/nonexistent.json"}, "cannot read /nonexistent.json"},
+           // Operator input that reached headers, the JSON and the run model unchecked:
+           {{"serve", "--id", "a\r\nSet-Cookie: x=1"}, "--id: must be printable ASCII without spaces"},
+           {{"serve", "--id", std::string(65, 'i')}, "--id: must be 1 to 64 characters"},
+           {{"load", "-i", "127.0.0.1:1", "--max-error-rate", "nan"}, "--max-error-rate: must be a number from 0 to 1, not 'nan'"},
+           {{"load", "-i", "127.0.0.1:1", "--rate", "nan"}, "--rate: must be a number from"},
+           {{"load", "-i", "127.0.0.1:1", "--max-miss-rate", "inf"}, "not 'inf'"},
+           {{"serve", "--config", "/"}, "the config file / is not a regular file"},
+           {{"serve", "--config", "/dev/zero"}, "the config file /dev/zero is not a regular file"},
+           {{"load", "-i", "127.0.0.1:1", "--login-field", "novalue"}, "--login-field takes NAME=VALUE, not 'novalue'"},
+           {{"load", "-i", "127.0.0.1:1", "--login-field", "a=b"}, "--login-field needs --login-path"},
+           {{"load", "-i", "127.0.0.1:1", "--csrf-meta", "a", "--csrf-cookie", "b"}, "not both"},
+           {{"load", "-i", "127.0.0.1:1", "--instance-header", "X: y"}, "--instance-header"},
+           {{"load", "-i", "127.0.0.1:1", "--scenario", "logout", "--rate", "10"}, "closed-model only"},
        }) {
     auto r = run(c.args);
     std::string what =

@@ -95,6 +95,23 @@ TEST(SessionService, AbsoluteLifetimeEndsAnActiveSession) {
   EXPECT_EQ(svc.read(w.id).status, StoreStatus::not_found);
 }
 
+// A value stamped decades ahead (planted in the store) would switch the absolute lifetime off:
+// it is ended on read, and a write starts a new session rather than keep it.
+TEST(SessionService, AValueFromTheFarFutureIsNoSession) {
+  Fixture f;
+  auto svc = f.make(f.policy());
+  auto w = svc.update("", [](Session& s) { s.name = "A"; });
+  auto r = f.store.load(w.id);
+  ASSERT_EQ(r.status, StoreStatus::ok);
+  Session future = *r.session;
+  future.created = future.refreshed = f.now + 30LL * 365 * 86400;
+  ASSERT_EQ(f.store.save(w.id, future, seconds(600), 0), StoreStatus::ok);
+  EXPECT_EQ(svc.read(w.id).status, StoreStatus::not_found);
+  auto again = svc.update(w.id, [](Session& s) { s.name = "B"; });
+  EXPECT_TRUE(again.created);
+  EXPECT_NE(again.id, w.id);
+}
+
 namespace {
 // Runs threads x increments against one session and returns the final counter.
 std::int64_t hammer(Concurrency mode, int threads, int increments) {

@@ -5,7 +5,7 @@
 using namespace sessdemo;
 
 TEST(SessionEncoding, RoundTripWithName) {
-  Session s{std::string("Zoë \"<b>\" \n line2"), 42, 1700000000, 1700000100, 7, 3, ""};
+  Session s{std::string("Zoë \"<b>\" &amp; line2"), 42, 1700000000, 1700000100, 7, 3, ""};
   auto d = decode_session(encode_session(s));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->name, s.name);
@@ -72,4 +72,19 @@ TEST(Session, ATombstoneKeepsItsVersionAndOrigin) {
   EXPECT_FALSE(decode_session("sd0 42 7\nx").has_value());
   EXPECT_FALSE(decode_session("sd0 -1 7\n").has_value());
   EXPECT_FALSE(decode_session("sd1 42 7\n").has_value());
+}
+
+// Decoded numbers and names are untrusted input: out of range is corrupt, never arithmetic.
+TEST(SessionEncoding, OutOfRangeFieldsAndBadNamesAreCorrupt) {
+  EXPECT_TRUE(decode_session("sd1 5 1700000000 1700000000 9007199254740992 0 -\n"));  // 2^53 visits: the most
+  EXPECT_FALSE(decode_session("sd1 5 1700000000 1700000000 9223372036854775807 0 -\n"));
+  EXPECT_FALSE(decode_session("sd1 5 1700000000 1700000000 -1 0 -\n"));
+  EXPECT_FALSE(decode_session("sd1 18446744073709551615 1 1 0 0 -\n"));  // a version that cannot be followed
+  EXPECT_FALSE(decode_session("sd0 18446744073709551615 0\n"));
+  EXPECT_FALSE(decode_session("sd1 1 -9223372036854775808 1 0 0 -\n"));
+  EXPECT_FALSE(decode_session("sd1 1 9223372036854775807 1 0 0 -\n"));
+  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 2\n\xc3("));        // not UTF-8
+  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 3\na\x1b" "b"));   // a control character
+  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 2\n\x7f" "a"));
+  EXPECT_TRUE(decode_session("sd1 1 1 1 0 0 2\n\xc3\xa9"));
 }
