@@ -214,6 +214,7 @@ int run_serve(const ServeOptions& o) {
   sc.metrics_bind = o.metrics_bind;
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies || !o.tls_cert.empty();
+  rc.tls = !o.tls_cert.empty();
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     std::fprintf(stderr, "sessdemo serve: --tls-cert and --tls-key go together\n");
     return 2;

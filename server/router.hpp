@@ -14,6 +14,7 @@ namespace sessdemo {
 struct RouterConfig {
   std::string instance_id;      // shown on every page and in X-Instance-Id
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  bool tls = false;             // this instance serves HTTPS itself: an Origin must be https://
   bool metrics_elsewhere = false;  // /metrics has a listener of its own: 404 here
   // Synchronizer tokens: GET / gives the visitor a session holding a random token, the form
   // carries it (csrf_token), JSON writes send it as X-CSRF-Token; a write without it is 403.

@@ -279,9 +279,16 @@ TEST(Router, StateChangesFromAnotherSiteAreRefused) {
   EXPECT_EQ(with(http::Verb::delete_, "/api/session", "", "http://evil.example", "shop.example"),
             403u);
   EXPECT_EQ(store.size(), 0u) << "nothing was written";
-  // The same site (a balancer may drop the port from Host), and no Origin at all, go through.
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://shop.example:8080", "shop.example"),
-            303u);
+  // Another port, another scheme, or a scheme that is no web origin: another site.
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://127.0.0.1:9999", "127.0.0.1:8081"), 403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "https://127.0.0.1", "127.0.0.1:8081"), 403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "ftp://127.0.0.1:8081", "127.0.0.1:8081"), 403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://shop.example:8080", "shop.example"), 403u);
+  EXPECT_EQ(store.size(), 0u) << "nothing was written";
+  // The same origin (default ports written or not, case, IPv6), and no Origin at all, go through.
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://shop.example:8080", "shop.example:8080"), 303u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://Shop.Example", "shop.example:80"), 303u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://[::1]:8081", "[::1]:8081"), 303u);
   EXPECT_EQ(with(http::Verb::post, "/", "name=Bob", "", "shop.example"), 303u);
   EXPECT_EQ(with(http::Verb::get, "/", "", "https://evil.example", "shop.example"),
             200u);  // reads are not changes
