@@ -186,6 +186,8 @@ std::variant<MergedRun, std::string> merge_documents(
       r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
       r.measured_s = std::max(r.measured_s, d.at("measured_s").to_number<double>());
       r.interrupted = r.interrupted || d.at("interrupted").as_bool();
+      if (const auto* dropped = d.at("total").as_object().if_contains("dropped"))
+        r.dropped += dropped->to_number<std::uint64_t>();
       for (const auto& [id, fig] : d.at("instances").as_object())
         r.table.at(std::string(id)).merge(stats_of(fig.as_object(), r.addresses));
       if (auto* c = d.if_contains("counter")) {

@@ -233,7 +233,12 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
                           {"settings", settings},
                           {"measured_s", r.measured_s},
                           {"interrupted", r.interrupted},
-                          {"total", figures(r, r.total, false)},
+                          {"total",
+                           [&] {
+                             auto t = figures(r, r.total, false);
+                             t["dropped"] = r.dropped;
+                             return t;
+                           }()},
                           {"instances", per},
                           {"checks", cks},
                           {"verdict", verdict(r, checks)},

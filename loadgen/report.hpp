@@ -50,6 +50,9 @@ struct RunReport {
   bool interrupted = false;               // stopped by SIGINT/SIGTERM before its end
   std::vector<IntervalRecord> intervals;  // every interval row, in order; they add up to `total`
   unsigned shards_merged = 1;             // > 1 for a report made by `sessdemo merge`
+  // Open model: ticks that were neither sent nor queued (the backlog of ticks no client could
+  // take was full): requests the schedule asked for and the tester could not send.
+  std::uint64_t dropped = 0;
 };
 
 // The labels of the addresses an instance's figures came from, space-separated.

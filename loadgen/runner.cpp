@@ -319,7 +319,10 @@ void LoadRun::run() {
   report_.measured_s =
       std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
   report_.interrupted = interrupted;
-  for (auto& w : workers_) report_.table.merge(w->totals());
+  for (auto& w : workers_) {
+    report_.table.merge(w->totals());
+    report_.dropped += w->dropped();
+  }
   report_.total = report_.table.total();
 }
 

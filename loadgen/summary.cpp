@@ -77,6 +77,11 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
       out,
       "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
       "   service: from the request written to its answer. --max-p99 checks latency.)\n");
+  if (r.dropped)
+    std::fprintf(out,
+                 "\n%" PRIu64 " scheduled requests were dropped: no client was free to send them and the "
+                 "backlog was full (the rate is beyond what --clients can carry)\n",
+                 r.dropped);
   if (r.total.counters.late)
     std::fprintf(out,
                  "\n%" PRIu64 " requests were sent more than 10 ms after their scheduled time\n",

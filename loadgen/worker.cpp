@@ -44,6 +44,7 @@ void Worker::join() {
 }
 
 const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
+std::uint64_t Worker::dropped() const { return impl_->dropped.load(std::memory_order_relaxed); }
 StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }
 

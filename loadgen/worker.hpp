@@ -51,6 +51,7 @@ class Worker {
 
   // After join():
   const StatsTable& totals() const;
+  std::uint64_t dropped() const;  // open model: ticks counted as dropped (see RunReport)
   // The figures since the last take_interval(): the answers that came in while the wire drained.
   StatsTable take_remaining();
   const std::vector<Client>& clients() const;

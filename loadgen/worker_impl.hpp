@@ -135,6 +135,7 @@ struct Worker::Impl {
   bool stopping = false;
   bool final_phase = false;
   std::atomic<bool> finished{false};
+  std::atomic<std::uint64_t> dropped{0};  // open model: measured ticks neither sent nor queued
   std::list<Guarded*> guarded;  // live connections, for the watchdog
   unsigned connecting = 0;                 // connects (and TLS handshakes) in flight
   std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
@@ -309,6 +310,8 @@ struct Worker::Impl {
           enqueue(idx, intended);
         } else if (backlog.size() < max_backlog) {
           backlog.push_back(intended);
+        } else if (intended >= plan.measure_start) {
+          dropped.fetch_add(1, std::memory_order_relaxed);  // never silently: counted, reported
         }
         ++tick;
         intended = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(tick));

@@ -298,3 +298,14 @@ TEST(LoadIntegration, PlotScriptLeavesNoTemporaryFile) {
   EXPECT_TRUE(std::filesystem::is_empty(dir / "tmp")) << "plot.gp left its copy of stdin behind";
   std::filesystem::remove_all(dir);
 }
+
+// The open model never drops a tick silently: one client against a server that takes 200 ms
+// per answer cannot carry 2,000,000 requests/s, and once the backlog is full the ticks are
+// counted as dropped (JSON total.dropped, a line in the summary).
+TEST(LoadIntegration, TicksNoClientCanTakeAreCountedAsDropped) {
+  FakeServer slow(FakeServer::Mode::slow);
+  auto r = run_load({"--instances", slow.address(), "--scenario", "get", "--clients", "1", "--rate", "2000000",
+                     "--duration", "2s", "--timeout", "1s", "--max-error-rate", "1"});
+  EXPECT_GT(r.total_of("dropped"), 0) << r.out;
+  EXPECT_NE(r.out.find("scheduled requests were dropped"), std::string::npos) << r.out;
+}
