@@ -271,6 +271,10 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
   std::string name = instance;
   for (char& ch : name)
     if (ch == ',' || ch == '"' || ch == '\n') ch = '_';
+  // A spreadsheet takes a cell that starts with = + - @ (or a tab or CR) for a formula: such an
+  // id (a server's header, so untrusted) is written with a leading quote, as OWASP advises.
+  if (!name.empty() && std::string_view("=+-@\t\r").find(name.front()) != std::string_view::npos)
+    name.insert(0, 1, '\'');
   char at[32] = "";
   if (elapsed) std::snprintf(at, sizeof at, "%.3f", *elapsed);
   std::fprintf(out_,

@@ -6,13 +6,38 @@
 
 namespace sessdemo::loadgen {
 
+bool InstanceIdBudget::admit(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  if (kept_.count(id)) return true;
+  if (kept_.size() >= max_) return false;
+  kept_.insert(id);
+  return true;
+}
+
+std::string clean_instance_id(std::string_view raw) {
+  std::string out;
+  for (unsigned char c : raw.substr(0, 64)) {
+    if (c > 0x20 && c < 0x7f && c != '\\' && c != '"') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (out.empty() || out == "all" || out == Recorder::overflow_key || out == "total") out = "id:" + out;
+  return out;
+}
+
+Recorder::Recorder(InstanceIdBudget* ids) : ids_(ids ? ids : &own_ids_) {}
+
 void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, Kind kind,
                       const Outcome& o, int status, std::int64_t us, std::int64_t service_us,
                       bool late, std::int64_t connect_us, std::int64_t tls_us) {
   if (slot.key != key || slot.generation != generation_ || !slot.total) {
     const std::string* use = &key;
     static const std::string overflow(overflow_key);
-    if (totals_.instances.size() >= max_instances && !totals_.instances.count(key)) {
+    if (!totals_.instances.count(key) && !ids_->admit(key)) {
       use = &overflow;
       if (!warned_overflow_) {
         warned_overflow_ = true;

@@ -2,15 +2,37 @@
 // One worker's figures: the whole run and the current interval, both keyed by instance.
 // Single-threaded: only the worker's own thread touches it.
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "loadgen/scenario.hpp"
 #include "loadgen/stats.hpp"
 
 namespace sessdemo::loadgen {
 
+// The instance ids the run keeps apart, shared by every worker thread: the first max_instances
+// distinct ids get figures of their own, any further one counts under "other". One cap for the
+// run, however many threads (a cap per thread multiplied with --threads).
+class InstanceIdBudget {
+ public:
+  explicit InstanceIdBudget(std::size_t max) : max_(max) {}
+  bool admit(const std::string& id);  // true: id is (now) one of the kept ids
+ private:
+  std::mutex mutex_;
+  std::set<std::string> kept_;
+  std::size_t max_;
+};
+
+// An instance id as the outputs can carry it: printable ASCII (other bytes as \xNN), at most 64
+// characters, never one of the names the tables reserve (all, other, total), which get "id:".
+std::string clean_instance_id(std::string_view raw);
+
 class Recorder {
  public:
+  // ids: the run's shared budget of instance ids; none: a budget of this recorder's own.
+  explicit Recorder(InstanceIdBudget* ids = nullptr);
   // Where one connection's answers go. Its pointers stay valid while the instance key is the
   // same and the interval has not been handed over; record() re-resolves them otherwise.
   struct Slot {
@@ -35,6 +57,8 @@ class Recorder {
   const StatsTable& totals() const { return totals_; }
 
  private:
+  InstanceIdBudget own_ids_{max_instances};
+  InstanceIdBudget* ids_;
   StatsTable totals_;
   StatsTable interval_;
   std::uint64_t generation_ = 0;

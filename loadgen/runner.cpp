@@ -1,5 +1,7 @@
 #include "loadgen/runner.hpp"
 
+#include "loadgen/recorder.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -131,6 +133,7 @@ class LoadRun {
   unsigned per_thread_ = 1;
   std::vector<TargetInfo> targets_;
   std::unique_ptr<ScenarioLogic> logic_;
+  InstanceIdBudget ids_{Recorder::max_instances};  // one cap of instance ids for all workers
   std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_;
   std::unique_ptr<CsvWriter> csv_;
   std::unique_ptr<HdrLogWriter> hdr_;
@@ -262,6 +265,7 @@ void LoadRun::run() {
     plan.opts = &opts_;
     plan.logic = logic_.get();
     plan.targets = targets_;
+    plan.ids = &ids_;
     plan.first_client = next_client;
     plan.client_count = slice_.clients / threads_ + (w < slice_.clients % threads_ ? 1 : 0);
     next_client += plan.client_count;

@@ -13,6 +13,8 @@
 
 namespace sessdemo::loadgen {
 
+class InstanceIdBudget;
+
 struct TargetInfo {
   std::string label;     // HOST:PORT as given; figures fall back to it without X-Instance-Id
   std::string address;   // numeric IP to connect to
@@ -31,6 +33,7 @@ struct WorkerPlan {
   std::uint64_t budget = 0;         // measured requests this worker sends; 0 = no limit
   double rate = 0;                  // this worker's share of --rate; 0 = closed model
   std::chrono::steady_clock::time_point measure_start;  // end of the warm-up
+  InstanceIdBudget* ids = nullptr;  // the run's instance ids, shared by the workers
 };
 
 class Worker {

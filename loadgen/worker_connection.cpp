@@ -318,7 +318,7 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
       answer.location = parsed.location;
       answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
       if (!parsed.instance.empty()) {
-        key = parsed.instance;
+        key = clean_instance_id(parsed.instance);
         if (t.last_instance != key) t.last_instance = key;
       }
       if (!x.keep_alive) ec = beast::http::error::end_of_stream;  // close below; the answer counts

@@ -102,7 +102,7 @@ net::ssl::context make_tls_context(const LoadOptions& opts);
 struct Worker::Impl {
   explicit Impl(WorkerPlan p)
       : plan(std::move(p)), opts(*plan.opts), logic(*plan.logic), guard(ioc.get_executor()),
-        rng(plan.first_client + 1), think_timer(ioc), budget_left(plan.budget) {
+        rng(plan.first_client + 1), think_timer(ioc), budget_left(plan.budget), recorder(plan.ids) {
     for (const auto& t : plan.targets) {
       Target target;
       target.info = t;

@@ -9,6 +9,20 @@
 using namespace sessdemo::loadgen;
 using sessdemo::test::capture;
 
+// An instance id that a spreadsheet would run as a formula is written with a leading quote.
+TEST(Outputs, CsvNeutralisesFormulas) {
+  StatsTable t;
+  t.at("=HYPERLINK(\"x\")").counters.requests = 1;
+  t.at("@sum").counters.requests = 1;
+  auto out = capture([&](std::FILE* f) {
+    CsvWriter w(f);
+    w.rows(1.0, 1.0, t);
+  });
+  EXPECT_NE(out.find(",'=HYPERLINK(_x_),"), std::string::npos) << out;
+  EXPECT_NE(out.find(",'@sum,"), std::string::npos) << out;
+  EXPECT_EQ(out.find(",=HYP"), std::string::npos);
+}
+
 TEST(Outputs, CsvHasHeaderAndOneRowPerInstancePlusAll) {
   StatsTable t;
   t.at("a").counters = Counters{10, 1, 6, 2, 1, 0, 0, 1};
