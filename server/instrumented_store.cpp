@@ -29,8 +29,19 @@ std::vector<LoadResult> InstrumentedStore::load_many(const std::vector<std::stri
   auto start = std::chrono::steady_clock::now();
   auto results = inner_.load_many(ids);
   auto took = std::chrono::steady_clock::now() - start;
-  for (const auto& r : results)
+  const LoadResult* failure = nullptr;
+  bool answered = false;
+  for (const auto& r : results) {
     metrics_.count_store(StoreOp::load, r.status, took);  // each waited this long
+    if (r.status == StoreStatus::unavailable) {
+      if (!failure) failure = &r;
+    } else {
+      answered = true;
+    }
+  }
+  // One report per batch, as for a single call: a read-only outage is logged, and its end too.
+  if (answered) tell_health(StoreOp::load, StoreStatus::ok);
+  else if (failure) tell_health(StoreOp::load, StoreStatus::unavailable, failure->error);
   return results;
 }
 

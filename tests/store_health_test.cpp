@@ -1,5 +1,9 @@
 #include "server/store_health.hpp"
 
+#include "server/instrumented_store.hpp"
+#include "server/metrics.hpp"
+#include "tests/support/fake_store.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace sessdemo;
@@ -45,4 +49,21 @@ TEST(StoreHealth, FirstFailureAtOnceThenOneLinePerPeriodThenRecovery) {
       << log.lines[2].second;
   h.answered();
   EXPECT_EQ(log.lines.size(), 3u);
+}
+
+// Read-only traffic goes through load_many (the executor's batches): its outage is logged, and
+// its recovery, as a single call's would be.
+TEST(StoreHealth, BatchedReadsReportOutagesAndRecovery) {
+  sessdemo::test::FakeStore store;
+  Metrics metrics;
+  std::vector<std::string> lines;
+  StoreHealth health([&](StoreHealth::Level, const std::string& l) { lines.push_back(l); });
+  InstrumentedStore instrumented(store, metrics, &health);
+  store.mode = sessdemo::test::FakeStore::Mode::down;
+  instrumented.load_many({"a", "b"});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("load"), std::string::npos) << lines[0];
+  store.mode = sessdemo::test::FakeStore::Mode::ok;
+  instrumented.load_many({"a", "b"});
+  ASSERT_EQ(lines.size(), 2u);
 }
