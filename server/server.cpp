@@ -112,6 +112,10 @@ struct Server::Impl {
   std::atomic<bool> cut_now{false};  // a second stop: the grace period ends at once
   std::atomic<std::size_t> cut{0};
   std::atomic<int> refusing{0};  // refused connections still being answered 503
+  // --metrics-bind has a small budget of its own, not counted against --max-connections: with
+  // the public port full, monitoring still gets /metrics and /healthz.
+  static constexpr long max_monitoring = 16;
+  std::atomic<long> monitoring{0};
   std::size_t next_worker = 0;   // on worker 0's thread
 
   net::awaitable<void> accept_loop(tcp::acceptor& a, bool metrics_only);
@@ -143,7 +147,10 @@ Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
   conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
   conn.socket.close(ignored);
   conn.worker.conns.erase(&conn);
-  impl.metrics.connection_closed();
+  if (conn.metrics_only)
+    impl.monitoring.fetch_sub(1);
+  else
+    impl.metrics.connection_closed();
 }
 
 // Store work goes to the executor; the coroutine that awaits this resumes on its worker with
@@ -292,28 +299,31 @@ void Server::Impl::refuse_connection(Socket socket) {
   net::co_spawn(exec, answer_refused(std::move(socket)), net::detached);
 }
 
-net::awaitable<void> Server::Impl::answer_refused(Socket s) {
+net::awaitable<void> Server::Impl::answer_refused(Socket socket) {
   static const std::string answer = [] {
     std::string body = "This instance has too many open connections; try again later.\n";
     return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
            "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n\r\n" + body;
   }();
-  net::steady_timer limit(s.get_executor(), std::chrono::seconds(1));
-  limit.async_wait([&s](beast::error_code ec) {
+  // Shared with the timer's handler: a completion already queued when the coroutine ends (the
+  // timer fired just as the peer closed) still finds the socket alive.
+  auto s = std::make_shared<Socket>(std::move(socket));
+  net::steady_timer limit(s->get_executor(), std::chrono::seconds(1));
+  limit.async_wait([s](beast::error_code ec) {
     beast::error_code ignored;
-    if (!ec) s.cancel(ignored);
+    if (!ec) s->cancel(ignored);
   });
-  auto [wec, wn] = co_await net::async_write(s, net::buffer(answer), use_tuple);
+  auto [wec, wn] = co_await net::async_write(*s, net::buffer(answer), use_tuple);
   beast::error_code ignored;
-  s.shutdown(tcp::socket::shutdown_send, ignored);
+  s->shutdown(tcp::socket::shutdown_send, ignored);
   char sink[1024];
   while (!wec) {
-    auto [rec, rn] = co_await s.async_read_some(net::buffer(sink), use_tuple);
+    auto [rec, rn] = co_await s->async_read_some(net::buffer(sink), use_tuple);
     if (rec) break;
   }
   limit.cancel();
-  s.close(ignored);
+  s->close(ignored);
   refusing.fetch_sub(1);
 }
 
@@ -331,13 +341,20 @@ net::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& a, bool metrics_on
       }
       continue;
     }
-    if (static_cast<std::size_t>(metrics.open_connections()) >= config.max_connections) {
+    if (metrics_only) {
+      if (monitoring.fetch_add(1) >= max_monitoring) {
+        monitoring.fetch_sub(1);
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+    } else if (static_cast<std::size_t>(metrics.open_connections()) >= config.max_connections) {
       refuse_connection(std::move(socket));
       continue;
     }
     beast::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);  // the peer may be gone already: not fatal
-    metrics.connection_opened();
+    if (!metrics_only) metrics.connection_opened();
     auto conn = std::make_shared<Connection>(std::move(socket), w, metrics_only);
     // The worker owns its connection list: the connection joins it on the worker's thread.
     net::dispatch(w.ioc, [this, conn] {

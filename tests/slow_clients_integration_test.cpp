@@ -240,6 +240,22 @@ TEST(SlowClients, MetricsBindServesMetricsThereOnly) {
   EXPECT_EQ(http(mport, "GET", "/healthz").status, 200);
 }
 
+// The public port full (--max-connections reached by idle connections): /metrics and /healthz
+// on --metrics-bind still answer, on a budget of their own.
+TEST(SlowClients, MonitoringAnswersWhileThePublicPortIsFull) {
+  auto mport = free_port();
+  Instance a({"--store", "memory", "--max-connections", "20", "--request-timeout", "20s", "--idle-timeout", "20s",
+              "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
+  ASSERT_TRUE(wait_for_port(mport, seconds(5)));
+  std::vector<int> idle;
+  for (int i = 0; i < 20; ++i) idle.push_back(connect_loopback(a.port));
+  ASSERT_TRUE(eventually([&] { return metric(mport, "sessdemo_open_connections").value_or(0) >= 20; }, seconds(5)));
+  EXPECT_EQ(http(a.port, "GET", "/healthz").status, 503) << "the public port is full";
+  EXPECT_EQ(http(mport, "GET", "/healthz").status, 200);
+  EXPECT_EQ(http(mport, "GET", "/metrics").status, 200);
+  for (int fd : idle) ::close(fd);
+}
+
 namespace {
 // An instance whose store (a SIGSTOPped memcached) holds a page view for 20 s, with one client
 // waiting on it. shutdown_grace is the instance's --shutdown-grace.
