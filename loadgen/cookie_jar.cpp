@@ -54,6 +54,10 @@ void CookieJar::apply_set_cookie(std::string_view header) {
   // Bounded like a browser's jar: a server that sends ever more or ever larger cookies cannot
   // grow the tester (a browser keeps about 50 per site of 4 KiB each).
   if (name.size() + value.size() > max_cookie_bytes) return;
+  std::size_t held = 0;
+  for (const auto& c : cookies_) held += c.first.size() + c.second.size() + 2;
+  if (it != cookies_.end()) held -= it->first.size() + it->second.size() + 2;
+  if (held + name.size() + value.size() + 2 > max_jar_bytes) return;
   if (it != cookies_.end())
     it->second.assign(value);
   else if (cookies_.size() < max_cookies)

@@ -20,7 +20,12 @@ ResponseParser::ResponseParser(ParsedResponse& out, bool keep_body, std::size_t 
                                std::string_view instance_header)
     : out_(out), keep_body_(keep_body), instance_header_(instance_header) {
   out_.clear();
-  body_limit(limit);
+  // A large page once must not keep its capacity for the connection's life.
+  if (out_.body.capacity() > 64 * 1024) std::string().swap(out_.body);
+  if (keep_body)
+    body_limit(limit);
+  else
+    body_limit(boost::none);  // read and dropped, so any size
   header_limit(64 * 1024);
 }
 

@@ -121,7 +121,7 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
   // Plain reads on the socket fed to the parser, lighter than Beast's composed read.
   std::optional<ResponseParser> parser;
   auto fresh = [&] {
-    parser.emplace(parsed, keep_body, 8 * 1024 * 1024, opts.instance_header);
+    parser.emplace(parsed, keep_body, max_judged_body, opts.instance_header);
     parser->eager(true);
   };
   fresh();
@@ -133,6 +133,8 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
       if (ec == beast::http::error::need_more) ec = {};
       if (ec) {
         x.failure = ErrorKind::protocol;  // bytes that are not an HTTP answer
+        if (ec == beast::http::error::body_limit)
+          x.note = "a page larger than " + std::to_string(max_judged_body / 1024) + " KiB (a protocol error, not judged)";
         co_return;
       }
       if (parser->is_done()) {

@@ -89,6 +89,10 @@ struct Exchange {
 enum class IdleState { usable, closed, unasked_bytes };
 
 constexpr auto late_after = std::chrono::milliseconds(10);
+// A page the tester judges is kept whole up to this size; a larger one is a protocol error (the
+// server decides the size, so it must not decide the tester's memory). Pages of --scenario get
+// are read and dropped, whatever their size.
+constexpr std::size_t max_judged_body = 512 * 1024;
 constexpr unsigned max_connecting = 64;  // per worker
 constexpr auto eject_for = std::chrono::seconds(1);
 constexpr std::size_t max_backlog = 1'000'000;

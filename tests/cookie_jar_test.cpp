@@ -44,3 +44,17 @@ TEST(CookieJar, IsBoundedInCountAndSize) {
   EXPECT_EQ(*jar.find("c0"), "v") << "a cookie over 4 KiB is not kept";
   EXPECT_LT(jar.cookie_header().size(), 50u * 16);
 }
+
+// All of a client's cookies are bounded together, not only each one: 8 KiB, what one Cookie
+// header of most servers takes.
+TEST(CookieJar, TheWholeJarIsBounded) {
+  CookieJar jar;
+  for (int i = 0; i < 50; ++i) jar.apply_set_cookie("c" + std::to_string(i) + "=" + std::string(3000, 'v'));
+  EXPECT_LE(jar.cookie_header().size(), CookieJar::max_jar_bytes);
+  EXPECT_NE(jar.find("c0"), nullptr);
+  EXPECT_NE(jar.find("c1"), nullptr);
+  EXPECT_EQ(jar.find("c2"), nullptr) << "the third 3 KB cookie does not fit";
+  jar.apply_set_cookie("c0=small");  // replacing one frees its room
+  jar.apply_set_cookie("c2=" + std::string(3000, 'v'));
+  EXPECT_NE(jar.find("c2"), nullptr);
+}

@@ -52,3 +52,24 @@ TEST(ResponseParser, AStatusBelow100IsAProtocolError) {
   ParsedResponse fine;
   EXPECT_FALSE(parse("HTTP/1.1 100 Continue\r\n\r\n", fine));
 }
+
+// The server decides a page's size, not the tester's memory: a judged page past the limit is an
+// error; a dropped one (keep_body false) may be any size, and only its first bytes are kept.
+TEST(ResponseParser, BodyLimitsAndWhatIsKept) {
+  std::string big = "HTTP/1.1 200 OK\r\nContent-Length: 600000\r\n\r\n" + std::string(600000, 'x');
+  ParsedResponse out;
+  {
+    ResponseParser p(out, true, 512 * 1024);
+    p.eager(true);
+    boost::beast::error_code ec;
+    p.put(boost::asio::buffer(big.data(), big.size()), ec);
+    EXPECT_EQ(ec, boost::beast::http::error::body_limit);
+  }
+  ResponseParser dropped(out, false);
+  dropped.eager(true);
+  boost::beast::error_code ec;
+  dropped.put(boost::asio::buffer(big.data(), big.size()), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(dropped.is_done());
+  EXPECT_EQ(out.body.size(), ResponseParser::kept_without_body);
+}
