@@ -1,5 +1,7 @@
 #include "server/form.hpp"
 
+#include <unicode/uchar.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -66,17 +68,20 @@ std::vector<char32_t> code_points(std::string_view s) {
   return out;
 }
 
-// Characters that show nothing or change how the text around them is shown: C1 controls,
-// zero-width characters and direction marks, bidirectional embeddings, overrides and isolates,
-// and the byte order mark.
+// Characters that show nothing or change how the text around them is shown, by the Unicode
+// properties (ICU's data, not a hand list): Default_Ignorable_Code_Point (zero-width characters,
+// fillers such as U+3164 and U+115F, the soft hyphen, the byte order mark), Bidi_Control (marks,
+// embeddings, overrides, isolates, U+061C), and the C1 controls.
 bool invisible(char32_t c) {
-  return (c >= 0x80 && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x2060 || c == 0x00AD;
+  auto cp = static_cast<UChar32>(c);
+  return u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_hasBinaryProperty(cp, UCHAR_BIDI_CONTROL) ||
+         u_charType(cp) == U_CONTROL_CHAR;
 }
 
+// What renders as empty space: White_Space, and the blank braille pattern U+2800, which Unicode
+// counts as a symbol but every font draws as nothing.
 bool blank(char32_t c) {
-  return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) || c == 0x2800;
 }
 }  // namespace
 

@@ -62,3 +62,21 @@ TEST(Form, InvisibleAndDirectionCharactersAndBlankNamesAreRefused) {
   EXPECT_EQ(check_name("Zoë Ünal").name, "Zoë Ünal");
   EXPECT_EQ(check_name("名前 テスト").name, "名前 テスト");
 }
+
+// By the Unicode properties, not a hand list: fillers that draw nothing (Default_Ignorable) and
+// the Arabic letter mark (Bidi_Control) are refused, and so is a name of blank braille only.
+TEST(Form, NamesByUnicodeProperties) {
+  for (std::string bad : {std::string("\xE3\x85\xA4"),                  // U+3164 Hangul filler
+                          std::string("\xE1\x85\x9F\xE1\x85\xA0"),      // U+115F U+1160
+                          std::string("\xEF\xBE\xA0"),                  // U+FFA0 halfwidth filler
+                          std::string("Ann\xD8\x9C"),                    // U+061C Arabic letter mark
+                          std::string("A\xC2\xADnn")}) {                 // U+00AD soft hyphen
+    auto r = check_name(bad);
+    EXPECT_FALSE(r.name) << bad;
+    EXPECT_NE(r.error.find("invisible"), std::string::npos) << r.error;
+  }
+  auto braille = check_name("\xE2\xA0\x80\xE2\xA0\x80");  // U+2800 twice
+  EXPECT_FALSE(braille.name);
+  EXPECT_NE(braille.error.find("empty"), std::string::npos) << braille.error;
+  EXPECT_EQ(check_name("\xE2\xA0\x81 dots").name, "\xE2\xA0\x81 dots");  // a braille letter is visible
+}
