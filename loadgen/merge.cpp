@@ -1,6 +1,7 @@
 #include "loadgen/merge.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -10,6 +11,7 @@
 
 #include "loadgen/checks.hpp"
 #include "loadgen/outputs.hpp"
+#include "loadgen/recorder.hpp"
 #include "loadgen/summary.hpp"
 
 namespace sessdemo::loadgen {
@@ -20,26 +22,52 @@ namespace {
 // Settings that differ between the shards of one run: which shard, and what each machine chose.
 const std::set<std::string> per_shard{"shard_index", "threads", "connections_per_instance"};
 
+// The files are input like any other: every count a whole number from 0 to 2^53 (what a run
+// can reach, and what JSON readers take exactly), so that sums over the shards cannot wrap.
+constexpr std::uint64_t max_count = std::uint64_t{1} << 53;
+
+std::uint64_t count_at(const json::object& o, const char* key) {
+  const json::value& v = o.at(key);
+  if (!v.is_int64() && !v.is_uint64()) throw std::runtime_error(std::string("field ") + key + " is not a whole number");
+  if (v.is_int64() ? v.as_int64() < 0 || static_cast<std::uint64_t>(v.as_int64()) > max_count
+                   : v.as_uint64() > max_count)
+    throw std::runtime_error(std::string("field ") + key + " is out of range (0 to 2^53): " + json::serialize(v));
+  return v.to_number<std::uint64_t>();
+}
+
+double number_at(const json::object& o, const char* key, double min, double max) {
+  double v = o.at(key).to_number<double>();
+  if (!std::isfinite(v) || v < min || v > max)
+    throw std::runtime_error(std::string("field ") + key + " is out of range: " + json::serialize(o.at(key)));
+  return v;
+}
+
 SparseHistogram histogram_of(const json::value& v) {
   SparseHistogram h;
   const auto& o = v.as_object();
-  h.count = o.at("count").to_number<std::uint64_t>();
+  h.count = count_at(o, "count");
   h.min = o.at("min_us").to_number<std::int64_t>();
   h.max = o.at("max_us").to_number<std::int64_t>();
   h.sum = o.at("sum_us").to_number<std::int64_t>();
+  std::uint64_t in_buckets = 0;
   for (const auto& b : o.at("buckets").as_array()) {
     const auto& pair = b.as_array();
     auto index = pair.at(0).to_number<std::uint32_t>();
     if (index >= Histogram::bucket_count())
       throw std::runtime_error("a histogram bucket is out of range");
-    h.buckets.emplace_back(index, pair.at(1).to_number<std::uint64_t>());
+    auto n = pair.at(1).to_number<std::uint64_t>();
+    if (n > max_count) throw std::runtime_error("a histogram bucket count is out of range");
+    in_buckets += n;
+    h.buckets.emplace_back(index, n);
   }
+  if (in_buckets != h.count || h.min < 0 || h.max < h.min || h.sum < 0)
+    throw std::runtime_error("a histogram's count, min, max or sum disagrees with its buckets");
   return h;
 }
 
 Counters counters_of(const json::object& o) {
   Counters c;
-  auto u = [&](const char* k) { return o.at(k).to_number<std::uint64_t>(); };
+  auto u = [&](const char* k) { return count_at(o, k); };
   c.requests = u("requests");
   c.errors = u("errors");
   c.status_5xx = u("errors_5xx");
@@ -117,15 +145,16 @@ LoadOptions options_of(const json::object& s) {
   o.inflight = static_cast<unsigned>(num("inflight"));
   o.timeout = us("timeout_s");
   o.interval = us("interval_s");
-  o.max_miss_rate = num("max_miss_rate");
-  o.max_stale_rate = num("max_stale_rate");
-  o.max_error_rate = num("max_error_rate");
-  o.max_lost_updates = static_cast<std::uint64_t>(num("max_lost_updates"));
+  // The limits within the ranges the command line allows: a crafted file cannot pass with them.
+  o.max_miss_rate = number_at(s, "max_miss_rate", 0, 1);
+  o.max_stale_rate = number_at(s, "max_stale_rate", 0, 1);
+  o.max_error_rate = number_at(s, "max_error_rate", 0, 1);
+  o.max_lost_updates = count_at(s, "max_lost_updates");
   o.counter_path = str("counter_path");
   o.session_path = str("session_path");
   if (!s.at("max_p99_ms").is_null())
-    o.max_p99 =
-        std::chrono::microseconds(static_cast<long long>(std::llround(num("max_p99_ms") * 1000)));
+    o.max_p99 = std::chrono::microseconds(
+        static_cast<long long>(std::llround(number_at(s, "max_p99_ms", 0, 1e9) * 1000)));
   o.run_id = str("run_id");
   return o;
 }
@@ -184,20 +213,25 @@ std::variant<MergedRun, std::string> merge_documents(
       r.shards_merged++;
       r.threads += settings.at("threads").to_number<unsigned>();
       r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
-      r.measured_s = std::max(r.measured_s, d.at("measured_s").to_number<double>());
+      r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
       r.interrupted = r.interrupted || d.at("interrupted").as_bool();
-      if (const auto* dropped = d.at("total").as_object().if_contains("dropped"))
-        r.dropped += dropped->to_number<std::uint64_t>();
-      for (const auto& [id, fig] : d.at("instances").as_object())
-        r.table.at(std::string(id)).merge(stats_of(fig.as_object(), r.addresses));
+      if (d.at("total").as_object().contains("dropped")) r.dropped += count_at(d.at("total").as_object(), "dropped");
+      // As the tester does: at most 64 instance ids kept apart, the rest pooled as "other".
+      for (const auto& [id, fig] : d.at("instances").as_object()) {
+        std::string key(id);
+        if (!r.table.instances.count(key) && r.table.instances.size() >= Recorder::max_instances)
+          key = Recorder::overflow_key;
+        r.table.at(key).merge(stats_of(fig.as_object(), r.addresses));
+      }
       if (auto* c = d.if_contains("counter")) {
         const auto& k = c->as_object();
-        r.counter.clients_checked += k.at("clients_checked").to_number<std::uint64_t>();
-        r.counter.unverified += k.at("unverified").to_number<std::uint64_t>();
-        r.counter.acknowledged += k.at("acknowledged").to_number<std::int64_t>();
-        r.counter.final_total += k.at("final_total").to_number<std::int64_t>();
-        r.counter.lost_updates += k.at("lost_updates").to_number<std::int64_t>();
-        r.counter.phantom_updates += k.at("phantom_updates").to_number<std::int64_t>();
+        // None negative: a shard's negative lost updates would cancel another's.
+        r.counter.clients_checked += count_at(k, "clients_checked");
+        r.counter.unverified += count_at(k, "unverified");
+        r.counter.acknowledged += static_cast<std::int64_t>(count_at(k, "acknowledged"));
+        r.counter.final_total += static_cast<std::int64_t>(count_at(k, "final_total"));
+        r.counter.lost_updates += static_cast<std::int64_t>(count_at(k, "lost_updates"));
+        r.counter.phantom_updates += static_cast<std::int64_t>(count_at(k, "phantom_updates"));
       }
       const auto& ivs = d.at("intervals").as_array();
       if (r.intervals.size() < ivs.size()) r.intervals.resize(ivs.size());

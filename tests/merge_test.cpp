@@ -138,3 +138,55 @@ TEST(Merge, ShardsSliceTheClientsExactly) {
   }
   EXPECT_EQ(total, 10u);
 }
+
+// A crafted file is refused, naming the file and the field, instead of a silent PASS: counters
+// that wrap or are negative, limits outside the command line's ranges, non-finite numbers,
+// histograms whose count disagrees with their buckets.
+TEST(Merge, CraftedFilesAreRefused) {
+  LoadOptions o;
+  o.clients = 10;
+  auto edited = [&](auto change) {
+    auto doc = boost::json::parse(shard_doc(o, 1, 1, latencies(1, 100, 6.0))).as_object();
+    change(doc);
+    return merge_documents({{"crafted.json", boost::json::serialize(doc)}});
+  };
+  auto refused = [&](auto change, const std::string& says) {
+    auto m = edited(change);
+    ASSERT_TRUE(std::holds_alternative<std::string>(m)) << says;
+    EXPECT_NE(std::get<std::string>(m).find("crafted.json"), std::string::npos);
+    EXPECT_NE(std::get<std::string>(m).find(says), std::string::npos) << std::get<std::string>(m);
+  };
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(edited([](auto&) {})));
+  refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["errors"] = UINT64_MAX; },
+          "field errors is out of range");
+  refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["misses"] = -3; },
+          "field misses is out of range");
+  refused([](boost::json::object& d) { d["settings"].as_object()["max_error_rate"] = 2.0; },
+          "field max_error_rate is out of range");
+  refused([](boost::json::object& d) { d["measured_s"] = -1.0; }, "field measured_s is out of range");
+  refused(
+      [](boost::json::object& d) {
+        d["instances"].as_object()["A"].as_object()["histograms"].as_object()["latency"].as_object()["count"] = 7;
+      },
+      "disagrees with its buckets");
+  o.scenario = Scenario::counter;
+  refused(
+      [](boost::json::object& d) {
+        d["counter"] = boost::json::object{{"clients_checked", 1}, {"unverified", 0}, {"acknowledged", 5},
+                                           {"final_total", 5}, {"lost_updates", -5}, {"phantom_updates", 0}};
+      },
+      "field lost_updates is out of range");
+}
+
+// More instance ids than the tester keeps apart (a file of 2,000) are pooled, not grown.
+TEST(Merge, InstanceIdsAreCappedAsTheTesterCapsThem) {
+  LoadOptions o;
+  o.clients = 10;
+  auto doc = boost::json::parse(shard_doc(o, 1, 1, latencies(1, 100, 6.0))).as_object();
+  auto one = doc["instances"].as_object()["A"];
+  for (int i = 0; i < 200; ++i) doc["instances"].as_object()["id-" + std::to_string(i)] = one;
+  auto m = merge_documents({{"many.json", boost::json::serialize(doc)}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(m)) << std::get<std::string>(m);
+  EXPECT_LE(std::get<MergedRun>(m).report.table.instances.size(), 65u);
+  EXPECT_EQ(std::get<MergedRun>(m).report.total.counters.requests, 201u * 100u);
+}
