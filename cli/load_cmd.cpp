@@ -174,10 +174,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   auto parsed_headers = loadgen::parse_user_headers(l.headers);
   l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
   l.balance = *loadgen::parse_balance(o.balance);
-  l.scenario = o.scenario == "get"       ? loadgen::Scenario::get
-               : o.scenario == "counter" ? loadgen::Scenario::counter
-               : o.scenario == "logout"  ? loadgen::Scenario::logout
-                                         : loadgen::Scenario::visit;
+  l.scenario = loadgen::parse_scenario(o.scenario).value_or(loadgen::Scenario::visit);
   if (app.count("--max-p99")) l.max_p99 = o.max_p99;
   l.write = o.write == "json" ? loadgen::LoadOptions::Write::json : loadgen::LoadOptions::Write::form;
   if (auto bad = std::get_if<std::string>(&parsed_headers)) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@ enum class Scenario {
   logout,   // a name, K increments in flight, a logout among them, then a read by the old cookie
 };
 const char* to_string(Scenario s);
+std::optional<Scenario> parse_scenario(std::string_view name);  // the names to_string gives
 
 // The slice of the clients (and of --rate and --requests) that shard I of N runs: clients
 // [floor((I-1)C/N), floor(IC/N)), so N shards run exactly the C clients of one process.

@@ -12,6 +12,7 @@
 #include "loadgen/checks.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/recorder.hpp"
+#include "loadgen/settings_schema.hpp"
 #include "loadgen/summary.hpp"
 
 namespace sessdemo::loadgen {
@@ -113,51 +114,6 @@ InstanceStats stats_of(const json::object& o, const std::vector<std::string>& ad
   return s;
 }
 
-LoadOptions options_of(const json::object& s) {
-  LoadOptions o;
-  auto str = [&](const char* k) { return std::string(s.at(k).as_string()); };
-  auto num = [&](const char* k) { return s.at(k).to_number<double>(); };
-  auto us = [&](const char* k) {
-    return std::chrono::microseconds(static_cast<long long>(std::llround(num(k) * 1e6)));
-  };
-  for (const auto& i : s.at("instances").as_array()) {
-    auto r = parse_endpoints(std::string(i.as_string()), true);
-    if (auto* e = std::get_if<std::vector<Endpoint>>(&r)) o.instances.push_back(e->front());
-  }
-  o.clients = static_cast<unsigned>(num("clients"));
-  o.duration = us("duration_s");
-  o.requests = static_cast<std::uint64_t>(num("requests"));
-  o.warmup = us("warmup_s");
-  o.balance = parse_balance(str("balance")).value_or(Balance::round_robin);
-  o.think = us("think_s");
-  o.rate = num("rate");
-  auto sc = str("scenario");
-  o.scenario = sc == "get"       ? Scenario::get
-               : sc == "counter" ? Scenario::counter
-               : sc == "logout"  ? Scenario::logout
-                                 : Scenario::visit;
-  if (const auto* m = s.if_contains("max_resurrected")) o.max_resurrected = m->to_number<std::uint64_t>();
-  o.home_path = str("home_path");
-  o.details_path = str("details_path");
-  o.path = str("path");
-  o.name_field = str("name_field");
-  o.rename_every = static_cast<unsigned>(num("rename_every"));
-  o.inflight = static_cast<unsigned>(num("inflight"));
-  o.timeout = us("timeout_s");
-  o.interval = us("interval_s");
-  // The limits within the ranges the command line allows: a crafted file cannot pass with them.
-  o.max_miss_rate = number_at(s, "max_miss_rate", 0, 1);
-  o.max_stale_rate = number_at(s, "max_stale_rate", 0, 1);
-  o.max_error_rate = number_at(s, "max_error_rate", 0, 1);
-  o.max_lost_updates = count_at(s, "max_lost_updates");
-  o.counter_path = str("counter_path");
-  o.session_path = str("session_path");
-  if (!s.at("max_p99_ms").is_null())
-    o.max_p99 = std::chrono::microseconds(
-        static_cast<long long>(std::llround(number_at(s, "max_p99_ms", 0, 1e9) * 1000)));
-  o.run_id = str("run_id");
-  return o;
-}
 }  // namespace
 
 std::variant<MergedRun, std::string> merge_documents(
@@ -186,7 +142,7 @@ std::variant<MergedRun, std::string> merge_documents(
       for (const auto& k : per_shard) same.erase(k);
       if (r.shards_merged == 0) {
         first_settings = same;
-        out.opts = options_of(settings);
+        out.opts = options_from_json(settings);
         count = n;
         for (const auto& a : d.at("addresses").as_array()) r.addresses.emplace_back(a.as_string());
         r.started_at = std::string(d.at("started_at").as_string());

@@ -1,5 +1,7 @@
 #include "loadgen/outputs.hpp"
 
+#include "loadgen/settings_schema.hpp"
+
 #include <boost/json.hpp>
 #include <cinttypes>
 
@@ -45,13 +47,6 @@ boost::json::object histograms(const InstanceStats& s) {
   return boost::json::object{{"latency", histogram_json(SparseHistogram::of(s.latency))},
                              {"service", histogram_json(SparseHistogram::of(s.service))},
                              {"latency_by_kind", std::move(kinds)}};
-}
-
-// The names of the -H headers only: their values may be secrets (API keys).
-boost::json::array header_names(const std::vector<std::string>& headers) {
-  boost::json::array a;
-  for (const auto& h : headers) a.emplace_back(h.substr(0, h.find(':')));
-  return a;
 }
 
 // Every kind, zeros included, so a reader finds the same keys in every file.
@@ -132,68 +127,13 @@ OutputFile::~OutputFile() {
   if (stdout_) std::fflush(stdout);
 }
 
-namespace {
-boost::json::array field_names(const std::vector<std::pair<std::string, std::string>>& fields) {
-  boost::json::array out;
-  for (const auto& f : fields) out.emplace_back(f.first);
-  return out;
-}
-}  // namespace
-
 std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
   const auto& o = *r.opts;
   boost::json::array instances;
   for (const auto& i : o.instances) instances.emplace_back(i.to_string());
-  boost::json::object settings{
-      {"instances", instances},
-      {"clients", o.clients},
-      {"threads", r.threads},
-      {"connections_per_instance", r.connections_per_instance},
-      {"duration_s", o.duration.count() / 1e6},
-      {"requests", o.requests},
-      {"warmup_s", o.warmup.count() / 1e6},
-      {"balance", to_string(o.balance)},
-      {"think_s", o.think.count() / 1e6},
-      {"rate", o.rate},
-      {"scenario", to_string(o.scenario)},
-      {"home_path", o.home_path},
-      {"details_path", o.details_path},
-      {"path", o.path},
-      {"name_field", o.name_field},
-      {"write", o.write == LoadOptions::Write::json ? "json" : "form"},
-      {"write_method", o.write == LoadOptions::Write::json ? o.write_method : "POST"},
-      {"write_path", o.write == LoadOptions::Write::json || o.write_path_given
-                         ? boost::json::value(o.write_path)
-                         : boost::json::value(nullptr)},  // null: the form's action
-      {"form_field_names", field_names(o.form_fields)},
-      {"csrf_field", o.csrf_field},
-      {"csrf_header", o.csrf_header},
-      {"csrf_meta", o.csrf_meta},
-      {"csrf_cookie", o.csrf_cookie},
-      {"login_path", o.login_path},
-      {"login_field_names", field_names(o.login_fields)},  // never their values (passwords)
-      {"max_redirects", o.max_redirects},
-      {"instance_header", o.instance_header},
-      {"header_names", header_names(o.headers)},
-      {"cacert", o.cacert},
-      {"insecure", o.insecure},
-      {"rename_every", o.rename_every},
-      {"inflight", o.inflight},
-      {"timeout_s", o.timeout.count() / 1e6},
-      {"interval_s", o.interval.count() / 1e6},
-      {"max_miss_rate", o.max_miss_rate},
-      {"max_stale_rate", o.max_stale_rate},
-      {"max_error_rate", o.max_error_rate},
-      {"max_lost_updates", o.max_lost_updates},
-      {"max_resurrected", o.max_resurrected},
-      {"logout_path", o.logout_path},
-      {"logout_method", o.logout_method},
-      {"counter_path", o.counter_path},
-      {"session_path", o.session_path},
-      {"max_p99_ms", o.max_p99 ? boost::json::value(o.max_p99->count() / 1000.0) : nullptr},
-      {"run_id", o.run_id},
-      {"shard_index", o.shard_index},
-      {"shard_count", o.shard_count}};
+  boost::json::object settings = settings_json(o);
+  settings["threads"] = r.threads;  // the process's, not the run's: merge adds them up
+  settings["connections_per_instance"] = r.connections_per_instance;
   boost::json::object per;
   for (const auto& [name, s] : r.table.instances) per[name] = figures(r, s, true);
   boost::json::array cks;

@@ -36,6 +36,12 @@ const char* to_string(Scenario s) {
   return "?";
 }
 
+std::optional<Scenario> parse_scenario(std::string_view name) {
+  for (auto s : {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout})
+    if (name == to_string(s)) return s;
+  return std::nullopt;
+}
+
 std::string new_run_tag() {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device rd;

@@ -7,6 +7,7 @@
 
 #include "loadgen/checks.hpp"
 #include "loadgen/outputs.hpp"
+#include "loadgen/settings_schema.hpp"
 
 using namespace sessdemo::loadgen;
 
@@ -189,4 +190,28 @@ TEST(Merge, InstanceIdsAreCappedAsTheTesterCapsThem) {
   ASSERT_TRUE(std::holds_alternative<MergedRun>(m)) << std::get<std::string>(m);
   EXPECT_LE(std::get<MergedRun>(m).report.table.instances.size(), 65u);
   EXPECT_EQ(std::get<MergedRun>(m).report.total.counters.requests, 201u * 100u);
+}
+
+// One schema writes and reads the settings: a merged run says what its shards ran (a JSON write
+// over TLS with --insecure stays that), and the round trip changes nothing.
+TEST(Merge, SettingsSurviveTheRoundTrip) {
+  LoadOptions o;
+  o.clients = 10;
+  o.write = LoadOptions::Write::json;
+  o.write_method = "PATCH";
+  o.write_path = "/api/me";
+  o.insecure = true;
+  o.csrf_cookie = "XSRF-TOKEN";
+  o.instances = {sessdemo::Endpoint{"127.0.0.1", 8443, true}};
+  o.max_p99 = std::chrono::milliseconds(250);
+  auto m = merge_documents({{"a", shard_doc(o, 1, 1, latencies(1, 100, 6.0))}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(m)) << std::get<std::string>(m);
+  const auto& back = std::get<MergedRun>(m).opts;
+  EXPECT_EQ(back.write, LoadOptions::Write::json);
+  EXPECT_EQ(back.write_method, "PATCH");
+  EXPECT_TRUE(back.insecure);
+  ASSERT_EQ(back.instances.size(), 1u);
+  EXPECT_TRUE(back.instances[0].tls);
+  EXPECT_EQ(back.max_p99, std::chrono::microseconds(250000));
+  EXPECT_EQ(settings_json(back), settings_json(o));
 }

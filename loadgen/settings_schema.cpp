@@ -1,0 +1,191 @@
+#include "loadgen/settings_schema.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+
+namespace sessdemo::loadgen {
+
+namespace json = boost::json;
+using us = std::chrono::microseconds;
+
+namespace {
+struct Field {
+  const char* name;
+  std::function<json::value(const LoadOptions&)> write;
+  std::function<void(const json::value&, LoadOptions&)> read;  // empty: written only
+};
+
+[[noreturn]] void bad(const char* name, const json::value& v, const char* why) {
+  throw std::runtime_error(std::string("settings field ") + name + " " + why + ": " + json::serialize(v));
+}
+double number(const char* name, const json::value& v, double min, double max) {
+  if (!v.is_number()) bad(name, v, "is not a number");
+  double d = v.to_number<double>();
+  if (!std::isfinite(d) || d < min || d > max) bad(name, v, "is out of range");
+  return d;
+}
+std::string text(const char* name, const json::value& v) {
+  if (!v.is_string()) bad(name, v, "is not a string");
+  return std::string(v.as_string());
+}
+bool flag(const char* name, const json::value& v) {
+  if (!v.is_bool()) bad(name, v, "is not true or false");
+  return v.as_bool();
+}
+us seconds_of(const char* name, const json::value& v) {
+  return us(static_cast<long long>(std::llround(number(name, v, 0, 1e9) * 1e6)));
+}
+json::value seconds(us d) { return static_cast<double>(d.count()) / 1e6; }
+json::array names_of(const std::vector<std::pair<std::string, std::string>>& fields) {
+  json::array out;
+  for (const auto& f : fields) out.emplace_back(f.first);
+  return out;
+}
+// The names of the -H headers only: their values may be secrets (API keys).
+json::array header_names(const std::vector<std::string>& headers) {
+  json::array out;
+  for (const auto& h : headers) out.emplace_back(h.substr(0, h.find(':')));
+  return out;
+}
+
+// A string setting read back as it was written.
+Field string_field(const char* name, std::string LoadOptions::*member) {
+  return {name, [member](const LoadOptions& o) { return json::value(o.*member); },
+          [name, member](const json::value& v, LoadOptions& o) { o.*member = text(name, v); }};
+}
+template <typename T>
+Field count_field(const char* name, T LoadOptions::*member, double max) {
+  return {name, [member](const LoadOptions& o) { return json::value(o.*member); },
+          [name, member, max](const json::value& v, LoadOptions& o) {
+            o.*member = static_cast<T>(number(name, v, 0, max));
+          }};
+}
+Field fraction_field(const char* name, double LoadOptions::*member) {
+  return {name, [member](const LoadOptions& o) { return json::value(o.*member); },
+          [name, member](const json::value& v, LoadOptions& o) { o.*member = number(name, v, 0, 1); }};
+}
+Field duration_field(const char* name, us LoadOptions::*member) {
+  return {name, [member](const LoadOptions& o) { return seconds(o.*member); },
+          [name, member](const json::value& v, LoadOptions& o) { o.*member = seconds_of(name, v); }};
+}
+
+const std::vector<Field>& schema() {
+  static const std::vector<Field> fields = {
+      {"instances",
+       [](const LoadOptions& o) {
+         json::array a;
+         for (const auto& i : o.instances) a.emplace_back((i.tls ? "https://" : "") + i.to_string());
+         return json::value(std::move(a));
+       },
+       [](const json::value& v, LoadOptions& o) {
+         if (!v.is_array()) bad("instances", v, "is not a list");
+         o.instances.clear();
+         for (const auto& i : v.as_array()) {
+           auto r = parse_endpoints(text("instances", i), true);
+           auto* e = std::get_if<std::vector<Endpoint>>(&r);
+           if (!e || e->size() != 1) bad("instances", i, "is not an address");
+           o.instances.push_back(e->front());
+         }
+       }},
+      count_field("clients", &LoadOptions::clients, 1e6),
+      duration_field("duration_s", &LoadOptions::duration),
+      count_field("requests", &LoadOptions::requests, static_cast<double>(std::uint64_t{1} << 50)),
+      duration_field("warmup_s", &LoadOptions::warmup),
+      {"balance", [](const LoadOptions& o) { return json::value(to_string(o.balance)); },
+       [](const json::value& v, LoadOptions& o) {
+         auto b = parse_balance(text("balance", v));
+         if (!b) bad("balance", v, "is no balance");
+         o.balance = *b;
+       }},
+      duration_field("think_s", &LoadOptions::think),
+      {"rate", [](const LoadOptions& o) { return json::value(o.rate); },
+       [](const json::value& v, LoadOptions& o) { o.rate = number("rate", v, 0, 1e7); }},
+      {"scenario", [](const LoadOptions& o) { return json::value(to_string(o.scenario)); },
+       [](const json::value& v, LoadOptions& o) {
+         auto s = parse_scenario(text("scenario", v));
+         if (!s) bad("scenario", v, "is no scenario");
+         o.scenario = *s;
+       }},
+      string_field("home_path", &LoadOptions::home_path),
+      string_field("details_path", &LoadOptions::details_path),
+      string_field("path", &LoadOptions::path),
+      string_field("name_field", &LoadOptions::name_field),
+      {"write", [](const LoadOptions& o) { return json::value(o.write == LoadOptions::Write::json ? "json" : "form"); },
+       [](const json::value& v, LoadOptions& o) {
+         auto w = text("write", v);
+         if (w != "json" && w != "form") bad("write", v, "is neither form nor json");
+         o.write = w == "json" ? LoadOptions::Write::json : LoadOptions::Write::form;
+       }},
+      string_field("write_method", &LoadOptions::write_method),
+      {"write_path",
+       [](const LoadOptions& o) {
+         // null: a form write goes to its form's action.
+         return o.write == LoadOptions::Write::json || o.write_path_given ? json::value(o.write_path)
+                                                                          : json::value(nullptr);
+       },
+       [](const json::value& v, LoadOptions& o) {
+         o.write_path_given = !v.is_null();
+         if (!v.is_null()) o.write_path = text("write_path", v);
+       }},
+      {"form_field_names", [](const LoadOptions& o) { return json::value(names_of(o.form_fields)); }, {}},
+      string_field("csrf_field", &LoadOptions::csrf_field),
+      string_field("csrf_header", &LoadOptions::csrf_header),
+      string_field("csrf_meta", &LoadOptions::csrf_meta),
+      string_field("csrf_cookie", &LoadOptions::csrf_cookie),
+      string_field("login_path", &LoadOptions::login_path),
+      {"login_field_names", [](const LoadOptions& o) { return json::value(names_of(o.login_fields)); }, {}},
+      count_field("max_redirects", &LoadOptions::max_redirects, 100),
+      string_field("instance_header", &LoadOptions::instance_header),
+      {"header_names", [](const LoadOptions& o) { return json::value(header_names(o.headers)); }, {}},
+      string_field("cacert", &LoadOptions::cacert),
+      {"insecure", [](const LoadOptions& o) { return json::value(o.insecure); },
+       [](const json::value& v, LoadOptions& o) { o.insecure = flag("insecure", v); }},
+      count_field("rename_every", &LoadOptions::rename_every, 1e6),
+      count_field("inflight", &LoadOptions::inflight, 1000),
+      duration_field("timeout_s", &LoadOptions::timeout),
+      duration_field("interval_s", &LoadOptions::interval),
+      fraction_field("max_miss_rate", &LoadOptions::max_miss_rate),
+      fraction_field("max_stale_rate", &LoadOptions::max_stale_rate),
+      fraction_field("max_error_rate", &LoadOptions::max_error_rate),
+      count_field("max_lost_updates", &LoadOptions::max_lost_updates, static_cast<double>(std::uint64_t{1} << 50)),
+      count_field("max_resurrected", &LoadOptions::max_resurrected, static_cast<double>(std::uint64_t{1} << 50)),
+      string_field("logout_path", &LoadOptions::logout_path),
+      string_field("logout_method", &LoadOptions::logout_method),
+      string_field("counter_path", &LoadOptions::counter_path),
+      string_field("session_path", &LoadOptions::session_path),
+      {"max_p99_ms",
+       [](const LoadOptions& o) {
+         return o.max_p99 ? json::value(static_cast<double>(o.max_p99->count()) / 1000.0) : json::value(nullptr);
+       },
+       [](const json::value& v, LoadOptions& o) {
+         if (v.is_null()) o.max_p99.reset();
+         else o.max_p99 = us(static_cast<long long>(std::llround(number("max_p99_ms", v, 0, 1e9) * 1000)));
+       }},
+      string_field("run_id", &LoadOptions::run_id),
+      count_field("shard_index", &LoadOptions::shard_index, 1e6),
+      count_field("shard_count", &LoadOptions::shard_count, 1e6),
+  };
+  return fields;
+}
+}  // namespace
+
+json::object settings_json(const LoadOptions& opts) {
+  json::object out;
+  for (const auto& f : schema()) out[f.name] = f.write(opts);
+  return out;
+}
+
+LoadOptions options_from_json(const json::object& settings) {
+  LoadOptions o;
+  for (const auto& f : schema()) {
+    if (!f.read) continue;
+    const json::value* v = settings.if_contains(f.name);
+    if (!v) throw std::runtime_error(std::string("settings field ") + f.name + " is missing");
+    f.read(*v, o);
+  }
+  return o;
+}
+
+}  // namespace sessdemo::loadgen
