@@ -83,6 +83,9 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->capture_default_str();
   add_duration(app, "--idle-timeout", o.idle_timeout,
                "keep-alive: longest wait for the first byte of the next request");
+  add_duration(app, "--handshake-timeout", o.handshake_timeout,
+               "--tls-cert: a TLS handshake must end this soon after accept (at most 256 in "
+               "progress; past that, and past --max-connections, a TLS alert and close)");
   add_duration(app, "--request-timeout", o.request_timeout,
                "longest time to receive one request, headers and body, from its first byte");
   add_duration(app, "--shutdown-grace", o.shutdown_grace,
@@ -211,6 +214,8 @@ int run_serve(const ServeOptions& o) {
   sc.request_timeout = std::max(std::chrono::milliseconds(1),
                                 duration_cast<std::chrono::milliseconds>(o.request_timeout));
   sc.shutdown_grace = duration_cast<std::chrono::milliseconds>(o.shutdown_grace);
+  sc.handshake_timeout = std::max(std::chrono::milliseconds(1),
+                                  duration_cast<std::chrono::milliseconds>(o.handshake_timeout));
   sc.metrics_bind = o.metrics_bind;
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies || !o.tls_cert.empty();

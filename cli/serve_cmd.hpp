@@ -28,6 +28,7 @@ struct ServeOptions {
   unsigned read_threads = 2;                     // threads batching the reads of read-only pages
   std::size_t max_connections = 10000;           // cap on open connections
   std::chrono::microseconds idle_timeout = std::chrono::seconds(30);     // for a next request
+  std::chrono::microseconds handshake_timeout = std::chrono::seconds(5);  // TLS, from accept
   std::chrono::microseconds request_timeout = std::chrono::seconds(10);  // to receive one
   std::chrono::microseconds shutdown_grace = std::chrono::seconds(5);    // for in-flight ones
   std::string metrics_bind;                      // ADDR:PORT of a /metrics-only listener

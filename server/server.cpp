@@ -1,5 +1,8 @@
 #include "server/server.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -56,6 +59,7 @@ struct Connection {
   Connection(Socket s, Worker& w, bool metrics)
       : socket(std::move(s)), worker(w), metrics_only(metrics) {}
   Socket socket;
+  const Clock::time_point accepted = Clock::now();  // the first request's time runs from here
   Worker& worker;
   const bool metrics_only;  // accepted on --metrics-bind: /metrics and /healthz only
   // Touched only on the worker's thread:
@@ -78,6 +82,12 @@ struct Worker {
 // The answer goes out next: serialized into the connection's buffer, under the write deadline.
 void prepare_answer(Connection& c, const http::Response& res, std::chrono::milliseconds timeout) {
   serialize_response(res, c.out);
+  if (c.tls) {
+    // Over HTTPS, every answer tells the browser to come back over HTTPS only (a year).
+    constexpr std::string_view hsts = "Strict-Transport-Security: max-age=31536000\r\n";
+    auto head_end = c.out.find("\r\n");
+    if (head_end != std::string::npos) c.out.insert(head_end + 2, hsts);
+  }
   c.phase = Phase::writing;
   c.deadline = Clock::now() + timeout;
 }
@@ -112,6 +122,7 @@ struct Server::Impl {
   std::atomic<bool> cut_now{false};  // a second stop: the grace period ends at once
   std::atomic<std::size_t> cut{0};
   std::atomic<int> refusing{0};  // refused connections still being answered 503
+  std::atomic<unsigned> handshaking{0};  // TLS handshakes in progress
   // --metrics-bind has a small budget of its own, not counted against --max-connections: with
   // the public port full, monitoring still gets /metrics and /healthz.
   static constexpr long max_monitoring = 16;
@@ -121,6 +132,7 @@ struct Server::Impl {
   net::awaitable<void> accept_loop(tcp::acceptor& a, bool metrics_only);
   void refuse_connection(Socket socket);
   net::awaitable<void> answer_refused(Socket socket);
+  static void close_with_alert(Socket& socket);
   // Ends a connection whatever path leaves its coroutine (return, error or exception): the
   // socket is closed, the connection forgotten and counted out.
   struct ConnectionCleanup {
@@ -197,14 +209,39 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     co_await serve_loop(c, c.socket);
     co_return;
   }
-  // HTTPS: the handshake counts against the first request's time.
+  // HTTPS: the handshake has a deadline of its own (at most the first request's), and the
+  // first request's time runs from accept, handshake included: one deadline, set here once.
+  if (handshaking.fetch_add(1) >= config.max_handshakes) {
+    handshaking.fetch_sub(1);
+    close_with_alert(c.socket);
+    co_return;
+  }
   net::ssl::stream<Socket&> stream(c.socket, *tls);
   c.phase = Phase::reading;
-  c.deadline = Clock::now() + config.request_timeout;
+  c.deadline = c.accepted + std::min(config.handshake_timeout, config.request_timeout);
   auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+  handshaking.fetch_sub(1);
   if (ec) co_return;  // not TLS, an unknown CA on the client's side, or too slow
   c.tls = true;
+  c.deadline = c.accepted + config.request_timeout;
   co_await serve_loop(c, stream);
+  // close_notify, so the client can tell the end from a cut; its answer is waited for briefly.
+  if (!c.cut && !cut_now) {
+    c.phase = Phase::waiting;
+    c.deadline = Clock::now() + std::chrono::milliseconds(200);
+    co_await stream.async_shutdown(use_tuple);
+  }
+}
+
+// A TLS connection that cannot be served (past --max-connections, too many handshakes): a fatal
+// TLS alert (internal_error) and close, not a plaintext 503 a TLS client reads as garbage.
+void Server::Impl::close_with_alert(Socket& socket) {
+  static constexpr unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50};
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.send(net::buffer(alert, sizeof alert), 0, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
 }
 
 template <class Stream>
@@ -220,7 +257,8 @@ net::awaitable<void> Server::Impl::serve_loop(Connection& c, Stream& s) {
     beast::error_code ec;
     std::size_t n = 0;
     if (buffer.size() == 0) {
-      c.deadline = Clock::now() + (first ? config.request_timeout : config.idle_timeout);
+      // The first request's deadline runs from accept (set by serve(), handshake included).
+      c.deadline = first ? c.accepted + config.request_timeout : Clock::now() + config.idle_timeout;
       std::tie(ec, n) = co_await s.async_read_some(buffer.prepare(4096), use_tuple);
       if (ec) break;  // closed, idle too long, or stopping: nothing to answer
       buffer.commit(n);
@@ -289,6 +327,10 @@ net::awaitable<void> Server::Impl::serve_loop(Connection& c, Stream& s) {
 // second; at most 64 such answers at a time, past that the connection is just closed.
 void Server::Impl::refuse_connection(Socket socket) {
   metrics.connection_refused();
+  if (tls) {
+    close_with_alert(socket);
+    return;
+  }
   if (refusing.fetch_add(1) >= 64) {
     refusing.fetch_sub(1);
     beast::error_code ignored;
@@ -457,6 +499,20 @@ const ExecutorStats& Server::store_stats() const {
 }
 
 
+namespace {
+// Said at start: a certificate past its end, or ending within a week, fails every client soon.
+void warn_if_expiring(SSL_CTX* ctx, const std::string& file) {
+  X509* cert = SSL_CTX_get0_certificate(ctx);
+  if (!cert) return;
+  int days = 0, secs = 0;
+  if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) != 1) return;
+  if (days < 0 || secs < 0)
+    spdlog::warn("the TLS certificate {} has expired: clients will refuse it", file);
+  else if (days < 7)
+    spdlog::warn("the TLS certificate {} expires in {} days {} hours: renew it", file, days, secs / 3600);
+}
+}  // namespace
+
 std::string Server::listen() {
   auto& cfg = impl_->config;
   if (!cfg.tls_cert.empty()) {
@@ -469,6 +525,12 @@ std::string Server::listen() {
     if (ec) throw std::runtime_error("--tls-cert " + cfg.tls_cert + ": " + ec.message());
     ctx.use_private_key_file(cfg.tls_key, net::ssl::context::pem, ec);
     if (ec) throw std::runtime_error("--tls-key " + cfg.tls_key + ": " + ec.message());
+    // TLS 1.2 with forward secrecy only (ECDHE or DHE key exchange, AEAD ciphers); TLS 1.3's
+    // suites all have it.
+    if (SSL_CTX_set_cipher_list(ctx.native_handle(),
+                                "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!eNULL") != 1)
+      throw std::runtime_error("no TLS 1.2 cipher with forward secrecy is available");
+    warn_if_expiring(ctx.native_handle(), cfg.tls_cert);
     impl_->tls.emplace(std::move(ctx));
   }
   std::string where = bind_acceptor(impl_->acceptor, cfg.bind, cfg.port);

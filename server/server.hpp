@@ -30,6 +30,11 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(5)};
   std::string metrics_bind;  // ADDR:PORT: /metrics served there only (and not on the main port)
   std::string tls_cert, tls_key;  // PEM files: HTTPS on the main port (TLS 1.2 and 1.3)
+  // A TLS handshake must end this soon after accept (within the first request's time, which
+  // runs from accept too); at most max_handshakes are in progress at a time, past that a new
+  // connection is closed with a TLS alert. A half-done handshake holds tens of KB.
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(5)};
+  unsigned max_handshakes = 256;
   std::size_t header_limit = 8 * 1024;       // larger headers get 431
   std::size_t body_limit = 16 * 1024;        // larger bodies get 413
 };

@@ -5,10 +5,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <sstream>
+#include <sys/socket.h>
 #include <filesystem>
 #include <fstream>
 
 #include "common/child_process.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/pki.hpp"
 #include "tests/support/process.hpp"
@@ -20,10 +23,13 @@ namespace fs = std::filesystem;
 namespace {
 // `sessdemo serve` over HTTPS; its port from the first line.
 struct TlsInstance {
-  TlsInstance(const TestPki& pki, const std::string& memcached, const std::string& cert = "server") {
-    proc = Child({sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn", "--threads", "1",
-                  "--memcached", memcached, "--tls-cert", pki.file((cert + ".pem").c_str()), "--tls-key",
-                  pki.file((cert + ".key").c_str())});
+  TlsInstance(const TestPki& pki, const std::string& memcached, const std::string& cert = "server",
+              std::vector<std::string> extra = {}, const std::string& err_path = "") {
+    std::vector<std::string> argv{sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn", "--threads", "1",
+                                  "--memcached", memcached, "--tls-cert", pki.file((cert + ".pem").c_str()),
+                                  "--tls-key", pki.file((cert + ".key").c_str())};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc = Child(argv, err_path);
     auto line = proc.read_line(seconds(10));
     constexpr std::string_view prefix = "listening on https://127.0.0.1:";
     if (line && line->rfind(prefix, 0) == 0) port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
@@ -32,7 +38,62 @@ struct TlsInstance {
   Child proc;
   std::uint16_t port = 0;
 };
+// What `openssl s_client` says (stdout and stderr) when it talks to port, sending input; bounded
+// by a 10 s timeout.
+std::string s_client(std::uint16_t port, const TestPki& pki, const std::string& flags, const std::string& input = "") {
+  std::string cmd = "printf '" + input + "' | timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+                    " -CAfile " + pki.file("ca.pem") + " " + flags + " 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
 }  // namespace
+
+// TLS hygiene: HSTS on every answer, no cipher without forward secrecy in TLS 1.2, a warning for
+// a certificate about to expire (the test CA's last two days), a handshake that must end soon,
+// and past --max-connections a TLS alert rather than a plaintext 503.
+TEST(Tls, HygieneAndLimits) {
+  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl)";
+  TestPki pki;
+  ASSERT_TRUE(pki.ok);
+  Memcached mc;
+  auto log = pki.dir / "serve.log";
+  TlsInstance a(pki, mc.address(), "server", {"--max-connections", "2", "--handshake-timeout", "300ms"}, log.string());
+  ASSERT_NE(a.port, 0);
+  auto page = s_client(a.port, pki, "-quiet", "GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n");
+  EXPECT_NE(page.find("Strict-Transport-Security: max-age=31536000"), std::string::npos) << page;
+  auto weak = s_client(a.port, pki, "-tls1_2 -cipher AES128-SHA:AES256-SHA256");
+  EXPECT_EQ(weak.find("Cipher is AES"), std::string::npos) << weak;
+  EXPECT_NE(weak.find("alert handshake failure"), std::string::npos) << weak;
+  auto strong = s_client(a.port, pki, "-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_NE(strong.find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << strong;
+  std::ifstream l(log);
+  std::stringstream said;
+  said << l.rdbuf();
+  EXPECT_NE(said.str().find("server.pem expires in "), std::string::npos) << said.str();
+  // A client that connects and sends nothing is closed at the handshake timeout.
+  int silent = connect_loopback(a.port);
+  ASSERT_GE(silent, 0);
+  timeval tv{3, 0};
+  setsockopt(silent, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto start = steady_clock::now();
+  char b;
+  EXPECT_EQ(recv(silent, &b, 1, 0), 0) << "closed, not left open";
+  EXPECT_LT(steady_clock::now() - start, seconds(2));
+  ::close(silent);
+  // Two connections hold the cap (past their handshakes); the third gets a TLS alert.
+  int one = connect_loopback(a.port), two = connect_loopback(a.port);
+  ASSERT_TRUE(eventually([&] { return true; }, milliseconds(100)));
+  auto refused = s_client(a.port, pki, "");
+  EXPECT_EQ(refused.find("wrong version number"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("alert internal error"), std::string::npos) << refused;
+  ::close(one);
+  ::close(two);
+}
 
 TEST(Tls, TheTesterChecksTheCertificateAndReusesConnections) {
   if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
