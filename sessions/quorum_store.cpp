@@ -70,7 +70,7 @@ std::vector<std::size_t> QuorumStore::ask_order(std::string_view id) const {
 }
 
 QuorumStore::Put QuorumStore::put(std::size_t node, std::string_view id, const Session& s,
-                                  std::chrono::seconds ttl, bool create) {
+                                  std::chrono::seconds ttl, bool create, bool break_tie) {
   SessionStore& store = ring_.store(node);
   for (int attempt = 0; attempt < 4; ++attempt) {
     LoadResult r = store.load(id);
@@ -80,7 +80,10 @@ QuorumStore::Put QuorumStore::put(std::size_t node, std::string_view id, const S
     if (r.status == StoreStatus::ok) {
       const Session& held = *r.session;
       if (held.version == s.version && held.origin == s.origin) return Put::accepted;
-      if (create || held.version >= s.version) return Put::refused;
+      // Of values of one version that no majority holds (none was acknowledged), the one with
+      // the higher tag wins, so copies split three ways converge instead of refusing for good.
+      bool loses_tie = break_tie && held.version == s.version && held.origin < s.origin;
+      if (create || (held.version >= s.version && !loses_tie)) return Put::refused;
       st = store.save(id, s, ttl, r.cas);
     } else if (r.corrupt) {
       st = store.save(id, s, ttl, 0);  // bytes that are no session: nothing to keep
@@ -134,8 +137,20 @@ StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seco
 }
 
 StoreStatus QuorumStore::save(std::string_view id, const Session& s, std::chrono::seconds ttl,
-                              std::uint64_t) {
-  return write(id, s, ttl, false);
+                              std::uint64_t cas) {
+  if (cas != 0) return write(id, s, ttl, false);
+  // cas 0 is an unconditional write (SessionStore's contract; --concurrency none): the last
+  // writer wins. It takes the version after the newest a majority has, so it is never refused
+  // for a version another writer took meanwhile.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    LoadResult r = load(id);
+    if (r.status == StoreStatus::unavailable) return r.status;
+    Session next = s;
+    if (r.status == StoreStatus::ok && r.session->version >= next.version) next.version = r.session->version + 1;
+    StoreStatus st = write(id, next, ttl, false);
+    if (st != StoreStatus::conflict) return st;
+  }
+  return StoreStatus::conflict;
 }
 
 StoreStatus QuorumStore::create(std::string_view id, const Session& s, std::chrono::seconds ttl) {
@@ -203,13 +218,17 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
   }
   LoadResult result = *newest;
   std::size_t holders = holders_of(result);
+  // Every copy answered and no value of the newest version holds a majority: no write of it was
+  // acknowledged, so the deterministic winner (more holders, then the higher tag) may replace
+  // the others. With a copy silent, it might hold the majority value: no such replacing then.
+  bool break_tie = answers.size() >= repl_.copies && holders < majority();
   // Bring the copies that answered up to the value: repairs of old or missing copies, and for a
   // value not yet on a majority, the write-back that makes it one before it is returned.
   NodeTime time(answers.size());
   for (const auto& a : answers) {
     if (same_value(a.result, result)) continue;
     deadline::Scope scope(time.next());
-    if (put(a.node, id, *result.session, repl_.repair_ttl, false) == Put::accepted) {
+    if (put(a.node, id, *result.session, repl_.repair_ttl, false, break_tie) == Put::accepted) {
       stats_.repairs++;
       ++holders;
     }

@@ -71,7 +71,7 @@ class QuorumStore final : public SessionStore {
   // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
   // anything).
   Put put(std::size_t node, std::string_view id, const Session& s, std::chrono::seconds ttl,
-          bool create);
+          bool create, bool break_tie = false);
   StoreStatus write(std::string_view id, Session s, std::chrono::seconds ttl, bool create);
 
   ReplicationOptions repl_;

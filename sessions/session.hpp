@@ -13,9 +13,12 @@ struct Session {
   std::int64_t created = 0;         // unix seconds; the absolute lifetime counts from here
   std::int64_t refreshed = 0;       // unix seconds of the last sliding-expiry refresh
   std::uint64_t version = 0;        // bumped on every write, so copies can be ordered
-  std::uint32_t origin = 0;         // 1 + index of the memcached node that accepted the write as
-                                    // primary; 0 with a single store. Tells a later write of the
-                                    // same primary from a write made elsewhere during a failover.
+  // Who made this version: one meaning, "which write", so that two writes of one version are
+  // told apart (and ordered, deterministically, when they must be). Each store fills it its own
+  // way: --copies 2 with 1 + the index of the primary node that took the write (a later write
+  // of the same primary against one made elsewhere during a failover), quorum copies with a
+  // random tag per write; 0 with a single store.
+  std::uint32_t origin = 0;
   std::string csrf;                 // serve --csrf: the session's form token (synchronizer
                                     // token), empty without one
   bool ended = false;               // a tombstone: the session was ended at this version (quorum

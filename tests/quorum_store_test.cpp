@@ -415,3 +415,49 @@ TEST(QuorumStore, ASlowCopyWithinItsShareIsWaitedForAndOnePastItIsOutvoted) {
   EXPECT_EQ(name_of(q, id), "carol");                         // ...and is outvoted, then repaired
   EXPECT_EQ(c.nodes[0].data.load(id).session->name, "carol");
 }
+
+// Three copies holding one version with three different tags (compound partitions can leave
+// that): no write of it was acknowledged, every copy answers, and the higher tag wins, so the
+// session converges instead of answering 503 for as long as the values live.
+TEST(QuorumStore, CopiesSplitThreeWaysWithinOneVersionConverge) {
+  Cluster c;
+  auto& q = c.add_instance(3);
+  auto id = new_session_id();
+  for (std::uint32_t n = 0; n < 3; ++n) {
+    Session s = named("split-" + std::to_string(n), 4);
+    s.origin = 100 + n;
+    ASSERT_EQ(c.nodes[n].data.create(id, s, seconds(60)), StoreStatus::ok);
+  }
+  EXPECT_EQ(name_of(q, id), "split-2");  // the highest tag
+  for (auto& n : c.nodes) EXPECT_EQ(n.data.load(id).session->name, "split-2") << "every copy repaired";
+  EXPECT_EQ(rename(q, id, "after"), StoreStatus::ok);
+  EXPECT_EQ(name_of(q, id), "after");
+  // With one copy silent, the two that answer are not replaced by each other: the silent one may
+  // hold the majority value.
+  auto other = new_session_id();
+  Session a = named("a", 4), b = named("b", 4);
+  a.origin = 1;
+  b.origin = 2;
+  c.nodes[0].data.create(other, a, seconds(60));
+  c.nodes[2].data.create(other, a, seconds(60));
+  c.nodes[1].data.create(other, b, seconds(60));
+  c.nodes[2].mode = FakeStore::Mode::down;
+  EXPECT_EQ(q.load(other).status, StoreStatus::unavailable);
+  EXPECT_EQ(c.nodes[0].data.load(other).session->name, "a") << "not overwritten on a guess";
+}
+
+// save with cas 0 is unconditional (SessionStore's contract, --concurrency none): of two
+// writers that read the same version, both are taken and the last one wins.
+TEST(QuorumStore, AnUnconditionalSaveIsLastWriterWins) {
+  Cluster c;
+  auto& q = c.add_instance(3);
+  auto id = new_session_id();
+  ASSERT_EQ(q.create(id, named("first", 1), seconds(60)), StoreStatus::ok);
+  LoadResult r = q.load(id);
+  ASSERT_EQ(r.status, StoreStatus::ok);
+  EXPECT_EQ(q.save(id, next_of(r, "writer-1"), seconds(60), 0), StoreStatus::ok);
+  EXPECT_EQ(q.save(id, next_of(r, "writer-2"), seconds(60), 0), StoreStatus::ok);  // same version read
+  EXPECT_EQ(name_of(q, id), "writer-2");
+  // A conditional save of the same stale read is refused, as before.
+  EXPECT_EQ(q.save(id, next_of(r, "writer-3"), seconds(60), r.cas), StoreStatus::conflict);
+}
