@@ -48,7 +48,7 @@ TEST(HttpFraming, BytesPastTheAnswerAreAProtocolError) {
 // requests apart: one client, a think time, no redirect followed at once.)
 TEST(HttpFraming, BytesOnAnIdleConnectionAreAProtocolError) {
   FakeServer s(FakeServer::Mode::unasked);
-  auto r = run_load_with_log({"--instances", s.address(), "--clients", "1", "--think", "60ms", "--requests", "30",
+  auto r = run_load_with_log({"--instances", s.address(), "--clients", "1", "--think", "200ms", "--requests", "20",
                               "--duration", "10s", "--max-redirects", "0"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_EQ(r.total_of("foreign"), 0) << r.out;

@@ -120,13 +120,13 @@ TEST(RealApps, InstanceHeaderNamesTheInstances) {
   EXPECT_EQ(r.json.at("settings").at("instance_header").as_string(), "X-Served-By");
 }
 
-// A server that closes idle keep-alive connections after 50 ms, a think time of 80 ms: the
+// A server that closes idle keep-alive connections after 50 ms, a think time of 150 ms: the
 // requests go out again on new connections, counted as retries, not as errors.
 TEST(RealApps, IdleConnectionsClosedByTheServerAreRetriedNotErrors) {
   AppOptions idle;
   idle.idle_close_ms = 50;
   auto pair = app_pair(Flavor::basic, true, idle);
-  auto r = load(pair, {"--think", "80ms", "--requests", "150", "--connections", "4"});
+  auto r = load(pair, {"--think", "150ms", "--requests", "100", "--connections", "4"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("errors"), 0) << r.out;
   EXPECT_GT(r.total_of("retries"), 0) << r.out;
