@@ -87,10 +87,10 @@ TEST(Tls, HygieneAndLimits) {
   ::close(silent);
   // Two connections hold the cap of an instance with the default handshake timeout (5 s); the
   // third gets a TLS alert.
-  TlsInstance b(pki, mc.address(), "server", {"--max-connections", "2"});
-  ASSERT_NE(b.port, 0);
-  int one = connect_loopback(b.port), two = connect_loopback(b.port);
-  auto refused = s_client(b.port, pki, "");
+  TlsInstance capped(pki, mc.address(), "server", {"--max-connections", "2"});
+  ASSERT_NE(capped.port, 0);
+  int one = connect_loopback(capped.port), two = connect_loopback(capped.port);
+  auto refused = s_client(capped.port, pki, "");
   EXPECT_EQ(refused.find("wrong version number"), std::string::npos) << refused;
   EXPECT_NE(refused.find("alert internal error"), std::string::npos) << refused;
   ::close(one);
