@@ -368,7 +368,8 @@ std::optional<std::string> resolve_reference(std::string_view base_path, std::st
     if (origin != same_origin) *other_origin = origin;
   }
   std::string out(dest.encoded_path());
-  if (out.empty()) out = "/";
+  if (out.empty() && dest.has_authority()) out = "/";
+  if (out.empty() || out.front() != '/') return std::nullopt;  // nothing a request line can carry
   if (dest.has_query()) {
     out += '?';
     out += dest.encoded_query();

@@ -120,4 +120,7 @@ TEST(HtmlForm, ReferencesResolvedAgainstThePage) {
   EXPECT_EQ(resolve_reference("/", "http://127.0.0.1:1/x", "http://127.0.0.1:1", &other), "/x");
   EXPECT_EQ(other, "");
   EXPECT_FALSE(resolve_reference("/", "javascript:alert(1)"));
+  // Found by the fuzzer: a port that is no number. Never a path without its leading '/'.
+  auto odd = resolve_reference("/a/b", "https://exam0le\xdftest:8443sput?x=\xc3\xa9");
+  EXPECT_TRUE(!odd || (!odd->empty() && odd->front() == '/')) << *odd;
 }

@@ -6,7 +6,7 @@
 using namespace sessdemo::loadgen;
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-  auto text = fuzz::as_text(data, size);
+  auto text = sessdemo::fuzz::as_text(data, size);
   PageQuery q;
   q.form_fields = {"name", "username"};
   q.password_form = true;
