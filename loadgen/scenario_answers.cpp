@@ -277,8 +277,8 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
       o.error_kind = ErrorKind::login;
       c.step = Step::login_page;
     } else {
-      c.step = origin == Step::get ? Step::get : next_write_step(c);
-      if (origin == Step::write) c.step = Step::read;
+      // A write acknowledged before the bounce reads on; Home goes to log in; get stays get.
+      c.step = origin == Step::write ? Step::read : origin == Step::get ? Step::get : next_write_step(c);
     }
     return true;
   }

@@ -320,8 +320,12 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
       answer.location = parsed.location;
       answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
       if (!parsed.instance.empty()) {
-        key = clean_instance_id(parsed.instance);
-        if (t.last_instance != key) t.last_instance = key;
+        // Cleaned once per new id, not on every answer (the id rarely changes on an address).
+        if (parsed.instance != t.last_raw_instance) {
+          t.last_raw_instance = parsed.instance;
+          t.last_instance = clean_instance_id(parsed.instance);
+        }
+        key = t.last_instance;
       }
       if (!x.keep_alive) ec = beast::http::error::end_of_stream;  // close below; the answer counts
     }

@@ -65,7 +65,8 @@ struct Target {
   std::deque<Ticket> ready;
   std::vector<Waiter*> waiters;       // idle connections waiting for a ticket
   Clock::time_point down_until{};     // ejected after a connect failure, like a balancer would
-  std::string last_instance;          // X-Instance-Id last seen here: failures are charged to it
+  std::string last_instance;          // instance id last seen here (cleaned): failures are charged to it
+  std::string last_raw_instance;      // the same as the server sent it
   bool tls_failure_logged = false;    // the first failed handshake is explained, once
 };
 

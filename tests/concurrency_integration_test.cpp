@@ -25,17 +25,6 @@ LoadRun run_counter(const std::string& instances, std::vector<std::string> extra
   args.insert(args.end(), extra.begin(), extra.end());
   return run_load(args);
 }
-
-// Sends one memcached text-protocol command and returns the first reply line.
-std::string memcached_command(std::uint16_t port, const std::string& cmd) {
-  int s = connect_loopback(port);
-  if (s < 0) return "";
-  send(s, cmd.data(), cmd.size(), 0);
-  char buf[512];
-  ssize_t n = recv(s, buf, sizeof buf, 0);
-  close(s);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-}
 }  // namespace
 
 TEST(ConcurrencyIntegration, NoneLosesUpdatesOnMemcached) {

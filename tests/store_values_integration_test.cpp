@@ -13,20 +13,9 @@ using namespace sessdemo::test;
 using namespace std::chrono;
 
 namespace {
-// The first reply line of one memcached text-protocol command.
-std::string command(std::uint16_t port, const std::string& cmd) {
-  int s = connect_loopback(port);
-  if (s < 0) return "";
-  send(s, cmd.data(), cmd.size(), 0);
-  char buf[4096];
-  ssize_t n = recv(s, buf, sizeof buf, 0);
-  close(s);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-}
-
 // The value under key on the node ("" when none).
 std::string value_of(std::uint16_t port, const std::string& key) {
-  std::string reply = command(port, "get " + key + "\r\n");
+  std::string reply = memcached_command(port, "get " + key + "\r\n");
   if (reply.rfind("VALUE", 0) != 0) return "";
   auto start = reply.find("\r\n") + 2;
   auto end = reply.rfind("\r\nEND");
@@ -34,7 +23,7 @@ std::string value_of(std::uint16_t port, const std::string& key) {
 }
 
 bool plant(std::uint16_t port, const std::string& key, const std::string& bytes) {
-  return command(port, "set " + key + " 0 600 " + std::to_string(bytes.size()) + "\r\n" + bytes + "\r\n")
+  return memcached_command(port, "set " + key + " 0 600 " + std::to_string(bytes.size()) + "\r\n" + bytes + "\r\n")
              .rfind("STORED", 0) == 0;
 }
 

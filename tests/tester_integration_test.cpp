@@ -10,9 +10,6 @@ using namespace sessdemo::test;
 using namespace std::chrono;
 
 namespace {
-std::int64_t kind_of(const LoadRun& r, const char* kind) {
-  return r.total().at("errors_by_kind").as_object().at(kind).to_number<std::int64_t>();
-}
 std::int64_t kinds_sum(const LoadRun& r) {
   std::int64_t n = 0;
   for (const auto& [k, v] : r.total().at("errors_by_kind").as_object()) n += v.to_number<std::int64_t>();
@@ -43,7 +40,7 @@ TEST(Tester, JsonWritesToAWrongPathAreHttp4xxErrors) {
   auto r = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--write", "json",
                      "--write-method", "POST", "--write-path", "/details"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_GT(kind_of(r, "http_4xx"), 0);
+  EXPECT_GT(r.errors_of("http_4xx"), 0);
   EXPECT_EQ(kinds_sum(r), r.total_of("errors"));
   EXPECT_NE(r.out.find("errors by kind:  http_4xx"), std::string::npos) << r.out;
 }
@@ -74,15 +71,15 @@ TEST(Tester, WritesWithoutTheTokenFailAsCsrfErrors) {
   auto plain = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--form-field",
                          "csrf_token="});
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
-  EXPECT_GT(kind_of(plain, "http_4xx"), 0);
+  EXPECT_GT(plain.errors_of("http_4xx"), 0);
   EXPECT_EQ(plain.total_of("misses"), 0);
   // A token option that names no input on the page: the JSON writes go without one, and each
   // refusal is a csrf error.
   auto wrong = run_load_with_log({"--instances", addresses(inst), "--clients", "10", "--duration", "1s",
                                   "--write", "json", "--csrf-field", "not_there"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
-  EXPECT_GT(kind_of(wrong, "csrf"), 0);
-  EXPECT_EQ(kind_of(wrong, "http_4xx"), 0);
+  EXPECT_GT(wrong.errors_of("csrf"), 0);
+  EXPECT_EQ(wrong.errors_of("http_4xx"), 0);
   EXPECT_EQ(wrong.total_of("misses"), 0);
   EXPECT_NE(wrong.out.find("csrf"), std::string::npos);
   EXPECT_NE(wrong.err.find("no input named 'not_there'"), std::string::npos) << wrong.err;
@@ -131,8 +128,8 @@ TEST(Tester, EachBrokenServerGivesItsErrorKind) {
     FakeServer s(mode);
     auto r = run_load({"--instances", s.address(), "--clients", "4", "--duration", "1s", "--timeout", "200ms"});
     EXPECT_EQ(r.exit_code, 1) << kind << "\n" << r.out;
-    EXPECT_GT(kind_of(r, kind), 0) << kind << "\n" << r.out;
-    EXPECT_EQ(kind_of(r, kind), r.total_of("errors")) << kind << ": every error is of that kind\n" << r.out;
+    EXPECT_GT(r.errors_of(kind), 0) << kind << "\n" << r.out;
+    EXPECT_EQ(r.errors_of(kind), r.total_of("errors")) << kind << ": every error is of that kind\n" << r.out;
     EXPECT_EQ(r.total_of("misses"), 0) << kind;
   }
   // Nothing listening on one of two instances (with none answering the tester stops with
@@ -142,6 +139,6 @@ TEST(Tester, EachBrokenServerGivesItsErrorKind) {
   auto r = run_load({"--instances", live.address() + ",127.0.0.1:" + std::to_string(port), "--clients", "4",
                      "--duration", "1s", "--max-miss-rate", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_GT(kind_of(r, "connect"), 0) << r.out;
-  EXPECT_EQ(kind_of(r, "connect"), r.total_of("errors"));
+  EXPECT_GT(r.errors_of("connect"), 0) << r.out;
+  EXPECT_EQ(r.errors_of("connect"), r.total_of("errors"));
 }

@@ -128,4 +128,14 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
   }
 }
 
+std::string memcached_command(std::uint16_t port, const std::string& cmd) {
+  int s = connect_loopback(port);
+  if (s < 0) return "";
+  send(s, cmd.data(), cmd.size(), 0);
+  char buf[4096];
+  ssize_t n = recv(s, buf, sizeof buf, 0);
+  close(s);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+}
+
 }  // namespace sessdemo::test

@@ -37,6 +37,10 @@ int connect_loopback(std::uint16_t port);
 std::string raw_exchange(std::uint16_t port, const std::string& bytes,
                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// One memcached text-protocol command to 127.0.0.1:port and the reply's first read (up to 4 KiB;
+// "" when the node cannot be reached).
+std::string memcached_command(std::uint16_t port, const std::string& cmd);
+
 // Sends raw bytes and returns the status code of the reply (0 for none).
 int raw_status(std::uint16_t port, const std::string& bytes);
 
