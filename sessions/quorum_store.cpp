@@ -216,12 +216,25 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
                                [](const Answer& a) { return a.result.corrupt; });
     return miss;
   }
+  // A split: every copy answered, every one holds a value of the newest version, and no value
+  // holds a majority. No write of that version was acknowledged, and none can still be: a copy
+  // refuses a write of a version it holds already. Only then may the highest tag replace the
+  // others, and every reader that finds the split picks the same one (replacing never removes
+  // the highest tag). Where a copy is silent or older, a write of the newest version may still
+  // be on its way to a majority; its value must not be replaced then, so no tie is broken.
+  // (Left open: memcached evicting a copy in the middle of a split lets a pending write be taken
+  // there; eviction loses sessions in any case, see README "Cache eviction".)
+  const std::uint64_t top = newest->session->version;
+  bool split = answers.size() >= repl_.copies && newest_holders < majority() &&
+               std::all_of(answers.begin(), answers.end(), [&](const Answer& a) {
+                 return a.result.status == StoreStatus::ok && a.result.session->version == top;
+               });
+  if (split)
+    for (const auto& a : answers)
+      if (a.result.session->origin > newest->session->origin) newest = &a.result;
   LoadResult result = *newest;
   std::size_t holders = holders_of(result);
-  // Every copy answered and no value of the newest version holds a majority: no write of it was
-  // acknowledged, so the deterministic winner (more holders, then the higher tag) may replace
-  // the others. With a copy silent, it might hold the majority value: no such replacing then.
-  bool break_tie = answers.size() >= repl_.copies && holders < majority();
+  bool break_tie = split;
   // Bring the copies that answered up to the value: repairs of old or missing copies, and for a
   // value not yet on a majority, the write-back that makes it one before it is returned.
   NodeTime time(answers.size());

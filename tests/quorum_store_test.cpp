@@ -446,6 +446,38 @@ TEST(QuorumStore, CopiesSplitThreeWaysWithinOneVersionConverge) {
   EXPECT_EQ(c.nodes[0].data.load(other).session->name, "a") << "not overwritten on a guess";
 }
 
+// The race a netns run once found (one lost counter update with --copies 3): a reader finds
+// one copy with value A of version 5, one still at version 4, one with value B of version 5, and
+// no majority. Meanwhile A's writer reaches the copy at version 4: A is on a majority and
+// acknowledged. The reader must not then replace A by B because B's tag is higher: a tie is
+// broken only when every copy already holds the version (no write of it can still land).
+TEST(QuorumStore, AReaderNeverBreaksATieAWriteInFlightCanStillWin) {
+  Cluster c;
+  auto& store = c.add_instance(3);
+  auto& q = static_cast<QuorumStore&>(store);
+  auto id = new_session_id();
+  auto order = q.copies_of(id);
+  Session a = named("A", 5), old = named("old", 4), b = named("B", 5);
+  a.origin = 1;
+  b.origin = 2;
+  ASSERT_EQ(c.nodes[order[0]].data.create(id, a, seconds(60)), StoreStatus::ok);
+  ASSERT_EQ(c.nodes[order[1]].data.create(id, old, seconds(60)), StoreStatus::ok);
+  ASSERT_EQ(c.nodes[order[2]].data.create(id, b, seconds(60)), StoreStatus::ok);
+  // A's writer lands on the second copy just before the reader writes anything.
+  auto land_a = [&] {
+    LoadResult r = c.nodes[order[1]].data.load(id);
+    if (r.status == StoreStatus::ok && r.session->version == 4)
+      ASSERT_EQ(c.nodes[order[1]].data.save(id, a, seconds(60), r.cas), StoreStatus::ok);
+  };
+  c.nodes[order[0]].before_write = land_a;
+  c.nodes[order[1]].before_write = land_a;
+  std::string first = name_of(q, id);
+  EXPECT_NE(first, "B") << "an acknowledged value was replaced";
+  EXPECT_EQ(name_of(q, id), "A");
+  EXPECT_EQ(c.nodes[order[0]].data.load(id).session->name, "A");
+  EXPECT_EQ(c.nodes[order[1]].data.load(id).session->name, "A");
+}
+
 // save with cas 0 is unconditional (SessionStore's contract, --concurrency none): of two
 // writers that read the same version, both are taken and the last one wins.
 TEST(QuorumStore, AnUnconditionalSaveIsLastWriterWins) {
