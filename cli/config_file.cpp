@@ -3,10 +3,9 @@
 #include <CLI/App.hpp>
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "cli/small_file.hpp"
 
 namespace sessdemo::cli {
 
@@ -87,19 +86,9 @@ std::string apply_config_file(std::vector<std::string>& args, CLI::App& app) {
     }
   }
   if (!given) return {};
-  // A regular file of a sensible size: a directory would read as empty, /dev/zero forever.
-  constexpr std::uintmax_t max_config_bytes = 1 << 20;
-  std::error_code fs_error;
-  auto status = std::filesystem::status(path, fs_error);
-  if (fs_error || !std::filesystem::exists(status)) return "cannot read the config file " + path;
-  if (!std::filesystem::is_regular_file(status)) return "the config file " + path + " is not a regular file";
-  if (std::filesystem::file_size(path, fs_error) > max_config_bytes || fs_error)
-    return "the config file " + path + " is larger than 1 MiB";
-  std::ifstream in(path);
-  if (!in) return "cannot read the config file " + path;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto parsed = parse_config(buf.str());
+  auto text = read_small_file(path, std::uintmax_t{1} << 20, "the config file");
+  if (auto* e = std::get_if<FileError>(&text)) return e->message;
+  auto parsed = parse_config(std::get<std::string>(text));
   if (auto* err = std::get_if<std::string>(&parsed)) return "config file " + path + ", " + *err;
   const auto& entries = std::get<std::vector<ConfigEntry>>(parsed);
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cli/options.hpp"
+#include "cli/small_file.hpp"
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
 #include "server/cache_watch.hpp"
@@ -99,6 +100,10 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   app.add_flag("--csrf", o.csrf,
                "protect writes with a per-session token: the Home form carries it (csrf_token), "
                "JSON writes send it as X-CSRF-Token; 403 without it");
+  app.add_option("--csrf-secret", o.csrf_secret,
+                 "a file (16 bytes to 64 KiB) whose bytes sign the tokens of visitors without a "
+                 "session; give every instance of a farm the same file")
+      ->needs("--csrf");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
       ->capture_default_str()
@@ -228,6 +233,19 @@ int run_serve(const ServeOptions& o) {
   sc.tls_key = o.tls_key;
   rc.metrics_elsewhere = !o.metrics_bind.empty();
   rc.csrf = o.csrf;
+  if (!o.csrf_secret.empty()) {
+    auto secret = read_small_file(o.csrf_secret, 64 << 10, "the --csrf-secret file");
+    if (auto* e = std::get_if<FileError>(&secret)) {
+      std::fprintf(stderr, "sessdemo serve: %s\n", e->message.c_str());
+      return 2;
+    }
+    rc.csrf_secret = std::move(std::get<std::string>(secret));
+    if (rc.csrf_secret.size() < 16) {
+      std::fprintf(stderr, "sessdemo serve: the --csrf-secret file %s holds fewer than 16 bytes\n",
+                   o.csrf_secret.c_str());
+      return 2;
+    }
+  }
   // The router needs the id, and the default id needs the bound port: bind first.
   // Said once at start, before the server is up, so a stalled store cannot hold up the signals.
   if (o.store != "memory" && store->ping() != StoreStatus::ok)
@@ -235,6 +253,11 @@ int run_serve(const ServeOptions& o) {
         "the session store does not answer at start (memcached {}); requests that need it get 503 "
         "until it does",
         o.memcached);
+  if (o.csrf && rc.csrf_secret.empty() && o.store != "memory")
+    spdlog::warn(
+        "--csrf without --csrf-secret: the token of a visitor without a session is checked "
+        "against its pre-session cookie only (plain double submit); give every instance the same "
+        "--csrf-secret file to sign it");
   Router router(rc, sessions, metrics);
   Server server(sc, router, metrics);
   // memcached's own stats (evictions, fill) every few seconds, on /metrics and in the log.

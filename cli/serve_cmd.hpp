@@ -34,6 +34,7 @@ struct ServeOptions {
   std::string metrics_bind;                      // ADDR:PORT of a /metrics-only listener
   bool secure_cookies = false;                   // add Secure to the cookie
   bool csrf = false;                             // synchronizer tokens on writes
+  std::string csrf_secret;                       // file with the farm's key for pre-session tokens
   std::string tls_cert, tls_key;                 // HTTPS: certificate chain and key, PEM
   std::string log_level = "info";
 };

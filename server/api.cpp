@@ -63,8 +63,10 @@ http::Response Router::api_put(const http::Request& req) {
   NameCheck check =
       check_name(std::string_view(name->as_string().data(), name->as_string().size()));
   if (!check.name) return json_error(http::Status::bad_request, check.error);
+  std::string token = csrf_header(req);
   WriteOutcome w = sessions_.update(
-      cookie_id(req), [&](Session& s) { s.name = *check.name; }, csrf_guard(csrf_header(req)));
+      cookie_id(req), keeping_token(token, [&](Session& s) { s.name = *check.name; }),
+      csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   ReadOutcome shown{StoreStatus::ok, w.session, sessions_.policy().ttl.count()};
@@ -74,9 +76,11 @@ http::Response Router::api_put(const http::Request& req) {
 }
 
 http::Response Router::api_visit(const http::Request& req) {
+  std::string token = csrf_header(req);
   WriteOutcome w = sessions_.update(
-      cookie_id(req), [](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; },  // saturates
-      csrf_guard(csrf_header(req)));
+      cookie_id(req),
+      keeping_token(token, [](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; }),  // saturates
+      csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   auto res =
@@ -88,7 +92,7 @@ http::Response Router::api_visit(const http::Request& req) {
 
 http::Response Router::api_delete(const http::Request& req) {
   std::string id = cookie_id(req);
-  if (auto guard = csrf_guard(csrf_header(req))) {
+  if (auto guard = csrf_guard(req, csrf_header(req))) {
     ReadOutcome r = sessions_.read(id);
     if (r.status == StoreStatus::unavailable) return store_unavailable(true);
     if (!guard(r.session ? &*r.session : nullptr)) return csrf_refused(true);

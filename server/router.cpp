@@ -11,7 +11,10 @@
 namespace sessdemo {
 
 Router::Router(RouterConfig config, SessionService& sessions, Metrics& metrics)
-    : config_(std::move(config)), sessions_(sessions), metrics_(metrics) {
+    : config_(std::move(config)),
+      csrf_tokens_(config_.csrf_secret),
+      sessions_(sessions),
+      metrics_(metrics) {
   set_instance_id(config_.instance_id);
 }
 
@@ -62,8 +65,9 @@ const Router::RouteSpec* Router::find_route(const http::Request& req) {
 
 bool Router::needs_store(const http::Request& req) const {
   const RouteSpec* r = find_route(req);
-  // With CSRF tokens the Home page reads (or creates) the session that holds the token.
-  return r && (r->needs_store || (config_.csrf && r->route == Route::home));
+  // With CSRF tokens the Home page of a visitor with a session reads the token it holds.
+  return r && (r->needs_store ||
+               (config_.csrf && r->route == Route::home && !cookie_id(req).empty()));
 }
 
 bool Router::is_batchable_read(const http::Request& req) const {
@@ -257,59 +261,22 @@ std::optional<http::Response> Router::write_failure(StoreStatus st, bool as_json
 }
 
 std::string Router::cookie_id(const http::Request& req) const {
-  // Every Cookie field, every sessdemo_sid in it: the first well-formed id wins, so a malformed
-  // or second copy can neither hide the session nor pick another one.
+  return first_id_cookie(req, session_cookie_name);
+}
+
+std::string Router::first_id_cookie(const http::Request& req, std::string_view name) {
+  // Every Cookie field, every cookie of that name in it: the first well-formed id wins, so a
+  // malformed or second copy can neither hide the value nor pick another one.
   std::string id;
   auto [first, last] = req.equal_range(http::Field::cookie);
   for (auto it = first; it != last && id.empty(); ++it)
-    for_each_cookie(std::string_view(it->value().data(), it->value().size()), session_cookie_name,
+    for_each_cookie(std::string_view(it->value().data(), it->value().size()), name,
                     [&](std::string_view v) {
                       if (!is_well_formed_session_id(v)) return true;
                       id = std::string(v);
                       return false;
                     });
   return id;
-}
-
-http::Response Router::home(const http::Request& req) {
-  if (!config_.csrf) return page(http::Status::ok, html::home_page(config_.instance_id));
-  // The token lives in the session: one read when it is there, else a write that adds it (and
-  // creates the session for a new visitor).
-  std::string id = cookie_id(req);
-  ReadOutcome r = sessions_.read(id);
-  if (r.status == StoreStatus::unavailable) return store_unavailable(false);
-  if (r.session && !r.session->csrf.empty())
-    return page(http::Status::ok, html::home_page(config_.instance_id, r.session->csrf));
-  std::string token;
-  WriteOutcome w = sessions_.update(id, [&](Session& s) {
-    if (s.csrf.empty()) s.csrf = new_session_id();
-    token = s.csrf;
-  });
-  if (auto failure = write_failure(w.status, false)) return std::move(*failure);
-  auto res = page(http::Status::ok, html::home_page(config_.instance_id, token));
-  if (w.created) res.set(http::Field::set_cookie, session_cookie(w.id, config_.secure_cookies));
-  return res;
-}
-
-SessionService::Guard Router::csrf_guard(std::string_view presented) const {
-  if (!config_.csrf) return {};
-  return [token = std::string(presented)](const Session* s) {
-    if (!s || s->csrf.empty() || token.size() != s->csrf.size()) return false;
-    unsigned char diff = 0;  // compared in full whatever differs, so timing tells nothing
-    for (std::size_t i = 0; i < token.size(); ++i)
-      diff |= static_cast<unsigned char>(token[i] ^ s->csrf[i]);
-    return diff == 0;
-  };
-}
-
-http::Response Router::csrf_refused(bool as_json) const {
-  constexpr std::string_view msg =
-      "The security token of this form is missing or out of date: reload the page and try again.";
-  if (as_json)
-    return json_error(http::Status::forbidden,
-                      "missing or stale CSRF token: send the csrf_token of the Home page as "
-                      "X-CSRF-Token");
-  return error(http::Status::forbidden, "Forbidden", msg);
 }
 
 http::Response Router::save_name(const http::Request& req) {
@@ -324,7 +291,8 @@ http::Response Router::save_name(const http::Request& req) {
   if (config_.csrf)
     if (auto t = form_field(req.body(), "csrf_token"); t && *t) token = std::move(**t);
   WriteOutcome w = sessions_.update(
-      cookie_id(req), [&](Session& s) { s.name = *check.name; }, csrf_guard(token));
+      cookie_id(req), keeping_token(token, [&](Session& s) { s.name = *check.name; }),
+      csrf_guard(req, token));
   if (w.refused) return csrf_refused(false);
   if (auto failure = write_failure(w.status, false)) return std::move(*failure);
   http::Response res{http::Status::see_other, 11};

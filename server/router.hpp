@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "server/csrf.hpp"
 #include "server/http_types.hpp"
 #include "server/metrics.hpp"
 #include "sessions/session_service.hpp"
@@ -16,9 +17,11 @@ struct RouterConfig {
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
   bool tls = false;             // this instance serves HTTPS itself: an Origin must be https://
   bool metrics_elsewhere = false;  // /metrics has a listener of its own: 404 here
-  // Synchronizer tokens: GET / gives the visitor a session holding a random token, the form
-  // carries it (csrf_token), JSON writes send it as X-CSRF-Token; a write without it is 403.
+  // Synchronizer tokens: the form carries the session's token (csrf_token), JSON writes send it
+  // as X-CSRF-Token; a write without it is 403. A visitor without a session gets a pre-session
+  // cookie and a token made from it instead, without a store write (server/csrf.hpp).
   bool csrf = false;
+  std::string csrf_secret;  // --csrf-secret: the farm's key for pre-session tokens, or empty
 };
 
 class Router {
@@ -76,8 +79,15 @@ class Router {
   // Retry-After when the store did not answer, 503 "busy" when the session kept changing.
   std::optional<http::Response> write_failure(StoreStatus st, bool as_json) const;
   std::string cookie_id(const http::Request& req) const;
-  // With csrf on: a guard that lets a write through only on a session holding this token.
-  SessionService::Guard csrf_guard(std::string_view presented) const;
+  // The first value of cookie `name` shaped as a session id, or empty.
+  static std::string first_id_cookie(const http::Request& req, std::string_view name);
+  // With csrf on (router_csrf.cpp): a guard that lets a write through only on a session holding
+  // the presented token, or with none yet, when it is the token of the request's pre-session
+  // cookie; keeping_token makes such a session keep it.
+  SessionService::Guard csrf_guard(const http::Request& req, std::string_view presented) const;
+  std::function<void(Session&)> keeping_token(std::string_view presented,
+                                              std::function<void(Session&)> change) const;
+  std::string pre_session_nonce(const http::Request& req) const;
   http::Response csrf_refused(bool as_json) const;
 
   http::Response home(const http::Request& req);
@@ -94,6 +104,7 @@ class Router {
   std::string session_json(const ReadOutcome& r) const;
 
   RouterConfig config_;
+  CsrfTokens csrf_tokens_;
   // The 503 answers, made once: a stalled store makes thousands of them a second.
   http::Response unavailable_html_, unavailable_json_;
   SessionService& sessions_;

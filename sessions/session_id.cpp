@@ -28,11 +28,15 @@ std::string new_session_id() {
     }
     got += static_cast<std::size_t>(n);
   }
+  return session_id_from_bytes(raw.data());
+}
+
+std::string session_id_from_bytes(const unsigned char* raw) {
   std::string out;
   out.reserve(session_id_length);
   // 16 bytes = 5 groups of 3 bytes + 1 byte left over.
   std::size_t i = 0;
-  for (; i + 3 <= raw.size(); i += 3) {
+  for (; i + 3 <= 16; i += 3) {
     unsigned v = (raw[i] << 16) | (raw[i + 1] << 8) | raw[i + 2];
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];

@@ -8,6 +8,8 @@ namespace sessdemo {
 inline constexpr std::size_t session_id_length = 22;
 
 std::string new_session_id();
+// The 16 bytes at raw written as a session id is (for tokens derived from other bytes).
+std::string session_id_from_bytes(const unsigned char* raw);
 
 // True for a string that could have come from new_session_id(); says nothing of whether
 // a store holds it.

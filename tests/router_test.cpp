@@ -5,6 +5,7 @@
 
 #include "common/page_contract.hpp"
 #include "sessions/memory_store.hpp"
+#include "sessions/session_id.hpp"
 
 using namespace sessdemo;
 
@@ -308,49 +309,127 @@ std::string cookie_in(const http::Response& res) {
 }
 }  // namespace
 
-// serve --csrf: Home gives a new visitor a session holding a token; writes without it, or with
-// another session's, are 403 and change nothing; with it they go through.
-TEST(Router, CsrfTokensGuardEveryWrite) {
-  MemoryStore store;
-  SessionService sessions(store, SessionPolicy{});
+// The value of cookie `name` set by an answer, or empty.
+std::string set_cookie_value(const http::Response& res, std::string_view name) {
+  for (const auto& f : res)
+    if (f.name() == http::Field::set_cookie) {
+      std::string_view v(f.value().data(), f.value().size());
+      if (v.substr(0, name.size()) == name && v.size() > name.size() && v[name.size()] == '=')
+        return std::string(v.substr(name.size() + 1, v.find(';') - name.size() - 1));
+    }
+  return "";
+}
+
+struct CsrfRouter {
+  MemoryStore& store;
+  SessionService sessions;
   Metrics metrics;
-  RouterConfig rc{"inst-1", false};
-  rc.csrf = true;
-  Router router(rc, sessions, metrics);
-  auto call = [&](http::Verb verb, std::string target, std::string body, std::string sid,
-                  std::string header_token = "") {
+  Router router;
+  CsrfRouter(MemoryStore& st, std::string secret = {})
+      : store(st), sessions(st, SessionPolicy{}), router(config(std::move(secret)), sessions, metrics) {}
+  static RouterConfig config(std::string secret) {
+    RouterConfig rc{"inst-1", false};
+    rc.csrf = true;
+    rc.csrf_secret = std::move(secret);
+    return rc;
+  }
+  http::Response call(http::Verb verb, std::string target, std::string body, std::string sid,
+                      std::string header_token = "", std::string nonce = "") {
     http::Request req{verb, target, 11};
-    if (!sid.empty()) req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+    std::string cookies;
+    if (!sid.empty()) cookies = "sessdemo_sid=" + sid;
+    if (!nonce.empty()) cookies += (cookies.empty() ? "" : "; ") + ("sessdemo_csrf=" + nonce);
+    if (!cookies.empty()) req.set(http::Field::cookie, cookies);
     if (!header_token.empty()) req.set("X-CSRF-Token", header_token);
     req.body() = std::move(body);
     req.prepare_payload();
     return router.handle(req);
+  }
+};
+
+// serve --csrf: Home gives a new visitor a pre-session cookie and a token made from it, and writes
+// nothing to the store; writes without the token, with another one, or without the cookie it was
+// made from are 403 and change nothing; the first write with it creates the session, which then
+// keeps that token.
+TEST(Router, CsrfTokensGuardEveryWrite) {
+  MemoryStore store;
+  CsrfRouter r(store);
+  auto call = [&](http::Verb verb, std::string target, std::string body, std::string sid,
+                  std::string header_token = "", std::string nonce = "") {
+    return r.call(verb, std::move(target), std::move(body), std::move(sid), std::move(header_token),
+                  std::move(nonce));
   };
-  EXPECT_TRUE(router.needs_store(http::Request{http::Verb::get, "/", 11}));
+  EXPECT_FALSE(r.router.needs_store(http::Request{http::Verb::get, "/", 11}));
+  for (int i = 0; i < 50; ++i) call(http::Verb::get, "/", "", "");
+  EXPECT_EQ(store.size(), 0u) << "a Home page without a session writes nothing";
   auto home = call(http::Verb::get, "/", "", "");
   EXPECT_EQ(home.result_int(), 200u);
-  std::string sid = cookie_in(home), token = token_in(home.body());
-  ASSERT_FALSE(sid.empty());
+  std::string nonce = set_cookie_value(home, "sessdemo_csrf"), token = token_in(home.body());
+  ASSERT_EQ(nonce.size(), 22u);
   ASSERT_EQ(token.size(), 22u);
-  // The same session's Home shows the same token, with no new session.
-  auto again = call(http::Verb::get, "/", "", sid);
+  EXPECT_TRUE(set_cookie_value(home, "sessdemo_sid").empty());
+  // The same visitor's Home (cookie sent back) shows the same token and sets nothing.
+  auto again = call(http::Verb::get, "/", "", "", "", nonce);
   EXPECT_EQ(token_in(again.body()), token);
   EXPECT_TRUE(again[http::Field::set_cookie].empty());
-  // Without the token, with a wrong one, or without a session: 403, nothing saved or created.
+  // Without the cookie, without the token, with another visitor's: 403, nothing created.
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "").result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", "", "", nonce).result_int(), 403u);
+  std::string other = set_cookie_value(call(http::Verb::get, "/", "", ""), "sessdemo_csrf");
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", other).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", "", "", nonce).result_int(), 403u);
+  EXPECT_EQ(store.size(), 0u);
+  // With it: the session is created and keeps the token.
+  auto saved = call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, "", "", nonce);
+  EXPECT_EQ(saved.result_int(), 303u);
+  std::string sid = set_cookie_value(saved, "sessdemo_sid");
+  ASSERT_FALSE(sid.empty());
+  EXPECT_EQ(store.size(), 1u);
+  auto with_session = call(http::Verb::get, "/", "", sid);
+  EXPECT_EQ(token_in(with_session.body()), token);
+  EXPECT_TRUE(with_session[http::Field::set_cookie].empty());
+  EXPECT_TRUE(r.router.needs_store([&] {
+    http::Request req{http::Verb::get, "/", 11};
+    req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+    return req;
+  }()));
+  // From now on the session's token is checked, with or without the pre-session cookie.
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + std::string(22, 'A'), sid).result_int(), 403u);
-  auto no_session = call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "");
-  EXPECT_EQ(no_session.result_int(), 403u);
-  EXPECT_TRUE(no_session[http::Field::set_cookie].empty());
+  std::string others_token = token_in(call(http::Verb::get, "/", "", "", "", other).body());
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + others_token, sid, "", other).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid).result_int(), 403u);
-  EXPECT_EQ(store.size(), 1u);
   EXPECT_EQ(call(http::Verb::get, "/details", "", sid).body().find("Eve"), std::string::npos);
-  // With the token: saved.
-  EXPECT_EQ(call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, sid).result_int(), 303u);
   EXPECT_NE(call(http::Verb::get, "/details", "", sid).body().find("Ann"), std::string::npos);
   EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Bo\"}", sid, token).result_int(), 200u);
   EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid, token).result_int(), 200u);
   EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid, token).result_int(), 204u);
+  EXPECT_EQ(store.size(), 0u);  // ended
+}
+
+// --csrf-secret: the token of a pre-session cookie is an HMAC under the farm's secret, so any
+// instance with the same secret takes it, one with another secret or none does not, and a
+// cookie planted with a token of the planter's choosing (plain double submit's weakness) fails.
+TEST(Router, SignedPreSessionTokensNeedTheFarmsSecret) {
+  MemoryStore shared, elsewhere, unsigned_store;
+  const std::string secret = "0123456789abcdef-farm-secret";
+  CsrfRouter a(shared, secret), b(shared, secret), c(elsewhere, "another secret of 16+ bytes"),
+      plain(unsigned_store);
+  auto home = a.call(http::Verb::get, "/", "", "");
+  std::string nonce = set_cookie_value(home, "sessdemo_csrf"), token = token_in(home.body());
+  ASSERT_EQ(token.size(), 22u);
+  EXPECT_NE(token, nonce);
+  EXPECT_EQ(c.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(), 403u);
+  EXPECT_EQ(plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(), 403u);
+  // Planted: the nonce as its own token passes where tokens are not signed, never where they are.
+  std::string planted = new_session_id();
+  EXPECT_EQ(b.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted).result_int(), 403u);
+  EXPECT_EQ(plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted).result_int(), 303u);
+  EXPECT_EQ(shared.size(), 0u);
+  auto saved = b.call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, "", "", nonce);
+  EXPECT_EQ(saved.result_int(), 303u);
+  std::string sid = set_cookie_value(saved, "sessdemo_sid");
+  EXPECT_EQ(token_in(a.call(http::Verb::get, "/", "", sid).body()), token);
 }

@@ -230,3 +230,41 @@ TEST(ServeIntegration, StoppingWhileConnectionsCloseNeverCrashes) {
     EXPECT_EQ(status, 0) << "round " << round << ": exit status " << status << " (134 is SIGABRT)";
   }
 }
+
+// serve --csrf: Home pages for visitors without a session write nothing to memcached (a client
+// that never writes made one session per GET before, and evicted other users' sessions); the
+// token of a pre-session cookie, signed with the farm's --csrf-secret, is taken by another
+// instance with the same secret, and only the first write creates the session.
+TEST(ServeIntegration, CsrfHomePagesWriteNothingToTheStore) {
+  Memcached mc;
+  auto dir = std::filesystem::temp_directory_path() / ("sessdemo-csrf-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto secret = dir / "secret";
+  std::ofstream(secret) << "a farm secret of more than sixteen bytes\n";
+  Instance a({"--memcached", mc.address(), "--id", "A", "--csrf", "--csrf-secret", secret.string()});
+  Instance b({"--memcached", mc.address(), "--id", "B", "--csrf", "--csrf-secret", secret.string()});
+  auto items = [&] {
+    std::string stats = memcached_command(mc.port, "stats\r\n");
+    auto at = stats.find("STAT total_items ");
+    return at == std::string::npos ? -1 : std::stoll(stats.substr(at + 17));
+  };
+  HttpReply home;
+  for (int i = 0; i < 300; ++i) home = http(a.port, "GET", "/");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_EQ(items(), 0) << "Home pages without a session wrote to the store";
+  std::string sc = home.header("set-cookie");
+  ASSERT_EQ(sc.rfind("sessdemo_csrf=", 0), 0u) << sc;
+  std::string nonce = sc.substr(14, sc.find(';') - 14);
+  auto at = home.body.find("name=\"csrf_token\" value=\"");
+  ASSERT_NE(at, std::string::npos);
+  std::string token = home.body.substr(at + 25, 22);
+  auto refused = http(b.port, "POST", "/", "name=Eve&csrf_token=" + nonce, "Cookie: sessdemo_csrf=" + nonce + "\r\n");
+  EXPECT_EQ(refused.status, 403) << "a nonce is not its own token when tokens are signed";
+  auto saved = http(b.port, "POST", "/", "name=Ann&csrf_token=" + token, "Cookie: sessdemo_csrf=" + nonce + "\r\n");
+  EXPECT_EQ(saved.status, 303);
+  std::string sid = saved.session_cookie();
+  ASSERT_FALSE(sid.empty());
+  EXPECT_EQ(name_on(a, sid), "Ann");
+  EXPECT_EQ(items(), 1);
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,63 @@
+// The router's CSRF tokens (serve --csrf): the Home page that carries one, the guard of writes.
+#include "server/cookies.hpp"
+#include "server/html.hpp"
+#include "server/router.hpp"
+#include "sessions/session_id.hpp"
+
+namespace sessdemo {
+
+http::Response Router::home(const http::Request& req) {
+  if (!config_.csrf) return page(http::Status::ok, html::home_page(config_.instance_id));
+  // A visitor whose session holds a token: one read. Anyone else gets the token of a
+  // pre-session cookie and no store write, so a client that never writes creates nothing.
+  if (std::string id = cookie_id(req); !id.empty()) {
+    ReadOutcome r = sessions_.read(id);
+    if (r.status == StoreStatus::unavailable) return store_unavailable(false);
+    if (r.session && !r.session->csrf.empty())
+      return page(http::Status::ok, html::home_page(config_.instance_id, r.session->csrf));
+  }
+  std::string nonce = pre_session_nonce(req);
+  bool fresh = nonce.empty();
+  if (fresh) nonce = CsrfTokens::new_nonce();
+  auto res = page(http::Status::ok,
+                  html::home_page(config_.instance_id, csrf_tokens_.token_for(nonce)));
+  if (fresh) res.set(http::Field::set_cookie, CsrfTokens::cookie(nonce, config_.secure_cookies));
+  return res;
+}
+
+std::string Router::pre_session_nonce(const http::Request& req) const {
+  return first_id_cookie(req, csrf_cookie_name);
+}
+
+SessionService::Guard Router::csrf_guard(const http::Request& req,
+                                         std::string_view presented) const {
+  if (!config_.csrf) return {};
+  std::string nonce = pre_session_nonce(req);
+  std::string pre = nonce.empty() ? std::string() : csrf_tokens_.token_for(nonce);
+  return [token = std::string(presented), pre = std::move(pre)](const Session* s) {
+    if (s && !s->csrf.empty()) return tokens_equal(token, s->csrf);
+    return !pre.empty() && tokens_equal(token, pre);
+  };
+}
+
+std::function<void(Session&)> Router::keeping_token(std::string_view presented,
+                                                    std::function<void(Session&)> change) const {
+  if (!config_.csrf) return change;
+  // Runs only once the guard passed: a session without a token adopts the pre-session one.
+  return [token = std::string(presented), change = std::move(change)](Session& s) {
+    if (s.csrf.empty()) s.csrf = token;
+    change(s);
+  };
+}
+
+http::Response Router::csrf_refused(bool as_json) const {
+  constexpr std::string_view msg =
+      "The security token of this form is missing or out of date: reload the page and try again.";
+  if (as_json)
+    return json_error(http::Status::forbidden,
+                      "missing or stale CSRF token: send the csrf_token of the Home page as "
+                      "X-CSRF-Token");
+  return error(http::Status::forbidden, "Forbidden", msg);
+}
+
+}  // namespace sessdemo
