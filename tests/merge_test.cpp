@@ -165,6 +165,21 @@ TEST(Merge, CraftedFilesAreRefused) {
   refused([](boost::json::object& d) { d["settings"].as_object()["max_error_rate"] = 2.0; },
           "field max_error_rate is out of range");
   refused([](boost::json::object& d) { d["measured_s"] = -1.0; }, "field measured_s is out of range");
+  // Found by the merge_json fuzz target: figures that no run of the tester can write.
+  refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["errors"] = 1; },
+          "field errors_by_kind does not add up to errors");
+  refused(
+      [](boost::json::object& d) {
+        auto& a = d["instances"].as_object()["A"].as_object();
+        a["hits"] = a["requests"].to_number<std::uint64_t>() + 1;
+      },
+      "more than requests");
+  refused(
+      [](boost::json::object& d) {
+        d["instances"].as_object()["A"].as_object()["connect"] =
+            boost::json::object{{"count", 1}, {"total_ms", 1e300}, {"max_ms", 1.0}};
+      },
+      "field total_ms is out of range");
   refused(
       [](boost::json::object& d) {
         d["instances"].as_object()["A"].as_object()["histograms"].as_object()["latency"].as_object()["count"] = 7;
