@@ -9,7 +9,15 @@ namespace sessdemo::loadgen {
 bool InstanceIdBudget::admit(const std::string& id) {
   std::lock_guard lock(mutex_);
   if (kept_.count(id)) return true;
-  if (kept_.size() >= max_) return false;
+  if (kept_.size() >= max_) {
+    // Said once for the run, whichever thread meets the first id past the cap.
+    if (!warned_) {
+      warned_ = true;
+      spdlog::warn("more than {} distinct X-Instance-Id values: the rest are counted under '{}'",
+                   max_, Recorder::overflow_key);
+    }
+    return false;
+  }
   kept_.insert(id);
   return true;
 }
@@ -37,14 +45,7 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
   if (slot.key != key || slot.generation != generation_ || !slot.total) {
     const std::string* use = &key;
     static const std::string overflow(overflow_key);
-    if (!totals_.instances.count(key) && !ids_->admit(key)) {
-      use = &overflow;
-      if (!warned_overflow_) {
-        warned_overflow_ = true;
-        spdlog::warn("more than {} distinct X-Instance-Id values: the rest are counted under '{}'",
-                     max_instances, overflow_key);
-      }
-    }
+    if (!totals_.instances.count(key) && !ids_->admit(key)) use = &overflow;
     slot.key = key;
     slot.total = &totals_.at(*use);
     slot.interval = &interval_.at(*use);

@@ -23,6 +23,7 @@ class InstanceIdBudget {
   std::mutex mutex_;
   std::set<std::string> kept_;
   std::size_t max_;
+  bool warned_ = false;
 };
 
 // An instance id as the outputs can carry it: printable ASCII (other bytes as \xNN), at most 64
@@ -62,7 +63,6 @@ class Recorder {
   StatsTable totals_;
   StatsTable interval_;
   std::uint64_t generation_ = 0;
-  bool warned_overflow_ = false;
 };
 
 }  // namespace sessdemo::loadgen

@@ -2,7 +2,8 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls picks sections (default: all).
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls,memory picks sections
+# (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
@@ -237,6 +238,16 @@ if [ -n "$BASELINE" ]; then
 fi
 fi
 
+# A CA and a certificate for 127.0.0.1 in $WORK/pki (once).
+make_pki() {
+  [ -f "$WORK/pki/server.pem" ] && return
+  mkdir -p "$WORK/pki"
+  ( cd "$WORK/pki" && printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf ) >/dev/null 2>&1
+}
+
 # Peak RSS (VmHWM, KiB) of a process, polled until it exits.
 peak_rss() {
   local hwm=0 v
@@ -276,11 +287,7 @@ fi
 
 if want tls; then
 echo "== issue 12: get scenario (Home, no store) over HTTPS vs HTTP with keep-alive, 64 connections, 1 thread, $ROUNDS rounds"
-mkdir -p "$WORK/pki"
-( cd "$WORK/pki" && printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf &&
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca &&
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 &&
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf ) >/dev/null 2>&1
+make_pki
 HP=$(serve plain --store memory --id plain)
 HT=$(serve tls --store memory --id tls --tls-cert "$WORK/pki/server.pem" --tls-key "$WORK/pki/server.key")
 get_rps() {
@@ -292,4 +299,50 @@ P=(); T=()
 for _ in $(seq "$ROUNDS"); do P+=($(get_rps "$HP")); T+=($(get_rps "https://$HT")); done
 PM=$(printf '%s\n' "${P[@]}" | median); TM=$(printf '%s\n' "${T[@]}" | median)
 echo "http: ${P[*]} (median $PM)  https: ${T[*]} (median $TM)  ratio $(awk "BEGIN{printf \"%.2f\", $TM/$PM}") (goal: 0.9 or more)"
+fi
+
+if want memory; then
+echo "== issue 23: what a hostile peer can make the other side hold (RSS in MiB, before / peak / after)"
+ulimit -n "$(ulimit -Hn)"
+HOSTILE="python3 $(dirname "$0")/hostile_peer.py"
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+mib() { echo $(( $1 / 1024 )); }
+# 6: half-open TLS handshakes against serve (capped at 256 in progress, 5 s each).
+make_pki
+HT=$(serve memtls --store memory --id memtls --tls-cert "$WORK/pki/server.pem" --tls-key "$WORK/pki/server.key")
+SP=$(cat "$WORK/memtls.pid")
+B0=$(rss_kib "$SP")
+$HOSTILE half-open-tls "${HT##*:}" 4000 8 > /dev/null &
+HOLD=$!
+sleep 4
+B1=$(rss_kib "$SP")
+wait "$HOLD"
+sleep 2
+echo "serve --tls-cert, 4,000 connections each with half a ClientHello: $(mib "$B0") / $(mib "$B1") (held) / $(mib "$(rss_kib "$SP")") (closed), VmHWM $(mib "$(hwm_kib "$SP")")"
+# 15: a server whose every answer names a new instance id, the tester with 8 threads.
+IDP=$(port)
+$HOSTILE many-ids "$IDP" 12 &
+PIDS+=($!)
+sleep 0.5
+"$BIN" load --instances 127.0.0.1:$IDP --scenario get --path / --clients 64 --threads 8 --duration 8s \
+  --max-error-rate 1 -q --json "$WORK/ids.json" > /dev/null &
+L=$!
+echo "sessdemo load --threads 8, a new instance id on every answer: peak $(mib "$(peak_rss $L)"), $(python3 -c "import json; d=json.load(open('$WORK/ids.json')); print(len(d['instances']), 'ids kept,', d['total']['requests'], 'requests')")"
+# 16: pages of 8 MiB with a 1 MB token and 50 cookies of 4 KiB, 200 clients.
+FP=$(port)
+$HOSTILE fat-pages "$FP" 14 &
+PIDS+=($!)
+sleep 0.5
+"$BIN" load --instances 127.0.0.1:$FP --clients 200 --duration 8s --timeout 5s --csrf-field csrf_token \
+  --max-error-rate 1 -q --json "$WORK/fat.json" > /dev/null 2>&1 &
+L=$!
+echo "sessdemo load, 200 clients, 8 MiB pages, a 1 MB token, 50 cookies of 4 KiB: peak $(mib "$(peak_rss $L)"), $(python3 -c "import json; t=json.load(open('$WORK/fat.json'))['total']; print(t['requests'], 'requests,', {k: v for k, v in t['errors_by_kind'].items() if v})")"
+# 17: merge of one file with 2,000 instance ids.
+"$BIN" load --instances "https://$HT" --cacert "$WORK/pki/ca.pem" --scenario get --path / --clients 2 --requests 50 \
+  -q --json "$WORK/one.json" > /dev/null
+$HOSTILE crafted-merge "$WORK/one.json" "$WORK/many.json" 2000
+"$BIN" merge "$WORK/many.json" -q --json "$WORK/merged.json" > /dev/null 2>&1 &
+M=$!
+echo "sessdemo merge, a $(( $(stat -c %s "$WORK/many.json") / 1024 / 1024 )) MiB file with 2,000 instance ids: peak $(mib "$(peak_rss $M)"), $(python3 -c "import json; print(len(json.load(open('$WORK/merged.json'))['instances']), 'ids kept')")"
 fi
