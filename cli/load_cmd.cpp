@@ -129,6 +129,9 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
                  "settings, totals, per-instance figures, checks and verdict as JSON to FILE (- "
                  "for stdout; the "
                  "summary then goes to stderr)");
+  app.add_option("--history", l.history,
+                 "every operation of every client as Jepsen records it, to FILE (FILE.edn: EDN; "
+                 "else JSON lines); re-judged by sessdemo check");
   app.add_option("--hdr-log", l.hdr_log,
                  "latency per interval in HdrHistogram's interval log format to FILE (values in "
                  "microseconds)");
@@ -141,27 +144,12 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
                  "names the run in the JSON, so that merge refuses files of other runs")
       ->envname("SESSDEMO_RUN_ID");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
-  app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
-      ->check(finite_range(0.0, 1.0))
-      ->capture_default_str();
-  app.add_option("--max-stale-rate", l.max_stale_rate, "fraction of reads allowed to be stale")
-      ->check(finite_range(0.0, 1.0))
-      ->capture_default_str();
-  app.add_option("--max-error-rate", l.max_error_rate, "fraction of requests allowed to fail")
-      ->check(finite_range(0.0, 1.0))
-      ->capture_default_str();
+  add_verdict_limits(app, l, "requests");
   add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
   app.add_option("--logout-path", l.logout_path, "logout: where the session is ended")
       ->capture_default_str();
   app.add_option("--logout-method", l.logout_method, "logout: DELETE, POST or GET")
       ->check(CLI::IsMember({"DELETE", "POST", "GET"}))
-      ->capture_default_str();
-  app.add_option("--max-resurrected", l.max_resurrected,
-                 "logout: reads after an acknowledged logout allowed to show the session")
-      ->check(whole_number(0, std::uint64_t{1} << 50))
-      ->capture_default_str();
-  app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
-      ->check(whole_number(0, std::uint64_t{1} << 50))
       ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())

@@ -6,11 +6,12 @@
 #include "cli/config_file.hpp"
 #include "cli/demo_cmd.hpp"
 #include "cli/load_cmd.hpp"
+#include "cli/check_cmd.hpp"
 #include "cli/merge_cmd.hpp"
 #include "cli/serve_cmd.hpp"
 
 namespace {
-constexpr const char* commands = "serve, load, demo, merge, help";
+constexpr const char* commands = "serve, load, demo, merge, check, help";
 
 // Levenshtein distance, for "did you mean".
 std::size_t distance(const std::string& a, const std::string& b) {
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   app.add_option("--config",
                  "read options from an INI file with [serve], [load] and [demo] sections");
   app.footer(
-      "Commands: serve, load, demo, merge; `sessdemo help COMMAND` or `sessdemo COMMAND --help` "
+      "Commands: serve, load, demo, merge, check; `sessdemo help COMMAND` or `sessdemo COMMAND --help` "
       "for their options.\n"
       "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then "
       "the\n"
@@ -73,6 +74,11 @@ int main(int argc, char** argv) {
       "merge", "merge the JSON files of a run's shards (load --shard I/N) into one report");
   setup_merge(*merge_cmd, merge);
 
+  sessdemo::loadgen::CheckOptions check;
+  auto* check_cmd = app.add_subcommand(
+      "check", "judge a history (load --history) again, alone, and show the anomalies");
+  setup_check(*check_cmd, check);
+
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
   // The command: the first word that is not an option (the global options take no value but
@@ -92,7 +98,7 @@ int main(int argc, char** argv) {
     }
     if (!find_command(app, word)) {
       std::string hint;
-      for (const char* c : {"serve", "load", "demo", "merge", "help"})
+      for (const char* c : {"serve", "load", "demo", "merge", "check", "help"})
         if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
       return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
     }
@@ -103,7 +109,7 @@ int main(int argc, char** argv) {
   }
   // --config (and --version) also work after the command: `sessdemo serve --config f.ini`.
   if (auto err = apply_config_file(args, app); !err.empty()) return bad_command_line(err);
-  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd}) sub->fallthrough();
+  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd}) sub->fallthrough();
 
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
@@ -122,5 +128,6 @@ int main(int argc, char** argv) {
   if (load_cmd->parsed()) return run_load_command(load, *load_cmd);
   if (demo_cmd->parsed()) return run_demo_command(demo);
   if (merge_cmd->parsed()) return run_merge_command(merge);
+  if (check_cmd->parsed()) return run_check_command(check);
   return 2;
 }

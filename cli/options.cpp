@@ -89,4 +89,23 @@ void setup_logging(const std::string& level) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 }
 
+void add_verdict_limits(CLI::App& app, loadgen::LoadOptions& l, const std::string& counted) {
+  app.add_option("--max-miss-rate", l.max_miss_rate, "fraction of reads allowed to miss")
+      ->check(finite_range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--max-stale-rate", l.max_stale_rate, "fraction of reads allowed to be stale")
+      ->check(finite_range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--max-error-rate", l.max_error_rate, "fraction of " + counted + " allowed to fail")
+      ->check(finite_range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--max-resurrected", l.max_resurrected,
+                 "logout: reads after an acknowledged logout allowed to show the session")
+      ->check(whole_number(0, std::uint64_t{1} << 50))
+      ->capture_default_str();
+  app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
+      ->check(whole_number(0, std::uint64_t{1} << 50))
+      ->capture_default_str();
+}
+
 }  // namespace sessdemo::cli

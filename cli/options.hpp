@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "loadgen/load_options.hpp"
+
 namespace sessdemo::cli {
 
 // Adds an option that reads a duration (250ms, 30s, 20m, 8h) into target.
@@ -23,6 +25,9 @@ CLI::Validator endpoint_list(bool allow_url);
 
 // Sends logs to stderr at the given level (trace, debug, info, warn, error, off).
 void setup_logging(const std::string& level);
+// The limits of a verdict, as load and check take them: --max-miss-rate, --max-stale-rate,
+// --max-error-rate (a fraction of `counted`), --max-resurrected, --max-lost-updates.
+void add_verdict_limits(CLI::App& app, loadgen::LoadOptions& l, const std::string& counted);
 CLI::Validator log_level_validator();
 
 }  // namespace sessdemo::cli

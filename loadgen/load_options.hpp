@@ -87,6 +87,7 @@ struct LoadOptions {
   std::string csv;           // file, "-" for stdout, "" for none
   std::string json;          // file, "-" for stdout, or ""
   std::string hdr_log;       // HdrHistogram interval log file, or ""
+  std::string history;       // every operation, Jepsen-style (FILE.edn: EDN, else JSON lines), or ""
   unsigned shard_index = 1;  // --shard I/N: this process runs the I-th of N
   unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests
   std::string run_id;        // names the run across shards (for merge), or ""

@@ -22,6 +22,7 @@
 #include "common/utc_time.hpp"
 #include "loadgen/checks.hpp"
 #include "loadgen/hdr_log.hpp"
+#include "loadgen/history.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/summary.hpp"
 #include "loadgen/worker.hpp"
@@ -135,6 +136,7 @@ class LoadRun {
   std::unique_ptr<ScenarioLogic> logic_;
   InstanceIdBudget ids_{Recorder::max_instances};  // one cap of instance ids for all workers
   std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_;
+  std::unique_ptr<HistoryLog> history_;
   std::unique_ptr<CsvWriter> csv_;
   std::unique_ptr<HdrLogWriter> hdr_;
   ShardSlice slice_;
@@ -214,6 +216,13 @@ int LoadRun::open_outputs() {
     csv_->header();
   }
   if (hdr_file_) hdr_ = std::make_unique<HdrLogWriter>(hdr_file_->get());
+  if (!opts_.history.empty()) {
+    history_ = std::make_unique<HistoryLog>(opts_.history);
+    if (!history_->ok()) {
+      std::fprintf(stderr, "sessdemo load: cannot write %s\n", opts_.history.c_str());
+      return 2;
+    }
+  }
   return 0;
 }
 
@@ -254,6 +263,7 @@ void LoadRun::run() {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
         std::chrono::duration<double>(opts_.warmup).count());
   measure_start_ = start + opts_.warmup;
+  if (history_) history_->begin(measure_start_);
   // This shard's clients (all of them without --shard), its part of --requests and --rate.
   std::uint32_t next_client = slice_.first_client;
   auto requests =
@@ -273,6 +283,7 @@ void LoadRun::run() {
     if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
     plan.rate = opts_.rate * slice_.share / threads_;
     plan.measure_start = measure_start_;
+    if (history_) plan.history = &history_->new_buffer();
     workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }
 
@@ -356,6 +367,10 @@ void LoadRun::warn_shared_ids() const {
 }
 
 int LoadRun::finish() {
+  if (history_ && !history_->close()) {
+    std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.history.c_str());
+    return 2;
+  }
   count_counters();
   warn_shared_ids();
   auto checks = evaluate(report_);

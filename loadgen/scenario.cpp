@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <random>
 
+#include "common/json_text.hpp"
 #include "loadgen/scenario_detail.hpp"
 
 namespace sessdemo::loadgen {
@@ -71,21 +72,6 @@ Step ScenarioLogic::first_step() const {
 }
 
 namespace scenario_detail {
-
-void append_json_string(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-}
 
 void end_headers(std::string& out, std::string_view body, std::string_view content_type) {
   if (!content_type.empty()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loadgen/cookie_jar.hpp"
+#include "loadgen/history_event.hpp"
 #include "loadgen/html_form.hpp"
 #include "loadgen/load_options.hpp"
 #include "loadgen/stats.hpp"
@@ -65,6 +66,8 @@ struct Client {
   std::uint16_t tickets = 0;
   std::uint16_t burst_sent = 0;
   bool logout_sent = false, logout_answered = false, logout_acked = false;
+  OpF hist_open = OpF::none;  // --history: the operation this client has open (not the adds)
+  bool hist_carried = false;  // --history, counter: the warm-up's increments were written
 };
 
 // The parts of an answer the scenarios look at.
@@ -98,6 +101,14 @@ class ScenarioLogic {
   Outcome apply(std::uint32_t client_id, Client& c, Step step, const Answer& a) const;
 
   const std::string& run_tag() const { return run_tag_; }
+  // --history (scenario_history.cpp): the operation a request of `step` starts (just built), if
+  // any; and, for a request that had one (f), the completion its answer makes of it (none while
+  // a redirect is followed). sent: some of the request went out.
+  std::optional<HistoryEvent> history_start(std::uint32_t id, Client& c, Step step) const;
+  std::optional<HistoryEvent> history_end(Client& c, OpF f, const Answer& a, const Outcome& o,
+                                          bool sent) const;
+  // The name a page shows: this run's name, or the text where the name belongs; none for none.
+  std::optional<std::string_view> name_shown(std::string_view body) const;
   // Steps that go out at once, whatever the think time or the schedule: a browser follows a
   // redirect and submits a login form it just loaded without a pause.
   static bool continues(const Client& c) { return c.step == Step::follow || c.step == Step::login_submit; }

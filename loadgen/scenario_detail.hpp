@@ -6,8 +6,6 @@
 
 namespace sessdemo::loadgen::scenario_detail {
 
-// A JSON string's contents: quotes, backslashes and control characters escaped.
-void append_json_string(std::string& out, std::string_view s);
 // The end of a request's head: Content-Type and Content-Length when it has a body, the blank
 // line, the body.
 void end_headers(std::string& out, std::string_view body, std::string_view content_type);

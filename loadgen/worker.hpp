@@ -14,6 +14,7 @@
 namespace sessdemo::loadgen {
 
 class InstanceIdBudget;
+class HistoryBuffer;
 
 struct TargetInfo {
   std::string label;     // HOST:PORT as given; figures fall back to it without X-Instance-Id
@@ -34,6 +35,7 @@ struct WorkerPlan {
   double rate = 0;                  // this worker's share of --rate; 0 = closed model
   std::chrono::steady_clock::time_point measure_start;  // end of the warm-up
   InstanceIdBudget* ids = nullptr;  // the run's instance ids, shared by the workers
+  HistoryBuffer* history = nullptr;  // --history: where this worker's operations go
 };
 
 class Worker {

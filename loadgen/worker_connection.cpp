@@ -238,6 +238,8 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     request.clear();
     Kind kind = logic.build_request(id, c, t.info.label, request, t.info.tls);
     step = ScenarioLogic::step_of(step, kind);
+    HistoryOp hist;
+    if (plan.history) hist = history_invoke(ticket.client, step, measured);
     c.sent++;
     g.deadline = send_time + opts.timeout;
     g.timed_out = false;
@@ -331,6 +333,7 @@ net::awaitable<void> Worker::Impl::connection(std::size_t target_index) {
     }
     Outcome o = logic.apply(id, c, step, answer);
     o.retried = retried;
+    if (hist.f != OpF::none) history_complete(ticket.client, hist, answer, o, x.sent, key);
     if (step == Step::final_read) measured = false;
     if (measured)
       recorder.record(slot, key, static_cast<std::uint16_t>(target_index), kind, o, answer.status, us, service_us,

@@ -146,9 +146,21 @@ struct Worker::Impl {
   std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
   std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
+  // --history: per client, which process slots have an add on the wire (concurrent requests of
+  // one client are separate Jepsen processes: client + clients * slot).
+  std::vector<std::vector<bool>> hist_busy;
 
   std::uint32_t global_id(std::uint32_t idx) const { return plan.first_client + idx; }
   bool budget_spent() const { return plan.budget != 0 && budget_left == 0; }
+  // --history (worker_connection.cpp): the invoke of the request just built, if it starts an
+  // operation that is written; returns the operation and its process.
+  struct HistoryOp {
+    OpF f = OpF::none;
+    std::uint32_t process = 0, slot = 0;
+  };
+  HistoryOp history_invoke(std::uint32_t idx, Step step, bool measured);
+  void history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a, const Outcome& o,
+                        bool sent, const std::string& instance);
 
   std::size_t pick(std::uint32_t idx) {
     Client& c = clients[idx];

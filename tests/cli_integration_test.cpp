@@ -58,9 +58,9 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
   auto conf_typo = write_file("typo.ini", "[serve]\nprot = 5\n");
   for (const auto& c : std::vector<Case>{
            {{"lod"},
-            "unknown command 'lod' (commands: serve, load, demo, merge, help); did you mean "
+            "unknown command 'lod' (commands: serve, load, demo, merge, check, help); did you mean "
             "'load'?"},
-           {{}, "a command is needed: serve, load, demo, merge, help"},
+           {{}, "a command is needed: serve, load, demo, merge, check, help"},
            {{"load", "-i", "127.0.0.1:1", "-c", "5k"},
             "--clients: must be a whole number from 1 to 1000000, not '5k'"},
            {{"load", "-i", "127.0.0.1:1", "-c", "1.5"}, "not '1.5'"},

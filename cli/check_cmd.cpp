@@ -1,0 +1,28 @@
+#include "cli/check_cmd.hpp"
+
+#include <CLI/App.hpp>
+
+#include "cli/options.hpp"
+
+namespace sessdemo::cli {
+
+void setup_check(CLI::App& app, loadgen::CheckOptions& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.footer(
+      "Reads the --history files of one run (JSON lines, or EDN for FILE.edn; several files are\n"
+      "its shards), merged by time, and judges every key again as load does online: names by a\n"
+      "register (misses, stale, foreign reads, resurrections after a logout), counters by their\n"
+      "final reads (lost and phantom updates). Prints the counts, the checks and the first 10\n"
+      "anomalies with the operations that prove them.\n"
+      "Exit status: 0 all checks hold, 1 a check failed, 2 a file cannot be read.");
+  app.add_option("files", o.files, "history files (- reads one from stdin)")->required();
+  add_verdict_limits(app, o.limits, "operations");
+  app.add_flag("--quiet,-q", o.quiet, "nothing printed unless a check fails");
+}
+
+int run_check_command(const loadgen::CheckOptions& o) {
+  setup_logging("warn");
+  return loadgen::run_check(o);
+}
+
+}  // namespace sessdemo::cli

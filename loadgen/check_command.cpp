@@ -1,0 +1,120 @@
+// `sessdemo check`: the history files read line by line, merged by time, judged, reported.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <queue>
+
+#include "loadgen/checks.hpp"
+#include "loadgen/history_check.hpp"
+
+namespace sessdemo::loadgen {
+
+namespace {
+struct Source {
+  std::string name;
+  std::unique_ptr<std::ifstream> file;  // none: stdin
+  bool edn = false;
+  std::uint64_t line = 0;
+  std::int64_t last_time = INT64_MIN;
+  HistoryOp op;
+  std::istream& in() { return file ? *file : std::cin; }
+};
+
+// The next operation of a source into src.op; false at its end. Throws the one-line reason a
+// line cannot be taken.
+bool next(Source& src) {
+  std::string line;
+  while (std::getline(src.in(), line)) {
+    ++src.line;
+    if (line.empty() || line == "\r") continue;
+    auto parsed = parse_history_line(line, src.edn);
+    if (auto* err = std::get_if<std::string>(&parsed))
+      throw std::runtime_error(src.name + " line " + std::to_string(src.line) + ": " + *err);
+    src.op = std::move(std::get<HistoryOp>(parsed));
+    if (src.op.time < src.last_time)
+      throw std::runtime_error(src.name + " line " + std::to_string(src.line) +
+                               ": its time is earlier than the line before (a history is in time order)");
+    src.last_time = src.op.time;
+    return true;
+  }
+  return false;
+}
+
+void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& checks, const RunReport& r) {
+  const auto& c = r.total.counters;
+  std::fprintf(out, "sessdemo check: %llu events, %llu operations (%llu ok, %llu fail, %llu info), %llu keys, %s\n",
+               static_cast<unsigned long long>(v.events), static_cast<unsigned long long>(v.operations),
+               static_cast<unsigned long long>(v.ok), static_cast<unsigned long long>(v.failed),
+               static_cast<unsigned long long>(v.unknown), static_cast<unsigned long long>(v.keys),
+               to_string(v.scenario));
+  if (v.scenario == Scenario::counter) {
+    const auto& k = r.counter;
+    std::fprintf(out, "counters: %llu read, %lld adds acknowledged, %lld on the server, %lld lost, %lld phantom, %llu not read\n",
+                 static_cast<unsigned long long>(k.clients_checked), static_cast<long long>(k.acknowledged),
+                 static_cast<long long>(k.final_total), static_cast<long long>(k.lost_updates),
+                 static_cast<long long>(k.phantom_updates), static_cast<unsigned long long>(k.unverified));
+  } else {
+    std::fprintf(out, "reads judged: %llu: %llu hits, %llu misses, %llu stale, %llu foreign, %llu resurrected\n",
+                 static_cast<unsigned long long>(c.reads()), static_cast<unsigned long long>(c.hits),
+                 static_cast<unsigned long long>(c.misses), static_cast<unsigned long long>(c.stale),
+                 static_cast<unsigned long long>(c.foreign), static_cast<unsigned long long>(c.resurrected));
+  }
+  for (const auto& f : v.faults) std::fprintf(out, "fault: %s\n", f.c_str());
+  std::fprintf(out, "checks:\n");
+  for (const auto& ch : checks)
+    std::fprintf(out, "  %s  %-16s %s\n", ch.passed ? "PASS" : "FAIL", ch.name.c_str(), ch.detail.c_str());
+  if (!v.anomalies.empty()) {
+    std::fprintf(out, "anomalies: %llu; the first %zu:\n", static_cast<unsigned long long>(v.anomalies_total),
+                 v.anomalies.size());
+    for (std::size_t i = 0; i < v.anomalies.size(); ++i)
+      std::fprintf(out, "  %zu. %s: %s\n", i + 1, v.anomalies[i].kind.c_str(), v.anomalies[i].text.c_str());
+  }
+  std::fprintf(out, "verdict: %s\n", all_passed(checks) ? "PASS" : "FAIL");
+}
+}  // namespace
+
+int run_check(const CheckOptions& opts) {
+  std::vector<Source> sources;
+  for (const auto& name : opts.files) {
+    Source s;
+    s.name = name;
+    s.edn = name.size() >= 4 && name.compare(name.size() - 4, 4, ".edn") == 0;
+    if (name != "-") {
+      s.file = std::make_unique<std::ifstream>(name);
+      if (!*s.file) {
+        std::fprintf(stderr, "sessdemo check: cannot read %s\n", name.c_str());
+        return 2;
+      }
+    }
+    sources.push_back(std::move(s));
+  }
+  HistoryChecker checker;
+  try {
+    // The files merged by time, one line of each in memory.
+    auto later = [&](std::size_t a, std::size_t b) {
+      return sources[a].op.time > sources[b].op.time || (sources[a].op.time == sources[b].op.time && a > b);
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
+    for (std::size_t i = 0; i < sources.size(); ++i)
+      if (next(sources[i])) heads.push(i);
+    while (!heads.empty()) {
+      std::size_t i = heads.top();
+      heads.pop();
+      checker.add(sources[i].op);
+      if (next(sources[i])) heads.push(i);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sessdemo check: %s\n", e.what());
+    return 2;
+  }
+  HistoryVerdict v = checker.finish();
+  LoadOptions limits = opts.limits;
+  limits.scenario = v.scenario;
+  v.report.opts = &limits;
+  auto checks = evaluate(v.report);
+  if (!opts.quiet || !all_passed(checks)) print(stdout, v, checks, v.report);
+  return exit_status(v.report, checks);
+}
+
+}  // namespace sessdemo::loadgen

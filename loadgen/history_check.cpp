@@ -1,0 +1,381 @@
+#include "loadgen/history_check.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <cstdio>
+#include <unordered_map>
+
+namespace sessdemo::loadgen {
+
+namespace json = boost::json;
+
+namespace {
+std::string seconds(std::int64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / 1e9);
+  return buf;
+}
+
+// "<tag>-c<client>-w<seq>", the names load writes.
+struct Name {
+  std::string tag;
+  std::uint32_t client = 0;
+  std::uint64_t seq = 0;
+};
+std::optional<Name> parse_name(std::string_view v) {
+  auto w = v.rfind("-w");
+  if (w == std::string_view::npos) return std::nullopt;
+  auto c = v.rfind("-c", w);
+  if (c == std::string_view::npos || c == 0) return std::nullopt;
+  Name n;
+  n.tag = std::string(v.substr(0, c));
+  auto num = [](std::string_view s, auto& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
+  };
+  if (!num(v.substr(c + 2, w - c - 2), n.client) || !num(v.substr(w + 2), n.seq)) return std::nullopt;
+  return n;
+}
+
+// The EDN that load --history writes: one map of keywords to strings, integers, nil, keywords
+// and two-element vectors. (No Debian package reads EDN from C++; this reads that subset only.)
+class EdnLine {
+ public:
+  explicit EdnLine(std::string_view s) : s_(s) {}
+  std::optional<std::string> read(HistoryOp& op) {
+    skip();
+    if (!eat('{')) return "not an EDN map";
+    for (;;) {
+      skip();
+      if (eat('}')) break;
+      auto key = keyword();
+      if (!key) return "a key that is no keyword";
+      skip();
+      if (*key == "value" && peek() == '[') {
+        ++i_;
+        skip();
+        auto k = string();
+        if (!k) return ":value is not [key value]";
+        op.key = *k;
+        skip();
+        if (auto err = scalar(op)) return err;
+        skip();
+        if (!eat(']')) return ":value is not [key value]";
+        continue;
+      }
+      if (*key == "value") {
+        if (auto err = scalar(op)) return err;
+        continue;
+      }
+      if (peek() == ':') {
+        auto v = keyword();
+        if (!v) return "a bad keyword";
+        if (*key == "type") op.type = *v;
+        else if (*key == "f") op.f = *v;
+        else if (*key == "process") op.process = -1;  // :nemesis
+        continue;
+      }
+      if (peek() == '"') {
+        auto v = string();
+        if (!v) return "a bad string";
+        if (*key == "instance") op.instance = *v;
+        else if (*key == "key") op.key = *v;
+        continue;
+      }
+      auto n = integer();
+      if (!n) return "a value that is no string, integer or keyword";
+      if (*key == "index") op.index = static_cast<std::uint64_t>(*n);
+      else if (*key == "time") op.time = *n;
+      else if (*key == "process") op.process = *n;
+      else if (*key == "status") op.status = static_cast<int>(*n);
+    }
+    skip();
+    if (i_ != s_.size()) return "bytes after the map";
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<std::string> scalar(HistoryOp& op) {
+    if (s_.substr(i_, 3) == "nil") {
+      i_ += 3;
+      op.value_kind = HistoryOp::Value::null;
+      return std::nullopt;
+    }
+    if (peek() == '"') {
+      auto v = string();
+      if (!v) return "a bad string";
+      op.value_kind = HistoryOp::Value::text;
+      op.text = *v;
+      return std::nullopt;
+    }
+    auto n = integer();
+    if (!n) return "a value that is no string, integer or nil";
+    op.value_kind = HistoryOp::Value::number;
+    op.number = *n;
+    return std::nullopt;
+  }
+  char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  void skip() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == ',' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+  }
+  std::optional<std::string> keyword() {
+    if (!eat(':')) return std::nullopt;
+    auto start = i_;
+    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' || s_[i_] == '_')) ++i_;
+    if (i_ == start) return std::nullopt;
+    return std::string(s_.substr(start, i_ - start));
+  }
+  std::optional<std::int64_t> integer() {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s_.data() + i_, s_.data() + s_.size(), v);
+    if (ec != std::errc{}) return std::nullopt;
+    i_ = static_cast<std::size_t>(p - s_.data());
+    return v;
+  }
+  std::optional<std::string> string() {
+    if (!eat('"')) return std::nullopt;
+    std::string out;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) return std::nullopt;
+      char e = s_[i_++];
+      if (e == 'n') out += '\n';
+      else if (e == 't') out += '\t';
+      else if (e == 'r') out += '\r';
+      else if (e == 'u') {
+        unsigned cp = 0;
+        auto [p, ec] = std::from_chars(s_.data() + i_, s_.data() + std::min(s_.size(), i_ + 4), cp, 16);
+        if (ec != std::errc{} || p != s_.data() + i_ + 4) return std::nullopt;
+        i_ += 4;
+        // What the writer escapes as \u: control characters and bytes that were not UTF-8.
+        if (cp < 0x100) out += static_cast<char>(cp);
+        else return std::nullopt;
+      } else {
+        out += e;
+      }
+    }
+    if (!eat('"')) return std::nullopt;
+    return out;
+  }
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
+  json::error_code ec;
+  json::value v = json::parse(line, ec);
+  if (ec || !v.is_object()) return "not a JSON object";
+  const auto& o = v.as_object();
+  try {
+    op.index = o.at("index").to_number<std::uint64_t>();
+    op.time = o.at("time").to_number<std::int64_t>();
+    const auto& p = o.at("process");
+    op.process = p.is_string() ? -1 : p.to_number<std::int64_t>();
+    op.type = std::string(o.at("type").as_string());
+    op.f = std::string(o.at("f").as_string());
+    if (const auto* k = o.if_contains("key")) op.key = std::string(k->as_string());
+    const auto& val = o.at("value");
+    if (val.is_string()) {
+      op.value_kind = HistoryOp::Value::text;
+      op.text = std::string(val.as_string());
+    } else if (val.is_number()) {
+      op.value_kind = HistoryOp::Value::number;
+      op.number = val.to_number<std::int64_t>();
+    } else if (!val.is_null()) {
+      return "a value that is no string, number or null";
+    }
+    if (const auto* i = o.if_contains("instance")) op.instance = std::string(i->as_string());
+    if (const auto* s = o.if_contains("status")) op.status = s->to_number<int>();
+  } catch (const std::exception&) {
+    return "a field missing or of the wrong type (index, time, process, type, f, value)";
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::variant<HistoryOp, std::string> parse_history_line(std::string_view line, bool edn) {
+  HistoryOp op;
+  auto err = edn ? EdnLine(line).read(op) : from_json(line, op);
+  if (err) return *err;
+  if (op.type != "invoke" && op.type != "ok" && op.type != "fail" && op.type != "info")
+    return "type '" + op.type + "' is none of invoke, ok, fail, info";
+  if (op.process >= 0 && op.key.empty()) return "an operation without a key";
+  return op;
+}
+
+void HistoryChecker::anomaly(std::string kind, std::string text) {
+  v_.anomalies_total++;
+  if (v_.anomalies.size() < 10) v_.anomalies.push_back({std::move(kind), std::move(text)});
+}
+
+std::optional<std::uint64_t> HistoryChecker::seq_of(Key& k, const std::string& key,
+                                                    const std::string& value, bool writing) {
+  auto n = parse_name(value);
+  if (!n) return std::nullopt;
+  if (writing && k.tag.empty()) {
+    k.tag = n->tag;
+    k.client = n->client;
+  }
+  if (n->tag != k.tag || n->client != k.client || "c" + std::to_string(n->client) != key)
+    return std::nullopt;
+  return n->seq;
+}
+
+void HistoryChecker::add(const HistoryOp& op) {
+  v_.events++;
+  if (op.process < 0) {
+    v_.faults.push_back(seconds(op.time) + " " + op.f + " " +
+                        (op.value_kind == HistoryOp::Value::text ? op.text : std::string()));
+    return;
+  }
+  if (op.type == "invoke") {
+    Key& k = keys_[op.key];
+    Open o;
+    o.invoke = op;
+    o.acked_at_invoke = k.acked;
+    o.logged_out_at_invoke = k.logged_out;
+    if (op.f == "write" && op.value_kind == HistoryOp::Value::text)
+      if (auto s = seq_of(k, op.key, op.text, true); s && *s > k.attempted) k.attempted = *s;
+    if (op.f == "add") {
+      saw_counter_ = true;
+      k.has_adds = true;
+      k.adds_possible += op.number;
+    }
+    if (op.f == "logout") saw_logout_ = true;
+    open_[op.process] = std::move(o);
+    return;
+  }
+  auto it = open_.find(op.process);
+  if (it == open_.end()) {
+    anomaly("unmatched", "process " + std::to_string(op.process) + " completes (" + op.type + " " + op.f +
+                             " at " + seconds(op.time) + ") an operation it never invoked");
+    return;
+  }
+  Open open = std::move(it->second);
+  open_.erase(it);
+  complete(open, op);
+}
+
+void HistoryChecker::complete(Open& open, const HistoryOp& done) {
+  v_.operations++;
+  if (done.type == "ok") v_.ok++;
+  else if (done.type == "fail") v_.failed++;
+  else v_.unknown++;
+  auto& c = v_.report.total.counters;
+  c.requests++;
+  if (done.type != "ok") {
+    c.errors++;
+    c.error_kinds[static_cast<std::size_t>(done.type == "fail" ? ErrorKind::http_4xx : ErrorKind::http_5xx)]++;
+  }
+  const HistoryOp& inv = open.invoke;
+  Key& k = keys_[inv.key];
+  const std::string& f = inv.f;
+  if (f == "write" && done.type == "ok" && inv.value_kind == HistoryOp::Value::text) {
+    if (auto s = seq_of(k, inv.key, inv.text, true); s && *s > k.acked) k.acked = *s;
+    k.last_acked = Write{inv.text, inv.time, done.time, done.instance};
+    k.logged_out = false;
+  } else if (f == "read" && done.type == "ok") {
+    judge_read(k, open, done);
+  } else if (f == "logout" && done.type == "ok") {
+    k.logged_out = true;
+    k.logout = Write{"", inv.time, done.time, done.instance};
+  } else if (f == "add") {
+    if (done.type == "ok") k.adds_acked += inv.number;
+    if (done.type == "fail") k.adds_possible -= inv.number;  // certainly did not happen
+  } else if (f == "read-counter" && done.type == "ok" && done.value_kind == HistoryOp::Value::number) {
+    k.final_read = done.number;
+    k.final_time = done.time;
+    k.final_instance = done.instance;
+  }
+}
+
+void HistoryChecker::judge_read(Key& k, const Open& open, const HistoryOp& done) {
+  auto& c = v_.report.total.counters;
+  const HistoryOp& inv = open.invoke;
+  std::string where = "the read of " + inv.key + " invoked at " + seconds(inv.time) + ", answered at " +
+                      seconds(done.time) + " by " + (done.instance.empty() ? "?" : done.instance);
+  std::string proof;
+  if (k.last_acked)
+    proof = k.last_acked->value + " was acknowledged at " + seconds(k.last_acked->completed) + " (invoked at " +
+            seconds(k.last_acked->invoked) + ", answered by " + k.last_acked->instance + ")";
+  const bool shown = done.value_kind == HistoryOp::Value::text;
+  if (open.logged_out_at_invoke) {
+    std::string logout = k.logout ? "the logout acknowledged at " + seconds(k.logout->completed) + " by " +
+                                        k.logout->instance
+                                  : std::string("an acknowledged logout");
+    if (!shown) {
+      c.hits++;  // the logout held
+      return;
+    }
+    auto s = seq_of(k, inv.key, done.text, false);
+    if (s && *s <= k.attempted) {
+      c.resurrected++;
+      anomaly("resurrected", where + " showed " + done.text + " after " + logout);
+    } else {
+      c.foreign++;
+      anomaly("foreign", where + " showed " + done.text + ", which " + inv.key + " never wrote");
+    }
+    return;
+  }
+  if (!shown) {
+    c.misses++;
+    anomaly("miss", where + " showed no name" + (proof.empty() ? std::string() : ", but " + proof));
+    return;
+  }
+  auto s = seq_of(k, inv.key, done.text, false);
+  if (!s || *s > k.attempted) {
+    c.foreign++;
+    anomaly("foreign", where + " showed " + done.text + ", which " + inv.key + " never wrote");
+  } else if (*s < open.acked_at_invoke) {
+    c.stale++;
+    anomaly("stale", where + " showed " + done.text + ", but " + proof);
+  } else {
+    c.hits++;
+  }
+}
+
+HistoryVerdict HistoryChecker::finish() {
+  // Operations never completed: their outcome is unknown (as Jepsen takes them).
+  for (auto& [p, open] : open_) {
+    (void)p;
+    v_.operations++;
+    v_.unknown++;
+  }
+  open_.clear();
+  v_.scenario = saw_counter_ && !saw_logout_ ? Scenario::counter : saw_logout_ ? Scenario::logout : Scenario::visit;
+  auto& k = v_.report.counter;
+  for (auto& [name, key] : keys_) {
+    if (!key.has_adds || v_.scenario != Scenario::counter) continue;
+    if (!key.final_read) {
+      k.unverified++;
+      continue;
+    }
+    k.clients_checked++;
+    k.acknowledged += key.adds_acked;
+    k.final_total += *key.final_read;
+    std::int64_t lost = std::max<std::int64_t>(0, key.adds_acked - *key.final_read);
+    std::int64_t phantom = std::max<std::int64_t>(0, *key.final_read - key.adds_possible);
+    k.lost_updates += lost;
+    k.phantom_updates += phantom;
+    if (lost)
+      anomaly("lost", name + ": " + std::to_string(key.adds_acked) + " adds acknowledged, the final read at " +
+                          seconds(key.final_time) + " (" + key.final_instance + ") showed " +
+                          std::to_string(*key.final_read) + ": " + std::to_string(lost) + " lost");
+    if (phantom)
+      anomaly("phantom", name + ": the final read showed " + std::to_string(*key.final_read) + ", more than the " +
+                             std::to_string(key.adds_possible) + " adds that may have happened");
+  }
+  v_.keys = keys_.size();
+  return std::move(v_);
+}
+
+}  // namespace sessdemo::loadgen
