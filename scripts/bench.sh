@@ -2,7 +2,7 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls,memory picks sections
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls,memory,history picks sections
 # (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
 set -euo pipefail
@@ -345,4 +345,21 @@ $HOSTILE crafted-merge "$WORK/one.json" "$WORK/many.json" 2000
 "$BIN" merge "$WORK/many.json" -q --json "$WORK/merged.json" > /dev/null 2>&1 &
 M=$!
 echo "sessdemo merge, a $(( $(stat -c %s "$WORK/many.json") / 1024 / 1024 )) MiB file with 2,000 instance ids: peak $(mib "$(peak_rss $M)"), $(python3 -c "import json; print(len(json.load(open('$WORK/merged.json'))['instances']), 'ids kept')")"
+fi
+
+if want history; then
+echo "== issue 24: --history's cost: visit, 64 clients, two memory instances, 1 thread, 8 s, with and without it, $ROUNDS rounds"
+HA=$(serve hista --store memory --id hista)
+HB=$(serve histb --store memory --id histb)
+visit_rps() {
+  "$BIN" load --instances "$HA,$HB" --clients 64 --threads 1 --duration 8s --max-miss-rate 1 -q \
+    --json "$WORK/hist.json" "$@" > /dev/null || true
+  python3 -c "import json; print(int(json.load(open('$WORK/hist.json'))['total']['rps']))"
+}
+WO=(); WI=()
+for _ in $(seq "$ROUNDS"); do
+  WO+=($(visit_rps)); WI+=($(visit_rps --history "$WORK/h.jsonl"))
+done
+OM=$(printf '%s\n' "${WO[@]}" | median); IM=$(printf '%s\n' "${WI[@]}" | median)
+echo "without: ${WO[*]} (median $OM)  with --history: ${WI[*]} (median $IM)  ratio $(awk "BEGIN{printf \"%.2f\", $IM/$OM}") (goal: 0.9 or more); last history $(( $(stat -c %s "$WORK/h.jsonl") / 1024 / 1024 )) MiB, $(wc -l < "$WORK/h.jsonl") lines"
 fi
