@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -84,6 +85,24 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
   f.misses = c.misses;
   f.stale = c.stale;
   f.foreign = c.foreign;
+  // Not a figure merge reads: taken from the document itself.
+  boost::json::error_code ec;
+  auto doc = boost::json::parse(ss.str(), ec);
+  if (!ec && doc.is_object())
+    if (const auto* m = doc.as_object().if_contains("measured_start_monotonic_ns"); m && m->is_number())
+      f.measured_start_ns = m->to_number<std::int64_t>();
+  for (const auto& iv : r.intervals) {
+    IntervalFigure x;
+    x.to_s = iv.elapsed_s;
+    x.from_s = iv.elapsed_s - iv.interval_s;
+    for (const auto& [id, fig] : iv.instances) {
+      x.requests += fig.counters.requests;
+      x.errors += fig.counters.errors;
+      x.misses += fig.counters.misses;
+      x.stale += fig.counters.stale;
+    }
+    f.intervals.push_back(x);
+  }
   f.p50_ms = static_cast<double>(r.total.latency.percentile(50)) / 1000.0;
   f.p99_ms = static_cast<double>(r.total.latency.percentile(99)) / 1000.0;
   if (run->opts.scenario == loadgen::Scenario::counter) f.lost_updates = r.counter.lost_updates;
@@ -168,7 +187,7 @@ void heal(Run& run, const DemoScenario& s) {
     network_fault(run, s, false);
 }
 
-DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, double& fault_end) {
+DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   const auto& o = run.opts;
   DemoFigures f;
   // Replicated scenarios get a cluster of their own, so killing a node spoils nothing else; in
@@ -274,6 +293,17 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     return start + duration_cast<steady_clock::duration>(duration<double>(seconds_in));
   };
   bool fault_done = s.fault == Fault::none, resumed = true;
+  // The fault's events on the monotonic clock; put on the tester's clock once its JSON is read.
+  std::vector<FaultEvent> events;
+  auto event = [&](const char* name, const char* target) {
+    events.push_back({name, target, 0,
+                      duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count()});
+  };
+  const char* target = s.fault == Fault::kill_instance                                ? "inst-1"
+                       : s.fault == Fault::kill_node                                  ? "node-2"
+                       : s.fault == Fault::fill_other                                 ? "other-node"
+                       : s.fault == Fault::partition_one                              ? "inst-1/node-1"
+                                                                                      : "node-1";
   int status = -1;
   while (status < 0) {
     status = load.wait(milliseconds(20));
@@ -281,19 +311,23 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     auto now = steady_clock::now();
     if (!fault_done && now >= at(plan.start_s)) {
       fault_done = true;
-      fault_at = duration<double>(now - start).count();
-      fault_end = fault_at;
       if (s.fault == Fault::kill_instance) {
+        event("kill", target);
         instances[0].signal(SIGKILL);
       } else if (s.fault == Fault::kill_node) {
+        event("kill", target);
         own_nodes[1].signal(SIGKILL);
       } else if (s.fault == Fault::fill_shared || s.fault == Fault::fill_other) {
+        event("fill", target);
         // 60,000 values of 64 to 448 bytes (15 MB): more than an 8 MB node holds.
         filler = std::make_unique<CacheFiller>(fill_target, 60000);
       } else if (s.fault == Fault::stall_memcached) {
+        event("stall", target);
         run.memcached[0].signal(SIGSTOP);
         resumed = false;
       } else if (is_network_fault(s.fault)) {
+        event(s.fault == Fault::partition_one ? "partition" : s.fault == Fault::isolate_node ? "isolate" : "delay",
+              target);
         if (!network_fault(run, s, true)) {
           std::fprintf(stderr, "sessdemo demo: %s: the fault could not be set up\n", s.name.c_str());
           f.fault_applied = false;
@@ -304,10 +338,13 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
     if (!resumed && now >= at(plan.end_s)) {
       heal(run, s);
       resumed = true;
-      fault_end = duration<double>(now - start).count();
+      event(s.fault == Fault::stall_memcached ? "resume" : "heal", target);
     }
   }
-  if (!resumed) heal(run, s);
+  if (!resumed) {
+    heal(run, s);
+    event(s.fault == Fault::stall_memcached ? "resume" : "heal", target);
+  }
   filler.reset();  // done by now; stopped if not
   // What the contention cost the instances, before they go (loopback only: the demo's own
   // process is outside the namespaces).
@@ -324,10 +361,49 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s, double& fault_at, doub
   for (auto& n : own_nodes) n.terminate(seconds(3));
   if (stop_requested) return f;
   read_figures(json, f);
+  for (auto& e : events) {
+    e.elapsed_s = static_cast<double>(e.monotonic_ns - f.measured_start_ns) / 1e9;
+    f.events.push_back(e);
+  }
   return f;
 }
 
+// The scenario's JSON gets the row's verdict (the tester's own, over limits the demo set wide,
+// is kept as tester_verdict and tester_checks), its checks with their windows, and the fault's
+// events on the tester's clock: the file never says pass for a row the table marks FAIL.
+void annotate_json(const fs::path& path, const DemoScenario& s, const DemoFigures& f, const Judgement& j) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::json::error_code ec;
+  auto v = boost::json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) return;
+  auto& doc = v.as_object();
+  doc["tester_verdict"] = doc["verdict"];
+  doc["tester_checks"] = doc["checks"];
+  doc["verdict"] = j.skipped ? "skipped" : j.met ? "pass" : "fail";
+  doc["expected"] = s.expected;
+  if (!j.met) doc["why"] = j.why;
+  boost::json::array checks;
+  for (const auto& c : j.checks) {
+    boost::json::object o{{"name", c.name}, {"value", c.value}, {"limit", c.limit},
+                          {"at_least", c.at_least}, {"pass", c.pass}};
+    if (c.from_s >= 0 || c.to_s >= 0)
+      o["window"] = boost::json::object{{"from_s", c.from_s < 0 ? 0.0 : c.from_s},
+                                        {"to_s", c.to_s < 0 ? doc["measured_s"] : boost::json::value(c.to_s)}};
+    if (!c.pass) o["why"] = c.why;
+    checks.push_back(std::move(o));
+  }
+  doc["checks"] = std::move(checks);
+  boost::json::array events;
+  for (const auto& e : f.events)
+    events.push_back(boost::json::object{{"name", e.name}, {"target", e.target}, {"elapsed_s", e.elapsed_s}});
+  doc["events"] = std::move(events);
+  std::ofstream(path) << boost::json::serialize(doc);
+}
+
 void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_end) {
+  // The fault lines where the tester's figures put them: on its measured clock.
   std::string expr = "csv='" + (run.out / (s.name + ".csv")).string() + "'; out='" +
                      (run.out / (s.name + ".png")).string() + "'; title='" + s.name + " (" +
                      s.expected + ")'";
@@ -474,12 +550,12 @@ int run_demo(const DemoOptions& o) {
       continue;
     }
     std::fprintf(stderr, "[%zu/%zu] %s ...\n", i + 1, chosen.size(), chosen[i].name.c_str());
-    double fault_at = 0, fault_end = 0;
-    auto f = run_scenario(run, chosen[i], fault_at, fault_end);
+    auto f = run_scenario(run, chosen[i]);
     if (stop_requested) break;
     figures.push_back(f);
     verdicts.push_back(judge(chosen[i], f, o.instances));
-    if (can_plot && f.ran) plot(run, chosen[i], fault_at, fault_end);
+    annotate_json(run.out / (chosen[i].name + ".json"), chosen[i], f, verdicts.back());
+    if (can_plot && f.ran) plot(run, chosen[i], f.fault_start_s(), f.fault_end_s());
   }
   for (auto& m : run.memcached) {
     m.signal(SIGCONT);
@@ -488,6 +564,11 @@ int run_demo(const DemoOptions& o) {
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   print_table(stdout, chosen, figures, verdicts);
+  // Only the logs that say something stay in the folder.
+  std::error_code fs_error;
+  for (const auto& entry : fs::directory_iterator(run.out, fs_error))
+    if (entry.path().extension() == ".log" && entry.is_regular_file(fs_error) && entry.file_size(fs_error) == 0)
+      fs::remove(entry.path(), fs_error);
   if (stop_requested) {
     std::fprintf(stderr, "sessdemo demo: interrupted; every process it started is stopped\n");
     return 130;

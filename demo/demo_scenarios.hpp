@@ -47,6 +47,20 @@ struct DemoScenario {
   std::vector<std::string> load_flags;  // further flags of its `sessdemo load`
 };
 
+// A fault's start or end, on the tester's measured clock (seconds since its measured start).
+struct FaultEvent {
+  std::string name;    // kill, stall, partition, isolate, delay, fill, and heal, resume
+  std::string target;  // inst-1, node-1, ...
+  double elapsed_s = 0;
+  std::int64_t monotonic_ns = 0;  // when the demo did it (CLOCK_MONOTONIC)
+};
+
+// One interval row of the tester's JSON, all instances summed.
+struct IntervalFigure {
+  double from_s = 0, to_s = 0;
+  std::uint64_t requests = 0, errors = 0, misses = 0, stale = 0;
+};
+
 // What a finished scenario showed, read back from the tester's JSON and CSV.
 struct DemoFigures {
   bool ran = false;
@@ -58,13 +72,31 @@ struct DemoFigures {
   bool instances_survived = true;  // no instance died that the scenario did not kill
   bool fault_applied = true;       // the network fault could be set up (nft, tc)
   std::string contention;          // counter and logout rows: lock waits and cas retries, from /metrics
+  std::vector<IntervalFigure> intervals;
+  std::vector<FaultEvent> events;  // the faults, on the tester's clock
+  std::int64_t measured_start_ns = 0;  // the tester's measured start (CLOCK_MONOTONIC)
+  // The first and last event (0 without a fault), seconds into the measured run.
+  double fault_start_s() const { return events.empty() ? 0 : events.front().elapsed_s; }
+  double fault_end_s() const { return events.empty() ? 0 : events.back().elapsed_s; }
   double reads() const { return static_cast<double>(hits + misses + stale + foreign); }
 };
 
+// One check of a row: a figure against its limit, over the whole run or a window of it.
+struct RowCheck {
+  std::string name;
+  double value = 0;
+  double limit = 0;      // the largest value that passes (for "at least" checks: see at_least)
+  bool at_least = false;  // passes when value >= limit (the fault must show)
+  bool pass = false;
+  std::string why;        // in words, when it fails
+  double from_s = -1, to_s = -1;  // the window (seconds since the measured start), or -1: all
+};
+
 struct Judgement {
-  bool met = false;
-  std::string why;       // the figure that broke the expectation, when not met
+  bool met = false;      // every check passed
+  std::string why;       // the first check that failed, when not met
   bool skipped = false;  // not run: the duration is too short to judge it (why says so)
+  std::vector<RowCheck> checks;
 };
 
 std::vector<DemoScenario> all_demo_scenarios(unsigned instances);

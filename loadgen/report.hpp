@@ -39,6 +39,7 @@ struct RunReport {
   const LoadOptions* opts = nullptr;
   std::string run_tag;
   std::string started_at;  // UTC, ISO 8601, when the load began (warm-up included)
+  std::int64_t measured_start_monotonic_ns = 0;  // steady_clock at the measured start (0: merged)
   std::vector<std::string>
       addresses;  // the --instances addresses, in order (InstanceStats::addresses index these)
   unsigned threads = 0;

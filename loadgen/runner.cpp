@@ -263,6 +263,8 @@ void LoadRun::run() {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
         std::chrono::duration<double>(opts_.warmup).count());
   measure_start_ = start + opts_.warmup;
+  report_.measured_start_monotonic_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(measure_start_.time_since_epoch()).count();
   if (history_) history_->begin(measure_start_);
   // This shard's clients (all of them without --shard), its part of --requests and --rate.
   std::uint32_t next_client = slice_.first_client;

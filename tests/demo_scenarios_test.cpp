@@ -40,8 +40,13 @@ TEST(DemoScenarios, SharedStoreExpectsNoMissesNoErrors) {
     f.misses = 1;
     EXPECT_FALSE(judge(s, f, 3).met) << name;
     f = healthy();
-    f.errors = 1;
+    f.errors = 2;  // 0.2%: past the row's budget of 0.1%
     EXPECT_FALSE(judge(s, f, 3).met) << name;
+    EXPECT_EQ(judge(s, f, 3).why, "error rate 0.002 above 0.1%") << name;
+    f = healthy();
+    f.requests = 127000;  // one 503 in 127,000 on a loaded machine is within the budget
+    f.errors = 1;
+    EXPECT_TRUE(judge(s, f, 3).met) << name;
     f = healthy();
     f.foreign = 1;
     EXPECT_FALSE(judge(s, f, 3).met) << name;
@@ -75,20 +80,56 @@ TEST(DemoScenarios, InstanceKilledAllowsFewErrorsButNoLoss) {
   EXPECT_FALSE(judge(s, f, 3).met);
 }
 
+// Ten intervals of 1 s, a fault from 2 s to 4 s on the tester's clock.
+DemoFigures with_intervals(DemoFigures f) {
+  for (int i = 0; i < 10; ++i) f.intervals.push_back({double(i), double(i + 1), 100, 0, 0, 0});
+  f.events = {{"stall", "node-1", 2.0, 0}, {"resume", "node-1", 4.0, 0}};
+  return f;
+}
+
+// The stall's checks are bound to its window: 503s during it, none before it, none once the
+// store's retry delay has passed after it.
 TEST(DemoScenarios, StalledMemcachedNeeds503sAndRecovery) {
   auto s = named("memcached-stalled");
-  auto f = healthy();
+  auto f = with_intervals(healthy());
   f.errors = 50;
-  EXPECT_TRUE(judge(s, f, 3).met);
-  EXPECT_FALSE(judge(s, healthy(), 3).met);  // no errors: the fault did not land
-  f.last_interval_errors = 3;
-  EXPECT_FALSE(judge(s, f, 3).met);
-  f.last_interval_errors = 0;
+  f.intervals[2].errors = 30;
+  f.intervals[5].errors = 20;  // the retry delay after the resume at 4 s
+  auto j = judge(s, f, 3);
+  EXPECT_TRUE(j.met) << j.why;
+  EXPECT_FALSE(judge(s, with_intervals(healthy()), 3).met);  // no errors: the fault did not land
+  auto late = f;
+  late.intervals[8].errors = 3;
+  j = judge(s, late, 3);
+  EXPECT_FALSE(j.met);
+  EXPECT_EQ(j.why, "no full recovery: 3 errors from 6.5 s on");
+  auto checks = j.checks;
+  auto after = std::find_if(checks.begin(), checks.end(), [](const RowCheck& c) { return c.name == "errors after the recovery"; });
+  ASSERT_NE(after, checks.end());
+  EXPECT_DOUBLE_EQ(after->from_s, 6.5);
+  auto early = f;
+  early.intervals[0].errors = 1;
+  EXPECT_EQ(judge(s, early, 3).why, "1 errors before the stall");
   f.misses = 2;  // a stall must never look like an empty session
   EXPECT_FALSE(judge(s, f, 3).met);
   f.misses = 0;
   f.instances_survived = false;
   EXPECT_FALSE(judge(s, f, 3).met);
+}
+
+// node-isolated-c2 is about the heal: its stale reads must come after it.
+TEST(DemoScenarios, IsolatedNodeStaleReadsOnlyAfterTheHeal) {
+  DemoScenario s;
+  for (const auto& n : network_demo_scenarios())
+    if (n.fault == Fault::isolate_node && n.copies == 2) s = n;
+  ASSERT_EQ(s.expect, Expect::stale);
+  auto f = with_intervals(healthy());
+  f.stale = 5;
+  f.intervals[6].stale = 5;
+  EXPECT_TRUE(judge(s, f, 3).met) << judge(s, f, 3).why;
+  f.intervals[1].stale = 1;
+  f.stale = 6;
+  EXPECT_EQ(judge(s, f, 3).why, "1 stale reads before the heal");
 }
 
 TEST(DemoScenarios, CounterScenarios) {
