@@ -78,6 +78,10 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   app.add_option(
       "--out", d.out,
       "output folder (default: sessdemo-out/<timestamp>); index.html there is the report");
+  app.add_flag("--history", d.history,
+               "write each scenario's history (SCENARIO.history.jsonl: every operation, as load "
+               "--history writes it, and the faults as nemesis operations), for sessdemo check "
+               "or Jepsen's checkers");
   app.add_flag("--open", d.open,
                "print the file:// address of the report page at the end (no browser is started)");
 }

@@ -19,9 +19,11 @@
 #include "demo/cache_filler.hpp"
 #include "demo/demo_scenarios.hpp"
 #include "demo/instance_metrics.hpp"
+#include "demo/nemesis.hpp"
 #include "demo/netns.hpp"
 #include "demo/plot_script.hpp"
 #include "demo/report_page.hpp"
+#include "demo/result_row.hpp"
 #include "loadgen/merge.hpp"
 
 namespace sessdemo::demo {
@@ -85,6 +87,8 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
   f.misses = c.misses;
   f.stale = c.stale;
   f.foreign = c.foreign;
+  for (std::size_t k = 0; k < loadgen::error_kind_count; ++k)
+    f.errors_by_kind.emplace_back(loadgen::to_string(static_cast<loadgen::ErrorKind>(k)), c.error_kinds[k]);
   // Not a figure merge reads: taken from the document itself.
   boost::json::error_code ec;
   auto doc = boost::json::parse(ss.str(), ec);
@@ -121,6 +125,19 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
     }
   }
   f.ran = true;
+}
+
+// A note when the machine was saturated during the row (the 1-minute load average above its
+// cores): the figures are then noisier, and a budget may be spent by the host, not the store.
+std::string saturation_note() {
+  std::ifstream in("/proc/loadavg");
+  double load = 0;
+  if (!(in >> load)) return "";
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (load <= cores) return "";
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "the host was saturated: load average %.1f on %u cores", load, cores);
+  return buf;
 }
 
 // Runs one scenario; returns its figures, with fault start/end seconds into the run.
@@ -163,30 +180,6 @@ bool start_netns_nodes(const NetnsTopology& net, const fs::path& log_prefix,
   return true;
 }
 
-// The network fault of a scenario, on (true) or healed (false).
-bool network_fault(Run& run, const DemoScenario& s, bool on) {
-  auto& net = *run.net;
-  const auto& node = net.nodes()[0];
-  switch (s.fault) {
-    case Fault::partition_one:
-      return on ? net.cut(net.instances()[0], node.address) : net.heal(net.instances()[0]);
-    case Fault::isolate_node:
-      return on ? net.isolate(node) : net.heal(node);
-    case Fault::delay_node:
-      return on ? net.delay(node, milliseconds(20)) : net.undelay(node);
-    default:
-      return true;
-  }
-}
-
-// Ends the scenario's stall or network fault.
-void heal(Run& run, const DemoScenario& s) {
-  if (s.fault == Fault::stall_memcached)
-    run.memcached[0].signal(SIGCONT);
-  else if (is_network_fault(s.fault))
-    network_fault(run, s, false);
-}
-
 DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   const auto& o = run.opts;
   DemoFigures f;
@@ -209,7 +202,6 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   }
   std::string fill_target = node_addrs.empty() ? "" : node_addrs.back();
   if (s.fault == Fault::fill_other && node_addrs.size() > 1) node_addrs.pop_back();
-  std::unique_ptr<CacheFiller> filler;
   std::vector<ChildProcess> instances;
   std::vector<std::string> addrs;
   for (unsigned i = 0; i < o.instances; ++i) {
@@ -221,16 +213,16 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
                                   "--id",
                                   id,
                                   "--store",
-                                  s.store,
+                                  to_string(s.store),
                                   "--concurrency",
-                                  s.concurrency,
+                                  to_string(s.concurrency),
                                   "--threads",
                                   "1",
                                   "--store-threads",
                                   "8",
                                   "--log-level",
                                   "error"};
-    if (s.store == "memcached")
+    if (s.store == Store::memcached)
       argv.insert(argv.end(),
                   {"--memcached", join(node_addrs), "--copies", std::to_string(s.copies)});
     if (run.net) {
@@ -263,9 +255,9 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
           static_cast<int>(demo_interval_s(duration<double>(o.duration).count()) * 1000)) +
           "ms",
       "--balance",
-      s.balance,
+      to_string(s.balance),
       "--scenario",
-      s.load,
+      to_string(s.load),
       "--csv",
       csv.string(),
       "--json",
@@ -284,6 +276,8 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
       "--log-level",
       "error"};
   if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
+  auto history = run.out / (s.name + ".history.jsonl");
+  if (o.history) argv.insert(argv.end(), {"--history", history.string()});
   argv.insert(argv.end(), s.load_flags.begin(), s.load_flags.end());
   if (run.net) argv = NetnsTopology::inside(run.net->tester(), argv);
   ChildProcess load(argv, (run.out / (s.name + "-load.log")).string());
@@ -292,63 +286,48 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   auto at = [&](double seconds_in) {
     return start + duration_cast<steady_clock::duration>(duration<double>(seconds_in));
   };
-  bool fault_done = s.fault == Fault::none, resumed = true;
+  Cluster cluster;
+  cluster.instances = &instances;
+  cluster.nodes = own_nodes.empty() ? &run.memcached : &own_nodes;
+  cluster.node_addresses = node_addrs;
+  cluster.fill_target = fill_target;
+  cluster.net = run.net.get();
+  auto nemesis = make_nemesis(s.fault, cluster);
   // The fault's events on the monotonic clock; put on the tester's clock once its JSON is read.
   std::vector<FaultEvent> events;
-  auto event = [&](const char* name, const char* target) {
-    events.push_back({name, target, 0,
+  auto event = [&](const char* name) {
+    events.push_back({name, nemesis->target(), 0,
                       duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count()});
   };
-  const char* target = s.fault == Fault::kill_instance                                ? "inst-1"
-                       : s.fault == Fault::kill_node                                  ? "node-2"
-                       : s.fault == Fault::fill_other                                 ? "other-node"
-                       : s.fault == Fault::partition_one                              ? "inst-1/node-1"
-                                                                                      : "node-1";
+  bool started = !nemesis, stopped = !nemesis;
   int status = -1;
   while (status < 0) {
     status = load.wait(milliseconds(20));
     if (stop_requested) break;
     auto now = steady_clock::now();
-    if (!fault_done && now >= at(plan.start_s)) {
-      fault_done = true;
-      if (s.fault == Fault::kill_instance) {
-        event("kill", target);
-        instances[0].signal(SIGKILL);
-      } else if (s.fault == Fault::kill_node) {
-        event("kill", target);
-        own_nodes[1].signal(SIGKILL);
-      } else if (s.fault == Fault::fill_shared || s.fault == Fault::fill_other) {
-        event("fill", target);
-        // 60,000 values of 64 to 448 bytes (15 MB): more than an 8 MB node holds.
-        filler = std::make_unique<CacheFiller>(fill_target, 60000);
-      } else if (s.fault == Fault::stall_memcached) {
-        event("stall", target);
-        run.memcached[0].signal(SIGSTOP);
-        resumed = false;
-      } else if (is_network_fault(s.fault)) {
-        event(s.fault == Fault::partition_one ? "partition" : s.fault == Fault::isolate_node ? "isolate" : "delay",
-              target);
-        if (!network_fault(run, s, true)) {
-          std::fprintf(stderr, "sessdemo demo: %s: the fault could not be set up\n", s.name.c_str());
-          f.fault_applied = false;
-        }
-        resumed = false;
+    if (!started && now >= at(plan.start_s)) {
+      started = true;
+      event(nemesis->start_name());
+      if (!nemesis->start()) {
+        std::fprintf(stderr, "sessdemo demo: %s: the fault could not be set up\n", s.name.c_str());
+        f.fault_applied = false;
       }
+      stopped = !nemesis->lasting();
     }
-    if (!resumed && now >= at(plan.end_s)) {
-      heal(run, s);
-      resumed = true;
-      event(s.fault == Fault::stall_memcached ? "resume" : "heal", target);
+    if (started && !stopped && now >= at(plan.end_s)) {
+      nemesis->stop();
+      stopped = true;
+      event(nemesis->stop_name());
     }
   }
-  if (!resumed) {
-    heal(run, s);
-    event(s.fault == Fault::stall_memcached ? "resume" : "heal", target);
+  if (started && !stopped) {
+    nemesis->stop();
+    event(nemesis->stop_name());
   }
-  filler.reset();  // done by now; stopped if not
+  nemesis.reset();  // a filler is done by now; stopped if not
   // What the contention cost the instances, before they go (loopback only: the demo's own
   // process is outside the namespaces).
-  if ((s.load == "counter" || s.load == "logout") && !run.net) {
+  if ((s.load == Load::counter || s.load == Load::logout) && !run.net) {
     auto c = read_contention(addrs);
     if (c.read) f.contention = c.summary();
   }
@@ -361,10 +340,13 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   for (auto& n : own_nodes) n.terminate(seconds(3));
   if (stop_requested) return f;
   read_figures(json, f);
+  f.host_note = saturation_note();
   for (auto& e : events) {
     e.elapsed_s = static_cast<double>(e.monotonic_ns - f.measured_start_ns) / 1e9;
     f.events.push_back(e);
   }
+  if (o.history && f.ran && !add_nemesis_events(history.string(), f.events))
+    std::fprintf(stderr, "sessdemo demo: %s: could not add the fault to %s\n", s.name.c_str(), history.c_str());
   return f;
 }
 
@@ -419,32 +401,24 @@ void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_e
 
 void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
                  const std::vector<DemoFigures>& fs, const std::vector<Judgement>& js) {
-  std::fprintf(out, "\n%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
-               "scenario", "store", "balance", "requests", "hit %", "miss %", "stale", "foreign",
-               "errors", "lost", "p50 ms", "p99 ms", "expected", "verdict");
+  const auto& names = result_figure_names();
+  std::fprintf(out, "\n%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", "scenario", "store",
+               "balance", names[0].c_str(), names[1].c_str(), names[2].c_str(), names[3].c_str(),
+               names[4].c_str(), names[5].c_str(), names[6].c_str(), names[7].c_str(), names[8].c_str(),
+               "expected", "verdict");
   for (std::size_t i = 0; i < fs.size(); ++i) {
-    const auto& s = ss[i];
-    const auto& f = fs[i];
-    double reads = f.reads();
-    std::string lost = f.lost_updates >= 0 ? std::to_string(f.lost_updates) : "-";
-    std::string hit =
-        s.load == "visit" && reads > 0 ? std::to_string(100.0 * f.hits / reads).substr(0, 5) : "-";
-    std::string miss = s.load == "visit" && reads > 0
-                           ? std::to_string(100.0 * f.misses / reads).substr(0, 5)
-                           : "-";
-    std::fprintf(
-        out, "%-24s %-9s %-11s %9llu %7s %7s %6llu %7llu %7llu %7s %8.2f %8.2f  %-29s %s\n",
-        s.name.c_str(), s.store.c_str(), s.balance.c_str(),
-        static_cast<unsigned long long>(f.requests), hit.c_str(), miss.c_str(),
-        static_cast<unsigned long long>(f.stale), static_cast<unsigned long long>(f.foreign),
-        static_cast<unsigned long long>(f.errors), lost.c_str(), f.p50_ms, f.p99_ms,
-        s.expected.c_str(),
-        js[i].skipped ? ("SKIPPED: " + js[i].why).c_str()
-        : js[i].met   ? "PASS"
-                      : ("FAIL: " + js[i].why).c_str());
+    ResultRow r = result_row(ss[i], fs[i], js[i]);
+    if (!r.ran) r.figures = {"-", "-", "-", "-", "-", "-", "-", "-", "-"};
+    const auto& c = r.figures;
+    std::fprintf(out, "%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", r.scenario.c_str(),
+                 r.store.c_str(), r.balance.c_str(), c[0].c_str(), c[1].c_str(), c[2].c_str(), c[3].c_str(),
+                 c[4].c_str(), c[5].c_str(), c[6].c_str(), c[7].c_str(), c[8].c_str(), r.expected.c_str(),
+                 r.verdict.c_str());
   }
   for (std::size_t i = 0; i < fs.size(); ++i)
     if (!fs[i].contention.empty()) std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].contention.c_str());
+  for (std::size_t i = 0; i < fs.size(); ++i)
+    if (!fs[i].host_note.empty()) std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].host_note.c_str());
   std::fflush(out);
 }
 }  // namespace

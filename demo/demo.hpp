@@ -21,6 +21,7 @@ struct DemoOptions {
   std::vector<std::string> scenarios;           // subset by name; empty: all
   std::string out;                              // output folder; empty: sessdemo-out/<timestamp>
   bool open = false;                            // print the file:// address of index.html at the end
+  bool history = false;  // each scenario's history (load --history), the faults in it as nemesis ops
   // loopback: every process on 127.0.0.1 (process faults). netns: each host in a network
   // namespace of its own, and the network scenarios (partitions); needs root, ip and nft.
   std::string network = "loopback";

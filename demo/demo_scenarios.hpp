@@ -2,9 +2,20 @@
 // The demo's scenarios: what each runs and what it is expected to show.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sessdemo::demo {
+
+enum class Store { memory, memcached };
+enum class Balance { round_robin, sticky };
+enum class Concurrency { none, cas, lock };
+enum class Load { visit, counter, logout };
+// As the command line spells them (serve --store, load --balance, --concurrency, --scenario).
+const char* to_string(Store v);
+const char* to_string(Balance v);
+const char* to_string(Concurrency v);
+const char* to_string(Load v);
 
 enum class Fault {
   none,
@@ -23,7 +34,8 @@ enum class Fault {
 // What a network scenario must show. The failures are part of the story: with too few copies
 // the fault must be seen, and the verdict is PASS when it is.
 enum class Expect {
-  by_name,           // the loopback scenarios: judged as they always were
+  by_name,           // the loopback scenarios: judged by their load, fault and concurrency
+  share_of_misses,   // memory store, no stickiness: about (N-1)/N of the reads miss
   consistent,        // no miss, no stale read, no lost update; errors at most 1%
   misses_or_errors,  // a session unreachable or lost: misses, stale reads or errors
   stale,             // stale reads (two copies disagree and the old one is served)
@@ -33,10 +45,10 @@ enum class Expect {
 
 struct DemoScenario {
   std::string name;
-  std::string store;        // memory | memcached
-  std::string balance;      // round-robin | sticky
-  std::string concurrency;  // none | cas | lock
-  std::string load;         // visit | counter | logout
+  Store store = Store::memcached;
+  Balance balance = Balance::round_robin;
+  Concurrency concurrency = Concurrency::cas;
+  Load load = Load::visit;
   Fault fault = Fault::none;
   std::string expected;  // in words, for the table
   unsigned copies = 1;   // memcached nodes per session; above 1 the scenario starts its own 3 nodes
@@ -75,6 +87,8 @@ struct DemoFigures {
   std::vector<IntervalFigure> intervals;
   std::vector<FaultEvent> events;  // the faults, on the tester's clock
   std::int64_t measured_start_ns = 0;  // the tester's measured start (CLOCK_MONOTONIC)
+  std::vector<std::pair<std::string, std::uint64_t>> errors_by_kind;  // as the tester names them
+  std::string host_note;  // the host was saturated during the row: figures may be noisier
   // The first and last event (0 without a fault), seconds into the measured run.
   double fault_start_s() const { return events.empty() ? 0 : events.front().elapsed_s; }
   double fault_end_s() const { return events.empty() ? 0 : events.back().elapsed_s; }

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/json.hpp>
+
 #include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
@@ -95,6 +97,24 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
     EXPECT_TRUE(fs::file_size(out / (std::string(name) + ".csv")) > 100) << name;
     EXPECT_TRUE(fs::file_size(out / (std::string(name) + ".json")) > 100) << name;
     EXPECT_TRUE(is_png(out / (std::string(name) + ".png"))) << name;
+    // The scenario's JSON says what the row says, with its checks and the fault's events.
+    std::ifstream jf(out / (std::string(name) + ".json"));
+    std::stringstream js;
+    js << jf.rdbuf();
+    auto doc = boost::json::parse(js.str()).as_object();
+    EXPECT_EQ(doc.at("verdict").as_string(), "pass") << name;
+    EXPECT_FALSE(doc.at("checks").as_array().empty()) << name;
+    for (const auto& c : doc.at("checks").as_array()) EXPECT_TRUE(c.at("pass").as_bool()) << name;
+    const auto& events = doc.at("events").as_array();
+    const std::set<std::string> faulty_rows{"instance-killed", "memcached-stalled", "node-killed", "cache-evicting",
+                                            "cache-noevict"};
+    bool faulty = faulty_rows.count(name) > 0;
+    EXPECT_EQ(events.empty(), !faulty) << name;
+    for (const auto& e : events) {
+      double at = e.at("elapsed_s").to_number<double>();
+      EXPECT_GT(at, 0.5) << name;  // on the tester's clock: after its start, before its end
+      EXPECT_LT(at, 6.0) << name;
+    }
   }
   EXPECT_NE(table.find("scenario"), std::string::npos);
   std::ifstream page(out / "index.html");
@@ -107,6 +127,8 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
     ++rows;
   EXPECT_EQ(rows, 12u) << "index.html has a row per scenario";
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos) << "plots inline";
+  EXPECT_NE(html.find("<svg class=\"timeline\""), std::string::npos) << "a timeline per scenario";
+  EXPECT_NE(html.find("<rect class=\"fault\""), std::string::npos) << "the faults shaded";
   fs::remove_all(out);
 }
 
@@ -157,4 +179,36 @@ TEST(DemoIntegration, MissingMemcachedSaysHowToInstallAndExits2) {
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("apt-get install memcached"), std::string::npos) << text;
   fs::remove(err);
+}
+
+// demo --history: each scenario's history, with the fault in it as nemesis operations at their
+// times, and sessdemo check reads it.
+TEST(DemoIntegration, HistoriesCarryTheFaultAsNemesisOperations) {
+  auto out = fresh_dir("history");
+  Child demo({sessdemo_binary(), "demo", "--scenarios", "memcached-stalled", "--duration", "6s", "--clients", "50",
+              "--history", "--out", out.string()},
+             "/dev/null");
+  demo.read_all(seconds(60));
+  ASSERT_EQ(demo.wait(seconds(60)), 0);
+  auto path = out / "memcached-stalled.history.jsonl";
+  std::ifstream in(path);
+  std::string line;
+  std::uint64_t index = 0;
+  std::int64_t last = 0;
+  std::vector<std::string> nemesis;
+  while (std::getline(in, line)) {
+    auto o = boost::json::parse(line).as_object();
+    ASSERT_EQ(o.at("index").to_number<std::uint64_t>(), index++);
+    auto t = o.at("time").to_number<std::int64_t>();
+    ASSERT_GE(t, last) << line;
+    last = t;
+    if (o.at("process").is_string())
+      nemesis.push_back(std::string(o.at("f").as_string()) + " " + std::string(o.at("value").as_string()));
+  }
+  EXPECT_EQ(nemesis, (std::vector<std::string>{"start stall node-1", "stop resume node-1"}));
+  Child check({sessdemo_binary(), "check", path.string(), "--max-error-rate", "1"});
+  auto said = check.read_all(seconds(60));
+  EXPECT_EQ(check.wait(seconds(60)), 0) << said;
+  EXPECT_NE(said.find("fault: "), std::string::npos) << said;
+  fs::remove_all(out);
 }
