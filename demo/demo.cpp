@@ -104,6 +104,7 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
       x.errors += fig.counters.errors;
       x.misses += fig.counters.misses;
       x.stale += fig.counters.stale;
+      if (id != "inst-A") x.errors_not_on_first += fig.counters.errors;
     }
     f.intervals.push_back(x);
   }

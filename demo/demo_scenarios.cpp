@@ -321,6 +321,15 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
                 std::to_string(before) + " errors before the kill", 0, start);
       c.at_least("requests in the last interval", static_cast<double>(f.last_interval_requests), 1,
                  "clients did not carry on after the kill");
+      if (s.fault == Fault::kill_instance) {
+        // What was in flight on the dead instance fails, and the balancer's probes of it (one a
+        // second, as a balancer's health checks); the others answer everything once the
+        // second after the kill is over.
+        double from = start + 1.0 + interval;
+        auto after = sum_in(f, from, -1, &IntervalFigure::errors_not_on_first);
+        c.at_most("errors on the other instances after the kill", static_cast<double>(after), 0,
+                  std::to_string(after) + " errors on the other instances from " + num(from) + " s on", from, -1);
+      }
       break;
     }
     case Fault::stall_memcached: {

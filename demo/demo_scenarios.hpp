@@ -71,6 +71,7 @@ struct FaultEvent {
 struct IntervalFigure {
   double from_s = 0, to_s = 0;
   std::uint64_t requests = 0, errors = 0, misses = 0, stale = 0;
+  std::uint64_t errors_not_on_first = 0;  // errors of every instance but inst-A (the one a kill takes)
 };
 
 // What a finished scenario showed, read back from the tester's JSON and CSV.

@@ -21,6 +21,13 @@ DemoFigures healthy() {
   f.last_interval_requests = 100;
   return f;
 }
+// Ten intervals of 1 s, a fault from 2 s to 4 s on the tester's clock.
+DemoFigures with_intervals(DemoFigures f) {
+  for (int i = 0; i < 10; ++i) f.intervals.push_back({double(i), double(i + 1), 100, 0, 0, 0});
+  f.events = {{"stall", "node-1", 2.0, 0}, {"resume", "node-1", 4.0, 0}};
+  return f;
+}
+
 }  // namespace
 
 TEST(DemoScenarios, MemoryRoundRobinExpectsMissesNearTwoThirds) {
@@ -78,13 +85,16 @@ TEST(DemoScenarios, InstanceKilledAllowsFewErrorsButNoLoss) {
   f = healthy();
   f.last_interval_requests = 0;
   EXPECT_FALSE(judge(s, f, 3).met);
-}
-
-// Ten intervals of 1 s, a fault from 2 s to 4 s on the tester's clock.
-DemoFigures with_intervals(DemoFigures f) {
-  for (int i = 0; i < 10; ++i) f.intervals.push_back({double(i), double(i + 1), 100, 0, 0, 0});
-  f.events = {{"stall", "node-1", 2.0, 0}, {"resume", "node-1", 4.0, 0}};
-  return f;
+  // Bound to the kill at 2 s: the killed instance's errors go on (the balancer probes it), the
+  // others' must stop a second after it.
+  f = with_intervals(healthy());
+  f.errors = 20;
+  f.intervals[2].errors = 10;
+  f.intervals[2].errors_not_on_first = 4;  // in flight elsewhere while the kill was noticed
+  f.intervals[7].errors = 10;              // the probes of the dead one
+  EXPECT_TRUE(judge(s, f, 3).met) << judge(s, f, 3).why;
+  f.intervals[7].errors_not_on_first = 2;
+  EXPECT_EQ(judge(s, f, 3).why, "2 errors on the other instances from 4 s on");
 }
 
 // The stall's checks are bound to its window: 503s during it, none before it, none once the
