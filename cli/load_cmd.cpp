@@ -251,9 +251,10 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     std::fprintf(stderr, "sessdemo load: --timeout must be at least 1ms\n");
     return 2;
   }
-  if (l.csv == "-" && l.json == "-") {
+  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") > 1) {
     std::fprintf(stderr,
-                 "sessdemo load: --csv and --json cannot both go to stdout (-); give one a file\n");
+                 "sessdemo load: only one of --csv, --json and --history can go to stdout (-); give the "
+                 "others a file\n");
     return 2;
   }
   if (l.interval < std::chrono::milliseconds(10)) {

@@ -24,6 +24,7 @@
 #include "demo/plot_script.hpp"
 #include "demo/report_page.hpp"
 #include "demo/result_row.hpp"
+#include "demo/scenario_files.hpp"
 #include "loadgen/merge.hpp"
 
 namespace sessdemo::demo {
@@ -70,78 +71,6 @@ struct Run {
   bool netem = false;                  // the kernel can delay packets (latency scenario)
 };
 
-// The scenario's figures, from the tester's JSON read the way `merge` reads it (one shard).
-void read_figures(const fs::path& json_path, DemoFigures& f) {
-  std::ifstream jf(json_path);
-  std::stringstream ss;
-  ss << jf.rdbuf();
-  if (ss.str().empty()) return;
-  auto read = loadgen::merge_documents({{json_path.string(), ss.str()}});
-  auto* run = std::get_if<loadgen::MergedRun>(&read);
-  if (!run) return;
-  const auto& r = run->report;
-  const auto& c = r.total.counters;
-  f.requests = c.requests;
-  f.errors = c.errors;
-  f.hits = c.hits;
-  f.misses = c.misses;
-  f.stale = c.stale;
-  f.foreign = c.foreign;
-  for (std::size_t k = 0; k < loadgen::error_kind_count; ++k)
-    f.errors_by_kind.emplace_back(loadgen::to_string(static_cast<loadgen::ErrorKind>(k)), c.error_kinds[k]);
-  // Not a figure merge reads: taken from the document itself.
-  boost::json::error_code ec;
-  auto doc = boost::json::parse(ss.str(), ec);
-  if (!ec && doc.is_object())
-    if (const auto* m = doc.as_object().if_contains("measured_start_monotonic_ns"); m && m->is_number())
-      f.measured_start_ns = m->to_number<std::int64_t>();
-  for (const auto& iv : r.intervals) {
-    IntervalFigure x;
-    x.to_s = iv.elapsed_s;
-    x.from_s = iv.elapsed_s - iv.interval_s;
-    for (const auto& [id, fig] : iv.instances) {
-      x.requests += fig.counters.requests;
-      x.errors += fig.counters.errors;
-      x.misses += fig.counters.misses;
-      x.stale += fig.counters.stale;
-      if (id != "inst-A") x.errors_not_on_first += fig.counters.errors;
-    }
-    f.intervals.push_back(x);
-  }
-  f.p50_ms = static_cast<double>(r.total.latency.percentile(50)) / 1000.0;
-  f.p99_ms = static_cast<double>(r.total.latency.percentile(99)) / 1000.0;
-  if (run->opts.scenario == loadgen::Scenario::counter) f.lost_updates = r.counter.lost_updates;
-  // A logout row's "lost": acknowledged logouts that did not stick (reads that resurrected).
-  if (run->opts.scenario == loadgen::Scenario::logout) f.lost_updates = static_cast<std::int64_t>(c.resurrected);
-  // The last full interval tells whether the run ended healthy; a shorter last one (the drain
-  // after the end) is passed over.
-  double full = 0;
-  for (const auto& iv : r.intervals) full = std::max(full, iv.interval_s);
-  for (const auto& iv : r.intervals) {
-    if (iv.interval_s < 0.9 * full) continue;
-    f.last_interval_requests = f.last_interval_errors = 0;
-    for (const auto& [id, fig] : iv.instances) {
-      f.last_interval_requests += fig.counters.requests;
-      f.last_interval_errors += fig.counters.errors;
-    }
-  }
-  f.ran = true;
-}
-
-// A note when the machine was saturated during the row (the 1-minute load average above its
-// cores): the figures are then noisier, and a budget may be spent by the host, not the store.
-std::string saturation_note() {
-  std::ifstream in("/proc/loadavg");
-  double load = 0;
-  if (!(in >> load)) return "";
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (load <= cores) return "";
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "the host was saturated: load average %.1f on %u cores", load, cores);
-  return buf;
-}
-
-// Runs one scenario; returns its figures, with fault start/end seconds into the run.
 // Starts `count` memcached processes on free loopback ports; false when one does not come up.
 bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildProcess>& procs,
                  std::vector<std::string>& addrs, const std::vector<std::string>& flags = {}) {
@@ -349,40 +278,6 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   if (o.history && f.ran && !add_nemesis_events(history.string(), f.events))
     std::fprintf(stderr, "sessdemo demo: %s: could not add the fault to %s\n", s.name.c_str(), history.c_str());
   return f;
-}
-
-// The scenario's JSON gets the row's verdict (the tester's own, over limits the demo set wide,
-// is kept as tester_verdict and tester_checks), its checks with their windows, and the fault's
-// events on the tester's clock: the file never says pass for a row the table marks FAIL.
-void annotate_json(const fs::path& path, const DemoScenario& s, const DemoFigures& f, const Judgement& j) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::json::error_code ec;
-  auto v = boost::json::parse(ss.str(), ec);
-  if (ec || !v.is_object()) return;
-  auto& doc = v.as_object();
-  doc["tester_verdict"] = doc["verdict"];
-  doc["tester_checks"] = doc["checks"];
-  doc["verdict"] = j.skipped ? "skipped" : j.met ? "pass" : "fail";
-  doc["expected"] = s.expected;
-  if (!j.met) doc["why"] = j.why;
-  boost::json::array checks;
-  for (const auto& c : j.checks) {
-    boost::json::object o{{"name", c.name}, {"value", c.value}, {"limit", c.limit},
-                          {"at_least", c.at_least}, {"pass", c.pass}};
-    if (c.from_s >= 0 || c.to_s >= 0)
-      o["window"] = boost::json::object{{"from_s", c.from_s < 0 ? 0.0 : c.from_s},
-                                        {"to_s", c.to_s < 0 ? doc["measured_s"] : boost::json::value(c.to_s)}};
-    if (!c.pass) o["why"] = c.why;
-    checks.push_back(std::move(o));
-  }
-  doc["checks"] = std::move(checks);
-  boost::json::array events;
-  for (const auto& e : f.events)
-    events.push_back(boost::json::object{{"name", e.name}, {"target", e.target}, {"elapsed_s", e.elapsed_s}});
-  doc["events"] = std::move(events);
-  std::ofstream(path) << boost::json::serialize(doc);
 }
 
 void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_end) {

@@ -382,7 +382,7 @@ int LoadRun::finish() {
                         ? std::optional<std::int64_t>(report_.counter.lost_updates)
                         : std::nullopt);
   bool stdout_taken =
-      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout());
+      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout()) || opts_.history == "-";
   if (!opts_.quiet || exit_status(report_, checks) != 0)
     write_summary(stdout_taken ? stderr : stdout, report_, checks);
   if (json_file_) {
