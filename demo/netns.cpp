@@ -130,8 +130,6 @@ void NetnsTopology::remove_all() {
   made_.clear();
 }
 
-std::vector<std::string> NetnsTopology::namespaces() const { return made_; }
-
 // The fault table of a host: input and output chains that the rules below drop from.
 bool NetnsTopology::add_fault_chains(const NetnsHost& host) {
   return run(nft(host, {"add", "table", "inet", fault_table})) &&

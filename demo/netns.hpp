@@ -34,8 +34,6 @@ class NetnsTopology {
   const std::vector<NetnsHost>& nodes() const { return nodes_; }
   const std::vector<NetnsHost>& instances() const { return instances_; }
   const NetnsHost& tester() const { return tester_; }
-  // Every namespace of this run.
-  std::vector<std::string> namespaces() const;
 
   // argv run inside host's namespace.
   static std::vector<std::string> inside(const NetnsHost& host, std::vector<std::string> argv);

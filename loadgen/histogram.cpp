@@ -79,12 +79,6 @@ void Histogram::set_extremes(std::int64_t min, std::int64_t max, std::int64_t su
   sum_ = sum;
 }
 
-void Histogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
-  total_ = 0;
-  min_ = max_ = sum_ = 0;
-}
-
 std::int64_t Histogram::percentile(double p) const {
   if (total_ == 0) return 0;
   p = std::clamp(p, 0.0, 100.0);

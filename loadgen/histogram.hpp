@@ -15,7 +15,6 @@ class Histogram {
   Histogram();
   void record(std::int64_t us);  // clamped into [1 us, 60 s]
   void merge(const Histogram& other);
-  void reset();
 
   std::uint64_t count() const { return total_; }
   std::int64_t min() const { return total_ ? min_ : 0; }
@@ -37,8 +36,6 @@ class Histogram {
   bool add_to_bucket(std::size_t index, std::uint64_t n);
   void set_extremes(std::int64_t min, std::int64_t max, std::int64_t sum);
   static std::size_t bucket_count();
-  static std::int64_t bucket_low(std::size_t index) { return value_of(index); }
-  static std::int64_t bucket_high(std::size_t index) { return highest_equivalent(index); }
 
  private:
   static std::size_t index_of(std::int64_t v);

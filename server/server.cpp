@@ -494,10 +494,6 @@ Server::Server(ServerConfig config, Router& router, Metrics& metrics)
 
 Server::~Server() = default;
 
-const ExecutorStats& Server::store_stats() const {
-  return impl_->store.stats();
-}
-
 
 namespace {
 // Said at start: a certificate past its end, or ending within a week, fails every client soon.
@@ -543,10 +539,6 @@ std::string Server::listen() {
     impl_->metrics_where = bind_acceptor(impl_->metrics_acceptor, eps[0].host, eps[0].port);
   }
   return where;
-}
-
-std::uint16_t Server::port() const {
-  return impl_->acceptor.local_endpoint().port();
 }
 
 std::string Server::metrics_address() const {

@@ -50,7 +50,6 @@ class Server {
   // to its first address. Throws std::runtime_error with a message for a person (port in use,
   // not an address of this machine, ...).
   std::string listen();
-  std::uint16_t port() const;
   // "ADDR:PORT" of the metrics listener (empty without metrics_bind); valid after listen().
   std::string metrics_address() const;
   // From now on SIGINT and SIGTERM stop the server gracefully (once run() runs): call it before
@@ -61,7 +60,6 @@ class Server {
   void stop();  // thread-safe; a second call stops at once, as the grace deadline would
   // Requests still in flight at the grace deadline (or at a second stop), answered 503.
   std::size_t cut_requests() const;
-  const ExecutorStats& store_stats() const;
 
  private:
   struct Impl;

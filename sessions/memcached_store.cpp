@@ -82,11 +82,6 @@ MemcachedStore::~MemcachedStore() {
   for (auto* mc : all_) memcached_free(mc);
 }
 
-std::size_t MemcachedStore::handles() {
-  std::lock_guard lock(mutex_);
-  return all_.size();
-}
-
 memcached_st* MemcachedStore::handle() {
   auto wait = deadline::remaining(opts_.timeout);
   if (wait.count() <= 0) return nullptr;

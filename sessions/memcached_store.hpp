@@ -52,8 +52,6 @@ class MemcachedStore final : public SessionStore {
 
   std::string key_for(std::string_view id) const;
   std::string lock_key_for(std::string_view id) const;
-  // Handles made so far: one per thread that called this store.
-  std::size_t handles();
 
  private:
   struct Raw {
