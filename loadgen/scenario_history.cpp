@@ -9,7 +9,7 @@
 namespace sessdemo::loadgen {
 
 std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Client& c, Step step) const {
-  if (c.hist_open != OpF::none) return std::nullopt;  // a redirect hop of the open operation
+  if (step == Step::follow && c.hist_open != OpF::none) return std::nullopt;  // a hop of the open one
   HistoryEvent e;
   e.type = OpType::invoke;
   e.client = id;

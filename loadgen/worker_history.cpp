@@ -14,7 +14,9 @@ Worker::Impl::HistoryOp Worker::Impl::history_invoke(std::uint32_t idx, Step ste
   bool in_window = measured || step == Step::final_read || step == Step::done;
   auto e = logic.history_start(id, c, step);
   if (!e) {
-    op.f = c.hist_open;  // a redirect hop continues the open operation (written, or none)
+    // A redirect hop continues the open operation (written, or none). Any other request that
+    // starts none is no operation: the logout scenario's increments run beside its logout.
+    op.f = step == Step::follow ? c.hist_open : OpF::none;
     op.process = id;
     return op;
   }

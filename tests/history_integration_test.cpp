@@ -141,3 +141,34 @@ TEST(History, TheShardsHistoriesAreCheckedTogether) {
   EXPECT_EQ(again.figure("hits,"), hits) << again.out;
   for (const auto& f : files) fs::remove(f);
 }
+
+// The logout scenario: its increments run beside the logout and are no operations; the logout's
+// completion is its own answer (204), and check counts the same resurrections as the tester.
+TEST(History, LogoutsAreTheirOwnOperationsAndResurrectionsAgree) {
+  auto path = temp("logout.jsonl");
+  for (const char* mode : {"none", "cas"}) {
+    Memcached mc;
+    auto inst = three_instances({"--memcached", mc.address(), "--concurrency", mode});
+    // Errors are judged apart: the tester counts its increments' too, which are no operations.
+    auto online = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients", "20", "--inflight",
+                            "4", "--duration", "2s", "--max-error-rate", "1", "--history", path.string()});
+    expect_well_formed(path);
+    std::ifstream in(path);
+    std::string line;
+    int logouts = 0;
+    while (std::getline(in, line)) {
+      auto o = boost::json::parse(line).as_object();
+      EXPECT_NE(o.at("f").as_string(), "add") << line;
+      if (o.at("f").as_string() == "logout" && o.at("type").as_string() == "ok") {
+        ++logouts;
+        EXPECT_EQ(o.at("status").to_number<int>(), 204) << line;
+      }
+    }
+    EXPECT_GT(logouts, 10) << mode;
+    auto again = check({path.string(), "--max-error-rate", "1"});
+    EXPECT_EQ(again.exit_code, online.exit_code) << mode << "\n" << again.out << online.out;
+    EXPECT_EQ(again.figure("resurrected\n"), online.total_of("resurrected")) << mode << "\n" << again.out;
+    if (std::string(mode) == "none") EXPECT_GT(online.total_of("resurrected"), 0) << online.out;
+  }
+  fs::remove(path);
+}
