@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -16,7 +15,6 @@
 
 #include "common/child_process.hpp"
 #include "common/utc_time.hpp"
-#include "demo/cache_filler.hpp"
 #include "demo/demo_scenarios.hpp"
 #include "demo/instance_metrics.hpp"
 #include "demo/nemesis.hpp"
@@ -25,7 +23,6 @@
 #include "demo/report_page.hpp"
 #include "demo/result_row.hpp"
 #include "demo/scenario_files.hpp"
-#include "loadgen/merge.hpp"
 
 namespace sessdemo::demo {
 
@@ -219,7 +216,6 @@ DemoFigures run_scenario(Run& run, const DemoScenario& s) {
   Cluster cluster;
   cluster.instances = &instances;
   cluster.nodes = own_nodes.empty() ? &run.memcached : &own_nodes;
-  cluster.node_addresses = node_addrs;
   cluster.fill_target = fill_target;
   cluster.net = run.net.get();
   auto nemesis = make_nemesis(s.fault, cluster);

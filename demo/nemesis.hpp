@@ -16,7 +16,6 @@ class NetnsTopology;
 struct Cluster {
   std::vector<ChildProcess>* instances = nullptr;  // inst-A, inst-B, ...
   std::vector<ChildProcess>* nodes = nullptr;      // the scenario's own memcached nodes, or the run's
-  std::vector<std::string> node_addresses;
   std::string fill_target;        // where the other user of the cache writes (fill faults)
   NetnsTopology* net = nullptr;   // --network netns
 };

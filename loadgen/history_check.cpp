@@ -1,5 +1,7 @@
 #include "loadgen/history_check.hpp"
 
+#include "loadgen/verdict.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <unordered_map>
@@ -13,26 +15,6 @@ std::string seconds(std::int64_t ns) {
   return buf;
 }
 
-// "<tag>-c<client>-w<seq>", the names load writes.
-struct Name {
-  std::string tag;
-  std::uint32_t client = 0;
-  std::uint64_t seq = 0;
-};
-std::optional<Name> parse_name(std::string_view v) {
-  auto w = v.rfind("-w");
-  if (w == std::string_view::npos) return std::nullopt;
-  auto c = v.rfind("-c", w);
-  if (c == std::string_view::npos || c == 0) return std::nullopt;
-  Name n;
-  n.tag = std::string(v.substr(0, c));
-  auto num = [](std::string_view s, auto& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-  };
-  if (!num(v.substr(c + 2, w - c - 2), n.client) || !num(v.substr(w + 2), n.seq)) return std::nullopt;
-  return n;
-}
 }  // namespace
 
 void HistoryChecker::anomaly(std::string kind, std::string text) {
@@ -45,10 +27,10 @@ std::optional<std::uint64_t> HistoryChecker::seq_of(Key& k, const std::string& k
   auto n = parse_name(value);
   if (!n) return std::nullopt;
   if (writing && k.tag.empty()) {
-    k.tag = n->tag;
+    k.tag = n->run_tag;
     k.client = n->client;
   }
-  if (n->tag != k.tag || n->client != k.client || "c" + std::to_string(n->client) != key)
+  if (n->run_tag != k.tag || n->client != k.client || "c" + std::to_string(n->client) != key)
     return std::nullopt;
   return n->seq;
 }

@@ -107,8 +107,6 @@ class ScenarioLogic {
   std::optional<HistoryEvent> history_start(std::uint32_t id, Client& c, Step step) const;
   std::optional<HistoryEvent> history_end(Client& c, OpF f, const Answer& a, const Outcome& o,
                                           bool sent) const;
-  // The name a page shows: this run's name, or the text where the name belongs; none for none.
-  std::optional<std::string_view> name_shown(std::string_view body) const;
   // Steps that go out at once, whatever the think time or the schedule: a browser follows a
   // redirect and submits a login form it just loaded without a pause.
   static bool continues(const Client& c) { return c.step == Step::follow || c.step == Step::login_submit; }

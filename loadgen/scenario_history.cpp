@@ -1,8 +1,5 @@
 // What each request of a client is in the history (`load --history`): the operation it starts,
 // and how its answer ends it.
-#include <charconv>
-
-#include "common/page_contract.hpp"
 #include "loadgen/scenario.hpp"
 #include "loadgen/scenario_detail.hpp"
 
@@ -79,7 +76,7 @@ std::optional<HistoryEvent> ScenarioLogic::history_end(Client& c, OpF f, const A
     e.type = refused ? OpType::fail : OpType::info;
   }
   if (e.type == OpType::ok && f == OpF::read) {
-    if (auto shown = name_shown(a.body)) {
+    if (auto shown = shown_name(a.body, run_tag_)) {
       e.value_kind = HistoryEvent::Value::text;
       e.text.assign(*shown);
     }
@@ -93,24 +90,6 @@ std::optional<HistoryEvent> ScenarioLogic::history_end(Client& c, OpF f, const A
     e.number = 1;
   }
   return e;
-}
-
-// The name a page shows: this run's name, or whatever text stands where the name belongs, or
-// none.
-std::optional<std::string_view> ScenarioLogic::name_shown(std::string_view body) const {
-  std::string prefix = run_tag_ + "-c";
-  auto pos = body.find(prefix);
-  if (pos != std::string_view::npos) {
-    auto end = pos + prefix.size();
-    while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '-')) ++end;
-    return body.substr(pos, end - pos);
-  }
-  auto el = body.find(page::name_marker);
-  if (el == std::string_view::npos) return std::nullopt;
-  auto start = el + page::name_marker.size();
-  auto stop = body.find('<', start);
-  if (stop == start) return std::nullopt;
-  return body.substr(start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
 }
 
 }  // namespace sessdemo::loadgen

@@ -3,6 +3,7 @@
 // look like "<run>-c<client>-w<seq>", so any page of the same shape can be judged: the
 // tester looks for its run tag in the body rather than for a particular element.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,16 @@ enum class Verdict { hit, miss, stale, foreign, resurrected };
 const char* to_string(Verdict v);
 
 std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq);
+// make_name's parts read back, or nothing for a text that is not of its shape.
+struct WrittenName {
+  std::string run_tag;
+  std::uint32_t client = 0;
+  std::uint32_t seq = 0;
+};
+std::optional<WrittenName> parse_name(std::string_view name);
+// The name a page shows: this run's name, or the text where the name belongs (at most 80
+// bytes); nothing when it shows none. What judge_page judges, as text.
+std::optional<std::string_view> shown_name(std::string_view body, std::string_view run_tag);
 
 struct ClientWrites {
   std::uint32_t client = 0;
