@@ -181,8 +181,7 @@ int run_serve(const ServeOptions& o) {
       }
     }
   }
-  Metrics metrics;
-  metrics.set_replication(replication);
+  Metrics metrics(replication);
   StoreHealth health;
   InstrumentedStore instrumented(*store, metrics, &health);
   SessionPolicy policy;
@@ -259,7 +258,7 @@ int run_serve(const ServeOptions& o) {
         "against its pre-session cookie only (plain double submit); give every instance the same "
         "--csrf-secret file to sign it");
   Router router(rc, sessions, metrics);
-  Server server(sc, router, metrics);
+  Server server(sc, router, sessions, metrics);
   // memcached's own stats (evictions, fill) every few seconds, on /metrics and in the log.
   std::optional<CacheWatch> cache_watch;
   if (o.store != "memory") cache_watch.emplace(*store, metrics, sessions.stats());

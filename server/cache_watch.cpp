@@ -47,7 +47,7 @@ void CacheWatch::poll() {
           n.node, n.evictions, n.bytes, n.limit_bytes);
     }
   }
-  metrics_.set_node_stats(std::move(nodes));
+  metrics_.update_node_stats(std::move(nodes));
 }
 
 }  // namespace sessdemo

@@ -146,8 +146,8 @@ std::string Metrics::render(const SessionStats& s) const {
   }
   counter("sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).", s.lock_timeouts);
   counter("sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.", s.retries);
-  if (executor_) {
-    const auto& e = *executor_;
+  {
+    const auto& e = executor_;
     counter("sessdemo_store_expired_total",
             "Requests answered 503 at their deadline before any store call.", e.expired);
     counter("sessdemo_store_overloaded_total",

@@ -10,29 +10,18 @@
 #include "sessions/replicated_store.hpp"
 #include "sessions/session_service.hpp"
 #include "sessions/store.hpp"
+#include "server/executor_stats.hpp"
+#include "server/route.hpp"
 
 namespace sessdemo {
-
-struct ExecutorStats;
-
-enum class Route {
-  home,
-  details,
-  api_session,
-  api_visits,
-  healthz,
-  readyz,
-  metrics,
-  other,
-  count_
-};
-const char* to_string(Route r);
 
 enum class StoreOp { load, save, create, remove, lock, unlock, ping, count_ };
 const char* to_string(StoreOp op);
 
 class Metrics {
  public:
+  // replication: the copies' counters when sessions are kept on several memcached nodes.
+  explicit Metrics(const ReplicationStats* replication = nullptr) : replication_(replication) {}
   void count_request(Route route, unsigned status);
   void count_store(StoreOp op, StoreStatus outcome, std::chrono::nanoseconds took);
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
@@ -42,12 +31,10 @@ class Metrics {
 
   // The whole exposition; session counters come from the service.
   std::string render(const SessionStats& sessions) const;
-  // Set when sessions are kept on several memcached nodes, before serving starts.
-  void set_replication(const ReplicationStats* stats) { replication_ = stats; }
-  // Set by the server that owns the store executor.
-  void set_executor(const ExecutorStats* stats) { executor_ = stats; }
+  // Counted by the server's store executor.
+  ExecutorStats& executor_counters() { return executor_; }
   // The cache nodes' own figures, as last polled (server/cache_watch).
-  void set_node_stats(std::vector<NodeStats> nodes) {
+  void update_node_stats(std::vector<NodeStats> nodes) {
     std::lock_guard lock(nodes_mutex_);
     nodes_ = std::move(nodes);
   }
@@ -67,8 +54,8 @@ class Metrics {
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<long> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
-  const ReplicationStats* replication_ = nullptr;
-  const ExecutorStats* executor_ = nullptr;
+  const ReplicationStats* const replication_;
+  ExecutorStats executor_;
   mutable std::mutex nodes_mutex_;  // the poller writes, /metrics reads; never on a page view
   std::vector<NodeStats> nodes_;
 };

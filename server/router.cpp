@@ -37,7 +37,7 @@ bool is_api(std::string_view path) {
 }  // namespace
 
 // The one place where paths, methods, routes and store needs are decided.
-const std::vector<Router::RouteSpec>& Router::routes() {
+const std::vector<RouteSpec>& Router::routes() {
   using V = http::Verb;
   static const std::vector<RouteSpec> table{
       {"/", V::get, Route::home, false, &Router::home, nullptr},
@@ -54,7 +54,7 @@ const std::vector<Router::RouteSpec>& Router::routes() {
   return table;
 }
 
-const Router::RouteSpec* Router::find_route(const http::Request& req) {
+const RouteSpec* Router::find_route(const http::Request& req) {
   auto p = path_of(req);
   auto m =
       req.method() == http::Verb::head ? http::Verb::get : req.method();  // HEAD is answered as GET
@@ -63,16 +63,22 @@ const Router::RouteSpec* Router::find_route(const http::Request& req) {
   return nullptr;
 }
 
-bool Router::needs_store(const http::Request& req) const {
-  const RouteSpec* r = find_route(req);
+Routed Router::route(const http::Request& req) const {
+  Routed r;
+  r.spec = find_route(req);
+  if (!r.spec || (config_.metrics_elsewhere && r.spec->route == Route::metrics)) {
+    r.spec = nullptr;
+    return r;
+  }
+  r.route = r.spec->route;
   // With CSRF tokens the Home page of a visitor with a session reads the token it holds.
-  return r && (r->needs_store ||
-               (config_.csrf && r->route == Route::home && !cookie_id(req).empty()));
-}
-
-bool Router::is_batchable_read(const http::Request& req) const {
-  const RouteSpec* r = find_route(req);
-  return r && r->read;
+  bool csrf_home = config_.csrf && r.route == Route::home && r.spec->method == http::Verb::get;
+  if (r.spec->needs_store || csrf_home) r.session_id = cookie_id(req);
+  if (r.spec->read)
+    r.lane = Lane::read;
+  else if (r.spec->needs_store || (csrf_home && !r.session_id.empty()))
+    r.lane = Lane::write;
+  return r;
 }
 
 namespace {
@@ -127,9 +133,9 @@ bool cross_site(const http::Request& req, bool tls) {
 }
 }  // namespace
 
-http::Response Router::handle(const http::Request& req) {
-  const RouteSpec* r = find_route(req);
-  if (!r || (config_.metrics_elsewhere && r->route == Route::metrics)) return not_routed(req);
+http::Response Router::handle(const http::Request& req, const Routed& routed) {
+  const RouteSpec* r = routed.spec;
+  if (!r) return not_routed(req);
   if (cross_site(req, config_.tls)) {
     constexpr std::string_view msg = "A change to your session from another site is refused.";
     bool api = is_api(path_of(req));
@@ -140,7 +146,7 @@ http::Response Router::handle(const http::Request& req) {
     return res;
   }
   http::Response res =
-      r->read ? (this->*r->read)(sessions_.read(cookie_id(req))) : (this->*r->handle)(req);
+      r->read ? (this->*r->read)(sessions_.read(routed.session_id)) : (this->*r->handle)(req);
   res.prepare_payload();
   metrics_.count_request(r->route, res.result_int());
   return res;
@@ -161,9 +167,8 @@ http::Response Router::handle_metrics_listener(const http::Request& req) {
   return res;
 }
 
-http::Response Router::handle_read(const http::Request& req, const ReadOutcome& outcome) {
-  const RouteSpec* r = find_route(req);
-  if (!r || !r->read) return handle(req);
+http::Response Router::handle_read(const Routed& routed, const ReadOutcome& outcome) {
+  const RouteSpec* r = routed.spec;
   http::Response res = (this->*r->read)(outcome);
   res.prepare_payload();
   metrics_.count_request(r->route, res.result_int());
@@ -191,8 +196,7 @@ http::Response Router::not_routed(const http::Request& req) const {
   return res;
 }
 
-http::Response Router::refusal(const http::Request& req, http::Status status) const {
-  const RouteSpec* r = find_route(req);
+http::Response Router::refusal(const http::Request& req, Route route, http::Status status) const {
   bool as_json = is_api(path_of(req));
   http::Response res;
   if (status == http::Status::service_unavailable)
@@ -203,7 +207,7 @@ http::Response Router::refusal(const http::Request& req, http::Status status) co
     res = error(status, "Internal error", "Something went wrong on our side; it has been logged.");
   res.keep_alive(req.keep_alive());
   res.prepare_payload();
-  metrics_.count_request(r ? r->route : Route::other, res.result_int());
+  metrics_.count_request(route, res.result_int());
   return res;
 }
 

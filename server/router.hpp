@@ -8,6 +8,7 @@
 #include "server/csrf.hpp"
 #include "server/http_types.hpp"
 #include "server/metrics.hpp"
+#include "server/route.hpp"
 #include "sessions/session_service.hpp"
 
 namespace sessdemo {
@@ -28,41 +29,30 @@ class Router {
  public:
   Router(RouterConfig config, SessionService& sessions, Metrics& metrics);
 
-  // False for requests answered without the store (/healthz, /metrics, GET /, 404, 405): these
-  // are served on the I/O threads at once even while the store is stalled.
-  bool needs_store(const http::Request& req) const;
-  http::Response handle(const http::Request& req);
+  // The route and lane of a request: looked up once, when it arrives, and carried with it.
+  // Requests of the io lane (/healthz, /metrics, GET / without a session, 404, 405) are served
+  // on the I/O threads at once, even while the store is stalled.
+  Routed route(const http::Request& req) const;
+  http::Response handle(const http::Request& req, const Routed& routed);
+  http::Response handle(const http::Request& req) { return handle(req, route(req)); }
   // What the metrics listener (--metrics-bind) answers: /metrics and /healthz, 404 for the rest.
   http::Response handle_metrics_listener(const http::Request& req);
 
-  // Read-only pages (GET /details, GET /api/session): their store reads can be batched. The
-  // caller loads the sessions (read_sessions) and then answers each with handle_read.
-  bool is_batchable_read(const http::Request& req) const;
-  std::string session_id(const http::Request& req) const { return cookie_id(req); }
-  std::vector<ReadOutcome> read_sessions(const std::vector<std::string>& ids) {
-    return sessions_.read_many(ids);
-  }
-  http::Response handle_read(const http::Request& req, const ReadOutcome& outcome);
+  // Read-only pages (GET /details, GET /api/session: the read lane): the caller loads the
+  // sessions of several (SessionService::read_many, by Routed::session_id), then answers each.
+  http::Response handle_read(const Routed& routed, const ReadOutcome& outcome);
 
   // The answer to a request that was not handled: 503 (the store did not answer in time, or
   // the server is overloaded or stopping) or 500 (handling it failed). HTML or JSON to match
   // the route; counted in the metrics like any answer.
-  http::Response refusal(const http::Request& req, http::Status status) const;
+  http::Response refusal(const http::Request& req, Route route, http::Status status) const;
 
   const RouterConfig& config() const { return config_; }
   // Set before serving starts (the default id needs the bound port).
   void set_instance_id(std::string id);
 
  private:
-  // One row of the route table: everything decided about a (path, method) pair.
-  struct RouteSpec {
-    std::string_view path;
-    http::Verb method;
-    Route route;
-    bool needs_store;
-    http::Response (Router::*handle)(const http::Request&);  // set for every route but reads
-    http::Response (Router::*read)(const ReadOutcome&);      // set for batchable reads
-  };
+  friend struct RouteSpec;
   static const std::vector<RouteSpec>& routes();
   static const RouteSpec* find_route(const http::Request& req);
 
@@ -109,6 +99,16 @@ class Router {
   http::Response unavailable_html_, unavailable_json_;
   SessionService& sessions_;
   Metrics& metrics_;
+};
+
+// One row of the route table: everything decided about a (path, method) pair.
+struct RouteSpec {
+  std::string_view path;
+  http::Verb method;
+  Route route;
+  bool needs_store;
+  http::Response (Router::*handle)(const http::Request&);  // set for every route but reads
+  http::Response (Router::*read)(const ReadOutcome&);      // set for the read lane's pages
 };
 
 }  // namespace sessdemo

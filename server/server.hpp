@@ -41,7 +41,7 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(ServerConfig config, Router& router, Metrics& metrics);
+  Server(ServerConfig config, Router& router, SessionService& sessions, Metrics& metrics);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -8,8 +8,9 @@
 
 namespace sessdemo {
 
-StoreExecutor::StoreExecutor(Router& router, StoreExecutorConfig config)
-    : router_(router), config_(config) {
+StoreExecutor::StoreExecutor(Router& router, SessionService& sessions, StoreExecutorConfig config,
+                             ExecutorStats& stats)
+    : router_(router), sessions_(sessions), config_(config), stats_(stats) {
   config_.read_threads = std::max(1u, config_.read_threads);
   config_.write_threads = std::max(1u, config_.write_threads);
   config_.max_batch = std::max<std::size_t>(1, config_.max_batch);
@@ -34,13 +35,13 @@ StoreExecutor::~StoreExecutor() {
   writes_.wake.notify_all();
   reaper_wake_.notify_all();
   for (auto& t : threads_) t.join();
-  for (Lane* lane : {&reads_, &writes_})
+  for (LaneQueue* lane : {&reads_, &writes_})
     for (auto& job : lane->queue) refuse(job, http::Status::service_unavailable);
 }
 
-void StoreExecutor::submit(const http::Request& req, Done done) {
-  Lane& lane = router_.is_batchable_read(req) ? reads_ : writes_;
-  Job job{&req, std::move(done), Clock::now() + lane.budget};
+void StoreExecutor::submit(const http::Request& req, const Routed& routed, Done done) {
+  LaneQueue& lane = routed.lane == Lane::read ? reads_ : writes_;
+  Job job{&req, &routed, std::move(done), Clock::now() + lane.budget};
   bool wake_reaper = false;
   {
     std::unique_lock lock(mutex_);
@@ -65,7 +66,7 @@ void StoreExecutor::submit(const http::Request& req, Done done) {
 
 void StoreExecutor::refuse(Job& job, http::Status status) noexcept {
   try {
-    finish(job, router_.refusal(*job.req, status));
+    finish(job, router_.refusal(*job.req, job.routed->route, status));
   } catch (const std::exception& e) {
     spdlog::error("store executor: cannot build a {} answer: {}", static_cast<int>(status),
                   e.what());
@@ -86,7 +87,7 @@ void StoreExecutor::reap() {
   while (!stopping_) {
     auto now = Clock::now();
     auto next = Clock::time_point::max();
-    for (Lane* lane : {&reads_, &writes_}) {
+    for (LaneQueue* lane : {&reads_, &writes_}) {
       while (!lane->queue.empty() && lane->queue.front().deadline <= now) {
         expired.push_back(std::move(lane->queue.front()));
         lane->queue.pop_front();
@@ -143,9 +144,9 @@ void StoreExecutor::run_batch(std::vector<Job>& batch) {
   ids.clear();
   std::vector<ReadOutcome> outcomes;
   try {
-    for (const auto& job : batch) ids.push_back(router_.session_id(*job.req));
+    for (const auto& job : batch) ids.push_back(job.routed->session_id);
     deadline::Scope scope(batch.front().deadline);  // the earliest: the batch ends by it
-    outcomes = router_.read_sessions(ids);          // one round trip per node for the batch
+    outcomes = sessions_.read_many(ids);          // one round trip per node for the batch
     stats_.batches++;
     stats_.batched_reads += batch.size();
   } catch (const std::exception& e) {
@@ -157,7 +158,7 @@ void StoreExecutor::run_batch(std::vector<Job>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     http::Response res;
     try {
-      res = router_.handle_read(*batch[i].req, outcomes[i]);
+      res = router_.handle_read(*batch[i].routed, outcomes[i]);
     } catch (const std::exception& e) {
       spdlog::error("store executor: {} {}: {}", std::string(batch[i].req->method_string()),
                     std::string(batch[i].req->target()), e.what());
@@ -192,7 +193,7 @@ void StoreExecutor::run_one(Job& job) {
   http::Response res;
   try {
     deadline::Scope scope(job.deadline);
-    res = router_.handle(*job.req);
+    res = router_.handle(*job.req, *job.routed);
   } catch (const std::exception& e) {
     spdlog::error("store executor: {} {}: {}", std::string(job.req->method_string()),
                   std::string(job.req->target()), e.what());

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/executor_stats.hpp"
 #include "server/router.hpp"
 
 namespace sessdemo {
@@ -33,30 +34,27 @@ struct StoreExecutorConfig {
       250};  // the same for writes (lock mode adds the lock wait)
 };
 
-// Counters read by /metrics. Each is monotonic.
-struct ExecutorStats {
-  std::atomic<std::uint64_t> expired{0};     // requests answered 503 at their deadline, never run
-  std::atomic<std::uint64_t> overloaded{0};  // requests answered 503 because a queue was full
-  std::atomic<std::uint64_t> batches{0};     // read batches loaded (one store round trip per node)
-  std::atomic<std::uint64_t> batched_reads{0};    // reads in those batches (/ batches = mean size)
-  std::atomic<std::uint64_t> internal_errors{0};  // requests answered 500 after an exception
-};
 
 class StoreExecutor {
  public:
   using Clock = std::chrono::steady_clock;
   using Done = std::function<void(http::Response)>;
 
-  StoreExecutor(Router& router, StoreExecutorConfig config);
+  // The router answers the requests; the read lane loads their sessions from `sessions` itself,
+  // several with one multi-get.
+  // It counts what it refuses and batches into stats (Metrics::executor_counters()).
+  StoreExecutor(Router& router, SessionService& sessions, StoreExecutorConfig config,
+                ExecutorStats& stats);
   // Answers what is still queued with 503 and waits for the running calls (each bounded by
   // its deadline).
   ~StoreExecutor();
   StoreExecutor(const StoreExecutor&) = delete;
   StoreExecutor& operator=(const StoreExecutor&) = delete;
 
-  // Handles req, which must stay alive until done is called. done is called exactly once, on
-  // one of the executor's threads (or on the caller's, for a full queue).
-  void submit(const http::Request& req, Done done);
+  // Handles req in the lane routed names (Lane::read or Lane::write); req and routed must stay
+  // alive until done is called. done is called exactly once, on one of the executor's threads
+  // (or on the caller's, for a full queue).
+  void submit(const http::Request& req, const Routed& routed, Done done);
 
   const ExecutorStats& stats() const { return stats_; }
   const StoreExecutorConfig& config() const { return config_; }
@@ -64,10 +62,11 @@ class StoreExecutor {
  private:
   struct Job {
     const http::Request* req;
+    const Routed* routed;
     Done done;
     Clock::time_point deadline;
   };
-  struct Lane {
+  struct LaneQueue {
     std::deque<Job> queue;
     std::condition_variable wake;
     std::chrono::milliseconds budget;
@@ -82,11 +81,12 @@ class StoreExecutor {
   void finish(Job& job, http::Response res) noexcept;
 
   Router& router_;
+  SessionService& sessions_;
   StoreExecutorConfig config_;
-  ExecutorStats stats_;
+  ExecutorStats& stats_;
   std::mutex mutex_;  // guards both lanes and stopping_
-  Lane reads_;
-  Lane writes_;
+  LaneQueue reads_;
+  LaneQueue writes_;
   std::condition_variable reaper_wake_;
   Clock::time_point reaper_until_ = Clock::time_point::max();  // when the reaper wakes next
   bool stopping_ = false;

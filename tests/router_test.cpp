@@ -78,7 +78,7 @@ TEST(Router, HomeWritesNothing) {
   EXPECT_NE(res.body().find("name=\"name\""), std::string::npos);
   EXPECT_TRUE(res[http::Field::set_cookie].empty());
   EXPECT_EQ(store.size(), 0u);
-  EXPECT_FALSE(app.router.needs_store(http::Request{http::Verb::get, "/", 11}));
+  EXPECT_EQ(app.router.route(http::Request{http::Verb::get, "/", 11}).lane, Lane::io);
 }
 
 TEST(Router, InvalidNameIs400AndSessionUnchanged) {
@@ -176,16 +176,18 @@ TEST(Router, BatchedReadAnswersLikeTheDirectPath) {
   std::string sid = app.post_name("name=Alice");
   http::Request req{http::Verb::get, "/details", 11};
   req.set(http::Field::cookie, "sessdemo_sid=" + sid);
-  ASSERT_TRUE(app.router.is_batchable_read(req));
-  EXPECT_FALSE(app.router.is_batchable_read(http::Request{http::Verb::post, "/details", 11}));
-  auto outcomes = app.router.read_sessions({app.router.session_id(req)});
-  auto batched = app.router.handle_read(req, outcomes[0]);
+  Routed routed = app.router.route(req);
+  ASSERT_EQ(routed.lane, Lane::read);
+  EXPECT_EQ(routed.session_id, sid);
+  EXPECT_EQ(app.router.route(http::Request{http::Verb::post, "/details", 11}).lane, Lane::io);
+  auto outcomes = app.sessions.read_many({routed.session_id});
+  auto batched = app.router.handle_read(routed, outcomes[0]);
   auto direct = app.router.handle(req);
   EXPECT_EQ(batched.result_int(), 200u);
   EXPECT_EQ(batched.body(), direct.body());
   DownStore down;
   App broken(down);
-  auto failed = broken.router.handle_read(req, broken.router.read_sessions({sid})[0]);
+  auto failed = broken.router.handle_read(broken.router.route(req), broken.sessions.read_many({sid})[0]);
   EXPECT_EQ(failed.result_int(), 503u);  // a store failure is never an empty session
 }
 
@@ -213,8 +215,9 @@ TEST(Router, RouteTable) {
                                   {http::Verb::get, "/nope", false, false},
                                   {http::Verb::post, "/details", false, false}}) {
     http::Request req{c.verb, c.target, 11};
-    EXPECT_EQ(app.router.needs_store(req), c.store) << c.target;
-    EXPECT_EQ(app.router.is_batchable_read(req), c.batched) << c.target;
+    Lane lane = app.router.route(req).lane;
+    EXPECT_EQ(lane != Lane::io, c.store) << c.target;
+    EXPECT_EQ(lane == Lane::read, c.batched) << c.target;
   }
   auto home = app.call(http::Verb::put, "/");
   EXPECT_EQ(home.result_int(), 405u);
@@ -229,12 +232,12 @@ TEST(Router, RefusalsMatchTheRouteAndAreCounted) {
   App app(store);
   http::Request page{http::Verb::get, "/details", 11};
   http::Request api{http::Verb::post, "/api/session/visits", 11};
-  auto busy = app.router.refusal(page, http::Status::service_unavailable);
+  auto busy = app.router.refusal(page, Route::details, http::Status::service_unavailable);
   EXPECT_EQ(busy.result_int(), 503u);
   EXPECT_EQ(busy[http::Field::retry_after], "1");
   EXPECT_NE(busy.body().find("session store is unavailable"), std::string::npos);
   EXPECT_EQ(busy[http::Field::content_length], std::to_string(busy.body().size()));
-  auto failed = app.router.refusal(api, http::Status::internal_server_error);
+  auto failed = app.router.refusal(api, Route::api_visits, http::Status::internal_server_error);
   EXPECT_EQ(failed.result_int(), 500u);
   EXPECT_EQ(failed[http::Field::content_type], "application/json");
   auto m = app.call(http::Verb::get, "/metrics").body();
@@ -359,7 +362,7 @@ TEST(Router, CsrfTokensGuardEveryWrite) {
     return r.call(verb, std::move(target), std::move(body), std::move(sid), std::move(header_token),
                   std::move(nonce));
   };
-  EXPECT_FALSE(r.router.needs_store(http::Request{http::Verb::get, "/", 11}));
+  EXPECT_EQ(r.router.route(http::Request{http::Verb::get, "/", 11}).lane, Lane::io);
   for (int i = 0; i < 50; ++i) call(http::Verb::get, "/", "", "");
   EXPECT_EQ(store.size(), 0u) << "a Home page without a session writes nothing";
   auto home = call(http::Verb::get, "/", "", "");
@@ -388,11 +391,11 @@ TEST(Router, CsrfTokensGuardEveryWrite) {
   auto with_session = call(http::Verb::get, "/", "", sid);
   EXPECT_EQ(token_in(with_session.body()), token);
   EXPECT_TRUE(with_session[http::Field::set_cookie].empty());
-  EXPECT_TRUE(r.router.needs_store([&] {
+  EXPECT_EQ(r.router.route([&] {
     http::Request req{http::Verb::get, "/", 11};
     req.set(http::Field::cookie, "sessdemo_sid=" + sid);
     return req;
-  }()));
+  }()).lane, Lane::write);
   // From now on the session's token is checked, with or without the pre-session cookie.
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + std::string(22, 'A'), sid).result_int(), 403u);

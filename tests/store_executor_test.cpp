@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 
@@ -49,6 +50,14 @@ struct App {
   Router router;
   StoreExecutorConfig config;
 
+  // The route of a request, kept as long as the App: a job holds it until it is answered.
+  const Routed& routed(const http::Request& req) {
+    std::lock_guard lock(routed_mutex);
+    return routes.emplace_back(router.route(req));
+  }
+  std::mutex routed_mutex;
+  std::deque<Routed> routes;
+
   static http::Request get_details(const std::string& sid) {
     http::Request req{http::Verb::get, "/details", 11};
     req.set(http::Field::cookie, "sessdemo_sid=" + sid);
@@ -75,8 +84,8 @@ TEST(StoreExecutor, AStalledStoreIsAnswered503AtTheDeadlineQueuedOrRunning) {
     reqs.push_back(i % 2 ? App::post_visit() : App::get_details(new_session_id()));
   auto start = steady_clock::now();
   {
-    StoreExecutor ex(app.router, c);
-    for (int i = 0; i < 20; ++i) ex.submit(reqs[i], a.done_for(i));
+    StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
+    for (int i = 0; i < 20; ++i) ex.submit(reqs[i], app.routed(reqs[i]), a.done_for(i));
     ASSERT_TRUE(a.wait_for(20, seconds(5)));
     // One write thread and a store that never answers: the nine writes queued behind the
     // first one never reach the store. (The reads may all ride in one batch.)
@@ -107,11 +116,11 @@ TEST(StoreExecutor, ReadsWaitingTogetherShareOneStoreRoundTrip) {
   Answers a;
   app.store.mode = FakeStore::Mode::stall;  // the first batch holds the only read thread
   app.store.stall_for = milliseconds(50);
-  StoreExecutor ex(app.router, c);
-  ex.submit(reqs[0], a.done_for(0));
+  StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
+  ex.submit(reqs[0], app.routed(reqs[0]), a.done_for(0));
   ASSERT_TRUE(eventually_true([&] { return app.store.load_manys.load() == 1; }));
   app.store.mode = FakeStore::Mode::ok;
-  for (int i = 1; i < 10; ++i) ex.submit(reqs[i], a.done_for(i));
+  for (int i = 1; i < 10; ++i) ex.submit(reqs[i], app.routed(reqs[i]), a.done_for(i));
   ASSERT_TRUE(a.wait_for(10, seconds(5)));
   EXPECT_EQ(a.got[0].result_int(), 503u);  // the stalled one
   for (int i = 1; i < 10; ++i) {
@@ -129,16 +138,16 @@ TEST(StoreExecutor, AnExceptionAnswers500AndTheNextRequestIsServed) {
   Answers a;
   auto read = App::get_details(new_session_id());
   auto write = App::post_visit();
-  StoreExecutor ex(app.router, app.config);
-  ex.submit(read, a.done_for(0));
-  ex.submit(write, a.done_for(1));
+  StoreExecutor ex(app.router, app.sessions, app.config, app.metrics.executor_counters());
+  ex.submit(read, app.routed(read), a.done_for(0));
+  ex.submit(write, app.routed(write), a.done_for(1));
   ASSERT_TRUE(a.wait_for(2, seconds(5)));
   EXPECT_EQ(a.got[0].result_int(), 500u);
   EXPECT_EQ(a.got[1].result_int(), 500u);
   EXPECT_EQ(a.got[1][http::Field::content_type], "application/json");
   EXPECT_EQ(ex.stats().internal_errors.load(), 2u);
   app.store.mode = FakeStore::Mode::ok;
-  ex.submit(write, a.done_for(2));
+  ex.submit(write, app.routed(write), a.done_for(2));
   ASSERT_TRUE(a.wait_for(3, seconds(5)));
   EXPECT_EQ(a.got[2].result_int(), 200u);
 }
@@ -153,14 +162,14 @@ TEST(StoreExecutor, AFullQueueAnswers503AtOnce) {
   app.store.stall_for = milliseconds(300);
   auto req = App::post_visit();
   Answers a;
-  StoreExecutor ex(app.router, c);
-  ex.submit(req, a.done_for(0));  // taken by the thread, stalls
+  StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
+  ex.submit(req, app.routed(req), a.done_for(0));  // taken by the thread, stalls
   ASSERT_TRUE(
       eventually_true([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
-  ex.submit(req, a.done_for(1));
-  ex.submit(req, a.done_for(2));
+  ex.submit(req, app.routed(req), a.done_for(1));
+  ex.submit(req, app.routed(req), a.done_for(2));
   auto t0 = steady_clock::now();
-  ex.submit(req, a.done_for(3));  // over the cap
+  ex.submit(req, app.routed(req), a.done_for(3));  // over the cap
   std::unique_lock lock(a.m);
   ASSERT_EQ(a.got.count(3), 1u);
   EXPECT_EQ(a.got[3].result_int(), 503u);
@@ -178,8 +187,8 @@ TEST(StoreExecutor, StoppingAnswersQueuedWorkOnceAndWaitsForRunningWork) {
   auto req = App::post_visit();
   Answers a;
   {
-    StoreExecutor ex(app.router, c);
-    for (int i = 0; i < 5; ++i) ex.submit(req, a.done_for(i));
+    StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
+    for (int i = 0; i < 5; ++i) ex.submit(req, app.routed(req), a.done_for(i));
     ASSERT_TRUE(eventually_true([&] { return app.store.writes.load() > 0; }));
   }  // destroyed with one request running and four queued
   ASSERT_EQ(a.got.size(), 5u);

@@ -1,0 +1,206 @@
+// Which client goes next on a load worker: each client holds tickets (requests it may have in
+// flight); a ticket waits at the instance the balancer picked until a connection takes it, then
+// comes back here to be rescheduled: at once, after a think time, or at the open model's next
+// tick. The pacer makes those ticks; what no client is free for waits in a backlog or is dropped.
+#include "loadgen/worker_impl.hpp"
+
+namespace sessdemo::loadgen {
+
+Worker::Impl::Impl(WorkerPlan p)
+    : plan(std::move(p)), opts(*plan.opts), logic(*plan.logic), guard(ioc.get_executor()),
+      rng(plan.first_client + 1), think_timer(ioc), budget_left(plan.budget), recorder(plan.ids) {
+  for (const auto& t : plan.targets) {
+    Target target;
+    target.info = t;
+    target.endpoint = tcp::endpoint(net::ip::make_address(t.address), t.port);
+    targets.push_back(std::move(target));
+  }
+  if (std::any_of(plan.targets.begin(), plan.targets.end(), [](const auto& t) { return t.tls; }))
+    tls_context.emplace(make_tls_context(opts));
+  clients.resize(plan.client_count);
+  for (auto& c : clients) c.step = logic.first_step();
+}
+
+std::size_t Worker::Impl::pick(std::uint32_t idx) {
+  Client& c = clients[idx];
+  std::size_t i = pick_instance(opts.balance, global_id(idx), c.sent, targets.size(), rng);
+  auto now = Clock::now();
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    std::size_t j = (i + k) % targets.size();
+    if (targets[j].down_until <= now) return j;
+  }
+  return i;
+}
+
+void Worker::Impl::enqueue(std::uint32_t idx, Clock::time_point ready) {
+  Target& t = targets[pick(idx)];
+  t.ready.push_back({idx, ready});
+  if (!t.waiters.empty()) {
+    Waiter* w = t.waiters.back();
+    t.waiters.pop_back();
+    w->timer.cancel();
+  }
+}
+
+void Worker::Impl::start_tickets() {
+  auto now = Clock::now();
+  unsigned per_client = opts.scenario == Scenario::counter ? std::max(1u, opts.inflight) : 1u;
+  if (plan.rate > 0) {
+    for (std::uint32_t i = 0; i < clients.size(); ++i) idle.push_back(i);
+    net::co_spawn(ioc, pacer(), net::detached);
+    return;
+  }
+  // The counter scenario sets up each session with one request, then adds the other tickets.
+  for (std::uint32_t i = 0; i < clients.size(); ++i) {
+    outstanding++;
+    clients[i].tickets = 1;
+    enqueue(i, now);
+  }
+  extra_tickets = per_client - 1;
+}
+
+void Worker::Impl::reschedule(std::uint32_t idx, Step was) {
+  Client& c = clients[idx];
+  if (final_phase) {
+    outstanding--;
+    check_done();
+    return;
+  }
+  if (stopping || budget_spent()) {
+    outstanding--;
+    check_done();
+    return;
+  }
+  auto now = Clock::now();
+  if (ScenarioLogic::continues(c)) {  // a redirect or a login form: at once, on the same ticket
+    enqueue(idx, now);
+    return;
+  }
+  if (opts.scenario == Scenario::logout) {
+    // As many tickets as the client wants in flight: this one retires or goes on, more join.
+    unsigned want = logic.tickets_wanted(c);
+    if (c.tickets > want) {
+      c.tickets--;
+      outstanding--;
+      check_done();
+      return;
+    }
+    for (; c.tickets < want; ++c.tickets) {
+      outstanding++;
+      enqueue(idx, now);
+    }
+    enqueue(idx, now);
+    return;
+  }
+  if (was == Step::counter_setup && c.step == Step::increment) {
+    for (unsigned k = 0; k < extra_tickets; ++k) {
+      outstanding++;
+      enqueue(idx, now);
+    }
+  }
+  if (plan.rate > 0) {
+    outstanding--;
+    if (!backlog.empty()) {
+      auto when = backlog.front();
+      backlog.pop_front();
+      outstanding++;
+      enqueue(idx, when);
+    } else {
+      idle.push_back(idx);
+    }
+    return;
+  }
+  if (opts.think.count() > 0) {
+    bool was_empty = thinking.empty();
+    thinking.emplace_back(now + opts.think, idx);
+    if (was_empty) think_timer.cancel();
+    return;
+  }
+  enqueue(idx, now);
+}
+
+void Worker::Impl::check_done() {
+  if (outstanding != 0) return;
+  if (opts.scenario == Scenario::counter && !final_phase) {
+    final_phase = true;
+    auto now = Clock::now();
+    for (std::uint32_t i = 0; i < clients.size(); ++i) {
+      if (clients[i].jar.empty()) continue;
+      clients[i].step = Step::final_read;
+      outstanding++;
+      enqueue(i, now);
+    }
+    if (outstanding != 0) return;
+  }
+  finished = true;
+  think_timer.cancel();
+  for (auto& t : targets)
+    for (Waiter* w : t.waiters) w->timer.cancel();
+}
+
+void Worker::Impl::begin_stop() {
+  if (stopping) return;
+  stopping = true;
+  // Queued tickets that never went out are dropped; the wire drains by itself.
+  for (auto& t : targets) {
+    outstanding -= t.ready.size();
+    t.ready.clear();
+  }
+  outstanding -= thinking.size();
+  thinking.clear();
+  check_done();
+}
+
+net::awaitable<void> Worker::Impl::thinker() {
+  while (!finished) {
+    if (thinking.empty()) think_timer.expires_at(Clock::time_point::max());
+    else think_timer.expires_at(thinking.front().first);
+    co_await think_timer.async_wait(use_tuple);
+    auto now = Clock::now();
+    while (!thinking.empty() && thinking.front().first <= now) {
+      auto idx = thinking.front().second;
+      thinking.pop_front();
+      enqueue(idx, now);
+    }
+  }
+}
+
+net::awaitable<void> Worker::Impl::pacer() {
+  auto period = std::chrono::duration<double>(1.0 / plan.rate);
+  auto start = Clock::now();
+  std::uint64_t tick = 0;
+  net::steady_timer timer(ioc);
+  while (!stopping && !budget_spent()) {
+    auto intended = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(tick));
+    timer.expires_at(intended);
+    co_await timer.async_wait(use_tuple);
+    auto now = Clock::now();
+    // Every tick that is due goes out now, stamped with its own scheduled time.
+    while (!stopping && intended <= now) {
+      if (!idle.empty()) {
+        auto idx = idle.front();
+        idle.pop_front();
+        outstanding++;
+        enqueue(idx, intended);
+      } else if (backlog.size() < max_backlog) {
+        backlog.push_back(intended);
+      } else if (intended >= plan.measure_start) {
+        dropped.fetch_add(1, std::memory_order_relaxed);  // never silently: counted, reported
+      }
+      ++tick;
+      intended = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(tick));
+    }
+  }
+}
+
+void Worker::Impl::run() {
+  start_tickets();
+  if (opts.think.count() > 0) net::co_spawn(ioc, thinker(), net::detached);
+  net::co_spawn(ioc, watchdog(), net::detached);
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    for (unsigned k = 0; k < plan.connections_per_target; ++k)
+      net::co_spawn(ioc, connection(i), net::detached);
+  ioc.run();
+}
+
+}  // namespace sessdemo::loadgen
