@@ -4,6 +4,8 @@
 #include <CLI/Validators.hpp>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <tuple>
 
 #include "cli/options.hpp"
@@ -12,9 +14,10 @@
 
 namespace sessdemo::cli {
 
-void setup_load(CLI::App& app, LoadCliOptions& o) {
+namespace {
+// Where the load goes and how much of it: instances, clients, threads, time, balance, model.
+void add_shape_options(CLI::App& app, LoadCliOptions& o) {
   auto& l = o.load;
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   app.footer(
       "Connections: each instance gets --connections sockets (default min(clients,128)), shared by "
       "all\n"
@@ -41,29 +44,32 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--requests,-n", l.requests, "stop after this many measured requests")
       ->check(whole_number(1, std::uint64_t{1} << 50));
   add_duration(app, "--warmup", l.warmup, "load before measuring, not counted");
-  app.add_option("--balance", o.balance,
-                 "round-robin (consecutive requests to different instances), random, sticky")
-      ->check(CLI::IsMember({"round-robin", "random", "sticky"}))
-      ->capture_default_str();
+  add_choice(app, "--balance", l.balance, loadgen::parse_balance, loadgen::to_string,
+             {loadgen::Balance::round_robin, loadgen::Balance::random, loadgen::Balance::sticky},
+             "round-robin (consecutive requests to different instances), random, sticky");
   add_duration(app, "--think", l.think, "closed model: pause between a client's requests");
   app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
       ->check(finite_range(0.001, 1e7));
-  app.add_option("--scenario", o.scenario,
-                 "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
-                 "raced against --inflight increments, then a read by the old cookie)")
-      ->check(CLI::IsMember({"visit", "get", "counter", "logout"}))
-      ->capture_default_str();
+  using loadgen::Scenario;
+  add_choice(app, "--scenario", l.scenario, loadgen::parse_scenario, loadgen::to_string,
+             {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout},
+             "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
+             "raced against --inflight increments, then a read by the old cookie)");
+}
+
+// What the app looks like: its pages, forms, tokens, login, redirects, headers, TLS.
+void add_app_options(CLI::App& app, LoadCliOptions& o) {
+  auto& l = o.load;
   app.add_option("--home-path", l.home_path, "page with the name form")->capture_default_str();
   app.add_option("--details-path", l.details_path, "page that shows the name")
       ->capture_default_str();
   app.add_option("--name-field", l.name_field, "form field (or JSON key) of the name")
       ->capture_default_str();
-  app.add_option("--write", o.write,
-                 "visit: how a name is written: form (the form of --home-path that holds "
-                 "--name-field, submitted as a browser does) or json (--write-method to "
-                 "--write-path, body {\"NAME-FIELD\": \"...\"})")
-      ->check(CLI::IsMember({"form", "json"}))
-      ->capture_default_str();
+  add_choice(app, "--write", l.write, loadgen::parse_write, loadgen::to_string,
+             {loadgen::LoadOptions::Write::form, loadgen::LoadOptions::Write::json},
+             "visit: how a name is written: form (the form of --home-path that holds "
+             "--name-field, submitted as a browser does) or json (--write-method to "
+             "--write-path, body {\"NAME-FIELD\": \"...\"})");
   app.add_option("--write-method", l.write_method, "--write json: PUT, POST or PATCH")
       ->check(CLI::IsMember({"PUT", "POST", "PATCH"}))
       ->capture_default_str();
@@ -112,6 +118,16 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
                  "Cookie goes after the client's own cookies")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--path", l.path, "scenario get: the path to request")->capture_default_str();
+  app.add_option("--logout-path", l.logout_path, "logout: where the session is ended")
+      ->capture_default_str();
+  app.add_option("--logout-method", l.logout_method, "logout: DELETE, POST or GET")
+      ->check(CLI::IsMember({"DELETE", "POST", "GET"}))
+      ->capture_default_str();
+}
+
+// What each client does, how long a request may take, and what comes out: files, limits, logs.
+void add_run_options(CLI::App& app, LoadCliOptions& o) {
+  auto& l = o.load;
   app.add_option("--rename-every", l.rename_every, "visit: post a new name every K reads")
       ->check(whole_number(1, 1000000))
       ->capture_default_str();
@@ -146,124 +162,108 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
   add_verdict_limits(app, l, "requests");
   add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
-  app.add_option("--logout-path", l.logout_path, "logout: where the session is ended")
-      ->capture_default_str();
-  app.add_option("--logout-method", l.logout_method, "logout: DELETE, POST or GET")
-      ->check(CLI::IsMember({"DELETE", "POST", "GET"}))
-      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
       ->capture_default_str();
 }
+}  // namespace
 
-int run_load_command(LoadCliOptions& o, const CLI::App& app) {
-  setup_logging(o.log_level);
+void setup_load(CLI::App& app, LoadCliOptions& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
+  add_shape_options(app, o);
+  add_app_options(app, o);
+  add_run_options(app, o);
+}
+
+namespace {
+using Refusal = std::optional<std::string>;  // why the command line cannot run, for exit 2
+
+// --form-field and --login-field: NAME=VALUE, into the options' pairs.
+Refusal read_fields(LoadCliOptions& o) {
   auto& l = o.load;
-  auto parsed_headers = loadgen::parse_user_headers(l.headers);
-  l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
-  l.balance = *loadgen::parse_balance(o.balance);
-  l.scenario = loadgen::parse_scenario(o.scenario).value_or(loadgen::Scenario::visit);
-  if (app.count("--max-p99")) l.max_p99 = o.max_p99;
-  l.write = o.write == "json" ? loadgen::LoadOptions::Write::json : loadgen::LoadOptions::Write::form;
-  if (auto bad = std::get_if<std::string>(&parsed_headers)) {
-    std::fprintf(stderr, "sessdemo load: %s\n", bad->c_str());
-    return 2;
-  }
-  l.write_path_given = app.count("--write-path") > 0;
   for (auto [typed, into, flag] :
        {std::tuple{&o.form_fields, &l.form_fields, "--form-field"},
         std::tuple{&o.login_fields, &l.login_fields, "--login-field"}}) {
     into->clear();
     for (const auto& f : *typed) {
       auto eq = f.find('=');
-      if (eq == 0 || eq == std::string::npos || f.find_first_of("\r\n") != std::string::npos) {
-        std::fprintf(stderr, "sessdemo load: %s takes NAME=VALUE, not '%s'\n", flag, f.c_str());
-        return 2;
-      }
+      if (eq == 0 || eq == std::string::npos || f.find_first_of("\r\n") != std::string::npos)
+        return std::string(flag) + " takes NAME=VALUE, not '" + f + "'";
       into->emplace_back(f.substr(0, eq), f.substr(eq + 1));
     }
   }
-  if (!l.login_fields.empty() && l.login_path.empty()) {
-    std::fprintf(stderr, "sessdemo load: --login-field needs --login-path\n");
-    return 2;
-  }
-  if (!l.csrf_meta.empty() && !l.csrf_cookie.empty()) {
-    std::fprintf(stderr, "sessdemo load: give --csrf-meta or --csrf-cookie, not both\n");
-    return 2;
-  }
+  if (!l.login_fields.empty() && l.login_path.empty()) return "--login-field needs --login-path";
+  return std::nullopt;
+}
+
+// Header and field names, paths and files the app's options name.
+Refusal check_app_names(const loadgen::LoadOptions& l) {
+  if (!l.csrf_meta.empty() && !l.csrf_cookie.empty())
+    return "give --csrf-meta or --csrf-cookie, not both";
   for (const auto* name : {&l.instance_header, &l.csrf_meta, &l.csrf_cookie})
     for (char c : *name)
-      if (c <= 0x20 || c >= 0x7f || c == ':' || c == ';' || c == '=') {
-        std::fprintf(stderr,
-                     "sessdemo load: --instance-header, --csrf-meta and --csrf-cookie must be "
-                     "printable ASCII without spaces, ':', ';' or '=': '%s'\n",
-                     name->c_str());
-        return 2;
-      }
-  if (l.instance_header.empty()) {
-    std::fprintf(stderr, "sessdemo load: --instance-header cannot be empty\n");
-    return 2;
-  }
-  std::vector<std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path, &l.logout_path};
+      if (c <= 0x20 || c >= 0x7f || c == ':' || c == ';' || c == '=')
+        return "--instance-header, --csrf-meta and --csrf-cookie must be printable ASCII without "
+               "spaces, ':', ';' or '=': '" + *name + "'";
+  if (l.instance_header.empty()) return "--instance-header cannot be empty";
+  std::vector<const std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path,
+                                        &l.logout_path};
   if (!l.login_path.empty()) paths.push_back(&l.login_path);
   for (const auto* path : paths)
-    if (path->empty() || path->front() != '/' ||
-        path->find_first_of(" \r\n\t") != std::string::npos) {
-      std::fprintf(stderr, "sessdemo load: a path must start with / and hold no spaces: '%s'\n",
-                   path->c_str());
-      return 2;
-    }
-  if (!l.cacert.empty() && !std::ifstream(l.cacert)) {
-    std::fprintf(stderr, "sessdemo load: --cacert %s cannot be read\n", l.cacert.c_str());
-    return 2;
-  }
+    if (path->empty() || path->front() != '/' || path->find_first_of(" \r\n\t") != std::string::npos)
+      return "a path must start with / and hold no spaces: '" + *path + "'";
+  if (!l.cacert.empty() && !std::ifstream(l.cacert)) return "--cacert " + l.cacert + " cannot be read";
   for (char c : l.csrf_header + l.csrf_field)
-    if (c <= 0x20 || c >= 0x7f || c == ':') {
-      std::fprintf(stderr,
-                   "sessdemo load: --csrf-field and --csrf-header must be printable ASCII without "
-                   "spaces or ':'\n");
-      return 2;
-    }
+    if (c <= 0x20 || c >= 0x7f || c == ':')
+      return "--csrf-field and --csrf-header must be printable ASCII without spaces or ':'";
+  return std::nullopt;
+}
+
+// --shard I/N into the options.
+Refusal read_shard(LoadCliOptions& o) {
+  auto& l = o.load;
+  if (o.shard.empty()) return std::nullopt;
+  unsigned i = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n)
+    return "--shard must be I/N with 1 <= I <= N, like 2/3, not '" + o.shard + "'";
+  l.shard_index = i;
+  l.shard_count = n;
+  if (n > l.clients)
+    return "--shard " + o.shard + " needs --clients of at least " + std::to_string(n) + " (one per shard)";
+  return std::nullopt;
+}
+
+// How long, how often and where to: the run's own figures.
+Refusal check_run(const loadgen::LoadOptions& l) {
+  if (l.duration.count() == 0 && !l.requests) return "--duration must be above 0 (or give --requests)";
+  if (l.timeout < std::chrono::milliseconds(1)) return "--timeout must be at least 1ms";
+  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") > 1)
+    return "only one of --csv, --json and --history can go to stdout (-); give the others a file";
+  if (l.interval < std::chrono::milliseconds(10)) return "--interval must be at least 10ms";
+  if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) && l.rate > 0)
+    return "the counter and logout scenarios run closed-model only (drop --rate)";
+  return std::nullopt;
+}
+}  // namespace
+
+int run_load_command(LoadCliOptions& o, const CLI::App& app) {
+  setup_logging(o.log_level);
+  auto& l = o.load;
+  l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
+  if (app.count("--max-p99")) l.max_p99 = o.max_p99;
+  l.write_path_given = app.count("--write-path") > 0;
   if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
-  if (l.duration.count() == 0 && !l.requests) {
-    std::fprintf(stderr, "sessdemo load: --duration must be above 0 (or give --requests)\n");
-    return 2;
-  }
-  if (!o.shard.empty()) {
-    unsigned i = 0, n = 0;
-    char extra = 0;
-    if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n) {
-      std::fprintf(stderr,
-                   "sessdemo load: --shard must be I/N with 1 <= I <= N, like 2/3, not '%s'\n",
-                   o.shard.c_str());
-      return 2;
-    }
-    l.shard_index = i;
-    l.shard_count = n;
-    if (n > l.clients) {
-      std::fprintf(stderr,
-                   "sessdemo load: --shard %u/%u needs --clients of at least %u (one per shard)\n",
-                   i, n, n);
-      return 2;
-    }
-  }
-  if (l.timeout < std::chrono::milliseconds(1)) {
-    std::fprintf(stderr, "sessdemo load: --timeout must be at least 1ms\n");
-    return 2;
-  }
-  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") > 1) {
-    std::fprintf(stderr,
-                 "sessdemo load: only one of --csv, --json and --history can go to stdout (-); give the "
-                 "others a file\n");
-    return 2;
-  }
-  if (l.interval < std::chrono::milliseconds(10)) {
-    std::fprintf(stderr, "sessdemo load: --interval must be at least 10ms\n");
-    return 2;
-  }
-  if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) && l.rate > 0) {
-    std::fprintf(stderr,
-                 "sessdemo load: the counter and logout scenarios run closed-model only (drop --rate)\n");
+  Refusal refusal;
+  auto headers = loadgen::parse_user_headers(l.headers);
+  if (auto bad = std::get_if<std::string>(&headers)) refusal = *bad;
+  for (auto step : {+[](LoadCliOptions& o) { return read_fields(o); },
+                    +[](LoadCliOptions& o) { return check_app_names(o.load); },
+                    +[](LoadCliOptions& o) { return read_shard(o); },
+                    +[](LoadCliOptions& o) { return check_run(o.load); }})
+    if (!refusal) refusal = step(o);
+  if (refusal) {
+    std::fprintf(stderr, "sessdemo load: %s\n", refusal->c_str());
     return 2;
   }
   return loadgen::run_load(l);

@@ -11,9 +11,6 @@ namespace sessdemo::cli {
 struct LoadCliOptions {
   loadgen::LoadOptions load;
   std::string instances;  // as typed; parsed into load.instances
-  std::string balance = "round-robin";
-  std::string scenario = "visit";
-  std::string write = "form";  // form | json, into load.write
   std::chrono::microseconds max_p99{0};
   std::string log_level = "warn";
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <variant>
 
 #include "cli/options.hpp"
 #include "cli/small_file.hpp"
@@ -18,15 +19,13 @@
 #include "server/cache_watch.hpp"
 #include "server/instrumented_store.hpp"
 #include "server/server.hpp"
-#include "sessions/memcached_store.hpp"
-#include "sessions/memory_store.hpp"
-#include "sessions/quorum_store.hpp"
-#include "sessions/replicated_store.hpp"
+#include "sessions/store_factory.hpp"
 
 namespace sessdemo::cli {
 
-void setup_serve(CLI::App& app, ServeOptions& o) {
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
+namespace {
+// The instance: its address and id, its store, its sessions.
+void add_store_options(CLI::App& app, ServeOptions& o) {
   app.add_option("--port,-p", o.port, "port to listen on (0 picks a free one)")
       ->check(whole_number(0, 65535))
       ->capture_default_str();
@@ -42,10 +41,9 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
             return {};
           },
           "ID"));
-  app.add_option("--store", o.store,
-                 "where sessions live: memcached (shared) or memory (this instance only)")
-      ->check(CLI::IsMember({"memcached", "memory"}))
-      ->capture_default_str()
+  add_choice(app, "--store", o.store, parse_store_kind, to_string,
+             {StoreKind::memcached, StoreKind::memory},
+             "where sessions live: memcached (shared) or memory (this instance only)")
       ->envname("SESSDEMO_STORE");
   app.add_option("--memcached", o.memcached, "memcached nodes, HOST:PORT[,HOST:PORT...] (ketama)")
       ->check(endpoint_list(false))
@@ -58,14 +56,16 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
   add_duration(app, "--max-age", o.max_age, "absolute session lifetime");
   app.add_option("--key-prefix", o.key_prefix, "memcached key prefix")->capture_default_str();
   add_duration(app, "--store-timeout", o.store_timeout, "longest wait for one store call");
-  app.add_option(
-         "--concurrency", o.concurrency,
-         "concurrent writes of one session: none (last writer wins), cas (optimistic), lock")
-      ->check(CLI::IsMember({"none", "cas", "lock"}))
-      ->capture_default_str();
+  add_choice(app, "--concurrency", o.concurrency, parse_concurrency, to_string,
+             {Concurrency::none, Concurrency::cas, Concurrency::lock},
+             "concurrent writes of one session: none (last writer wins), cas (optimistic), lock");
   add_duration(app, "--lock-timeout", o.lock_timeout,
                "lock mode: longest wait for the session lock");
   add_duration(app, "--lock-ttl", o.lock_ttl, "lock mode: expiry of a lock whose holder died");
+}
+
+// The listener: threads, limits, timeouts, TLS, CSRF, logs.
+void add_listener_options(CLI::App& app, ServeOptions& o) {
   app.add_option("--threads", o.threads, "I/O threads")
       ->check(whole_number(1, 256))
       ->capture_default_str();
@@ -109,92 +109,60 @@ void setup_serve(CLI::App& app, ServeOptions& o) {
       ->capture_default_str()
       ->envname("SESSDEMO_LOG_LEVEL");
 }
+}  // namespace
 
-int run_serve(const ServeOptions& o) {
-  setup_logging(o.log_level);
-  using std::chrono::duration_cast;
-  if (o.ttl < std::chrono::seconds(2) || o.max_age < std::chrono::seconds(1)) {
-    std::fprintf(stderr, "sessdemo serve: --ttl must be at least 2s and --max-age at least 1s\n");
-    return 2;
-  }
-  {
-    // memcached keys are printable ASCII without spaces or control characters (a CR or LF in a
-    // key would be a second command on the wire), at most 250 bytes: <prefix>:lock:<22-char id>.
-    constexpr std::size_t longest = 250 - std::string_view(":lock:").size() - 22;
-    bool printable =
-        !o.key_prefix.empty() && std::all_of(o.key_prefix.begin(), o.key_prefix.end(),
-                                             [](char c) { return c > 0x20 && c < 0x7f; });
-    if (!printable || o.key_prefix.size() > longest) {
-      std::fprintf(stderr,
-                   "sessdemo serve: --key-prefix must be 1 to %zu printable ASCII characters "
-                   "without spaces\n",
-                   longest);
-      return 2;
-    }
-  }
-  if (o.concurrency == "lock" && o.lock_ttl <= std::chrono::seconds(1) + o.store_timeout) {
+void setup_serve(CLI::App& app, ServeOptions& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
+  add_store_options(app, o);
+  add_listener_options(app, o);
+}
+
+namespace {
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using Refusal = std::optional<std::string>;  // why the command line cannot run, for exit 2
+
+milliseconds at_least_1ms(std::chrono::microseconds d) {
+  return std::max(milliseconds(1), duration_cast<milliseconds>(d));
+}
+
+Refusal check(const ServeOptions& o) {
+  if (o.ttl < std::chrono::seconds(2) || o.max_age < std::chrono::seconds(1))
+    return "--ttl must be at least 2s and --max-age at least 1s";
+  if (auto why = key_prefix_problem(o.key_prefix); !why.empty()) return why;
+  if (o.concurrency == Concurrency::lock && o.lock_ttl <= std::chrono::seconds(1) + o.store_timeout)
     // A holder writes only while more than 1 s (memcached's expiry granularity) plus one store
     // call is left of its lock: a shorter --lock-ttl would refuse every write.
-    std::fprintf(stderr,
-                 "sessdemo serve: --lock-ttl must be longer than 1s plus --store-timeout (%s)\n",
-                 format_duration(std::chrono::seconds(1) + o.store_timeout).c_str());
-    return 2;
-  }
-  std::unique_ptr<SessionStore> store;
-  const ReplicationStats* replication = nullptr;
-  if (o.store == "memory") {
-    store = std::make_unique<MemoryStore>();
-  } else {
-    MemcachedOptions mo;
-    mo.servers = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
-    mo.key_prefix = o.key_prefix;
-    mo.timeout = std::max(std::chrono::milliseconds(1),
-                          duration_cast<std::chrono::milliseconds>(o.store_timeout));
-    if (o.copies > mo.servers.size()) {
-      std::fprintf(stderr,
-                   "sessdemo serve: --copies %u needs at least %u --memcached nodes (got %zu)\n",
-                   o.copies, o.copies, mo.servers.size());
-      return 2;
-    }
-    if (mo.servers.size() == 1) {
-      store = std::make_unique<MemcachedStore>(mo);
-    } else {
-      // Several nodes: our own ring, so copies, failover and repair are under our control.
-      ReplicationOptions ro;
-      ro.copies = o.copies;
-      ro.repair_ttl = duration_cast<std::chrono::seconds>(o.ttl);
-      std::vector<ReplicaNode> nodes;
-      for (const auto& ep : mo.servers) {
-        MemcachedOptions one = mo;
-        one.servers = {ep};
-        nodes.push_back({ep.to_string(), std::make_unique<MemcachedStore>(one)});
-      }
-      if (o.copies >= 3) {
-        // A majority of the copies for every read and write: survives a partition.
-        auto quorum = std::make_unique<QuorumStore>(std::move(nodes), ro);
-        replication = &quorum->stats();
-        store = std::move(quorum);
-      } else {
-        auto replicated = std::make_unique<ReplicatedStore>(std::move(nodes), ro);
-        replication = &replicated->stats();
-        store = std::move(replicated);
-      }
-    }
-  }
-  Metrics metrics(replication);
-  StoreHealth health;
-  InstrumentedStore instrumented(*store, metrics, &health);
+    return "--lock-ttl must be longer than 1s plus --store-timeout (" +
+           format_duration(std::chrono::seconds(1) + o.store_timeout) + ")";
+  if (o.tls_cert.empty() != o.tls_key.empty()) return "--tls-cert and --tls-key go together";
+  return std::nullopt;
+}
+
+StoreSpec store_spec(const ServeOptions& o) {
+  StoreSpec spec;
+  spec.kind = o.store;
+  if (o.store == StoreKind::memcached)
+    spec.nodes = std::get<std::vector<Endpoint>>(parse_endpoints(o.memcached));
+  spec.key_prefix = o.key_prefix;
+  spec.timeout = at_least_1ms(o.store_timeout);
+  spec.copies = o.copies;
+  spec.repair_ttl = duration_cast<std::chrono::seconds>(o.ttl);
+  return spec;
+}
+
+SessionPolicy session_policy(const ServeOptions& o) {
   SessionPolicy policy;
   policy.ttl = duration_cast<std::chrono::seconds>(o.ttl);
   policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
-  policy.concurrency = *parse_concurrency(o.concurrency);
-  policy.lock_timeout = duration_cast<std::chrono::milliseconds>(o.lock_timeout);
-  policy.lock_ttl =
-      std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
-  policy.lock_margin =
-      std::chrono::seconds(1) + duration_cast<std::chrono::milliseconds>(o.store_timeout);
-  SessionService sessions(instrumented, policy);
+  policy.concurrency = o.concurrency;
+  policy.lock_timeout = duration_cast<milliseconds>(o.lock_timeout);
+  policy.lock_ttl = std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
+  policy.lock_margin = std::chrono::seconds(1) + duration_cast<milliseconds>(o.store_timeout);
+  return policy;
+}
 
+ServerConfig server_config(const ServeOptions& o, const SessionPolicy& policy) {
   ServerConfig sc;
   sc.bind = o.bind;
   sc.port = o.port;
@@ -205,83 +173,69 @@ int run_serve(const ServeOptions& o) {
   // may also wait --lock-timeout for the lock): 503 when the store has not answered by then.
   // The budget is for the answer, so the store's share leaves a reserve for writing it out
   // (a fifth of the budget, at most 20 ms): under a burst the I/O threads need that time.
-  auto store_timeout_ms = std::max(std::chrono::milliseconds(1),
-                                   duration_cast<std::chrono::milliseconds>(o.store_timeout));
-  auto store_budget =
-      store_timeout_ms - std::min(std::chrono::milliseconds(20), store_timeout_ms / 5);
+  auto store_timeout = at_least_1ms(o.store_timeout);
+  auto store_budget = store_timeout - std::min(milliseconds(20), store_timeout / 5);
   sc.store.read_budget = store_budget;
   sc.store.write_budget = store_budget;
   if (policy.concurrency == Concurrency::lock) sc.store.write_budget += policy.lock_timeout;
   sc.max_connections = o.max_connections;
-  sc.idle_timeout = std::max(std::chrono::milliseconds(1),
-                             duration_cast<std::chrono::milliseconds>(o.idle_timeout));
-  sc.request_timeout = std::max(std::chrono::milliseconds(1),
-                                duration_cast<std::chrono::milliseconds>(o.request_timeout));
-  sc.shutdown_grace = duration_cast<std::chrono::milliseconds>(o.shutdown_grace);
-  sc.handshake_timeout = std::max(std::chrono::milliseconds(1),
-                                  duration_cast<std::chrono::milliseconds>(o.handshake_timeout));
+  sc.idle_timeout = at_least_1ms(o.idle_timeout);
+  sc.request_timeout = at_least_1ms(o.request_timeout);
+  sc.shutdown_grace = duration_cast<milliseconds>(o.shutdown_grace);
+  sc.handshake_timeout = at_least_1ms(o.handshake_timeout);
   sc.metrics_bind = o.metrics_bind;
+  sc.tls_cert = o.tls_cert;
+  sc.tls_key = o.tls_key;
+  return sc;
+}
+
+// The router's settings, the --csrf-secret file read; or why it cannot be read.
+std::variant<RouterConfig, std::string> router_config(const ServeOptions& o) {
   RouterConfig rc;
   rc.secure_cookies = o.secure_cookies || !o.tls_cert.empty();
   rc.tls = !o.tls_cert.empty();
-  if (o.tls_cert.empty() != o.tls_key.empty()) {
-    std::fprintf(stderr, "sessdemo serve: --tls-cert and --tls-key go together\n");
-    return 2;
-  }
-  sc.tls_cert = o.tls_cert;
-  sc.tls_key = o.tls_key;
   rc.metrics_elsewhere = !o.metrics_bind.empty();
   rc.csrf = o.csrf;
-  if (!o.csrf_secret.empty()) {
-    auto secret = read_small_file(o.csrf_secret, 64 << 10, "the --csrf-secret file");
-    if (auto* e = std::get_if<FileError>(&secret)) {
-      std::fprintf(stderr, "sessdemo serve: %s\n", e->message.c_str());
-      return 2;
-    }
-    rc.csrf_secret = std::move(std::get<std::string>(secret));
-    if (rc.csrf_secret.size() < 16) {
-      std::fprintf(stderr, "sessdemo serve: the --csrf-secret file %s holds fewer than 16 bytes\n",
-                   o.csrf_secret.c_str());
-      return 2;
-    }
-  }
-  // The router needs the id, and the default id needs the bound port: bind first.
-  // Said once at start, before the server is up, so a stalled store cannot hold up the signals.
-  if (o.store != "memory" && store->ping() != StoreStatus::ok)
+  if (o.csrf_secret.empty()) return rc;
+  auto secret = read_small_file(o.csrf_secret, 64 << 10, "the --csrf-secret file");
+  if (auto* e = std::get_if<FileError>(&secret)) return e->message;
+  rc.csrf_secret = std::move(std::get<std::string>(secret));
+  if (rc.csrf_secret.size() < 16)
+    return "the --csrf-secret file " + o.csrf_secret + " holds fewer than 16 bytes";
+  return rc;
+}
+
+// Said once at start, before the server is up, so a stalled store cannot hold up the signals.
+void warn_at_start(const ServeOptions& o, SessionStore& store, const RouterConfig& rc) {
+  if (o.store == StoreKind::memory) return;
+  if (store.ping() != StoreStatus::ok)
     spdlog::warn(
         "the session store does not answer at start (memcached {}); requests that need it get 503 "
         "until it does",
         o.memcached);
-  if (o.csrf && rc.csrf_secret.empty() && o.store != "memory")
+  if (o.csrf && rc.csrf_secret.empty())
     spdlog::warn(
         "--csrf without --csrf-secret: the token of a visitor without a session is checked "
         "against its pre-session cookie only (plain double submit); give every instance the same "
         "--csrf-secret file to sign it");
-  Router router(rc, sessions, metrics);
-  Server server(sc, router, sessions, metrics);
-  // memcached's own stats (evictions, fill) every few seconds, on /metrics and in the log.
-  std::optional<CacheWatch> cache_watch;
-  if (o.store != "memory") cache_watch.emplace(*store, metrics, sessions.stats());
-  std::string where;
-  try {
-    where = server.listen();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sessdemo serve: %s\n", e.what());
-    return 1;
-  }
-  router.set_instance_id(o.id.empty() ? where : o.id);
+}
+
+int refuse(const std::string& why) {
+  std::fprintf(stderr, "sessdemo serve: %s\n", why.c_str());
+  return 2;
+}
+
+// Serves until a signal; 0 after a clean drain, 1 when requests were cut at the grace deadline.
+int serve_until_stopped(Server& server, const ServeOptions& o, const Router& router) {
   server.catch_signals();  // before anyone is told the server is up
-  std::printf("listening on %s://%s\n", o.tls_cert.empty() ? "http" : "https", where.c_str());
-  if (!server.metrics_address().empty())
-    std::printf("metrics on http://%s/metrics\n", server.metrics_address().c_str());
   std::fflush(stdout);
   spdlog::info(
       "instance {} store={} memcached={} copies={} concurrency={} ttl={} max-age={} "
-      "store-timeout={} "
-      "threads: io={} store-write={} store-read={}",
-      router.config().instance_id, o.store, o.store == "memory" ? "-" : o.memcached, o.copies,
-      o.concurrency, format_duration(o.ttl), format_duration(o.max_age),
-      format_duration(o.store_timeout), o.threads, o.store_threads, o.read_threads);
+      "store-timeout={} threads: io={} store-write={} store-read={}",
+      router.config().instance_id, to_string(o.store),
+      o.store == StoreKind::memory ? "-" : o.memcached, o.copies, to_string(o.concurrency),
+      format_duration(o.ttl), format_duration(o.max_age), format_duration(o.store_timeout),
+      o.threads, o.store_threads, o.read_threads);
   server.run(true);
   if (auto cut = server.cut_requests(); cut > 0) {
     // Store calls may still be running for what was cut (up to --store-timeout); nobody waits
@@ -293,6 +247,44 @@ int run_serve(const ServeOptions& o) {
   }
   spdlog::info("stopped");
   return 0;
+}
+}  // namespace
+
+// The composition root: the store, the sessions over it, the router over them, the server.
+int run_serve(const ServeOptions& o) {
+  setup_logging(o.log_level);
+  if (auto why = check(o)) return refuse(*why);
+  auto rc = router_config(o);
+  if (auto* why = std::get_if<std::string>(&rc)) return refuse(*why);
+  BuiltStore built;
+  try {
+    built = make_store(store_spec(o));
+  } catch (const std::invalid_argument& e) {
+    return refuse(e.what());
+  }
+  Metrics metrics(built.replication);
+  StoreHealth health;
+  InstrumentedStore instrumented(*built.store, metrics, &health);
+  SessionPolicy policy = session_policy(o);
+  SessionService sessions(instrumented, policy);
+  warn_at_start(o, *built.store, std::get<RouterConfig>(rc));
+  Router router(std::get<RouterConfig>(rc), sessions, metrics);
+  Server server(server_config(o, policy), router, sessions, metrics);
+  // memcached's own stats (evictions, fill) every few seconds, on /metrics and in the log.
+  std::optional<CacheWatch> cache_watch;
+  if (o.store != StoreKind::memory) cache_watch.emplace(*built.store, metrics, sessions.stats());
+  std::string where;
+  try {
+    where = server.listen();  // the default id needs the bound port: bind first
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sessdemo serve: %s\n", e.what());
+    return 1;
+  }
+  router.set_instance_id(o.id.empty() ? where : o.id);
+  std::printf("listening on %s://%s\n", o.tls_cert.empty() ? "http" : "https", where.c_str());
+  if (!server.metrics_address().empty())
+    std::printf("metrics on http://%s/metrics\n", server.metrics_address().c_str());
+  return serve_until_stopped(server, o, router);
 }
 
 }  // namespace sessdemo::cli

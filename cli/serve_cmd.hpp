@@ -3,6 +3,9 @@
 #include <chrono>
 #include <string>
 
+#include "sessions/session_service.hpp"
+#include "sessions/store_factory.hpp"
+
 namespace CLI {
 class App;
 }
@@ -13,14 +16,14 @@ struct ServeOptions {
   std::uint16_t port = 8080;                     // 0 picks a free port
   std::string bind = "127.0.0.1";                // listen address
   std::string id;                                // instance id on pages; empty: host:port
-  std::string store = "memcached";               // memcached | memory
+  StoreKind store = StoreKind::memcached;        // memcached | memory
   std::string memcached = "127.0.0.1:11211";     // HOST:PORT[,...], ketama across several
   std::chrono::microseconds ttl = std::chrono::minutes(20);      // sliding idle timeout
   std::chrono::microseconds max_age = std::chrono::hours(8);     // absolute lifetime
   std::string key_prefix = "sessdemo";           // memcached keys are <prefix>:<sid>
   unsigned copies = 1;                           // memcached nodes holding each session
   std::chrono::microseconds store_timeout = std::chrono::milliseconds(250);
-  std::string concurrency = "cas";               // none | cas | lock
+  Concurrency concurrency = Concurrency::cas;    // none | cas | lock
   std::chrono::microseconds lock_timeout = std::chrono::seconds(2);  // lock mode's longest wait
   std::chrono::microseconds lock_ttl = std::chrono::seconds(5);      // a dead holder's lock lasts this long
   unsigned threads = 2;                          // I/O threads

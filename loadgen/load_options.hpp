@@ -53,7 +53,7 @@ struct LoadOptions {
   // name_field input, as a browser does (all its successful controls, to its action, with its
   // method and enctype), or as a JSON body {"<name_field>": "<name>"} with write_method to
   // write_path.
-  enum class Write { form, json } write = Write::form;
+  enum class Write { form, json } write = Write::form;  // names: to_string, parse_write
   std::string write_method = "PUT";
   std::string write_path = "/api/session";
   bool write_path_given = false;  // --write-path on the command line: overrides a form's action
@@ -102,5 +102,7 @@ struct LoadOptions {
   std::string logout_method = "DELETE";
   std::uint64_t max_resurrected = 0;  // logout: reads that show an ended session's data
 };
+const char* to_string(LoadOptions::Write w);
+std::optional<LoadOptions::Write> parse_write(std::string_view name);  // the names to_string gives
 
 }  // namespace sessdemo::loadgen

@@ -43,6 +43,16 @@ std::optional<Scenario> parse_scenario(std::string_view name) {
   return std::nullopt;
 }
 
+const char* to_string(LoadOptions::Write w) {
+  return w == LoadOptions::Write::json ? "json" : "form";
+}
+
+std::optional<LoadOptions::Write> parse_write(std::string_view name) {
+  for (auto w : {LoadOptions::Write::form, LoadOptions::Write::json})
+    if (name == to_string(w)) return w;
+  return std::nullopt;
+}
+
 std::string new_run_tag() {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device rd;

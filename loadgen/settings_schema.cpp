@@ -71,6 +71,18 @@ Field duration_field(const char* name, us LoadOptions::*member) {
           [name, member](const json::value& v, LoadOptions& o) { o.*member = seconds_of(name, v); }};
 }
 
+// An enum setting, written by its name and read back by the same parser the command line uses.
+template <typename E>
+Field enum_field(const char* name, E LoadOptions::*member, std::optional<E> (*parse)(std::string_view),
+                 const char* (*name_of)(E)) {
+  return {name, [member, name_of](const LoadOptions& o) { return json::value(name_of(o.*member)); },
+          [name, member, parse](const json::value& v, LoadOptions& o) {
+            auto e = parse(text(name, v));
+            if (!e) bad(name, v, "is not one of its names");
+            o.*member = *e;
+          }};
+}
+
 const std::vector<Field>& schema() {
   static const std::vector<Field> fields = {
       {"instances",
@@ -93,31 +105,16 @@ const std::vector<Field>& schema() {
       duration_field("duration_s", &LoadOptions::duration),
       count_field("requests", &LoadOptions::requests, static_cast<double>(std::uint64_t{1} << 50)),
       duration_field("warmup_s", &LoadOptions::warmup),
-      {"balance", [](const LoadOptions& o) { return json::value(to_string(o.balance)); },
-       [](const json::value& v, LoadOptions& o) {
-         auto b = parse_balance(text("balance", v));
-         if (!b) bad("balance", v, "is no balance");
-         o.balance = *b;
-       }},
+      enum_field<Balance>("balance", &LoadOptions::balance, parse_balance, to_string),
       duration_field("think_s", &LoadOptions::think),
       {"rate", [](const LoadOptions& o) { return json::value(o.rate); },
        [](const json::value& v, LoadOptions& o) { o.rate = number("rate", v, 0, 1e7); }},
-      {"scenario", [](const LoadOptions& o) { return json::value(to_string(o.scenario)); },
-       [](const json::value& v, LoadOptions& o) {
-         auto s = parse_scenario(text("scenario", v));
-         if (!s) bad("scenario", v, "is no scenario");
-         o.scenario = *s;
-       }},
+      enum_field<Scenario>("scenario", &LoadOptions::scenario, parse_scenario, to_string),
       string_field("home_path", &LoadOptions::home_path),
       string_field("details_path", &LoadOptions::details_path),
       string_field("path", &LoadOptions::path),
       string_field("name_field", &LoadOptions::name_field),
-      {"write", [](const LoadOptions& o) { return json::value(o.write == LoadOptions::Write::json ? "json" : "form"); },
-       [](const json::value& v, LoadOptions& o) {
-         auto w = text("write", v);
-         if (w != "json" && w != "form") bad("write", v, "is neither form nor json");
-         o.write = w == "json" ? LoadOptions::Write::json : LoadOptions::Write::form;
-       }},
+      enum_field<LoadOptions::Write>("write", &LoadOptions::write, parse_write, to_string),
       string_field("write_method", &LoadOptions::write_method),
       {"write_path",
        [](const LoadOptions& o) {
