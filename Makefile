@@ -13,16 +13,20 @@ DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
 TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
-.PHONY: all build demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean
+.PHONY: all build build-all demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean
 
 all: build
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+# The binary only: what `make demo` needs. The test targets build the rest (build-all).
 build:
 	@./scripts/install-deps.sh $(BUILD_PKGS)
 	$(MAKE) --no-print-directory $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target sessdemo
+
+build-all: build
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The whole story: memcached, three instances, every scenario, a table, CSV, JSON and plots.
@@ -44,7 +48,7 @@ test:
 	$(MAKE) --no-print-directory test-tsan
 	$(MAKE) --no-print-directory test-fuzz
 
-test-fast: build
+test-fast: build-all
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 600
 
 test-asan:

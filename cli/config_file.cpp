@@ -1,5 +1,7 @@
 #include "cli/config_file.hpp"
 
+#include "common/trim.hpp"
+
 #include <CLI/App.hpp>
 #include <algorithm>
 #include <cstdlib>
@@ -10,11 +12,6 @@
 namespace sessdemo::cli {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 std::string at_line(int n, const std::string& what) { return "line " + std::to_string(n) + ": " + what; }
 
@@ -29,7 +26,7 @@ std::variant<std::vector<ConfigEntry>, std::string> parse_config(std::string_vie
   while (!text.empty() || n == 0) {
     ++n;
     auto nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
+    std::string_view line = trim(text.substr(0, nl), " \t\r");
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (line.empty() || line.front() == '#' || line.front() == ';') {
       if (text.empty()) break;

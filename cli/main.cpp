@@ -1,6 +1,7 @@
 // sessdemo: one binary, three commands. Only the wiring lives here.
 #include <CLI/App.hpp>
 #include <algorithm>
+#include <optional>
 #include <cstdio>
 
 #include "cli/config_file.hpp"
@@ -38,6 +39,37 @@ CLI::App* find_command(CLI::App& app, const std::string& name) {
 int bad_command_line(const std::string& message) {
   std::fprintf(stderr, "sessdemo: %s (see sessdemo --help)\n", message.c_str());
   return 2;
+}
+// What the command word asks before CLI11 parses anything: `help [COMMAND]`, an unknown command
+// (with a "did you mean"), or none at all; an exit status then, or nothing to go on parsing.
+std::optional<int> before_parsing(CLI::App& app, const std::vector<std::string>& args) {
+  // The command: the first word that is not an option (the global options take no value but
+  // --config, which takes one).
+  std::size_t at = 0;
+  while (at < args.size() && !args[at].empty() && args[at].front() == '-')
+    at += args[at] == "--config" ? 2 : 1;
+  if (at < args.size()) {
+    const std::string& word = args[at];
+    if (word == "help") {
+      CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
+      if (at + 1 < args.size() && !sub)
+        return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands +
+                                ")");
+      std::fputs((sub ? sub->help() : app.help()).c_str(), stdout);
+      return 0;
+    }
+    if (!find_command(app, word)) {
+      std::string hint;
+      for (const char* c : {"serve", "load", "demo", "merge", "check", "help"})
+        if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
+      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
+    }
+  } else if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
+               return a == "--help" || a == "-h" || a == "--version";
+             })) {
+    return bad_command_line(std::string("a command is needed: ") + commands);
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -81,32 +113,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
-  // The command: the first word that is not an option (the global options take no value but
-  // --config, which takes one).
-  std::size_t at = 0;
-  while (at < args.size() && !args[at].empty() && args[at].front() == '-')
-    at += args[at] == "--config" ? 2 : 1;
-  if (at < args.size()) {
-    const std::string& word = args[at];
-    if (word == "help") {
-      CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
-      if (at + 1 < args.size() && !sub)
-        return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands +
-                                ")");
-      std::fputs((sub ? sub->help() : app.help()).c_str(), stdout);
-      return 0;
-    }
-    if (!find_command(app, word)) {
-      std::string hint;
-      for (const char* c : {"serve", "load", "demo", "merge", "check", "help"})
-        if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
-      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
-    }
-  } else if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
-               return a == "--help" || a == "-h" || a == "--version";
-             })) {
-    return bad_command_line(std::string("a command is needed: ") + commands);
-  }
+  if (auto done = before_parsing(app, args)) return *done;
   // --config (and --version) also work after the command: `sessdemo serve --config f.ini`.
   if (auto err = apply_config_file(args, app); !err.empty()) return bad_command_line(err);
   for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd}) sub->fallthrough();

@@ -19,40 +19,65 @@ namespace sessdemo {
 
 using namespace std::chrono;
 
-bool on_path(const std::string& program) {
+namespace {
+// The full path of program as execvp would find it (one with a slash is taken as it is);
+// empty when it is not there.
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos)
+    return access(program.c_str(), X_OK) == 0 ? program : std::string();
   const char* path = std::getenv("PATH");
-  if (!path) return false;
+  if (!path) return {};
   std::string p(path);
   std::size_t start = 0;
   while (start <= p.size()) {
     auto colon = p.find(':', start);
     std::string dir = p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return dir + "/" + program;
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
-  return false;
+  return {};
+}
+}  // namespace
+
+bool on_path(const std::string& program) {
+  return !find_program(program).empty();
 }
 
+// fork and exec, not posix_spawn: the child must ask for SIGTERM at its parent's death
+// (PR_SET_PDEATHSIG), which posix_spawn cannot do. Everything the child needs (the program's
+// path, the argument array, the stderr file) is made before the fork, so that the child calls
+// only async-signal-safe functions (prctl, dup2, execv, _exit) and never allocates.
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& err_path) {
+  if (argv.empty()) throw std::runtime_error("no program to start");
+  std::string program = find_program(argv[0]);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  int err_fd = -1;
+  if (!err_path.empty()) err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    if (err_fd >= 0) close(err_fd);
+    throw std::runtime_error("pipe failed");
+  }
+  pid_t parent = getpid();
   pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ < 0) {
+    for (int fd : {fds[0], fds[1], err_fd})
+      if (fd >= 0) close(fd);
+    throw std::runtime_error("fork failed");
+  }
   if (pid_ == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the parent
-    dup2(fds[1], 1);
-    if (!err_path.empty()) {
-      int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (e >= 0) dup2(e, 2);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    if (getppid() != parent) _exit(127);  // the parent died before the request took hold
+    dup2(fds[1], 1);                     // dup2 clears close-on-exec on the copy
+    if (err_fd >= 0) dup2(err_fd, 2);
+    if (!program.empty()) execv(program.c_str(), args.data());
+    _exit(127);  // not found, or not executable: as a shell says
   }
   close(fds[1]);
+  if (err_fd >= 0) close(err_fd);
   out_fd_ = fds[0];
 }
 
@@ -166,22 +191,6 @@ std::uint16_t free_loopback_port() {
   getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
   close(s);
   return ntohs(a.sin_port);
-}
-
-bool wait_for_loopback_port(std::uint16_t port, milliseconds timeout) {
-  auto deadline = steady_clock::now() + timeout;
-  while (steady_clock::now() < deadline) {
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    int r = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    close(s);
-    if (r == 0) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return false;
 }
 
 }  // namespace sessdemo

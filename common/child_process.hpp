@@ -44,7 +44,5 @@ class ChildProcess {
 bool on_path(const std::string& program);
 // A TCP port that was free a moment ago on 127.0.0.1.
 std::uint16_t free_loopback_port();
-// True when a TCP connect to 127.0.0.1:port succeeds within the timeout.
-bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds timeout);
 
 }  // namespace sessdemo

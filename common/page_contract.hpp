@@ -12,5 +12,8 @@ inline constexpr std::string_view name_marker = "id=\"name\">";
 inline constexpr std::string_view instance_marker = "id=\"instance\">";
 // Details with no name in the session.
 inline constexpr std::string_view no_name_marker = "id=\"no-name\">";
+// The answer header that names the instance that served it (the tester's default
+// --instance-header).
+inline constexpr std::string_view instance_header = "X-Instance-Id";
 
 }  // namespace sessdemo::page

@@ -137,4 +137,9 @@ bool judgeable(const DemoScenario& s, double duration_s);
 unsigned min_duration_s(const DemoScenario& s);
 Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances);
 
+// How long after its fault a store is back, as the judge and the duration checks count it.
+inline constexpr double store_recovery_s = 1.5;  // libmemcached's 1 s retry delay for a failed node, and a margin
+// A healed node is back in rotation within the 2 s an ejection lasts; a little margin.
+inline constexpr double network_recovery_s = 2.5;
+
 }  // namespace sessdemo::demo

@@ -1,5 +1,7 @@
 #include "loadgen/cookie_jar.hpp"
 
+#include "common/trim.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,11 +9,6 @@
 namespace sessdemo::loadgen {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            // tolower of a negative char is undefined: bytes past ASCII as unsigned char.

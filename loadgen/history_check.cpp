@@ -1,6 +1,6 @@
 #include "loadgen/history_check.hpp"
 
-#include "loadgen/verdict.hpp"
+#include "loadgen/page_judge.hpp"
 
 #include <charconv>
 #include <cstdio>

@@ -6,6 +6,8 @@
 #include <boost/url/url.hpp>
 #include <memory>
 
+#include "loadgen/html_nodes.hpp"
+
 namespace sessdemo::loadgen {
 
 bool HtmlForm::set(std::string_view name, std::string_view value) {
@@ -25,65 +27,7 @@ const FormField* HtmlForm::find(std::string_view name) const {
 }
 
 namespace {
-
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
-const char* attr(const GumboNode* n, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
-  return a ? a->value : nullptr;
-}
-bool has_attr(const GumboNode* n, const char* name) {
-  return attr(n, name) != nullptr;
-}
-std::string attr_or(const GumboNode* n, const char* name, std::string_view fallback = {}) {
-  const char* v = attr(n, name);
-  return v ? std::string(v) : std::string(fallback);
-}
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return s;
-}
-
-void text_of(const GumboNode* n, std::string& out) {
-  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
-    out += n->v.text.text;
-    return;
-  }
-  if (n->type != GUMBO_NODE_ELEMENT) return;
-  const GumboVector& kids = n->v.element.children;
-  for (unsigned i = 0; i < kids.length; ++i) text_of(static_cast<const GumboNode*>(kids.data[i]), out);
-}
-// An option's label as its value: the text with white space stripped and collapsed.
-std::string collapsed_text(const GumboNode* n) {
-  std::string raw, out;
-  text_of(n, raw);
-  for (char c : raw) {
-    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-    if (space) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-// A form element and the controls that belong to it, in tree order.
-struct FoundForm {
-  const GumboNode* node;
-  std::vector<const GumboNode*> controls;
-};
+using namespace html_nodes;  // this file reads the tree too
 
 struct Walker {
   const PageQuery& q;
@@ -134,107 +78,6 @@ struct Walker {
   }
 };
 
-bool is_submit_button(const GumboNode* n) {
-  if (n->v.element.tag == GUMBO_TAG_BUTTON) {
-    std::string type = lower(attr_or(n, "type", "submit"));
-    return type != "button" && type != "reset";
-  }
-  if (n->v.element.tag != GUMBO_TAG_INPUT) return false;
-  std::string type = lower(attr_or(n, "type"));
-  return type == "submit" || type == "image";
-}
-
-// HTML's "constructing the entry list": the controls a browser sends when the form is
-// submitted with its first submit button (or with Enter, when it has none).
-HtmlForm entries(const FoundForm& f) {
-  HtmlForm out;
-  std::string method = lower(attr_or(f.node, "method", "get"));
-  out.method = method == "post" ? "POST" : "GET";
-  out.multipart = lower(attr_or(f.node, "enctype")) == "multipart/form-data";
-  out.action = attr_or(f.node, "action");
-  const GumboNode* submitter = nullptr;
-  for (auto* c : f.controls)
-    if (is_submit_button(c)) {
-      submitter = c;
-      break;
-    }
-  for (const GumboNode* c : f.controls) {
-    GumboTag tag = c->v.element.tag;
-    std::string name = attr_or(c, "name");
-    if (tag == GUMBO_TAG_INPUT && lower(attr_or(c, "type")) == "image") {
-      if (c != submitter) continue;
-      std::string prefix = name.empty() ? "" : name + ".";
-      out.fields.push_back({prefix + "x", "0"});
-      out.fields.push_back({prefix + "y", "0"});
-      continue;
-    }
-    if (name.empty()) continue;
-    if (tag == GUMBO_TAG_BUTTON || (tag == GUMBO_TAG_INPUT && is_submit_button(c))) {
-      if (c == submitter) out.fields.push_back({name, attr_or(c, "value")});
-      continue;
-    }
-    if (tag == GUMBO_TAG_TEXTAREA) {
-      std::string text;
-      text_of(c, text);
-      out.fields.push_back({name, text});
-      continue;
-    }
-    if (tag == GUMBO_TAG_SELECT) {
-      bool multiple = has_attr(c, "multiple");
-      std::vector<const GumboNode*> options;
-      std::vector<const GumboNode*> stack{c};
-      while (!stack.empty()) {  // options and those in optgroups, in order
-        const GumboNode* n = stack.back();
-        stack.pop_back();
-        const GumboVector& kids = n->v.element.children;
-        for (unsigned i = kids.length; i-- > 0;) {
-          auto* k = static_cast<const GumboNode*>(kids.data[i]);
-          if (k->type != GUMBO_NODE_ELEMENT) continue;
-          if (k->v.element.tag == GUMBO_TAG_OPTION) options.insert(options.begin(), k);
-          else if (k->v.element.tag == GUMBO_TAG_OPTGROUP) stack.push_back(k);
-        }
-      }
-      auto value_of = [](const GumboNode* o) {
-        const char* v = attr(o, "value");
-        return v ? std::string(v) : collapsed_text(o);
-      };
-      const GumboNode* chosen = nullptr;
-      for (auto* o : options)
-        if (has_attr(o, "selected")) {
-          if (multiple) {
-            if (!has_attr(o, "disabled")) out.fields.push_back({name, value_of(o)});
-          } else {
-            chosen = o;  // of several, the last one selected wins
-          }
-        }
-      if (!multiple && !chosen)
-        for (auto* o : options)
-          if (!has_attr(o, "disabled")) {
-            chosen = o;
-            break;
-          }
-      if (chosen && !has_attr(chosen, "disabled")) out.fields.push_back({name, value_of(chosen)});
-      continue;
-    }
-    std::string type = lower(attr_or(c, "type", "text"));
-    if (type == "reset" || type == "button") continue;
-    if (type == "checkbox" || type == "radio") {
-      if (has_attr(c, "checked")) out.fields.push_back({name, attr_or(c, "value", "on")});
-      continue;
-    }
-    if (type == "file") {
-      out.fields.push_back({name, ""});
-      continue;
-    }
-    if (type == "hidden" && iequal(name, "_charset_")) {
-      out.fields.push_back({name, "UTF-8"});
-      continue;
-    }
-    out.fields.push_back({name, attr_or(c, "value")});
-  }
-  return out;
-}
-
 bool names(const FoundForm& f, std::string_view name) {
   for (auto* c : f.controls)
     if (attr_or(c, "name") == name) return true;
@@ -279,7 +122,7 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
         pick = &f;
         break;
       }
-  if (pick) out.form = entries(*pick);
+  if (pick) out.form = form_entries(*pick);
   return out;
 }
 

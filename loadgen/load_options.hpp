@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/page_contract.hpp"
 #include "common/endpoint.hpp"
 #include "loadgen/balancer.hpp"
 
@@ -71,7 +72,7 @@ struct LoadOptions {
   std::string login_path;
   std::vector<std::pair<std::string, std::string>> login_fields;
   unsigned max_redirects = 10;  // hops followed per request; 0: a 3xx is the answer
-  std::string instance_header = "X-Instance-Id";  // names the instance that served an answer
+  std::string instance_header{page::instance_header};  // names the instance that served an answer
   std::vector<std::string> headers;  // -H "Name: value", on every request
   // https:// instances: certificates are checked against the system store plus cacert (a PEM
   // file, or ""), and the host name against the certificate; insecure skips both checks.

@@ -121,6 +121,41 @@ InstanceStats stats_of(const json::object& o, const std::vector<std::string>& ad
   return s;
 }
 
+// One shard's figures added to the merged run: per instance, the counter totals, per interval.
+void add_figures(const json::object& d, RunReport& r) {
+  // As the tester does: at most 64 instance ids kept apart, the rest pooled as "other".
+  for (const auto& [id, fig] : d.at("instances").as_object()) {
+    std::string key(id);
+    if (!r.table.instances.count(key) && r.table.instances.size() >= Recorder::max_instances)
+      key = Recorder::overflow_key;
+    r.table.at(key).merge(stats_of(fig.as_object(), r.addresses));
+  }
+  if (auto* c = d.if_contains("counter")) {
+    const auto& k = c->as_object();
+    // None negative: a shard's negative lost updates would cancel another's.
+    r.counter.clients_checked += count_at(k, "clients_checked");
+    r.counter.unverified += count_at(k, "unverified");
+    r.counter.acknowledged += static_cast<std::int64_t>(count_at(k, "acknowledged"));
+    r.counter.final_total += static_cast<std::int64_t>(count_at(k, "final_total"));
+    r.counter.lost_updates += static_cast<std::int64_t>(count_at(k, "lost_updates"));
+    r.counter.phantom_updates += static_cast<std::int64_t>(count_at(k, "phantom_updates"));
+  }
+  const auto& ivs = d.at("intervals").as_array();
+  if (r.intervals.size() < ivs.size()) r.intervals.resize(ivs.size());
+  for (std::size_t i = 0; i < ivs.size(); ++i) {
+    const auto& iv = ivs[i].as_object();
+    auto& m = r.intervals[i];
+    m.elapsed_s = std::max(m.elapsed_s, iv.at("elapsed_s").to_number<double>());
+    m.interval_s = std::max(m.interval_s, iv.at("interval_s").to_number<double>());
+    for (const auto& [id, fig] : iv.at("instances").as_object()) {
+      auto& f = m.instances[std::string(id)];
+      f.counters.merge(counters_of(fig.as_object()));
+      f.latency.merge(histogram_of(fig.at("latency")));
+      f.service.merge(histogram_of(fig.at("service")));
+    }
+  }
+}
+
 }  // namespace
 
 std::variant<MergedRun, std::string> merge_documents(
@@ -179,37 +214,7 @@ std::variant<MergedRun, std::string> merge_documents(
       r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
       r.interrupted = r.interrupted || d.at("interrupted").as_bool();
       if (d.at("total").as_object().contains("dropped")) r.dropped += count_at(d.at("total").as_object(), "dropped");
-      // As the tester does: at most 64 instance ids kept apart, the rest pooled as "other".
-      for (const auto& [id, fig] : d.at("instances").as_object()) {
-        std::string key(id);
-        if (!r.table.instances.count(key) && r.table.instances.size() >= Recorder::max_instances)
-          key = Recorder::overflow_key;
-        r.table.at(key).merge(stats_of(fig.as_object(), r.addresses));
-      }
-      if (auto* c = d.if_contains("counter")) {
-        const auto& k = c->as_object();
-        // None negative: a shard's negative lost updates would cancel another's.
-        r.counter.clients_checked += count_at(k, "clients_checked");
-        r.counter.unverified += count_at(k, "unverified");
-        r.counter.acknowledged += static_cast<std::int64_t>(count_at(k, "acknowledged"));
-        r.counter.final_total += static_cast<std::int64_t>(count_at(k, "final_total"));
-        r.counter.lost_updates += static_cast<std::int64_t>(count_at(k, "lost_updates"));
-        r.counter.phantom_updates += static_cast<std::int64_t>(count_at(k, "phantom_updates"));
-      }
-      const auto& ivs = d.at("intervals").as_array();
-      if (r.intervals.size() < ivs.size()) r.intervals.resize(ivs.size());
-      for (std::size_t i = 0; i < ivs.size(); ++i) {
-        const auto& iv = ivs[i].as_object();
-        auto& m = r.intervals[i];
-        m.elapsed_s = std::max(m.elapsed_s, iv.at("elapsed_s").to_number<double>());
-        m.interval_s = std::max(m.interval_s, iv.at("interval_s").to_number<double>());
-        for (const auto& [id, fig] : iv.at("instances").as_object()) {
-          auto& f = m.instances[std::string(id)];
-          f.counters.merge(counters_of(fig.as_object()));
-          f.latency.merge(histogram_of(fig.at("latency")));
-          f.service.merge(histogram_of(fig.at("service")));
-        }
-      }
+      add_figures(d, r);
     } catch (const std::exception& e) {
       return name + ": not a complete sessdemo load JSON (" + e.what() + ")";
     }

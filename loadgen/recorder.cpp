@@ -62,21 +62,21 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (o.retried) s->counters.retries++;
     if (connect_us >= 0) s->counters.connects.add(connect_us);
     if (tls_us >= 0) s->counters.handshakes.add(tls_us);
-    if (o.verdict) {
-      switch (*o.verdict) {
-        case Verdict::hit:
+    if (o.judged) {
+      switch (*o.judged) {
+        case ReadJudgement::hit:
           s->counters.hits++;
           break;
-        case Verdict::miss:
+        case ReadJudgement::miss:
           s->counters.misses++;
           break;
-        case Verdict::stale:
+        case ReadJudgement::stale:
           s->counters.stale++;
           break;
-        case Verdict::foreign:
+        case ReadJudgement::foreign:
           s->counters.foreign++;
           break;
-        case Verdict::resurrected:
+        case ReadJudgement::resurrected:
           s->counters.resurrected++;
           break;
       }

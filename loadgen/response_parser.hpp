@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/page_contract.hpp"
+
 namespace sessdemo::loadgen {
 
 struct ParsedResponse {
@@ -26,7 +28,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   // scenario that judges nothing). instance_header: the header that names the instance.
   explicit ResponseParser(ParsedResponse& out, bool keep_body = true,
                           std::size_t body_limit = 8 * 1024 * 1024,
-                          std::string_view instance_header = "X-Instance-Id");
+                          std::string_view instance_header = page::instance_header);
   static constexpr std::size_t kept_without_body = 256;
 
  private:

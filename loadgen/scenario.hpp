@@ -14,12 +14,12 @@
 #include "loadgen/load_options.hpp"
 #include "loadgen/stats.hpp"
 #include "loadgen/user_headers.hpp"
-#include "loadgen/verdict.hpp"
+#include "loadgen/page_judge.hpp"
 
 namespace sessdemo::loadgen {
 
 // login_page and login_submit come before a client's first write when --login-path is set;
-// follow is a redirect hop of any step (Client::origin says which).
+// follow is a redirect hop of any step (Client::redirected_from says which).
 enum class Step : std::uint8_t {
   home, write, read, get, counter_setup, increment, final_read, done, login_page, login_submit, follow,
   logout_write,  // scenario logout: the session's name (a JSON write)
@@ -58,7 +58,7 @@ struct Client {
   std::string request_path;
   bool idempotent = true;
   PendingRequest next;       // login_submit and follow send this
-  Step origin = Step::home;  // follow: the step whose answer redirected
+  Step redirected_from = Step::home;  // follow: the step whose answer redirected
   std::uint8_t hops = 0;     // follow: redirects followed for it so far
   bool acked_by_redirect = false;  // follow of a write: the write's 301/302/303 acknowledged it
   // Scenario logout: this client's tickets alive, increments sent in the current burst, and
@@ -83,7 +83,7 @@ struct Outcome {
   Kind kind = Kind::read;
   bool error = false;
   ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
-  std::optional<Verdict> verdict;
+  std::optional<ReadJudgement> judged;  // a page that was judged: how it read
   bool retried = false;  // sent on a new connection: the reused one was found closed
 };
 

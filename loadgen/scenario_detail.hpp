@@ -13,4 +13,10 @@ void end_headers(std::string& out, std::string_view body, std::string_view conte
 std::string_view path_only(std::string_view target);
 bool idempotent_method(std::string_view method);
 
+// The things that can be missing, each logged once per run.
+enum Missing : unsigned {
+  no_form = 1, no_field = 2, no_meta = 4, no_cookie = 8, no_login_form = 16, login_loop = 32,
+  bad_location = 64, too_many = 128, lost_write = 256, other_origin = 512
+};
+
 }  // namespace sessdemo::loadgen::scenario_detail

@@ -24,7 +24,7 @@ std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Clien
     case Step::follow:
       // The page a write's redirect leads to is a read of its own, when it is the page that
       // shows the name (the write ended at the redirect).
-      if (c.origin != Step::write || !c.acked_by_redirect ||
+      if (c.redirected_from != Step::write || !c.acked_by_redirect ||
           scenario_detail::path_only(c.request_path) != scenario_detail::path_only(opts_.details_path))
         return std::nullopt;
       e.f = OpF::read;

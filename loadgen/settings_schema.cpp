@@ -83,24 +83,29 @@ Field enum_field(const char* name, E LoadOptions::*member, std::optional<E> (*pa
           }};
 }
 
+// The instances as typed (https:// kept), read back by the command line's parser.
+Field instances_field() {
+  return {"instances",
+   [](const LoadOptions& o) {
+     json::array a;
+     for (const auto& i : o.instances) a.emplace_back((i.tls ? "https://" : "") + i.to_string());
+     return json::value(std::move(a));
+   },
+   [](const json::value& v, LoadOptions& o) {
+     if (!v.is_array()) bad("instances", v, "is not a list");
+     o.instances.clear();
+     for (const auto& i : v.as_array()) {
+       auto r = parse_endpoints(text("instances", i), true);
+       auto* e = std::get_if<std::vector<Endpoint>>(&r);
+       if (!e || e->size() != 1) bad("instances", i, "is not an address");
+       o.instances.push_back(e->front());
+     }
+   }};
+}
+
 const std::vector<Field>& schema() {
   static const std::vector<Field> fields = {
-      {"instances",
-       [](const LoadOptions& o) {
-         json::array a;
-         for (const auto& i : o.instances) a.emplace_back((i.tls ? "https://" : "") + i.to_string());
-         return json::value(std::move(a));
-       },
-       [](const json::value& v, LoadOptions& o) {
-         if (!v.is_array()) bad("instances", v, "is not a list");
-         o.instances.clear();
-         for (const auto& i : v.as_array()) {
-           auto r = parse_endpoints(text("instances", i), true);
-           auto* e = std::get_if<std::vector<Endpoint>>(&r);
-           if (!e || e->size() != 1) bad("instances", i, "is not an address");
-           o.instances.push_back(e->front());
-         }
-       }},
+      instances_field(),
       count_field("clients", &LoadOptions::clients, 1e6),
       duration_field("duration_s", &LoadOptions::duration),
       count_field("requests", &LoadOptions::requests, static_cast<double>(std::uint64_t{1} << 50)),

@@ -17,9 +17,9 @@ void percentiles_line(std::FILE* out, const char* name, const Histogram& h) {
                ms(h.percentile(99.9)), ms(h.percentile(99.99)), ms(h.max()), h.mean() / 1000.0,
                h.count());
 }
-}  // namespace
 
-void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>& checks) {
+// The run in one line: scenario, clients, shards, instances, balance, model, time.
+void title_line(std::FILE* out, const RunReport& r) {
   const auto& o = *r.opts;
   char model[64];
   if (o.rate > 0)
@@ -37,6 +37,10 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
       to_string(o.scenario), o.clients, shards.c_str(), o.instances.size(), to_string(o.balance),
       model, r.measured_s,
       r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
+}
+
+// One row per instance and one for all of them.
+void instance_table(std::FILE* out, const RunReport& r) {
   std::fprintf(out, "%-16s %-21s %10s %9s %8s %10s %8s %7s %7s %8s %8s %8s %8s %9s %8s %8s\n",
                "instance", "address", "requests", "rps", "errors", "hits", "misses", "stale",
                "foreign", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "svc p50", "svc p99");
@@ -54,6 +58,12 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
   };
   for (const auto& [name, s] : r.table.instances) line(name, addresses_of(r, s), s);
   line("all", "", r.total);
+}
+
+// Said when it applies: TLS, errors by kind, dropped and late requests, the counter and logout
+// tallies.
+void notes(std::FILE* out, const RunReport& r) {
+  const auto& o = *r.opts;
   if (o.insecure && std::any_of(o.instances.begin(), o.instances.end(), [](const auto& e) { return e.tls; }))
     std::fprintf(out, "\nTLS certificates were NOT checked (--insecure)\n");
   if (const auto& h = r.total.counters.handshakes; h.count)
@@ -66,17 +76,6 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
         std::fprintf(out, "  %s %" PRIu64, to_string(static_cast<ErrorKind>(k)), n);
     std::fputc('\n', out);
   }
-  std::fprintf(out, "\nlatency (ms)   %8s %8s %8s %8s %8s %8s %8s %8s %10s\n", "min", "p50", "p90",
-               "p99", "p99.9", "p99.99", "max", "mean", "count");
-  for (std::size_t k = 0; k < r.total.by_kind.size(); ++k)
-    if (r.total.by_kind[k].count())
-      percentiles_line(out, to_string(static_cast<Kind>(k)), r.total.by_kind[k]);
-  percentiles_line(out, "all", r.total.latency);
-  percentiles_line(out, "service", r.total.service);
-  std::fprintf(
-      out,
-      "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
-      "   service: from the request written to its answer. --max-p99 checks latency.)\n");
   if (r.dropped)
     std::fprintf(out,
                  "\n%" PRIu64 " scheduled requests were dropped: no client was free to send them and the "
@@ -97,6 +96,29 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
     std::fprintf(out, "\nlogout: %" PRIu64 " reads by the old cookie after an acknowledged logout, %" PRIu64
                       " resurrected\n",
                  r.total.counters.reads(), r.total.counters.resurrected);
+}
+
+// Latency by kind, all, and service time.
+void latency_table(std::FILE* out, const RunReport& r) {
+  std::fprintf(out, "\nlatency (ms)   %8s %8s %8s %8s %8s %8s %8s %8s %10s\n", "min", "p50", "p90",
+               "p99", "p99.9", "p99.99", "max", "mean", "count");
+  for (std::size_t k = 0; k < r.total.by_kind.size(); ++k)
+    if (r.total.by_kind[k].count())
+      percentiles_line(out, to_string(static_cast<Kind>(k)), r.total.by_kind[k]);
+  percentiles_line(out, "all", r.total.latency);
+  percentiles_line(out, "service", r.total.service);
+  std::fprintf(
+      out,
+      "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
+      "   service: from the request written to its answer. --max-p99 checks latency.)\n");
+}
+}  // namespace
+
+void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>& checks) {
+  title_line(out, r);
+  instance_table(out, r);
+  notes(out, r);
+  latency_table(out, r);
   std::fprintf(out, "\nchecks:\n");
   for (const auto& c : checks)
     std::fprintf(out, "  %s  %-16s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),

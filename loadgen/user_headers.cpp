@@ -1,5 +1,7 @@
 #include "loadgen/user_headers.hpp"
 
+#include "common/trim.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 namespace sessdemo::loadgen {
@@ -9,11 +11,6 @@ namespace {
 bool token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 }  // namespace
 

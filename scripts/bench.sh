@@ -2,9 +2,9 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,conn10k,tls,memory,history picks sections
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,memory,history picks sections
 # (default: all).
-# BASELINE=path/to/an/older/sessdemo adds that binary to the cpu section, side by side.
+# BASELINE=path/to/an/older/sessdemo adds that binary to the cpu and callgrind sections, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
 ROUNDS=${2:-3}
@@ -235,6 +235,36 @@ if [ -n "$BASELINE" ]; then
   BM=$(printf '%s\n' "${B[@]}" | median)
   echo "baseline: $BM CPU ms per 1000 requests, ratio to nginx $(awk "BEGIN{printf \"%.2f\", $BM/$NM}");" \
        "req/s medians: this build $(printf '%s\n' "${SR[@]}" | median), baseline $(printf '%s\n' "${BR[@]}" | median)"
+fi
+fi
+
+if want callgrind; then
+echo "== issue 27: instructions per GET /details with a session (the server's page view), callgrind"
+echo "   (the serve process only; 2000 and 4000 requests, the difference per request, so start-up drops out)"
+# One binary's figure: serve under callgrind, the tester's get scenario with the session cookie.
+callgrind_ir() { # callgrind_ir BINARY NAME -> instructions per request
+  local bin=$1 name=$2 out=() n
+  for n in 2000 4000; do
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/$name-$n.cg" "$bin" serve --port 0 \
+      --memcached 127.0.0.1:$MC_PORT --id cg --log-level warn > "$WORK/$name-$n.out" 2>/dev/null &
+    local vpid=$!
+    for _ in $(seq 200); do grep -q listening "$WORK/$name-$n.out" 2>/dev/null && break; sleep 0.1; done
+    local addr
+    addr=$(sed -n 's|listening on http://||p' "$WORK/$name-$n.out")
+    local sid
+    sid=$(curl -si -X POST -d name=Alice "http://$addr/" | sed -n 's/^Set-Cookie: sessdemo_sid=\([^;]*\).*/\1/p' | tr -d '\r')
+    "$BIN" load -i "$addr" --scenario get --path /details -H "Cookie: sessdemo_sid=$sid" \
+      --requests "$n" --clients 4 --connections 4 --timeout 10s --quiet > /dev/null || true
+    kill -INT "$vpid"; wait "$vpid" 2>/dev/null || true
+    out+=("$(sed -n 's/^summary: //p' "$WORK/$name-$n.cg" | awk '{print $1}')")
+  done
+  awk "BEGIN{printf \"%.0f\", (${out[1]} - ${out[0]}) / 2000}"
+}
+IR=$(callgrind_ir "$BIN" this)
+echo "instructions per request: this build $IR"
+if [ -n "$BASELINE" ]; then
+  IRB=$(callgrind_ir "$BASELINE" baseline)
+  echo "instructions per request: baseline $IRB, ratio this/baseline $(awk "BEGIN{printf \"%.3f\", $IR/$IRB}")"
 fi
 fi
 

@@ -102,7 +102,7 @@ http::Response Router::api_delete(const http::Request& req) {
   StoreStatus st = sessions_.end(id);
   if (st == StoreStatus::unavailable || st == StoreStatus::conflict) return *write_failure(st, true);
   http::Response res{http::Status::no_content, 11};
-  res.set("X-Instance-Id", config_.instance_id);
+  stamp(res);
   res.set(http::Field::set_cookie, expired_session_cookie(config_.secure_cookies));
   return res;
 }

@@ -1,14 +1,8 @@
 #include "server/cookies.hpp"
 
-namespace sessdemo {
+#include "common/trim.hpp"
 
-namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-}  // namespace
+namespace sessdemo {
 
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
   std::optional<std::string_view> found;

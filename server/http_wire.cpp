@@ -24,7 +24,7 @@ http::Response parse_failure(const Router& router, beast::error_code ec) {
   }
   http::Response res{st, 11};
   res.set(http::Field::content_type, "text/plain; charset=utf-8");
-  res.set("X-Instance-Id", router.config().instance_id);
+  router.stamp(res);
   res.body() = msg + "\n";
   res.keep_alive(false);
   res.prepare_payload();
@@ -36,7 +36,7 @@ std::optional<http::Response> refuse_header(const Router& router, const http::Re
   auto refuse = [&](http::Status st, std::string msg) {
     http::Response res{st, 11};
     res.set(http::Field::content_type, "text/plain; charset=utf-8");
-    res.set("X-Instance-Id", router.config().instance_id);
+    router.stamp(res);
     res.body() = std::move(msg) + "\n";
     res.keep_alive(false);
     res.prepare_payload();

@@ -64,11 +64,26 @@ void histogram(std::string& out, const std::string& name, const char* help, cons
   line(out, (name + "_sum").c_str(), "", sum_s);
   line(out, (name + "_count").c_str(), "", static_cast<double>(cumulative));
 }
+void counter(std::string& out, const char* name, const char* help,
+             const std::atomic<std::uint64_t>& v) {
+  head(out, name, "counter", help);
+  line(out, name, "", static_cast<double>(v.load(std::memory_order_relaxed)));
+}
 }  // namespace
 
 std::string Metrics::render(const SessionStats& s) const {
   std::string out;
   out.reserve(4096);
+  render_traffic(out);
+  render_sessions(out, s);
+  render_nodes(out);
+  render_executor(out);
+  render_copies(out);
+  return out;
+}
+
+// Requests by route and status, store calls, connections.
+void Metrics::render_traffic(std::string& out) const {
   head(out, "sessdemo_http_requests_total", "counter",
        "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < routes; ++r)
@@ -94,37 +109,43 @@ std::string Metrics::render(const SessionStats& s) const {
        "Connections closed at once: over the cap.");
   line(out, "sessdemo_refused_connections_total", "",
        static_cast<double>(refused_connections_.load()));
-  auto counter = [&](const char* name, const char* help, const std::atomic<std::uint64_t>& v) {
-    head(out, name, "counter", help);
-    line(out, name, "", static_cast<double>(v.load(std::memory_order_relaxed)));
-  };
-  counter("sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
-  counter("sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.",
+}
+
+// The session service's counters and the lock wait histogram.
+void Metrics::render_sessions(std::string& out, const SessionStats& s) const {
+  counter(out, "sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
+  counter(out, "sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.",
           s.refreshes);
-  counter("sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.",
+  counter(out, "sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.",
           s.expired);
-  counter("sessdemo_session_decode_failures_total", "Stored values that could not be decoded.",
+  counter(out, "sessdemo_session_decode_failures_total", "Stored values that could not be decoded.",
           s.corrupt);
-  counter("sessdemo_session_conflicts_total", "CAS writes that lost to another writer.",
+  counter(out, "sessdemo_session_conflicts_total", "CAS writes that lost to another writer.",
           s.conflicts);
-  counter("sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries);
-  counter("sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).",
+  counter(out, "sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries);
+  counter(out, "sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).",
           s.gave_up);
-  counter("sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.",
+  counter(out, "sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.",
           s.lock_waits);
-  counter("sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).",
+  counter(out, "sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).",
           s.lock_timeouts);
-  counter("sessdemo_session_lease_expired_total", "Lock holders too slow to write safely (503).",
+  counter(out, "sessdemo_session_lease_expired_total", "Lock holders too slow to write safely (503).",
           s.lease_expired);
-  counter("sessdemo_session_lock_lost_total", "Unlocks that found the lock expired or taken over.",
+  counter(out, "sessdemo_session_lock_lost_total", "Unlocks that found the lock expired or taken over.",
           s.lock_lost);
-  counter("sessdemo_session_deadline_exceeded_total",
+  counter(out, "sessdemo_session_deadline_exceeded_total",
           "Updates stopped by the request deadline (503).", s.deadline_exceeded);
   // The names operators search for when users stall on a lock or a write is retried: always
   // there, whatever the mode (the histogram stays empty outside lock mode).
   histogram(out, "sessdemo_lock_wait_seconds",
             "Time a request waited for the session lock (lock mode; empty otherwise).", WaitHistogram::bounds_s,
             s.lock_wait.buckets, static_cast<double>(s.lock_wait.sum_ns.load(std::memory_order_relaxed)) / 1e9);
+  counter(out, "sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).", s.lock_timeouts);
+  counter(out, "sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.", s.retries);
+}
+
+// The memcached nodes' own figures, as last polled.
+void Metrics::render_nodes(std::string& out) const {
   {
     std::lock_guard lock(nodes_mutex_);
     if (!nodes_.empty()) {
@@ -144,41 +165,46 @@ std::string Metrics::render(const SessionStats& s) const {
                [](const NodeStats& n) { return n.items; });
     }
   }
-  counter("sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).", s.lock_timeouts);
-  counter("sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.", s.retries);
+}
+
+// What the store executor refused and batched.
+void Metrics::render_executor(std::string& out) const {
   {
     const auto& e = executor_;
-    counter("sessdemo_store_expired_total",
+    counter(out, "sessdemo_store_expired_total",
             "Requests answered 503 at their deadline before any store call.", e.expired);
-    counter("sessdemo_store_overloaded_total",
+    counter(out, "sessdemo_store_overloaded_total",
             "Requests answered 503 because a store queue was full.", e.overloaded);
-    counter("sessdemo_store_read_batches_total",
+    counter(out, "sessdemo_store_read_batches_total",
             "Read batches (one store round trip per node each).", e.batches);
-    counter("sessdemo_store_batched_reads_total", "Reads in those batches.", e.batched_reads);
-    counter("sessdemo_internal_errors_total", "Requests answered 500 after an exception.",
+    counter(out, "sessdemo_store_batched_reads_total", "Reads in those batches.", e.batched_reads);
+    counter(out, "sessdemo_internal_errors_total", "Requests answered 500 after an exception.",
             e.internal_errors);
   }
+}
+
+// The copies' counters, with several memcached nodes.
+void Metrics::render_copies(std::string& out) const {
   if (replication_) {
     const auto& r = *replication_;
-    counter("sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",
+    counter(out, "sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",
             r.fallbacks);
-    counter("sessdemo_store_repairs_total", "Missing or older copies refilled by reads.", r.repairs);
-    counter("sessdemo_store_node_ejections_total",
+    counter(out, "sessdemo_store_repairs_total", "Missing or older copies refilled by reads.", r.repairs);
+    counter(out, "sessdemo_store_node_ejections_total",
             "Times a memcached node was taken out of rotation.", r.ejections);
-    counter("sessdemo_store_replica_write_failures_total", "Copy writes that failed.",
+    counter(out, "sessdemo_store_replica_write_failures_total", "Copy writes that failed.",
             r.replica_write_failures);
-    counter("sessdemo_store_divergences_total",
+    counter(out, "sessdemo_store_divergences_total",
             "Writes refused: a copy held another primary's write.", r.divergences);
-    counter("sessdemo_store_quorum_reads_total",
+    counter(out, "sessdemo_store_quorum_reads_total",
             "Reads answered by a majority of a session's copies (--copies 3 or more).",
             r.quorum_reads);
-    counter("sessdemo_store_quorum_writes_total",
+    counter(out, "sessdemo_store_quorum_writes_total",
             "Writes a majority of a session's copies accepted.", r.quorum_writes);
-    counter("sessdemo_store_quorum_failures_total",
+    counter(out, "sessdemo_store_quorum_failures_total",
             "Reads, writes and locks no majority of the copies answered (503).",
             r.quorum_failures);
   }
-  return out;
 }
 
 }  // namespace sessdemo

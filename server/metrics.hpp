@@ -43,6 +43,11 @@ class Metrics {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
 
  private:
+  void render_traffic(std::string& out) const;
+  void render_sessions(std::string& out, const SessionStats& s) const;
+  void render_nodes(std::string& out) const;
+  void render_executor(std::string& out) const;
+  void render_copies(std::string& out) const;
   static constexpr std::size_t routes = static_cast<std::size_t>(Route::count_);
   static constexpr std::size_t ops = static_cast<std::size_t>(StoreOp::count_);
   static constexpr std::size_t outcomes = 4;

@@ -48,6 +48,8 @@ class Router {
   http::Response refusal(const http::Request& req, Route route, http::Status status) const;
 
   const RouterConfig& config() const { return config_; }
+  // Names this instance in the answer (page::instance_header): every answer carries it.
+  void stamp(http::Response& res) const;
   // Set before serving starts (the default id needs the bound port).
   void set_instance_id(std::string id);
 

@@ -3,6 +3,8 @@
 // job (the request's arrival plus its budget); the stores shorten their network waits to what
 // is left of it, and retry loops stop at it. No deadline set means "the store's own timeout".
 #include <chrono>
+#include <algorithm>
+#include <cstddef>
 
 namespace sessdemo::deadline {
 
@@ -25,5 +27,24 @@ Clock::time_point current();
 // What is left of the deadline, capped at cap; zero once it has passed.
 std::chrono::milliseconds remaining(std::chrono::milliseconds cap);
 bool passed();
+
+// Splits what is left of this thread's deadline between the copies still to be asked, so that
+// an unreachable copy (which answers only at its timeout) cannot use the time the others need.
+class Shares {
+ public:
+  explicit Shares(std::size_t nodes) : left_(std::max<std::size_t>(nodes, 1)) {}
+  // The deadline for the next copy's calls; none when the thread has none.
+  Clock::time_point next() {
+    auto end = current();
+    if (end == Clock::time_point::max()) return end;
+    auto now = Clock::now();
+    auto share = end > now ? (end - now) / static_cast<long>(left_) : Clock::duration{};
+    if (left_ > 1) --left_;
+    return now + share;
+  }
+
+ private:
+  std::size_t left_;
+};
 
 }  // namespace sessdemo::deadline

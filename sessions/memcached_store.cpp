@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sessions/deadline.hpp"
+#include "sessions/memcached_handle.hpp"
 
 namespace sessdemo {
 
@@ -19,46 +20,6 @@ enum WriteMode { set_mode, add_mode, cas_mode };
 // conditional write (cas) that cannot remove a successor's lock. try_lock takes it over.
 constexpr std::string_view free_lock = "-";
 constexpr std::chrono::seconds free_lock_ttl{2};
-
-memcached_st* make_handle(const MemcachedOptions& o) {
-  memcached_st* mc = memcached_create(nullptr);
-  if (!mc) throw std::runtime_error("memcached_create failed");
-  auto ms = static_cast<uint64_t>(o.timeout.count());
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
-                         MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);  // so the timeouts below apply
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, ms * 1000);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, ms * 1000);
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT,
-                         static_cast<uint64_t>(o.retry_after.count()));
-  for (const auto& s : o.servers) {
-    memcached_return_t rc = memcached_server_add(mc, s.host.c_str(), s.port);
-    if (rc != MEMCACHED_SUCCESS) {
-      memcached_free(mc);
-      throw std::runtime_error("bad memcached server " + s.to_string());
-    }
-  }
-  return mc;
-}
-
-bool is_failure(memcached_return_t rc) {
-  switch (rc) {
-    case MEMCACHED_SUCCESS:
-    case MEMCACHED_STORED:
-    case MEMCACHED_DELETED:
-    case MEMCACHED_END:
-    case MEMCACHED_NOTFOUND:
-    case MEMCACHED_DATA_EXISTS:
-    case MEMCACHED_NOTSTORED:
-      return false;
-    default:
-      return true;
-  }
-}
 
 // One thread's handles, one per store it has called: a store is found by its uid (never
 // reused, so a cache entry of a store that is gone is never matched again).
@@ -75,7 +36,7 @@ std::atomic<std::uint64_t> next_store_uid{1};
 MemcachedStore::MemcachedStore(MemcachedOptions opts)
     : opts_(std::move(opts)), uid_(next_store_uid++) {
   if (opts_.servers.empty()) throw std::invalid_argument("no memcached servers");
-  memcached_free(make_handle(opts_));  // bad addresses fail here, not on the first request
+  memcached_free(make_memcached_handle(opts_));  // bad addresses fail here, not on the first request
 }
 
 MemcachedStore::~MemcachedStore() {
@@ -88,7 +49,7 @@ memcached_st* MemcachedStore::handle() {
   auto it = std::find_if(thread_handles.begin(), thread_handles.end(),
                          [&](const CachedHandle& h) { return h.store_uid == uid_; });
   if (it == thread_handles.end()) {
-    memcached_st* mc = make_handle(opts_);
+    memcached_st* mc = make_memcached_handle(opts_);
     {
       std::lock_guard lock(mutex_);
       all_.push_back(mc);
@@ -265,43 +226,6 @@ StoreStatus MemcachedStore::unlock(std::string_view id, std::string_view owner) 
   StoreStatus st = store_value(key, free_lock, free_lock_ttl, cas_mode, held.cas);
   if (st == StoreStatus::ok || st == StoreStatus::unavailable) return st;
   return StoreStatus::not_found;
-}
-
-StoreStatus MemcachedStore::ping() {
-  memcached_st* mc = handle();
-  if (!mc) return StoreStatus::unavailable;
-  // A get of a key nobody writes: NOTFOUND proves a round trip to the node that owns it.
-  std::string key = opts_.key_prefix + ":ping";
-  size_t len = 0;
-  uint32_t flags = 0;
-  memcached_return_t rc = MEMCACHED_SUCCESS;
-  char* v = memcached_get(mc, key.data(), key.size(), &len, &flags, &rc);
-  free(v);
-  return is_failure(rc) ? StoreStatus::unavailable : StoreStatus::ok;
-}
-
-std::vector<NodeStats> MemcachedStore::node_stats() {
-  // A handle of its own, made and freed here: the poller never takes a request thread's.
-  std::vector<NodeStats> out;
-  memcached_st* mc = make_handle(opts_);
-  memcached_return_t rc;
-  memcached_stat_st* st = memcached_stat(mc, nullptr, &rc);
-  for (std::size_t i = 0; i < opts_.servers.size(); ++i) {
-    NodeStats n;
-    n.node = opts_.servers[i].to_string();
-    // libmemcached fills one entry per server; one that did not answer keeps zero uptime.
-    if (st && st[i].pid != 0) {
-      n.ok = true;
-      n.evictions = st[i].evictions;
-      n.bytes = st[i].bytes;
-      n.limit_bytes = st[i].limit_maxbytes;
-      n.items = st[i].curr_items;
-    }
-    out.push_back(std::move(n));
-  }
-  if (st) memcached_stat_free(mc, st);
-  memcached_free(mc);
-  return out;
 }
 
 }  // namespace sessdemo

@@ -2,20 +2,6 @@
 
 namespace sessdemo {
 
-const char* to_string(StoreStatus s) {
-  switch (s) {
-    case StoreStatus::ok:
-      return "ok";
-    case StoreStatus::not_found:
-      return "not_found";
-    case StoreStatus::conflict:
-      return "conflict";
-    case StoreStatus::unavailable:
-      return "unavailable";
-  }
-  return "unknown";
-}
-
 MemoryStore::MemoryStore(Clock clock) : clock_(std::move(clock)) {}
 
 MemoryStore::Entry* MemoryStore::find_live(std::unordered_map<std::string, Entry>& map,

@@ -134,7 +134,7 @@ StoreStatus ReplicatedStore::write_replica(std::size_t node, std::string_view id
       if (held.version >= s.version) {
         // Newer or equal: fine when it came through the same primary (a later write of ours
         // got here first); a write another primary accepted means the copies diverged.
-        return held.origin == s.origin ? StoreStatus::ok : StoreStatus::conflict;
+        return held.write_tag == s.write_tag ? StoreStatus::ok : StoreStatus::conflict;
       }
       st = store.save(id, s, ttl, r.cas);
     }
@@ -167,7 +167,7 @@ StoreStatus ReplicatedStore::write_all(std::string_view id, const Session& s,
   // The first copy that answers is the primary: the conditional write happens there only.
   for (std::size_t k = 0; k < copies.size(); ++k) {
     Session stamped = s;
-    stamped.origin = static_cast<std::uint32_t>(copies[k] + 1);
+    stamped.write_tag = static_cast<std::uint32_t>(copies[k] + 1);
     StoreStatus st = write(ring_.store(copies[k]), stamped);
     ring_.note(copies[k], st);
     if (st == StoreStatus::unavailable) continue;

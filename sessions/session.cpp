@@ -8,10 +8,10 @@
 namespace sessdemo {
 
 std::string encode_session(const Session& s) {
-  if (s.ended) return "sd0 " + std::to_string(s.version) + ' ' + std::to_string(s.origin) + '\n';
+  if (s.ended) return "sd0 " + std::to_string(s.version) + ' ' + std::to_string(s.write_tag) + '\n';
   std::string out = (s.csrf.empty() ? "sd1 " : "sd2 ") + std::to_string(s.version) + ' ' +
                     std::to_string(s.created) + ' ' + std::to_string(s.refreshed) + ' ' +
-                    std::to_string(s.visits) + ' ' + std::to_string(s.origin) + ' ';
+                    std::to_string(s.visits) + ' ' + std::to_string(s.write_tag) + ' ';
   if (!s.csrf.empty()) {
     out += s.csrf;
     out += ' ';
@@ -57,7 +57,7 @@ std::optional<Session> decode_session(std::string_view in) {
     in.remove_prefix(4);
     Session s;
     s.ended = true;
-    if (!take_number(in, s.version, ' ') || !take_number(in, s.origin, '\n') || !in.empty() ||
+    if (!take_number(in, s.version, ' ') || !take_number(in, s.write_tag, '\n') || !in.empty() ||
         s.version >= max_session_version)
       return std::nullopt;
     return s;
@@ -68,7 +68,7 @@ std::optional<Session> decode_session(std::string_view in) {
   Session s;
   if (!take_number(in, s.version, ' ') || !take_number(in, s.created, ' ') ||
       !take_number(in, s.refreshed, ' ') || !take_number(in, s.visits, ' ') ||
-      !take_number(in, s.origin, ' '))
+      !take_number(in, s.write_tag, ' '))
     return std::nullopt;
   if (!plausible_fields(s)) return std::nullopt;
   if (with_token) {

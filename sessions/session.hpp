@@ -18,7 +18,7 @@ struct Session {
   // way: --copies 2 with 1 + the index of the primary node that took the write (a later write
   // of the same primary against one made elsewhere during a failover), quorum copies with a
   // random tag per write; 0 with a single store.
-  std::uint32_t origin = 0;
+  std::uint32_t write_tag = 0;
   std::string csrf;                 // serve --csrf: the session's form token (synchronizer
                                     // token), empty without one
   bool ended = false;               // a tombstone: the session was ended at this version (quorum
@@ -34,10 +34,10 @@ inline constexpr std::int64_t max_visits = std::int64_t{1} << 53;
 inline constexpr std::size_t max_stored_name_bytes = 400;
 
 // A small text value:
-// "sd1 <version> <created> <refreshed> <visits> <origin> <name-length|->\n<name>", or with a
-// CSRF token "sd2 <version> <created> <refreshed> <visits> <origin> <token> <name-length|->\n<name>"
+// "sd1 <version> <created> <refreshed> <visits> <write_tag> <name-length|->\n<name>", or with a
+// CSRF token "sd2 <version> <created> <refreshed> <visits> <write_tag> <token> <name-length|->\n<name>"
 // (a session without a token is written as sd1, so instances without --csrf read it);
-// a tombstone is "sd0 <version> <origin>\n".
+// a tombstone is "sd0 <version> <write_tag>\n".
 std::string encode_session(const Session& s);
 
 // Returns nothing for a value that is not a well-formed encoding.

@@ -57,8 +57,10 @@ void WaitHistogram::record(std::chrono::nanoseconds waited) {
   sum_ns.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, waited.count())), std::memory_order_relaxed);
 }
 
-SessionService::SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock)
-    : store_(store), policy_(policy), clock_(std::move(clock)) {
+SessionService::SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock,
+                               LeaseClock lease_clock)
+    : store_(store), policy_(policy), clock_(std::move(clock)), lease_clock_(std::move(lease_clock)) {
+  if (!lease_clock_) lease_clock_ = [] { return std::chrono::steady_clock::now(); };
   if (!clock_)
     clock_ = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(
@@ -200,7 +202,7 @@ std::optional<WriteOutcome> SessionService::try_update(
   change(s);
   s.refreshed = now();
   s.version++;
-  if (write_by && std::chrono::steady_clock::now() > *write_by) {
+  if (write_by && lease_clock_() > *write_by) {
     // The lock may have expired and been taken by another writer: writing now could overwrite
     // that writer's update. Nothing is written; the client gets 503 and may retry.
     stats_.lease_expired++;
@@ -258,7 +260,7 @@ WriteOutcome SessionService::update_locked(std::string_view id,
   Clock::time_point asked;
   const auto wait_started = Clock::now();
   for (int attempt = 0;; ++attempt) {
-    asked = Clock::now();  // the lease runs from before the request, to be on the safe side
+    asked = lease_clock_();  // the lease runs from before the request, to be on the safe side
     StoreStatus st = store_.try_lock(id, owner, policy_.lock_ttl);
     if (st == StoreStatus::ok) break;
     if (st == StoreStatus::unavailable) return failed(st);

@@ -80,7 +80,11 @@ struct WriteOutcome {
 class SessionService {
  public:
   using UnixClock = std::function<std::int64_t()>;
-  SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock = {});
+  // The steady clock a lock holder's lease is measured on (the lock's TTL runs on the store's
+  // clock): injectable, so a test can let a lease run out without waiting for it.
+  using LeaseClock = std::function<std::chrono::steady_clock::time_point()>;
+  SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock = {},
+                 LeaseClock lease_clock = {});
 
   ReadOutcome read(std::string_view id);
   // Several reads with one store round trip; outcomes in id order.
@@ -119,6 +123,7 @@ class SessionService {
   SessionStore& store_;
   SessionPolicy policy_;
   UnixClock clock_;
+  LeaseClock lease_clock_;
   SessionStats stats_;
 };
 

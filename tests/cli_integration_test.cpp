@@ -203,9 +203,9 @@ TEST(CliIntegration, JsonToStdoutIsNotAFileNamedDash) {
   fs::remove_all(dir);
 }
 
-// --help and the README name the same flags: every flag of every command is documented, and the
-// README documents no flag that does not exist.
-TEST(CliIntegration, HelpAndReadmeNameTheSameFlags) {
+// --help and the documentation (the README and docs/) name the same flags: every flag of every
+// command is documented, and no flag is documented that does not exist.
+TEST(CliIntegration, HelpAndTheDocsNameTheSameFlags) {
   auto flags_in = [](const std::string& text) {
     std::set<std::string> out;
     for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
@@ -224,17 +224,21 @@ TEST(CliIntegration, HelpAndReadmeNameTheSameFlags) {
                                         {"help", "serve"},
                                         {"help", "load"},
                                         {"help", "demo"},
-                                        {"help", "merge"}}) {
+                                        {"help", "merge"},
+                                        {"help", "check"}}) {
     auto r = run(args);
     ASSERT_EQ(r.exit_code, 0);
     for (const auto& f : flags_in(r.out)) help.insert(f);
   }
-  std::ifstream readme(std::string(SESSDEMO_SOURCE_DIR) + "/README.md");
   std::stringstream ss;
-  ss << readme.rdbuf();
+  std::vector<fs::path> docs{fs::path(SESSDEMO_SOURCE_DIR) / "README.md"};
+  for (const auto& e : fs::directory_iterator(fs::path(SESSDEMO_SOURCE_DIR) / "docs"))
+    if (e.path().extension() == ".md") docs.push_back(e.path());
+  ASSERT_GT(docs.size(), 5u) << "docs/ holds the reference";
+  for (const auto& d : docs) ss << std::ifstream(d).rdbuf() << '\n';
   auto documented = flags_in(ss.str());
   for (const auto& f : help)
-    EXPECT_TRUE(documented.count(f)) << f << " is in --help but not in the README";
+    EXPECT_TRUE(documented.count(f)) << f << " is in --help but not in the README or docs/";
   for (const auto& f : documented)
-    EXPECT_TRUE(help.count(f)) << f << " is in the README but no command has it";
+    EXPECT_TRUE(help.count(f)) << f << " is in the README or docs/ but no command has it";
 }

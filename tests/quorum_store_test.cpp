@@ -425,7 +425,7 @@ TEST(QuorumStore, CopiesSplitThreeWaysWithinOneVersionConverge) {
   auto id = new_session_id();
   for (std::uint32_t n = 0; n < 3; ++n) {
     Session s = named("split-" + std::to_string(n), 4);
-    s.origin = 100 + n;
+    s.write_tag = 100 + n;
     ASSERT_EQ(c.nodes[n].data.create(id, s, seconds(60)), StoreStatus::ok);
   }
   EXPECT_EQ(name_of(q, id), "split-2");  // the highest tag
@@ -436,8 +436,8 @@ TEST(QuorumStore, CopiesSplitThreeWaysWithinOneVersionConverge) {
   // hold the majority value.
   auto other = new_session_id();
   Session a = named("a", 4), b = named("b", 4);
-  a.origin = 1;
-  b.origin = 2;
+  a.write_tag = 1;
+  b.write_tag = 2;
   c.nodes[0].data.create(other, a, seconds(60));
   c.nodes[2].data.create(other, a, seconds(60));
   c.nodes[1].data.create(other, b, seconds(60));
@@ -458,8 +458,8 @@ TEST(QuorumStore, AReaderNeverBreaksATieAWriteInFlightCanStillWin) {
   auto id = new_session_id();
   auto order = q.copies_of(id);
   Session a = named("A", 5), old = named("old", 4), b = named("B", 5);
-  a.origin = 1;
-  b.origin = 2;
+  a.write_tag = 1;
+  b.write_tag = 2;
   ASSERT_EQ(c.nodes[order[0]].data.create(id, a, seconds(60)), StoreStatus::ok);
   ASSERT_EQ(c.nodes[order[1]].data.create(id, old, seconds(60)), StoreStatus::ok);
   ASSERT_EQ(c.nodes[order[2]].data.create(id, b, seconds(60)), StoreStatus::ok);

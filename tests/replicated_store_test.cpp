@@ -109,7 +109,7 @@ TEST(ReplicatedStore, AWriteThatMeetsAnotherPrimarysNewerCopyIsNotAcknowledged) 
   auto copies = r.store->copies_of(id);
   // During a failover another instance wrote version 5 through the second copy as primary.
   Session theirs = Ring::named("B", 5);
-  theirs.origin = static_cast<std::uint32_t>(copies[1] + 1);
+  theirs.write_tag = static_cast<std::uint32_t>(copies[1] + 1);
   r.node(copies[1]).data.save(id, theirs, seconds(60), 0);
   auto loaded = r.node(copies[0]).data.load(id);
   Session mine = *loaded.session;

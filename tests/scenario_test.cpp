@@ -33,14 +33,14 @@ TEST(Scenario, VisitStepsAndRequests) {
   EXPECT_NE(req.find("Cookie: sessdemo_sid=S1\r\n"), std::string::npos);
   auto o1 = logic.apply(5, c, Step::read,
                         Answer{200, std::string(sessdemo::page::name_marker) + "rX-c5-w1<", {}});
-  EXPECT_EQ(o1.verdict, Verdict::hit);
+  EXPECT_EQ(o1.judged, ReadJudgement::hit);
   auto o2 =
       logic.apply(5, c, Step::read, Answer{200, std::string(sessdemo::page::no_name_marker), {}});
-  EXPECT_EQ(o2.verdict, Verdict::miss);
+  EXPECT_EQ(o2.judged, ReadJudgement::miss);
   EXPECT_EQ(c.step, Step::write);  // renamed after 2 reads
   auto err = logic.apply(5, c, Step::read, Answer{0, "", {}});
   EXPECT_TRUE(err.error);
-  EXPECT_FALSE(err.verdict);  // an error is never a miss
+  EXPECT_FALSE(err.judged);  // an error is never a miss
 }
 
 TEST(Scenario, CounterTracksAcknowledgedIncrements) {
@@ -183,7 +183,7 @@ TEST(Scenario, RedirectsAfterAWriteAreFollowedAndTheLandingPageJudged) {
   auto landing = logic.apply(2, c, Step::follow,
                              Answer{200, std::string(sessdemo::page::name_marker) + "rX-c2-w1<", {}});
   EXPECT_EQ(landing.kind, Kind::redirect);
-  EXPECT_EQ(landing.verdict, Verdict::hit);
+  EXPECT_EQ(landing.judged, ReadJudgement::hit);
   EXPECT_EQ(c.step, Step::read);
 }
 
@@ -244,7 +244,7 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   EXPECT_EQ(c.step, Step::write);
   logic.apply(7, c, Step::write, Answer{200, "", {}});
   auto lost = logic.apply(7, c, Step::read, redirect_to(302, "/login?next=/details"));
-  EXPECT_EQ(lost.verdict, Verdict::miss);
+  EXPECT_EQ(lost.judged, ReadJudgement::miss);
   EXPECT_FALSE(c.logged_in);
   EXPECT_EQ(c.step, Step::login_page);
   // A login that lands back on the login page is a login error.

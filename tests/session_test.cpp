@@ -13,7 +13,7 @@ TEST(SessionEncoding, RoundTripWithName) {
   EXPECT_EQ(d->created, 1700000000);
   EXPECT_EQ(d->refreshed, 1700000100);
   EXPECT_EQ(d->version, 7u);
-  EXPECT_EQ(d->origin, 3u);
+  EXPECT_EQ(d->write_tag, 3u);
 }
 
 TEST(SessionEncoding, RoundTripWithoutName) {
@@ -34,7 +34,7 @@ TEST(SessionEncoding, RejectsCorruptValues) {
   EXPECT_FALSE(decode_session(good + "x"));                        // trailing bytes
   EXPECT_FALSE(decode_session("sd1 x 1 2 3 -\n"));
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 0 -\nextra"));
-  EXPECT_FALSE(decode_session("sd1 1 2 3 4 -\n"));  // origin missing
+  EXPECT_FALSE(decode_session("sd1 1 2 3 4 -\n"));  // write tag missing
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 99999999999999999999999\nabc"));
   EXPECT_TRUE(decode_session(good));
 }
@@ -60,14 +60,14 @@ TEST(Session, ATombstoneKeepsItsVersionAndOrigin) {
   Session t;
   t.ended = true;
   t.version = 42;
-  t.origin = 7;
+  t.write_tag = 7;
   auto bytes = encode_session(t);
   EXPECT_EQ(bytes, "sd0 42 7\n");
   auto back = decode_session(bytes);
   ASSERT_TRUE(back.has_value());
   EXPECT_TRUE(back->ended);
   EXPECT_EQ(back->version, 42u);
-  EXPECT_EQ(back->origin, 7u);
+  EXPECT_EQ(back->write_tag, 7u);
   EXPECT_FALSE(decode_session("sd0 42 7").has_value());
   EXPECT_FALSE(decode_session("sd0 42 7\nx").has_value());
   EXPECT_FALSE(decode_session("sd0 -1 7\n").has_value());

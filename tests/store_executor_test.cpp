@@ -95,7 +95,9 @@ TEST(StoreExecutor, AStalledStoreIsAnswered503AtTheDeadlineQueuedOrRunning) {
   for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(a.got[i].result_int(), 503u) << i;
     EXPECT_EQ(a.calls[i], 1) << i;
-    EXPECT_LT(a.at[i] - start, milliseconds(100 + 50)) << "request " << i << " answered late";
+    // A stalled store never answers: anything near the 100 ms budget shows the deadline worked;
+    // the margin is what a loaded 2-core machine may add, not a latency target.
+    EXPECT_LT(a.at[i] - start, milliseconds(100 + 400)) << "request " << i << " answered late";
   }
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/address_probe.hpp"
 #include "common/child_process.hpp"
 
 namespace sessdemo::test {
@@ -14,7 +15,7 @@ inline std::uint16_t free_port() {
   return sessdemo::free_loopback_port();
 }
 inline bool wait_for_port(std::uint16_t port, std::chrono::milliseconds timeout) {
-  return sessdemo::wait_for_loopback_port(port, timeout);
+  return sessdemo::wait_until_answers("127.0.0.1", port, timeout);
 }
 
 // A real memcached on a free loopback port.

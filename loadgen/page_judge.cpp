@@ -1,4 +1,4 @@
-#include "loadgen/verdict.hpp"
+#include "loadgen/page_judge.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,17 +8,17 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(Verdict v) {
+const char* to_string(ReadJudgement v) {
   switch (v) {
-    case Verdict::hit:
+    case ReadJudgement::hit:
       return "hit";
-    case Verdict::miss:
+    case ReadJudgement::miss:
       return "miss";
-    case Verdict::stale:
+    case ReadJudgement::stale:
       return "stale";
-    case Verdict::foreign:
+    case ReadJudgement::foreign:
       return "foreign";
-    case Verdict::resurrected:
+    case ReadJudgement::resurrected:
       return "resurrected";
   }
   return "?";
@@ -73,7 +73,7 @@ std::optional<std::string_view> shown_name(std::string_view body, std::string_vi
   return body.substr(start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
 }
 
-Verdict judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w) {
+ReadJudgement judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w) {
   std::string prefix(run_tag);
   prefix += "-c";
   auto pos = body.find(prefix);
@@ -81,18 +81,18 @@ Verdict judge_page(std::string_view body, std::string_view run_tag, const Client
     // No name of this run. A name element with other text is somebody else's data.
     auto el = body.find(page::name_marker);
     if (el != std::string_view::npos && body.substr(el + page::name_marker.size(), 1) != "<")
-      return Verdict::foreign;
-    return Verdict::miss;
+      return ReadJudgement::foreign;
+    return ReadJudgement::miss;
   }
   auto rest = body.substr(pos + prefix.size());
   std::uint32_t client = 0, seq = 0;
-  if (!read_number(rest, client) || rest.substr(0, 2) != "-w") return Verdict::foreign;
+  if (!read_number(rest, client) || rest.substr(0, 2) != "-w") return ReadJudgement::foreign;
   rest.remove_prefix(2);
-  if (!read_number(rest, seq)) return Verdict::foreign;
-  if (client != w.client) return Verdict::foreign;
-  if (seq >= w.acked && seq <= w.attempted) return Verdict::hit;
-  if (seq < w.acked) return Verdict::stale;
-  return Verdict::foreign;  // a sequence this client never sent
+  if (!read_number(rest, seq)) return ReadJudgement::foreign;
+  if (client != w.client) return ReadJudgement::foreign;
+  if (seq >= w.acked && seq <= w.attempted) return ReadJudgement::hit;
+  if (seq < w.acked) return ReadJudgement::stale;
+  return ReadJudgement::foreign;  // a sequence this client never sent
 }
 
 }  // namespace sessdemo::loadgen

@@ -1,5 +1,6 @@
 #pragma once
-// The verdict of one Details page against what the client wrote. Names written by the tester
+// How one Details page reads against what the client wrote (a read judgement; "verdict" is the
+// run's, from its checks). Names written by the tester
 // look like "<run>-c<client>-w<seq>", so any page of the same shape can be judged: the
 // tester looks for its run tag in the body rather than for a particular element.
 #include <cstdint>
@@ -10,8 +11,8 @@
 namespace sessdemo::loadgen {
 
 // resurrected: scenario logout, a read after an acknowledged logout that shows the session.
-enum class Verdict { hit, miss, stale, foreign, resurrected };
-const char* to_string(Verdict v);
+enum class ReadJudgement { hit, miss, stale, foreign, resurrected };
+const char* to_string(ReadJudgement v);
 
 std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq);
 // make_name's parts read back, or nothing for a text that is not of its shape.
@@ -34,6 +35,6 @@ struct ClientWrites {
 // hit: the latest acknowledged name (or a newer one still in flight); stale: an earlier name
 // of the same client; foreign: another client's name, or a name the tester never wrote shown
 // where the name belongs; miss: no name at all.
-Verdict judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w);
+ReadJudgement judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w);
 
 }  // namespace sessdemo::loadgen

@@ -1,0 +1,132 @@
+// HTML's "constructing the entry list": what a browser sends when a form is submitted.
+#include "loadgen/html_nodes.hpp"
+
+namespace sessdemo::loadgen::html_nodes {
+
+namespace {
+// An option's label as its value: the text with white space stripped and collapsed.
+std::string collapsed_text(const GumboNode* n) {
+  std::string raw, out;
+  text_of(n, raw);
+  for (char c : raw) {
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// A select's entries: each selected option of a multiple one; else the last one selected, or
+// the first enabled one when none is.
+void select_entries(const GumboNode* c, const std::string& name, HtmlForm& out) {
+  bool multiple = has_attr(c, "multiple");
+  std::vector<const GumboNode*> options;
+  std::vector<const GumboNode*> stack{c};
+  while (!stack.empty()) {  // options and those in optgroups, in order
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = kids.length; i-- > 0;) {
+      auto* k = static_cast<const GumboNode*>(kids.data[i]);
+      if (k->type != GUMBO_NODE_ELEMENT) continue;
+      if (k->v.element.tag == GUMBO_TAG_OPTION) options.insert(options.begin(), k);
+      else if (k->v.element.tag == GUMBO_TAG_OPTGROUP) stack.push_back(k);
+    }
+  }
+  auto value_of = [](const GumboNode* o) {
+    const char* v = attr(o, "value");
+    return v ? std::string(v) : collapsed_text(o);
+  };
+  const GumboNode* chosen = nullptr;
+  for (auto* o : options)
+    if (has_attr(o, "selected")) {
+      if (multiple) {
+        if (!has_attr(o, "disabled")) out.fields.push_back({name, value_of(o)});
+      } else {
+        chosen = o;  // of several, the last one selected wins
+      }
+    }
+  if (!multiple && !chosen)
+    for (auto* o : options)
+      if (!has_attr(o, "disabled")) {
+        chosen = o;
+        break;
+      }
+  if (chosen && !has_attr(chosen, "disabled")) out.fields.push_back({name, value_of(chosen)});
+}
+
+}  // namespace
+
+bool is_submit_button(const GumboNode* n) {
+  if (n->v.element.tag == GUMBO_TAG_BUTTON) {
+    std::string type = lower(attr_or(n, "type", "submit"));
+    return type != "button" && type != "reset";
+  }
+  if (n->v.element.tag != GUMBO_TAG_INPUT) return false;
+  std::string type = lower(attr_or(n, "type"));
+  return type == "submit" || type == "image";
+}
+
+// HTML's "constructing the entry list": the controls a browser sends when the form is
+// submitted with its first submit button (or with Enter, when it has none).
+HtmlForm form_entries(const FoundForm& f) {
+  HtmlForm out;
+  std::string method = lower(attr_or(f.node, "method", "get"));
+  out.method = method == "post" ? "POST" : "GET";
+  out.multipart = lower(attr_or(f.node, "enctype")) == "multipart/form-data";
+  out.action = attr_or(f.node, "action");
+  const GumboNode* submitter = nullptr;
+  for (auto* c : f.controls)
+    if (is_submit_button(c)) {
+      submitter = c;
+      break;
+    }
+  for (const GumboNode* c : f.controls) {
+    GumboTag tag = c->v.element.tag;
+    std::string name = attr_or(c, "name");
+    if (tag == GUMBO_TAG_INPUT && lower(attr_or(c, "type")) == "image") {
+      if (c != submitter) continue;
+      std::string prefix = name.empty() ? "" : name + ".";
+      out.fields.push_back({prefix + "x", "0"});
+      out.fields.push_back({prefix + "y", "0"});
+      continue;
+    }
+    if (name.empty()) continue;
+    if (tag == GUMBO_TAG_BUTTON || (tag == GUMBO_TAG_INPUT && is_submit_button(c))) {
+      if (c == submitter) out.fields.push_back({name, attr_or(c, "value")});
+      continue;
+    }
+    if (tag == GUMBO_TAG_TEXTAREA) {
+      std::string text;
+      text_of(c, text);
+      out.fields.push_back({name, text});
+      continue;
+    }
+    if (tag == GUMBO_TAG_SELECT) {
+      select_entries(c, name, out);
+      continue;
+    }
+    std::string type = lower(attr_or(c, "type", "text"));
+    if (type == "reset" || type == "button") continue;
+    if (type == "checkbox" || type == "radio") {
+      if (has_attr(c, "checked")) out.fields.push_back({name, attr_or(c, "value", "on")});
+      continue;
+    }
+    if (type == "file") {
+      out.fields.push_back({name, ""});
+      continue;
+    }
+    if (type == "hidden" && iequal(name, "_charset_")) {
+      out.fields.push_back({name, "UTF-8"});
+      continue;
+    }
+    out.fields.push_back({name, attr_or(c, "value")});
+  }
+  return out;
+}
+
+}  // namespace sessdemo::loadgen::html_nodes

@@ -1,0 +1,165 @@
+// The running part of a load run: the workers started, an interval written every --interval
+// (CSV row, HDR interval, progress line) until the end, an interrupt or the budget; then the
+// drain and the totals.
+#include "loadgen/load_run.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "common/utc_time.hpp"
+
+namespace sessdemo::loadgen {
+
+namespace {
+std::atomic<bool> interrupted{false};
+extern "C" void on_sigint(int) {
+  interrupted = true;
+}
+
+std::string progress_line(double elapsed, const InstanceStats& s, double rps) {
+  char buf[200];
+  std::snprintf(
+      buf, sizeof buf, "\r%6.1fs  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
+      elapsed, rps, static_cast<unsigned long long>(s.counters.hits),
+      static_cast<unsigned long long>(s.counters.misses),
+      static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
+  return buf;
+}
+}  // namespace
+
+void LoadRun::sleep_until(Clock::time_point t) const {
+  while (Clock::now() < t && !interrupted) {
+    if (all_finished()) return;
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(t - Clock::now(), std::chrono::milliseconds(10)));
+  }
+}
+
+void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
+  double elapsed = std::chrono::duration<double>(now - measure_start_).count();
+  double span = std::chrono::duration<double>(now - tick_).count();
+  if (csv_) csv_->rows(elapsed, span, iv);
+  report_.intervals.push_back(record_of(elapsed, span, iv));
+  if (hdr_) hdr_->interval(elapsed - span, span, iv.total().latency);
+  InstanceStats itotal = iv.total();
+  running_.merge(itotal);
+  if (show_progress_)
+    std::fputs(
+        progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(),
+        stderr);
+  tick_ = now;
+}
+
+void LoadRun::run() {
+  logic_ = std::make_unique<ScenarioLogic>(opts_, new_run_tag());
+  spdlog::info(
+      "load: scenario={} clients={} instances={} threads={} connections/instance={} balance={} {} "
+      "run={}",
+      to_string(opts_.scenario), opts_.clients, targets_.size(), threads_, per_thread_ * threads_,
+      to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
+  report_.started_at = utc_now_iso8601();
+  auto start = Clock::now();
+  if (hdr_)
+    hdr_->header(
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
+        std::chrono::duration<double>(opts_.warmup).count());
+  measure_start_ = start + opts_.warmup;
+  report_.measured_start_monotonic_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(measure_start_.time_since_epoch()).count();
+  if (history_) history_->begin(measure_start_);
+  start_workers();
+  take_totals(measure());
+}
+
+// This shard's clients (all of them without --shard), its part of --requests and --rate, dealt
+// out to the worker threads.
+void LoadRun::start_workers() {
+  std::uint32_t next_client = slice_.first_client;
+  auto requests =
+      static_cast<std::uint64_t>(std::llround(static_cast<double>(opts_.requests) * slice_.share));
+  if (opts_.requests && requests < threads_)
+    requests = threads_;  // every worker needs a budget of 1 or more
+  for (unsigned w = 0; w < threads_; ++w) {
+    WorkerPlan plan;
+    plan.opts = &opts_;
+    plan.logic = logic_.get();
+    plan.targets = targets_;
+    plan.ids = &ids_;
+    plan.first_client = next_client;
+    plan.client_count = slice_.clients / threads_ + (w < slice_.clients % threads_ ? 1 : 0);
+    next_client += plan.client_count;
+    plan.connections_per_target = per_thread_;
+    if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
+    plan.rate = opts_.rate * slice_.share / threads_;
+    plan.measure_start = measure_start_;
+    if (history_) plan.history = &history_->new_buffer();
+    workers_.push_back(std::make_unique<Worker>(std::move(plan)));
+  }
+
+}
+
+LoadRun::Clock::time_point LoadRun::measure() {
+  struct sigaction sa {
+  }, old_int{}, old_term{};
+  sa.sa_handler = on_sigint;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  interrupted = false;
+  for (auto& w : workers_) w->start();
+  show_progress_ = opts_.progress && !opts_.quiet && isatty(STDERR_FILENO);
+  auto collect = [&] {
+    StatsTable t;
+    for (auto& w : workers_) t.merge(w->take_interval());
+    return t;
+  };
+
+  // Workers record nothing sent before measure_start_, so there is no warm-up to throw away
+  // here; whatever is recorded from now on is in the intervals and in the totals.
+  sleep_until(measure_start_);
+  auto end =
+      opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
+  tick_ = measure_start_;
+  for (;;) {
+    auto next = std::min(tick_ + opts_.interval, end);
+    sleep_until(next);
+    auto now = Clock::now();
+    bool done = interrupted || now >= end || all_finished();
+    if (done && now < next) break;  // a partial interval: written with the drain below
+    write_interval(collect(), now);
+    if (done) break;
+  }
+  auto measured_end = std::min(Clock::now(), end);
+  for (auto& w : workers_) w->stop();
+  for (auto& w : workers_) w->join();
+  // The rest: a partial interval cut short by an interrupt or the end, and the answers that came
+  // in while the wire drained. One last row, so that the interval rows add up to the totals.
+  StatsTable rest;
+  for (auto& w : workers_) rest.merge(w->take_remaining());
+  if (!rest.instances.empty()) write_interval(rest, Clock::now());
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (show_progress_) std::fputs("\n", stderr);
+  return measured_end;
+}
+
+void LoadRun::take_totals(Clock::time_point measured_end) {
+  report_.opts = &opts_;
+  report_.run_tag = logic_->run_tag();
+  report_.threads = threads_;
+  report_.connections_per_instance = per_thread_ * threads_;
+  report_.measured_s =
+      std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
+  report_.interrupted = interrupted;
+  for (auto& w : workers_) {
+    report_.table.merge(w->totals());
+    report_.dropped += w->dropped();
+  }
+  report_.total = report_.table.total();
+}
+
+}  // namespace sessdemo::loadgen

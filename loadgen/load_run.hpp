@@ -1,0 +1,62 @@
+#pragma once
+// One load run (loadgen/ only): runner.cpp plans, probes, opens the outputs and finishes;
+// load_run.cpp runs the workers and writes the intervals.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "loadgen/hdr_log.hpp"
+#include "loadgen/history.hpp"
+#include "loadgen/outputs.hpp"
+#include "loadgen/recorder.hpp"
+#include "loadgen/report.hpp"
+#include "loadgen/worker.hpp"
+
+namespace sessdemo::loadgen {
+
+// One load run, step by step: plan (threads, connections, open files), probe (does anything
+// answer), open the outputs, run (workers and intervals), finish (checks, summary, files).
+class LoadRun {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit LoadRun(const LoadOptions& opts) : opts_(opts) {}
+  int plan();
+  int probe();
+  int open_outputs();
+  void run();  // load_run.cpp: the workers, the intervals, the totals
+  int finish();
+
+ private:
+  bool all_finished() const {
+    return std::all_of(workers_.begin(), workers_.end(), [](auto& w) { return w->finished(); });
+  }
+  void sleep_until(Clock::time_point t) const;
+  // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
+  void write_interval(const StatsTable& iv, Clock::time_point now);
+  void start_workers();
+  Clock::time_point measure();  // the intervals until the end; returns the measured end
+  void take_totals(Clock::time_point measured_end);
+  void count_counters();
+  void warn_shared_ids() const;
+
+  const LoadOptions& opts_;
+  unsigned threads_ = 1;
+  unsigned per_thread_ = 1;
+  std::vector<TargetInfo> targets_;
+  std::unique_ptr<ScenarioLogic> logic_;
+  InstanceIdBudget ids_{Recorder::max_instances};  // one cap of instance ids for all workers
+  std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_;
+  std::unique_ptr<HistoryLog> history_;
+  std::unique_ptr<CsvWriter> csv_;
+  std::unique_ptr<HdrLogWriter> hdr_;
+  ShardSlice slice_;
+  bool show_progress_ = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Clock::time_point measure_start_, tick_;
+  InstanceStats running_;  // the intervals so far, for the progress line
+  RunReport report_;
+};
+
+
+}  // namespace sessdemo::loadgen

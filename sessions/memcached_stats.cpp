@@ -1,0 +1,46 @@
+// What the memcached store says of its nodes besides sessions: a ping for /readyz, and the
+// nodes' own figures (evictions, fill) for the cache watch.
+#include <cstdlib>
+
+#include "sessions/memcached_handle.hpp"
+
+namespace sessdemo {
+
+StoreStatus MemcachedStore::ping() {
+  memcached_st* mc = handle();
+  if (!mc) return StoreStatus::unavailable;
+  // A get of a key nobody writes: NOTFOUND proves a round trip to the node that owns it.
+  std::string key = opts_.key_prefix + ":ping";
+  size_t len = 0;
+  uint32_t flags = 0;
+  memcached_return_t rc = MEMCACHED_SUCCESS;
+  char* v = memcached_get(mc, key.data(), key.size(), &len, &flags, &rc);
+  free(v);
+  return is_memcached_failure(rc) ? StoreStatus::unavailable : StoreStatus::ok;
+}
+
+std::vector<NodeStats> MemcachedStore::node_stats() {
+  // A handle of its own, made and freed here: the poller never takes a request thread's.
+  std::vector<NodeStats> out;
+  memcached_st* mc = make_memcached_handle(opts_);
+  memcached_return_t rc;
+  memcached_stat_st* st = memcached_stat(mc, nullptr, &rc);
+  for (std::size_t i = 0; i < opts_.servers.size(); ++i) {
+    NodeStats n;
+    n.node = opts_.servers[i].to_string();
+    // libmemcached fills one entry per server; one that did not answer keeps zero uptime.
+    if (st && st[i].pid != 0) {
+      n.ok = true;
+      n.evictions = st[i].evictions;
+      n.bytes = st[i].bytes;
+      n.limit_bytes = st[i].limit_maxbytes;
+      n.items = st[i].curr_items;
+    }
+    out.push_back(std::move(n));
+  }
+  if (st) memcached_stat_free(mc, st);
+  memcached_free(mc);
+  return out;
+}
+
+}  // namespace sessdemo

@@ -1,0 +1,169 @@
+// The quorum store's reads: a majority of the copies asked, the newest version that a majority
+// holds (or, once no write of it can still land, the tie broken for the highest tag) returned,
+// and the copies that lag behind repaired.
+#include <algorithm>
+
+#include "sessions/deadline.hpp"
+#include "sessions/quorum_store.hpp"
+
+namespace sessdemo {
+
+namespace {
+bool same_value(const LoadResult& a, const LoadResult& b) {
+  if (a.status != b.status) return false;
+  if (a.status != StoreStatus::ok) return true;  // both without a value
+  return a.session->version == b.session->version && a.session->write_tag == b.session->write_tag;
+}
+
+LoadResult with_cas_token(LoadResult r) {
+  // The token only says "conditional": a copy takes a write only over an older version anyway.
+  if (r.status == StoreStatus::ok) r.cas = r.session->version == 0 ? 1 : r.session->version;
+  return r;
+}
+}  // namespace
+
+LoadResult QuorumStore::load(std::string_view id) {
+  auto order = ask_order(id);
+  std::vector<Answer> answers;
+  deadline::Shares time(order.size());
+  for (auto node : order) {
+    // A majority that agrees settles it; otherwise every copy is asked.
+    if (answers.size() >= majority() &&
+        std::all_of(answers.begin(), answers.end(),
+                    [&](const Answer& a) { return same_value(a.result, answers[0].result); }))
+      break;
+    LoadResult r;
+    {
+      deadline::Scope scope(time.next());
+      r = ring_.store(node).load(id);
+    }
+    ring_.note(node, r.status);
+    if (r.status != StoreStatus::unavailable) answers.push_back({node, std::move(r)});
+  }
+  return settle(id, answers);
+}
+
+LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers) {
+  auto failure = [this] {
+    stats_.quorum_failures++;
+    LoadResult r;
+    r.status = StoreStatus::unavailable;
+    r.error = "fewer than a majority of the session's copies answered";
+    return r;
+  };
+  if (answers.size() < majority()) return failure();
+  auto holders_of = [&](const LoadResult& v) {
+    return static_cast<std::size_t>(std::count_if(
+        answers.begin(), answers.end(), [&](const Answer& a) { return same_value(a.result, v); }));
+  };
+  // The value to return: the highest version any copy holds and, of two values of that
+  // version (a write that lost to another), the one more copies hold. Returning an older value
+  // because a majority holds it would leave the newer one in the way of every later write of
+  // its version; so the newest is taken, and written back below until a majority holds it.
+  const LoadResult* newest = nullptr;
+  std::size_t newest_holders = 0;
+  for (const auto& a : answers) {
+    if (a.result.status != StoreStatus::ok) continue;
+    std::size_t h = holders_of(a.result);
+    const Session& v = *a.result.session;
+    if (!newest || v.version > newest->session->version ||
+        (v.version == newest->session->version &&
+         (h > newest_holders || (h == newest_holders && v.write_tag > newest->session->write_tag)))) {
+      newest = &a.result;
+      newest_holders = h;
+    }
+  }
+  if (!newest) {
+    // No copy that answered has it: a miss (a majority answered, and they agree).
+    stats_.quorum_reads++;
+    LoadResult miss;
+    miss.corrupt = std::any_of(answers.begin(), answers.end(),
+                               [](const Answer& a) { return a.result.corrupt; });
+    return miss;
+  }
+  // A split: every copy answered, every one holds a value of the newest version, and no value
+  // holds a majority. No write of that version was acknowledged, and none can still be: a copy
+  // refuses a write of a version it holds already. Only then may the highest tag replace the
+  // others, and every reader that finds the split picks the same one (replacing never removes
+  // the highest tag). Where a copy is silent or older, a write of the newest version may still
+  // be on its way to a majority; its value must not be replaced then, so no tie is broken.
+  // (Left open: memcached evicting a copy in the middle of a split lets a pending write be taken
+  // there; eviction loses sessions in any case, see README "Cache eviction".)
+  const std::uint64_t top = newest->session->version;
+  bool split = answers.size() >= repl_.copies && newest_holders < majority() &&
+               std::all_of(answers.begin(), answers.end(), [&](const Answer& a) {
+                 return a.result.status == StoreStatus::ok && a.result.session->version == top;
+               });
+  if (split)
+    for (const auto& a : answers)
+      if (a.result.session->write_tag > newest->session->write_tag) newest = &a.result;
+  LoadResult result = *newest;
+  std::size_t holders = holders_of(result);
+  bool break_tie = split;
+  // Bring the copies that answered up to the value: repairs of old or missing copies, and for a
+  // value not yet on a majority, the write-back that makes it one before it is returned.
+  deadline::Shares time(answers.size());
+  for (const auto& a : answers) {
+    if (same_value(a.result, result)) continue;
+    deadline::Scope scope(time.next());
+    if (put(a.node, id, *result.session, repl_.repair_ttl, false, break_tie) == Put::accepted) {
+      stats_.repairs++;
+      ++holders;
+    }
+  }
+  if (holders < majority()) return failure();
+  stats_.quorum_reads++;
+  if (result.session->ended) return LoadResult{};  // ended: its tombstone is what a majority holds
+  return with_cas_token(std::move(result));
+}
+
+std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& ids) {
+  std::vector<LoadResult> out(ids.size());
+  // Each id is asked of the first majority of its copies in ask order; one batch per node.
+  std::vector<std::vector<std::size_t>> by_node(ring_.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto order = ask_order(ids[i]);
+    for (std::size_t k = 0; k < majority(); ++k) by_node[order[k]].push_back(i);
+  }
+  std::vector<std::vector<LoadResult>> got(ids.size());
+  std::vector<bool> short_of_answers(ids.size(), false);
+  std::vector<std::string> group;
+  deadline::Shares time(static_cast<std::size_t>(
+      std::count_if(by_node.begin(), by_node.end(), [](const auto& g) { return !g.empty(); })));
+  for (std::size_t n = 0; n < ring_.size(); ++n) {
+    if (by_node[n].empty()) continue;
+    group.clear();
+    for (auto i : by_node[n]) group.push_back(ids[i]);
+    std::vector<LoadResult> answers;
+    {
+      deadline::Scope scope(time.next());
+      answers = ring_.store(n).load_many(group);
+    }
+    bool answered = std::any_of(answers.begin(), answers.end(), [](const LoadResult& r) {
+      return r.status != StoreStatus::unavailable;
+    });
+    ring_.note(n, answered ? StoreStatus::ok : StoreStatus::unavailable);
+    for (std::size_t k = 0; k < group.size(); ++k) {
+      std::size_t i = by_node[n][k];
+      if (answers[k].status == StoreStatus::unavailable)
+        short_of_answers[i] = true;
+      else
+        got[i].push_back(std::move(answers[k]));
+    }
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& a = got[i];
+    bool agree = !short_of_answers[i] && a.size() >= majority() &&
+                 std::all_of(a.begin(), a.end(), [&](const LoadResult& r) { return same_value(r, a[0]); });
+    if (agree) {
+      stats_.quorum_reads++;
+      bool ended = a[0].status == StoreStatus::ok && a[0].session->ended;
+      out[i] = ended ? LoadResult{} : with_cas_token(a[0]);
+    } else {
+      out[i] = load(ids[i]);  // disagreement or a silent copy: ask them all, settle, repair
+    }
+  }
+  return out;
+}
+
+}  // namespace sessdemo
