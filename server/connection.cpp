@@ -34,7 +34,7 @@ Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
 
 // Store work goes to the executor; the coroutine that awaits this resumes on its I/O thread with
 // the answer. (An initiation, not a coroutine of its own: no frame per request.)
-auto Server::Impl::store_answer(const http::Request& req, const Routed& routed) {
+auto Server::Impl::store_answer(const http::Request& req, Routed& routed) {
   return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
       [this, &req, &routed](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));

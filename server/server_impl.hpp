@@ -138,7 +138,7 @@ struct Server::Impl {
   template <class Stream>
   serving::net::awaitable<void> serve_loop(serving::Connection& c, Stream& s);
   serving::net::awaitable<void> sweep(serving::IoThread& w);
-  auto store_answer(const http::Request& req, const Routed& routed);
+  auto store_answer(const http::Request& req, Routed& routed);
   serving::net::awaitable<void> drain();
   void begin_stop();
   // At the grace deadline: what waits for the store gets 503, every connection is closed.

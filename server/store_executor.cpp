@@ -39,7 +39,7 @@ StoreExecutor::~StoreExecutor() {
     for (auto& job : lane->queue) refuse(job, http::Status::service_unavailable);
 }
 
-void StoreExecutor::submit(const http::Request& req, const Routed& routed, Done done) {
+void StoreExecutor::submit(const http::Request& req, Routed& routed, Done done) {
   LaneQueue& lane = routed.lane == Lane::read ? reads_ : writes_;
   Job job{&req, &routed, std::move(done), Clock::now() + lane.budget};
   bool wake_reaper = false;
@@ -144,7 +144,7 @@ void StoreExecutor::run_batch(std::vector<Job>& batch) {
   ids.clear();
   std::vector<ReadOutcome> outcomes;
   try {
-    for (const auto& job : batch) ids.push_back(job.routed->session_id);
+    for (auto& job : batch) ids.push_back(std::move(job.routed->session_id));  // its last use
     deadline::Scope scope(batch.front().deadline);  // the earliest: the batch ends by it
     outcomes = sessions_.read_many(ids);          // one round trip per node for the batch
     stats_.batches++;

@@ -52,9 +52,10 @@ class StoreExecutor {
   StoreExecutor& operator=(const StoreExecutor&) = delete;
 
   // Handles req in the lane routed names (Lane::read or Lane::write); req and routed must stay
-  // alive until done is called. done is called exactly once, on one of the executor's threads
-  // (or on the caller's, for a full queue).
-  void submit(const http::Request& req, const Routed& routed, Done done);
+  // alive until done is called (the read lane takes routed's session id for its batch). done
+  // is called exactly once, on one of the executor's threads (or on the caller's, for a full
+  // queue).
+  void submit(const http::Request& req, Routed& routed, Done done);
 
   const ExecutorStats& stats() const { return stats_; }
   const StoreExecutorConfig& config() const { return config_; }
@@ -62,7 +63,7 @@ class StoreExecutor {
  private:
   struct Job {
     const http::Request* req;
-    const Routed* routed;
+    Routed* routed;
     Done done;
     Clock::time_point deadline;
   };

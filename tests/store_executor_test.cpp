@@ -51,7 +51,7 @@ struct App {
   StoreExecutorConfig config;
 
   // The route of a request, kept as long as the App: a job holds it until it is answered.
-  const Routed& routed(const http::Request& req) {
+  Routed& routed(const http::Request& req) {
     std::lock_guard lock(routed_mutex);
     return routes.emplace_back(router.route(req));
   }
