@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when a module includes, or links, a module it must not use. The picture (README, Layout):
+# Fails when a module includes, or links, a module it must not use. The picture (docs/layout.md):
 #   common/   used by everyone; uses nothing of the project
 #   sessions/ the session model and stores: uses common/ only, and no Asio or Beast
 #   server/   the web instance: uses common/, sessions/

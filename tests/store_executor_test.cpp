@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -82,10 +83,37 @@ TEST(StoreExecutor, AStalledStoreIsAnswered503AtTheDeadlineQueuedOrRunning) {
   std::vector<http::Request> reqs;
   for (int i = 0; i < 20; ++i)
     reqs.push_back(i % 2 ? App::post_visit() : App::get_details(new_session_id()));
+  // Routed and given their answer slots ahead, so that the twenty arrive together: every write
+  // behind the first arrives long before the first ends at its deadline.
+  std::vector<Routed*> routes;
+  std::vector<StoreExecutor::Done> dones;
+  for (int i = 0; i < 20; ++i) {
+    routes.push_back(&app.routed(reqs[i]));
+    dones.push_back(a.done_for(i));
+  }
+  // The first write is held in the store, before its write, until every other request has been
+  // answered: the writes queued behind it reach their deadlines while it holds the only write
+  // thread, whatever the machine's timing (under TSan a later arrival could otherwise outlive
+  // the first write's stall and be taken). Released on every way out of the block.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  app.store.before_write = [released] { released.wait(); };
+  struct Releaser {
+    std::promise<void>& p;
+    bool done = false;
+    void operator()() {
+      if (!done) p.set_value();
+      done = true;
+    }
+    ~Releaser() { (*this)(); }
+  };
   auto start = steady_clock::now();
   {
     StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
-    for (int i = 0; i < 20; ++i) ex.submit(reqs[i], app.routed(reqs[i]), a.done_for(i));
+    Releaser releaser{release};  // after ex: released before ex waits for its running call
+    for (int i = 0; i < 20; ++i) ex.submit(reqs[i], *routes[i], std::move(dones[i]));
+    ASSERT_TRUE(a.wait_for(19, seconds(5)));
+    releaser();
     ASSERT_TRUE(a.wait_for(20, seconds(5)));
     // One write thread and a store that never answers: the nine writes queued behind the
     // first one never reach the store. (The reads may all ride in one batch.)
