@@ -104,6 +104,10 @@ void StoreExecutor::reap() {
       lock.lock();
       continue;
     }
+    // What submit() compares a new job's deadline with: a job due before this wakes the reaper.
+    // Kept in step here, or a reaper asleep with nothing to wait for (max) would never hear of
+    // later jobs and leave them queued past their deadlines until a lane thread came free.
+    reaper_until_ = next;
     if (next == Clock::time_point::max())
       reaper_wake_.wait(lock);
     else
