@@ -104,14 +104,15 @@ void StoreExecutor::reap() {
       lock.lock();
       continue;
     }
-    // What submit() compares a new job's deadline with: a job due before this wakes the reaper.
-    // Kept in step here, or a reaper asleep with nothing to wait for (max) would never hear of
-    // later jobs and leave them queued past their deadlines until a lane thread came free.
+    // A job submitted from now on is due no sooner than now plus the shorter budget: sleeping
+    // until then (or until the earliest queued deadline) misses none of them, so submit() need
+    // wake the reaper only for a deadline before this (in practice never), and under load the
+    // reaper wakes about once per budget, not once per request. reaper_until_ is what submit()
+    // compares with, kept in step here: without it a reaper that slept with nothing queued
+    // never heard of later jobs, which then waited past their deadlines for a lane thread.
+    next = std::min(next, now + std::max(std::chrono::milliseconds(1), std::min(reads_.budget, writes_.budget)));
     reaper_until_ = next;
-    if (next == Clock::time_point::max())
-      reaper_wake_.wait(lock);
-    else
-      reaper_wake_.wait_until(lock, next);
+    reaper_wake_.wait_until(lock, next);
   }
 }
 
