@@ -4,6 +4,8 @@
 // tick. The pacer makes those ticks; what no client is free for waits in a backlog or is dropped.
 #include "loadgen/worker_impl.hpp"
 
+#include <cmath>
+
 namespace sessdemo::loadgen {
 
 Worker::Impl::Impl(WorkerPlan p)
@@ -184,8 +186,20 @@ net::awaitable<void> Worker::Impl::pacer() {
         enqueue(idx, intended);
       } else if (backlog.size() < max_backlog) {
         backlog.push_back(intended);
-      } else if (intended >= plan.measure_start) {
-        dropped.fetch_add(1, std::memory_order_relaxed);  // never silently: counted, reported
+      } else {
+        // No client free and the backlog full: every tick due by now is dropped, counted at once
+        // (never silently: counted, reported). One at a time, a rate beyond what this thread can
+        // even count would never let the loop catch up with the clock, and the worker, never
+        // yielding, could not be stopped.
+        auto in_ticks = [&](Clock::duration d) { return std::chrono::duration<double>(d) / period; };
+        auto last_due = std::max(tick, static_cast<std::uint64_t>(std::floor(in_ticks(now - start))));
+        auto first_measured = plan.measure_start <= start
+                                  ? std::uint64_t{0}
+                                  : static_cast<std::uint64_t>(std::ceil(in_ticks(plan.measure_start - start)));
+        auto from = std::max(tick, first_measured);
+        if (last_due >= from) dropped.fetch_add(last_due - from + 1, std::memory_order_relaxed);
+        tick = last_due + 1;
+        break;
       }
       ++tick;
       intended = start + std::chrono::duration_cast<Clock::duration>(period * static_cast<double>(tick));
