@@ -17,6 +17,7 @@ void setup_check(CLI::App& app, loadgen::CheckOptions& o) {
       "Exit status: 0 all checks hold, 1 a check failed, 2 a file cannot be read.");
   app.add_option("files", o.files, "history files (- reads one from stdin)")->required();
   add_verdict_limits(app, o.limits, "operations");
+  app.add_option("--junit", o.junit, "the checks as a JUnit XML report to FILE (as load's)");
   app.add_flag("--quiet,-q", o.quiet, "nothing printed unless a check fails");
 }
 

@@ -2,12 +2,14 @@
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <tuple>
 
+#include "cli/load_shape_options.hpp"
 #include "cli/options.hpp"
 #include "loadgen/user_headers.hpp"
 #include "loadgen/runner.hpp"
@@ -47,9 +49,7 @@ void add_shape_options(CLI::App& app, LoadCliOptions& o) {
   add_choice(app, "--balance", l.balance, loadgen::parse_balance, loadgen::to_string,
              {loadgen::Balance::round_robin, loadgen::Balance::random, loadgen::Balance::sticky},
              "round-robin (consecutive requests to different instances), random, sticky");
-  add_duration(app, "--think", l.think, "closed model: pause between a client's requests");
-  app.add_option("--rate", l.rate, "open model: total requests per second on a fixed schedule")
-      ->check(finite_range(0.001, 1e7));
+  add_load_shape_options(app, o);
   using loadgen::Scenario;
   add_choice(app, "--scenario", l.scenario, loadgen::parse_scenario, loadgen::to_string,
              {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout},
@@ -148,6 +148,9 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--history", l.history,
                  "every operation of every client as Jepsen records it, to FILE (FILE.edn: EDN; "
                  "else JSON lines); re-judged by sessdemo check");
+  app.add_option("--junit", l.junit,
+                 "the checks as a JUnit XML report to FILE (one testcase per check, the settings as "
+                 "properties), for the test reporters of Jenkins, GitLab, GitHub");
   app.add_option("--hdr-log", l.hdr_log,
                  "latency per interval in HdrHistogram's interval log format to FILE (values in "
                  "microseconds)");
@@ -161,7 +164,7 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
       ->envname("SESSDEMO_RUN_ID");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
   add_verdict_limits(app, l, "requests");
-  add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this");
+  add_limit_options(app, o);
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
       ->capture_default_str();
@@ -236,8 +239,8 @@ Refusal read_shard(LoadCliOptions& o) {
 Refusal check_run(const loadgen::LoadOptions& l) {
   if (l.duration.count() == 0 && !l.requests) return "--duration must be above 0 (or give --requests)";
   if (l.timeout < std::chrono::milliseconds(1)) return "--timeout must be at least 1ms";
-  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") > 1)
-    return "only one of --csv, --json and --history can go to stdout (-); give the others a file";
+  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") + (l.junit == "-") > 1)
+    return "only one of --csv, --json, --history and --junit can go to stdout (-); give the others a file";
   if (l.interval < std::chrono::milliseconds(10)) return "--interval must be at least 10ms";
   if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) && l.rate > 0)
     return "the counter and logout scenarios run closed-model only (drop --rate)";
@@ -249,12 +252,12 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   setup_logging(o.log_level);
   auto& l = o.load;
   l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
-  if (app.count("--max-p99")) l.max_p99 = o.max_p99;
   l.write_path_given = app.count("--write-path") > 0;
   if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
   Refusal refusal;
   auto headers = loadgen::parse_user_headers(l.headers);
   if (auto bad = std::get_if<std::string>(&headers)) refusal = *bad;
+  if (!refusal) refusal = read_shape(o, app);
   for (auto step : {+[](LoadCliOptions& o) { return read_fields(o); },
                     +[](LoadCliOptions& o) { return check_app_names(o.load); },
                     +[](LoadCliOptions& o) { return read_shard(o); },

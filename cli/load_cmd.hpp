@@ -11,7 +11,9 @@ namespace sessdemo::cli {
 struct LoadCliOptions {
   loadgen::LoadOptions load;
   std::string instances;  // as typed; parsed into load.instances
-  std::chrono::microseconds max_p99{0};
+  std::chrono::microseconds max_p99{0};  // 0: no limit
+  std::vector<std::string> max_latency, max_service;  // PCT=D as typed
+  std::string stages, think;  // as typed; parsed into load.stages and load.think
   std::string log_level = "warn";
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count
   std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields

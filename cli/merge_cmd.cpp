@@ -24,13 +24,15 @@ void setup_merge(CLI::App& app, loadgen::MergeOptions& o) {
                  "per-interval CSV to FILE (- for stdout; the summary then goes to stderr)");
   app.add_option("--json", o.json,
                  "the merged JSON to FILE (- for stdout; the summary then goes to stderr)");
+  app.add_option("--junit", o.junit, "the checks as a JUnit XML report to FILE (as load's)");
   app.add_flag("--quiet,-q", o.quiet, "no summary unless a check fails");
 }
 
 int run_merge_command(const loadgen::MergeOptions& o) {
-  if (o.csv == "-" && o.json == "-") {
-    std::fprintf(
-        stderr, "sessdemo merge: --csv and --json cannot both go to stdout (-); give one a file\n");
+  if ((o.csv == "-") + (o.json == "-") + (o.junit == "-") > 1) {
+    std::fprintf(stderr,
+                 "sessdemo merge: only one of --csv, --json and --junit can go to stdout (-); give the "
+                 "others a file\n");
     return 2;
   }
   setup_logging("warn");

@@ -7,6 +7,8 @@
 
 #include "loadgen/checks.hpp"
 #include "loadgen/history_check.hpp"
+#include "loadgen/junit.hpp"
+#include "loadgen/outputs.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -113,7 +115,14 @@ int run_check(const CheckOptions& opts) {
   limits.scenario = v.scenario;
   v.report.opts = &limits;
   auto checks = evaluate(v.report);
-  if (!opts.quiet || !all_passed(checks)) print(stdout, v, checks, v.report);
+  if (!opts.junit.empty()) {
+    OutputFile f(opts.junit);
+    if (!f.get() || !write_junit(f.get(), v.report, checks, "sessdemo check")) {
+      std::fprintf(stderr, "sessdemo check: cannot write %s\n", opts.junit.c_str());
+      return 2;
+    }
+  }
+  if (!opts.quiet || !all_passed(checks)) print(opts.junit == "-" ? stderr : stdout, v, checks, v.report);
   return exit_status(v.report, checks);
 }
 

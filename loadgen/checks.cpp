@@ -1,6 +1,8 @@
 #include "loadgen/checks.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "common/duration.hpp"
 
@@ -15,7 +17,59 @@ std::string fmt(const char* f, double v) {
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
+
+template <class Add>
+void add_time_checks(const RunReport& r, Add& add) {
+  const auto& o = *r.opts;
+  // The latency users wait (from ready or scheduled), and the service time (from the send).
+  for (auto [limits, histogram, what] : {std::tuple{&o.max_latency, &r.total.latency, " latency"},
+                                         std::tuple{&o.max_service, &r.total.service, " service time"}})
+    for (const auto& l : *limits) {
+      double ms = static_cast<double>(histogram->percentile(l.percentile)) / 1000.0;
+      double limit_ms = static_cast<double>(l.limit.count()) / 1000.0;
+      bool sampled = histogram->count() > 0;
+      add(percentile_name(l.percentile) + what, ms, limit_ms, "ms", sampled && ms <= limit_ms,
+          sampled ? fmt("%.2f ms", ms) + ", limit " + format_duration(l.limit)
+                  : std::string("nothing measured"));
+    }
+  double rps = static_cast<double>(r.total.counters.requests) / std::max(1e-9, r.measured_s);
+  if (o.min_rps > 0)
+    add("request rate", rps, std::nullopt, "req/s", rps >= o.min_rps,
+        fmt("%.1f req/s", rps) + ", at least " + fmt("%g", o.min_rps));
+  if (o.rate > 0) {
+    // The ticks the schedule (--rate, --stages) asked for over the measured time, against those
+    // a client took (k6's iterations against dropped_iterations). No tick asked for: not passed.
+    double reached = r.scheduled > 0 ? static_cast<double>(r.ticks_sent) / r.scheduled : 0;
+    add("rate reached", reached, std::nullopt, "fraction",
+        r.scheduled > 0 && reached >= o.min_rate_fraction,
+        fmt("%.1f", static_cast<double>(r.ticks_sent) / std::max(1e-9, r.measured_s)) + " of " +
+            fmt("%.1f", r.scheduled / std::max(1e-9, r.measured_s)) + " scheduled req/s (" +
+            fmt("%.3f", reached) + "), at least " + fmt("%g", o.min_rate_fraction) + "; " +
+            std::to_string(r.dropped) + " dropped");
+  }
+  if (!r.aborted.empty())
+    add("ran to the end", 0, std::nullopt, "count", false, "aborted (--abort-on-fail): " + r.aborted);
+}
 }  // namespace
+
+std::optional<std::string> hopeless(const LoadOptions& o, const Counters& c) {
+  const std::uint64_t reads = c.reads();
+  if (c.foreign > 0) return std::to_string(c.foreign) + " reads showed another visitor's data";
+  if (c.resurrected > o.max_resurrected)
+    return std::to_string(c.resurrected) + " reads showed an ended session again";
+  if (reads > 0 && o.scenario == Scenario::visit) {
+    if (ratio(c.misses, reads) > o.max_miss_rate)
+      return "miss rate " + fmt("%.4f", ratio(c.misses, reads)) + " over the run so far, limit " +
+             fmt("%g", o.max_miss_rate);
+    if (ratio(c.stale, reads) > o.max_stale_rate)
+      return "stale rate " + fmt("%.4f", ratio(c.stale, reads)) + " over the run so far, limit " +
+             fmt("%g", o.max_stale_rate);
+  }
+  if (c.requests > 0 && ratio(c.errors, c.requests) > o.max_error_rate)
+    return "error rate " + fmt("%.4f", ratio(c.errors, c.requests)) + " over the run so far, limit " +
+           fmt("%g", o.max_error_rate);
+  return std::nullopt;
+}
 
 std::vector<Check> evaluate(const RunReport& r) {
   const auto& o = *r.opts;
@@ -60,13 +114,7 @@ std::vector<Check> evaluate(const RunReport& r) {
   add("error rate", err, o.max_error_rate, "fraction", err <= o.max_error_rate,
       fmt("%.4f", err) + " (" + std::to_string(c.errors) + " of " + std::to_string(c.requests) +
           " requests), limit " + fmt("%g", o.max_error_rate));
-  if (o.max_p99) {
-    // The latency users wait (from ready or scheduled), not the service time alone.
-    double p99_ms = static_cast<double>(r.total.latency.percentile(99)) / 1000.0;
-    double limit_ms = static_cast<double>(o.max_p99->count()) / 1000.0;
-    add("p99 latency", p99_ms, limit_ms, "ms", p99_ms <= limit_ms,
-        fmt("%.2f ms", p99_ms) + ", limit " + format_duration(*o.max_p99));
-  }
+  add_time_checks(r, add);
   if (o.scenario == Scenario::counter) {
     const auto& k = r.counter;
     const bool none = k.clients_checked == 0;

@@ -20,6 +20,10 @@ struct Check {
 std::vector<Check> evaluate(const RunReport& r);
 bool all_passed(const std::vector<Check>& checks);
 
+// --abort-on-fail: why a check can no longer pass, from the figures of the run so far (a foreign
+// read, a resurrected session past its limit, a miss, stale or error rate over its budget).
+std::optional<std::string> hopeless(const LoadOptions& o, const Counters& so_far);
+
 // "pass", "fail", or "interrupted" for a run stopped by a signal (whatever its checks say).
 const char* verdict(const RunReport& r, const std::vector<Check>& checks);
 // 0 pass, 1 fail, 130 interrupted (as a shell reports SIGINT).

@@ -101,6 +101,7 @@ namespace sessdemo::loadgen {
 struct CheckOptions {
   std::vector<std::string> files;  // histories; "-" reads one from stdin (JSON lines)
   LoadOptions limits;              // the --max-* limits, as load takes them
+  std::string junit;               // the checks as a JUnit XML report to this file, or ""
   bool quiet = false;
 };
 

@@ -11,6 +11,7 @@
 #include "common/page_contract.hpp"
 #include "common/endpoint.hpp"
 #include "loadgen/balancer.hpp"
+#include "loadgen/load_shape.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -44,8 +45,13 @@ struct LoadOptions {
   std::uint64_t requests = 0;           // stop after this many measured requests (0: use duration)
   std::chrono::microseconds warmup{0};  // not counted
   Balance balance = Balance::round_robin;
-  std::chrono::microseconds think{0};  // closed model: pause between a client's requests
+  ThinkTime think;                     // closed model: pause between a client's requests
   double rate = 0;                     // open model: total requests/s; 0 = closed model
+  // --stages: the level ramped linearly to each stage's target from the start of the load (the
+  // warm-up is its first part): active clients from 0 (closed model; clients is then the
+  // largest target), or requests/s from `rate` (open model). duration is the stages' sum less
+  // the warm-up.
+  std::vector<Stage> stages;
   Scenario scenario = Scenario::visit;
   std::string home_path = "/";
   std::string details_path = "/details";
@@ -88,6 +94,7 @@ struct LoadOptions {
   std::string csv;           // file, "-" for stdout, "" for none
   std::string json;          // file, "-" for stdout, or ""
   std::string hdr_log;       // HdrHistogram interval log file, or ""
+  std::string junit;         // the checks as a JUnit XML report to this file, or ""
   std::string history;       // every operation, Jepsen-style (FILE.edn: EDN, else JSON lines), or ""
   unsigned shard_index = 1;  // --shard I/N: this process runs the I-th of N
   unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests
@@ -97,13 +104,20 @@ struct LoadOptions {
   double max_miss_rate = 0;  // fraction of reads, 0..1
   double max_stale_rate = 0;
   double max_error_rate = 0;  // fraction of requests
-  std::optional<std::chrono::microseconds> max_p99;
+  std::vector<PercentileLimit> max_latency;  // --max-latency PCT=D (--max-p99 D is p99)
+  std::vector<PercentileLimit> max_service;  // --max-service PCT=D, on service time
+  double min_rps = 0;                        // --min-rps: 0 = no check
+  double min_rate_fraction = 0.95;           // open model: achieved/target rate to pass
+  bool abort_on_fail = false;  // stop after the first interval in which a check cannot pass
   std::uint64_t max_lost_updates = 0;
   std::string logout_path = "/api/session";  // logout: where the session is ended
   std::string logout_method = "DELETE";
   std::uint64_t max_resurrected = 0;  // logout: reads that show an ended session's data
 };
 const char* to_string(LoadOptions::Write w);
+// The run's level over time: --stages (from --rate in the open model, from 0 clients in the
+// closed), else the constant --rate (or the clients).
+LoadShape shape_of(const LoadOptions& o);
 std::optional<LoadOptions::Write> parse_write(std::string_view name);  // the names to_string gives
 
 }  // namespace sessdemo::loadgen

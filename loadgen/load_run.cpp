@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/utc_time.hpp"
+#include "loadgen/checks.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -43,8 +44,10 @@ void LoadRun::sleep_until(Clock::time_point t) const {
 void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
   double elapsed = std::chrono::duration<double>(now - measure_start_).count();
   double span = std::chrono::duration<double>(now - tick_).count();
-  if (csv_) csv_->rows(elapsed, span, iv);
+  IntervalLoad load = load_at(now);
+  if (csv_) csv_->rows(elapsed, span, iv, load);
   report_.intervals.push_back(record_of(elapsed, span, iv));
+  report_.intervals.back().load = load;
   if (hdr_) hdr_->interval(elapsed - span, span, iv.total().latency);
   InstanceStats itotal = iv.total();
   running_.merge(itotal);
@@ -53,6 +56,21 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
         progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(),
         stderr);
   tick_ = now;
+}
+
+// What the run asked for and reached by now: clients active, the target rate, ticks dropped.
+IntervalLoad LoadRun::load_at(Clock::time_point now) {
+  IntervalLoad load;
+  for (auto& w : workers_) {
+    load.clients += w->active_clients();
+    load.dropped += w->dropped();
+  }
+  load.dropped -= dropped_seen_;
+  dropped_seen_ += load.dropped;
+  if (opts_.rate > 0)
+    load.target_rps =
+        shape_of(opts_).level_at(std::chrono::duration<double>(now - load_start_).count()) * slice_.share;
+  return load;
 }
 
 void LoadRun::run() {
@@ -64,6 +82,7 @@ void LoadRun::run() {
       to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
   report_.started_at = utc_now_iso8601();
   auto start = Clock::now();
+  load_start_ = start;
   if (hdr_)
     hdr_->header(
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
@@ -96,7 +115,12 @@ void LoadRun::start_workers() {
     plan.connections_per_target = per_thread_;
     if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
     plan.rate = opts_.rate * slice_.share / threads_;
+    plan.shape = shape_of(opts_);
+    plan.share = opts_.rate > 0 ? slice_.share / threads_
+                                : static_cast<double>(plan.client_count) / std::max(1u, opts_.clients);
+    plan.load_start = load_start_;
     plan.measure_start = measure_start_;
+    if (opts_.duration.count() > 0) plan.measure_end = measure_start_ + opts_.duration;
     if (history_) plan.history = &history_->new_buffer();
     workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }
@@ -131,7 +155,7 @@ LoadRun::Clock::time_point LoadRun::measure() {
     bool done = interrupted || now >= end || all_finished();
     if (done && now < next) break;  // a partial interval: written with the drain below
     write_interval(collect(), now);
-    if (done) break;
+    if (done || abort_if_hopeless(now)) break;
   }
   auto measured_end = std::min(Clock::now(), end);
   for (auto& w : workers_) w->stop();
@@ -147,6 +171,19 @@ LoadRun::Clock::time_point LoadRun::measure() {
   return measured_end;
 }
 
+// --abort-on-fail: true (and why, in the report) once a check can no longer pass.
+bool LoadRun::abort_if_hopeless(Clock::time_point now) {
+  if (!opts_.abort_on_fail) return false;
+  auto why = hopeless(opts_, running_.counters);
+  if (!why) return false;
+  char at[48];
+  std::snprintf(at, sizeof at, "at %.1f s: ",
+                std::chrono::duration<double>(now - measure_start_).count());
+  report_.aborted = at + *why;
+  spdlog::warn("load: stopping early (--abort-on-fail): {}", report_.aborted);
+  return true;
+}
+
 void LoadRun::take_totals(Clock::time_point measured_end) {
   report_.opts = &opts_;
   report_.run_tag = logic_->run_tag();
@@ -155,9 +192,16 @@ void LoadRun::take_totals(Clock::time_point measured_end) {
   report_.measured_s =
       std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
   report_.interrupted = interrupted;
+  if (opts_.rate > 0) {
+    auto since_load = [&](Clock::time_point t) { return std::chrono::duration<double>(t - load_start_).count(); };
+    auto shape = shape_of(opts_);
+    report_.scheduled = (shape.count_until(since_load(measured_end)) - shape.count_until(since_load(measure_start_))) *
+                        slice_.share;
+  }
   for (auto& w : workers_) {
     report_.table.merge(w->totals());
     report_.dropped += w->dropped();
+    report_.ticks_sent += w->ticks_sent();
   }
   report_.total = report_.table.total();
 }

@@ -35,7 +35,9 @@ class LoadRun {
   // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
   void write_interval(const StatsTable& iv, Clock::time_point now);
   void start_workers();
+  IntervalLoad load_at(Clock::time_point now);
   Clock::time_point measure();  // the intervals until the end; returns the measured end
+  bool abort_if_hopeless(Clock::time_point now);
   void take_totals(Clock::time_point measured_end);
   void count_counters();
   void warn_shared_ids() const;
@@ -46,14 +48,15 @@ class LoadRun {
   std::vector<TargetInfo> targets_;
   std::unique_ptr<ScenarioLogic> logic_;
   InstanceIdBudget ids_{Recorder::max_instances};  // one cap of instance ids for all workers
-  std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_;
+  std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_, junit_file_;
   std::unique_ptr<HistoryLog> history_;
   std::unique_ptr<CsvWriter> csv_;
   std::unique_ptr<HdrLogWriter> hdr_;
   ShardSlice slice_;
   bool show_progress_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
-  Clock::time_point measure_start_, tick_;
+  Clock::time_point load_start_, measure_start_, tick_;
+  std::uint64_t dropped_seen_ = 0;  // dropped ticks already written in an interval
   InstanceStats running_;  // the intervals so far, for the progress line
   RunReport report_;
 };

@@ -147,6 +147,10 @@ void add_figures(const json::object& d, RunReport& r) {
     auto& m = r.intervals[i];
     m.elapsed_s = std::max(m.elapsed_s, iv.at("elapsed_s").to_number<double>());
     m.interval_s = std::max(m.interval_s, iv.at("interval_s").to_number<double>());
+    // The shards' loads add up (files of older versions have none).
+    if (iv.contains("clients")) m.load.clients += count_at(iv, "clients");
+    if (iv.contains("dropped")) m.load.dropped += count_at(iv, "dropped");
+    if (auto* t = iv.if_contains("target_rps")) m.load.target_rps += t->to_number<double>();
     for (const auto& [id, fig] : iv.at("instances").as_object()) {
       auto& f = m.instances[std::string(id)];
       f.counters.merge(counters_of(fig.as_object()));
@@ -213,7 +217,12 @@ std::variant<MergedRun, std::string> merge_documents(
       r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
       r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
       r.interrupted = r.interrupted || d.at("interrupted").as_bool();
-      if (d.at("total").as_object().contains("dropped")) r.dropped += count_at(d.at("total").as_object(), "dropped");
+      const auto& total = d.at("total").as_object();
+      if (total.contains("dropped")) r.dropped += count_at(total, "dropped");
+      if (auto* s = total.if_contains("scheduled")) r.scheduled += s->to_number<double>();
+      if (total.contains("ticks_sent")) r.ticks_sent += count_at(total, "ticks_sent");
+      if (auto* a = d.if_contains("aborted"); a && a->is_string() && r.aborted.empty())
+        r.aborted = name + " " + std::string(a->as_string());
       add_figures(d, r);
     } catch (const std::exception& e) {
       return name + ": not a complete sessdemo load JSON (" + e.what() + ")";
@@ -227,73 +236,6 @@ std::variant<MergedRun, std::string> merge_documents(
            std::to_string(count);
   r.total = r.table.total();
   return out;
-}
-
-namespace {
-bool read_inputs(const std::vector<std::string>& files,
-                 std::vector<std::pair<std::string, std::string>>& docs) {
-  for (const auto& f : files) {
-    if (f == "-") {
-      int n = 0;
-      for (std::string line; std::getline(std::cin, line);)
-        if (!line.empty()) docs.emplace_back("stdin document " + std::to_string(++n), line);
-      continue;
-    }
-    std::ifstream in(f);
-    if (!in) {
-      std::fprintf(stderr, "sessdemo merge: cannot read %s\n", f.c_str());
-      return false;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    docs.emplace_back(f, ss.str());
-  }
-  return true;
-}
-}  // namespace
-
-int run_merge(const MergeOptions& mo) {
-  std::vector<std::pair<std::string, std::string>> docs;
-  if (!read_inputs(mo.files, docs)) return 2;
-  auto merged = merge_documents(docs);
-  if (auto* err = std::get_if<std::string>(&merged)) {
-    std::fprintf(stderr, "sessdemo merge: %s\n", err->c_str());
-    return 2;
-  }
-  auto& m = std::get<MergedRun>(merged);
-  m.opts.csv = mo.csv;
-  m.opts.json = mo.json;
-  m.opts.quiet = mo.quiet;
-  m.report.opts = &m.opts;
-  auto& r = m.report;
-  auto checks = evaluate(r);
-  std::unique_ptr<OutputFile> csv_file, json_file;
-  if (!mo.csv.empty()) {
-    csv_file = std::make_unique<OutputFile>(mo.csv);
-    if (!csv_file->get()) {
-      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.csv.c_str());
-      return 2;
-    }
-    CsvWriter csv(csv_file->get());
-    csv.header();
-    for (const auto& iv : r.intervals) csv.rows(iv.elapsed_s, iv.interval_s, table_of(iv));
-    csv.total_row(r.measured_s, r.total,
-                  m.opts.scenario == Scenario::counter
-                      ? std::optional<std::int64_t>(r.counter.lost_updates)
-                      : std::nullopt);
-  }
-  if (!mo.json.empty()) {
-    json_file = std::make_unique<OutputFile>(mo.json);
-    if (!json_file->get()) {
-      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.json.c_str());
-      return 2;
-    }
-    std::fputs(to_json(r, checks).c_str(), json_file->get());
-  }
-  bool stdout_taken = (csv_file && csv_file->is_stdout()) || (json_file && json_file->is_stdout());
-  if (!mo.quiet || exit_status(r, checks) != 0)
-    write_summary(stdout_taken ? stderr : stdout, r, checks);
-  return exit_status(r, checks);
 }
 
 }  // namespace sessdemo::loadgen

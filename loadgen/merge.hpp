@@ -15,6 +15,7 @@ struct MergeOptions {
   std::vector<std::string> files;  // JSON files; "-" reads documents from stdin, one per line
   std::string csv;                 // as `load --csv`
   std::string json;                // as `load --json`
+  std::string junit;               // as `load --junit`
   bool quiet = false;
 };
 

@@ -155,8 +155,12 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
       c["service"] = histogram_json(f.service);
       per[name] = std::move(c);
     }
-    intervals.push_back(boost::json::object{
-        {"elapsed_s", iv.elapsed_s}, {"interval_s", iv.interval_s}, {"instances", per}});
+    intervals.push_back(boost::json::object{{"elapsed_s", iv.elapsed_s},
+                                            {"interval_s", iv.interval_s},
+                                            {"clients", iv.load.clients},
+                                            {"target_rps", iv.load.target_rps},
+                                            {"dropped", iv.load.dropped},
+                                            {"instances", per}});
   }
   boost::json::object doc{{"format", 2},
                           {"tool", "sessdemo load"},
@@ -176,10 +180,14 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
                           {"settings", settings},
                           {"measured_s", r.measured_s},
                           {"interrupted", r.interrupted},
+                          {"aborted", r.aborted.empty() ? boost::json::value(nullptr)
+                                                        : boost::json::value(r.aborted)},
                           {"total",
                            [&] {
                              auto t = figures(r, r.total, false);
                              t["dropped"] = r.dropped;
+                             t["scheduled"] = r.scheduled;
+                             t["ticks_sent"] = r.ticks_sent;
                              return t;
                            }()},
                           {"instances", per},
@@ -205,11 +213,12 @@ void CsvWriter::header() {
       "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected");
   for (std::size_t k = 0; k < error_kind_count; ++k)
     std::fprintf(out_, ",err_%s", to_string(static_cast<ErrorKind>(k)));
-  std::fputc('\n', out_);
+  std::fputs(",clients,target_rps,dropped\n", out_);
 }
 
 void CsvWriter::row(std::optional<double> elapsed, double interval, const std::string& instance,
-                    const InstanceStats& s, std::optional<std::int64_t> lost) {
+                    const InstanceStats& s, std::optional<std::int64_t> lost,
+                    const IntervalLoad* load) {
   const auto& c = s.counters;
   std::string name = instance;
   for (char& ch : name)
@@ -231,7 +240,10 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
                interval, ms(s.service.percentile(50)), ms(s.service.percentile(99)));
   std::fprintf(out_, ",%" PRIu64, c.resurrected);
   for (auto n : c.error_kinds) std::fprintf(out_, ",%" PRIu64, n);
-  std::fputc('\n', out_);
+  if (load)
+    std::fprintf(out_, ",%" PRIu64 ",%.1f,%" PRIu64 "\n", load->clients, load->target_rps, load->dropped);
+  else
+    std::fputs(",,,\n", out_);
 }
 
 void CsvWriter::total_row(double measured_s, const InstanceStats& total,
@@ -240,9 +252,9 @@ void CsvWriter::total_row(double measured_s, const InstanceStats& total,
   std::fflush(out_);
 }
 
-void CsvWriter::rows(double elapsed, double interval, const StatsTable& t) {
-  for (const auto& [name, s] : t.instances) row(elapsed, interval, name, s);
-  row(elapsed, interval, "all", t.total());
+void CsvWriter::rows(double elapsed, double interval, const StatsTable& t, const IntervalLoad& load) {
+  for (const auto& [name, s] : t.instances) row(elapsed, interval, name, s, std::nullopt, &load);
+  row(elapsed, interval, "all", t.total(), std::nullopt, &load);
   std::fflush(out_);
 }
 

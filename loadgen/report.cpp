@@ -12,7 +12,7 @@ std::string addresses_of(const RunReport& r, const InstanceStats& s) {
 }
 
 IntervalRecord record_of(double elapsed_s, double interval_s, const StatsTable& table) {
-  IntervalRecord r{elapsed_s, interval_s, {}};
+  IntervalRecord r{elapsed_s, interval_s, {}, {}};
   for (const auto& [name, s] : table.instances)
     r.instances[name] =
         IntervalFigures{s.counters, SparseHistogram::of(s.latency), SparseHistogram::of(s.service)};

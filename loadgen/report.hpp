@@ -26,10 +26,17 @@ struct IntervalFigures {
   SparseHistogram latency;
   SparseHistogram service;
 };
+// How much load the interval was under: what the run asked for, not what the instances did.
+struct IntervalLoad {
+  std::uint64_t clients = 0;  // active at its end (closed model: let to send; open: holding a tick)
+  double target_rps = 0;      // open model: the schedule's rate at its end (this shard's part)
+  std::uint64_t dropped = 0;  // open model: measured ticks dropped in it
+};
 struct IntervalRecord {
   double elapsed_s = 0;   // end of the interval, seconds since the measured start
   double interval_s = 0;  // the time it covers (the last one may be shorter)
   std::map<std::string, IntervalFigures> instances;
+  IntervalLoad load;
 };
 IntervalRecord record_of(double elapsed_s, double interval_s, const StatsTable& table);
 // The interval as a StatsTable (without per-kind histograms), for the CSV writer.
@@ -54,6 +61,10 @@ struct RunReport {
   // Open model: ticks that were neither sent nor queued (the backlog of ticks no client could
   // take was full): requests the schedule asked for and the tester could not send.
   std::uint64_t dropped = 0;
+  // Open model: the ticks the schedule (--rate, --stages) asked for over the measured time.
+  double scheduled = 0;
+  std::uint64_t ticks_sent = 0;  // of those, the ones a client took (late ones included)
+  std::string aborted;  // --abort-on-fail: why the run was stopped early, or ""
 };
 
 // The labels of the addresses an instance's figures came from, space-separated.

@@ -10,6 +10,7 @@
 
 #include "common/address_probe.hpp"
 #include "loadgen/checks.hpp"
+#include "loadgen/junit.hpp"
 #include "loadgen/load_run.hpp"
 #include "loadgen/summary.hpp"
 
@@ -84,7 +85,7 @@ int LoadRun::probe() {
 
 int LoadRun::open_outputs() {
   for (auto [path, file] : {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_},
-                            std::pair{&opts_.hdr_log, &hdr_file_}}) {
+                            std::pair{&opts_.hdr_log, &hdr_file_}, std::pair{&opts_.junit, &junit_file_}}) {
     if (path->empty()) continue;
     *file = std::make_unique<OutputFile>(*path);
     if (!(*file)->get()) {
@@ -146,12 +147,17 @@ int LoadRun::finish() {
                         ? std::optional<std::int64_t>(report_.counter.lost_updates)
                         : std::nullopt);
   bool stdout_taken =
-      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout()) || opts_.history == "-";
+      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout()) || opts_.history == "-" ||
+      opts_.junit == "-";
   if (!opts_.quiet || exit_status(report_, checks) != 0)
     write_summary(stdout_taken ? stderr : stdout, report_, checks);
   if (json_file_) {
     std::fputs(to_json(report_, checks).c_str(), json_file_->get());
     std::fflush(json_file_->get());
+  }
+  if (junit_file_ && !write_junit(junit_file_->get(), report_, checks, "sessdemo load")) {
+    std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.junit.c_str());
+    return 2;
   }
   return exit_status(report_, checks);
 }

@@ -83,6 +83,43 @@ Field enum_field(const char* name, E LoadOptions::*member, std::optional<E> (*pa
           }};
 }
 
+// A setting written as the command line spells it, and read back by the command line's parser.
+template <typename T>
+Field spelled_field(const char* name, T LoadOptions::*member,
+                    std::variant<T, std::string> (*parse)(std::string_view)) {
+  return {name, [member](const LoadOptions& o) { return json::value(to_string(o.*member)); },
+          [name, member, parse](const json::value& v, LoadOptions& o) {
+            auto r = parse(text(name, v));
+            if (auto* why = std::get_if<std::string>(&r)) bad(name, v, why->c_str());
+            o.*member = std::get<T>(std::move(r));
+          }};
+}
+std::variant<std::vector<Stage>, std::string> stages_or_none(std::string_view t) {
+  if (t.empty()) return std::vector<Stage>{};
+  return parse_stages(t);
+}
+
+// Percentile limits as {"p95": milliseconds, ...}.
+Field limits_field(const char* name, std::vector<PercentileLimit> LoadOptions::*member) {
+  return {name,
+          [member](const LoadOptions& o) {
+            json::object out;
+            for (const auto& l : o.*member)
+              out[percentile_name(l.percentile)] = static_cast<double>(l.limit.count()) / 1000.0;
+            return json::value(std::move(out));
+          },
+          [name, member](const json::value& v, LoadOptions& o) {
+            if (!v.is_object()) bad(name, v, "is not an object");
+            (o.*member).clear();
+            for (const auto& [pct, ms] : v.as_object()) {
+              auto us_text = std::to_string(std::llround(number(name, ms, 0, 1e9) * 1000)) + "us";
+              auto r = parse_percentile_limit(std::string(pct) + "=" + us_text);
+              if (auto* why = std::get_if<std::string>(&r)) bad(name, v, why->c_str());
+              (o.*member).push_back(std::get<PercentileLimit>(r));
+            }
+          }};
+}
+
 // The instances as typed (https:// kept), read back by the command line's parser.
 Field instances_field() {
   return {"instances",
@@ -111,7 +148,8 @@ const std::vector<Field>& schema() {
       count_field("requests", &LoadOptions::requests, static_cast<double>(std::uint64_t{1} << 50)),
       duration_field("warmup_s", &LoadOptions::warmup),
       enum_field<Balance>("balance", &LoadOptions::balance, parse_balance, to_string),
-      duration_field("think_s", &LoadOptions::think),
+      spelled_field<ThinkTime>("think", &LoadOptions::think, parse_think),
+      spelled_field<std::vector<Stage>>("stages", &LoadOptions::stages, stages_or_none),
       {"rate", [](const LoadOptions& o) { return json::value(o.rate); },
        [](const json::value& v, LoadOptions& o) { o.rate = number("rate", v, 0, 1e7); }},
       enum_field<Scenario>("scenario", &LoadOptions::scenario, parse_scenario, to_string),
@@ -157,14 +195,13 @@ const std::vector<Field>& schema() {
       string_field("logout_method", &LoadOptions::logout_method),
       string_field("counter_path", &LoadOptions::counter_path),
       string_field("session_path", &LoadOptions::session_path),
-      {"max_p99_ms",
-       [](const LoadOptions& o) {
-         return o.max_p99 ? json::value(static_cast<double>(o.max_p99->count()) / 1000.0) : json::value(nullptr);
-       },
-       [](const json::value& v, LoadOptions& o) {
-         if (v.is_null()) o.max_p99.reset();
-         else o.max_p99 = us(static_cast<long long>(std::llround(number("max_p99_ms", v, 0, 1e9) * 1000)));
-       }},
+      limits_field("max_latency_ms", &LoadOptions::max_latency),
+      limits_field("max_service_ms", &LoadOptions::max_service),
+      {"min_rps", [](const LoadOptions& o) { return json::value(o.min_rps); },
+       [](const json::value& v, LoadOptions& o) { o.min_rps = number("min_rps", v, 0, 1e9); }},
+      fraction_field("min_rate_fraction", &LoadOptions::min_rate_fraction),
+      {"abort_on_fail", [](const LoadOptions& o) { return json::value(o.abort_on_fail); },
+       [](const json::value& v, LoadOptions& o) { o.abort_on_fail = flag("abort_on_fail", v); }},
       string_field("run_id", &LoadOptions::run_id),
       count_field("shard_index", &LoadOptions::shard_index, 1e6),
       count_field("shard_count", &LoadOptions::shard_count, 1e6),

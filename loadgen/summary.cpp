@@ -22,10 +22,13 @@ void percentiles_line(std::FILE* out, const char* name, const Histogram& h) {
 void title_line(std::FILE* out, const RunReport& r) {
   const auto& o = *r.opts;
   char model[64];
-  if (o.rate > 0)
+  if (o.rate > 0 && !o.stages.empty())
+    std::snprintf(model, sizeof model, "open model from %.0f req/s", o.rate);
+  else if (o.rate > 0)
     std::snprintf(model, sizeof model, "open model at %.0f req/s", o.rate);
   else
     std::snprintf(model, sizeof model, "closed model");
+  std::string shape = o.stages.empty() ? "" : ", stages " + to_string(o.stages);
   std::string shards =
       r.shards_merged > 1 ? ", merged from " + std::to_string(r.shards_merged) + " shards"
       : o.shard_count > 1
@@ -33,9 +36,9 @@ void title_line(std::FILE* out, const RunReport& r) {
           : "";
   std::fprintf(
       out,
-      "\nsessdemo load: %s scenario, %u clients%s, %zu instance(s), %s, %s, %.1f s measured%s\n",
+      "\nsessdemo load: %s scenario, %u clients%s, %zu instance(s), %s, %s%s, %.1f s measured%s\n",
       to_string(o.scenario), o.clients, shards.c_str(), o.instances.size(), to_string(o.balance),
-      model, r.measured_s,
+      model, shape.c_str(), r.measured_s,
       r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
 }
 
@@ -110,7 +113,7 @@ void latency_table(std::FILE* out, const RunReport& r) {
   std::fprintf(
       out,
       "  (latency: from when a request was ready, or scheduled with --rate, to its answer;\n"
-      "   service: from the request written to its answer. --max-p99 checks latency.)\n");
+      "   service: from the request written to its answer. --max-latency checks latency, --max-service service time.)\n");
 }
 }  // namespace
 

@@ -45,6 +45,10 @@ void Worker::join() {
 
 const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
 std::uint64_t Worker::dropped() const { return impl_->dropped.load(std::memory_order_relaxed); }
+std::uint64_t Worker::ticks_sent() const { return impl_->ticks_sent.load(std::memory_order_relaxed); }
+std::uint32_t Worker::active_clients() const {
+  return impl_->active_now.load(std::memory_order_relaxed);
+}
 StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }
 

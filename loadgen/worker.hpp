@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "loadgen/load_shape.hpp"
 #include "loadgen/scenario.hpp"
 #include "loadgen/stats.hpp"
 
@@ -33,7 +34,14 @@ struct WorkerPlan {
   unsigned connections_per_target = 1;
   std::uint64_t budget = 0;         // measured requests this worker sends; 0 = no limit
   double rate = 0;                  // this worker's share of --rate; 0 = closed model
+  // The run's level over time (clients or requests/s, all shards), and this worker's part of
+  // it: the open model sends share * level requests/s; the closed model keeps share * level of
+  // its clients active (--stages; without them every client is).
+  LoadShape shape = LoadShape::constant(0);
+  double share = 0;
+  std::chrono::steady_clock::time_point load_start;  // the shape's time 0
   std::chrono::steady_clock::time_point measure_start;  // end of the warm-up
+  std::chrono::steady_clock::time_point measure_end = std::chrono::steady_clock::time_point::max();
   InstanceIdBudget* ids = nullptr;  // the run's instance ids, shared by the workers
   HistoryBuffer* history = nullptr;  // --history: where this worker's operations go
 };
@@ -57,6 +65,9 @@ class Worker {
   // After join():
   const StatsTable& totals() const;
   std::uint64_t dropped() const;  // open model: ticks counted as dropped (see RunReport)
+  std::uint64_t ticks_sent() const;  // open model: measured ticks a client took
+  // Clients active now (closed model: let to send; open model: holding a tick). Any thread.
+  std::uint32_t active_clients() const;
   // The figures since the last take_interval(): the answers that came in while the wire drained.
   StatsTable take_remaining();
   const std::vector<Client>& clients() const;

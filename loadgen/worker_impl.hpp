@@ -27,6 +27,8 @@
 #include <atomic>
 #include <optional>
 #include <deque>
+#include <functional>
+#include <queue>
 #include <list>
 #include <random>
 #include <set>
@@ -120,7 +122,10 @@ struct Worker::Impl {
   std::minstd_rand rng;
   std::vector<Client> clients;
   std::vector<Target> targets;
-  std::deque<std::pair<Clock::time_point, std::uint32_t>> thinking;  // closed model with --think
+  // Closed model with --think: clients pausing, soonest first (a min-heap: drawn think times
+  // do not come out in the order they went in).
+  using Thinking = std::pair<Clock::time_point, std::uint32_t>;
+  std::priority_queue<Thinking, std::vector<Thinking>, std::greater<Thinking>> thinking;
   net::steady_timer think_timer;
   std::deque<std::uint32_t> idle;                 // open model: clients free to take a tick
   std::deque<Clock::time_point> backlog;          // open model: ticks no client was free for
@@ -130,6 +135,15 @@ struct Worker::Impl {
   bool final_phase = false;
   std::atomic<bool> finished{false};
   std::atomic<std::uint64_t> dropped{0};  // open model: measured ticks neither sent nor queued
+  std::atomic<std::uint64_t> ticks_sent{0};  // open model: measured ticks a client took
+  void count_sent(Clock::time_point intended) {
+    if (intended >= plan.measure_start && intended < plan.measure_end) ticks_sent.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Closed model with --stages: clients [0, active) may send; the others park (holds_ticket
+  // false) at their next answer and are woken by the ramper when the level rises again.
+  std::uint32_t active = 0;
+  std::vector<char> holds_ticket;
+  std::atomic<std::uint32_t> active_now{0};  // for the intervals: see Worker::active_clients
   std::list<Guarded*> guarded;  // live connections, for the watchdog
   unsigned connecting = 0;                 // connects (and TLS handshakes) in flight
   std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
@@ -168,6 +182,13 @@ struct Worker::Impl {
   net::awaitable<void> thinker();
 
   net::awaitable<void> pacer();
+  bool staged_closed() const { return plan.rate <= 0 && !opts.stages.empty(); }
+  std::uint32_t active_at(Clock::time_point t) const;  // closed model: the shape's clients now
+  void ramp_to(std::uint32_t want);
+  net::awaitable<void> ramper();
+  void note_busy() {  // open model: clients holding a tick
+    active_now.store(static_cast<std::uint32_t>(clients.size() - idle.size()), std::memory_order_relaxed);
+  }
 
   // One connection to an instance, what it keeps from request to request (worker_connection.cpp).
   struct Line {

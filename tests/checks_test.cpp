@@ -21,7 +21,7 @@ TEST(Checks, FailOnTheirFigures) {
   EXPECT_FALSE(all_passed(evaluate(r)));
   o.max_error_rate = 0.05;
   EXPECT_TRUE(all_passed(evaluate(r)));
-  o.max_p99 = std::chrono::microseconds(1000);
+  o.max_latency = {{99, std::chrono::microseconds(1000)}};
   r.total.latency.record(5000);
   r.total.service.record(500);  // the server was quick; the wait was not
   auto checks = evaluate(r);

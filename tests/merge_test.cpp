@@ -218,7 +218,12 @@ TEST(Merge, SettingsSurviveTheRoundTrip) {
   o.insecure = true;
   o.csrf_cookie = "XSRF-TOKEN";
   o.instances = {sessdemo::Endpoint{"127.0.0.1", 8443, true}};
-  o.max_p99 = std::chrono::milliseconds(250);
+  o.max_latency = {{99, std::chrono::milliseconds(250)}, {99.9, std::chrono::milliseconds(900)}};
+  o.max_service = {{50, std::chrono::milliseconds(5)}};
+  o.think = ThinkTime{ThinkTime::Kind::uniform, std::chrono::milliseconds(100), std::chrono::milliseconds(500)};
+  o.stages = {{std::chrono::seconds(30), 100}, {std::chrono::minutes(2), 100}, {std::chrono::seconds(30), 0}};
+  o.min_rps = 50;
+  o.abort_on_fail = true;
   auto m = merge_documents({{"a", shard_doc(o, 1, 1, latencies(1, 100, 6.0))}});
   ASSERT_TRUE(std::holds_alternative<MergedRun>(m)) << std::get<std::string>(m);
   const auto& back = std::get<MergedRun>(m).opts;
@@ -227,6 +232,11 @@ TEST(Merge, SettingsSurviveTheRoundTrip) {
   EXPECT_TRUE(back.insecure);
   ASSERT_EQ(back.instances.size(), 1u);
   EXPECT_TRUE(back.instances[0].tls);
-  EXPECT_EQ(back.max_p99, std::chrono::microseconds(250000));
+  ASSERT_EQ(back.max_latency.size(), 2u);
+  EXPECT_EQ(back.max_latency[0].limit, std::chrono::microseconds(250000));
+  EXPECT_EQ(back.max_latency[1].percentile, 99.9);
+  EXPECT_EQ(back.think.kind, ThinkTime::Kind::uniform);
+  EXPECT_EQ(back.stages.size(), 3u);
+  EXPECT_TRUE(back.abort_on_fail);
   EXPECT_EQ(settings_json(back), settings_json(o));
 }

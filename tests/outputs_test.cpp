@@ -16,7 +16,7 @@ TEST(Outputs, CsvNeutralisesFormulas) {
   t.at("@sum").counters.requests = 1;
   auto out = capture([&](std::FILE* f) {
     CsvWriter w(f);
-    w.rows(1.0, 1.0, t);
+    w.rows(1.0, 1.0, t, {});
   });
   EXPECT_NE(out.find(",'=HYPERLINK(_x_),"), std::string::npos) << out;
   EXPECT_NE(out.find(",'@sum,"), std::string::npos) << out;
@@ -33,17 +33,20 @@ TEST(Outputs, CsvHasHeaderAndOneRowPerInstancePlusAll) {
   std::string out = capture([&](std::FILE* f) {
     CsvWriter w(f);
     w.header();
-    w.rows(1.0, 0.5, t);
+    w.rows(1.0, 0.5, t, IntervalLoad{40, 250.5, 3});
     w.total_row(1.0, t.total(), std::nullopt);
   });
   auto first_nl = out.find('\n');
   EXPECT_EQ(out.substr(0, first_nl),
             "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,"
             "late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected,err_connect,err_tls,"
-            "err_timeout,err_reset,err_protocol,err_http_4xx,err_http_5xx,err_csrf,err_login");
+            "err_timeout,err_reset,err_protocol,err_http_4xx,err_http_5xx,err_csrf,err_login,clients,target_rps,dropped");
   EXPECT_NE(out.find("\n1.000,a,10,1,6,2,1,0,20.0,1.500,"), std::string::npos) << out;
   // interval_s and service, then the error kinds: a's one error was a timeout.
-  EXPECT_NE(out.find(",0.500,0.700,0.700,0,0,0,1,0,0,0,0,0,0\n"), std::string::npos) << out;
+  // Then the interval's load, on each of its rows; none on the total row.
+  EXPECT_NE(out.find(",0.500,0.700,0.700,0,0,0,1,0,0,0,0,0,0,40,250.5,3\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\n1.000,b,5,0,"), std::string::npos);
+  EXPECT_EQ(out.substr(out.size() - 4), ",,,\n") << out;
   EXPECT_NE(out.find("\n1.000,b,5,0,"), std::string::npos);
   EXPECT_NE(out.find("\n1.000,all,15,1,6,2,1,0,30.0,"), std::string::npos);
   EXPECT_NE(out.find("\n,total,15,1,"), std::string::npos) << "the total row is not a point in time";

@@ -37,7 +37,7 @@ TEST(Summary, ShowsEachInstanceWithItsAddressesAndBothLatencies) {
   EXPECT_NE(s.find("127.0.0.1:8083   127.0.0.1:8083"), std::string::npos) << s;
   EXPECT_NE(s.find("svc p99"), std::string::npos);
   EXPECT_NE(s.find("  service          0.50"), std::string::npos) << s;
-  EXPECT_NE(s.find("--max-p99 checks latency"), std::string::npos);
+  EXPECT_NE(s.find("--max-latency checks latency"), std::string::npos);
   EXPECT_NE(s.find("FAIL  error rate"), std::string::npos);
   EXPECT_NE(s.find("verdict: FAIL"), std::string::npos);
 }

@@ -1,0 +1,92 @@
+// `sessdemo merge` as a command: the files read, merged (merge.cpp), checked, summarised and
+// written as `load` writes them.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "loadgen/checks.hpp"
+#include "loadgen/junit.hpp"
+#include "loadgen/merge.hpp"
+#include "loadgen/outputs.hpp"
+#include "loadgen/summary.hpp"
+
+namespace sessdemo::loadgen {
+
+namespace {
+bool read_inputs(const std::vector<std::string>& files,
+                 std::vector<std::pair<std::string, std::string>>& docs) {
+  for (const auto& f : files) {
+    if (f == "-") {
+      int n = 0;
+      for (std::string line; std::getline(std::cin, line);)
+        if (!line.empty()) docs.emplace_back("stdin document " + std::to_string(++n), line);
+      continue;
+    }
+    std::ifstream in(f);
+    if (!in) {
+      std::fprintf(stderr, "sessdemo merge: cannot read %s\n", f.c_str());
+      return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    docs.emplace_back(f, ss.str());
+  }
+  return true;
+}
+}  // namespace
+
+int run_merge(const MergeOptions& mo) {
+  std::vector<std::pair<std::string, std::string>> docs;
+  if (!read_inputs(mo.files, docs)) return 2;
+  auto merged = merge_documents(docs);
+  if (auto* err = std::get_if<std::string>(&merged)) {
+    std::fprintf(stderr, "sessdemo merge: %s\n", err->c_str());
+    return 2;
+  }
+  auto& m = std::get<MergedRun>(merged);
+  m.opts.csv = mo.csv;
+  m.opts.json = mo.json;
+  m.opts.quiet = mo.quiet;
+  m.report.opts = &m.opts;
+  auto& r = m.report;
+  auto checks = evaluate(r);
+  std::unique_ptr<OutputFile> csv_file, json_file;
+  if (!mo.csv.empty()) {
+    csv_file = std::make_unique<OutputFile>(mo.csv);
+    if (!csv_file->get()) {
+      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.csv.c_str());
+      return 2;
+    }
+    CsvWriter csv(csv_file->get());
+    csv.header();
+    for (const auto& iv : r.intervals) csv.rows(iv.elapsed_s, iv.interval_s, table_of(iv), iv.load);
+    csv.total_row(r.measured_s, r.total,
+                  m.opts.scenario == Scenario::counter
+                      ? std::optional<std::int64_t>(r.counter.lost_updates)
+                      : std::nullopt);
+  }
+  if (!mo.json.empty()) {
+    json_file = std::make_unique<OutputFile>(mo.json);
+    if (!json_file->get()) {
+      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.json.c_str());
+      return 2;
+    }
+    std::fputs(to_json(r, checks).c_str(), json_file->get());
+  }
+  std::unique_ptr<OutputFile> junit_file;
+  if (!mo.junit.empty()) {
+    junit_file = std::make_unique<OutputFile>(mo.junit);
+    if (!junit_file->get() || !write_junit(junit_file->get(), r, checks, "sessdemo merge")) {
+      std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.junit.c_str());
+      return 2;
+    }
+  }
+  bool stdout_taken = (csv_file && csv_file->is_stdout()) || (json_file && json_file->is_stdout()) ||
+                      (junit_file && junit_file->is_stdout());
+  if (!mo.quiet || exit_status(r, checks) != 0)
+    write_summary(stdout_taken ? stderr : stdout, r, checks);
+  return exit_status(r, checks);
+}
+
+}  // namespace sessdemo::loadgen
