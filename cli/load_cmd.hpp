@@ -14,6 +14,7 @@ struct LoadCliOptions {
   std::chrono::microseconds max_p99{0};  // 0: no limit
   std::vector<std::string> max_latency, max_service;  // PCT=D as typed
   std::string stages, think;  // as typed; parsed into load.stages and load.think
+  std::string start_at;       // as typed; into load.start_at_unix_s
   std::string log_level = "warn";
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count
   std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields

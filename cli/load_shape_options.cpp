@@ -8,6 +8,8 @@
 #include <tuple>
 
 #include "cli/options.hpp"
+#include "common/duration.hpp"
+#include "common/utc_time.hpp"
 
 namespace sessdemo::cli {
 
@@ -26,6 +28,12 @@ void add_load_shape_options(CLI::App& app, LoadCliOptions& o) {
                  "from 0 (closed model; --clients is the largest N), or requests/s from --rate "
                  "(open model); the run lasts their sum, the warm-up included")
       ->type_name("STAGES");
+  app.add_option("--start-at", o.start_at,
+                 "TIME (UTC, ISO 8601: 2026-12-01T20:00:00Z) or +D from now: probe the instances, "
+                 "wait, and start the measured part at TIME (the warm-up just before it), so that "
+                 "shards started apart measure the same window")
+      ->type_name("TIME")
+      ->envname("SESSDEMO_START_AT");
 }
 
 void add_limit_options(CLI::App& app, LoadCliOptions& o) {
@@ -53,6 +61,28 @@ void add_limit_options(CLI::App& app, LoadCliOptions& o) {
 }
 
 // --think, --stages, --max-latency, --max-service and --max-p99 into the options.
+namespace {
+std::optional<std::string> read_start_at(LoadCliOptions& o) {
+  if (o.start_at.empty()) return std::nullopt;
+  double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::optional<double> at;
+  if (o.start_at.front() == '+') {
+    if (auto d = parse_duration(std::string_view(o.start_at).substr(1)))
+      at = now + std::chrono::duration<double>(*d).count();
+  } else {
+    at = parse_utc_iso8601(o.start_at);
+  }
+  if (!at) return "--start-at takes a UTC time like 2026-12-01T20:00:00Z or +D like +30s, not '" + o.start_at + "'";
+  double begin = *at - std::chrono::duration<double>(o.load.warmup).count();
+  if (begin < now)
+    return "--start-at " + o.start_at + " is past (the load, its warm-up first, would begin " +
+           std::to_string(now - begin) + " s ago)";
+  if (begin > now + 86400) return "--start-at " + o.start_at + " is more than a day away";
+  o.load.start_at_unix_s = *at;
+  return std::nullopt;
+}
+}  // namespace
+
 std::optional<std::string> read_shape(LoadCliOptions& o, const CLI::App& app) {
   auto& l = o.load;
   if (!o.think.empty()) {
@@ -69,6 +99,7 @@ std::optional<std::string> read_shape(LoadCliOptions& o, const CLI::App& app) {
       if (auto* why = std::get_if<std::string>(&r)) return std::string(flag) + ": " + *why;
       into->push_back(std::get<loadgen::PercentileLimit>(r));
     }
+  if (auto why = read_start_at(o)) return why;
   if (o.stages.empty()) return std::nullopt;
   auto st = loadgen::parse_stages(o.stages);
   if (auto* why = std::get_if<std::string>(&st)) return "--stages: " + *why;

@@ -20,4 +20,19 @@ std::string utc_now_iso8601() {
                          .count());
 }
 
+std::optional<double> parse_utc_iso8601(std::string_view text) {
+  if (text.size() < 20 || text.size() > 40 || text.back() != 'Z') return std::nullopt;
+  std::string s(text.substr(0, text.size() - 1));
+  std::tm tm{};
+  const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return std::nullopt;
+  double fraction = 0;
+  if (*rest == '.') {
+    double scale = 0.1;
+    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) fraction += (*rest - '0') * scale;
+  }
+  if (*rest != '\0') return std::nullopt;
+  return static_cast<double>(timegm(&tm)) + fraction;
+}
+
 }  // namespace sessdemo

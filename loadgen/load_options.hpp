@@ -44,6 +44,9 @@ struct LoadOptions {
       std::chrono::seconds(10);         // measured time (with requests == 0)
   std::uint64_t requests = 0;           // stop after this many measured requests (0: use duration)
   std::chrono::microseconds warmup{0};  // not counted
+  // --start-at: the measured part starts at this wall-clock time (unix seconds), the warm-up
+  // just before it; the tester waits for it after probing the instances.
+  std::optional<double> start_at_unix_s;
   Balance balance = Balance::round_robin;
   ThinkTime think;                     // closed model: pause between a client's requests
   double rate = 0;                     // open model: total requests/s; 0 = closed model

@@ -58,6 +58,23 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
   tick_ = now;
 }
 
+double LoadRun::unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// --start-at: the load (its warm-up first) begins so that the measured part starts at the time.
+void LoadRun::wait_for_start_at() const {
+  if (!opts_.start_at_unix_s) return;
+  double begin = *opts_.start_at_unix_s - std::chrono::duration<double>(opts_.warmup).count();
+  double wait = begin - unix_now();
+  if (wait > 0) {
+    spdlog::info("load: waiting {:.3f} s for --start-at", wait);
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+  } else if (wait < -0.01) {
+    spdlog::warn("load: --start-at was {:.3f} s ago when the load could begin: its shards do not start together", -wait);
+  }
+}
+
 // What the run asked for and reached by now: clients active, the target rate, ticks dropped.
 IntervalLoad LoadRun::load_at(Clock::time_point now) {
   IntervalLoad load;
@@ -80,8 +97,10 @@ void LoadRun::run() {
       "run={}",
       to_string(opts_.scenario), opts_.clients, targets_.size(), threads_, per_thread_ * threads_,
       to_string(opts_.balance), opts_.rate > 0 ? "open model" : "closed model", logic_->run_tag());
-  report_.started_at = utc_now_iso8601();
+  wait_for_start_at();
   auto start = Clock::now();
+  report_.measured_start_unix_s = unix_now() + std::chrono::duration<double>(opts_.warmup).count();
+  report_.started_at = utc_iso8601(static_cast<std::int64_t>(report_.measured_start_unix_s));
   load_start_ = start;
   if (hdr_)
     hdr_->header(

@@ -34,6 +34,8 @@ class LoadRun {
   void sleep_until(Clock::time_point t) const;
   // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
   void write_interval(const StatsTable& iv, Clock::time_point now);
+  static double unix_now();
+  void wait_for_start_at() const;
   void start_workers();
   IntervalLoad load_at(Clock::time_point now);
   Clock::time_point measure();  // the intervals until the end; returns the measured end

@@ -213,6 +213,9 @@ std::variant<MergedRun, std::string> merge_documents(
         return name + ": shard " + std::to_string(index) + "/" + std::to_string(n) +
                " is given twice";
       r.shards_merged++;
+      out.starts.emplace_back(name, d.contains("measured_start_unix_s")
+                                        ? d.at("measured_start_unix_s").to_number<double>()
+                                        : 0.0);
       r.threads += settings.at("threads").to_number<unsigned>();
       r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
       r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
@@ -234,6 +237,8 @@ std::variant<MergedRun, std::string> merge_documents(
   if (r.shards_merged != count)
     return "the files hold " + std::to_string(r.shards_merged) + " shards of " +
            std::to_string(count);
+  for (const auto& [name, start] : out.starts)
+    if (start > 0 && (r.measured_start_unix_s == 0 || start < r.measured_start_unix_s)) r.measured_start_unix_s = start;
   r.total = r.table.total();
   return out;
 }

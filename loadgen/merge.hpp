@@ -24,7 +24,12 @@ struct MergeOptions {
 struct MergedRun {
   LoadOptions opts;
   RunReport report;
+  std::vector<std::pair<std::string, double>> starts;  // each file's measured start (unix s; 0: unknown)
 };
+// Shards measure the same wall-clock window only when they started together: a one-line reason
+// to refuse shards whose measured starts differ by more than one interval, or "" (and, in
+// warning, a line when they differ by more than a tenth of one).
+std::string start_skew(const MergedRun& m, std::string& warning);
 std::variant<MergedRun, std::string> merge_documents(
     const std::vector<std::pair<std::string, std::string>>& named_texts);
 

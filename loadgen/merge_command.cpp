@@ -1,5 +1,7 @@
 // `sessdemo merge` as a command: the files read, merged (merge.cpp), checked, summarised and
 // written as `load` writes them.
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -36,6 +38,24 @@ bool read_inputs(const std::vector<std::string>& files,
 }
 }  // namespace
 
+std::string start_skew(const MergedRun& m, std::string& warning) {
+  warning.clear();
+  const auto& s = m.starts;
+  if (s.size() < 2 || std::any_of(s.begin(), s.end(), [](const auto& x) { return x.second <= 0; }))
+    return "";  // one shard, or files of a version that did not say
+  auto [lo, hi] = std::minmax_element(s.begin(), s.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  double skew = hi->second - lo->second;
+  double interval = std::chrono::duration<double>(m.opts.interval).count();
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "the shards' measured starts differ by %.3f s (%s at %.3f, %s at %.3f; the interval is "
+                "%g s): start them together with --start-at",
+                skew, lo->first.c_str(), lo->second, hi->first.c_str(), hi->second, interval);
+  if (skew > interval) return text;
+  if (skew > interval / 10) warning = text;
+  return "";
+}
+
 int run_merge(const MergeOptions& mo) {
   std::vector<std::pair<std::string, std::string>> docs;
   if (!read_inputs(mo.files, docs)) return 2;
@@ -45,6 +65,12 @@ int run_merge(const MergeOptions& mo) {
     return 2;
   }
   auto& m = std::get<MergedRun>(merged);
+  std::string warning;
+  if (auto refused = start_skew(m, warning); !refused.empty()) {
+    std::fprintf(stderr, "sessdemo merge: %s\n", refused.c_str());
+    return 2;
+  }
+  if (!warning.empty()) std::fprintf(stderr, "sessdemo merge: warning: %s\n", warning.c_str());
   m.opts.csv = mo.csv;
   m.opts.json = mo.json;
   m.opts.quiet = mo.quiet;

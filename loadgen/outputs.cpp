@@ -174,6 +174,7 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
                              return a;
                            }()},
                           {"started_at", r.started_at},
+                          {"measured_start_unix_s", r.measured_start_unix_s},
                           // The measured start on the machine's monotonic clock (CLOCK_MONOTONIC,
                           // shared by its processes): what the demo puts its fault times on.
                           {"measured_start_monotonic_ns", r.measured_start_monotonic_ns},

@@ -45,7 +45,8 @@ StatsTable table_of(const IntervalRecord& r);
 struct RunReport {
   const LoadOptions* opts = nullptr;
   std::string run_tag;
-  std::string started_at;  // UTC, ISO 8601, when the load began (warm-up included)
+  std::string started_at;  // UTC, ISO 8601, the start of the measured part (after the warm-up)
+  double measured_start_unix_s = 0;  // the same on the wall clock, to the microsecond (0: unknown)
   std::int64_t measured_start_monotonic_ns = 0;  // steady_clock at the measured start (0: merged)
   std::vector<std::string>
       addresses;  // the --instances addresses, in order (InstanceStats::addresses index these)

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <thread>
+
+#include "common/utc_time.hpp"
 #include "loadgen/hdr_log.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
@@ -88,12 +91,13 @@ TEST(ShardIntegration, ThreeShardsMergeToTheVerdictOfOneProcess) {
 TEST(ShardIntegration, MergeReadsStdinAndRefusesAMissingShard) {
   Instance a({"--store", "memory"});
   auto f1 = temp("m1.json"), f2 = temp("m2.json");
-  for (auto [shard, file] : {std::pair{"1/2", f1}, std::pair{"2/2", f2}}) {
-    Child c({sessdemo_binary(), "load", "-i", a.address(), "--scenario", "get", "--path",
-             "/healthz", "-c", "4", "--requests", "100", "--shard", shard, "--json", file, "-q"},
-            "/dev/null");
-    EXPECT_EQ(c.wait(seconds(30)), 0);
-  }
+  std::vector<Child> shards;  // together: shards started apart are refused by merge
+  for (auto [shard, file] : {std::pair{"1/2", f1}, std::pair{"2/2", f2}})
+    shards.emplace_back(std::vector<std::string>{sessdemo_binary(), "load", "-i", a.address(), "--scenario",
+                                                 "get", "--path", "/healthz", "-c", "4", "--requests", "100",
+                                                 "--shard", shard, "--json", file, "-q"},
+                        "/dev/null");
+  for (auto& c : shards) EXPECT_EQ(c.wait(seconds(30)), 0);
   Child both(
       {"sh", "-c", "cat '" + f1 + "' '" + f2 + "' | '" + sessdemo_binary() + "' merge - --json -"},
       "/dev/null");
@@ -132,4 +136,52 @@ TEST(ShardIntegration, HdrLogHoldsEveryMeasuredRequest) {
             read_json(json).at("total").as_object().at("requests").to_number<std::uint64_t>());
   fs::remove(log);
   fs::remove(json);
+}
+
+// Two shards started 2 s apart with one --start-at measure the same window (their measured
+// starts within 0.2 s) and merge; shards started apart without it are refused by merge.
+TEST(ShardIntegration, StartAtLinesUpShardsStartedApartAndMergeRefusesSkew) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address()});
+  auto at = sessdemo::utc_iso8601(
+      duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 5);
+  std::vector<std::string> files{temp("at1.json"), temp("at2.json")};
+  auto shard = [&](int i, std::vector<std::string> extra) {
+    std::vector<std::string> argv{sessdemo_binary(), "load", "-i", a.address(), "-c", "20", "-d", "1s",
+                                  "--threads", "1", "--shard", std::to_string(i) + "/2", "--json",
+                                  files[i - 1], "-q"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return Child(argv, "/dev/null");
+  };
+  auto merge = [&](const std::string& err) {
+    Child m({sessdemo_binary(), "merge", files[0], files[1], "-q"}, err);
+    m.read_all(seconds(30));
+    return m.wait(seconds(30));
+  };
+  {
+    auto first = shard(1, {"--start-at", at, "--warmup", "500ms"});
+    std::this_thread::sleep_for(seconds(2));
+    auto second = shard(2, {"--start-at", at, "--warmup", "500ms"});
+    EXPECT_EQ(first.wait(seconds(30)), 0);
+    EXPECT_EQ(second.wait(seconds(30)), 0);
+  }
+  double s1 = read_json(files[0]).at("measured_start_unix_s").to_number<double>();
+  double s2 = read_json(files[1]).at("measured_start_unix_s").to_number<double>();
+  EXPECT_NEAR(s1, s2, 0.2);
+  EXPECT_EQ(std::string(read_json(files[0]).at("started_at").as_string()), at);
+  EXPECT_EQ(merge("/dev/null"), 0);
+  {
+    auto first = shard(1, {});
+    first.wait(seconds(30));
+    std::this_thread::sleep_for(milliseconds(1200));
+    auto second = shard(2, {});
+    second.wait(seconds(30));
+  }
+  auto err = temp("skew.err");
+  EXPECT_EQ(merge(err), 2);
+  std::ifstream in(err);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_NE(ss.str().find("measured starts differ by"), std::string::npos) << ss.str();
+  for (const auto& f : {files[0], files[1], err}) fs::remove(f);
 }
