@@ -1,6 +1,14 @@
 #!/usr/bin/env python3
-"""Checks examples/kubernetes/ without a cluster: every manifest parses as YAML with the fields
-its kind needs, and every `sessdemo <command> --flag` it uses exists in that command's --help.
+"""Checks examples/kubernetes/ without a cluster, for what makes manifests fail on a real one:
+- every manifest parses as YAML with the fields its kind needs;
+- every `sessdemo <command> --flag` a container runs exists in that command's --help;
+- every instance pod gets its own id (--id=$(VAR) with VAR the pod's metadata.name);
+- every container names a tagged image (not :latest) and sets imagePullPolicy;
+- Deployments and StatefulSets have readiness probes;
+- every file a container writes (--json, --csv, --junit, --history, --hdr-log, > redirects) is on
+  a mounted emptyDir or claim, and a pod of a non-root user that writes has fsGroup;
+- a merge waits for its shards (an initContainer or a loop before it, with a timeout);
+- every sharded load gets one --start-at (the flag or SESSDEMO_START_AT).
 Usage: check-kubernetes.py SESSDEMO_BINARY [DIR]   (exit 0: all good; 1: what is wrong, printed)"""
 import re
 import subprocess
@@ -20,6 +28,7 @@ for command in ("serve", "load", "merge"):
 needed = {"Deployment": ["spec.template.spec.containers"], "StatefulSet": ["spec.serviceName", "spec.template.spec.containers"],
           "Service": ["spec.ports"], "Job": ["spec.template.spec.containers"], "PersistentVolumeClaim": ["spec.resources"]}
 seen = set()
+WRITES = r"--(?:json|csv|junit|history|hdr-log)[= ]+(/[^\s;]+)|>\s*(/[^\s;]+)"
 
 
 def dig(doc, path):
@@ -30,13 +39,63 @@ def dig(doc, path):
     return doc
 
 
-def commands_in(container):
+def script_of(container):
     words = [str(w) for w in (container.get("command") or []) + (container.get("args") or [])]
     if container.get("image", "").startswith("sessdemo") and not (container.get("command") or []):
         words = ["sessdemo"] + words  # the image's entry point
-    line = " ".join(words)
-    for match in re.finditer(r"sessdemo (serve|load|merge|demo)((?:\s+[^\s]+)*)", line):
-        yield match.group(1), re.findall(r"(--[a-z][a-z0-9-]*)", match.group(2))
+    return " ".join(words)
+
+
+def commands_in(script):
+    for match in re.finditer(r"sessdemo (serve|load|merge|demo)((?:\s+[^\s;]+)*)", script):
+        yield match.group(1), match.group(2)
+
+
+def waits(script):
+    return "while" in script and re.search(r"-ge\s+\d+", script) is not None
+
+
+def check_pod(where, kind, pod):
+    containers = pod.get("containers") or []
+    inits = pod.get("initContainers") or []
+    mounts_ok = {v["name"] for v in pod.get("volumes") or [] if "emptyDir" in v or "persistentVolumeClaim" in v}
+    security = pod.get("securityContext") or {}
+    for c in inits + containers:
+        name = f"{where} container {c.get('name')}"
+        image = str(c.get("image", ""))
+        if ":" not in image or image.endswith(":latest"):
+            problems.append(f"{name}: image '{image}' has no version tag (or :latest)")
+        if not c.get("imagePullPolicy"):
+            problems.append(f"{name}: no imagePullPolicy")
+        script = script_of(c)
+        env = {e["name"]: e for e in c.get("env") or []}
+        for command, rest in commands_in(script):
+            for flag in re.findall(r"(--[a-z][a-z0-9-]*)", rest):
+                if flag not in flags.get(command, set()):
+                    problems.append(f"{name}: `sessdemo {command} {flag}` is not a flag of {command}")
+            if command == "serve":
+                m = re.search(r"--id[= ]\$\((\w+)\)", rest)
+                ref = m and dig(env.get(m.group(1), {}), "valueFrom.fieldRef.fieldPath")
+                if ref != "metadata.name":
+                    problems.append(f"{name}: serve without --id=$(VAR) of the pod's name: every pod would answer with one id")
+            if command == "load" and "--shard" in rest and "--start-at" not in rest and "SESSDEMO_START_AT" not in env:
+                problems.append(f"{name}: a shard without --start-at (or SESSDEMO_START_AT): shards would measure different windows")
+            if command == "merge":
+                before = script[: script.find("sessdemo merge")]
+                if not waits(before) and not any(waits(script_of(i)) for i in inits):
+                    problems.append(f"{name}: merge does not wait for its shards (with a timeout)")
+        written = [a or b for a, b in re.findall(WRITES, script) if (a or b) != "/dev/null"]
+        mounted = {m["mountPath"].rstrip("/"): m["name"] for m in c.get("volumeMounts") or []}
+        for path in written:
+            base = next((p for p in mounted if path.startswith(p + "/")), None)
+            if base is None or mounted[base] not in mounts_ok:
+                problems.append(f"{name}: writes {path}, which is on no mounted emptyDir or claim")
+        if written and security.get("runAsUser", 65534) != 0 and "fsGroup" not in security:
+            problems.append(f"{where}: a non-root user writes {written[0]} but the pod sets no fsGroup")
+    if kind in ("Deployment", "StatefulSet"):
+        for c in containers:
+            if not c.get("readinessProbe"):
+                problems.append(f"{where} container {c.get('name')}: no readinessProbe")
 
 
 manifests = sorted(folder.glob("*.yaml"))
@@ -51,16 +110,19 @@ for path in manifests:
     for doc in docs:
         kind = doc.get("kind")
         seen.add(kind)
+        if kind == "Kustomization":
+            for r in doc.get("resources") or []:
+                if not (folder / r).exists():
+                    problems.append(f"{path.name}: resource {r} does not exist")
+            continue
         if not doc.get("apiVersion") or not dig(doc, "metadata.name"):
             problems.append(f"{path.name}: a {kind} without apiVersion or metadata.name")
         for field in needed.get(kind, []):
             if dig(doc, field) is None:
                 problems.append(f"{path.name}: {kind} {dig(doc, 'metadata.name')} has no {field}")
-        for container in dig(doc, "spec.template.spec.containers") or []:
-            for command, used in commands_in(container):
-                for flag in used:
-                    if flag not in flags.get(command, set()):
-                        problems.append(f"{path.name}: `sessdemo {command} {flag}` is not a flag of {command}")
+        pod = dig(doc, "spec.template.spec")
+        if pod:
+            check_pod(f"{path.name}: {kind} {dig(doc, 'metadata.name')}", kind, pod)
 for kind in ("Deployment", "StatefulSet", "Service", "Job"):
     if kind not in seen:
         problems.append(f"no {kind} among the manifests")
