@@ -6,6 +6,7 @@
 
 #include "cli/config_file.hpp"
 #include "cli/demo_cmd.hpp"
+#include "cli/help_format.hpp"
 #include "cli/load_cmd.hpp"
 #include "cli/check_cmd.hpp"
 #include "cli/merge_cmd.hpp"
@@ -36,9 +37,47 @@ CLI::App* find_command(CLI::App& app, const std::string& name) {
   return nullptr;
 }
 
-int bad_command_line(const std::string& message) {
-  std::fprintf(stderr, "sessdemo: %s (see sessdemo --help)\n", message.c_str());
+int bad_command_line(const std::string& message, const std::string& command = "") {
+  std::fprintf(stderr, "sessdemo: %s (see sessdemo help%s%s)\n", message.c_str(), command.empty() ? "" : " ",
+               command.c_str());
   return 2;
+}
+
+// The known name nearest to word, within two edits, as "; did you mean 'X'?", or "".
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& k : known)
+    if (auto d = distance(word, k); d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+const std::vector<std::string> command_names{"serve", "load", "demo", "merge", "check", "help"};
+
+// The command word of args (the first that is not an option), or "".
+std::string command_of(const std::vector<std::string>& args) {
+  std::size_t at = 0;
+  while (at < args.size() && !args[at].empty() && args[at].front() == '-')
+    at += args[at] == "--config" ? 2 : 1;
+  return at < args.size() ? args[at] : "";
+}
+
+// A flag CLI11 did not expect, with the nearest flag of the command.
+std::string unexpected_flag_hint(const CLI::App& app, const std::string& command, const std::string& what) {
+  auto dash = what.find("--");
+  if (dash == std::string::npos) return "";
+  std::string flag = what.substr(dash, what.find_first_of(" =", dash) - dash);
+  const CLI::App* sub = nullptr;
+  for (const CLI::App* s : app.get_subcommands({}))
+    if (s->get_name() == command) sub = s;
+  std::vector<std::string> known;
+  for (const CLI::App* a : {&app, sub})
+    if (a)
+      for (const CLI::Option* o : a->get_options())
+        for (const auto& l : o->get_lnames()) known.push_back("--" + l);
+  return did_you_mean(flag, known);
 }
 // What the command word asks before CLI11 parses anything: `help [COMMAND]`, an unknown command
 // (with a "did you mean"), or none at all; an exit status then, or nothing to go on parsing.
@@ -54,16 +93,14 @@ std::optional<int> before_parsing(CLI::App& app, const std::vector<std::string>&
       CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
       if (at + 1 < args.size() && !sub)
         return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands +
-                                ")");
-      std::fputs((sub ? sub->help() : app.help()).c_str(), stdout);
+                                ")" + did_you_mean(args[at + 1], command_names));
+      // The same text as `sessdemo COMMAND --help`, its usage line included.
+      std::fputs((sub ? sub->help("sessdemo") : app.help()).c_str(), stdout);
       return 0;
     }
-    if (!find_command(app, word)) {
-      std::string hint;
-      for (const char* c : {"serve", "load", "demo", "merge", "check", "help"})
-        if (distance(word, c) <= 2) hint = "; did you mean '" + std::string(c) + "'?";
-      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" + hint);
-    }
+    if (!find_command(app, word))
+      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" +
+                              did_you_mean(word, command_names));
   } else if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
                return a == "--help" || a == "-h" || a == "--version";
              })) {
@@ -76,6 +113,7 @@ std::optional<int> before_parsing(CLI::App& app, const std::vector<std::string>&
 int main(int argc, char** argv) {
   using namespace sessdemo::cli;
   CLI::App app{"sessdemo: shared sessions for web farms, demonstrated and measured", "sessdemo"};
+  app.formatter(std::make_shared<HelpFormatter>());  // before the commands: they copy it
   app.set_version_flag("--version", "sessdemo " SESSDEMO_VERSION);
   app.add_option("--config",
                  "read options from an INI file with [serve], [load] and [demo] sections");
@@ -84,7 +122,9 @@ int main(int argc, char** argv) {
       "for their options.\n"
       "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then "
       "the\n"
-      "--config file. Exit status: 0 success, 1 a check or the run failed, 2 a bad command line.");
+      "--config file (--config FILE works after the command too).\n"
+      "Exit status: 0 success (every check held), 1 a check or the run failed, 2 a bad command line\n"
+      "or unreadable input, 3 no instance answers (load), 130 interrupted by SIGINT or SIGTERM.");
 
   ServeOptions serve;
   auto* serve_cmd =
@@ -111,6 +151,9 @@ int main(int argc, char** argv) {
       "check", "judge a history (load --history) again, alone, and show the anomalies");
   setup_check(*check_cmd, check);
 
+  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd})
+    sub->footer(sub->get_footer() + "\n--config FILE (before or after the command) reads options from the [" +
+                sub->get_name() + "] section of an INI file; the command line, then SESSDEMO_* variables win.");
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
   if (auto done = before_parsing(app, args)) return *done;
@@ -128,8 +171,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // One line saying what is wrong; exit 2 like other command-line tools.
-    return bad_command_line(e.what());
+    // One line saying what is wrong, and where to look; exit 2 like other command-line tools.
+    std::string command = command_of(std::vector<std::string>(argv + 1, argv + argc));
+    if (!find_command(app, command)) command.clear();
+    std::string hint = dynamic_cast<const CLI::ExtrasError*>(&e) ? unexpected_flag_hint(app, command, e.what()) : "";
+    return bad_command_line(e.what() + hint, command);
   }
   if (serve_cmd->parsed()) return run_serve(serve);
   if (load_cmd->parsed()) return run_load_command(load, *load_cmd);

@@ -242,3 +242,33 @@ TEST(CliIntegration, HelpAndTheDocsNameTheSameFlags) {
   for (const auto& f : documented)
     EXPECT_TRUE(help.count(f)) << f << " is in the README or docs/ but no command has it";
 }
+
+// The help as users of other tools expect it: short value names, every exit code, one usage line
+// for `help load` and `load --help`, --config in each command's help, "did you mean" for a
+// mistyped command or flag, and a pointer to the command's help for a missing option.
+TEST(CliIntegration, HelpSpeaksPlainlyAndSuggests) {
+  auto load_help = run({"load", "--help"});
+  EXPECT_EQ(load_help.exit_code, 0);
+  EXPECT_EQ(load_help.out.find("UINT"), std::string::npos) << load_help.out;
+  EXPECT_EQ(load_help.out.find(" in ["), std::string::npos) << load_help.out;
+  EXPECT_NE(load_help.out.find("-c,--clients N=100"), std::string::npos) << load_help.out;
+  EXPECT_NE(load_help.out.find("--max-p99 DURATION=0s"), std::string::npos);
+  EXPECT_NE(load_help.out.find("(0: no limit)"), std::string::npos);
+  auto help_load = run({"help", "load"});
+  EXPECT_EQ(help_load.out.substr(0, help_load.out.find("Options:")),
+            load_help.out.substr(0, load_help.out.find("Options:")));
+  for (const char* command : {"serve", "load", "demo", "merge", "check"})
+    EXPECT_NE(run({"help", command}).out.find("--config FILE"), std::string::npos) << command;
+  auto top = run({"--help"});
+  for (const char* code : {"0 success", "1 a check", "2 a bad command line", "3 no instance answers", "130 interrupted"})
+    EXPECT_NE(top.out.find(code), std::string::npos) << code << "\n" << top.out;
+  auto lod = run({"help", "lod"});
+  EXPECT_EQ(lod.exit_code, 2);
+  EXPECT_NE(lod.err.find("did you mean 'load'?"), std::string::npos) << lod.err;
+  auto typo = run({"load", "-i", "127.0.0.1:1", "--max-latncy", "p50=1s"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("did you mean '--max-latency'?"), std::string::npos) << typo.err;
+  auto missing = run({"load"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--instances is required (see sessdemo help load)"), std::string::npos) << missing.err;
+}
