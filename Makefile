@@ -10,7 +10,7 @@ BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev lib
               libmemcached-dev libgtest-dev zlib1g-dev libssl-dev libgumbo-dev libicu-dev memcached
 # iproute2 and nftables: `demo --network netns` (hosts in network namespaces, partitions).
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
-TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags libxml2-utils
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
 .PHONY: all build build-all demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean

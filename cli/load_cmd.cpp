@@ -2,6 +2,7 @@
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
+#include <arpa/inet.h>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -151,6 +152,11 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--junit", l.junit,
                  "the checks as a JUnit XML report to FILE (one testcase per check, the settings as "
                  "properties), for the test reporters of Jenkins, GitLab, GitHub");
+  app.add_option("--metrics-bind", o.metrics_bind,
+                 "ADDR:PORT: serve the figures so far as Prometheus text on GET /metrics while the "
+                 "run lasts (requests, errors, reads by verdict, latency histograms, active clients, "
+                 "target rate, dropped; a shard label with --shard)")
+      ->type_name("ADDR:PORT");
   app.add_option("--hdr-log", l.hdr_log,
                  "latency per interval in HdrHistogram's interval log format to FILE (values in "
                  "microseconds)");
@@ -222,6 +228,22 @@ Refusal check_app_names(const loadgen::LoadOptions& l) {
   return std::nullopt;
 }
 
+// --metrics-bind ADDR:PORT into the options: a numeric address, as a listener takes it.
+Refusal read_metrics_bind(LoadCliOptions& o) {
+  if (o.metrics_bind.empty()) return std::nullopt;
+  auto e = parse_endpoints(o.metrics_bind, false);
+  auto* list = std::get_if<std::vector<Endpoint>>(&e);
+  unsigned char addr[16];
+  auto numeric = [&](const std::string& h) {
+    return inet_pton(AF_INET, h.c_str(), addr) == 1 || inet_pton(AF_INET6, h.c_str(), addr) == 1;
+  };
+  if (!list || list->size() != 1 || !numeric(list->front().host))
+    return "--metrics-bind takes one numeric ADDR:PORT, like 127.0.0.1:9464, not '" + o.metrics_bind + "'";
+  o.load.metrics_host = list->front().host;
+  o.load.metrics_port = list->front().port;
+  return std::nullopt;
+}
+
 // --shard I/N into the options.
 Refusal read_shard(LoadCliOptions& o) {
   auto& l = o.load;
@@ -261,6 +283,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   for (auto step : {+[](LoadCliOptions& o) { return read_fields(o); },
                     +[](LoadCliOptions& o) { return check_app_names(o.load); },
                     +[](LoadCliOptions& o) { return read_shard(o); },
+                    +[](LoadCliOptions& o) { return read_metrics_bind(o); },
                     +[](LoadCliOptions& o) { return check_run(o.load); }})
     if (!refusal) refusal = step(o);
   if (refusal) {

@@ -15,6 +15,7 @@ struct LoadCliOptions {
   std::vector<std::string> max_latency, max_service;  // PCT=D as typed
   std::string stages, think;  // as typed; parsed into load.stages and load.think
   std::string start_at;       // as typed; into load.start_at_unix_s
+  std::string metrics_bind;   // ADDR:PORT as typed; into load.metrics_host and metrics_port
   std::string log_level = "warn";
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count
   std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields

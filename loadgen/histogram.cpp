@@ -136,4 +136,12 @@ void SparseHistogram::merge(const SparseHistogram& o) {
   count += o.count;
 }
 
+std::uint64_t Histogram::count_at_most(std::int64_t us) const {
+  if (us < lowest_us) return 0;
+  std::size_t last = index_of(std::min(us, highest_us));
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i <= last && i < counts_.size(); ++i) n += counts_[i];
+  return n;
+}
+
 }  // namespace sessdemo::loadgen

@@ -25,6 +25,8 @@ class Histogram {
   // The value at percentile p (0..100): the highest value equivalent to the bucket holding the
   // ceil(p% x count)-th sample, never above max().
   std::int64_t percentile(double p) const;
+  // Samples at most us (to the bucket's precision): a Prometheus bucket's cumulative count.
+  std::uint64_t count_at_most(std::int64_t us) const;
 
   // The buckets, for writing a histogram out and reading it back exactly. The layout is
   // HdrHistogram's for lowest 1, highest 60 s and 3 significant digits, so bucket i here is

@@ -98,6 +98,8 @@ struct LoadOptions {
   std::string json;          // file, "-" for stdout, or ""
   std::string hdr_log;       // HdrHistogram interval log file, or ""
   std::string junit;         // the checks as a JUnit XML report to this file, or ""
+  std::string metrics_host;  // --metrics-bind: serve the figures so far as Prometheus text here
+  std::uint16_t metrics_port = 0;
   std::string history;       // every operation, Jepsen-style (FILE.edn: EDN, else JSON lines), or ""
   unsigned shard_index = 1;  // --shard I/N: this process runs the I-th of N
   unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests

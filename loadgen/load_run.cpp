@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "common/utc_time.hpp"
@@ -22,13 +23,17 @@ extern "C" void on_sigint(int) {
   interrupted = true;
 }
 
-std::string progress_line(double elapsed, const InstanceStats& s, double rps) {
-  char buf[200];
-  std::snprintf(
-      buf, sizeof buf, "\r%6.1fs  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
-      elapsed, rps, static_cast<unsigned long long>(s.counters.hits),
-      static_cast<unsigned long long>(s.counters.misses),
-      static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
+// The live line: where the run is (stage, ETA), the load it is under, what it measured so far.
+std::string progress_line(double elapsed, double total, const std::string& stage, const InstanceStats& s,
+                          double rps, std::uint64_t clients) {
+  char eta[32] = "";
+  if (std::isfinite(total)) std::snprintf(eta, sizeof eta, "  eta %.0fs", std::max(0.0, total - elapsed));
+  char buf[240];
+  std::snprintf(buf, sizeof buf,
+                "\r%6.1fs%s%s  clients %llu  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
+                elapsed, stage.c_str(), eta, static_cast<unsigned long long>(clients), rps,
+                static_cast<unsigned long long>(s.counters.hits), static_cast<unsigned long long>(s.counters.misses),
+                static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
   return buf;
 }
 }  // namespace
@@ -41,7 +46,7 @@ void LoadRun::sleep_until(Clock::time_point t) const {
   }
 }
 
-void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
+void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, bool drain) {
   double elapsed = std::chrono::duration<double>(now - measure_start_).count();
   double span = std::chrono::duration<double>(now - tick_).count();
   IntervalLoad load = load_at(now);
@@ -51,10 +56,24 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now) {
   if (hdr_) hdr_->interval(elapsed - span, span, iv.total().latency);
   InstanceStats itotal = iv.total();
   running_.merge(itotal);
-  if (show_progress_)
-    std::fputs(
-        progress_line(elapsed, running_, span > 0 ? itotal.counters.requests / span : 0).c_str(),
-        stderr);
+  if (live_) {
+    so_far_.merge(iv);
+    publish_live(load);
+  }
+  // The drain after the end is a short interval: its rate is no rate of the run.
+  if (show_progress_ && !drain) {
+    auto shape = shape_of(opts_);
+    double since_load = std::chrono::duration<double>(now - load_start_).count();
+    std::string stage = opts_.stages.empty() ? ""
+                        : "  stage " + std::to_string(shape.stage_at(since_load)) + "/" +
+                              std::to_string(opts_.stages.size());
+    double total = opts_.duration.count() > 0 ? std::chrono::duration<double>(opts_.duration).count()
+                                              : std::numeric_limits<double>::infinity();
+    std::fputs(progress_line(elapsed, total, stage, running_, span > 0 ? itotal.counters.requests / span : 0,
+                             load.clients)
+                   .c_str(),
+               stderr);
+  }
   tick_ = now;
 }
 
@@ -163,6 +182,11 @@ LoadRun::Clock::time_point LoadRun::measure() {
 
   // Workers record nothing sent before measure_start_, so there is no warm-up to throw away
   // here; whatever is recorded from now on is in the intervals and in the totals.
+  while (show_progress_ && Clock::now() < measure_start_ && !interrupted && !all_finished()) {
+    double left = std::chrono::duration<double>(measure_start_ - Clock::now()).count();
+    std::fprintf(stderr, "\r  warm-up: %.1fs left, not counted   ", left);
+    sleep_until(std::min(measure_start_, Clock::now() + std::chrono::milliseconds(500)));
+  }
   sleep_until(measure_start_);
   auto end =
       opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
@@ -183,11 +207,22 @@ LoadRun::Clock::time_point LoadRun::measure() {
   // in while the wire drained. One last row, so that the interval rows add up to the totals.
   StatsTable rest;
   for (auto& w : workers_) rest.merge(w->take_remaining());
-  if (!rest.instances.empty()) write_interval(rest, Clock::now());
+  if (!rest.instances.empty()) write_interval(rest, Clock::now(), true);
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   if (show_progress_) std::fputs("\n", stderr);
   return measured_end;
+}
+
+void LoadRun::publish_live(const IntervalLoad& load) {
+  dropped_so_far_ += load.dropped;
+  LiveFigures f;
+  f.so_far = &so_far_;
+  f.active_clients = load.clients;
+  f.target_rps = load.target_rps;
+  f.dropped = dropped_so_far_;
+  if (opts_.shard_count > 1) f.shard = std::to_string(opts_.shard_index) + "/" + std::to_string(opts_.shard_count);
+  live_->publish(render_live_metrics(f));
 }
 
 // --abort-on-fail: true (and why, in the report) once a check can no longer pass.

@@ -8,6 +8,7 @@
 
 #include "loadgen/hdr_log.hpp"
 #include "loadgen/history.hpp"
+#include "loadgen/live_metrics.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/recorder.hpp"
 #include "loadgen/report.hpp"
@@ -33,7 +34,7 @@ class LoadRun {
   }
   void sleep_until(Clock::time_point t) const;
   // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
-  void write_interval(const StatsTable& iv, Clock::time_point now);
+  void write_interval(const StatsTable& iv, Clock::time_point now, bool drain = false);
   static double unix_now();
   void wait_for_start_at() const;
   void start_workers();
@@ -60,6 +61,10 @@ class LoadRun {
   Clock::time_point load_start_, measure_start_, tick_;
   std::uint64_t dropped_seen_ = 0;  // dropped ticks already written in an interval
   InstanceStats running_;  // the intervals so far, for the progress line
+  StatsTable so_far_;      // the same per instance, for --metrics-bind
+  std::uint64_t dropped_so_far_ = 0;
+  std::unique_ptr<LiveMetrics> live_;
+  void publish_live(const IntervalLoad& load);
   RunReport report_;
 };
 

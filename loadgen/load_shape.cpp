@@ -91,6 +91,12 @@ double LoadShape::peak() const {
   return p;
 }
 
+std::size_t LoadShape::stage_at(double t) const {
+  for (std::size_t i = 0; i < segments_.size(); ++i)
+    if (t < segments_[i].start_s + segments_[i].length_s) return i + 1;
+  return segments_.size();
+}
+
 double LoadShape::level_at(double t) const {
   if (!staged_) return constant_;
   for (const auto& s : segments_)

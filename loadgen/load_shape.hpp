@@ -34,6 +34,7 @@ class LoadShape {
   std::optional<double> time_of_count(double c) const;
   double length_s() const;  // the stages' sum; infinity for a constant shape
   double peak() const;
+  std::size_t stage_at(double t_s) const;  // 1-based; the last one past the end; 0 when constant
 
  private:
   struct Segment {

@@ -98,6 +98,15 @@ int LoadRun::open_outputs() {
     csv_->header();
   }
   if (hdr_file_) hdr_ = std::make_unique<HdrLogWriter>(hdr_file_->get());
+  if (!opts_.metrics_host.empty()) {
+    try {
+      live_ = std::make_unique<LiveMetrics>(opts_.metrics_host, opts_.metrics_port);
+      publish_live({});  // scrapes during the warm-up see the series, at 0
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sessdemo load: --metrics-bind: %s\n", e.what());
+      return 2;
+    }
+  }
   if (!opts_.history.empty()) {
     history_ = std::make_unique<HistoryLog>(opts_.history);
     if (!history_->ok()) {

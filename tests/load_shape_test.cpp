@@ -34,6 +34,11 @@ TEST(LoadShape, StagesRampLinearlyFromZeroAndHold) {
   EXPECT_DOUBLE_EQ(s.count_until(150), 13500);
   EXPECT_DOUBLE_EQ(s.count_until(180), 15000);
   EXPECT_DOUBLE_EQ(s.count_until(1000), 15000);
+  EXPECT_EQ(s.stage_at(0), 1u);
+  EXPECT_EQ(s.stage_at(29.9), 1u);
+  EXPECT_EQ(s.stage_at(30), 2u);
+  EXPECT_EQ(s.stage_at(500), 3u);
+  EXPECT_EQ(LoadShape::constant(5).stage_at(3), 0u);
 }
 
 TEST(LoadShape, TheScheduleIsTheInverseOfTheIntegral) {

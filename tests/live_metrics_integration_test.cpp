@@ -1,0 +1,103 @@
+// --metrics-bind: the tester's own figures while it runs, read back by Prometheus' own text
+// parser (python3-prometheus-client from Debian), not by a parser written here.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "loadgen/live_metrics.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/load_run.hpp"
+#include "tests/support/process.hpp"
+
+using namespace sessdemo::test;
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+namespace {
+bool have_parser() { return std::system("/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null") == 0; }
+
+// The page parsed by prometheus_client: {"family": [[sample name, {labels}, value], ...]}.
+boost::json::object parsed(const std::string& page) {
+  auto dir = fs::temp_directory_path();
+  auto in = dir / ("sessdemo-prom-" + std::to_string(getpid()) + ".txt");
+  auto out = dir / ("sessdemo-prom-" + std::to_string(getpid()) + ".json");
+  std::ofstream(in) << page;
+  std::string cmd =
+      "/usr/bin/python3 -c 'import json,sys\n"
+      "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+      "print(json.dumps({f.name: [[s.name, s.labels, s.value] for s in f.samples] for f in parse(open(sys.argv[1]).read())}))' '" +
+      in.string() + "' > '" + out.string() + "'";
+  int rc = std::system(cmd.c_str());
+  std::ifstream f(out);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  fs::remove(in);
+  fs::remove(out);
+  if (rc != 0) return {};
+  return boost::json::parse(ss.str()).as_object();
+}
+double sum_of(const boost::json::object& families, const char* family, const char* sample,
+              const char* key = nullptr, const char* value = nullptr) {
+  double sum = 0;
+  if (!families.contains(family)) return -1;
+  for (const auto& s : families.at(family).as_array()) {
+    const auto& a = s.as_array();
+    if (a[0].as_string() != sample) continue;
+    if (key && a[1].as_object().if_contains(key) && a[1].as_object().at(key).as_string() != value) continue;
+    if (key && !a[1].as_object().if_contains(key)) continue;
+    sum += a[2].to_number<double>();
+  }
+  return sum;
+}
+}  // namespace
+
+// Label values with quotes, backslashes and newlines still parse, as the format says.
+TEST(LiveMetrics, ThePageParsesWithStrangeInstanceIds) {
+  if (!have_parser()) GTEST_SKIP() << "python3-prometheus-client (Debian) is not installed";
+  sessdemo::loadgen::StatsTable t;
+  t.at("a \"quoted\" \\ id\nnext").counters.hits = 3;
+  t.at("plain").by_kind[static_cast<std::size_t>(sessdemo::loadgen::Kind::read)].record(1500);
+  auto page = sessdemo::loadgen::render_live_metrics({&t, 7, 12.5, 2, "2/4"});
+  auto f = parsed(page);
+  ASSERT_FALSE(f.empty()) << page;
+  EXPECT_EQ(sum_of(f, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit"), 3);
+  EXPECT_EQ(sum_of(f, "sessdemo_load_active_clients", "sessdemo_load_active_clients"), 7);
+  EXPECT_EQ(sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_bucket", "le", "0.0025"), 1);
+  EXPECT_EQ(sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_bucket", "le", "0.001"), 0);
+  EXPECT_NE(page.find("shard=\"2/4\""), std::string::npos);
+}
+
+// While a run lasts, GET /metrics answers the figures so far; they grow, carry the shard label,
+// and at the end match the run's own totals.
+TEST(LiveMetrics, TheTesterServesItsFiguresWhileItRuns) {
+  if (!have_parser()) GTEST_SKIP() << "python3-prometheus-client (Debian) is not installed";
+  Memcached mc;
+  auto inst = three_instances({"--memcached", mc.address()});
+  auto port = free_port();
+  auto load = start_load({"--instances", addresses(inst), "--clients", "20", "--duration", "4s", "--interval",
+                          "500ms", "--shard", "1/2", "--metrics-bind", "127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(wait_for_port(port, milliseconds(5000)));
+  std::this_thread::sleep_for(milliseconds(1500));
+  auto first = http(port, "GET", "/metrics");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_NE(first.header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
+  auto a = parsed(first.body);
+  ASSERT_FALSE(a.empty()) << first.body;
+  double hits_a = sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit");
+  EXPECT_GT(hits_a, 0) << first.body;
+  EXPECT_EQ(sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "foreign"), 0);
+  EXPECT_EQ(sum_of(a, "sessdemo_load_active_clients", "sessdemo_load_active_clients", "shard", "1/2"), 10);
+  EXPECT_GT(sum_of(a, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_count", "kind", "read"), 0);
+  EXPECT_EQ(http(port, "GET", "/other").status, 404);
+  std::this_thread::sleep_for(milliseconds(1000));
+  auto b = parsed(http(port, "GET", "/metrics").body);
+  EXPECT_GT(sum_of(b, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit"), hits_a);
+  auto r = load.finish();
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(wait_for_port(port, milliseconds(200))) << "the listener goes with the run";
+}
