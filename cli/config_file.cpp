@@ -18,7 +18,8 @@ std::string at_line(int n, const std::string& what) { return "line " + std::to_s
 bool is_key_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
 }  // namespace
 
-std::variant<std::vector<ConfigEntry>, std::string> parse_config(std::string_view text) {
+std::variant<std::vector<ConfigEntry>, std::string> parse_config(
+    std::string_view text, const std::function<bool(const std::string&, const std::string&)>& repeatable) {
   std::vector<ConfigEntry> out;
   std::string section;
   std::set<std::pair<std::string, std::string>> seen;
@@ -49,7 +50,8 @@ std::variant<std::vector<ConfigEntry>, std::string> parse_config(std::string_vie
         return at_line(n, "'" + key + "' is outside a section: put it under [serve], [load] or [demo]");
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
       else if (value.find('"') != std::string_view::npos) return at_line(n, "unbalanced '\"' in the value of " + key);
-      if (!seen.insert({section, key}).second) return at_line(n, "'" + key + "' is given twice in [" + section + "]");
+      if (!seen.insert({section, key}).second && !(repeatable && repeatable(section, key)))
+        return at_line(n, "'" + key + "' is given twice in [" + section + "]");
       out.push_back({section, key, std::string(value), n});
     }
     if (text.empty()) break;
@@ -85,7 +87,14 @@ std::string apply_config_file(std::vector<std::string>& args, CLI::App& app) {
   if (!given) return {};
   auto text = read_small_file(path, std::uintmax_t{1} << 20, "the config file");
   if (auto* e = std::get_if<FileError>(&text)) return e->message;
-  auto parsed = parse_config(std::get<std::string>(text));
+  auto repeatable = [&app](const std::string& section, const std::string& key) {
+    for (auto* s : app.get_subcommands({}))
+      if (s->get_name() == section)
+        if (const CLI::Option* o = s->get_option_no_throw("--" + key))
+          return o->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+    return false;
+  };
+  auto parsed = parse_config(std::get<std::string>(text), repeatable);
   if (auto* err = std::get_if<std::string>(&parsed)) return "config file " + path + ", " + *err;
   const auto& entries = std::get<std::vector<ConfigEntry>>(parsed);
 

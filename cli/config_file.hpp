@@ -7,6 +7,7 @@
 // (SESSDEMO_*), then the file. The file's values go in front of the command's own arguments
 // (where a later flag wins), and a key whose option has an environment variable that is set is
 // left out.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -26,7 +27,11 @@ struct ConfigEntry {
 };
 
 // The entries, or "line N: what is wrong" for the first line that is not valid.
-std::variant<std::vector<ConfigEntry>, std::string> parse_config(std::string_view text);
+// repeatable(section, key): a key that may be given several times (a repeatable option, like
+// -H or --form-field: each line one value, in order); any other key given twice is an error.
+std::variant<std::vector<ConfigEntry>, std::string> parse_config(
+    std::string_view text,
+    const std::function<bool(const std::string&, const std::string&)>& repeatable = {});
 
 // Takes --config FILE (or --config=FILE) out of args (the arguments after the program name),
 // reads the file, checks every key against the commands of app, and puts the values for the

@@ -26,7 +26,7 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
     if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) out << " ...";
     if (opt->get_required()) out << " REQUIRED";
   }
-  if (!opt->get_envname().empty()) out << " (env " << opt->get_envname() << ")";
+  // Every option has SESSDEMO_<OPTION>: said once, in the footer, not on every line.
   return out.str();
 }
 

@@ -153,7 +153,7 @@ TEST(CliIntegration, StartupErrorsSpeakPlainly) {
 }
 
 TEST(CliIntegration, ConfigFileFlagAndEnvironmentPrecedence) {
-  // flag > environment > file, for the same option: --id has no environment variable, --store has.
+  // flag > environment > file: --id from the flag over the file, --store from the environment over the file.
   auto conf = write_file("prec.ini", "[serve]\nid = from-file\nstore = memcached\nport = 0\n");
   setenv("SESSDEMO_STORE", "memory", 1);  // beats the file's memcached (none is running here)
   Instance a({"--config", conf.string(), "--id", "from-flag"});
@@ -271,4 +271,35 @@ TEST(CliIntegration, HelpSpeaksPlainlyAndSuggests) {
   auto missing = run({"load"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--instances is required (see sessdemo help load)"), std::string::npos) << missing.err;
+}
+
+// Every option has its SESSDEMO_<OPTION> variable, read (and checked) like the flag; a repeatable
+// option may be given on several lines of the config file.
+TEST(CliIntegration, EveryOptionHasAnEnvironmentVariableAndRepeatsInTheConfig) {
+  setenv("SESSDEMO_CLIENTS", "1", 1);
+  auto shard = run({"load", "-i", "127.0.0.1:1", "--shard", "2/2"});
+  setenv("SESSDEMO_CLIENTS", "zero", 1);
+  auto bad = run({"load", "-i", "127.0.0.1:1"});
+  unsetenv("SESSDEMO_CLIENTS");
+  EXPECT_EQ(shard.exit_code, 2);
+  EXPECT_NE(shard.err.find("needs --clients of at least 2"), std::string::npos) << shard.err;
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("zero"), std::string::npos) << bad.err;
+  setenv("SESSDEMO_MAX_LATENCY", "p95", 1);
+  auto limit = run({"load", "-i", "127.0.0.1:1"});
+  unsetenv("SESSDEMO_MAX_LATENCY");
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_NE(limit.err.find("--max-latency"), std::string::npos) << limit.err;
+  // Two -H lines and two form fields: taken (the run gets as far as the instances: none answers).
+  auto conf = write_file("repeat.ini",
+                         "[load]\ninstances = 127.0.0.1:1\nheader = X-A: 1\nheader = X-B: 2\n"
+                         "form-field = a=1\nform-field = b=2\n");
+  auto r = run({"load", "--config", conf.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto twice = write_file("twice.ini", "[load]\nclients = 1\nclients = 2\n");
+  auto t = run({"load", "--config", twice.string(), "-i", "127.0.0.1:1"});
+  EXPECT_EQ(t.exit_code, 2);
+  EXPECT_NE(t.err.find("'clients' is given twice"), std::string::npos) << t.err;
+  fs::remove(conf);
+  fs::remove(twice);
 }

@@ -60,6 +60,11 @@ TEST(ConfigFile, RefusesWhatItCannotRead) {
   EXPECT_EQ(error_of("[serve]\nport\n"), "line 2: expected 'key = value' or '[section]'");
   EXPECT_EQ(error_of("[serve\n"), "line 1: a section header must end with ']'");
   EXPECT_EQ(error_of("[serve]\nport=1\nport=2\n"), "line 3: 'port' is given twice in [serve]");
+  // A repeatable option's key may come back, each line one value.
+  auto repeat = parse_config("[load]\nheader=A: 1\nheader=B: 2\n",
+                             [](const std::string&, const std::string& key) { return key == "header"; });
+  ASSERT_TRUE(std::holds_alternative<std::vector<ConfigEntry>>(repeat));
+  EXPECT_EQ(std::get<std::vector<ConfigEntry>>(repeat).size(), 2u);
   EXPECT_EQ(error_of("[serve]\nP O=1\n"), "line 2: 'P O' is not a key (lower-case option names, like store-timeout)");
 }
 
