@@ -109,6 +109,24 @@ std::optional<int> before_parsing(CLI::App& app, const std::vector<std::string>&
   }
   return std::nullopt;
 }
+// What every command gets alike: SESSDEMO_<OPTION> for each option, and the --config footer.
+void finish_commands(std::initializer_list<CLI::App*> subs) {
+  // Every option of every command can come from the environment: SESSDEMO_<OPTION> (upper case,
+  // '-' as '_'), as the README says; a few had their names set where they are defined.
+  for (auto* sub : subs)
+    for (CLI::Option* opt : sub->get_options()) {
+      if (!opt->get_envname().empty() || opt->get_lnames().empty()) continue;
+      std::string name = opt->get_lnames().front();
+      if (name == "help" || name == "config") continue;
+      std::string env = "SESSDEMO_";
+      for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      opt->envname(env);
+    }
+  for (auto* sub : subs)
+    sub->footer(sub->get_footer() + "\n--config FILE (before or after the command) reads options from the [" +
+                sub->get_name() + "] section of an INI file; every option can also be set as SESSDEMO_<OPTION> (--max-p99:\n"
+                "SESSDEMO_MAX_P99); the command line wins over the environment, the environment over the file.");
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,21 +170,7 @@ int main(int argc, char** argv) {
       "check", "judge a history (load --history) again, alone, and show the anomalies");
   setup_check(*check_cmd, check);
 
-  // Every option of every command can come from the environment: SESSDEMO_<OPTION> (upper case,
-  // '-' as '_'), as the README says; a few had their names set where they are defined.
-  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd})
-    for (CLI::Option* opt : sub->get_options()) {
-      if (!opt->get_envname().empty() || opt->get_lnames().empty()) continue;
-      std::string name = opt->get_lnames().front();
-      if (name == "help" || name == "config") continue;
-      std::string env = "SESSDEMO_";
-      for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      opt->envname(env);
-    }
-  for (auto* sub : {serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd})
-    sub->footer(sub->get_footer() + "\n--config FILE (before or after the command) reads options from the [" +
-                sub->get_name() + "] section of an INI file; every option can also be set as SESSDEMO_<OPTION> (--max-p99:\n"
-                "SESSDEMO_MAX_P99); the command line wins over the environment, the environment over the file.");
+  finish_commands({serve_cmd, load_cmd, demo_cmd, merge_cmd, check_cmd});
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args.back() == "--config") return bad_command_line("--config needs a FILE");
   if (auto done = before_parsing(app, args)) return *done;
