@@ -46,10 +46,9 @@ void LoadRun::sleep_until(Clock::time_point t) const {
   }
 }
 
-void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, bool drain) {
+void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load, bool drain) {
   double elapsed = std::chrono::duration<double>(now - measure_start_).count();
   double span = std::chrono::duration<double>(now - tick_).count();
-  IntervalLoad load = load_at(now);
   if (csv_) csv_->rows(elapsed, span, iv, load);
   report_.intervals.push_back(record_of(elapsed, span, iv));
   report_.intervals.back().load = load;
@@ -197,7 +196,8 @@ LoadRun::Clock::time_point LoadRun::measure() {
     auto now = Clock::now();
     bool done = interrupted || now >= end || all_finished();
     if (done && now < next) break;  // a partial interval: written with the drain below
-    write_interval(collect(), now);
+    auto load = load_at(now);  // the load when the interval is cut, before the figures are fetched
+    write_interval(collect(), now, load);
     if (done || abort_if_hopeless(now)) break;
   }
   auto measured_end = std::min(Clock::now(), end);
@@ -207,7 +207,7 @@ LoadRun::Clock::time_point LoadRun::measure() {
   // in while the wire drained. One last row, so that the interval rows add up to the totals.
   StatsTable rest;
   for (auto& w : workers_) rest.merge(w->take_remaining());
-  if (!rest.instances.empty()) write_interval(rest, Clock::now(), true);
+  if (!rest.instances.empty()) write_interval(rest, Clock::now(), load_at(Clock::now()), true);
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   if (show_progress_) std::fputs("\n", stderr);

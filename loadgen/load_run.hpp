@@ -33,8 +33,9 @@ class LoadRun {
     return std::all_of(workers_.begin(), workers_.end(), [](auto& w) { return w->finished(); });
   }
   void sleep_until(Clock::time_point t) const;
-  // Writes one CSV interval row set (and the progress line) for the figures since `tick_`.
-  void write_interval(const StatsTable& iv, Clock::time_point now, bool drain = false);
+  // Writes one CSV interval row set (and the progress line) for the figures since `tick_`, under
+  // the load read when the interval was cut.
+  void write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load, bool drain = false);
   static double unix_now();
   void wait_for_start_at() const;
   void start_workers();
