@@ -61,10 +61,9 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const 
   }
   // The drain after the end is a short interval: its rate is no rate of the run.
   if (show_progress_ && !drain) {
-    auto shape = shape_of(opts_);
     double since_load = std::chrono::duration<double>(now - load_start_).count();
     std::string stage = opts_.stages.empty() ? ""
-                        : "  stage " + std::to_string(shape.stage_at(since_load)) + "/" +
+                        : "  stage " + std::to_string(shape_.stage_at(since_load)) + "/" +
                               std::to_string(opts_.stages.size());
     double total = opts_.duration.count() > 0 ? std::chrono::duration<double>(opts_.duration).count()
                                               : std::numeric_limits<double>::infinity();
@@ -104,7 +103,7 @@ IntervalLoad LoadRun::load_at(Clock::time_point now) {
   dropped_seen_ += load.dropped;
   if (opts_.rate > 0)
     load.target_rps =
-        shape_of(opts_).level_at(std::chrono::duration<double>(now - load_start_).count()) * slice_.share;
+        shape_.level_at(std::chrono::duration<double>(now - load_start_).count()) * slice_.share;
   return load;
 }
 
@@ -152,7 +151,7 @@ void LoadRun::start_workers() {
     plan.connections_per_target = per_thread_;
     if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
     plan.rate = opts_.rate * slice_.share / threads_;
-    plan.shape = shape_of(opts_);
+    plan.shape = shape_;
     plan.share = opts_.rate > 0 ? slice_.share / threads_
                                 : static_cast<double>(plan.client_count) / std::max(1u, opts_.clients);
     plan.load_start = load_start_;
@@ -248,8 +247,7 @@ void LoadRun::take_totals(Clock::time_point measured_end) {
   report_.interrupted = interrupted;
   if (opts_.rate > 0) {
     auto since_load = [&](Clock::time_point t) { return std::chrono::duration<double>(t - load_start_).count(); };
-    auto shape = shape_of(opts_);
-    report_.scheduled = (shape.count_until(since_load(measured_end)) - shape.count_until(since_load(measure_start_))) *
+    report_.scheduled = (shape_.count_until(since_load(measured_end)) - shape_.count_until(since_load(measure_start_))) *
                         slice_.share;
   }
   for (auto& w : workers_) {

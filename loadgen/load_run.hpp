@@ -21,7 +21,7 @@ namespace sessdemo::loadgen {
 class LoadRun {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit LoadRun(const LoadOptions& opts) : opts_(opts) {}
+  explicit LoadRun(const LoadOptions& opts) : opts_(opts), shape_(shape_of(opts)) {}
   int plan();
   int probe();
   int open_outputs();
@@ -47,6 +47,7 @@ class LoadRun {
   void warn_shared_ids() const;
 
   const LoadOptions& opts_;
+  const LoadShape shape_;  // the level over time: --stages, or the constant rate or clients
   unsigned threads_ = 1;
   unsigned per_thread_ = 1;
   std::vector<TargetInfo> targets_;
