@@ -123,15 +123,17 @@ int drive_fault(const Run& run, const DemoScenario& s, ChildProcess& load, Nemes
       }
       stopped = !nemesis->lasting();
     }
+    // Both ends are timed when they are begun: a fault counts from the moment it may bite, and
+    // what follows a heal counts as after it from the moment it may take effect.
     if (started && !stopped && now >= at(plan.end_s)) {
+      event(nemesis->stop_name());
       nemesis->stop();
       stopped = true;
-      event(nemesis->stop_name());
     }
   }
   if (started && !stopped) {
-    nemesis->stop();
     event(nemesis->stop_name());
+    nemesis->stop();
   }
   return status;
 }

@@ -189,14 +189,18 @@ LoadRun::Clock::time_point LoadRun::measure() {
   auto end =
       opts_.duration.count() > 0 ? measure_start_ + opts_.duration : Clock::time_point::max();
   tick_ = measure_start_;
-  for (;;) {
-    auto next = std::min(tick_ + opts_.interval, end);
+  for (auto cut = measure_start_;;) {
+    auto next = std::min(cut + opts_.interval, end);
     sleep_until(next);
+    cut = next;
     auto now = Clock::now();
     bool done = interrupted || now >= end || all_finished();
     if (done && now < next) break;  // a partial interval: written with the drain below
     auto load = load_at(now);  // the load when the interval is cut, before the figures are fetched
-    write_interval(collect(), now, load);
+    auto figures = collect();
+    // The interval ends when the last worker handed its figures over: a worker hands them over
+    // once it has run what was queued before, so they hold answers judged after `now` too.
+    write_interval(figures, Clock::now(), load);
     if (done || abort_if_hopeless(now)) break;
   }
   auto measured_end = std::min(Clock::now(), end);

@@ -72,13 +72,13 @@ struct DemoRun {
   }
 };
 
-DemoRun run_network_demo(const std::string& scenarios, const std::string& tag) {
+DemoRun run_network_demo(const std::string& scenarios, const std::string& tag, int clients = 200) {
   DemoRun d;
   d.out = fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
   fs::remove_all(d.out);
   d.cleanup.dir = d.out;
   Child demo({sessdemo_binary(), "demo", "--network", "netns", "--scenarios", scenarios, "--duration",
-              "15s", "--clients", "200", "--out", d.out.string()},
+              "15s", "--clients", std::to_string(clients), "--out", d.out.string()},
              (d.out.string() + ".err"));
   d.pid = demo.pid();
   d.table = demo.read_all(minutes(5));
@@ -142,7 +142,10 @@ TEST(Network, PartitionOneShowsLossWithOneCopyStaleReadsWithTwoAndNothingWithQuo
 
 TEST(Network, APartitionLosesCounterUpdatesWithTwoCopiesAndNoneWithQuorum) {
   SKIP_WITHOUT_NETNS();
-  auto d = run_network_demo("partition-one-counter-c2,partition-one-counter-c3", "counter");
+  // 64 clients: enough writers per counter for two primaries to lose thousands of updates,
+  // few enough that the quorum row's cas retries do not run out on a saturated 2-core host
+  // (with 200 clients its 503s ranged from 0.2% to 1.3% between runs here; with 64, 0.1-0.7%).
+  auto d = run_network_demo("partition-one-counter-c2,partition-one-counter-c3", "counter", 64);
   EXPECT_EQ(d.exit_code, 0) << d.table;
   auto two = d.scenario("partition-one-counter-c2"), quorum = d.scenario("partition-one-counter-c3");
   ASSERT_FALSE(two.json.empty());
