@@ -15,7 +15,48 @@ constexpr int buckets = 16;  // 2047 << 15 > 60 s in us
 constexpr std::size_t slots = static_cast<std::size_t>((buckets + 1) * half_count);
 }  // namespace
 
-Histogram::Histogram() : counts_(slots, 0) {}
+static_assert(slots % Histogram::page_slots == 0, "whole pages");
+
+Histogram::Histogram(const Histogram& o) : total_(o.total_), min_(o.min_), max_(o.max_), sum_(o.sum_) {
+  pages_.resize(o.pages_.size());
+  for (std::size_t p = 0; p < o.pages_.size(); ++p) {
+    if (!o.pages_[p]) continue;
+    pages_[p] = std::make_unique<std::uint64_t[]>(page_slots);
+    std::copy(o.pages_[p].get(), o.pages_[p].get() + page_slots, pages_[p].get());
+  }
+}
+
+Histogram& Histogram::operator=(const Histogram& o) {
+  if (this != &o) *this = Histogram(o);
+  return *this;
+}
+
+std::uint64_t& Histogram::slot(std::size_t index) {
+  if (pages_.empty()) pages_.resize(slots / page_slots);
+  auto& page = pages_[index / page_slots];
+  if (!page) page = std::make_unique<std::uint64_t[]>(page_slots);  // zeroed
+  return page[index % page_slots];
+}
+
+std::uint64_t Histogram::count_in(std::size_t index) const {
+  if (index >= slots || pages_.empty()) return 0;
+  const auto& page = pages_[index / page_slots];
+  return page ? page[index % page_slots] : 0;
+}
+
+std::vector<std::uint64_t> Histogram::counts() const {
+  std::vector<std::uint64_t> out(slots, 0);
+  for (std::size_t p = 0; p < pages_.size(); ++p)
+    if (pages_[p]) std::copy(pages_[p].get(), pages_[p].get() + page_slots, out.begin() + static_cast<long>(p * page_slots));
+  return out;
+}
+
+std::size_t Histogram::bytes_held() const {
+  std::size_t n = pages_.capacity() * sizeof(Page);
+  for (const auto& p : pages_)
+    if (p) n += page_slots * sizeof(std::uint64_t);
+  return n;
+}
 
 std::size_t Histogram::index_of(std::int64_t v) {
   auto u = static_cast<std::uint64_t>(v);
@@ -41,7 +82,7 @@ std::int64_t Histogram::highest_equivalent(std::size_t index) {
 
 void Histogram::record(std::int64_t us) {
   us = std::clamp(us, lowest_us, highest_us);
-  counts_[index_of(us)]++;
+  slot(index_of(us))++;
   if (total_ == 0 || us < min_) min_ = us;
   if (us > max_) max_ = us;
   sum_ += us;
@@ -50,7 +91,12 @@ void Histogram::record(std::int64_t us) {
 
 void Histogram::merge(const Histogram& o) {
   if (o.total_ == 0) return;
-  for (std::size_t i = 0; i < slots; ++i) counts_[i] += o.counts_[i];
+  for (std::size_t p = 0; p < o.pages_.size(); ++p) {
+    if (!o.pages_[p]) continue;
+    std::uint64_t* mine = &slot(p * page_slots);
+    const std::uint64_t* theirs = o.pages_[p].get();
+    for (std::size_t i = 0; i < page_slots; ++i) mine[i] += theirs[i];
+  }
   min_ = total_ ? std::min(min_, o.min_) : o.min_;
   max_ = std::max(max_, o.max_);
   sum_ += o.sum_;
@@ -64,7 +110,7 @@ std::size_t Histogram::bucket_count() {
 bool Histogram::add_to_bucket(std::size_t index, std::uint64_t n) {
   if (index >= slots) return false;
   if (n == 0) return true;
-  counts_[index] += n;
+  slot(index) += n;
   auto low = value_of(index), high = std::min(highest_equivalent(index), highest_us);
   if (total_ == 0 || low < min_) min_ = low;
   if (high > max_) max_ = high;
@@ -85,18 +131,58 @@ std::int64_t Histogram::percentile(double p) const {
   auto rank = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(total_)));
   rank = std::max<std::uint64_t>(rank, 1);
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < slots; ++i) {
-    seen += counts_[i];
-    if (seen >= rank) return std::min(highest_equivalent(i), max_);
+  for (std::size_t p = 0; p < pages_.size(); ++p) {
+    if (!pages_[p]) continue;
+    for (std::size_t k = 0; k < page_slots; ++k) {
+      seen += pages_[p][k];
+      if (seen >= rank) return std::min(highest_equivalent(p * page_slots + k), max_);
+    }
   }
   return max_;
 }
 
+namespace {
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(const std::string& in, std::size_t& at, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; at < in.size() && shift < 64; shift += 7) {
+    auto b = static_cast<unsigned char>(in[at++]);
+    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool SparseHistogram::Cursor::next(std::uint32_t& index, std::uint64_t& n) {
+  std::uint64_t gap = 0;
+  if (!get_varint(bytes_, at_, gap) || !get_varint(bytes_, at_, n)) return false;
+  prev_ += static_cast<std::int64_t>(gap) + 1;
+  index = static_cast<std::uint32_t>(prev_);
+  return true;
+}
+
+bool SparseHistogram::append(std::uint32_t index, std::uint64_t n) {
+  if (static_cast<std::int64_t>(index) <= last_) return false;
+  put_varint(bytes_, static_cast<std::uint64_t>(static_cast<std::int64_t>(index) - last_ - 1));
+  put_varint(bytes_, n);
+  last_ = index;
+  ++buckets_;
+  return true;
+}
+
 SparseHistogram SparseHistogram::of(const Histogram& h) {
   SparseHistogram s;
-  const auto& c = h.counts();
-  for (std::size_t i = 0; i < c.size(); ++i)
-    if (c[i]) s.buckets.emplace_back(static_cast<std::uint32_t>(i), c[i]);
+  for (std::size_t i = 0; i < slots; ++i)
+    if (auto n = h.count_in(i)) s.append(static_cast<std::uint32_t>(i), n);
+  s.bytes_.shrink_to_fit();
   s.count = h.count();
   s.min = h.min();
   s.max = h.max();
@@ -106,30 +192,34 @@ SparseHistogram SparseHistogram::of(const Histogram& h) {
 
 Histogram SparseHistogram::expand() const {
   Histogram h;
-  for (auto [i, n] : buckets) h.add_to_bucket(i, n);
+  for_each([&](std::uint32_t i, std::uint64_t n) { h.add_to_bucket(i, n); });
   if (count) h.set_extremes(min, max, sum);
   return h;
 }
 
 void SparseHistogram::merge(const SparseHistogram& o) {
   if (o.count == 0) return;
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> out;
-  out.reserve(buckets.size() + o.buckets.size());
-  std::size_t a = 0, b = 0;
-  while (a < buckets.size() || b < o.buckets.size()) {
-    if (b == o.buckets.size() || (a < buckets.size() && buckets[a].first < o.buckets[b].first))
-      out.push_back(buckets[a++]);
-    else if (a == buckets.size() || o.buckets[b].first < buckets[a].first)
-      out.push_back(o.buckets[b++]);
-    else {
-      // Both hold this bucket. (Not one expression: the order of a++ against its reads would
-      // be unspecified.)
-      out.emplace_back(buckets[a].first, buckets[a].second + o.buckets[b].second);
-      ++a;
-      ++b;
+  SparseHistogram out;
+  Cursor a(*this), b(o);
+  std::uint32_t ia = 0, ib = 0;
+  std::uint64_t na = 0, nb = 0;
+  bool has_a = a.next(ia, na), has_b = b.next(ib, nb);
+  while (has_a || has_b) {
+    if (has_a && (!has_b || ia < ib)) {
+      out.append(ia, na);
+      has_a = a.next(ia, na);
+    } else if (has_b && (!has_a || ib < ia)) {
+      out.append(ib, nb);
+      has_b = b.next(ib, nb);
+    } else {  // both hold this bucket
+      out.append(ia, na + nb);
+      has_a = a.next(ia, na);
+      has_b = b.next(ib, nb);
     }
   }
-  buckets = std::move(out);
+  bytes_ = std::move(out.bytes_);
+  last_ = out.last_;
+  buckets_ = out.buckets_;
   min = count ? std::min(min, o.min) : o.min;
   max = std::max(max, o.max);
   sum += o.sum;
@@ -140,7 +230,7 @@ std::uint64_t Histogram::count_at_most(std::int64_t us) const {
   if (us < lowest_us) return 0;
   std::size_t last = index_of(std::min(us, highest_us));
   std::uint64_t n = 0;
-  for (std::size_t i = 0; i <= last && i < counts_.size(); ++i) n += counts_[i];
+  for (std::size_t i = 0; i <= last; ++i) n += count_in(i);
   return n;
 }
 

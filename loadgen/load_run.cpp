@@ -255,7 +255,12 @@ void LoadRun::take_totals(Clock::time_point measured_end) {
                         slice_.share;
   }
   for (auto& w : workers_) {
-    report_.table.merge(w->totals());
+    // The first worker's table is taken over, the others added to it: one copy of the
+    // histograms, not two.
+    if (report_.table.instances.empty())
+      report_.table = w->take_totals();
+    else
+      report_.table.merge(w->totals());
     report_.dropped += w->dropped();
     report_.ticks_sent += w->ticks_sent();
   }

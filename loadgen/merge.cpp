@@ -51,6 +51,7 @@ SparseHistogram histogram_of(const json::value& v) {
   h.max = o.at("max_us").to_number<std::int64_t>();
   h.sum = o.at("sum_us").to_number<std::int64_t>();
   std::uint64_t in_buckets = 0;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> read;
   for (const auto& b : o.at("buckets").as_array()) {
     const auto& pair = b.as_array();
     auto index = pair.at(0).to_number<std::uint32_t>();
@@ -59,7 +60,14 @@ SparseHistogram histogram_of(const json::value& v) {
     auto n = pair.at(1).to_number<std::uint64_t>();
     if (n > max_count) throw std::runtime_error("a histogram bucket count is out of range");
     in_buckets += n;
-    h.buckets.emplace_back(index, n);
+    read.emplace_back(index, n);
+  }
+  // In index order, one entry a bucket (a file written by hand may repeat or reorder them).
+  std::sort(read.begin(), read.end());
+  for (std::size_t k = 0; k < read.size(); ++k) {
+    auto n = read[k].second;
+    while (k + 1 < read.size() && read[k + 1].first == read[k].first) n += read[++k].second;
+    h.append(read[k].first, n);
   }
   if (in_buckets != h.count || h.min < 0 || h.max < h.min || h.sum < 0)
     throw std::runtime_error("a histogram's count, min, max or sum disagrees with its buckets");

@@ -98,7 +98,10 @@ int run_merge(const MergeOptions& mo) {
       std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.json.c_str());
       return 2;
     }
-    std::fputs(to_json(r, checks).c_str(), json_file->get());
+    if (!write_json(json_file->get(), r, checks)) {
+      std::fprintf(stderr, "sessdemo merge: writing %s failed\n", mo.json.c_str());
+      return 2;
+    }
   }
   std::unique_ptr<OutputFile> junit_file;
   if (!mo.junit.empty()) {

@@ -31,7 +31,8 @@ boost::json::object percentiles(const Histogram& h) {
 
 boost::json::object histogram_json(const SparseHistogram& h) {
   boost::json::array buckets;
-  for (auto [i, n] : h.buckets) buckets.push_back(boost::json::array{i, n});
+  buckets.reserve(h.buckets());
+  h.for_each([&](std::uint32_t i, std::uint64_t n) { buckets.push_back(boost::json::array{i, n}); });
   return boost::json::object{{"count", h.count},
                              {"min_us", h.min},
                              {"max_us", h.max},
@@ -127,15 +128,31 @@ OutputFile::~OutputFile() {
   if (stdout_) std::fflush(stdout);
 }
 
-std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
+namespace {
+boost::json::object interval_json(const IntervalRecord& iv) {
+  boost::json::object per;
+  for (const auto& [name, f] : iv.instances) {
+    auto c = counters_json(f.counters);
+    c["latency"] = histogram_json(f.latency);
+    c["service"] = histogram_json(f.service);
+    per[name] = std::move(c);
+  }
+  return boost::json::object{{"elapsed_s", iv.elapsed_s},
+                             {"interval_s", iv.interval_s},
+                             {"clients", iv.load.clients},
+                             {"target_rps", iv.load.target_rps},
+                             {"dropped", iv.load.dropped},
+                             {"instances", std::move(per)}};
+}
+
+// Everything but the instances and the intervals.
+boost::json::object head_json(const RunReport& r, const std::vector<Check>& checks) {
   const auto& o = *r.opts;
   boost::json::array instances;
   for (const auto& i : o.instances) instances.emplace_back(i.to_string());
   boost::json::object settings = settings_json(o);
   settings["threads"] = r.threads;  // the process's, not the run's: merge adds them up
   settings["connections_per_instance"] = r.connections_per_instance;
-  boost::json::object per;
-  for (const auto& [name, s] : r.table.instances) per[name] = figures(r, s, true);
   boost::json::array cks;
   for (const auto& c : checks) {
     boost::json::object ck{{"name", c.name},   {"pass", c.passed}, {"passed", c.passed},
@@ -145,22 +162,6 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
     else
       ck["limit"] = nullptr;
     cks.push_back(std::move(ck));
-  }
-  boost::json::array intervals;
-  for (const auto& iv : r.intervals) {
-    boost::json::object per;
-    for (const auto& [name, f] : iv.instances) {
-      auto c = counters_json(f.counters);
-      c["latency"] = histogram_json(f.latency);
-      c["service"] = histogram_json(f.service);
-      per[name] = std::move(c);
-    }
-    intervals.push_back(boost::json::object{{"elapsed_s", iv.elapsed_s},
-                                            {"interval_s", iv.interval_s},
-                                            {"clients", iv.load.clients},
-                                            {"target_rps", iv.load.target_rps},
-                                            {"dropped", iv.load.dropped},
-                                            {"instances", per}});
   }
   boost::json::object doc{{"format", 2},
                           {"tool", "sessdemo load"},
@@ -191,10 +192,8 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
                              t["ticks_sent"] = r.ticks_sent;
                              return t;
                            }()},
-                          {"instances", per},
                           {"checks", cks},
-                          {"verdict", verdict(r, checks)},
-                          {"intervals", std::move(intervals)}};
+                          {"verdict", verdict(r, checks)}};
   if (o.scenario == Scenario::counter)
     doc["counter"] = boost::json::object{{"clients_checked", r.counter.clients_checked},
                                          {"unverified", r.counter.unverified},
@@ -202,7 +201,45 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
                                          {"final_total", r.counter.final_total},
                                          {"lost_updates", r.counter.lost_updates},
                                          {"phantom_updates", r.counter.phantom_updates}};
-  return boost::json::serialize(doc) + "\n";
+  return doc;
+}
+
+
+// The document, written piece by piece: the instances and the intervals last, each serialized
+// on its own, so a long run with many instances never holds its whole document in memory.
+template <typename Put>
+void emit_json(const RunReport& r, const std::vector<Check>& checks, Put&& put) {
+  std::string head = boost::json::serialize(head_json(r, checks));
+  head.pop_back();  // its closing brace: the instances and the intervals follow
+  put(head);
+  put(",\"instances\":{");
+  bool first = true;
+  for (const auto& [name, s] : r.table.instances) {
+    if (!first) put(",");
+    first = false;
+    put(boost::json::serialize(boost::json::value(name)));
+    put(":");
+    put(boost::json::serialize(figures(r, s, true)));
+  }
+  put("},\"intervals\":[");
+  for (std::size_t k = 0; k < r.intervals.size(); ++k) {
+    if (k) put(",");
+    put(boost::json::serialize(interval_json(r.intervals[k])));
+  }
+  put("]}\n");
+}
+}  // namespace
+
+std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
+  std::string out;
+  emit_json(r, checks, [&](std::string_view s) { out.append(s); });
+  return out;
+}
+
+bool write_json(std::FILE* out, const RunReport& r, const std::vector<Check>& checks) {
+  bool ok = true;
+  emit_json(r, checks, [&](std::string_view s) { ok = ok && std::fwrite(s.data(), 1, s.size(), out) == s.size(); });
+  return ok;
 }
 
 CsvWriter::CsvWriter(std::FILE* out) : out_(out) {}

@@ -26,6 +26,8 @@ class OutputFile {
 };
 
 std::string to_json(const RunReport& r, const std::vector<Check>& checks);
+// The same, written to out as it is made (false when a write failed).
+bool write_json(std::FILE* out, const RunReport& r, const std::vector<Check>& checks);
 
 // Columns (the README's "CSV" section documents them): elapsed_s, instance, requests, errors,
 // hits, misses, stale, foreign, rps, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, late, miss_rate,

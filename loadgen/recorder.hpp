@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <string_view>
 
 #include "loadgen/scenario.hpp"
@@ -53,9 +54,14 @@ class Recorder {
   StatsTable take_interval();
   // Distinct instance ids kept apart; answers with further ids count under "other" (a server
   // that sends a new id every time cannot grow the tester without bound).
-  static constexpr std::size_t max_instances = 64;  // each keeps five 139 KiB histograms, twice
+  static constexpr std::size_t max_instances = 64;  // each keeps its histograms' pages, twice
   static constexpr const char* overflow_key = "other";
   const StatsTable& totals() const { return totals_; }
+  // The run's figures, handed over once recording is done (the recorder starts empty again).
+  StatsTable take_totals() {
+    generation_++;
+    return std::exchange(totals_, StatsTable{});
+  }
 
  private:
   InstanceIdBudget own_ids_{max_instances};

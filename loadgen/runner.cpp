@@ -161,8 +161,8 @@ int LoadRun::finish() {
   if (!opts_.quiet || exit_status(report_, checks) != 0)
     write_summary(stdout_taken ? stderr : stdout, report_, checks);
   if (json_file_) {
-    std::fputs(to_json(report_, checks).c_str(), json_file_->get());
-    std::fflush(json_file_->get());
+    if (!write_json(json_file_->get(), report_, checks) || std::fflush(json_file_->get()) != 0)
+      std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.json.c_str());
   }
   if (junit_file_ && !write_junit(junit_file_->get(), report_, checks, "sessdemo load")) {
     std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.junit.c_str());

@@ -44,6 +44,7 @@ void Worker::join() {
 }
 
 const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
+StatsTable Worker::take_totals() { return impl_->recorder.take_totals(); }
 std::uint64_t Worker::dropped() const { return impl_->dropped.load(std::memory_order_relaxed); }
 std::uint64_t Worker::ticks_sent() const { return impl_->ticks_sent.load(std::memory_order_relaxed); }
 std::uint32_t Worker::active_clients() const {

@@ -64,6 +64,7 @@ class Worker {
 
   // After join():
   const StatsTable& totals() const;
+  StatsTable take_totals();  // after join(): the figures moved out, not copied
   std::uint64_t dropped() const;  // open model: ticks counted as dropped (see RunReport)
   std::uint64_t ticks_sent() const;  // open model: measured ticks a client took
   // Clients active now (closed model: let to send; open model: holding a tick). Any thread.

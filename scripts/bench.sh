@@ -2,7 +2,7 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,memory,history picks sections
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,memory,history,histograms picks sections
 # (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu and callgrind sections, side by side.
 set -euo pipefail
@@ -392,4 +392,29 @@ for _ in $(seq "$ROUNDS"); do
 done
 OM=$(printf '%s\n' "${WO[@]}" | median); IM=$(printf '%s\n' "${WI[@]}" | median)
 echo "without: ${WO[*]} (median $OM)  with --history: ${WI[*]} (median $IM)  ratio $(awk "BEGIN{printf \"%.2f\", $IM/$OM}") (goal: 0.9 or more); last history $(( $(stat -c %s "$WORK/h.jsonl") / 1024 / 1024 )) MiB, $(wc -l < "$WORK/h.jsonl") lines"
+fi
+
+if want histograms; then
+echo "== issue 26: the tester's histograms against the instance ids it is shown (peak RSS in MiB; BASELINE side by side)"
+HOSTILE="python3 $(dirname "$0")/hostile_peer.py"
+# ids_run BINARY THREADS CLIENTS SECONDS IDS: IDS 0 is a new id on every answer.
+ids_run() {
+  local p; p=$(port)
+  if [ "$5" = 0 ]; then $HOSTILE many-ids "$p" $(( $4 + 4 )) & else $HOSTILE many-ids "$p" $(( $4 + 4 )) "$5" & fi
+  local h=$!
+  sleep 0.5
+  "$1" load --instances 127.0.0.1:$p --scenario get --path / --clients "$3" --threads "$2" --duration "${4}s" \
+    --interval 1s --max-error-rate 1 -q --json "$WORK/ids.json" > /dev/null 2>&1 &
+  local l=$!
+  local peak; peak=$(peak_rss $l)
+  kill "$h" 2>/dev/null || true; wait "$h" 2>/dev/null || true
+  echo "$(mib "$peak") MiB, $(python3 -c "import json; d=json.load(open('$WORK/ids.json')); print(d['total']['requests'], 'requests')")"
+}
+mib() { echo $(( $1 / 1024 )); }
+for b in $BASELINE "$BIN"; do
+  echo "$b: a new id on every answer, 1 thread, 4 clients, 8 s: $(ids_run "$b" 1 4 8 0)"
+  echo "$b: a new id on every answer, 8 threads, 64 clients, 8 s: $(ids_run "$b" 8 64 8 0)"
+  echo "$b: 1 id, 1 thread, 4 clients, 60 s, 1 s intervals: $(ids_run "$b" 1 4 60 1)"
+  echo "$b: 64 ids in turn, 1 thread, 4 clients, 60 s, 1 s intervals: $(ids_run "$b" 1 4 60 64)"
+done
 fi

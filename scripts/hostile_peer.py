@@ -4,8 +4,9 @@ the other side hold. Loopback only; every mode stops by itself.
 
   half-open-tls PORT N SECONDS   N connections to 127.0.0.1:PORT that each send half a TLS
                                  ClientHello and then nothing, held for SECONDS
-  many-ids PORT SECONDS          an HTTP/1.1 server on 127.0.0.1:PORT whose every answer names a
-                                 new X-Instance-Id (the tester's per-instance figures)
+  many-ids PORT SECONDS [N]      an HTTP/1.1 server on 127.0.0.1:PORT whose every answer names a
+                                 new X-Instance-Id (the tester's per-instance figures); with N,
+                                 the answers take turns among N ids instead
   fat-pages PORT SECONDS         an HTTP/1.1 server whose pages are 8 MiB, with a 1 MB form token
                                  and 50 cookies of 4 KiB (what a server can ask a client to keep)
   crafted-merge IN OUT N         writes OUT: the load JSON IN with its instance made N instances
@@ -66,13 +67,14 @@ async def serve(port, seconds, answer):
         await asyncio.sleep(seconds)
 
 
-def many_ids(port, seconds):
+def many_ids(port, seconds, turns=0):
     counter = itertools.count()
     body = b"<html><body><p>no name</p></body></html>"
 
     def answer(_head):
+        n = next(counter)
         return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Instance-Id: id-%d\r\n"
-                b"Content-Length: %d\r\n\r\n" % (next(counter), len(body))) + body
+                b"Content-Length: %d\r\n\r\n" % (n % turns if turns else n, len(body))) + body
 
     asyncio.run(serve(port, seconds, answer))
 
@@ -106,7 +108,7 @@ def main(argv):
     if mode == "half-open-tls":
         half_open_tls(int(argv[2]), int(argv[3]), float(argv[4]))
     elif mode == "many-ids":
-        many_ids(int(argv[2]), float(argv[3]))
+        many_ids(int(argv[2]), float(argv[3]), int(argv[4]) if len(argv) > 4 else 0)
     elif mode == "fat-pages":
         fat_pages(int(argv[2]), float(argv[3]))
     elif mode == "crafted-merge":

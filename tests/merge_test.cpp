@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <random>
 
@@ -192,6 +194,32 @@ TEST(Merge, CraftedFilesAreRefused) {
                                            {"final_total", 5}, {"lost_updates", -5}, {"phantom_updates", 0}};
       },
       "field lost_updates is out of range");
+}
+
+// A histogram's buckets in any order, or one bucket given twice, are read as the tester wrote
+// them: the merge sorts and adds them up before packing them.
+TEST(Merge, HistogramBucketsInAnyOrderReadAsWritten) {
+  LoadOptions o;
+  o.clients = 10;
+  auto text = shard_doc(o, 1, 1, latencies(1, 500, 6.0));
+  auto plain = merge_documents({{"a.json", text}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(plain));
+  auto doc = boost::json::parse(text).as_object();
+  auto& h = doc["instances"].as_object()["A"].as_object()["histograms"].as_object()["latency"].as_object();
+  auto& buckets = h["buckets"].as_array();
+  ASSERT_GT(buckets.size(), 2u);
+  std::reverse(buckets.begin(), buckets.end());
+  // The first bucket split in two entries: its count less one, then one more at the end.
+  auto index = buckets[0].as_array()[0];
+  auto n = buckets[0].as_array()[1].to_number<std::uint64_t>();
+  buckets[0].as_array()[1] = n - 1;
+  buckets.push_back(boost::json::array{index, 1});
+  auto shuffled = merge_documents({{"b.json", boost::json::serialize(doc)}});
+  ASSERT_TRUE(std::holds_alternative<MergedRun>(shuffled)) << std::get<std::string>(shuffled);
+  const auto& a = std::get<MergedRun>(plain).report.table.instances.at("A").latency;
+  const auto& b = std::get<MergedRun>(shuffled).report.table.instances.at("A").latency;
+  EXPECT_EQ(b.counts(), a.counts());
+  EXPECT_EQ(b.percentile(99), a.percentile(99));
 }
 
 // More instance ids than the tester keeps apart (a file of 2,000) are pooled, not grown.
