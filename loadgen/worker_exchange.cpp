@@ -4,6 +4,7 @@
 
 #include <boost/asio/ssl/error.hpp>
 #include <cerrno>
+#include <tuple>
 #include <sys/socket.h>
 
 namespace sessdemo::loadgen {
@@ -60,28 +61,26 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
         co_return;
       }
       if (parser->is_done()) {
-        if (parsed.status == 101) {  // a protocol switch nobody asked for
-          ec = beast::http::error::bad_status;
-          x.failure = ErrorKind::protocol;
-          x.note = "an unasked 101 Switching Protocols";
-          co_return;
-        }
-        if (parsed.status >= 100 && parsed.status < 200) {  // interim: the final answer follows
+        if (!answer_ends(*parser, parsed, buffer, x)) {  // interim: the final answer follows
           fresh();
           continue;
-        }
-        x.keep_alive = parser->keep_alive();
-        if (buffer.size() > 0) {
-          ec = beast::http::error::unexpected_body;
-          x.failure = ErrorKind::protocol;
-          x.note = std::to_string(buffer.size()) + " bytes past the end of the answer (connection closed)";
         }
         co_return;
       }
       if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is here
     }
-    auto [rec, n] = g.tls ? co_await g.tls->async_read_some(buffer.prepare(read_chunk), use_tuple)
-                          : co_await sock.async_read_some(buffer.prepare(read_chunk), use_tuple);
+    beast::error_code rec;
+    std::size_t n = 0;
+    if (g.tls) {
+      std::tie(rec, n) = co_await g.tls->async_read_some(buffer.prepare(read_chunk), use_tuple);
+    } else {
+      n = read_ready(sock, buffer, rec);
+      if (rec == net::error::would_block) {
+        std::tie(rec) = co_await sock.async_wait(tcp::socket::wait_read, use_tuple);
+        if (!rec) n = read_ready(sock, buffer, rec);
+        if (rec == net::error::would_block) rec = {};  // woken with nothing after all: wait again
+      }
+    }
     // A TLS peer that closes without close_notify ends the stream too.
     if (rec == net::ssl::error::stream_truncated) rec = net::error::eof;
     if (rec == net::error::eof) {
@@ -99,6 +98,42 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
     if (ec) co_return;
     buffer.commit(n);
   }
+}
+
+// A parsed answer: true when the exchange ends with it (with a protocol error when it is an
+// unasked 101 or has bytes after it), false for an interim (1xx) answer, which the final one
+// follows.
+bool Worker::Impl::answer_ends(const ResponseParser& parser, const ParsedResponse& parsed,
+                               beast::flat_buffer& buffer, Exchange& x) {
+  if (parsed.status == 101) {  // a protocol switch nobody asked for
+    x.ec = beast::http::error::bad_status;
+    x.failure = ErrorKind::protocol;
+    x.note = "an unasked 101 Switching Protocols";
+    return true;
+  }
+  if (parsed.status >= 100 && parsed.status < 200) return false;
+  x.keep_alive = parser.keep_alive();
+  if (buffer.size() == 0) {
+    buffer.shrink_to_fit();  // an idle connection holds no buffer
+  } else {
+    x.ec = beast::http::error::unexpected_body;
+    x.failure = ErrorKind::protocol;
+    x.note = std::to_string(buffer.size()) + " bytes past the end of the answer (connection closed)";
+  }
+  return true;
+}
+
+// Reads what a plain connection has ready into the thread's buffer and keeps it in the
+// connection's: a connection waiting for its answer holds no buffer (10,000 of them held
+// 20 MB). would_block (and 0) when nothing is there yet.
+std::size_t Worker::Impl::read_ready(tcp::socket& sock, beast::flat_buffer& buffer, beast::error_code& ec) {
+  std::size_t n = sock.read_some(net::buffer(read_scratch), ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    ec = net::error::would_block;
+    return 0;
+  }
+  if (n > 0) net::buffer_copy(buffer.prepare(n), net::buffer(read_scratch.data(), n));
+  return n;
 }
 
 // Before a request goes on a connection that carried an answer: a server may have closed it

@@ -149,6 +149,9 @@ struct Worker::Impl {
   std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
   std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
+  // Plain connections read into this, the thread's one read buffer, and keep only what the
+  // parser has not taken yet (used between two suspensions only, so one per thread is enough).
+  std::vector<char> read_scratch = std::vector<char>(64 * 1024);
   // --history: per client, which process slots have an add on the wire (concurrent requests of
   // one client are separate Jepsen processes: client + clients * slot).
   std::vector<std::vector<bool>> hist_busy;
@@ -231,6 +234,9 @@ struct Worker::Impl {
   std::set<std::pair<std::string, ErrorKind>> failures_logged;  // this worker's share of "first error" lines
   net::awaitable<void> watchdog();
   // One request and its answer, and the state of an idle connection (worker_exchange.cpp).
+  bool answer_ends(const ResponseParser& parser, const ParsedResponse& parsed, beast::flat_buffer& buffer,
+                   Exchange& x);
+  std::size_t read_ready(tcp::socket& sock, beast::flat_buffer& buffer, beast::error_code& ec);
   net::awaitable<void> exchange(Guarded& g, const std::string& request, beast::flat_buffer& buffer,
                                 ParsedResponse& parsed, bool keep_body, Exchange& x);
   IdleState idle_state(Guarded& g);
