@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/number_text.hpp"
 #include "demo/demo_scenarios.hpp"
 
 namespace sessdemo::demo {
@@ -38,12 +39,6 @@ class RowChecks {
   Judgement j_;
 };
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 // Sums over the intervals that lie wholly inside [from, to] (to < 0: to the end).
 std::uint64_t sum_in(const DemoFigures& f, double from, double to, std::uint64_t IntervalFigure::*field) {
   std::uint64_t n = 0;
@@ -64,7 +59,7 @@ void judge_network(const DemoScenario& s, const DemoFigures& f, double err, RowC
       if (counter)
         c.at_most("lost updates", static_cast<double>(f.lost_updates), 0,
                   std::to_string(f.lost_updates) + " lost updates");
-      c.at_most("error rate", err, 0.01, "error rate " + num(err) + " above 1%");
+      c.at_most("error rate", err, 0.01, "error rate " + number_text(err) + " above 1%");
       break;
     case Expect::misses_or_errors:
       c.at_least("misses, stale reads and errors", static_cast<double>(f.misses + f.stale + f.errors), 1,
@@ -108,7 +103,7 @@ void judge_race(const DemoScenario& s, const DemoFigures& f, double err, RowChec
     } else {
       c.at_most("logouts undone", lost, 0, std::to_string(f.lost_updates) + " logouts undone");
       c.at_least("logouts read back", static_cast<double>(f.hits), 1, "no logout was read back");
-      c.at_most("error rate", err, 0.01, "error rate " + num(err) + " above 1%");
+      c.at_most("error rate", err, 0.01, "error rate " + number_text(err) + " above 1%");
     }
     return;
   }
@@ -118,7 +113,7 @@ void judge_race(const DemoScenario& s, const DemoFigures& f, double err, RowChec
     } else {
       c.at_most("lost updates", lost, 0, std::to_string(f.lost_updates) + " lost updates");
       // cas gives up with a 503 after its bounded retries: allowed, as long as it is rare.
-      c.at_most("error rate", err, 0.01, "error rate " + num(err) + " above 1%");
+      c.at_most("error rate", err, 0.01, "error rate " + number_text(err) + " above 1%");
     }
     return;
   }
@@ -135,12 +130,12 @@ void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowCh
     case Fault::none:
     case Fault::fill_other:
       // A budget, not none: one 503 in a hundred thousand on a loaded machine is no failure.
-      c.at_most("error rate", err, 0.001, "error rate " + num(err) + " above 0.1%");
+      c.at_most("error rate", err, 0.001, "error rate " + number_text(err) + " above 0.1%");
       break;
     case Fault::kill_node:
     case Fault::kill_instance: {
       // Only what was in flight on the killed process (and noticing it) may fail.
-      c.at_most("error rate", err, 0.02, "error rate " + num(err) + " above 2%");
+      c.at_most("error rate", err, 0.02, "error rate " + number_text(err) + " above 2%");
       auto before = sum_in(f, 0, start, &IntervalFigure::errors);
       c.at_most("errors before the kill", static_cast<double>(before), 0,
                 std::to_string(before) + " errors before the kill", 0, start);
@@ -153,7 +148,7 @@ void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowCh
         double from = start + 1.0 + interval;
         auto after = sum_in(f, from, -1, &IntervalFigure::errors_not_on_first);
         c.at_most("errors on the other instances after the kill", static_cast<double>(after), 0,
-                  std::to_string(after) + " errors on the other instances from " + num(from) + " s on", from, -1);
+                  std::to_string(after) + " errors on the other instances from " + number_text(from) + " s on", from, -1);
       }
       break;
     }
@@ -167,7 +162,7 @@ void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowCh
       double from = end + store_recovery_s + interval;
       auto after = sum_in(f, from, -1, &IntervalFigure::errors);
       c.at_most("errors after the recovery", static_cast<double>(after), 0,
-                "no full recovery: " + std::to_string(after) + " errors from " + num(from) + " s on", from, -1);
+                "no full recovery: " + std::to_string(after) + " errors from " + number_text(from) + " s on", from, -1);
       c.at_least("requests in the last interval", static_cast<double>(f.last_interval_requests), 1,
                  "no requests in the last interval");
       break;

@@ -58,19 +58,14 @@ bool get_varint(std::string_view in, std::size_t& at, std::int64_t& value) {
 }  // namespace
 
 std::string hdr_encode(const Histogram& h) {
-  const auto& counts = h.counts();
-  std::size_t last = counts.size();
-  while (last > 0 && counts[last - 1] == 0) --last;
+  // The counts up to the last that holds samples: a run of empty buckets as its negated length.
   std::string payload;
-  for (std::size_t i = 0; i < last;) {
-    if (counts[i] == 0) {
-      std::size_t run = 0;
-      while (i < last && counts[i] == 0) ++i, ++run;
-      put_varint(payload, -static_cast<std::int64_t>(run));
-    } else {
-      put_varint(payload, static_cast<std::int64_t>(counts[i++]));
-    }
-  }
+  std::size_t next = 0;
+  h.for_each_bucket([&](std::size_t i, std::uint64_t n) {
+    if (i > next) put_varint(payload, -static_cast<std::int64_t>(i - next));
+    put_varint(payload, static_cast<std::int64_t>(n));
+    next = i + 1;
+  });
   std::string plain;
   put32(plain, encoding_cookie);
   put32(plain, static_cast<std::uint32_t>(payload.size()));

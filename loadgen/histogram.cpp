@@ -180,8 +180,7 @@ bool SparseHistogram::append(std::uint32_t index, std::uint64_t n) {
 
 SparseHistogram SparseHistogram::of(const Histogram& h) {
   SparseHistogram s;
-  for (std::size_t i = 0; i < slots; ++i)
-    if (auto n = h.count_in(i)) s.append(static_cast<std::uint32_t>(i), n);
+  h.for_each_bucket([&](std::size_t i, std::uint64_t n) { s.append(static_cast<std::uint32_t>(i), n); });
   s.bytes_.shrink_to_fit();
   s.count = h.count();
   s.min = h.min();
@@ -230,7 +229,9 @@ std::uint64_t Histogram::count_at_most(std::int64_t us) const {
   if (us < lowest_us) return 0;
   std::size_t last = index_of(std::min(us, highest_us));
   std::uint64_t n = 0;
-  for (std::size_t i = 0; i <= last; ++i) n += count_in(i);
+  for_each_bucket([&](std::size_t i, std::uint64_t c) {
+    if (i <= last) n += c;
+  });
   return n;
 }
 

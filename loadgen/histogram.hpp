@@ -46,6 +46,14 @@ class Histogram {
   std::int64_t sum() const { return sum_; }
   std::uint64_t count_in(std::size_t index) const;  // bucket index's count (0 past the end)
   std::vector<std::uint64_t> counts() const;        // every bucket's count, dense
+  // f(index, count) for each bucket that holds samples, in index order (absent pages skipped).
+  template <typename F>
+  void for_each_bucket(F&& f) const {
+    for (std::size_t p = 0; p < pages_.size(); ++p)
+      if (pages_[p])
+        for (std::size_t k = 0; k < page_slots; ++k)
+          if (pages_[p][k]) f(p * page_slots + k, pages_[p][k]);
+  }
   // The bytes the counts take (the pages allocated and their table).
   std::size_t bytes_held() const;
   // Adds n samples to bucket index, with the exact min, max and sum kept elsewhere set by

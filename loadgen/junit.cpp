@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/html_escape.hpp"
+#include "common/number_text.hpp"
 #include "loadgen/settings_schema.hpp"
 
 namespace sessdemo::loadgen {
@@ -18,12 +19,6 @@ std::string xml(std::string_view text) {
   return html_escape(clean);
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 std::string properties(const RunReport& r, const std::vector<Check>& checks) {
   std::string out = "    <properties>\n";
   auto property = [&](std::string_view name, std::string_view value) {
@@ -33,7 +28,7 @@ std::string properties(const RunReport& r, const std::vector<Check>& checks) {
     property(name, v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v));
   property("run_tag", r.run_tag);
   property("started_at", r.started_at);
-  property("measured_s", number(r.measured_s));
+  property("measured_s", number_text(r.measured_s));
   property("shards_merged", std::to_string(r.shards_merged));
   property("verdict", verdict(r, checks));
   return out + "    </properties>\n";
@@ -42,8 +37,8 @@ std::string properties(const RunReport& r, const std::vector<Check>& checks) {
 std::string testcase(const Check& c, std::string_view suite) {
   std::string out = "    <testcase name=\"" + xml(c.name) + "\" classname=\"" + xml(suite) + "\" time=\"0\"";
   if (c.passed) return out + "/>\n";
-  std::string figure = number(c.value) + " " + c.unit;
-  std::string limit = c.limit ? number(*c.limit) + " " + c.unit : std::string("none");
+  std::string figure = number_text(c.value) + " " + c.unit;
+  std::string limit = c.limit ? number_text(*c.limit) + " " + c.unit : std::string("none");
   out += ">\n      <failure message=\"" + xml(c.name + ": " + c.detail) + "\" type=\"check\">";
   out += xml("figure: " + figure + "\nlimit: " + limit + "\ndetail: " + c.detail);
   return out + "</failure>\n    </testcase>\n";
@@ -57,7 +52,7 @@ std::string to_junit(const RunReport& r, const std::vector<Check>& checks, std::
   std::size_t errors = r.interrupted ? 1 : 0;
   std::string counts = "tests=\"" + std::to_string(checks.size() + errors) + "\" failures=\"" +
                        std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
-  std::string time = " time=\"" + number(r.measured_s) + "\"";
+  std::string time = " time=\"" + number_text(r.measured_s) + "\"";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"" + xml(suite) + "\" " + counts + time + ">\n";
   out += "  <testsuite name=\"" + xml(suite) + "\" " + counts + " skipped=\"0\"" + time;

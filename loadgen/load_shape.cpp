@@ -7,17 +7,12 @@
 
 #include "common/duration.hpp"
 #include "common/trim.hpp"
+#include "common/number_text.hpp"
 #include "loadgen/load_options.hpp"
 
 namespace sessdemo::loadgen {
 
 namespace {
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 std::optional<double> plain_number(std::string_view text) {
   if (text.empty() || text.size() > 30) return std::nullopt;
   std::string s(text);
