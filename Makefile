@@ -13,7 +13,9 @@ DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
 TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client
 SESSDEMO   := $(BUILD)/cli/sessdemo
 
-.PHONY: all build build-all demo test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean
+K8S_PKGS   := podman runc debootstrap python3-yaml nftables util-linux
+
+.PHONY: all build build-all demo k8s-check test test-fast test-asan test-tsan test-fuzz fuzz fuzz-build browser-deps format clean
 
 all: build
 
@@ -35,6 +37,14 @@ demo:
 	@./scripts/install-deps.sh $(DEMO_PKGS)
 	$(MAKE) --no-print-directory build
 	$(SESSDEMO) demo $(DEMO_ARGS)
+
+# examples/kubernetes/ run as a cluster would run them, as podman containers on this machine: the
+# Dockerfile's image, memcached, three instances, the load Job's four shards and its merge, ending
+# in PASS or FAIL (scripts/k8s-check.py says how each kind is run). Needs root and a few minutes,
+# so `make test` does not run it.
+k8s-check:
+	@./scripts/install-deps.sh $(K8S_PKGS)
+	/usr/bin/python3 scripts/k8s-check.py --work $(BUILD)/k8s-check
 
 # The suite runs three times: a normal build, then under AddressSanitizer + UBSan, then under
 # ThreadSanitizer (the sanitizer runs without the tests labelled slow, which repeat the same code
