@@ -33,13 +33,16 @@ bool passed();
 class Shares {
  public:
   explicit Shares(std::size_t nodes) : left_(std::max<std::size_t>(nodes, 1)) {}
-  // The deadline for the next copy's calls; none when the thread has none.
-  Clock::time_point next() {
+  // The deadline for the next `copies` copies' calls (asked at once); none when the thread has
+  // none.
+  Clock::time_point next(std::size_t copies = 1) {
     auto end = current();
     if (end == Clock::time_point::max()) return end;
     auto now = Clock::now();
-    auto share = end > now ? (end - now) / static_cast<long>(left_) : Clock::duration{};
-    if (left_ > 1) --left_;
+    copies = std::clamp<std::size_t>(copies, 1, left_);
+    auto share = end > now ? (end - now) * static_cast<long>(copies) / static_cast<long>(left_)
+                           : Clock::duration{};
+    left_ = left_ > copies ? left_ - copies : 1;
     return now + share;
   }
 

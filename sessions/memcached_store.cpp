@@ -57,14 +57,18 @@ memcached_st* MemcachedStore::handle() {
     thread_handles.push_back({uid_, mc, opts_.timeout.count()});
     it = thread_handles.end() - 1;
   }
-  if (it->wait_ms != wait.count()) {
-    // Only the waits change with the deadline; both are plain fields in the handle.
-    auto ms = static_cast<uint64_t>(wait.count());
-    memcached_behavior_set(it->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, ms);
-    memcached_behavior_set(it->mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, ms);
-    it->wait_ms = wait.count();
-  }
+  set_wait(it->mc, wait.count());
   return it->mc;
+}
+
+void MemcachedStore::set_wait(memcached_st* mc, std::int64_t ms) {
+  auto it = std::find_if(thread_handles.begin(), thread_handles.end(),
+                         [&](const CachedHandle& h) { return h.mc == mc; });
+  if (it == thread_handles.end() || it->wait_ms == ms) return;
+  // Only the waits change with the deadline; both are plain fields in the handle.
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(ms));
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, static_cast<uint64_t>(ms));
+  it->wait_ms = ms;
 }
 
 std::string MemcachedStore::key_for(std::string_view id) const {
@@ -80,30 +84,60 @@ LoadResult MemcachedStore::load(std::string_view id) {
 }
 
 std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>& ids) {
-  std::vector<LoadResult> out(ids.size());
-  if (ids.empty()) return out;
-  auto fail_all = [&](const std::string& why) {
-    for (auto& r : out) {
-      r = LoadResult{};
-      r.status = StoreStatus::unavailable;
-      r.error = why;
-    }
-    return out;
-  };
+  PendingLoad pending;
+  send_many(ids, pending);
+  return receive_many(pending);
+}
+
+namespace {
+std::vector<LoadResult> all_failed(std::size_t n, const std::string& why) {
+  std::vector<LoadResult> out(n);
+  for (auto& r : out) {
+    r.status = StoreStatus::unavailable;
+    r.error = why;
+  }
+  return out;
+}
+}  // namespace
+
+void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad& pending) {
+  pending.keys.clear();
+  pending.connection = nullptr;
+  if (ids.empty()) return;
   memcached_st* mc = handle();
-  if (!mc) return fail_all("deadline passed before the store was asked");
-  std::vector<std::string> keys;
+  if (!mc) {
+    pending.results = all_failed(ids.size(), "deadline passed before the store was asked");
+    return;
+  }
   std::vector<const char*> key_ptrs;
   std::vector<size_t> key_lens;
-  keys.reserve(ids.size());
-  for (const auto& id : ids) {
-    keys.push_back(key_for(id));
-    key_ptrs.push_back(keys.back().c_str());
-    key_lens.push_back(keys.back().size());
+  pending.keys.reserve(ids.size());
+  for (const auto& id : ids) pending.keys.push_back(key_for(id));
+  for (const auto& key : pending.keys) {
+    key_ptrs.push_back(key.c_str());
+    key_lens.push_back(key.size());
   }
-  // One multi-get for the whole batch: a single round trip however many sessions it holds.
-  memcached_return_t rc = memcached_mget(mc, key_ptrs.data(), key_lens.data(), keys.size());
-  if (rc != MEMCACHED_SUCCESS) return fail_all(memcached_last_error_message(mc));
+  // One multi-get for the whole batch: a single round trip however many sessions it holds. It
+  // returns once the request is sent; the answers are read by receive_many.
+  memcached_return_t rc = memcached_mget(mc, key_ptrs.data(), key_lens.data(), key_ptrs.size());
+  if (rc != MEMCACHED_SUCCESS) {
+    pending.results = all_failed(ids.size(), memcached_last_error_message(mc));
+    pending.keys.clear();
+    return;
+  }
+  pending.connection = mc;
+}
+
+std::vector<LoadResult> MemcachedStore::receive_many(PendingLoad& pending) {
+  if (!pending.connection) return std::move(pending.results);
+  auto* mc = static_cast<memcached_st*>(pending.connection);
+  pending.connection = nullptr;
+  const auto& keys = pending.keys;
+  // The wait is what is left of the deadline now (the answers are read even when it has passed,
+  // briefly, so that the connection holds no unread answers).
+  set_wait(mc, std::max<std::int64_t>(1, deadline::remaining(opts_.timeout).count()));
+  std::vector<LoadResult> out(keys.size());
+  memcached_return_t rc;
   memcached_result_st result;
   memcached_result_create(mc, &result);
   while (memcached_fetch_result(mc, &result, &rc) != nullptr) {
@@ -127,7 +161,7 @@ std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>
   memcached_result_free(&result);
   // The loop ends with END (all fetched) or NOTFOUND; anything else is a failure, never a miss.
   if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
-    return fail_all(memcached_strerror(mc, rc));
+    return all_failed(keys.size(), memcached_strerror(mc, rc));
   return out;
 }
 

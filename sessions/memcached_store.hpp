@@ -39,6 +39,8 @@ class MemcachedStore final : public SessionStore {
 
   LoadResult load(std::string_view id) override;
   std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override;
+  void send_many(const std::vector<std::string>& ids, PendingLoad& pending) override;
+  std::vector<LoadResult> receive_many(PendingLoad& pending) override;
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,
                    std::uint64_t cas) override;
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds ttl) override;
@@ -62,6 +64,8 @@ class MemcachedStore final : public SessionStore {
   // This thread's handle, with its waits set to what is left of the deadline; nullptr when the
   // deadline has passed.
   memcached_st* handle();
+  // Sets the poll and connect waits of this thread's handle mc, when they differ.
+  static void set_wait(memcached_st* mc, std::int64_t ms);
   Raw get_raw(const std::string& key);
   StoreStatus store_value(const std::string& key, std::string_view value, std::chrono::seconds ttl,
                           int mode, std::uint64_t cas);

@@ -22,11 +22,36 @@ LoadResult with_cas_token(LoadResult r) {
 }
 }  // namespace
 
+std::vector<std::vector<LoadResult>> QuorumStore::ask_at_once(
+    const std::vector<std::size_t>& nodes, const std::vector<std::vector<std::string>>& ids) {
+  std::vector<PendingLoad> pending(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) ring_.store(nodes[k]).send_many(ids[k], pending[k]);
+  std::vector<std::vector<LoadResult>> answers(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    answers[k] = ring_.store(nodes[k]).receive_many(pending[k]);
+    bool answered = std::any_of(answers[k].begin(), answers[k].end(), [](const LoadResult& r) {
+      return r.status != StoreStatus::unavailable;
+    });
+    ring_.note(nodes[k], answered || answers[k].empty() ? StoreStatus::ok : StoreStatus::unavailable);
+  }
+  return answers;
+}
+
 LoadResult QuorumStore::load(std::string_view id) {
   auto order = ask_order(id);
   std::vector<Answer> answers;
   deadline::Shares time(order.size());
-  for (auto node : order) {
+  // The first majority at once; the other copies, one after another, only when those disagree
+  // or one of them is silent.
+  const std::size_t first = std::min(majority(), order.size());
+  {
+    deadline::Scope scope(time.next(first));
+    std::vector<std::size_t> nodes(order.begin(), order.begin() + static_cast<long>(first));
+    auto got = ask_at_once(nodes, std::vector<std::vector<std::string>>(first, {std::string(id)}));
+    for (std::size_t k = 0; k < first; ++k)
+      if (got[k][0].status != StoreStatus::unavailable) answers.push_back({nodes[k], std::move(got[k][0])});
+  }
+  for (std::size_t k = first; k < order.size(); ++k) {
     // A majority that agrees settles it; otherwise every copy is asked.
     if (answers.size() >= majority() &&
         std::all_of(answers.begin(), answers.end(),
@@ -35,11 +60,18 @@ LoadResult QuorumStore::load(std::string_view id) {
     LoadResult r;
     {
       deadline::Scope scope(time.next());
-      r = ring_.store(node).load(id);
+      r = ring_.store(order[k]).load(id);
     }
-    ring_.note(node, r.status);
-    if (r.status != StoreStatus::unavailable) answers.push_back({node, std::move(r)});
+    ring_.note(order[k], r.status);
+    if (r.status != StoreStatus::unavailable) answers.push_back({order[k], std::move(r)});
   }
+  bool agreed = answers.size() >= majority() &&
+                std::all_of(answers.begin(), answers.end(),
+                            [&](const Answer& a) { return same_value(a.result, answers[0].result); });
+  if (agreed)
+    remember(id, answers);
+  else
+    forget();
   return settle(id, answers);
 }
 
@@ -106,7 +138,8 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
   for (const auto& a : answers) {
     if (same_value(a.result, result)) continue;
     deadline::Scope scope(time.next());
-    if (put(a.node, id, *result.session, repl_.repair_ttl, false, break_tie) == Put::accepted) {
+    if (put(a.node, id, *result.session, repl_.repair_ttl, false, break_tie, &a.result) ==
+        Put::accepted) {
       stats_.repairs++;
       ++holders;
     }
@@ -127,28 +160,23 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
   }
   std::vector<std::vector<LoadResult>> got(ids.size());
   std::vector<bool> short_of_answers(ids.size(), false);
-  std::vector<std::string> group;
-  deadline::Shares time(static_cast<std::size_t>(
-      std::count_if(by_node.begin(), by_node.end(), [](const auto& g) { return !g.empty(); })));
+  // One multi-get per node, all sent before any is waited for.
+  std::vector<std::size_t> nodes;
+  std::vector<std::vector<std::string>> groups;
   for (std::size_t n = 0; n < ring_.size(); ++n) {
     if (by_node[n].empty()) continue;
-    group.clear();
-    for (auto i : by_node[n]) group.push_back(ids[i]);
-    std::vector<LoadResult> answers;
-    {
-      deadline::Scope scope(time.next());
-      answers = ring_.store(n).load_many(group);
-    }
-    bool answered = std::any_of(answers.begin(), answers.end(), [](const LoadResult& r) {
-      return r.status != StoreStatus::unavailable;
-    });
-    ring_.note(n, answered ? StoreStatus::ok : StoreStatus::unavailable);
-    for (std::size_t k = 0; k < group.size(); ++k) {
-      std::size_t i = by_node[n][k];
-      if (answers[k].status == StoreStatus::unavailable)
+    nodes.push_back(n);
+    groups.emplace_back();
+    for (auto i : by_node[n]) groups.back().push_back(ids[i]);
+  }
+  auto answers = ask_at_once(nodes, groups);
+  for (std::size_t g = 0; g < nodes.size(); ++g) {
+    for (std::size_t k = 0; k < groups[g].size(); ++k) {
+      std::size_t i = by_node[nodes[g]][k];
+      if (answers[g][k].status == StoreStatus::unavailable)
         short_of_answers[i] = true;
       else
-        got[i].push_back(std::move(answers[k]));
+        got[i].push_back(std::move(answers[g][k]));
     }
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {

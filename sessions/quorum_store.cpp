@@ -17,6 +17,13 @@ std::uint32_t fresh_tag() {
   return t;
 }
 
+// This thread's last agreed read (QuorumStore::remember).
+struct RecentRead {
+  const void* store = nullptr;
+  std::string id;
+  std::vector<std::pair<std::size_t, LoadResult>> copies;
+};
+thread_local RecentRead recent_read;
 
 }  // namespace
 
@@ -41,11 +48,17 @@ std::vector<std::size_t> QuorumStore::ask_order(std::string_view id) const {
 }
 
 QuorumStore::Put QuorumStore::put(std::size_t node, std::string_view id, const Session& s,
-                                  std::chrono::seconds ttl, bool create, bool break_tie) {
+                                  std::chrono::seconds ttl, bool create, bool break_tie,
+                                  const LoadResult* held_before) {
   SessionStore& store = ring_.store(node);
   for (int attempt = 0; attempt < 4; ++attempt) {
-    LoadResult r = store.load(id);
-    ring_.note(node, r.status);
+    LoadResult r;
+    if (attempt == 0 && held_before) {
+      r = *held_before;
+    } else {
+      r = store.load(id);
+      ring_.note(node, r.status);
+    }
     if (r.status == StoreStatus::unavailable) return Put::unavailable;
     StoreStatus st;
     if (r.status == StoreStatus::ok) {
@@ -69,19 +82,63 @@ QuorumStore::Put QuorumStore::put(std::size_t node, std::string_view id, const S
   return Put::refused;
 }
 
+void QuorumStore::remember(std::string_view id, const std::vector<Answer>& answers) const {
+  recent_read.store = this;
+  recent_read.id.assign(id);
+  recent_read.copies.clear();
+  for (const auto& a : answers) recent_read.copies.emplace_back(a.node, a.result);
+}
+
+const LoadResult* QuorumStore::remembered(std::string_view id, std::size_t node) const {
+  if (recent_read.store != this || recent_read.id != id) return nullptr;
+  for (const auto& [n, r] : recent_read.copies)
+    if (n == node) return &r;
+  return nullptr;
+}
+
+void QuorumStore::forget() const { recent_read.store = nullptr; }
+
+std::vector<const LoadResult*> QuorumStore::held_by(std::string_view id,
+                                                    const std::vector<std::size_t>& order,
+                                                    bool create, std::vector<LoadResult>& fetched) {
+  static const LoadResult nothing;
+  std::vector<const LoadResult*> held(order.size(), nullptr);
+  std::vector<std::size_t> unknown;
+  for (std::size_t k = 0; k < order.size() && ring_.usable(order[k]); ++k) {
+    held[k] = create ? &nothing : remembered(id, order[k]);
+    if (!held[k]) unknown.push_back(k);
+  }
+  std::vector<std::size_t> nodes;
+  for (auto k : unknown) nodes.push_back(order[k]);
+  auto got = ask_at_once(nodes, std::vector<std::vector<std::string>>(nodes.size(), {std::string(id)}));
+  fetched.clear();
+  for (auto& g : got) fetched.push_back(std::move(g[0]));
+  for (std::size_t j = 0; j < unknown.size(); ++j) held[unknown[j]] = &fetched[j];
+  return held;
+}
+
 StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seconds ttl,
                                bool create) {
   s.write_tag = fresh_tag();
   auto order = ask_order(id);
   std::size_t accepted = 0, refused = 0;
-  deadline::Shares time(order.size());
-  for (auto node : order) {
+  deadline::Shares time(order.size() + 1);
+  // What the copies in rotation hold; each conditional write below starts from its copy's value.
+  std::vector<LoadResult> fetched;
+  std::vector<const LoadResult*> held;
+  {
+    deadline::Scope scope(time.next());
+    held = held_by(id, order, create, fetched);
+  }
+  forget();  // the copies are about to change
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    std::size_t node = order[k];
     // Copies out of rotation come last, and are asked only when a majority is still missing.
     if (accepted >= majority() && !ring_.usable(node)) break;
     Put p;
     {
       deadline::Scope scope(time.next());
-      p = put(node, id, s, ttl, create);
+      p = put(node, id, s, ttl, create, false, held[k]);
     }
     if (p == Put::accepted) {
       ++accepted;

@@ -68,10 +68,25 @@ class QuorumStore final : public SessionStore {
   std::vector<std::size_t> ask_order(std::string_view id) const;
   // Decides a read from the answers of at least a majority; may write back and repair.
   LoadResult settle(std::string_view id, std::vector<Answer>& answers);
+  // Sends ids[k] to node nodes[k] (a multi-get) for every k before it reads any answer, so that
+  // the copies are waited for at once, not one after another; answers in the same order.
+  // The copies' answers to this thread's last read of a session, when they agreed: a write that
+  // follows the read (read, modify, write) starts from them instead of asking the copies again.
+  // A copy changed since then refuses the conditional write, which then reads it again.
+  void remember(std::string_view id, const std::vector<Answer>& answers) const;
+  const LoadResult* remembered(std::string_view id, std::size_t node) const;
+  void forget() const;
+  // Per copy of order's first `usable` (those in rotation), what it holds as far as a write can
+  // tell without asking (remembered, or nothing for a create, whose add fails where a value
+  // is), the others asked at once; fetched keeps those answers.
+  std::vector<const LoadResult*> held_by(std::string_view id, const std::vector<std::size_t>& order,
+                                         bool create, std::vector<LoadResult>& fetched);
+  std::vector<std::vector<LoadResult>> ask_at_once(const std::vector<std::size_t>& nodes,
+                                                   const std::vector<std::vector<std::string>>& ids);
   // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
-  // anything).
+  // anything). held: what the copy was just read to hold, if known (saves reading it again).
   Put put(std::size_t node, std::string_view id, const Session& s, std::chrono::seconds ttl,
-          bool create, bool break_tie = false);
+          bool create, bool break_tie = false, const LoadResult* held = nullptr);
   StoreStatus write(std::string_view id, Session s, std::chrono::seconds ttl, bool create);
 
   ReplicationOptions repl_;

@@ -39,6 +39,13 @@ struct NodeStats {
   std::uint64_t evictions = 0, bytes = 0, limit_bytes = 0, items = 0;
 };
 
+// A multi-get sent and not yet read (SessionStore::send_many, then receive_many).
+struct PendingLoad {
+  std::vector<LoadResult> results;  // the answers, when the store had them at once
+  std::vector<std::string> keys;    // the store's keys of the ids, while their answers are due
+  void* connection = nullptr;       // the store's connection the answers come on, then
+};
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
@@ -50,6 +57,16 @@ class SessionStore {
     out.reserve(ids.size());
     for (const auto& id : ids) out.push_back(load(id));
     return out;
+  }
+  // A multi-get in two halves, so that one thread can ask several stores before it waits for
+  // any of them (the quorum store asks a session's copies at once): send_many sends the
+  // requests, receive_many (on the same thread, before this store is called again) reads the
+  // answers, in id order. A store that cannot split it answers in send_many.
+  virtual void send_many(const std::vector<std::string>& ids, PendingLoad& pending) {
+    pending.results = load_many(ids);
+  }
+  virtual std::vector<LoadResult> receive_many(PendingLoad& pending) {
+    return std::move(pending.results);
   }
   // cas == 0 writes unconditionally; otherwise only if the value is still the one read with cas.
   virtual StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds ttl,

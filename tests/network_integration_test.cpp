@@ -159,7 +159,10 @@ TEST(Network, APartitionLosesCounterUpdatesWithTwoCopiesAndNoneWithQuorum) {
 
 TEST(Network, AHealedNodeServesItsOldDataWithTwoCopiesButNotWithQuorum) {
   SKIP_WITHOUT_NETNS();
-  auto d = run_network_demo("node-isolated-c2,node-isolated-c3", "isolated");
+  // 64 clients, as for the counters: with 200 the 2-core host is saturated (load 7-8), and the
+  // two-copy row's reads fall back past slow copies to old ones before the heal as well, which
+  // hides the heal's stale reads in the noise (seen here once: 1,444 before against 238 after).
+  auto d = run_network_demo("node-isolated-c2,node-isolated-c3", "isolated", 64);
   EXPECT_EQ(d.exit_code, 0) << d.table;
   auto two = d.scenario("node-isolated-c2"), quorum = d.scenario("node-isolated-c3");
   ASSERT_FALSE(two.json.empty());
