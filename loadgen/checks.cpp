@@ -1,4 +1,5 @@
 #include "loadgen/checks.hpp"
+#include "loadgen/figures.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,9 +10,6 @@
 namespace sessdemo::loadgen {
 
 namespace {
-double ratio(std::uint64_t part, std::uint64_t whole) {
-  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
 std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);

@@ -1,4 +1,5 @@
 #include "loadgen/outputs.hpp"
+#include "loadgen/figures.hpp"
 
 #include "loadgen/settings_schema.hpp"
 
@@ -8,12 +9,6 @@
 namespace sessdemo::loadgen {
 
 namespace {
-double ms(std::int64_t us) {
-  return static_cast<double>(us) / 1000.0;
-}
-double ratio(std::uint64_t part, std::uint64_t whole) {
-  return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
 std::string pname(double p) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "p%g", p);

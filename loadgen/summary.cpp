@@ -1,4 +1,5 @@
 #include "loadgen/summary.hpp"
+#include "loadgen/figures.hpp"
 
 #include <algorithm>
 #include <cinttypes>
@@ -7,9 +8,6 @@
 namespace sessdemo::loadgen {
 
 namespace {
-double ms(std::int64_t us) {
-  return static_cast<double>(us) / 1000.0;
-}
 
 void percentiles_line(std::FILE* out, const char* name, const Histogram& h) {
   std::fprintf(out, "  %-12s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %10" PRIu64 "\n", name,

@@ -161,24 +161,31 @@ echo "one node: ${ONE[*]} (median $OM)  three nodes: ${THREE[*]} (median $TM)  r
 fi
 
 if want quorum; then
-echo "== issue 11: visit scenario, 500 clients, three instances, three nodes: copies 1 vs quorum copies 3, healthy, $ROUNDS rounds"
+echo "== issue 11: visit scenario, 500 clients, three instances, three nodes: copies 1 vs quorum copies 3, healthy, $ROUNDS rounds${BASELINE:+, and the baseline build with copies 3}"
 nodes3
-C1=(); C3=(); P1=(); P3=()
+declare -A RPS P99
 I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n; done | paste -sd,)
 I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n; done | paste -sd,)
+KINDS="c1 c3"
+if [ -n "$BASELINE" ]; then
+  IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n; done | paste -sd,)
+  KINDS="c1 c3 base-c3"
+fi
 for _ in $(seq "$ROUNDS"); do
-  for c in 1 3; do
-    I=$([ $c = 1 ] && echo "$I1" || echo "$I3")
+  for k in $KINDS; do
+    case $k in c1) I=$I1;; c3) I=$I3;; *) I=$IB;; esac
     "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/q.json" >/dev/null || true
     read -r R P < <(python3 -c "import json; t=json.load(open('$WORK/q.json'))['total']; print(int(t['rps']), t['latency_ms']['p99'])")
-    if [ $c = 1 ]; then C1+=("$R"); P1+=("$P"); else C3+=("$R"); P3+=("$P"); fi
+    RPS[$k]="${RPS[$k]:-} $R"; P99[$k]="${P99[$k]:-} $P"
   done
 done
-M1=$(printf '%s\n' "${C1[@]}" | median); M3=$(printf '%s\n' "${C3[@]}" | median)
-Q1=$(printf '%s\n' "${P1[@]}" | median); Q3=$(printf '%s\n' "${P3[@]}" | median)
-echo "copies 1: ${C1[*]} req/s (median $M1), p99 ${P1[*]} ms (median $Q1)"
-echo "copies 3: ${C3[*]} req/s (median $M3), p99 ${P3[*]} ms (median $Q3)"
-echo "throughput ratio $(awk "BEGIN{printf \"%.2f\", $M3/$M1}") (goal: 0.6 or more), p99 ratio $(awk "BEGIN{printf \"%.2f\", $Q3/$Q1}") (goal: 2 or less)"
+for k in $KINDS; do
+  M=$(printf '%s\n' ${RPS[$k]} | median); Q=$(printf '%s\n' ${P99[$k]} | median)
+  echo "$k:${RPS[$k]} req/s (median $M), p99${P99[$k]} ms (median $Q)"
+  eval "M_${k//-/_}=$M Q_${k//-/_}=$Q"
+done
+echo "throughput ratio c3/c1 $(awk "BEGIN{printf \"%.2f\", $M_c3/$M_c1}") (goal: 0.95), p99 ratio $(awk "BEGIN{printf \"%.2f\", $Q_c3/$Q_c1}") (goal: 1.15 or less)"
+[ -n "$BASELINE" ] && echo "baseline: throughput ratio $(awk "BEGIN{printf \"%.2f\", $M_base_c3/$M_c1}"), p99 ratio $(awk "BEGIN{printf \"%.2f\", $Q_base_c3/$Q_c1}")"
 fi
 
 # CPU seconds (user + system) a process has used so far.
