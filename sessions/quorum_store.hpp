@@ -4,7 +4,8 @@
 // Each session lives on the first `copies` nodes of the ring from its id, always the same ones
 // (an unreachable copy is not replaced by another node, which would let two sides of a partition
 // each find a "majority"). A write is acknowledged when a majority of those copies accepted it;
-// a read asks copies until a majority answered and takes the newest value, and before returning
+// a read asks a majority at once (then the others, in turn, until a majority agrees or every copy
+// answered) and takes the newest value, and before returning
 // a value that is not yet on a majority it writes it back until it is (so a read never returns
 // what a later read could contradict, and a write whose outcome was unknown is settled one way
 // for good). Older copies on the way are repaired.
