@@ -98,22 +98,23 @@ const LoadResult* QuorumStore::remembered(std::string_view id, std::size_t node)
 
 void QuorumStore::forget() const { recent_read.store = nullptr; }
 
-std::vector<const LoadResult*> QuorumStore::held_by(std::string_view id,
-                                                    const std::vector<std::size_t>& order,
-                                                    bool create, std::vector<LoadResult>& fetched) {
-  static const LoadResult nothing;
-  std::vector<const LoadResult*> held(order.size(), nullptr);
-  std::vector<std::size_t> unknown;
+std::vector<std::optional<LoadResult>> QuorumStore::held_by(std::string_view id,
+                                                            const std::vector<std::size_t>& order,
+                                                            bool create) {
+  std::vector<std::optional<LoadResult>> held(order.size());
+  std::vector<std::size_t> unknown, nodes;
   for (std::size_t k = 0; k < order.size() && ring_.usable(order[k]); ++k) {
-    held[k] = create ? &nothing : remembered(id, order[k]);
-    if (!held[k]) unknown.push_back(k);
+    if (create) {
+      held[k] = LoadResult{};  // nothing: the add fails where a value is
+    } else if (const LoadResult* r = remembered(id, order[k])) {
+      held[k] = *r;
+    } else {
+      unknown.push_back(k);
+      nodes.push_back(order[k]);
+    }
   }
-  std::vector<std::size_t> nodes;
-  for (auto k : unknown) nodes.push_back(order[k]);
   auto got = ask_at_once(nodes, std::vector<std::vector<std::string>>(nodes.size(), {std::string(id)}));
-  fetched.clear();
-  for (auto& g : got) fetched.push_back(std::move(g[0]));
-  for (std::size_t j = 0; j < unknown.size(); ++j) held[unknown[j]] = &fetched[j];
+  for (std::size_t j = 0; j < unknown.size(); ++j) held[unknown[j]] = std::move(got[j][0]);
   return held;
 }
 
@@ -124,11 +125,10 @@ StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seco
   std::size_t accepted = 0, refused = 0;
   deadline::Shares time(order.size() + 1);
   // What the copies in rotation hold; each conditional write below starts from its copy's value.
-  std::vector<LoadResult> fetched;
-  std::vector<const LoadResult*> held;
+  std::vector<std::optional<LoadResult>> held;
   {
     deadline::Scope scope(time.next());
-    held = held_by(id, order, create, fetched);
+    held = held_by(id, order, create);
   }
   forget();  // the copies are about to change
   for (std::size_t k = 0; k < order.size(); ++k) {
@@ -138,7 +138,7 @@ StoreStatus QuorumStore::write(std::string_view id, Session s, std::chrono::seco
     Put p;
     {
       deadline::Scope scope(time.next());
-      p = put(node, id, s, ttl, create, false, held[k]);
+      p = put(node, id, s, ttl, create, false, held[k] ? &*held[k] : nullptr);
     }
     if (p == Put::accepted) {
       ++accepted;

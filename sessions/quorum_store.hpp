@@ -23,6 +23,7 @@
 //
 // Locks (lock mode) are taken on a majority of the copies as well.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,11 @@ class QuorumStore final : public SessionStore {
   void remember(std::string_view id, const std::vector<Answer>& answers) const;
   const LoadResult* remembered(std::string_view id, std::size_t node) const;
   void forget() const;
-  // Per copy of order's first `usable` (those in rotation), what it holds as far as a write can
-  // tell without asking (remembered, or nothing for a create, whose add fails where a value
-  // is), the others asked at once; fetched keeps those answers.
-  std::vector<const LoadResult*> held_by(std::string_view id, const std::vector<std::size_t>& order,
-                                         bool create, std::vector<LoadResult>& fetched);
+  // Per copy in rotation (a prefix of order), what it holds: what a write can tell without
+  // asking (remembered, or nothing for a create, whose add fails where a value is), the others
+  // asked at once. Copies out of rotation: none (put reads them itself).
+  std::vector<std::optional<LoadResult>> held_by(std::string_view id,
+                                                 const std::vector<std::size_t>& order, bool create);
   std::vector<std::vector<LoadResult>> ask_at_once(const std::vector<std::size_t>& nodes,
                                                    const std::vector<std::vector<std::string>>& ids);
   // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
