@@ -144,6 +144,9 @@ TEST(DemoScenarios, IsolatedNodeStaleReadsComeWithTheHeal) {
   f.intervals[1].stale = 3;
   f.stale = 8;
   EXPECT_EQ(judge(s, f, 3).why, "3 stale reads before the heal, against 5 after it");
+  // On a saturated host the reads that fell back may be many; the heal's are still required.
+  f.host_note = "the host was saturated: load average 11.8 on 2 cores";
+  EXPECT_TRUE(judge(s, f, 3).met) << judge(s, f, 3).why;
   f.intervals[6].stale = 0;
   f.stale = 3;
   EXPECT_EQ(judge(s, f, 3).why, "no stale reads after the heal: the old copies did not come back");
