@@ -31,6 +31,14 @@ struct CachedHandle {
 thread_local std::vector<CachedHandle> thread_handles;
 std::atomic<std::uint64_t> next_store_uid{1};
 
+void set_wait(CachedHandle& h, std::int64_t ms) {
+  if (h.wait_ms == ms) return;
+  // Only the waits change with the deadline; both are plain fields in the handle.
+  memcached_behavior_set(h.mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(ms));
+  memcached_behavior_set(h.mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, static_cast<uint64_t>(ms));
+  h.wait_ms = ms;
+}
+
 }  // namespace
 
 MemcachedStore::MemcachedStore(MemcachedOptions opts)
@@ -57,18 +65,14 @@ memcached_st* MemcachedStore::handle() {
     thread_handles.push_back({uid_, mc, opts_.timeout.count()});
     it = thread_handles.end() - 1;
   }
-  set_wait(it->mc, wait.count());
+  sessdemo::set_wait(*it, wait.count());
   return it->mc;
 }
 
 void MemcachedStore::set_wait(memcached_st* mc, std::int64_t ms) {
   auto it = std::find_if(thread_handles.begin(), thread_handles.end(),
                          [&](const CachedHandle& h) { return h.mc == mc; });
-  if (it == thread_handles.end() || it->wait_ms == ms) return;
-  // Only the waits change with the deadline; both are plain fields in the handle.
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(ms));
-  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, static_cast<uint64_t>(ms));
-  it->wait_ms = ms;
+  if (it != thread_handles.end()) sessdemo::set_wait(*it, ms);
 }
 
 std::string MemcachedStore::key_for(std::string_view id) const {
