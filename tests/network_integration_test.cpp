@@ -101,7 +101,7 @@ void expect_consistent(const LoadRun& r, const std::string& table) {
   EXPECT_EQ(r.total_of("stale"), 0) << table;
   EXPECT_EQ(r.total_of("misses"), 0) << table;
   EXPECT_EQ(r.total_of("foreign"), 0) << table;
-  // The judge's budget on a saturated host (every netns run here is one): 5%, not 1%.
+  // The judge's loosest budget (5%, a saturated host); the exit code carries its exact one.
   EXPECT_LE(error_rate(r), 0.05) << table;
 }
 }  // namespace
