@@ -16,7 +16,7 @@ struct DemoOptions {
   unsigned memcached_nodes = 1;                 // memcached processes to start
   std::vector<Endpoint> memcached;              // running nodes to use instead of starting them
   unsigned clients = 500;                       // per scenario
-  std::chrono::microseconds duration = std::chrono::seconds(10);  // per scenario
+  std::chrono::microseconds duration = std::chrono::seconds(5);  // per scenario: the shortest that judges every one
   unsigned threads = 0;                         // load threads (0: cores)
   std::vector<std::string> scenarios;           // subset by name; empty: all
   std::string out;                              // output folder; empty: sessdemo-out/<timestamp>

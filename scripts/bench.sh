@@ -2,7 +2,7 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,memory,history,histograms picks sections
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,tlsnginx,memory,history,histograms picks sections
 # (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu and callgrind sections, side by side.
 set -euo pipefail
@@ -320,6 +320,48 @@ python3 -c "import json; t=json.load(open('$WORK/c10k.json'))['total']; print('s
 wrk -t2 -c10000 -d10s --timeout 5s "http://127.0.0.1:$NGX2_PORT/details" > "$WORK/wrk10k.txt" 2>&1 &
 WHWM=$(peak_rss $!)
 echo "wrk: $(awk '/Requests\/sec/ {print int($2) " req/s"}' "$WORK/wrk10k.txt"), errors: $(grep -E 'Socket errors|Non-2xx' "$WORK/wrk10k.txt" | tr '\n' ' ' || true)$(grep -qE 'Socket errors|Non-2xx' "$WORK/wrk10k.txt" || echo none), peak RSS $((WHWM / 1024)) MiB"
+fi
+
+if want tlsnginx; then
+echo "== issue 26: HTTPS/HTTP with keep-alive, wrk -t1 -c64 -d10s on Home: sessdemo serve (one I/O thread) and nginx"
+echo "   (one worker, a static copy of the same page), both on the same certificate, $ROUNDS rounds"
+make_pki
+HP=$(serve tplain --store memory --id tplain --threads 1)
+HT=$(serve ttls --store memory --id ttls --threads 1 --tls-cert "$WORK/pki/server.pem" --tls-key "$WORK/pki/server.key")
+if [ -n "$BASELINE" ]; then
+  BT=$(BIN=$BASELINE; serve tbase --store memory --id tbase --threads 1 --tls-cert "$WORK/pki/server.pem" --tls-key "$WORK/pki/server.key")
+fi
+NT_PORT=$(port); NS_PORT=$(port)
+mkdir -p "$WORK/ngxt/html" "$WORK/ngxt/logs"
+curl -s "http://$HP/" > "$WORK/ngxt/html/index.html"
+cat > "$WORK/ngxt/nginx.conf" <<NGX
+worker_processes 1;
+daemon off;
+pid $WORK/ngxt/nginx.pid;
+error_log $WORK/ngxt/logs/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+       server { listen 127.0.0.1:$NT_PORT; root $WORK/ngxt/html; location / { } }
+       server { listen 127.0.0.1:$NS_PORT ssl; ssl_certificate $WORK/pki/server.pem;
+                ssl_certificate_key $WORK/pki/server.key; ssl_protocols TLSv1.2 TLSv1.3;
+                root $WORK/ngxt/html; location / { } } }
+NGX
+chmod -R a+rX "$WORK/ngxt" "$WORK/pki"
+nginx -c "$WORK/ngxt/nginx.conf" -p "$WORK/ngxt" &
+PIDS+=($!)
+for _ in $(seq 50); do curl -sk -o /dev/null "https://127.0.0.1:$NS_PORT/" && break; sleep 0.1; done
+curl -sk -o /dev/null "https://127.0.0.1:$NS_PORT/" || { cat "$WORK/ngxt/logs/error.log" >&2; exit 1; }
+SP=(); SS=(); NP=(); NS=(); BS=()
+for _ in $(seq "$ROUNDS"); do
+  SP+=($(wrk -t1 -c64 -d10s "http://$HP/" | rps)); SS+=($(wrk -t1 -c64 -d10s "https://$HT/" | rps))
+  NP+=($(wrk -t1 -c64 -d10s "http://127.0.0.1:$NT_PORT/" | rps)); NS+=($(wrk -t1 -c64 -d10s "https://127.0.0.1:$NS_PORT/" | rps))
+  [ -n "$BASELINE" ] && BS+=($(wrk -t1 -c64 -d10s "https://$BT/" | rps))
+done
+m() { printf '%s\n' "$@" | median; }
+echo "sessdemo http ${SP[*]} https ${SS[*]}; nginx http ${NP[*]} https ${NS[*]}"
+echo "HTTPS/HTTP medians: sessdemo $(awk "BEGIN{printf \"%.2f\", $(m "${SS[@]}")/$(m "${SP[@]}")}")," \
+     "nginx $(awk "BEGIN{printf \"%.2f\", $(m "${NS[@]}")/$(m "${NP[@]}")}") (goal: sessdemo's at least nginx's)"
+[ -n "$BASELINE" ] && echo "baseline https ${BS[*]}: ratio to this build's http $(awk "BEGIN{printf \"%.2f\", $(m "${BS[@]}")/$(m "${SP[@]}")}")"
 fi
 
 if want tls; then

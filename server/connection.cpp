@@ -1,4 +1,5 @@
 #include "server/server_impl.hpp"
+#include "server/tls_socket.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -60,10 +61,10 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     close_with_alert(c.socket);
     co_return;
   }
-  net::ssl::stream<Socket&> stream(c.socket, *tls);
+  TlsSocket stream(c.socket, tls->native_handle());
   c.phase = Phase::reading;
   c.deadline = c.accepted + std::min(config.handshake_timeout, config.request_timeout);
-  auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+  auto [ec, ignored] = co_await stream.async_handshake(use_tuple);
   handshaking.fetch_sub(1);
   if (ec) co_return;  // not TLS, an unknown CA on the client's side, or too slow
   c.tls = true;

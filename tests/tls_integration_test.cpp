@@ -1,8 +1,14 @@
 // HTTPS end to end: serve --tls-cert/--tls-key with a certificate from a CA made here by
 // openssl, and the tester checking it (--cacert), refusing it (kind tls), or not checking it
 // (--insecure, said in the summary and the JSON).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/time.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include <cstdlib>
 #include <sstream>
@@ -157,4 +163,101 @@ TEST(Tls, ServeSaysWhatIsWrongWithItsCertificateFiles) {
                  "--tls-key", "/nonexistent.key"},
                 "/dev/null");
   EXPECT_EQ(missing.wait(seconds(10)), 1);
+}
+
+namespace {
+// A blocking TLS client made with OpenSSL itself, its socket's receive buffer set before the
+// connect (so the window stays small) and every read bounded by SO_RCVTIMEO.
+struct RawTlsClient {
+  RawTlsClient(std::uint16_t port, const TestPki& pki, int rcvbuf) {
+    ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_load_verify_locations(ctx, pki.file("ca.pem").c_str(), nullptr);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return;
+    ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    ok = SSL_connect(ssl) == 1;
+  }
+  ~RawTlsClient() {
+    if (ssl) SSL_free(ssl);
+    if (fd >= 0) ::close(fd);
+    SSL_CTX_free(ctx);
+  }
+  bool write(const std::string& bytes) { return SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) > 0; }
+  // Reads until `needle` has been seen `times` times, or the server closes, or 5 s pass with nothing.
+  std::string read_until(const std::string& needle, std::size_t times) {
+    std::string got;
+    char buf[16384];
+    for (std::size_t seen = 0; seen < times;) {
+      int n = SSL_read(ssl, buf, sizeof buf);
+      if (n <= 0) break;
+      std::size_t from = got.size() >= needle.size() ? got.size() - needle.size() + 1 : 0;
+      got.append(buf, static_cast<std::size_t>(n));
+      for (auto at = got.find(needle, from); at != std::string::npos; at = got.find(needle, at + 1)) ++seen;
+    }
+    return got;
+  }
+  SSL_CTX* ctx = nullptr;
+  SSL* ssl = nullptr;
+  int fd = -1;
+  bool ok = false;
+};
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+// The server's TLS runs on its own buffer and the socket (server/tls_socket.cpp), not one record
+// per call: requests pipelined in one record are all answered (the later ones from bytes already
+// received, with no wait for the socket), a body sent as several records is read whole, and the
+// answers that fill the socket while the client reads nothing go out once it reads again.
+TEST(Tls, PipelinedRequestsABodyOfManyRecordsAndAFullSocketAreServedWhole) {
+  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  TestPki pki;
+  ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
+  Memcached mc;
+  TlsInstance a(pki, mc.address());
+  ASSERT_NE(a.port, 0);
+  const std::string ok_line = "HTTP/1.1 200 OK\r\n";
+  {
+    // 5,000 answers of about 2 KiB (10 MB, more than a loopback socket's send buffer grows to,
+    // 4 MiB) while the client sleeps: the server's socket fills, and its writes wait for room.
+    RawTlsClient c(a.port, pki, 4096);
+    ASSERT_TRUE(c.ok) << "the TLS handshake failed";
+    std::string many;
+    for (int i = 0; i < 5000; ++i) many += "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ASSERT_TRUE(c.write(many));
+    std::this_thread::sleep_for(milliseconds(500));
+    auto got = c.read_until(ok_line, 5000);
+    EXPECT_EQ(count_of(got, ok_line), 5000u) << "of 5,000 pipelined requests";
+  }
+  {
+    // A form body of 12,000 bytes in three records of 4,000, after its headers in a fourth.
+    RawTlsClient c(a.port, pki, 0);
+    ASSERT_TRUE(c.ok) << "the TLS handshake failed";
+    std::string body = "name=" + std::string(11995, 'x');
+    ASSERT_TRUE(c.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        "Origin: https://127.0.0.1:" + std::to_string(a.port) + "\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n"));
+    for (std::size_t at = 0; at < body.size(); at += 4000) ASSERT_TRUE(c.write(body.substr(at, 4000)));
+    auto got = c.read_until("\r\n\r\n", 1);
+    ASSERT_EQ(got.rfind("HTTP/1.1 ", 0), 0u) << "no answer to the whole body: " << got;
+    EXPECT_EQ(got.find("HTTP/1.1 408"), std::string::npos) << got;
+    EXPECT_EQ(got.find("HTTP/1.1 413"), std::string::npos) << got;
+    // The same connection still serves a request: the body was read to its end, no more, no less.
+    ASSERT_TRUE(c.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    if (got.find("Connection: close") == std::string::npos)
+      EXPECT_EQ(count_of(c.read_until(ok_line, 1), ok_line), 1u);
+  }
 }
