@@ -8,6 +8,13 @@ using namespace serving;  // this file is part of the server's inside
 
 // One connection from accept to close: the TLS handshake, then request after request.
 namespace serving {
+// HEAD: the headers GET would send, Content-Length included, and no body.
+void answer_head(http::Response& res) {
+  auto length = res.body().size();
+  res.body().clear();
+  res.set(http::Field::content_length, std::to_string(length));
+}
+
 // The answer goes out next: serialized into the connection's buffer, under the write deadline.
 void prepare_answer(Connection& c, const http::Response& res, std::chrono::milliseconds timeout) {
   serialize_response(res, c.out);
@@ -45,6 +52,32 @@ auto Server::Impl::store_answer(const http::Request& req, Routed& routed) {
         });
       },
       net::use_awaitable);
+}
+
+// A read of a read-only page while the store answers fast: queued on this I/O thread, and loaded
+// with the others of this turn of the loop by one multi-get at its end (load_reads), where the
+// coroutine resumes with the answer.
+auto Server::Impl::read_here(IoThread& w, const http::Request& req, Routed& routed) {
+  return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
+      [this, &w, &req, &routed](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        w.reads.push_back({&req, &routed, [shared](http::Response r) { (*shared)(std::move(r)); }});
+        if (w.reads.size() == 1) net::post(w.ioc, [this, &w] { load_reads(w); });
+      },
+      net::use_awaitable);
+}
+
+void Server::Impl::load_reads(IoThread& w) {
+  // Reads that arrive while these load (their coroutines resume here) wait for the next turn.
+  std::vector<StoreExecutor::Read> all = std::move(w.reads);
+  w.reads.clear();
+  std::size_t most = store.config().max_batch;
+  if (all.size() <= most) return store.read_here(all);
+  for (std::size_t at = 0; at < all.size(); at += most) {
+    std::vector<StoreExecutor::Read> part(std::make_move_iterator(all.begin() + static_cast<long>(at)),
+                                          std::make_move_iterator(all.begin() + static_cast<long>(std::min(all.size(), at + most))));
+    store.read_here(part);
+  }
 }
 
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
@@ -144,16 +177,13 @@ net::awaitable<void> Server::Impl::serve_loop(Connection& c, Stream& s) {
       c.route = routed.route;
       if (c.metrics_only)
         res = router.handle_metrics_listener(req);
+      else if (routed.lane == Lane::read && store.reads_here())
+        res = co_await read_here(c.home, req, routed);
       else if (routed.lane != Lane::io)
         res = co_await store_answer(req, routed);
       else
         res = router.handle(req, routed);
-      if (req.method() == http::Verb::head) {
-        // HEAD: the headers GET would send, Content-Length included, and no body.
-        auto length = res.body().size();
-        res.body().clear();
-        res.set(http::Field::content_length, std::to_string(length));
-      }
+      if (req.method() == http::Verb::head) answer_head(res);
     } catch (const std::exception& e) {
       // One answer and one log line per failed request; the connection is closed after it.
       spdlog::error("{} {}: {}", std::string(req.method_string()), std::string(req.target()),

@@ -178,6 +178,8 @@ void Metrics::render_executor(std::string& out) const {
     counter(out, "sessdemo_store_read_batches_total",
             "Read batches (one store round trip per node each).", e.batches);
     counter(out, "sessdemo_store_batched_reads_total", "Reads in those batches.", e.batched_reads);
+    counter(out, "sessdemo_store_read_batches_here_total",
+            "Of those batches, the ones an I/O thread loaded itself (the store answering fast).", e.batches_here);
     counter(out, "sessdemo_internal_errors_total", "Requests answered 500 after an exception.",
             e.internal_errors);
   }

@@ -34,6 +34,7 @@
 
 #include "server/server.hpp"
 #include "server/http_wire.hpp"
+#include "server/store_executor.hpp"
 
 namespace sessdemo {
 namespace serving {
@@ -75,10 +76,14 @@ struct Connection {
 // nothing of a connection needs a lock or a strand.
 struct IoThread {
   std::unordered_set<Connection*> conns;  // before ioc: frames that erase from it die with ioc
+  // Reads of read-only pages that arrived in this turn of the loop: loaded together at its end,
+  // on this thread, while the store answers fast (StoreExecutor::read_here).
+  std::vector<StoreExecutor::Read> reads;
   net::io_context ioc{1};
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
 };
 
+void answer_head(http::Response& res);
 // The answer goes out next: serialized into the connection's buffer, under the write deadline.
 void prepare_answer(Connection& c, const http::Response& res, std::chrono::milliseconds timeout);
 
@@ -138,6 +143,8 @@ struct Server::Impl {
   serving::net::awaitable<void> serve_loop(serving::Connection& c, Stream& s);
   serving::net::awaitable<void> sweep(serving::IoThread& w);
   auto store_answer(const http::Request& req, Routed& routed);
+  auto read_here(serving::IoThread& w, const http::Request& req, Routed& routed);
+  void load_reads(serving::IoThread& w);
   serving::net::awaitable<void> drain();
   void begin_stop();
   // At the grace deadline: what waits for the store gets 503, every connection is closed.

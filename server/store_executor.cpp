@@ -133,7 +133,7 @@ void StoreExecutor::run_reads() {
   }
 }
 
-void StoreExecutor::run_batch(std::vector<Job>& batch) {
+void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
   auto now = Clock::now();
   // Taken after its deadline (the reaper had not got to it yet): answered as the reaper would.
   // Deadlines grow along the queue, so the late ones are a prefix of the batch.
@@ -148,19 +148,30 @@ void StoreExecutor::run_batch(std::vector<Job>& batch) {
   thread_local std::vector<std::string> ids;
   ids.clear();
   std::vector<ReadOutcome> outcomes;
+  auto started = Clock::now();
   try {
     for (auto& job : batch) ids.push_back(std::move(job.routed->session_id));  // its last use
-    deadline::Scope scope(batch.front().deadline);  // the earliest: the batch ends by it
+    // The earliest: the batch ends by it (on an I/O thread, by inline_cap).
+    deadline::Scope scope(here ? std::min(batch.front().deadline, started + config_.inline_cap) : batch.front().deadline);
     outcomes = sessions_.read_many(ids);          // one round trip per node for the batch
     stats_.batches++;
     stats_.batched_reads += batch.size();
   } catch (const std::exception& e) {
+    store_fast_.store(false, std::memory_order_relaxed);
     spdlog::error("store executor: a read batch of {} failed: {}", batch.size(), e.what());
     stats_.internal_errors += batch.size();
     for (auto& job : batch) refuse(job, http::Status::internal_server_error);
     return;
   }
+  bool answered = std::none_of(outcomes.begin(), outcomes.end(),
+                               [](const ReadOutcome& o) { return o.status == StoreStatus::unavailable; });
+  store_fast_.store(answered && Clock::now() - started <= config_.inline_slow, std::memory_order_relaxed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (here && outcomes[i].status == StoreStatus::unavailable) {
+      batch[i].routed->session_id = std::move(ids[i]);  // the read lane reads it again
+      requeue_read(batch[i]);
+      continue;
+    }
     http::Response res;
     try {
       res = router_.handle_read(*batch[i].routed, outcomes[i]);
@@ -173,6 +184,31 @@ void StoreExecutor::run_batch(std::vector<Job>& batch) {
     }
     finish(batch[i], std::move(res));
   }
+}
+
+void StoreExecutor::read_here(std::vector<Read>& reads) {
+  std::vector<Job> batch;
+  batch.reserve(reads.size());
+  auto deadline = Clock::now() + reads_.budget;
+  for (auto& r : reads) batch.push_back(Job{r.req, r.routed, std::move(r.done), deadline});
+  stats_.batches_here++;
+  run_batch(batch, true);
+}
+
+// A read the I/O thread could not get answered within inline_cap: to the front of the read lane
+// (it arrived before most of what waits there), with its own deadline.
+void StoreExecutor::requeue_read(Job& job) {
+  {
+    std::unique_lock lock(mutex_);
+    if (!stopping_ && reads_.queue.size() < config_.max_queue) {
+      reads_.queue.push_front(std::move(job));
+      lock.unlock();
+      reads_.wake.notify_one();
+      return;
+    }
+  }
+  stats_.overloaded++;
+  refuse(job, http::Status::service_unavailable);
 }
 
 void StoreExecutor::run_writes() {

@@ -10,6 +10,12 @@
 //   the deadline (sessions/deadline.hpp), so it ends with 503 too;
 // - the failure boundary: an exception while handling a request answers 500 and is logged.
 // Both lanes have a bounded queue; a request that finds it full gets 503 at once.
+// - reads on the caller's thread: while the store answers fast, an I/O thread loads the reads
+//   that arrived in one turn of its loop itself (read_here), with one multi-get per node and no
+//   thread hand-off (two wake-ups per batch saved). It waits for the store at most inline_cap;
+//   the reads not answered by then go to the read lane with what is left of their deadline.
+//   A batch that failed or took longer than inline_slow closes that path, and a fast batch of
+//   the read lane opens it again: a stalled store holds an I/O thread once, for inline_cap.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +38,9 @@ struct StoreExecutorConfig {
   std::chrono::milliseconds read_budget{250};  // a read is answered this long after it arrived
   std::chrono::milliseconds write_budget{
       250};  // the same for writes (lock mode adds the lock wait)
+  bool inline_reads = true;  // read_here may be used while the store answers fast
+  std::chrono::microseconds inline_slow{2000};  // a batch slower than this closes read_here
+  std::chrono::microseconds inline_cap{10000};  // read_here's longest wait for the store
 };
 
 
@@ -57,6 +66,18 @@ class StoreExecutor {
   // queue).
   void submit(const http::Request& req, Routed& routed, Done done);
 
+  // A read (Lane::read) to load on the caller's thread; req and routed as for submit.
+  struct Read {
+    const http::Request* req;
+    Routed* routed;
+    Done done;
+  };
+  // Whether read_here may be used now: on, and the store's last batch was fast and answered.
+  bool reads_here() const { return config_.inline_reads && store_fast_.load(std::memory_order_relaxed); }
+  // Loads the reads with one multi-get per node on the calling thread, by the read budget from
+  // now, and answers each (done called on this thread, before it returns).
+  void read_here(std::vector<Read>& reads);
+
   const ExecutorStats& stats() const { return stats_; }
   const StoreExecutorConfig& config() const { return config_; }
 
@@ -76,7 +97,10 @@ class StoreExecutor {
   void run_reads();
   void run_writes();
   void reap();  // answers the jobs whose deadline passed while queued
-  void run_batch(std::vector<Job>& batch);
+  // here: on the caller's thread, the store's wait cut at inline_cap, and the reads it did not
+  // answer handed to the read lane instead of answered 503.
+  void run_batch(std::vector<Job>& batch, bool here = false);
+  void requeue_read(Job& job);
   void run_one(Job& job);
   void refuse(Job& job, http::Status status) noexcept;
   void finish(Job& job, http::Response res) noexcept;
@@ -92,6 +116,7 @@ class StoreExecutor {
   Clock::time_point reaper_until_ = Clock::time_point::max();  // when the reaper wakes next
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  std::atomic<bool> store_fast_{true};  // the last read batch answered within inline_slow
 };
 
 }  // namespace sessdemo

@@ -59,6 +59,19 @@ struct App {
   std::mutex routed_mutex;
   std::deque<Routed> routes;
 
+  // GET /details of n sessions in the store, named prefix0, prefix1, ...
+  std::vector<http::Request> details_of_sessions(int n, const std::string& prefix) {
+    std::vector<http::Request> reqs;
+    for (int i = 0; i < n; ++i) {
+      auto id = new_session_id();
+      Session s;
+      s.name = prefix + std::to_string(i);
+      s.created = s.refreshed = std::time(nullptr);
+      store.data.create(id, s, seconds(60));
+      reqs.push_back(get_details(id));
+    }
+    return reqs;
+  }
   static http::Request get_details(const std::string& sid) {
     http::Request req{http::Verb::get, "/details", 11};
     req.set(http::Field::cookie, "sessdemo_sid=" + sid);
@@ -139,16 +152,7 @@ TEST(StoreExecutor, ReadsWaitingTogetherShareOneStoreRoundTrip) {
   StoreExecutorConfig c;
   c.read_threads = 1;
   App app(c);
-  std::vector<std::string> ids;
-  for (int i = 0; i < 10; ++i) {
-    ids.push_back(new_session_id());
-    Session s;
-    s.name = "n" + std::to_string(i);
-    s.created = s.refreshed = std::time(nullptr);
-    app.store.data.create(ids.back(), s, seconds(60));
-  }
-  std::vector<http::Request> reqs;
-  for (auto& id : ids) reqs.push_back(App::get_details(id));
+  std::vector<http::Request> reqs = app.details_of_sessions(10, "n");
   Answers a;
   app.store.mode = FakeStore::Mode::stall;  // the first batch holds the only read thread
   app.store.stall_for = milliseconds(50);
@@ -166,6 +170,71 @@ TEST(StoreExecutor, ReadsWaitingTogetherShareOneStoreRoundTrip) {
   EXPECT_EQ(app.store.load_manys.load(), 2);  // the nine waiting reads: one multi-get
   EXPECT_EQ(ex.stats().batches.load(), 1u + 1u);
   EXPECT_EQ(ex.stats().batched_reads.load(), 10u);
+}
+
+// Reads on the caller's thread (an I/O thread's turn of its loop): one multi-get for all of them,
+// answered before read_here returns. What the store does not answer within inline_cap goes to the
+// read lane, which answers it (a 200 when the store is only slow, a 503 when it is down: never an
+// empty session). A batch that finds the store down, or slow, closes that path (the read lane
+// takes reads then, so a stall holds an I/O thread once); a fast batch of the read lane opens it
+// again. Turned off in its configuration, it is never open.
+TEST(StoreExecutor, ReadsHereShareOneRoundTripAndStopWhileTheStoreIsDownOrSlow) {
+  StoreExecutorConfig c;
+  c.read_threads = 1;
+  c.inline_slow = milliseconds(20);
+  c.inline_cap = milliseconds(100);
+  c.read_budget = milliseconds(400);  // a try here (100 ms) and one in the lane (150 ms) fit
+  App app(c);
+  std::vector<http::Request> reqs = app.details_of_sessions(5, "h");
+  Answers a;
+  StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
+  ASSERT_TRUE(ex.reads_here());
+  auto here = [&](int from, int to) {
+    std::vector<StoreExecutor::Read> reads;
+    for (int i = from; i < to; ++i) reads.push_back({&reqs[i], &app.routed(reqs[i]), a.done_for(i)});
+    ex.read_here(reads);
+  };
+  here(0, 3);
+  ASSERT_EQ(a.got.size(), 3u) << "answered before read_here returned";
+  for (int i = 0; i < 3; ++i) EXPECT_NE(a.got[i].body().find(">h" + std::to_string(i) + "<"), std::string::npos);
+  EXPECT_EQ(app.store.load_manys.load(), 1);
+  EXPECT_EQ(ex.stats().batches_here.load(), 1u);
+  EXPECT_TRUE(ex.reads_here());
+
+  app.store.mode = FakeStore::Mode::down;  // a store failure: 503, never an empty session
+  here(3, 4);
+  EXPECT_FALSE(ex.reads_here()) << "a failed batch closes the path";
+  ASSERT_TRUE(a.wait_for(4, seconds(5)));
+  EXPECT_EQ(a.got[3].result_int(), 503u) << "answered by the read lane after a second try";
+  EXPECT_EQ(app.store.load_manys.load(), 3);
+  app.store.mode = FakeStore::Mode::ok;
+  ex.submit(reqs[4], app.routed(reqs[4]), a.done_for(4));  // the read lane's batch, fast
+  ASSERT_TRUE(a.wait_for(5, seconds(5)));
+  EXPECT_EQ(a.got[4].result_int(), 200u);
+  EXPECT_TRUE(eventually_true([&] { return ex.reads_here(); })) << "a fast batch of the lane opens it again";
+
+  app.store.delay = milliseconds(40);  // slower than inline_slow, within inline_cap
+  a.got.clear();
+  here(0, 1);
+  ASSERT_EQ(a.got.size(), 1u);
+  EXPECT_EQ(a.got[0].result_int(), 200u);
+  EXPECT_FALSE(ex.reads_here()) << "a slow batch closes the path";
+
+  app.store.delay = milliseconds(150);  // past inline_cap; with the lane's try, within the budget
+  auto before = app.store.load_manys.load();
+  auto start = steady_clock::now();
+  here(1, 2);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(145)) << "the caller waited past inline_cap";
+  ASSERT_TRUE(a.wait_for(2, seconds(5)));
+  EXPECT_EQ(a.got[1].result_int(), 200u) << "the read lane answered it";
+  EXPECT_NE(a.got[1].body().find(">h1<"), std::string::npos);
+  EXPECT_EQ(app.store.load_manys.load(), before + 2);
+
+  StoreExecutorConfig off = c;
+  off.inline_reads = false;
+  app.store.delay = milliseconds(0);
+  StoreExecutor never(app.router, app.sessions, off, app.metrics.executor_counters());
+  EXPECT_FALSE(never.reads_here());
 }
 
 TEST(StoreExecutor, AnExceptionAnswers500AndTheNextRequestIsServed) {
