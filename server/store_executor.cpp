@@ -152,7 +152,8 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
   try {
     for (auto& job : batch) ids.push_back(std::move(job.routed->session_id));  // its last use
     // The earliest: the batch ends by it (on an I/O thread, by inline_cap).
-    deadline::Scope scope(here ? std::min(batch.front().deadline, started + config_.inline_cap) : batch.front().deadline);
+    deadline::Scope scope(here ? std::min(batch.front().deadline, started + config_.inline_cap) : batch.front().deadline,
+                          here);
     outcomes = sessions_.read_many(ids);          // one round trip per node for the batch
     stats_.batches++;
     stats_.batched_reads += batch.size();

@@ -6,13 +6,16 @@ namespace sessdemo::deadline {
 
 namespace {
 thread_local Clock::time_point current_deadline = Clock::time_point::max();
+thread_local bool current_impatient = false;
 }
 
-Scope::Scope(Clock::time_point at) : previous_(current_deadline) {
+Scope::Scope(Clock::time_point at, bool impatient) : previous_(current_deadline), previous_impatient_(current_impatient) {
   current_deadline = at;
+  current_impatient = impatient;
 }
 Scope::~Scope() {
   current_deadline = previous_;
+  current_impatient = previous_impatient_;
 }
 
 Clock::time_point current() {
@@ -30,6 +33,10 @@ std::chrono::milliseconds remaining(std::chrono::milliseconds cap) {
 
 bool passed() {
   return current_deadline != Clock::time_point::max() && Clock::now() >= current_deadline;
+}
+
+bool gave_up() {
+  return current_impatient && passed();
 }
 
 }  // namespace sessdemo::deadline

@@ -11,15 +11,19 @@ namespace sessdemo::deadline {
 using Clock = std::chrono::steady_clock;
 
 // Sets this thread's deadline for the scope's lifetime, restoring the previous one after.
+// An impatient deadline is the caller's, not the request's (an I/O thread that hands what the
+// store has not answered by then to another thread): missing it says nothing of the store's
+// health, so no node is counted as failing for it.
 class Scope {
  public:
-  explicit Scope(Clock::time_point at);
+  explicit Scope(Clock::time_point at, bool impatient = false);
   ~Scope();
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
 
  private:
   Clock::time_point previous_;
+  bool previous_impatient_;
 };
 
 // This thread's deadline; Clock::time_point::max() when none is set.
@@ -27,6 +31,8 @@ Clock::time_point current();
 // What is left of the deadline, capped at cap; zero once it has passed.
 std::chrono::milliseconds remaining(std::chrono::milliseconds cap);
 bool passed();
+// Whether an impatient deadline has passed: a failure now is the caller's impatience.
+bool gave_up();
 
 // Splits what is left of this thread's deadline between the copies still to be asked, so that
 // an unreachable copy (which answers only at its timeout) cannot use the time the others need.

@@ -166,6 +166,14 @@ std::vector<LoadResult> MemcachedStore::receive_many(PendingLoad& pending) {
   // The loop ends with END (all fetched) or NOTFOUND; anything else is a failure, never a miss.
   if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
     return all_failed(keys.size(), memcached_strerror(mc, rc));
+  // libmemcached 1.1 can also end a fetch cut off by its wait with NOTFOUND (awesomized/
+  // libmemcached#67): past the deadline, the keys it gave no value for are unanswered, not absent.
+  if (rc != MEMCACHED_END && deadline::passed())
+    for (auto& r : out)
+      if (r.status != StoreStatus::ok && !r.corrupt) {
+        r.status = StoreStatus::unavailable;
+        r.error = "no answer by the deadline";
+      }
   return out;
 }
 
@@ -193,6 +201,8 @@ MemcachedStore::Raw MemcachedStore::get_raw(const std::string& key) {
   memcached_result_free(&result);
   if (rc != MEMCACHED_END && rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_SUCCESS)
     out.status = StoreStatus::unavailable;
+  if (rc != MEMCACHED_END && out.status != StoreStatus::ok && deadline::passed())
+    out.status = StoreStatus::unavailable;  // cut off by the wait, as in receive_many
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sessions/deadline.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -65,6 +67,9 @@ void NodeRing::note(std::size_t node, StoreStatus st) {
     n.failures = 0;
     return;
   }
+  // Cut short by an impatient caller: the request is tried again elsewhere, and the node may
+  // be fine. Ejecting it would move its sessions' copies for nothing (stale reads after).
+  if (deadline::gave_up()) return;
   if (++n.failures >= health_.failures_to_eject) {
     n.failures = 0;
     n.ejected_until_ns = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(

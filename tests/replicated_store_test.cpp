@@ -88,6 +88,27 @@ TEST(ReplicatedStore, ADownPrimaryFailsOverToTheNextCopyAndIsEjected) {
   EXPECT_EQ(r.node(0).loads + r.node(0).load_manys, calls) << "an ejected node was still asked";
 }
 
+// A read that an impatient caller cut short (an I/O thread that hands it to another thread at its
+// own deadline, not the request's) says nothing of the node: it is not ejected, and the session's
+// copies stay where they are. The same failures under the request's own deadline eject it.
+TEST(ReplicatedStore, ReadsCutShortByAnImpatientCallerEjectNoNode) {
+  Ring r(2);
+  auto id = r.id_on(0);
+  ASSERT_EQ(r.store->create(id, Ring::named("Ada", 1), seconds(60)), StoreStatus::ok);
+  r.node(0).mode = FakeStore::Mode::stall;  // answers at the caller's deadline, with nothing
+  for (int i = 0; i < 4; ++i) {
+    deadline::Scope impatient(deadline::Clock::now() + milliseconds(5), true);
+    auto got = r.store->load_many({id});
+    EXPECT_NE(got[0].status, StoreStatus::not_found) << "a cut-short read is never a miss";
+  }
+  EXPECT_EQ(r.store->stats().ejections, 0u) << "an impatient caller's deadline ejected a node";
+  for (int i = 0; i < 3; ++i) {
+    deadline::Scope patient(deadline::Clock::now() + milliseconds(5));
+    r.store->load_many({id});
+  }
+  EXPECT_EQ(r.store->stats().ejections, 1u) << "the request's own deadline counts";
+}
+
 TEST(ReplicatedStore, AnEmptyPrimaryIsRefilledFromTheNewestCopy) {
   Ring r(3);
   auto id = r.id_on(1);
