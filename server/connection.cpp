@@ -56,12 +56,16 @@ auto Server::Impl::store_answer(const http::Request& req, Routed& routed) {
 
 // A read of a read-only page while the store answers fast: queued on this I/O thread, and loaded
 // with the others of this turn of the loop by one multi-get at its end (load_reads), where the
-// coroutine resumes with the answer.
+// coroutine resumes with the answer. A read the store did not answer in time is answered by the
+// read lane instead: dispatch runs the coroutine here on this thread, and posts it back from there.
 auto Server::Impl::read_here(IoThread& w, const http::Request& req, Routed& routed) {
   return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
       [this, &w, &req, &routed](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        w.reads.push_back({&req, &routed, [shared](http::Response r) { (*shared)(std::move(r)); }});
+        w.reads.push_back({&req, &routed, [shared](http::Response r) {
+                             auto exec = net::get_associated_executor(*shared);
+                             net::dispatch(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+                           }});
         if (w.reads.size() == 1) net::post(w.ioc, [this, &w] { load_reads(w); });
       },
       net::use_awaitable);
