@@ -5,6 +5,11 @@ namespace sessdemo {
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
+  html_escape_to(out, text);
+  return out;
+}
+
+void html_escape_to(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
       case '&':
@@ -26,7 +31,6 @@ std::string html_escape(std::string_view text) {
         out += c;
     }
   }
-  return out;
 }
 
 }  // namespace sessdemo

@@ -6,5 +6,7 @@
 namespace sessdemo {
 
 std::string html_escape(std::string_view text);
+// The same, appended to out (no string of its own: a page is built without one per value).
+void html_escape_to(std::string& out, std::string_view text);
 
 }  // namespace sessdemo

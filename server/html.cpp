@@ -32,14 +32,14 @@ std::string layout(std::string_view title, std::string_view instance, std::strin
   out +=
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
-  out += escape(title);
+  html_escape_to(out, title);
   out += " - sessdemo</title>";
   out += style;
   out +=
       "</head><body><header><a href=\"/\">sessdemo</a><span>served by instance "
-      "<span class=\"badge\" " +
-      std::string(page::instance_marker);
-  out += escape(instance);
+      "<span class=\"badge\" ";
+  out += page::instance_marker;
+  html_escape_to(out, instance);
   out += "</span></span></header><main>";
   out += body;
   out +=
@@ -64,13 +64,16 @@ std::string home_page(std::string_view instance, std::string_view csrf_token) {
 }
 
 std::string details_page(std::string_view instance, std::string_view name, long long visits) {
-  std::string body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" ";
+  std::string body;
+  body.reserve(320 + name.size() + instance.size());  // a page view builds its body without regrowing it
+  body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" ";
   body += page::name_marker;
-  body += escape(name);
+  html_escape_to(body, name);
   body += "</p><p class=\"note\">Read from the session store by instance <b>";
-  body += escape(instance);
-  body += "</b>. Visits counter: <span id=\"visits\">" + std::to_string(visits) +
-          "</span>. Reload to be sent to another instance.</p>";
+  html_escape_to(body, instance);
+  body += "</b>. Visits counter: <span id=\"visits\">";
+  body += std::to_string(visits);
+  body += "</span>. Reload to be sent to another instance.</p>";
   return layout("Details", instance, body);
 }
 
