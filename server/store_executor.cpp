@@ -197,14 +197,18 @@ void StoreExecutor::read_here(std::vector<Read>& reads) {
 }
 
 // A read the I/O thread could not get answered within inline_cap: to the front of the read lane
-// (it arrived before most of what waits there), with its own deadline.
+// (it arrived before most of what waits there), with its own deadline, which the reaper is told
+// of when it comes before the one it sleeps until (as in submit).
 void StoreExecutor::requeue_read(Job& job) {
   {
     std::unique_lock lock(mutex_);
     if (!stopping_ && reads_.queue.size() < config_.max_queue) {
+      bool wake_reaper = job.deadline < reaper_until_;
+      if (wake_reaper) reaper_until_ = job.deadline;
       reads_.queue.push_front(std::move(job));
       lock.unlock();
       reads_.wake.notify_one();
+      if (wake_reaper) reaper_wake_.notify_one();
       return;
     }
   }
