@@ -40,16 +40,30 @@ Server::Impl::ConnectionCleanup::~ConnectionCleanup() {
     impl.metrics.connection_closed();
 }
 
+namespace {
+// The answer for a coroutine that awaits the store, as the executor's Done: the coroutine resumes
+// on its own I/O thread. Posted there, or with may_run_here run at once when done is called on
+// that thread (never inside the initiation: the executor may refuse a submit there at once).
+template <class Handler>
+StoreExecutor::Done resume_on_its_thread(Handler handler, bool may_run_here) {
+  auto shared = std::make_shared<Handler>(std::move(handler));
+  return [shared, may_run_here](http::Response r) {
+    auto exec = net::get_associated_executor(*shared);
+    auto resume = [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); };
+    if (may_run_here)
+      net::dispatch(exec, std::move(resume));
+    else
+      net::post(exec, std::move(resume));
+  };
+}
+}  // namespace
+
 // Store work goes to the executor; the coroutine that awaits this resumes on its I/O thread with
 // the answer. (An initiation, not a coroutine of its own: no frame per request.)
 auto Server::Impl::store_answer(const http::Request& req, Routed& routed) {
   return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
       [this, &req, &routed](auto handler) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        store.submit(req, routed, [shared](http::Response r) {
-          auto exec = net::get_associated_executor(*shared);
-          net::post(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
-        });
+        store.submit(req, routed, resume_on_its_thread(std::move(handler), false));
       },
       net::use_awaitable);
 }
@@ -57,15 +71,11 @@ auto Server::Impl::store_answer(const http::Request& req, Routed& routed) {
 // A read of a read-only page while the store answers fast: queued on this I/O thread, and loaded
 // with the others of this turn of the loop by one multi-get at its end (load_reads), where the
 // coroutine resumes with the answer. A read the store did not answer in time is answered by the
-// read lane instead: dispatch runs the coroutine here on this thread, and posts it back from there.
+// read lane instead, and posted back here.
 auto Server::Impl::read_here(IoThread& w, const http::Request& req, Routed& routed) {
   return net::async_initiate<decltype(net::use_awaitable), void(http::Response)>(
       [this, &w, &req, &routed](auto handler) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        w.reads.push_back({&req, &routed, [shared](http::Response r) {
-                             auto exec = net::get_associated_executor(*shared);
-                             net::dispatch(exec, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
-                           }});
+        w.reads.push_back({&req, &routed, resume_on_its_thread(std::move(handler), true)});
         if (w.reads.size() == 1) net::post(w.ioc, [this, &w] { load_reads(w); });
       },
       net::use_awaitable);
@@ -75,13 +85,7 @@ void Server::Impl::load_reads(IoThread& w) {
   // Reads that arrive while these load (their coroutines resume here) wait for the next turn.
   std::vector<StoreExecutor::Read> all = std::move(w.reads);
   w.reads.clear();
-  std::size_t most = store.config().max_batch;
-  if (all.size() <= most) return store.read_here(all);
-  for (std::size_t at = 0; at < all.size(); at += most) {
-    std::vector<StoreExecutor::Read> part(std::make_move_iterator(all.begin() + static_cast<long>(at)),
-                                          std::make_move_iterator(all.begin() + static_cast<long>(std::min(all.size(), at + most))));
-    store.read_here(part);
-  }
+  store.read_here(all);
 }
 
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {

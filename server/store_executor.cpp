@@ -166,7 +166,9 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
   }
   bool answered = std::none_of(outcomes.begin(), outcomes.end(),
                                [](const ReadOutcome& o) { return o.status == StoreStatus::unavailable; });
-  store_fast_.store(answered && Clock::now() - started <= config_.inline_slow, std::memory_order_relaxed);
+  // Written only on a change: every I/O thread and read thread shares this line.
+  bool fast = answered && Clock::now() - started <= config_.inline_slow;
+  if (store_fast_.load(std::memory_order_relaxed) != fast) store_fast_.store(fast, std::memory_order_relaxed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (here && outcomes[i].status == StoreStatus::unavailable) {
       batch[i].routed->session_id = std::move(ids[i]);  // the read lane reads it again
@@ -189,11 +191,14 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
 
 void StoreExecutor::read_here(std::vector<Read>& reads) {
   std::vector<Job> batch;
-  batch.reserve(reads.size());
   auto deadline = Clock::now() + reads_.budget;
-  for (auto& r : reads) batch.push_back(Job{r.req, r.routed, std::move(r.done), deadline});
-  stats_.batches_here++;
-  run_batch(batch, true);
+  for (std::size_t at = 0; at < reads.size(); at += config_.max_batch) {
+    batch.clear();
+    for (std::size_t i = at; i < std::min(reads.size(), at + config_.max_batch); ++i)
+      batch.push_back(Job{reads[i].req, reads[i].routed, std::move(reads[i].done), deadline});
+    stats_.batches_here++;
+    run_batch(batch, true);
+  }
 }
 
 // A read the I/O thread could not get answered within inline_cap: to the front of the read lane

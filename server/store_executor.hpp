@@ -74,8 +74,9 @@ class StoreExecutor {
   };
   // Whether read_here may be used now: on, and the store's last batch was fast and answered.
   bool reads_here() const { return config_.inline_reads && store_fast_.load(std::memory_order_relaxed); }
-  // Loads the reads with one multi-get per node on the calling thread, by the read budget from
-  // now, and answers each (done called on this thread, before it returns).
+  // Loads the reads with one multi-get per node on the calling thread (max_batch at a time), by
+  // the read budget from now, and answers each (done called on this thread, before it returns,
+  // or by the read lane for what the store did not answer within inline_cap).
   void read_here(std::vector<Read>& reads);
 
   const ExecutorStats& stats() const { return stats_; }
