@@ -115,6 +115,13 @@ done
 fi
 
 # Three fresh memcached nodes: their list in NODES_LIST, their pids in NODE_PIDS.
+# CPU seconds (user + system) a process has used so far.
+# cpu_s PID...: CPU seconds (user + system) the processes have used so far, summed.
+cpu_s() {
+  local p sum=0
+  for p in "$@"; do sum=$(awk -v t="$(getconf CLK_TCK)" -v s="$sum" '{printf "%.3f", s + ($14 + $15) / t}' "/proc/$p/stat"); done
+  echo "$sum"
+}
 nodes3() {
   local list=() p
   NODE_PIDS=()
@@ -171,14 +178,23 @@ if [ -n "$BASELINE" ]; then
   IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n; done | paste -sd,)
   KINDS="c1 c3 base-c3"
 fi
+# Where the CPU goes (the host is shared by all of them): microseconds per request of the three
+# instances, the three memcached nodes and the tester, from /proc, per kind and round.
+declare -A CPU_SPLIT
 for _ in $(seq "$ROUNDS"); do
   for k in $KINDS; do
-    case $k in c1) I=$I1;; c3) I=$I3;; *) I=$IB;; esac
-    "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/q.json" >/dev/null || true
-    read -r R P < <(python3 -c "import json; t=json.load(open('$WORK/q.json'))['total']; print(int(t['rps']), t['latency_ms']['p99'])")
+    case $k in c1) I=$I1; PFX=q1n;; c3) I=$I3; PFX=q3n;; *) I=$IB; PFX=qbn;; esac
+    SPIDS=$(cat "$WORK/${PFX}1.pid" "$WORK/${PFX}2.pid" "$WORK/${PFX}3.pid")
+    S0=$(cpu_s $SPIDS); M0=$(cpu_s "${NODE_PIDS[@]}")
+    /usr/bin/time -f '%U %S' -o "$WORK/q.time" "$BIN" load --instances "$I" --clients 500 --duration 10s -q --json "$WORK/q.json" >/dev/null || true
+    S1=$(cpu_s $SPIDS); M1=$(cpu_s "${NODE_PIDS[@]}")
+    read -r R P N < <(python3 -c "import json; t=json.load(open('$WORK/q.json'))['total']; print(int(t['rps']), t['latency_ms']['p99'], t['requests'])")
     RPS[$k]="${RPS[$k]:-} $R"; P99[$k]="${P99[$k]:-} $P"
+    CPU_SPLIT[$k]="${CPU_SPLIT[$k]:-} $(awk -v s="$S1" -v s0="$S0" -v m="$M1" -v m0="$M0" -v n="$N" -v l="$(awk '{print $1 + $2}' "$WORK/q.time")" \
+      'BEGIN{printf "serve %.0f/memcached %.0f/load %.0f", (s - s0) / n * 1e6, (m - m0) / n * 1e6, l / n * 1e6}')"
   done
 done
+for k in $KINDS; do echo "$k: CPU per request in us, each round:${CPU_SPLIT[$k]}"; done
 for k in $KINDS; do
   M=$(printf '%s\n' ${RPS[$k]} | median); Q=$(printf '%s\n' ${P99[$k]} | median)
   echo "$k:${RPS[$k]} req/s (median $M), p99${P99[$k]} ms (median $Q)"
@@ -188,13 +204,6 @@ echo "throughput ratio c3/c1 $(awk "BEGIN{printf \"%.2f\", $M_c3/$M_c1}") (goal:
 [ -n "$BASELINE" ] && echo "baseline: throughput ratio $(awk "BEGIN{printf \"%.2f\", $M_base_c3/$M_c1}"), p99 ratio $(awk "BEGIN{printf \"%.2f\", $Q_base_c3/$Q_c1}")"
 fi
 
-# CPU seconds (user + system) a process has used so far.
-# cpu_s PID...: CPU seconds (user + system) the processes have used so far, summed.
-cpu_s() {
-  local p sum=0
-  for p in "$@"; do sum=$(awk -v t="$(getconf CLK_TCK)" -v s="$sum" '{printf "%.3f", s + ($14 + $15) / t}' "/proc/$p/stat"); done
-  echo "$sum"
-}
 # cpu_run "PIDS" ADDR: wrk -t1 -c64 for 10 s on /details; prints "req/s cpu-ms-per-1000-requests"
 # with the CPU of every process in PIDS (sessdemo and memcached, or nginx's master and worker).
 cpu_run() {

@@ -151,7 +151,7 @@ net::awaitable<void> Server::Impl::serve_loop(Connection& c, Stream& s) {
     }
     c.phase = Phase::reading;
     if (!first) c.deadline = Clock::now() + config.request_timeout;  // the first: from accept
-    beast::http::request_parser<beast::http::string_body> parser;
+    beast::http::request_parser<beast::http::string_body, http::FieldAllocator<char>> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.body_limit);
     std::tie(ec, n) = co_await beast::http::async_read_header(s, buffer, parser, use_tuple);

@@ -168,19 +168,23 @@ void Router::stamp(http::Response& res) const {
 http::Response Router::respond(http::Status status, std::string_view content_type,
                                std::string body) const {
   http::Response res{status, 11};
-  res.set(http::Field::content_type, content_type);
-  res.set(http::Field::cache_control, "no-store");  // pages differ by session: never cache them
-  stamp(res);
+  // A new response holds none of these: each is inserted, known fields by their enum and the rest
+  // as unknown fields by name, so Beast neither looks a name up nor searches for one to replace.
+  using http::Field;
+  res.insert(Field::content_type, content_type);
+  res.insert(Field::cache_control, "no-store");  // pages differ by session: never cache them
+  res.insert(Field::unknown, {page::instance_header.data(), page::instance_header.size()},
+             config_.instance_id);
   // What every page should say: no type sniffing, no framing, referrers only to this site (not
   // no-referrer: a browser then sends "Origin: null" on its own forms), and for HTML a
   // policy that allows nothing but its own inline style and forms posting to this site.
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "same-origin");
+  res.insert(Field::unknown, "X-Content-Type-Options", "nosniff");
+  res.insert(Field::x_frame_options, "DENY");
+  res.insert(Field::unknown, "Referrer-Policy", "same-origin");
   if (content_type.rfind("text/html", 0) == 0)
-    res.set("Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'");
+    res.insert(Field::unknown, "Content-Security-Policy",
+               "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+               "frame-ancestors 'none'; base-uri 'none'");
   res.body() = std::move(body);
   return res;
 }

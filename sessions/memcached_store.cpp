@@ -113,8 +113,11 @@ void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad&
     pending.results = all_failed(ids.size(), "deadline passed before the store was asked");
     return;
   }
-  std::vector<const char*> key_ptrs;
-  std::vector<size_t> key_lens;
+  // The pointer and length arrays memcached_mget wants, kept per thread: no allocation per batch.
+  thread_local std::vector<const char*> key_ptrs;
+  thread_local std::vector<size_t> key_lens;
+  key_ptrs.clear();
+  key_lens.clear();
   pending.keys.reserve(ids.size());
   for (const auto& id : ids) pending.keys.push_back(key_for(id));
   for (const auto& key : pending.keys) {

@@ -47,6 +47,7 @@ NodeRing::NodeRing(std::vector<ReplicaNode> nodes, NodeHealthOptions health,
 
 std::vector<std::size_t> NodeRing::order(std::string_view id) const {
   std::vector<std::size_t> order;
+  order.reserve(nodes_.size());  // one allocation, not one per growth
   auto it =
       std::lower_bound(ring_.begin(), ring_.end(), std::make_pair(hash64(id), std::size_t{0}));
   for (std::size_t k = 0; k < ring_.size() && order.size() < nodes_.size(); ++k, ++it) {

@@ -152,13 +152,16 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
 
 std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& ids) {
   std::vector<LoadResult> out(ids.size());
+  const std::size_t q = majority();
   // Each id is asked of the first majority of its copies in ask order; one batch per node.
   std::vector<std::vector<std::size_t>> by_node(ring_.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto order = ask_order(ids[i]);
-    for (std::size_t k = 0; k < majority(); ++k) by_node[order[k]].push_back(i);
+    for (std::size_t k = 0; k < q; ++k) by_node[order[k]].push_back(i);
   }
-  std::vector<std::vector<LoadResult>> got(ids.size());
+  // Id i's answers are got[i * q] .. got[i * q + answered[i] - 1]: one array for the batch.
+  std::vector<LoadResult> got(ids.size() * q);
+  std::vector<std::size_t> answered(ids.size(), 0);
   std::vector<bool> short_of_answers(ids.size(), false);
   // One multi-get per node, all sent before any is waited for.
   std::vector<std::size_t> nodes;
@@ -167,6 +170,7 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
     if (by_node[n].empty()) continue;
     nodes.push_back(n);
     groups.emplace_back();
+    groups.back().reserve(by_node[n].size());
     for (auto i : by_node[n]) groups.back().push_back(ids[i]);
   }
   auto answers = ask_at_once(nodes, groups);
@@ -176,17 +180,17 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
       if (answers[g][k].status == StoreStatus::unavailable)
         short_of_answers[i] = true;
       else
-        got[i].push_back(std::move(answers[g][k]));
+        got[i * q + answered[i]++] = std::move(answers[g][k]);
     }
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    const auto& a = got[i];
-    bool agree = !short_of_answers[i] && a.size() >= majority() &&
-                 std::all_of(a.begin(), a.end(), [&](const LoadResult& r) { return same_value(r, a[0]); });
+    LoadResult* a = &got[i * q];
+    bool agree = !short_of_answers[i] && answered[i] >= q &&
+                 std::all_of(a, a + answered[i], [&](const LoadResult& r) { return same_value(r, a[0]); });
     if (agree) {
       stats_.quorum_reads++;
       bool ended = a[0].status == StoreStatus::ok && a[0].session->ended;
-      out[i] = ended ? LoadResult{} : with_cas_token(a[0]);
+      out[i] = ended ? LoadResult{} : with_cas_token(std::move(a[0]));
     } else {
       out[i] = load(ids[i]);  // disagreement or a silent copy: ask them all, settle, repair
     }

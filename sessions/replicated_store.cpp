@@ -23,6 +23,7 @@ std::vector<std::size_t> ReplicatedStore::live_copies(std::string_view id) const
   // ejected ones are tried as well rather than none.
   auto order = ring_.order(id);
   std::vector<std::size_t> out;
+  out.reserve(repl_.copies);
   for (auto i : order)
     if (out.size() < repl_.copies && ring_.usable(i)) out.push_back(i);
   for (auto i : order)

@@ -11,10 +11,13 @@ namespace sessdemo {
 namespace {
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-bool in_alphabet(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_';
-}
+// Each byte's place in the alphabet, or -1: one look-up per character of an id being checked.
+constexpr std::array<signed char, 256> alphabet_index = [] {
+  std::array<signed char, 256> t{};
+  t.fill(-1);
+  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  return t;
+}();
 }  // namespace
 
 std::string new_session_id() {
@@ -52,13 +55,9 @@ std::string session_id_from_bytes(const unsigned char* raw) {
 bool is_well_formed_session_id(std::string_view id) {
   if (id.size() != session_id_length) return false;
   for (char c : id)
-    if (!in_alphabet(c)) return false;
+    if (alphabet_index[static_cast<unsigned char>(c)] < 0) return false;
   // The last character carries 2 bits of data and 4 zero bits.
-  char last = id.back();
-  const char* p = alphabet;
-  int idx = 0;
-  while (p[idx] != last) ++idx;
-  return (idx & 15) == 0;
+  return (alphabet_index[static_cast<unsigned char>(id.back())] & 15) == 0;
 }
 
 }  // namespace sessdemo
