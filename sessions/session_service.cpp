@@ -90,23 +90,24 @@ ReadOutcome SessionService::read(std::string_view id) {
 
 std::vector<ReadOutcome> SessionService::read_many(const std::vector<std::string>& ids) {
   std::vector<ReadOutcome> out(ids.size());
-  // The usual batch holds only well-formed ids: it goes to the store as it is, uncopied.
-  if (std::all_of(ids.begin(), ids.end(), [](const std::string& id) { return is_well_formed_session_id(id); })) {
-    auto loaded = store_.load_many(ids);
-    for (std::size_t i = 0; i < ids.size(); ++i) out[i] = finish_read(ids[i], std::move(loaded[i]));
-    return out;
-  }
+  // The usual batch holds only well-formed ids and goes to the store as it is, uncopied; otherwise
+  // only the well-formed ones are asked for (where: their places in ids).
+  const std::vector<std::string>* asked = &ids;
   std::vector<std::string> wanted;
   std::vector<std::size_t> where;
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    if (is_well_formed_session_id(ids[i])) {
-      wanted.push_back(ids[i]);
-      where.push_back(i);
-    }
-  if (wanted.empty()) return out;
-  auto loaded = store_.load_many(wanted);
-  for (std::size_t k = 0; k < wanted.size(); ++k)
-    out[where[k]] = finish_read(wanted[k], std::move(loaded[k]));
+  if (!std::all_of(ids.begin(), ids.end(),
+                   [](const std::string& id) { return is_well_formed_session_id(id); })) {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (is_well_formed_session_id(ids[i])) {
+        wanted.push_back(ids[i]);
+        where.push_back(i);
+      }
+    if (wanted.empty()) return out;
+    asked = &wanted;
+  }
+  auto loaded = store_.load_many(*asked);
+  for (std::size_t k = 0; k < asked->size(); ++k)
+    out[asked == &ids ? k : where[k]] = finish_read((*asked)[k], std::move(loaded[k]));
   return out;
 }
 
