@@ -219,11 +219,16 @@ cpu_run() {
 
 if want cpu; then
 echo "== issue 10/13: GET /details with a valid session, wrk -t1 -c64: req/s and CPU ms per 1000 requests"
-echo "   (sessdemo + memcached, against nginx with one worker serving the same page), $ROUNDS rounds"
+echo "   (sessdemo + memcached, against nginx with one worker serving the same page), $ROUNDS rounds;"
+echo "   sessdemo with one I/O thread as nginx has one worker (CPU_FLAGS), and with its default two"
+CPU_FLAGS=${CPU_FLAGS:---threads 1}
 MC_PID=${PIDS[0]}
-C=$(serve cpu --memcached 127.0.0.1:$MC_PORT --id cpu); C_PID=$(cat "$WORK/cpu.pid")
+# shellcheck disable=SC2086
+C=$(serve cpu --memcached 127.0.0.1:$MC_PORT --id cpu $CPU_FLAGS); C_PID=$(cat "$WORK/cpu.pid")
+D=$(serve cpu-default --memcached 127.0.0.1:$MC_PORT --id cpu-default); D_PID=$(cat "$WORK/cpu-default.pid")
 if [ -n "$BASELINE" ]; then
-  OLD=$(BIN=$BASELINE; serve cpu-old --memcached 127.0.0.1:$MC_PORT --id cpu-old); OLD_PID=$(cat "$WORK/cpu-old.pid")
+  # shellcheck disable=SC2086
+  OLD=$(BIN=$BASELINE; serve cpu-old --memcached 127.0.0.1:$MC_PORT --id cpu-old $CPU_FLAGS); OLD_PID=$(cat "$WORK/cpu-old.pid")
 fi
 NGX1_PORT=$(port)
 mkdir -p "$WORK/ngx1/logs"
@@ -235,18 +240,21 @@ NGX1_PID=$!
 PIDS+=("$NGX1_PID")
 sleep 0.5
 NGX1_PIDS="$NGX1_PID $(pgrep -P "$NGX1_PID" | tr '\n' ' ')"
-S=(); N=(); B=(); SR=(); BR=()
+S=(); N=(); B=(); SR=(); BR=(); T=()
 for _ in $(seq "$ROUNDS"); do
   s=$(cpu_run "$C_PID $MC_PID" "$C"); S+=("${s#* }"); SR+=("${s% *}")
   n=$(cpu_run "$NGX1_PIDS" "127.0.0.1:$NGX1_PORT"); N+=("${n#* }")
-  echo "sessdemo: $s   nginx: $n"
+  t=$(cpu_run "$D_PID $MC_PID" "$D"); T+=("${t#* }")
+  echo "sessdemo ($CPU_FLAGS): $s   nginx: $n   sessdemo (default): $t"
   if [ -n "$BASELINE" ]; then
     b=$(cpu_run "$OLD_PID $MC_PID" "$OLD"); B+=("${b#* }"); BR+=("${b% *}")
     echo "baseline: $b"
   fi
 done
 SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
-echo "CPU ms per 1000 requests, medians: sessdemo $SM, nginx $NM, ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}") (issue 26: 1.3 or less)"
+TM=$(printf '%s\n' "${T[@]}" | median)
+echo "CPU ms per 1000 requests, medians: sessdemo ($CPU_FLAGS) $SM, nginx $NM, ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}") (issue 26: 1.3 or less);" \
+     "sessdemo (default) $TM, ratio $(awk "BEGIN{printf \"%.2f\", $TM/$NM}")"
 if [ -n "$BASELINE" ]; then
   BM=$(printf '%s\n' "${B[@]}" | median)
   echo "baseline: $BM CPU ms per 1000 requests, ratio to nginx $(awk "BEGIN{printf \"%.2f\", $BM/$NM}");" \

@@ -44,12 +44,14 @@ namespace {
 // The answer for a coroutine that awaits the store, as the executor's Done: the coroutine resumes
 // on its own I/O thread. Posted there, or with may_run_here run at once when done is called on
 // that thread (never inside the initiation: the executor may refuse a submit there at once).
+// The handler is held as it is (Done is move-only and keeps it inline): nothing is allocated.
 template <class Handler>
 StoreExecutor::Done resume_on_its_thread(Handler handler, bool may_run_here) {
-  auto shared = std::make_shared<Handler>(std::move(handler));
-  return [shared, may_run_here](http::Response r) {
-    auto exec = net::get_associated_executor(*shared);
-    auto resume = [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); };
+  return [handler = std::move(handler), may_run_here](http::Response r) mutable {
+    auto exec = net::get_associated_executor(handler);
+    auto resume = [h = std::move(handler), r = std::move(r)]() mutable {
+      std::move(h)(std::move(r));
+    };
     if (may_run_here)
       net::dispatch(exec, std::move(resume));
     else
@@ -83,9 +85,10 @@ auto Server::Impl::read_here(IoThread& w, const http::Request& req, Routed& rout
 
 void Server::Impl::load_reads(IoThread& w) {
   // Reads that arrive while these load (their coroutines resume here) wait for the next turn.
-  std::vector<StoreExecutor::Read> all = std::move(w.reads);
-  w.reads.clear();
-  store.read_here(all);
+  // The two vectors trade places, so neither is grown again turn after turn.
+  std::swap(w.reads, w.loading);
+  store.read_here(w.loading);
+  w.loading.clear();
 }
 
 net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {

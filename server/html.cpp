@@ -26,9 +26,8 @@ button{font-size:1.1em;padding:8px 18px;border:0;border-radius:6px;background:#4
 nav a{margin-right:16px}
 </style>)";
 
-std::string layout(std::string_view title, std::string_view instance, std::string_view body) {
-  std::string out;
-  out.reserve(style.size() + body.size() + 600);
+// A page is its head (open_page), its body, and its foot (close_page), written into one string.
+void open_page(std::string& out, std::string_view title, std::string_view instance) {
   out +=
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
@@ -41,10 +40,23 @@ std::string layout(std::string_view title, std::string_view instance, std::strin
   out += page::instance_marker;
   html_escape_to(out, instance);
   out += "</span></span></header><main>";
-  out += body;
+}
+
+void close_page(std::string& out) {
   out +=
       "<p class=\"note\"><nav><a href=\"/\">Home</a><a href=\"/details\">Details</a></nav></p>"
       "</main></body></html>\n";
+}
+
+// What the head and foot take, the escaped title and instance aside.
+constexpr std::size_t frame_size = style.size() + 600;
+
+std::string layout(std::string_view title, std::string_view instance, std::string_view body) {
+  std::string out;
+  out.reserve(frame_size + body.size());
+  open_page(out, title, instance);
+  out += body;
+  close_page(out);
   return out;
 }
 
@@ -63,18 +75,22 @@ std::string home_page(std::string_view instance, std::string_view csrf_token) {
   return layout("Home", instance, body);
 }
 
+// The page of every page view: written straight into the page, which is sized once (an
+// escaped name or instance may grow it, up to 6 bytes a character).
 std::string details_page(std::string_view instance, std::string_view name, long long visits) {
-  std::string body;
-  body.reserve(320 + name.size() + instance.size());  // a page view builds its body without regrowing it
-  body = "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" ";
-  body += page::name_marker;
-  html_escape_to(body, name);
-  body += "</p><p class=\"note\">Read from the session store by instance <b>";
-  html_escape_to(body, instance);
-  body += "</b>. Visits counter: <span id=\"visits\">";
-  body += std::to_string(visits);
-  body += "</span>. Reload to be sent to another instance.</p>";
-  return layout("Details", instance, body);
+  std::string out;
+  out.reserve(frame_size + 320 + name.size() + 2 * instance.size());
+  open_page(out, "Details", instance);
+  out += "<h1>Details</h1><p>The name in your session:</p><p class=\"value\" ";
+  out += page::name_marker;
+  html_escape_to(out, name);
+  out += "</p><p class=\"note\">Read from the session store by instance <b>";
+  html_escape_to(out, instance);
+  out += "</b>. Visits counter: <span id=\"visits\">";
+  out += std::to_string(visits);
+  out += "</span>. Reload to be sent to another instance.</p>";
+  close_page(out);
+  return out;
 }
 
 std::string no_name_page(std::string_view instance) {

@@ -79,6 +79,7 @@ struct IoThread {
   // Reads of read-only pages that arrived in this turn of the loop: loaded together at its end,
   // on this thread, while the store answers fast (StoreExecutor::read_here).
   std::vector<StoreExecutor::Read> reads;
+  std::vector<StoreExecutor::Read> loading;  // the turn's reads while they load (capacity kept)
   net::io_context ioc{1};
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
 };

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/move_function.hpp"
 #include "server/executor_stats.hpp"
 #include "server/router.hpp"
 
@@ -47,7 +48,7 @@ struct StoreExecutorConfig {
 class StoreExecutor {
  public:
   using Clock = std::chrono::steady_clock;
-  using Done = std::function<void(http::Response)>;
+  using Done = MoveFunction<void(http::Response)>;  // move-only: it may hold an Asio handler
 
   // The router answers the requests; the read lane loads their sessions from `sessions` itself,
   // several with one multi-get.

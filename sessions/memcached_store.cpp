@@ -75,12 +75,21 @@ void MemcachedStore::set_wait(memcached_st* mc, std::int64_t ms) {
   if (it != thread_handles.end()) sessdemo::set_wait(*it, ms);
 }
 
+namespace {
+std::string make_key(std::string_view prefix, std::string_view infix, std::string_view id) {
+  std::string key;
+  key.reserve(prefix.size() + infix.size() + id.size());  // one allocation
+  key.append(prefix).append(infix).append(id);
+  return key;
+}
+}  // namespace
+
 std::string MemcachedStore::key_for(std::string_view id) const {
-  return opts_.key_prefix + ":" + std::string(id);
+  return make_key(opts_.key_prefix, ":", id);
 }
 
 std::string MemcachedStore::lock_key_for(std::string_view id) const {
-  return opts_.key_prefix + ":lock:" + std::string(id);
+  return make_key(opts_.key_prefix, ":lock:", id);
 }
 
 LoadResult MemcachedStore::load(std::string_view id) {
@@ -88,7 +97,7 @@ LoadResult MemcachedStore::load(std::string_view id) {
 }
 
 std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>& ids) {
-  PendingLoad pending;
+  thread_local PendingLoad pending;  // its key strings are reused batch after batch
   send_many(ids, pending);
   return receive_many(pending);
 }
@@ -105,9 +114,12 @@ std::vector<LoadResult> all_failed(std::size_t n, const std::string& why) {
 }  // namespace
 
 void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad& pending) {
-  pending.keys.clear();
+  pending.results.clear();
   pending.connection = nullptr;
-  if (ids.empty()) return;
+  if (ids.empty()) {
+    pending.keys.clear();
+    return;
+  }
   memcached_st* mc = handle();
   if (!mc) {
     pending.results = all_failed(ids.size(), "deadline passed before the store was asked");
@@ -118,11 +130,16 @@ void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad&
   thread_local std::vector<size_t> key_lens;
   key_ptrs.clear();
   key_lens.clear();
-  pending.keys.reserve(ids.size());
-  for (const auto& id : ids) pending.keys.push_back(key_for(id));
-  for (const auto& key : pending.keys) {
-    key_ptrs.push_back(key.c_str());
-    key_lens.push_back(key.size());
+  // Every key into one buffer, then the views into it (it no longer moves): a PendingLoad kept
+  // by its caller, as load_many keeps one per thread, allocates nothing once grown.
+  const std::string& prefix = opts_.key_prefix;
+  pending.key_bytes.clear();
+  for (const auto& id : ids) pending.key_bytes.append(prefix).append(1, ':').append(id);
+  pending.keys.clear();
+  for (std::size_t i = 0, at = 0; i < ids.size(); at += pending.keys[i++].size()) {
+    pending.keys.emplace_back(pending.key_bytes.data() + at, prefix.size() + 1 + ids[i].size());
+    key_ptrs.push_back(pending.keys[i].data());
+    key_lens.push_back(pending.keys[i].size());
   }
   // One multi-get for the whole batch: a single round trip however many sessions it holds. It
   // returns once the request is sent; the answers are read by receive_many.

@@ -42,7 +42,10 @@ struct NodeStats {
 // A multi-get sent and not yet read (SessionStore::send_many, then receive_many).
 struct PendingLoad {
   std::vector<LoadResult> results;  // the answers, when the store had them at once
-  std::vector<std::string> keys;    // the store's keys of the ids, while their answers are due
+  // The store's keys of the ids, while their answers are due: views into key_bytes, written whole
+  // before the views are taken. A PendingLoad kept from batch to batch allocates for neither.
+  std::string key_bytes;
+  std::vector<std::string_view> keys;
   void* connection = nullptr;       // the store's connection the answers come on, then
 };
 
