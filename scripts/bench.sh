@@ -2,6 +2,8 @@
 # Benchmarks quoted in the issue notes, measured side by side in one run on loopback.
 # Needs wrk and nginx (Debian packages). Usage: scripts/bench.sh [build/cli/sessdemo] [rounds]
 # Every process it starts is stopped by its own pid on exit.
+# NODE_THREADS (memcached -t of the three nodes, default 2) and QUORUM_FLAGS (serve flags of the
+# quorum section's instances) vary the quorum section's set-up.
 # SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,tlsnginx,memory,history,histograms picks sections
 # (default: all).
 # BASELINE=path/to/an/older/sessdemo adds that binary to the cpu and callgrind sections, side by side.
@@ -127,7 +129,7 @@ nodes3() {
   NODE_PIDS=()
   for n in 1 2 3; do
     p=$(port)
-    memcached -l 127.0.0.1 -p "$p" -U 0 -t 2 -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
+    memcached -l 127.0.0.1 -p "$p" -U 0 -t "${NODE_THREADS:-2}" -c 16384 -m 256 $( [ "$(id -u)" = 0 ] && echo "-u nobody" ) &
     NODE_PIDS+=($!); PIDS+=($!); list+=("127.0.0.1:$p")
   done
   sleep 0.3
@@ -171,11 +173,15 @@ if want quorum; then
 echo "== issue 11: visit scenario, 500 clients, three instances, three nodes: copies 1 vs quorum copies 3, healthy, $ROUNDS rounds${BASELINE:+, and the baseline build with copies 3}"
 nodes3
 declare -A RPS P99
-I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n; done | paste -sd,)
-I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n; done | paste -sd,)
+# QUORUM_FLAGS: more serve flags, the same for every instance of every kind.
+# shellcheck disable=SC2086
+I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n $QUORUM_FLAGS; done | paste -sd,)
+# shellcheck disable=SC2086
+I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n $QUORUM_FLAGS; done | paste -sd,)
 KINDS="c1 c3"
 if [ -n "$BASELINE" ]; then
-  IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n; done | paste -sd,)
+  # shellcheck disable=SC2086
+  IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n $QUORUM_FLAGS; done | paste -sd,)
   KINDS="c1 c3 base-c3"
 fi
 # Where the CPU goes (the host is shared by all of them): microseconds per request of the three
@@ -240,14 +246,17 @@ NGX1_PID=$!
 PIDS+=("$NGX1_PID")
 sleep 0.5
 NGX1_PIDS="$NGX1_PID $(pgrep -P "$NGX1_PID" | tr '\n' ' ')"
-S=(); N=(); B=(); SR=(); BR=(); T=()
+S=(); N=(); B=(); SR=(); BR=(); T=(); RS=(); RT=(); RB=()
 for _ in $(seq "$ROUNDS"); do
   s=$(cpu_run "$C_PID $MC_PID" "$C"); S+=("${s#* }"); SR+=("${s% *}")
   n=$(cpu_run "$NGX1_PIDS" "127.0.0.1:$NGX1_PORT"); N+=("${n#* }")
   t=$(cpu_run "$D_PID $MC_PID" "$D"); T+=("${t#* }")
+  # This host's speed drifts from minute to minute: each round's own ratio, taken side by side.
+  RS+=("$(awk "BEGIN{printf \"%.3f\", ${s#* }/${n#* }}")"); RT+=("$(awk "BEGIN{printf \"%.3f\", ${t#* }/${n#* }}")")
   echo "sessdemo ($CPU_FLAGS): $s   nginx: $n   sessdemo (default): $t"
   if [ -n "$BASELINE" ]; then
     b=$(cpu_run "$OLD_PID $MC_PID" "$OLD"); B+=("${b#* }"); BR+=("${b% *}")
+    RB+=("$(awk "BEGIN{printf \"%.3f\", ${b#* }/${s#* }}")")
     echo "baseline: $b"
   fi
 done
@@ -255,10 +264,13 @@ SM=$(printf '%s\n' "${S[@]}" | median); NM=$(printf '%s\n' "${N[@]}" | median)
 TM=$(printf '%s\n' "${T[@]}" | median)
 echo "CPU ms per 1000 requests, medians: sessdemo ($CPU_FLAGS) $SM, nginx $NM, ratio $(awk "BEGIN{printf \"%.2f\", $SM/$NM}") (issue 26: 1.3 or less);" \
      "sessdemo (default) $TM, ratio $(awk "BEGIN{printf \"%.2f\", $TM/$NM}")"
+echo "median of the rounds' own ratios to nginx: sessdemo ($CPU_FLAGS) $(printf '%s\n' "${RS[@]}" | median)," \
+     "sessdemo (default) $(printf '%s\n' "${RT[@]}" | median)"
 if [ -n "$BASELINE" ]; then
   BM=$(printf '%s\n' "${B[@]}" | median)
   echo "baseline: $BM CPU ms per 1000 requests, ratio to nginx $(awk "BEGIN{printf \"%.2f\", $BM/$NM}");" \
-       "req/s medians: this build $(printf '%s\n' "${SR[@]}" | median), baseline $(printf '%s\n' "${BR[@]}" | median)"
+       "req/s medians: this build $(printf '%s\n' "${SR[@]}" | median), baseline $(printf '%s\n' "${BR[@]}" | median);" \
+       "median of the rounds' baseline/this ratios $(printf '%s\n' "${RB[@]}" | median)"
 fi
 fi
 
