@@ -175,13 +175,13 @@ nodes3
 declare -A RPS P99
 # QUORUM_FLAGS: more serve flags, the same for every instance of every kind.
 # shellcheck disable=SC2086
-I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n $QUORUM_FLAGS; done | paste -sd,)
+I1=$(for n in 1 2 3; do serve q1n$n --memcached "$NODES_LIST" --copies 1 --id q1n$n ${QUORUM_FLAGS:-}; done | paste -sd,)
 # shellcheck disable=SC2086
-I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n $QUORUM_FLAGS; done | paste -sd,)
+I3=$(for n in 1 2 3; do serve q3n$n --memcached "$NODES_LIST" --copies 3 --id q3n$n ${QUORUM_FLAGS:-}; done | paste -sd,)
 KINDS="c1 c3"
 if [ -n "$BASELINE" ]; then
   # shellcheck disable=SC2086
-  IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n $QUORUM_FLAGS; done | paste -sd,)
+  IB=$(for n in 1 2 3; do BIN=$BASELINE serve qbn$n --memcached "$NODES_LIST" --copies 3 --id qbn$n ${QUORUM_FLAGS:-}; done | paste -sd,)
   KINDS="c1 c3 base-c3"
 fi
 # Where the CPU goes (the host is shared by all of them): microseconds per request of the three
