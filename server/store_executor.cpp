@@ -191,6 +191,12 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
 
 void StoreExecutor::read_here(std::vector<Read>& reads) {
   thread_local std::vector<Job> batch;  // an I/O thread's, kept from turn to turn
+  // Emptied on the way out, however it is left: the answered jobs' handlers go now, and none is
+  // kept past its I/O thread's loop.
+  struct Emptied {
+    std::vector<Job>& jobs;
+    ~Emptied() { jobs.clear(); }
+  } emptied{batch};
   auto deadline = Clock::now() + reads_.budget;
   for (std::size_t at = 0; at < reads.size(); at += config_.max_batch) {
     batch.clear();
@@ -199,7 +205,6 @@ void StoreExecutor::read_here(std::vector<Read>& reads) {
     stats_.batches_here++;
     run_batch(batch, true);
   }
-  batch.clear();  // the answered jobs' handlers go now, not at the next turn
 }
 
 // A read the I/O thread could not get answered within inline_cap: to the front of the read lane
