@@ -39,6 +39,12 @@ void set_wait(CachedHandle& h, std::int64_t ms) {
   h.wait_ms = ms;
 }
 
+// <prefix><infix><id> appended to out: a session's key (infix ":") or its lock's (":lock:").
+void append_key(std::string& out, std::string_view prefix, std::string_view infix,
+                std::string_view id) {
+  out.append(prefix).append(infix).append(id);
+}
+
 }  // namespace
 
 MemcachedStore::MemcachedStore(MemcachedOptions opts)
@@ -75,21 +81,16 @@ void MemcachedStore::set_wait(memcached_st* mc, std::int64_t ms) {
   if (it != thread_handles.end()) sessdemo::set_wait(*it, ms);
 }
 
-namespace {
-std::string make_key(std::string_view prefix, std::string_view infix, std::string_view id) {
-  std::string key;
-  key.reserve(prefix.size() + infix.size() + id.size());  // one allocation
-  key.append(prefix).append(infix).append(id);
-  return key;
-}
-}  // namespace
-
 std::string MemcachedStore::key_for(std::string_view id) const {
-  return make_key(opts_.key_prefix, ":", id);
+  std::string key;
+  append_key(key, opts_.key_prefix, ":", id);
+  return key;
 }
 
 std::string MemcachedStore::lock_key_for(std::string_view id) const {
-  return make_key(opts_.key_prefix, ":lock:", id);
+  std::string key;
+  append_key(key, opts_.key_prefix, ":lock:", id);
+  return key;
 }
 
 LoadResult MemcachedStore::load(std::string_view id) {
@@ -97,7 +98,7 @@ LoadResult MemcachedStore::load(std::string_view id) {
 }
 
 std::vector<LoadResult> MemcachedStore::load_many(const std::vector<std::string>& ids) {
-  thread_local PendingLoad pending;  // its key strings are reused batch after batch
+  thread_local PendingLoad pending;  // its key buffer is reused batch after batch
   send_many(ids, pending);
   return receive_many(pending);
 }
@@ -116,10 +117,7 @@ std::vector<LoadResult> all_failed(std::size_t n, const std::string& why) {
 void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad& pending) {
   pending.results.clear();
   pending.connection = nullptr;
-  if (ids.empty()) {
-    pending.keys.clear();
-    return;
-  }
+  if (ids.empty()) return;
   memcached_st* mc = handle();
   if (!mc) {
     pending.results = all_failed(ids.size(), "deadline passed before the store was asked");
@@ -130,16 +128,19 @@ void MemcachedStore::send_many(const std::vector<std::string>& ids, PendingLoad&
   thread_local std::vector<size_t> key_lens;
   key_ptrs.clear();
   key_lens.clear();
-  // Every key into one buffer, then the views into it (it no longer moves): a PendingLoad kept
-  // by its caller, as load_many keeps one per thread, allocates nothing once grown.
-  const std::string& prefix = opts_.key_prefix;
+  // The keys into one buffer, then views into it once it stops moving: no allocation once grown.
   pending.key_bytes.clear();
-  for (const auto& id : ids) pending.key_bytes.append(prefix).append(1, ':').append(id);
+  for (const auto& id : ids) {
+    std::size_t before = pending.key_bytes.size();
+    append_key(pending.key_bytes, opts_.key_prefix, ":", id);
+    key_lens.push_back(pending.key_bytes.size() - before);
+  }
   pending.keys.clear();
-  for (std::size_t i = 0, at = 0; i < ids.size(); at += pending.keys[i++].size()) {
-    pending.keys.emplace_back(pending.key_bytes.data() + at, prefix.size() + 1 + ids[i].size());
-    key_ptrs.push_back(pending.keys[i].data());
-    key_lens.push_back(pending.keys[i].size());
+  const char* at = pending.key_bytes.data();
+  for (std::size_t n : key_lens) {
+    pending.keys.emplace_back(at, n);
+    key_ptrs.push_back(at);
+    at += n;
   }
   // One multi-get for the whole batch: a single round trip however many sessions it holds. It
   // returns once the request is sent; the answers are read by receive_many.
