@@ -6,6 +6,8 @@
 #include <boost/url/url.hpp>
 #include <memory>
 
+#include "loadgen/html_document.hpp"
+
 #include "loadgen/html_nodes.hpp"
 
 namespace sessdemo::loadgen {
@@ -36,35 +38,52 @@ struct Walker {
   std::optional<std::string> meta;
   std::optional<std::string> input;
 
-  void walk(const GumboNode* n, int form, bool disabled, bool in_datalist) {
-    // <template> contents are no part of the document (gumbo keeps them as a node type of
-    // their own); neither are comments.
-    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) return;
-    if (n->type == GUMBO_NODE_ELEMENT) {
-      GumboTag tag = n->v.element.tag;
-      if (tag == GUMBO_TAG_META && !meta && !q.meta_name.empty()) {
-        const char* name = attr(n, "name");
-        if (name && iequal(name, q.meta_name)) meta = attr_or(n, "content");
-      }
-      if (tag == GUMBO_TAG_INPUT && !input && !q.input_name.empty() && attr_or(n, "name") == q.input_name)
-        input = attr_or(n, "value");
-      if (tag == GUMBO_TAG_FORM) {
-        forms.push_back({n, {}});
-        form = static_cast<int>(forms.size()) - 1;
-      }
-      if (tag == GUMBO_TAG_DATALIST) in_datalist = true;
-      if (tag == GUMBO_TAG_FIELDSET && has_attr(n, "disabled")) disabled = true;
-      bool control = tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_BUTTON || tag == GUMBO_TAG_SELECT ||
-                     tag == GUMBO_TAG_TEXTAREA;
-      if (control && !in_datalist && !disabled && !has_attr(n, "disabled")) {
-        if (const char* owner = attr(n, "form")) owned.emplace_back(owner, n);
-        else if (form >= 0) forms[static_cast<std::size_t>(form)].controls.push_back(n);
-      }
+  // Tree order without recursion: a page may nest 100,000 elements deep, and each frame of a
+  // recursive walk would take the tester's stack with it.
+  struct Frame {
+    const GumboNode* node;
+    int form;
+    bool disabled, in_datalist;
+  };
+
+  void walk(const GumboNode* root) {
+    std::vector<Frame> stack{{root, -1, false, false}};
+    while (!stack.empty()) {
+      auto [n, form, disabled, in_datalist] = stack.back();
+      stack.pop_back();
+      // <template> contents are no part of the document (gumbo keeps them as a node type of
+      // their own); neither are comments.
+      if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) continue;
+      if (n->type == GUMBO_NODE_ELEMENT) visit(n, form, disabled, in_datalist);
+      const GumboVector& kids =
+          n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;)
+        stack.push_back({static_cast<const GumboNode*>(kids.data[i]), form, disabled, in_datalist});
     }
-    const GumboVector& kids =
-        n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
-    for (unsigned i = 0; i < kids.length; ++i)
-      walk(static_cast<const GumboNode*>(kids.data[i]), form, disabled, in_datalist);
+  }
+
+  // One element: what it is to the query, and what it makes of its descendants (their form,
+  // a disabled fieldset, a datalist).
+  void visit(const GumboNode* n, int& form, bool& disabled, bool& in_datalist) {
+    GumboTag tag = n->v.element.tag;
+    if (tag == GUMBO_TAG_META && !meta && !q.meta_name.empty()) {
+      const char* name = attr(n, "name");
+      if (name && iequal(name, q.meta_name)) meta = attr_or(n, "content");
+    }
+    if (tag == GUMBO_TAG_INPUT && !input && !q.input_name.empty() && attr_or(n, "name") == q.input_name)
+      input = attr_or(n, "value");
+    if (tag == GUMBO_TAG_FORM) {
+      forms.push_back({n, {}});
+      form = static_cast<int>(forms.size()) - 1;
+    }
+    if (tag == GUMBO_TAG_DATALIST) in_datalist = true;
+    if (tag == GUMBO_TAG_FIELDSET && has_attr(n, "disabled")) disabled = true;
+    bool control = tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_BUTTON || tag == GUMBO_TAG_SELECT ||
+                   tag == GUMBO_TAG_TEXTAREA;
+    if (control && !in_datalist && !disabled && !has_attr(n, "disabled")) {
+      if (const char* owner = attr(n, "form")) owned.emplace_back(owner, n);
+      else if (form >= 0) forms[static_cast<std::size_t>(form)].controls.push_back(n);
+    }
   }
 
   // A control with form="id" joins the first form with that id, wherever it stands.
@@ -90,19 +109,25 @@ bool has_password(const FoundForm& f) {
   return false;
 }
 
-struct OutputDeleter {
-  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
-};
+// What a kept form costs: its names and values.
+std::size_t form_bytes(const HtmlForm& f) {
+  std::size_t n = f.action.size();
+  for (const auto& field : f.fields) n += field.name.size() + field.value.size();
+  return n;
+}
 
 }  // namespace
 
 PageScan scan_page(std::string_view html, const PageQuery& q) {
-  std::unique_ptr<GumboOutput, OutputDeleter> doc(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   PageScan out;
-  if (!doc) return out;
+  HtmlDocument doc = HtmlDocument::parse(html, q.bounds);
+  if (doc.failed()) {
+    out.refused = doc.why();
+    out.cancelled = doc.cancelled();
+    return out;
+  }
   Walker w{q, {}, {}, {}, {}};
-  w.walk(doc->document, -1, false, false);
+  w.walk(doc.root());
   w.attach_owned();
   out.meta = std::move(w.meta);
   out.input = std::move(w.input);
@@ -122,7 +147,24 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
         pick = &f;
         break;
       }
-  if (pick) out.form = form_entries(*pick);
+  if (!pick) return out;
+  // A form is what each client keeps until its next write: a server must not decide the
+  // tester's memory through it.
+  if (pick->controls.size() > q.max_form_fields) {
+    out.refused = "the form has " + std::to_string(pick->controls.size()) + " controls, more than the " +
+                  std::to_string(q.max_form_fields) + " the tester keeps";
+    return out;
+  }
+  out.form = form_entries(*pick);
+  if (out.form->fields.size() > q.max_form_fields) {  // a multiple select's selected options
+    out.refused = "the form has " + std::to_string(out.form->fields.size()) + " entries, more than the " +
+                  std::to_string(q.max_form_fields) + " the tester keeps";
+    out.form.reset();
+  } else if (std::size_t bytes = form_bytes(*out.form); bytes > q.max_form_bytes) {
+    out.refused = "the form holds " + std::to_string(bytes) + " bytes of names and values, more than the " +
+                  std::to_string(q.max_form_bytes) + " the tester keeps";
+    out.form.reset();
+  }
   return out;
 }
 

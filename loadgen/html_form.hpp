@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "loadgen/html_document.hpp"
+
 namespace sessdemo::loadgen {
 
 struct FormField {
@@ -33,6 +35,10 @@ struct PageQuery {
   bool password_form = false;
   std::string meta_name;  // <meta name=NAME content=...>, or "" for none
   std::string input_name;  // the first <input name=NAME> anywhere (a token), or "" for none
+  HtmlBounds bounds;       // what parsing the page may cost
+  // What the picked form may hold: past either, the page is refused (its form not kept).
+  std::size_t max_form_fields = 1024;
+  std::size_t max_form_bytes = 64u << 10;
 };
 
 struct PageScan {
@@ -40,6 +46,10 @@ struct PageScan {
   std::optional<std::string> meta;  // the content of the first <meta name=meta_name>
   std::optional<std::string> input;  // the value of the first <input name=input_name>
   unsigned forms_seen = 0;          // forms on the page (for a diagnosis when none fits)
+  // Why the page could not be read (a bound of PageQuery passed), or "": then nothing above
+  // was taken from it, and the answer is a protocol error.
+  std::string refused;
+  bool cancelled = false;  // refused because the run ended (HtmlBounds::cancel): no error
 };
 
 PageScan scan_page(std::string_view html, const PageQuery& q);

@@ -3,6 +3,21 @@
 
 namespace sessdemo::loadgen::html_nodes {
 
+void text_of(const GumboNode* n, std::string& out) {
+  std::vector<const GumboNode*> stack{n};
+  while (!stack.empty()) {
+    const GumboNode* k = stack.back();
+    stack.pop_back();
+    if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
+      out += k->v.text.text;
+      continue;
+    }
+    if (k->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboVector& kids = k->v.element.children;
+    for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+  }
+}
+
 namespace {
 // An option's label as its value: the text with white space stripped and collapsed.
 std::string collapsed_text(const GumboNode* n) {
@@ -24,18 +39,20 @@ std::string collapsed_text(const GumboNode* n) {
 // the first enabled one when none is.
 void select_entries(const GumboNode* c, const std::string& name, HtmlForm& out) {
   bool multiple = has_attr(c, "multiple");
+  // HTML's list of options: the select's option children and its optgroups' option children,
+  // in tree order (optgroups do not nest).
   std::vector<const GumboNode*> options;
-  std::vector<const GumboNode*> stack{c};
-  while (!stack.empty()) {  // options and those in optgroups, in order
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    const GumboVector& kids = n->v.element.children;
-    for (unsigned i = kids.length; i-- > 0;) {
-      auto* k = static_cast<const GumboNode*>(kids.data[i]);
-      if (k->type != GUMBO_NODE_ELEMENT) continue;
-      if (k->v.element.tag == GUMBO_TAG_OPTION) options.insert(options.begin(), k);
-      else if (k->v.element.tag == GUMBO_TAG_OPTGROUP) stack.push_back(k);
-    }
+  auto is = [](const GumboNode* k, GumboTag t) {
+    return k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == t;
+  };
+  const GumboVector& kids = c->v.element.children;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    auto* k = static_cast<const GumboNode*>(kids.data[i]);
+    if (is(k, GUMBO_TAG_OPTION)) options.push_back(k);
+    if (!is(k, GUMBO_TAG_OPTGROUP)) continue;
+    const GumboVector& group = k->v.element.children;
+    for (unsigned j = 0; j < group.length; ++j)
+      if (auto* o = static_cast<const GumboNode*>(group.data[j]); is(o, GUMBO_TAG_OPTION)) options.push_back(o);
   }
   auto value_of = [](const GumboNode* o) {
     const char* v = attr(o, "value");

@@ -39,15 +39,8 @@ inline std::string lower(std::string s) {
   return s;
 }
 
-inline void text_of(const GumboNode* n, std::string& out) {
-  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
-    out += n->v.text.text;
-    return;
-  }
-  if (n->type != GUMBO_NODE_ELEMENT) return;
-  const GumboVector& kids = n->v.element.children;
-  for (unsigned i = 0; i < kids.length; ++i) text_of(static_cast<const GumboNode*>(kids.data[i]), out);
-}
+// The text of n and its descendants in tree order; a loop, not a recursion, whatever the depth.
+void text_of(const GumboNode* n, std::string& out);
 
 // A form element and the controls that belong to it, in tree order.
 struct FoundForm {

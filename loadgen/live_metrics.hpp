@@ -3,6 +3,8 @@
 // a fleet of shards can be watched (and alerted on) like any other job. The page is rendered by
 // the runner after each interval (render_live_metrics) and served as it was last published by a
 // listener on its own thread (LiveMetrics), so a scrape never touches the workers.
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,10 +23,17 @@ struct LiveFigures {
 };
 std::string render_live_metrics(const LiveFigures& f);
 
+// What the listener lets a client cost (the defaults serve's --metrics-bind has too).
+struct LiveMetricsLimits {
+  std::size_t max_open = 16;  // connections at once; the rest of the descriptors are the load's
+  std::chrono::milliseconds deadline{2000};  // to send the request and take the answer
+  std::size_t max_request = 8192;            // bytes of the request's head; no body
+};
+
 class LiveMetrics {
  public:
   // Listens on host:port (port 0: any free one); throws std::runtime_error saying why not.
-  LiveMetrics(const std::string& host, std::uint16_t port);
+  LiveMetrics(const std::string& host, std::uint16_t port, const LiveMetricsLimits& limits = {});
   ~LiveMetrics();
   LiveMetrics(const LiveMetrics&) = delete;
   LiveMetrics& operator=(const LiveMetrics&) = delete;

@@ -195,6 +195,7 @@ LoadRun::Clock::time_point LoadRun::measure() {
     cut = next;
     auto now = Clock::now();
     bool done = interrupted || now >= end || all_finished();
+    if (done) logic_->stop_reading_pages();  // a worker parsing a page now hands its figures at once
     if (done && now < next) break;  // a partial interval: written with the drain below
     auto load = load_at(now);  // the load when the interval is cut, before the figures are fetched
     auto figures = collect();

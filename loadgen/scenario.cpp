@@ -117,7 +117,7 @@ std::string hidden_input_value(std::string_view html, std::string_view name) {
   PageQuery q;
   q.input_name = std::string(name);
   auto scan = scan_page(html, q);
-  return scan.input && plausible_token(*scan.input) ? *scan.input : "";
+  return scan.refused.empty() && scan.input && plausible_token(*scan.input) ? *scan.input : "";
 }
 
 void ScenarioLogic::start_line(std::string& out, std::string_view method, std::string_view path,
@@ -257,15 +257,15 @@ void ScenarioLogic::build_write(std::uint32_t id, Client& c, std::string_view ho
     r.content_type = "application/json";
   } else {
     HtmlForm f;
-    f.fields = c.form;  // empty when Home had no such form: then the one field goes alone
+    if (c.form) f.fields = c.form->fields;  // none when Home had no such form: the one field goes alone
     f.set(opts_.name_field, name);
     if (!opts_.csrf_field.empty() && !token.empty()) f.set(opts_.csrf_field, token);
     for (const auto& [k, v] : opts_.form_fields) f.set(k, v);
-    r.method = c.form.empty() ? "POST" : c.form_method;
+    r.method = c.form ? c.form->method : "POST";
     r.path = opts_.write_path_given ? opts_.write_path
-             : c.form.empty()       ? opts_.home_path
-                                    : c.form_action;
-    if (c.form_multipart) {
+             : c.form               ? c.form->action
+                                    : opts_.home_path;
+    if (c.form && c.form->multipart) {
       r.body = multipart_fields(f.fields, boundary_);
       r.content_type = "multipart/form-data; boundary=" + boundary_;
     } else {

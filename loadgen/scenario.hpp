@@ -3,12 +3,15 @@
 // asks build_request() for bytes and hands the parsed answer to apply_response().
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "loadgen/cookie_jar.hpp"
+#include "loadgen/form_pool.hpp"
 #include "loadgen/history_event.hpp"
 #include "loadgen/html_form.hpp"
 #include "loadgen/load_options.hpp"
@@ -45,11 +48,10 @@ struct Client {
   std::int64_t highest_seen = 0;      // counter: largest value any answer reported
   CookieJar jar;
   std::string csrf_token;  // visit: from the last Home page (--csrf-field or --csrf-meta)
-  // Visit, --write form: the form of Home that holds the name field, as a browser fills it.
-  std::vector<FormField> form;
-  std::string form_action = "/";   // where it goes (--write-path overrides it)
-  std::string form_method = "POST";
-  bool form_multipart = false;
+  // Visit, --write form: the form of Home that holds the name field, as a browser fills it,
+  // shared with the clients that got the same one (FormPool); null when Home had none. Where
+  // it goes unless --write-path says.
+  std::shared_ptr<const KeptForm> form;
   bool page_read = false;          // Home was read (its form, token) since the last refusal
   std::string page_path = "/";     // the page the form or token came from: the Referer of writes
   bool logged_in = false;          // --login-path: this client's login went through
@@ -101,6 +103,9 @@ class ScenarioLogic {
   Outcome apply(std::uint32_t client_id, Client& c, Step step, const Answer& a) const;
 
   const std::string& run_tag() const { return run_tag_; }
+  // The run is ending: a page being parsed now, or later, is dropped at once rather than held
+  // up the drain (any thread; the workers look at it while they parse).
+  void stop_reading_pages() const { stop_reading_.store(true, std::memory_order_relaxed); }
   // --history (scenario_history.cpp): the operation a request of `step` starts (just built), if
   // any; and, for a request that had one (f), the completion its answer makes of it (none while
   // a redirect is followed). sent: some of the request went out.
@@ -124,8 +129,19 @@ class ScenarioLogic {
   void build_write(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
   bool redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
   void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o, bool landing) const;
-  void read_home(Client& c, std::string_view page) const;
-  bool read_login_page(std::uint32_t id, Client& c, std::string_view page) const;
+  // Home read: its form and token kept; refused: it could not be read (a bound passed, a form
+  // too big): a protocol error; cancelled: the run ended while it was parsed.
+  enum class PageRead { read, refused, cancelled };
+  PageRead read_home(Client& c, std::string_view page) const;
+  // The login form filled and made c.next; else the error the answer counts as (login: no
+  // login form; protocol: the page could not be read).
+  std::optional<ErrorKind> read_login_page(std::uint32_t id, Client& c, std::string_view page) const;
+  // The bounds of a page's parse, and the verdict on one that passed them (logged once).
+  PageQuery page_query() const;
+  PageRead refuse_page(const std::string& path, std::string_view page, const PageScan& scan) const;
+  // The pages refused so far, by content: the same page again is refused without a parse (a
+  // hostile page costs its hash, not another 100 ms of the worker). At most 64 are kept.
+  PageScan scan(std::string_view page, const PageQuery& q) const;
   void after_read(Client& c) const;
   Step next_write_step(const Client& c) const;
   std::string token_for(const Client& c) const;
@@ -140,6 +156,14 @@ class ScenarioLogic {
   UserHeaders user_;  // from opts_.headers, checked by the command line
   std::string boundary_;  // multipart/form-data writes
   mutable std::atomic<unsigned> diagnosed_{0};  // which "cannot find" lines were logged (bits)
+  mutable FormPool forms_;  // the forms of Home the clients keep, one copy of each
+  mutable std::atomic<bool> stop_reading_{false};
+  // Pages whose parse passed its time bound: after the first, a page gets a tenth of the time
+  // (an app that serves one will serve more, and each holds up a worker).
+  mutable std::atomic<unsigned> slow_pages_{0};
+  mutable std::mutex refused_mutex_;
+  mutable std::vector<std::pair<std::size_t, std::string>> refused_pages_;  // hash, why
+  mutable std::atomic<bool> any_refused_{false};
 };
 
 // A token as the tester keeps it: printable ASCII without spaces, at most max_token_bytes

@@ -170,15 +170,24 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
   if (landing) c.step = step;  // a failure goes on as a failure of the step that redirected
   switch (step) {
     case Step::home:
-      if (ok) {
-        read_home(c, a.body);
-        c.step = next_write_step(c);
+      if (!ok) break;
+      switch (read_home(c, a.body)) {
+        case PageRead::read:
+          c.step = next_write_step(c);
+          break;
+        case PageRead::refused:
+          o.error = true;  // Home is loaded again before the next write
+          o.error_kind = ErrorKind::protocol;
+          break;
+        case PageRead::cancelled:  // the run is over: nothing to say of the page
+          break;
       }
       break;
     case Step::login_page:
-      if (ok && !read_login_page(id, c, a.body)) {
+      if (!ok) break;
+      if (auto failed = read_login_page(id, c, a.body)) {
         o.error = true;
-        o.error_kind = ErrorKind::login;
+        o.error_kind = *failed;
       }
       break;
     case Step::login_submit:

@@ -90,27 +90,73 @@ std::string ScenarioLogic::token_for(const Client& c) const {
   return plausible_token(token) ? token : "";
 }
 
+PageQuery ScenarioLogic::page_query() const {
+  PageQuery q;
+  q.bounds.cancel = &stop_reading_;
+  if (slow_pages_.load(std::memory_order_relaxed) > 0) q.bounds.max_time /= 10;
+  return q;
+}
+
+PageScan ScenarioLogic::scan(std::string_view page, const PageQuery& q) const {
+  if (any_refused_.load(std::memory_order_acquire)) {
+    std::size_t h = std::hash<std::string_view>{}(page);
+    std::lock_guard lock(refused_mutex_);
+    for (const auto& [hash, why] : refused_pages_)
+      if (hash == h) {
+        PageScan out;
+        out.refused = why;
+        return out;
+      }
+  }
+  return scan_page(page, q);
+}
+
+ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path, std::string_view page,
+                                                   const PageScan& scan) const {
+  if (scan.cancelled) return PageRead::cancelled;
+  if (scan.refused.find(" took more than ") != std::string::npos) slow_pages_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::size_t h = std::hash<std::string_view>{}(page);
+    std::lock_guard lock(refused_mutex_);
+    bool known = false;
+    for (const auto& kept : refused_pages_) known = known || kept.first == h;
+    if (!known && refused_pages_.size() < 64) refused_pages_.emplace_back(h, scan.refused);
+    any_refused_.store(true, std::memory_order_release);
+  }
+  diagnose(page_refused, "a page of " + path + " was not read: " + scan.refused +
+                             " (counted as protocol errors; the first such page is named here)");
+  return PageRead::refused;
+}
+
 // Home, read for what the next writes need: the form that holds the name field, the token.
-void ScenarioLogic::read_home(Client& c, std::string_view page) const {
+ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page) const {
   const std::string& path = c.request_path;
   bool form_mode = opts_.write == LoadOptions::Write::form;
-  PageQuery q;
+  PageQuery q = page_query();
   if (form_mode) q.form_fields = {opts_.name_field};
   q.input_name = opts_.csrf_field;
   q.meta_name = opts_.csrf_meta;
-  PageScan scan = scan_page(page, q);
+  PageScan scan = this->scan(page, q);
+  if (!scan.refused.empty()) return refuse_page(path, page, scan);
   c.page_read = true;
   c.page_path = path;
+  // The token the form carries is this client's own: taken before the form is shared.
+  const FormField* own = scan.form && !opts_.csrf_field.empty() ? scan.form->find(opts_.csrf_field) : nullptr;
+  std::string form_token = own ? own->value : scan.input.value_or("");
   if (form_mode) {
-    c.form.clear();
+    c.form.reset();
     if (scan.form) {
-      c.form = std::move(scan.form->fields);
-      c.form_method = scan.form->method;
-      c.form_multipart = scan.form->multipart;
-      c.form_action = resolve_reference(path, scan.form->action.empty() ? std::string_view(path)
-                                                                          : scan.form->action)
-                          .value_or(path);
-      scan.form->fields = c.form;
+      KeptForm kept;
+      kept.fields = std::move(scan.form->fields);
+      if (!opts_.csrf_field.empty())
+        for (auto& f : kept.fields)
+          if (f.name == opts_.csrf_field) f.value.clear();  // each write puts its own in
+      kept.method = scan.form->method;
+      kept.multipart = scan.form->multipart;
+      kept.action = resolve_reference(path, scan.form->action.empty() ? std::string_view(path)
+                                                                       : scan.form->action)
+                        .value_or(path);
+      c.form = forms_.share(std::move(kept));
     } else {
       diagnose(no_form, "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
                             std::to_string(scan.forms_seen) + " forms there): each write is a POST of "
@@ -124,35 +170,38 @@ void ScenarioLogic::read_home(Client& c, std::string_view page) const {
                         "most 256 bytes) on " + path);
   } else if (!opts_.csrf_field.empty() && opts_.csrf_cookie.empty()) {
     // The form's own field when it has it, else the first input of that name on the page.
-    const FormField* f = scan.form ? scan.form->find(opts_.csrf_field) : nullptr;
-    std::string value = f ? f->value : scan.input.value_or("");
-    c.csrf_token = plausible_token(value) ? value : "";
+    c.csrf_token = plausible_token(form_token) ? form_token : "";
     if (c.csrf_token.empty())
       diagnose(no_field, "no input named '" + opts_.csrf_field + "' with a token (printable, at most 256 "
                          "bytes) on " + path);
   }
   if (!opts_.csrf_cookie.empty() && !c.jar.find(opts_.csrf_cookie))
     diagnose(no_cookie, "no cookie '" + opts_.csrf_cookie + "' was set by " + path + " or before it");
+  return PageRead::read;
 }
 
 // The login page: its form filled with --login-field values and submitted next.
-bool ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page) const {
-  PageQuery q;
+std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page) const {
+  PageQuery q = page_query();
   for (const auto& f : opts_.login_fields) q.form_fields.push_back(f.first);
   q.password_form = true;
-  PageScan scan = scan_page(page, q);
+  PageScan scan = this->scan(page, q);
+  if (!scan.refused.empty()) {
+    if (refuse_page(c.request_path, page, scan) == PageRead::cancelled) return std::nullopt;  // c.step stays
+    return ErrorKind::protocol;
+  }
   if (!scan.form) {
     diagnose(no_login_form, "no login form on " + c.request_path + " (looked for a form with a " +
                                 (q.form_fields.empty() ? std::string("password input")
                                                        : "field '" + q.form_fields.front() + "' or a password input") +
                                 "; " + std::to_string(scan.forms_seen) + " forms there)");
-    return false;
+    return ErrorKind::login;
   }
   for (const auto& [k, v] : opts_.login_fields) scan.form->set(k, expand_client(v, id));
   c.next = submission(*scan.form, c.request_path, boundary_);
   c.page_path = c.request_path;
   c.step = Step::login_submit;
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace sessdemo::loadgen

@@ -9,6 +9,10 @@ the other side hold. Loopback only; every mode stops by itself.
                                  the answers take turns among N ids instead
   fat-pages PORT SECONDS         an HTTP/1.1 server whose pages are 8 MiB, with a 1 MB form token
                                  and 50 cookies of 4 KiB (what a server can ask a client to keep)
+  hostile-html PORT SECONDS KIND  an HTTP/1.1 server whose Home is a page built to cost the
+                                 tester: nested (74,000 nested elements, 518 KB), unclosed
+                                 (100,000 unclosed <div>, 500 KB), inputs (a form of 37,000
+                                 inputs), hidden (a 500 KB hidden value), select (60,000 options)
   crafted-merge IN OUT N         writes OUT: the load JSON IN with its instance made N instances
                                  (merge's input with many ids)
 """
@@ -92,6 +96,30 @@ def fat_pages(port, seconds):
     asyncio.run(serve(port, seconds, answer))
 
 
+def hostile_html(port, seconds, kind):
+    form_end = b"<input name=name></form>"
+    pages = {
+        "nested": b"<form method=post action=/>" + b"<span>" * 74000 + form_end,
+        "unclosed": b"<div>" * 100000 + b"<form method=post action=/>" + form_end,
+        "inputs": b"<form method=post action=/>" + b"<input name=a value=1>" * 37000 + form_end,
+        "hidden": b"<form method=post action=/><input type=hidden name=h value=" + b"v" * 500000 + b">"
+                  + form_end,
+        "select": b"<form method=post action=/><select name=s>" + b"<option>o" * 60000 + b"</select>"
+                  + form_end,
+    }
+    page = pages[kind]
+
+    def answer(head):
+        body = page if head.startswith(b"GET / ") else b"<p>no name</p>"
+        status = b"303 See Other\r\nLocation: /details" if head.startswith(b"POST") else b"200 OK"
+        if head.startswith(b"POST"):
+            body = b""
+        return (b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html\r\nX-Served-By: h\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body)) + body
+
+    asyncio.run(serve(port, seconds, answer))
+
+
 def crafted_merge(src, out, n):
     doc = json.load(open(src))
     (name, inst), = list(doc["instances"].items())[:1]
@@ -111,6 +139,8 @@ def main(argv):
         many_ids(int(argv[2]), float(argv[3]), int(argv[4]) if len(argv) > 4 else 0)
     elif mode == "fat-pages":
         fat_pages(int(argv[2]), float(argv[3]))
+    elif mode == "hostile-html":
+        hostile_html(int(argv[2]), float(argv[3]), argv[4])
     elif mode == "crafted-merge":
         crafted_merge(argv[2], argv[3], int(argv[4]))
     else:

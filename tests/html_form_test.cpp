@@ -1,6 +1,7 @@
 #include "loadgen/html_form.hpp"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 using namespace sessdemo::loadgen;
 
@@ -123,4 +124,110 @@ TEST(HtmlForm, ReferencesResolvedAgainstThePage) {
   // Found by the fuzzer: a port that is no number. Never a path without its leading '/'.
   auto odd = resolve_reference("/a/b", "https://exam0le\xdftest:8443sput?x=\xc3\xa9");
   EXPECT_TRUE(!odd || (!odd->empty() && odd->front() == '/')) << *odd;
+}
+
+// Hostile pages: what parsing one may cost is bounded, and no page can crash the tester.
+namespace {
+std::string repeat(std::string_view s, std::size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Runs f on a thread with a 1 MiB stack: a walk that recursed once per level of a page nested
+// 100,000 deep would overflow it (the tester's crash: SIGSEGV, no verdict).
+template <class F>
+void on_small_stack(F f) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 1u << 20);
+  pthread_t t;
+  auto call = [](void* p) -> void* {
+    (*static_cast<F*>(p))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&t, &attr, call, &f), 0);
+  pthread_join(t, nullptr);
+  pthread_attr_destroy(&attr);
+}
+}  // namespace
+
+TEST(HtmlFormBounds, A100000DeepPageIsWalkedWithoutRecursion) {
+  // <object> is a scope boundary, so gumbo itself nests it in linear time; the walk down to the
+  // form at the bottom is what used to recurse.
+  std::string page = "<form action=/deep>" + repeat("<object>", 100000) +
+                     "<input name=name value=v><textarea name=t>" + "x</textarea>";
+  PageQuery q;
+  q.form_fields = {"name"};
+  q.bounds.max_time = std::chrono::seconds(60);  // the walk is what this test is about
+  PageScan s;
+  on_small_stack([&] { s = scan_page(page, q); });
+  ASSERT_TRUE(s.refused.empty()) << s.refused;
+  ASSERT_TRUE(s.form);
+  EXPECT_EQ(s.form->action, "/deep");
+  EXPECT_EQ(s.form->fields, fields({{"name", "v"}, {"t", "x"}}));
+}
+
+TEST(HtmlFormBounds, APageNestedPastWhatTheParseMayCostIsRefusedNotParsed) {
+  // 400,000 unclosed <div>: each start tag looks down the whole stack of open elements, so
+  // gumbo would need minutes; the parse is abandoned at its time bound.
+  PageQuery q;
+  q.form_fields = {"name"};
+  q.bounds.max_time = std::chrono::milliseconds(50);
+  auto s = scan_page(repeat("<div>", 400000) + "<form><input name=name></form>", q);
+  EXPECT_FALSE(s.form);
+  EXPECT_NE(s.refused.find("took more than 50 ms"), std::string::npos) << s.refused;
+}
+
+TEST(HtmlFormBounds, APageThatNeedsMoreMemoryThanItsBoundIsRefused) {
+  PageQuery q;
+  q.form_fields = {"name"};
+  q.bounds.max_heap = 1u << 20;
+  auto s = scan_page(repeat("<p a=1 b=2>x</p>", 20000) + "<form><input name=name></form>", q);
+  EXPECT_FALSE(s.form);
+  EXPECT_NE(s.refused.find("needed more than 1 MiB"), std::string::npos) << s.refused;
+  // The same page within the default bounds is read.
+  q.bounds = {};
+  s = scan_page(repeat("<p a=1 b=2>x</p>", 20000) + "<form><input name=name></form>", q);
+  EXPECT_TRUE(s.refused.empty()) << s.refused;
+  EXPECT_TRUE(s.form);
+  q.bounds.max_bytes = 1000;
+  s = scan_page(repeat("<p>", 400), q);
+  EXPECT_NE(s.refused.find("1200 bytes, more than the 1000"), std::string::npos) << s.refused;
+}
+
+TEST(HtmlFormBounds, UnclosedDivsCostNoParseErrors) {
+  // 8,000 unclosed <div>: gumbo copied the stack of open elements into each parse error it
+  // recorded (0.5 GB); with no errors recorded the page fits in its 64 MiB heap.
+  PageQuery q;
+  q.form_fields = {"name"};
+  q.bounds.max_heap = 16u << 20;
+  q.bounds.max_time = std::chrono::seconds(30);  // the heap is what this test is about
+  auto s = scan_page(repeat("<div>", 8000) + "<form><input name=name></form>", q);
+  EXPECT_TRUE(s.refused.empty()) << s.refused;
+  EXPECT_TRUE(s.form);
+}
+
+TEST(HtmlFormBounds, AFormPastItsFieldsOrBytesIsNotKept) {
+  auto many = form_with("<form>" + repeat("<input name=a value=1>", 5000) + "<input name=name></form>");
+  EXPECT_FALSE(many.form);
+  EXPECT_NE(many.refused.find("5001 controls, more than the 1024"), std::string::npos) << many.refused;
+  auto big = form_with("<form><input type=hidden name=blob value=" + std::string(500000, 'x') +
+                       "><input name=name></form>");
+  EXPECT_FALSE(big.form);
+  EXPECT_NE(big.refused.find("more than the 65536"), std::string::npos) << big.refused;
+  auto selected = form_with("<form><input name=name><select multiple name=s>" +
+                            repeat("<option selected>o", 3000) + "</select></form>");
+  EXPECT_FALSE(selected.form);
+  EXPECT_NE(selected.refused.find("3001 entries"), std::string::npos) << selected.refused;
+}
+
+TEST(HtmlFormBounds, ALargeSelectIsReadInTreeOrder) {
+  auto s = form_with(
+      "<form><input name=name><select multiple name=m><option selected>1</option>"
+      "<optgroup><option>2<option selected>3</optgroup><option selected>4</select>"
+      "<select name=big>" + repeat("<option>o", 60000) + "<option selected value=last>x</select></form>");
+  ASSERT_TRUE(s.form) << s.refused;
+  EXPECT_EQ(s.form->fields, fields({{"name", ""}, {"m", "1"}, {"m", "3"}, {"m", "4"}, {"big", "last"}}));
 }

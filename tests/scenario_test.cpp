@@ -120,6 +120,52 @@ TEST(Scenario, CsrfTokenFromTheHomePageGoesWithEachWrite) {
   EXPECT_NE(req.find("\r\nX-CSRF-Token: t2\r\n"), std::string::npos) << req;
 }
 
+TEST(Scenario, ClientsThatGotTheSameFormShareOneCopyAndKeepTheirOwnTokens) {
+  LoadOptions o;
+  o.csrf_field = "tok";
+  ScenarioLogic logic(o, "rX");
+  std::string filler(40000, 'f');  // what a client would keep 40 KB of
+  auto home = [&](std::string_view token) {
+    return "<form method=post action=/save><input type=hidden name=tok value=" + std::string(token) +
+           "><input type=hidden name=big value=" + filler + "><input name=name></form>";
+  };
+  Client a, b, other;
+  std::string page_a = home("ta"), page_b = home("tb");
+  logic.apply(1, a, Step::home, Answer{200, page_a, {}});
+  logic.apply(2, b, Step::home, Answer{200, page_b, {}});
+  filler = "g";
+  std::string page_other = home("tc");
+  logic.apply(3, other, Step::home, Answer{200, page_other, {}});
+  ASSERT_TRUE(a.form && b.form && other.form);
+  EXPECT_EQ(a.form.get(), b.form.get());  // one copy of the 40 KB form for both
+  EXPECT_NE(a.form.get(), other.form.get());
+  std::string req_a, req_b;
+  logic.build_request(1, a, "h", req_a);
+  logic.build_request(2, b, "h", req_b);
+  EXPECT_EQ(req_a.rfind("POST /save HTTP/1.1", 0), 0u);
+  EXPECT_NE(req_a.find("tok=ta&big="), std::string::npos) << req_a.substr(0, 300);
+  EXPECT_NE(req_b.find("tok=tb&big="), std::string::npos);
+  EXPECT_EQ(req_b.find("tok=ta"), std::string::npos);
+}
+
+TEST(Scenario, AHomePagePastTheParseBoundsIsAProtocolErrorAndReadAgain) {
+  LoadOptions o;
+  ScenarioLogic logic(o, "rX");
+  Client c;
+  c.step = Step::home;
+  std::string page = "<form>";
+  for (int i = 0; i < 5000; ++i) page += "<input name=a>";
+  page += "<input name=name></form>";
+  auto out = logic.apply(1, c, Step::home, Answer{200, page, {}});
+  EXPECT_TRUE(out.error);
+  EXPECT_EQ(out.error_kind, ErrorKind::protocol);
+  EXPECT_EQ(c.step, Step::home);
+  EXPECT_FALSE(c.form);
+  out = logic.apply(1, c, Step::home, Answer{200, "<form><input name=name></form>", {}});
+  EXPECT_FALSE(out.error);
+  EXPECT_EQ(c.step, Step::write);
+}
+
 TEST(Scenario, HiddenInputValues) {
   EXPECT_EQ(hidden_input_value("<input name=\"a\" value=\"1\"><input name=\"b\" value=\"2\">", "b"), "2");
   EXPECT_EQ(hidden_input_value("<input data-name=\"b\" value=\"x\"><input value='3' name='b'>", "b"), "3");
