@@ -154,6 +154,12 @@ Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answe
   bool keeps_cookies = opts_.scenario != Scenario::logout || step == Step::logout_write;
   if (a.status != 0 && keeps_cookies)
     for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
+  // A write that set a cookie started (or changed) the session, and an app gives a new session
+  // a new token (serve does, as OWASP asks), in its form's hidden fields or where the token
+  // options say: the page is read again before the next write, as a browser's next form would
+  // come from a page loaded after it. (A token kept in a cookie is read from the jar anyway.)
+  if (step == Step::write && !a.set_cookies.empty() && (uses_token() || c.form) && opts_.csrf_cookie.empty())
+    c.page_read = false;
   if (redirected(id, c, step, a, o)) return o;
   bool landing = step == Step::follow;
   Step s = landing ? c.redirected_from : step;

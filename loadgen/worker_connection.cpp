@@ -151,6 +151,16 @@ net::awaitable<void> Worker::Impl::deliver(Line& line, Client& c, Attempt& a) {
       x.failure = a.opened.failure;
       if (x.ec) break;
       line.connected = true;
+      // A server that speaks before it is asked: its bytes belong to no request, on a new
+      // connection as on a reused one (taken for the answer, they would shift every later one).
+      if (idle_state(g) == IdleState::unasked_bytes) {
+        close(g);
+        line.connected = false;
+        x.ec = beast::http::error::unexpected_body;
+        x.failure = ErrorKind::protocol;
+        x.note = "bytes from the server before the first request on a new connection (connection closed)";
+        break;
+      }
     }
     x.write_time = Clock::now();  // service time starts here: a connect is not in it
     co_await exchange(g, line.request, line.buffer, line.parsed, a.step != Step::get, x);

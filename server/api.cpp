@@ -65,7 +65,7 @@ http::Response Router::api_put(const http::Request& req) {
   if (!check.name) return json_error(http::Status::bad_request, check.error);
   std::string token = csrf_header(req);
   WriteOutcome w = sessions_.update(
-      cookie_id(req), keeping_token(token, [&](Session& s) { s.name = *check.name; }),
+      cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
       csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
@@ -79,7 +79,7 @@ http::Response Router::api_visit(const http::Request& req) {
   std::string token = csrf_header(req);
   WriteOutcome w = sessions_.update(
       cookie_id(req),
-      keeping_token(token, [](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; }),  // saturates
+      with_token([](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; }),  // saturates
       csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);

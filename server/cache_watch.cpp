@@ -5,32 +5,56 @@
 namespace sessdemo {
 
 CacheWatch::CacheWatch(SessionStore& store, Metrics& metrics, const SessionStats& sessions,
-                       std::chrono::milliseconds period)
-    : store_(store), metrics_(metrics), sessions_(sessions), period_(period) {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stop_) {
+                       std::chrono::milliseconds period, std::chrono::milliseconds stop_wait)
+    : source_(store.node_stats_source()), metrics_(metrics), sessions_(sessions), period_(period),
+      stop_wait_(stop_wait) {
+  // The thread's own references: the source and the shared state, both kept alive by it. It
+  // touches the watch only under the mutex, while stop is false.
+  thread_ = std::thread([this, shared = shared_, source = source_, period = period_] {
+    std::unique_lock lock(shared->mutex);
+    while (!shared->stop) {
       lock.unlock();
-      poll();
+      std::vector<NodeStats> nodes;
+      {
+        std::lock_guard one(shared->fetching);
+        nodes = source->fetch();
+      }
       lock.lock();
-      wake_.wait_for(lock, period_, [this] { return stop_; });
+      if (shared->stop) break;
+      if (!nodes.empty()) take(std::move(nodes));
+      shared->wake.wait_for(lock, period, [&] { return shared->stop; });
     }
+    shared->finished = true;
+    shared->wake.notify_all();
   });
 }
 
 CacheWatch::~CacheWatch() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
+  std::unique_lock lock(shared_->mutex);
+  shared_->stop = true;
+  shared_->wake.notify_all();
+  bool done = shared_->wake.wait_for(lock, stop_wait_, [this] { return shared_->finished; });
+  lock.unlock();
+  if (done) {
+    thread_.join();
+  } else {
+    spdlog::warn("a memcached node is still answering `stats` after {} ms: shutting down without it",
+                 stop_wait_.count());
+    thread_.detach();  // it holds only its source and the shared state
   }
-  wake_.notify_all();
-  thread_.join();
 }
 
 void CacheWatch::poll() {
-  std::lock_guard lock(poll_mutex_);  // the thread's polls and a test's never overlap
-  auto nodes = store_.node_stats();
-  if (nodes.empty()) return;
+  std::vector<NodeStats> nodes;
+  {
+    std::lock_guard one(shared_->fetching);  // the thread's polls and a test's never overlap
+    nodes = source_->fetch();
+  }
+  std::lock_guard lock(shared_->mutex);
+  if (!nodes.empty()) take(std::move(nodes));
+}
+
+void CacheWatch::take(std::vector<NodeStats> nodes) {
   bool holds_sessions = sessions_.created.load(std::memory_order_relaxed) > 0;
   for (const auto& n : nodes) {
     if (!n.ok) continue;

@@ -99,15 +99,22 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     co_return;
   }
   // HTTPS: the handshake has a deadline of its own (at most the first request's), and the
-  // first request's time runs from accept, handshake included: one deadline, set here once.
+  // first request's time runs from accept, handshake included. A connection counts against
+  // the cap of handshakes in progress only once its ClientHello has begun: one that sends
+  // nothing waits outside it, for at most a second, so silent connections cannot fill the cap
+  // and lock every real client out.
+  auto handshake_by = c.accepted + std::min(config.handshake_timeout, config.request_timeout);
+  c.phase = Phase::reading;
+  c.deadline = std::min(handshake_by, c.accepted + std::chrono::seconds(1));
+  auto [first_ec] = co_await c.socket.async_wait(tcp::socket::wait_read, use_tuple);
+  if (first_ec) co_return;  // silent past its deadline, or gone
   if (handshaking.fetch_add(1) >= config.max_handshakes) {
     handshaking.fetch_sub(1);
     close_with_alert(c.socket);
     co_return;
   }
   TlsSocket stream(c.socket, tls->native_handle());
-  c.phase = Phase::reading;
-  c.deadline = c.accepted + std::min(config.handshake_timeout, config.request_timeout);
+  c.deadline = handshake_by;
   auto [ec, ignored] = co_await stream.async_handshake(use_tuple);
   handshaking.fetch_sub(1);
   if (ec) co_return;  // not TLS, an unknown CA on the client's side, or too slow

@@ -253,7 +253,7 @@ http::Response Router::save_name(const http::Request& req) {
   if (config_.csrf)
     if (auto t = form_field(req.body(), "csrf_token"); t && *t) token = std::move(**t);
   WriteOutcome w = sessions_.update(
-      cookie_id(req), keeping_token(token, [&](Session& s) { s.name = *check.name; }),
+      cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
       csrf_guard(req, token));
   if (w.refused) return csrf_refused(false);
   if (auto failure = write_failure(w.status, false)) return std::move(*failure);

@@ -75,10 +75,9 @@ class Router {
   static std::string first_id_cookie(const http::Request& req, std::string_view name);
   // With csrf on (router_csrf.cpp): a guard that lets a write through only on a session holding
   // the presented token, or with none yet, when it is the token of the request's pre-session
-  // cookie; keeping_token makes such a session keep it.
+  // cookie; with_token gives such a session a fresh token of its own (never the pre-session one).
   SessionService::Guard csrf_guard(const http::Request& req, std::string_view presented) const;
-  std::function<void(Session&)> keeping_token(std::string_view presented,
-                                              std::function<void(Session&)> change) const;
+  std::function<void(Session&)> with_token(std::function<void(Session&)> change) const;
   std::string pre_session_nonce(const http::Request& req) const;
   http::Response csrf_refused(bool as_json) const;
 

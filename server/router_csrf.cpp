@@ -1,5 +1,6 @@
 // The router's CSRF tokens (serve --csrf): the Home page that carries one, the guard of writes.
 #include "server/cookies.hpp"
+#include "server/csrf.hpp"
 #include "server/html.hpp"
 #include "server/router.hpp"
 #include "sessions/session_id.hpp"
@@ -40,12 +41,14 @@ SessionService::Guard Router::csrf_guard(const http::Request& req,
   };
 }
 
-std::function<void(Session&)> Router::keeping_token(std::string_view presented,
-                                                    std::function<void(Session&)> change) const {
+std::function<void(Session&)> Router::with_token(std::function<void(Session&)> change) const {
   if (!config_.csrf) return change;
-  // Runs only once the guard passed: a session without a token adopts the pre-session one.
-  return [token = std::string(presented), change = std::move(change)](Session& s) {
-    if (s.csrf.empty()) s.csrf = token;
+  // Runs only once the guard passed. A session without a token gets a fresh one, never the
+  // pre-session token it was created with: that one may have been asked of the server by an
+  // attacker and planted with its nonce cookie (token fixation); a new session, a new token, as
+  // OWASP has it for every change of privilege. The visitor's next page carries the new one.
+  return [change = std::move(change)](Session& s) {
+    if (s.csrf.empty()) s.csrf = CsrfTokens::new_nonce();
     change(s);
   };
 }

@@ -19,15 +19,16 @@ StoreStatus MemcachedStore::ping() {
   return is_memcached_failure(rc) ? StoreStatus::unavailable : StoreStatus::ok;
 }
 
-std::vector<NodeStats> MemcachedStore::node_stats() {
-  // A handle of its own, made and freed here: the poller never takes a request thread's.
+namespace {
+// A handle of its own, made and freed here: the poller never takes a request thread's.
+std::vector<NodeStats> fetch_node_stats(const MemcachedOptions& opts) {
   std::vector<NodeStats> out;
-  memcached_st* mc = make_memcached_handle(opts_);
+  memcached_st* mc = make_memcached_handle(opts);
   memcached_return_t rc;
   memcached_stat_st* st = memcached_stat(mc, nullptr, &rc);
-  for (std::size_t i = 0; i < opts_.servers.size(); ++i) {
+  for (std::size_t i = 0; i < opts.servers.size(); ++i) {
     NodeStats n;
-    n.node = opts_.servers[i].to_string();
+    n.node = opts.servers[i].to_string();
     // libmemcached fills one entry per server; one that did not answer keeps zero uptime.
     if (st && st[i].pid != 0) {
       n.ok = true;
@@ -41,6 +42,22 @@ std::vector<NodeStats> MemcachedStore::node_stats() {
   if (st) memcached_stat_free(mc, st);
   memcached_free(mc);
   return out;
+}
+
+class MemcachedStats final : public NodeStatsSource {
+ public:
+  explicit MemcachedStats(MemcachedOptions opts) : opts_(std::move(opts)) {}
+  std::vector<NodeStats> fetch() override { return fetch_node_stats(opts_); }
+
+ private:
+  MemcachedOptions opts_;
+};
+}  // namespace
+
+std::vector<NodeStats> MemcachedStore::node_stats() { return fetch_node_stats(opts_); }
+
+std::shared_ptr<NodeStatsSource> MemcachedStore::node_stats_source() {
+  return std::make_shared<MemcachedStats>(opts_);
 }
 
 }  // namespace sessdemo

@@ -50,6 +50,7 @@ class MemcachedStore final : public SessionStore {
   StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
   std::vector<NodeStats> node_stats() override;
+  std::shared_ptr<NodeStatsSource> node_stats_source() override;
   const char* kind() const override { return "memcached"; }
 
   std::string key_for(std::string_view id) const;

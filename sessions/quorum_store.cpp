@@ -238,6 +238,12 @@ StoreStatus QuorumStore::ping() {
   return answering >= majority() ? StoreStatus::ok : StoreStatus::unavailable;
 }
 
+std::shared_ptr<NodeStatsSource> QuorumStore::node_stats_source() {
+  std::vector<std::shared_ptr<NodeStatsSource>> parts;
+  for (std::size_t i = 0; i < ring_.size(); ++i) parts.push_back(ring_.store(i).node_stats_source());
+  return all_node_stats(std::move(parts));
+}
+
 std::vector<NodeStats> QuorumStore::node_stats() {
   std::vector<NodeStats> out;
   for (std::size_t i = 0; i < ring_.size(); ++i)

@@ -53,6 +53,7 @@ class QuorumStore final : public SessionStore {
   // ok when a majority of the nodes answer.
   StoreStatus ping() override;
   std::vector<NodeStats> node_stats() override;
+  std::shared_ptr<NodeStatsSource> node_stats_source() override;
   const char* kind() const override { return "memcached-quorum"; }
 
   std::vector<std::size_t> copies_of(std::string_view id) const;

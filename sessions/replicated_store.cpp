@@ -240,6 +240,12 @@ StoreStatus ReplicatedStore::ping() {
   return StoreStatus::unavailable;
 }
 
+std::shared_ptr<NodeStatsSource> ReplicatedStore::node_stats_source() {
+  std::vector<std::shared_ptr<NodeStatsSource>> parts;
+  for (std::size_t i = 0; i < ring_.size(); ++i) parts.push_back(ring_.store(i).node_stats_source());
+  return all_node_stats(std::move(parts));
+}
+
 std::vector<NodeStats> ReplicatedStore::node_stats() {
   std::vector<NodeStats> out;
   for (std::size_t i = 0; i < ring_.size(); ++i)

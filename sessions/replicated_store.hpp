@@ -54,6 +54,7 @@ class ReplicatedStore final : public SessionStore {
   StoreStatus unlock(std::string_view id, std::string_view owner) override;
   StoreStatus ping() override;
   std::vector<NodeStats> node_stats() override;
+  std::shared_ptr<NodeStatsSource> node_stats_source() override;
   const char* kind() const override { return "memcached-replicated"; }
 
   // The nodes holding id's copies, primary first (indexes into the --memcached list).

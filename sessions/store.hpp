@@ -4,6 +4,7 @@
 // A call made under a deadline (sessions/deadline.hpp) gives up when it passes.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,18 @@ struct NodeStats {
   bool ok = false;
   std::uint64_t evictions = 0, bytes = 0, limit_bytes = 0, items = 0;
 };
+
+// Asks the nodes for their figures. It holds copies of what it needs, nothing of the store it
+// came from: a node that trickles its answer keeps a fetch running, and the cache watch may leave
+// it behind at shutdown (serve must exit), after the store is gone.
+class NodeStatsSource {
+ public:
+  virtual ~NodeStatsSource() = default;
+  virtual std::vector<NodeStats> fetch() = 0;
+};
+
+// The figures of several sources, one after the other (the nodes of a replicated store).
+std::shared_ptr<NodeStatsSource> all_node_stats(std::vector<std::shared_ptr<NodeStatsSource>> parts);
 
 // A multi-get sent and not yet read (SessionStore::send_many, then receive_many).
 struct PendingLoad {
@@ -91,6 +104,10 @@ class SessionStore {
   // Each cache node's own figures, asked on a connection of its own (off the request path);
   // none for a store that has no nodes.
   virtual std::vector<NodeStats> node_stats() { return {}; }
+  // The same figures from a source that outlives the store (see NodeStatsSource). The default
+  // asks this store's node_stats(), so it lives only as long as the store: right for a store
+  // whose node_stats() never waits on a node.
+  virtual std::shared_ptr<NodeStatsSource> node_stats_source();
   virtual const char* kind() const = 0;
 };
 

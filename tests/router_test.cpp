@@ -382,14 +382,20 @@ TEST(Router, CsrfTokensGuardEveryWrite) {
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", other).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", "", "", nonce).result_int(), 403u);
   EXPECT_EQ(store.size(), 0u);
-  // With it: the session is created and keeps the token.
+  // With it: the session is created with a token of its own, not the pre-session one (which
+  // anyone may have asked the server for and planted with its nonce: token fixation).
   auto saved = call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, "", "", nonce);
   EXPECT_EQ(saved.result_int(), 303u);
   std::string sid = set_cookie_value(saved, "sessdemo_sid");
   ASSERT_FALSE(sid.empty());
   EXPECT_EQ(store.size(), 1u);
   auto with_session = call(http::Verb::get, "/", "", sid);
-  EXPECT_EQ(token_in(with_session.body()), token);
+  std::string fixed = token;
+  token = token_in(with_session.body());
+  EXPECT_EQ(token.size(), 22u);
+  EXPECT_NE(token, fixed);
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + fixed, sid, "", nonce).result_int(), 403u)
+      << "the pre-session token still writes to the session it created";
   EXPECT_TRUE(with_session[http::Field::set_cookie].empty());
   EXPECT_EQ(r.router.route([&] {
     http::Request req{http::Verb::get, "/", 11};
@@ -434,5 +440,8 @@ TEST(Router, SignedPreSessionTokensNeedTheFarmsSecret) {
   auto saved = b.call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, "", "", nonce);
   EXPECT_EQ(saved.result_int(), 303u);
   std::string sid = set_cookie_value(saved, "sessdemo_sid");
-  EXPECT_EQ(token_in(a.call(http::Verb::get, "/", "", sid).body()), token);
+  // The session's own token, fresh, is taken by every instance of the farm.
+  std::string own = token_in(a.call(http::Verb::get, "/", "", sid).body());
+  EXPECT_NE(own, token);
+  EXPECT_EQ(token_in(b.call(http::Verb::get, "/", "", sid).body()), own);
 }

@@ -222,6 +222,36 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 // per call: requests pipelined in one record are all answered (the later ones from bytes already
 // received, with no wait for the socket), a body sent as several records is read whole, and the
 // answers that fill the socket while the client reads nothing go out once it reads again.
+// 300 connections that never send a byte do not take the cap of handshakes in progress (256):
+// a real client is served while they sit there.
+TEST(Tls, SilentConnectionsDoNotLockClientsOut) {
+  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  TestPki pki;
+  ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
+  Memcached mc;
+  TlsInstance a(pki, mc.address());
+  ASSERT_NE(a.port, 0);
+  std::vector<int> silent;
+  for (int i = 0; i < 300; ++i)
+    if (int fd = connect_loopback(a.port); fd >= 0) silent.push_back(fd);
+  ASSERT_EQ(silent.size(), 300u);
+  std::this_thread::sleep_for(milliseconds(200));  // accepted and waiting, well within their second
+  RawTlsClient c(a.port, pki, 0);
+  EXPECT_TRUE(c.ok) << "the handshake was refused while silent connections sat open";
+  if (c.ok) {
+    ASSERT_TRUE(c.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    EXPECT_EQ(count_of(c.read_until("HTTP/1.1 200 OK\r\n", 1), "HTTP/1.1 200 OK\r\n"), 1u);
+  }
+  // And the silent ones are cut at their short deadline, not held for the handshake's 5 s.
+  timeval tv{4, 0};
+  setsockopt(silent.front(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto start = steady_clock::now();
+  char b;
+  EXPECT_EQ(recv(silent.front(), &b, 1, 0), 0) << "closed, not left open";
+  EXPECT_LT(steady_clock::now() - start, milliseconds(2500));
+  for (int fd : silent) ::close(fd);
+}
+
 TEST(Tls, PipelinedRequestsABodyOfManyRecordsAndAFullSocketAreServedWhole) {
   if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
