@@ -40,6 +40,12 @@ std::string find_program(const std::string& program) {
 }
 }  // namespace
 
+std::vector<std::string> as_unprivileged(std::vector<std::string> argv) {
+  if (geteuid() != 0) return argv;
+  argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--pdeathsig=TERM", "--"});
+  return argv;
+}
+
 bool on_path(const std::string& program) {
   return !find_program(program).empty();
 }

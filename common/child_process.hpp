@@ -40,6 +40,12 @@ class ChildProcess {
   int status_ = -1;
 };
 
+// argv to start as an unprivileged user (65534, nobody) when this process is root, else argv
+// as it is. A server started as root and dropping privileges itself (memcached -u) clears the
+// parent-death signal when it changes user, and outlives a killed parent; setpriv (util-linux,
+// in every Debian) changes the user before the exec and sets the signal again after the change.
+std::vector<std::string> as_unprivileged(std::vector<std::string> argv);
+
 // Whether a program is on PATH.
 bool on_path(const std::string& program);
 // A TCP port that was free a moment ago on 127.0.0.1.

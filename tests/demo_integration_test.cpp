@@ -152,6 +152,38 @@ TEST(DemoIntegration, SigintStopsEverythingItStarted) {
   fs::remove_all(out);
 }
 
+// A demo killed outright (SIGKILL: no handler runs) takes its memcached nodes with it: they
+// get the parent-death signal, which memcached's own -u used to clear as it dropped to nobody.
+TEST(DemoIntegration, AKilledDemoLeavesNoMemcachedBehind) {
+  auto out = fresh_dir("sigkill");
+  Child demo({sessdemo_binary(), "demo", "--duration", "20s", "--clients", "20", "--out", out.string()},
+             "/dev/null");
+  std::set<pid_t> nodes;
+  auto deadline = steady_clock::now() + seconds(20);
+  auto is_memcached = [](pid_t p) {
+    std::ifstream f("/proc/" + std::to_string(p) + "/comm");
+    std::string comm;
+    std::getline(f, comm);
+    return comm == "memcached";
+  };
+  while (steady_clock::now() < deadline && nodes.empty()) {
+    for (pid_t p : children_of(demo.pid()))
+      if (is_memcached(p)) nodes.insert(p);
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_FALSE(nodes.empty()) << "the demo started no memcached";
+  std::this_thread::sleep_for(milliseconds(500));  // past any privilege drop
+  demo.signal(SIGKILL);
+  demo.wait(seconds(10));
+  for (pid_t p : nodes) {
+    auto until = steady_clock::now() + seconds(5);
+    while (alive(p) && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(50));
+    EXPECT_FALSE(alive(p)) << "memcached " << p << " outlived the killed demo";
+    if (alive(p)) kill(p, SIGKILL);  // ours: started by the demo this test started
+  }
+  fs::remove_all(out);
+}
+
 TEST(DemoIntegration, BadFlagsExit2) {
   for (std::vector<std::string> args :
        std::vector<std::vector<std::string>>{{"demo", "--scenarios", "nope"},

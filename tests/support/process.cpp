@@ -57,8 +57,8 @@ Memcached::Memcached() {
 }
 
 void Memcached::restart() {
-  proc = Child({"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0", "-u",
-                "nobody", "-m", "64", "-c", "4096", "-t", "2"});
+  proc = Child(sessdemo::as_unprivileged(
+      {"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0", "-m", "64", "-c", "4096", "-t", "2"}));
   if (!wait_for_port(port, seconds(10))) throw std::runtime_error("memcached did not start");
 }
 
