@@ -8,7 +8,12 @@
 - every file a container writes (--json, --csv, --junit, --history, --hdr-log, > redirects) is on
   a mounted emptyDir or claim, and a pod of a non-root user that writes has fsGroup;
 - a merge waits for its shards (an initContainer or a loop before it, with a timeout);
-- every sharded load gets one --start-at (the flag or SESSDEMO_START_AT).
+- every sharded load gets one --start-at (the flag or SESSDEMO_START_AT);
+- every pod meets Kubernetes' restricted Pod Security profile and more: no service-account token
+  mounted, seccompProfile RuntimeDefault, and each container without privilege escalation, with
+  every capability dropped, a read-only root filesystem and a memory limit;
+- memcached (no authentication; `lru_crawler metadump all` lists every session id) is reachable
+  only from the instance pods: a NetworkPolicy selects its pods and lets in labelled pods only.
 Usage: check-kubernetes.py SESSDEMO_BINARY [DIR]   (exit 0: all good; 1: what is wrong, printed)"""
 import re
 import subprocess
@@ -92,10 +97,45 @@ def check_pod(where, kind, pod):
                 problems.append(f"{name}: writes {path}, which is on no mounted emptyDir or claim")
         if written and security.get("runAsUser", 65534) != 0 and "fsGroup" not in security:
             problems.append(f"{where}: a non-root user writes {written[0]} but the pod sets no fsGroup")
+    if pod.get("automountServiceAccountToken") is not False:
+        problems.append(f"{where}: the service-account token is mounted (automountServiceAccountToken: false)")
+    for c in inits + containers:
+        name = f"{where} container {c.get('name')}"
+        sc = c.get("securityContext") or {}
+        seccomp = dig(sc, "seccompProfile.type") or dig(security, "seccompProfile.type")
+        if seccomp not in ("RuntimeDefault", "Localhost"):
+            problems.append(f"{name}: no seccompProfile RuntimeDefault")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            problems.append(f"{name}: allowPrivilegeEscalation is not false")
+        if "ALL" not in (dig(sc, "capabilities.drop") or []):
+            problems.append(f"{name}: capabilities are not all dropped")
+        if sc.get("readOnlyRootFilesystem") is not True:
+            problems.append(f"{name}: the root filesystem is writable (readOnlyRootFilesystem: true)")
+        if not dig(c, "resources.limits.memory"):
+            problems.append(f"{name}: no memory limit")
     if kind in ("Deployment", "StatefulSet"):
         for c in containers:
             if not c.get("readinessProbe"):
                 problems.append(f"{where} container {c.get('name')}: no readinessProbe")
+
+
+policies = []  # (namespace-less) NetworkPolicies: their pod selector and whether ingress is limited
+memcached_labels = []  # the pod labels of workloads that run memcached
+
+
+def runs_memcached(pod):
+    return any(script_of(c).split()[:1] == ["memcached"] for c in pod.get("containers") or [])
+
+
+def policy_covers(policy, labels):
+    selector = dig(policy, "spec.podSelector.matchLabels") or {}
+    if any(labels.get(k) != v for k, v in selector.items()):
+        return False
+    if "Ingress" not in (dig(policy, "spec.policyTypes") or ["Ingress"]):
+        return False
+    rules = dig(policy, "spec.ingress") or []
+    # Limited: every rule names where it lets traffic in from, and none from everywhere.
+    return all(r.get("from") and all(f.get("podSelector") is not None for f in r["from"]) for r in rules)
 
 
 manifests = sorted(folder.glob("*.yaml"))
@@ -120,9 +160,18 @@ for path in manifests:
         for field in needed.get(kind, []):
             if dig(doc, field) is None:
                 problems.append(f"{path.name}: {kind} {dig(doc, 'metadata.name')} has no {field}")
+        if kind == "NetworkPolicy":
+            policies.append(doc)
+            continue
         pod = dig(doc, "spec.template.spec")
         if pod:
             check_pod(f"{path.name}: {kind} {dig(doc, 'metadata.name')}", kind, pod)
+            if runs_memcached(pod):
+                memcached_labels.append((f"{path.name}: {kind} {dig(doc, 'metadata.name')}",
+                                         dig(doc, "spec.template.metadata.labels") or {}))
+for where, labels in memcached_labels:
+    if not any(policy_covers(p, labels) for p in policies):
+        problems.append(f"{where}: every pod can reach memcached: no NetworkPolicy lets in only the instance pods")
 for kind in ("Deployment", "StatefulSet", "Service", "Job"):
     if kind not in seen:
         problems.append(f"no {kind} among the manifests")

@@ -109,6 +109,17 @@ class Cluster:
             args += ["--user", f"{context['runAsUser']}:{group}" if group is not None else str(context["runAsUser"])]
         if "fsGroup" in context:
             args += ["--group-add", str(context["fsGroup"])]
+        # The restricted profile's settings, as podman has them, so a container that needs more
+        # (a write to its root, a capability) fails here as it would on a cluster.
+        if context.get("readOnlyRootFilesystem"):
+            args += ["--read-only"]
+        if "ALL" in ((context.get("capabilities") or {}).get("drop") or []):
+            args += ["--cap-drop", "all"]
+        if context.get("allowPrivilegeEscalation") is False:
+            args += ["--security-opt", "no-new-privileges"]
+        memory = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+        if memory:
+            args += ["--memory", str(memory).replace("Mi", "m").replace("Gi", "g")]
         return args
 
     def start(self, pod):
