@@ -218,6 +218,20 @@ std::string multipart_fields(const std::vector<FormField>& fields, std::string_v
   return out;
 }
 
+namespace {
+// http://h:80 is http://h, https://h:443 is https://h; hosts compare without case.
+std::string without_default_port(std::string_view origin) {
+  std::string o = lower(std::string(origin));
+  auto strip = [&o](std::string_view scheme, std::string_view port) {
+    if (o.rfind(scheme, 0) == 0 && o.size() > port.size() && o.compare(o.size() - port.size(), port.size(), port) == 0)
+      o.resize(o.size() - port.size());
+  };
+  strip("http://", ":80");
+  strip("https://", ":443");
+  return o;
+}
+}  // namespace
+
 std::optional<std::string> resolve_reference(std::string_view base_path, std::string_view ref,
                                              std::string_view same_origin, std::string* other_origin) {
   // What a browser's URL parser does first: strip surrounding spaces, drop tabs and newlines,
@@ -250,7 +264,7 @@ std::optional<std::string> resolve_reference(std::string_view base_path, std::st
     return std::nullopt;
   if (parsed->has_authority() && other_origin) {
     std::string origin = std::string(dest.scheme()) + "://" + std::string(dest.encoded_host_and_port());
-    if (origin != same_origin) *other_origin = origin;
+    if (without_default_port(origin) != without_default_port(same_origin)) *other_origin = origin;
   }
   std::string out(dest.encoded_path());
   if (out.empty() && dest.has_authority()) out = "/";

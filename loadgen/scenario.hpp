@@ -79,6 +79,8 @@ struct Answer {
   std::vector<std::string_view> set_cookies;
   ErrorKind failure = ErrorKind::reset;  // with status 0: what went wrong on the way
   std::string_view location;  // the Location header, for a 3xx
+  std::string_view authority;  // HOST:PORT of the instance address that answered
+  bool tls = false;            // ... over https
 };
 
 struct Outcome {

@@ -89,8 +89,12 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
     finish(id, c, origin, a, o, true);
     return true;
   };
+  // The origin of the answer, as the app sees it (the Host it was sent): an absolute Location
+  // naming it is no other origin (Sinatra and Rails' redirect_to url always send one).
+  std::string own_origin = (a.tls ? "https://" : "http://") +
+                           std::string(user_.host.empty() ? a.authority : std::string_view(user_.host));
   std::string other;
-  auto target = resolve_reference(c.request_path, a.location, "", &other);
+  auto target = resolve_reference(c.request_path, a.location, own_origin, &other);
   if (!target)
     return fail(bad_location, "a redirect from " + c.request_path + " to '" + std::string(a.location) +
                                   "' cannot be followed");

@@ -207,6 +207,8 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
     answer.status = parsed.status;
     answer.body = parsed.body;
     answer.location = parsed.location;
+    answer.authority = t.info.label;
+    answer.tls = t.info.tls;
     answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
     if (!parsed.instance.empty()) {
       // Cleaned once per new id, not on every answer (the id rarely changes on an address).
@@ -215,6 +217,12 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
         t.last_instance = clean_instance_id(parsed.instance);
       }
       line.key = t.last_instance;
+    } else if (!t.last_instance.empty()) {
+      // An address whose answers name their instance, and one that does not: a page the
+      // balancer served itself (its cache, its own 502). It is no instance's: the address's
+      // own row, never the instance that answered last.
+      if (t.unnamed_key.empty()) t.unnamed_key = t.info.label + " (no " + opts.instance_header + ")";
+      line.key = t.unnamed_key;
     }
     if (!x.keep_alive) ec = beast::http::error::end_of_stream;  // close below; the answer counts
   }

@@ -78,6 +78,7 @@ struct Worker::Impl {
     Clock::time_point down_until{};     // ejected after a connect failure, like a balancer would
     std::string last_instance;          // instance id last seen here (cleaned): failures are charged to it
     std::string last_raw_instance;      // the same as the server sent it
+    std::string unnamed_key;            // "HOST:PORT (no X-Instance-Id)": answers without the header
     bool tls_failure_logged = false;    // the first failed handshake is explained, once
   };
 

@@ -1,14 +1,12 @@
 #include "server/cache_watch.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
-#include <sstream>
 
 #include "sessions/memory_store.hpp"
+#include "tests/support/capture.hpp"
 
 using namespace sessdemo;
+using sessdemo::test::LogCapture;
 
 namespace {
 // A store whose one node says what the test sets.
@@ -33,15 +31,6 @@ class NodeFigures final : public SessionStore {
   MemoryStore data;
 };
 
-struct LogCapture {
-  LogCapture() : sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(text)), old(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
-  }
-  ~LogCapture() { spdlog::set_default_logger(old); }
-  std::ostringstream text;
-  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink;
-  std::shared_ptr<spdlog::logger> old;
-};
 }  // namespace
 
 // Evictions that start rising while the instance keeps sessions: /metrics has the figures, and

@@ -120,6 +120,13 @@ TEST(HtmlForm, ReferencesResolvedAgainstThePage) {
   other.clear();
   EXPECT_EQ(resolve_reference("/", "http://127.0.0.1:1/x", "http://127.0.0.1:1", &other), "/x");
   EXPECT_EQ(other, "");
+  // The default port written or not, the host in any case: the same origin.
+  EXPECT_EQ(resolve_reference("/", "http://App.Test/x", "http://app.test:80", &other), "/x");
+  EXPECT_EQ(other, "");
+  EXPECT_EQ(resolve_reference("/", "https://app.test:443/x", "https://app.test", &other), "/x");
+  EXPECT_EQ(other, "");
+  EXPECT_EQ(resolve_reference("/", "http://app.test:443/x", "https://app.test", &other), "/x");
+  EXPECT_EQ(other, "http://app.test:443");
   EXPECT_FALSE(resolve_reference("/", "javascript:alert(1)"));
   // Found by the fuzzer: a port that is no number. Never a path without its leading '/'.
   auto odd = resolve_reference("/a/b", "https://exam0le\xdftest:8443sput?x=\xc3\xa9");

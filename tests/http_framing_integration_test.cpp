@@ -56,6 +56,24 @@ TEST(HttpFraming, BytesOnAnIdleConnectionAreAProtocolError) {
   EXPECT_NE(r.err.find("while no request was outstanding"), std::string::npos) << r.err;
 }
 
+// Pages without the instance header on an address whose other answers have it (a balancer's
+// cache, its own 502) are the address's own row, never charged to the instance seen last.
+TEST(HttpFraming, AnswersWithoutTheInstanceHeaderAreTheAddresssOwnRow) {
+  FakeServer s(FakeServer::Mode::unnamed_pages);
+  auto r = run_load({"--instances", s.address(), "--clients", "4", "--requests", "300", "--duration", "5s"});
+  const auto& rows = r.json.at("instances").as_object();
+  ASSERT_TRUE(rows.contains("fake")) << r.out;
+  std::string unnamed = s.address() + " (no X-Instance-Id)";
+  ASSERT_TRUE(rows.contains(unnamed)) << r.out;
+  auto requests = [&](const std::string& row) { return rows.at(row).at("requests").to_number<std::int64_t>(); };
+  EXPECT_GT(requests(unnamed), 50);
+  EXPECT_GT(requests("fake"), 2 * requests(unnamed) - 50);
+  // Before the address has named any instance, an unnamed answer is the address's plain row.
+  std::int64_t before = rows.contains(s.address()) ? requests(s.address()) : 0;
+  EXPECT_LE(before, 4);
+  EXPECT_EQ(requests("fake") + requests(unnamed) + before, r.total_of("requests"));
+}
+
 // An unasked 101 is no interim answer to skip: a protocol error.
 TEST(HttpFraming, AnUnasked101IsAProtocolError) {
   FakeServer s(FakeServer::Mode::switching);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/page_contract.hpp"
+#include "tests/support/capture.hpp"
 
 using namespace sessdemo::loadgen;
 
@@ -164,6 +165,33 @@ TEST(Scenario, AHomePagePastTheParseBoundsIsAProtocolErrorAndReadAgain) {
   out = logic.apply(1, c, Step::home, Answer{200, "<form><input name=name></form>", {}});
   EXPECT_FALSE(out.error);
   EXPECT_EQ(c.step, Step::write);
+}
+
+// Sinatra and Rails redirect to absolute URLs of the instance that answered: no warning of
+// another origin; a Location that names another host gets it, once.
+TEST(Scenario, AnAbsoluteRedirectToTheAnsweringInstanceIsNoOtherOrigin) {
+  LoadOptions o;
+  ScenarioLogic logic(o, "rX");
+  sessdemo::test::LogCapture log;
+  Client c;
+  c.step = Step::write;
+  std::string req;
+  logic.build_request(1, c, "127.0.0.1:27380", req);
+  Answer same{303, "", {}};
+  same.location = "http://127.0.0.1:27380/details";
+  same.authority = "127.0.0.1:27380";
+  logic.apply(1, c, Step::write, same);
+  EXPECT_EQ(c.step, Step::follow);
+  EXPECT_EQ(c.next.path, "/details");
+  EXPECT_EQ(log.said().find("another origin"), std::string::npos) << log.said();
+  Client d;
+  d.step = Step::write;
+  logic.build_request(2, d, "127.0.0.1:27380", req);
+  Answer other = same;
+  other.location = "http://www.example.test/details";
+  logic.apply(2, d, Step::write, other);
+  EXPECT_NE(log.said().find("a redirect to another origin (http://www.example.test)"), std::string::npos)
+      << log.said();
 }
 
 TEST(Scenario, HiddenInputValues) {

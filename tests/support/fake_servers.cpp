@@ -96,7 +96,7 @@ void FakeServer::serve(int fd) {
     std::string status = "200 OK", page;
     if (mode_ == Mode::silent) continue;
     if (mode_ == Mode::cookie_app || mode_ == Mode::trailing_junk || mode_ == Mode::unasked ||
-        mode_ == Mode::switching) {
+        mode_ == Mode::switching || mode_ == Mode::unnamed_pages) {
       serve_cookie_app(fd, head, body);
       continue;
     }
@@ -154,7 +154,12 @@ void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::st
   } else {
     page = "<form method=post action=/><input name=name></form>";
   }
-  out += "HTTP/1.1 " + status + "\r\nX-Instance-Id: fake\r\n" + extra_headers +
+  bool unnamed = false;
+  if (mode_ == Mode::unnamed_pages) {
+    std::lock_guard lock(mutex_);
+    unnamed = requests_ % 3 == 0;
+  }
+  out += "HTTP/1.1 " + status + "\r\n" + (unnamed ? "" : "X-Instance-Id: fake\r\n") + extra_headers +
          "Content-Length: " + std::to_string(page.size()) + "\r\n\r\n" + page;
   std::string intruder_page = "<p " + std::string(page::name_marker) + "another-visitor</p>";
   std::string intruder = "HTTP/1.1 200 OK\r\nX-Instance-Id: fake\r\nContent-Length: " +

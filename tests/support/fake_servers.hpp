@@ -31,6 +31,9 @@ class FakeServer {
     trailing_junk,  // a second answer right behind each one (bytes past its Content-Length)
     unasked,        // a second answer 20 ms after each one, while no request is outstanding
     switching,      // an unasked 101 Switching Protocols before each answer
+    // The correct cookie app behind a balancer that serves every third page itself (its cache,
+    // its own error page): those answers carry no X-Instance-Id.
+    unnamed_pages,
   };
   explicit FakeServer(Mode mode);
   ~FakeServer();
