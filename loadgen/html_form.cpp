@@ -37,6 +37,7 @@ struct Walker {
   std::vector<std::pair<std::string, const GumboNode*>> owned;  // form="id" controls, resolved last
   std::optional<std::string> meta;
   std::optional<std::string> input;
+  std::string token_hint;
 
   // Tree order without recursion: a page may nest 100,000 elements deep, and each frame of a
   // recursive walk would take the tester's stack with it.
@@ -66,6 +67,7 @@ struct Walker {
   // a disabled fieldset, a datalist).
   void visit(const GumboNode* n, int& form, bool& disabled, bool& in_datalist) {
     GumboTag tag = n->v.element.tag;
+    if (token_hint.empty() && (tag == GUMBO_TAG_META || tag == GUMBO_TAG_INPUT)) hint_token(n, tag);
     if (tag == GUMBO_TAG_META && !meta && !q.meta_name.empty()) {
       const char* name = attr(n, "name");
       if (name && iequal(name, q.meta_name)) meta = attr_or(n, "content");
@@ -84,6 +86,17 @@ struct Walker {
       if (const char* owner = attr(n, "form")) owned.emplace_back(owner, n);
       else if (form >= 0) forms[static_cast<std::size_t>(form)].controls.push_back(n);
     }
+  }
+
+  // A meta or an input named like a token (csrf, xsrf, authenticity), as the flag that takes it.
+  void hint_token(const GumboNode* n, GumboTag tag) {
+    std::string name = attr_or(n, "name");
+    std::string l = lower(name);
+    bool tokenish = l.find("csrf") != std::string::npos || l.find("xsrf") != std::string::npos ||
+                    l.find("authenticity") != std::string::npos || l == "_token" || l == "__requestverificationtoken";
+    if (!tokenish || name.size() > 64) return;
+    if (tag == GUMBO_TAG_META && attr(n, "content")) token_hint = "--csrf-meta " + name;
+    if (tag == GUMBO_TAG_INPUT) token_hint = "--csrf-field " + name;
   }
 
   // A control with form="id" joins the first form with that id, wherever it stands.
@@ -109,6 +122,30 @@ bool has_password(const FoundForm& f) {
   return false;
 }
 
+// "POST /login: user, password; GET /search: q": what the page's forms would send.
+std::string describe(const std::vector<FoundForm>& forms) {
+  std::string out;
+  for (std::size_t i = 0; i < forms.size() && i < 5; ++i) {
+    if (!out.empty()) out += "; ";
+    std::string method = lower(attr_or(forms[i].node, "method", "get"));
+    std::string action = attr_or(forms[i].node, "action");
+    out += (method == "post" ? "POST " : "GET ") + (action.empty() ? std::string("(this page)") : action.substr(0, 80)) + ":";
+    unsigned names = 0;
+    for (auto* c : forms[i].controls) {
+      std::string name = attr_or(c, "name");
+      if (name.empty()) continue;
+      if (++names > 12) {
+        out += " ...";
+        break;
+      }
+      out += (names == 1 ? " " : ", ") + name.substr(0, 40);
+    }
+    if (names == 0) out += " no named inputs";
+  }
+  if (forms.size() > 5) out += "; ...";
+  return out;
+}
+
 // What a kept form costs: its names and values.
 std::size_t form_bytes(const HtmlForm& f) {
   std::size_t n = f.action.size();
@@ -132,6 +169,7 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
   out.meta = std::move(w.meta);
   out.input = std::move(w.input);
   out.forms_seen = static_cast<unsigned>(w.forms.size());
+  out.token_hint = std::move(w.token_hint);
   const FoundForm* pick = nullptr;
   for (const auto& field : q.form_fields) {
     for (const auto& f : w.forms)
@@ -147,7 +185,10 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
         pick = &f;
         break;
       }
-  if (!pick) return out;
+  if (!pick) {
+    out.forms_described = describe(w.forms);
+    return out;
+  }
   // A form is what each client keeps until its next write: a server must not decide the
   // tester's memory through it.
   if (pick->controls.size() > q.max_form_fields) {

@@ -46,6 +46,13 @@ struct PageScan {
   std::optional<std::string> meta;  // the content of the first <meta name=meta_name>
   std::optional<std::string> input;  // the value of the first <input name=input_name>
   unsigned forms_seen = 0;          // forms on the page (for a diagnosis when none fits)
+  // When no form fits: the forms there, with their inputs' names ("POST /login: user, password;
+  // GET /search: q"), at most 5 forms of 12 names each.
+  std::string forms_described;
+  // A token the page carries that the query did not ask for, as the flag that would take it:
+  // "--csrf-meta csrf-token" for <meta name="csrf-token">, "--csrf-field authenticity_token" for
+  // an input named like a token; "" when none.
+  std::string token_hint;
   // Why the page could not be read (a bound of PageQuery passed), or "": then nothing above
   // was taken from it, and the answer is a protocol error.
   std::string refused;

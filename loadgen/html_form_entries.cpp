@@ -18,8 +18,7 @@ void text_of(const GumboNode* n, std::string& out) {
   }
 }
 
-namespace {
-// An option's label as its value: the text with white space stripped and collapsed.
+// Text as a browser shows it: white space stripped and collapsed (an option's label as its value).
 std::string collapsed_text(const GumboNode* n) {
   std::string raw, out;
   text_of(n, raw);
@@ -35,6 +34,7 @@ std::string collapsed_text(const GumboNode* n) {
   return out;
 }
 
+namespace {
 // A select's entries: each selected option of a multiple one; else the last one selected, or
 // the first enabled one when none is.
 void select_entries(const GumboNode* c, const std::string& name, HtmlForm& out) {

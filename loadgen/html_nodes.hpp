@@ -41,6 +41,8 @@ inline std::string lower(std::string s) {
 
 // The text of n and its descendants in tree order; a loop, not a recursion, whatever the depth.
 void text_of(const GumboNode* n, std::string& out);
+// The same with white space stripped and collapsed, as a browser shows it.
+std::string collapsed_text(const GumboNode* n);
 
 // A form element and the controls that belong to it, in tree order.
 struct FoundForm {

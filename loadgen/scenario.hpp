@@ -166,6 +166,7 @@ class ScenarioLogic {
   mutable std::mutex refused_mutex_;
   mutable std::vector<std::pair<std::size_t, std::string>> refused_pages_;  // hash, why
   mutable std::atomic<bool> any_refused_{false};
+  mutable std::string token_hint_;  // under refused_mutex_: the flag a page's token asks for
 };
 
 // A token as the tester keeps it: printable ASCII without spaces, at most max_token_bytes

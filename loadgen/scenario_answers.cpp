@@ -224,6 +224,16 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       } else if (o.error_kind == ErrorKind::csrf) {
         c.page_read = false;  // the token is fetched again first
         c.step = Step::home;
+      } else if (a.status == 403 || a.status == 400 || a.status == 419 || a.status == 422) {
+        // Refused, and no token option in use: when a page carried a token, say which flag takes it.
+        std::string hint;
+        {
+          std::lock_guard lock(refused_mutex_);
+          hint = token_hint_;
+        }
+        if (!hint.empty())
+          diagnose(token_hint, "writes are refused (" + std::to_string(a.status) + ") and the page carries a token: try " +
+                                   hint);
       }
       // any other failure: the write is sent again; reads judge against the last acknowledged
       break;

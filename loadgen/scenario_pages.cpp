@@ -4,6 +4,7 @@
 
 #include "loadgen/scenario.hpp"
 #include "loadgen/scenario_detail.hpp"
+#include "loadgen/page_text.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -140,6 +141,10 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
   if (!scan.refused.empty()) return refuse_page(path, page, scan);
   c.page_read = true;
   c.page_path = path;
+  if (!scan.token_hint.empty() && !uses_token()) {
+    std::lock_guard lock(refused_mutex_);
+    if (token_hint_.empty()) token_hint_ = scan.token_hint + " (on " + path + ")";
+  }
   // The token the form carries is this client's own: taken before the form is shared.
   const FormField* own = scan.form && !opts_.csrf_field.empty() ? scan.form->find(opts_.csrf_field) : nullptr;
   std::string form_token = own ? own->value : scan.input.value_or("");
@@ -159,8 +164,10 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
       c.form = forms_.share(std::move(kept));
     } else {
       diagnose(no_form, "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
-                            std::to_string(scan.forms_seen) + " forms there): each write is a POST of "
-                            "that one field to " + (opts_.write_path_given ? opts_.write_path : opts_.home_path));
+                            (scan.forms_seen ? "its forms: " + printable(scan.forms_described, 400)
+                                             : std::string("no form there")) +
+                            "; --name-field names the input): each write is a POST of that one field to " +
+                            (opts_.write_path_given ? opts_.write_path : opts_.home_path));
     }
   }
   if (!opts_.csrf_meta.empty()) {

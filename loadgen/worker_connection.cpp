@@ -2,6 +2,8 @@
 // judge the answer, record it, schedule the client's next step. Plus the timeout watchdog.
 #include "loadgen/worker_impl.hpp"
 
+#include "loadgen/page_text.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -16,25 +18,6 @@ std::string_view request_line(std::string_view request) {
   return request.substr(0, end == std::string_view::npos ? std::min<std::size_t>(request.size(), 80) : end);
 }
 
-// The first bytes of a body as a log line can show them: control characters and bytes past
-// ASCII escaped.
-std::string printable(std::string_view body, std::size_t max = 200) {
-  std::string out;
-  for (unsigned char c : body.substr(0, max)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c >= 0x7f || c == '\\') {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (body.size() > max) out += "...";
-  return out;
-}
 }  // namespace
 
 // The first failure of each kind from each instance is logged once per run, with what was asked
@@ -54,7 +37,7 @@ void Worker::Impl::diagnose_failure(const std::string& instance, ErrorKind kind,
                  request_line(request), note.empty() ? "" : ": ", note);
   else
     spdlog::warn("first {} error from {}: {} answered {}: {}", to_string(kind), instance,
-                 request_line(request), a.status, printable(a.body));
+                 request_line(request), a.status, page_excerpt(a.body));
 }
 
 net::awaitable<void> Worker::Impl::wait_for(Waiter& me) {

@@ -194,6 +194,32 @@ TEST(Scenario, AnAbsoluteRedirectToTheAnsweringInstanceIsNoOtherOrigin) {
       << log.said();
 }
 
+// What the page has that the options do not take is named: the forms' inputs when none holds
+// --name-field, the flag for a token when writes are refused and no token option is in use.
+TEST(Scenario, HintsNameWhatThePageHas) {
+  LoadOptions o;
+  ScenarioLogic logic(o, "rX");
+  sessdemo::test::LogCapture log;
+  Client c;
+  c.step = Step::home;
+  c.request_path = "/";
+  logic.apply(1, c, Step::home,
+              Answer{200,
+                     "<head><meta name=csrf-token content=abc123></head><form method=post action=/login>"
+                     "<input name=user><input name=pass type=password></form><form><input name=q></form>",
+                     {}});
+  EXPECT_NE(log.said().find("its forms: POST /login: user, pass; GET (this page): q"), std::string::npos)
+      << log.said();
+  ASSERT_EQ(c.step, Step::write);
+  std::string req;
+  logic.build_request(1, c, "h", req);
+  auto refused = logic.apply(1, c, Step::write, Answer{403, "", {}});
+  EXPECT_EQ(refused.error_kind, ErrorKind::http_4xx);
+  EXPECT_NE(log.said().find("writes are refused (403) and the page carries a token: try --csrf-meta csrf-token (on /)"),
+            std::string::npos)
+      << log.said();
+}
+
 TEST(Scenario, HiddenInputValues) {
   EXPECT_EQ(hidden_input_value("<input name=\"a\" value=\"1\"><input name=\"b\" value=\"2\">", "b"), "2");
   EXPECT_EQ(hidden_input_value("<input data-name=\"b\" value=\"x\"><input value='3' name='b'>", "b"), "3");

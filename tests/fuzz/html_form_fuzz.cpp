@@ -1,6 +1,7 @@
-// The tester's HTML reading: a page a server sends (the form it fills, a meta token) and the
-// references it resolves (a form's action, a Location).
+// The tester's HTML reading: a page a server sends (the form it fills, a meta token, the excerpt
+// a failure's log line shows) and the references it resolves (a form's action, a Location).
 #include "loadgen/html_form.hpp"
+#include "loadgen/page_text.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using namespace sessdemo::loadgen;
@@ -30,5 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     for (unsigned char c : *path) FUZZ_CHECK(c > 0x20 && c < 0x7f);
   }
   (void)base;
+  // A failure's log line: printable ASCII only, whatever the page.
+  for (unsigned char c : page_excerpt(text)) FUZZ_CHECK(c >= 0x20 && c < 0x7f);
   return 0;
 }
