@@ -1,5 +1,7 @@
 #include "cli/serve_cmd.hpp"
 
+#include "server/origin_check.hpp"
+
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -16,6 +18,7 @@
 #include "cli/small_file.hpp"
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
+#include "server/origin_check.hpp"
 #include "server/cache_watch.hpp"
 #include "server/instrumented_store.hpp"
 #include "server/server.hpp"
@@ -104,6 +107,11 @@ void add_listener_options(CLI::App& app, ServeOptions& o) {
                  "a file (16 bytes to 64 KiB) whose bytes sign the tokens of visitors without a "
                  "session; give every instance of a farm the same file")
       ->needs("--csrf");
+  app.add_option("--trusted-origin", o.trusted_origins,
+                 "take writes whose Origin is this one (scheme://host[:port]) though it is not the "
+                 "request's own, as Django's CSRF_TRUSTED_ORIGINS (repeatable); a balancer that "
+                 "passes Host unchanged needs none")
+      ->type_name("ORIGIN");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
       ->check(log_level_validator())
       ->capture_default_str()
@@ -196,6 +204,12 @@ std::variant<RouterConfig, std::string> router_config(const ServeOptions& o) {
   rc.tls = !o.tls_cert.empty();
   rc.metrics_elsewhere = !o.metrics_bind.empty();
   rc.csrf = o.csrf;
+  for (const auto& t : o.trusted_origins) {
+    std::string origin = trusted_origin(t);
+    if (origin.empty())
+      return "--trusted-origin " + t + " is not an origin: scheme://host[:port], http or https, no path";
+    rc.trusted_origins.push_back(std::move(origin));
+  }
   if (o.csrf_secret.empty()) return rc;
   auto secret = read_small_file(o.csrf_secret, 64 << 10, "the --csrf-secret file");
   if (auto* e = std::get_if<FileError>(&secret)) return e->message;

@@ -2,6 +2,7 @@
 // `sessdemo serve`: one web instance.
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "sessions/session_service.hpp"
 #include "sessions/store_factory.hpp"
@@ -38,6 +39,7 @@ struct ServeOptions {
   bool secure_cookies = false;                   // add Secure to the cookie
   bool csrf = false;                             // synchronizer tokens on writes
   std::string csrf_secret;                       // file with the farm's key for pre-session tokens
+  std::vector<std::string> trusted_origins;      // --trusted-origin, as typed
   std::string tls_cert, tls_key;                 // HTTPS: certificate chain and key, PEM
   std::string log_level = "info";
 };

@@ -1,30 +1,11 @@
 #include "loadgen/page_text.hpp"
 
-#include <cstdio>
 #include <vector>
 
 #include "loadgen/html_document.hpp"
 #include "loadgen/html_nodes.hpp"
 
 namespace sessdemo::loadgen {
-
-std::string printable(std::string_view body, std::size_t max) {
-  std::string out;
-  for (unsigned char c : body.substr(0, max)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c >= 0x7f || c == '\\') {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (body.size() > max) out += "...";
-  return out;
-}
 
 namespace {
 using namespace html_nodes;

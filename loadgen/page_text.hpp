@@ -7,12 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/printable.hpp"
+
 namespace sessdemo::loadgen {
 
 std::string page_excerpt(std::string_view body, std::size_t max = 240);
-
-// The first bytes of a body as a log line can show them: control characters and bytes past
-// ASCII escaped (the terminal's escape sequences included), "..." when cut.
-std::string printable(std::string_view body, std::size_t max = 200);
 
 }  // namespace sessdemo::loadgen

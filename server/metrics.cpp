@@ -12,6 +12,22 @@ const char* to_string(Route r) {
   return names[static_cast<std::size_t>(r)];
 }
 
+const char* to_string(WriteRefusal r) {
+  switch (r) {
+    case WriteRefusal::origin_null:
+      return "origin_null";
+    case WriteRefusal::origin_scheme:
+      return "origin_scheme";
+    case WriteRefusal::origin_host:
+      return "origin_host";
+    case WriteRefusal::csrf:
+      return "csrf";
+    case WriteRefusal::count_:
+      break;
+  }
+  return "?";
+}
+
 const char* to_string(StoreOp op) {
   static constexpr const char* names[] = {"load", "save",   "create", "remove",
                                           "lock", "unlock", "ping"};
@@ -109,6 +125,12 @@ void Metrics::render_traffic(std::string& out) const {
        "Connections closed at once: over the cap.");
   line(out, "sessdemo_refused_connections_total", "",
        static_cast<double>(refused_connections_.load()));
+  head(out, "sessdemo_write_refusals_total", "counter",
+       "Writes refused (403) before they reached the session, by reason.");
+  for (std::size_t r = 0; r < write_refusals_.size(); ++r)
+    line(out, "sessdemo_write_refusals_total",
+         std::string("reason=\"") + to_string(static_cast<WriteRefusal>(r)) + "\"",
+         static_cast<double>(write_refusals_[r].load(std::memory_order_relaxed)));
 }
 
 // The session service's counters and the lock wait histogram.

@@ -18,6 +18,11 @@ namespace sessdemo {
 enum class StoreOp { load, save, create, remove, lock, unlock, ping, count_ };
 const char* to_string(StoreOp op);
 
+// Why a write was refused before it reached the session (403): an Origin that is "null" or not
+// one, another scheme or another host than the request's own; a missing or stale CSRF token.
+enum class WriteRefusal { origin_null, origin_scheme, origin_host, csrf, count_ };
+const char* to_string(WriteRefusal r);
+
 class Metrics {
  public:
   // replication: the copies' counters when sessions are kept on several memcached nodes.
@@ -27,6 +32,9 @@ class Metrics {
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void count_write_refusal(WriteRefusal r) {
+    write_refusals_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
+  }
   long open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
 
   // The whole exposition; session counters come from the service.
@@ -59,6 +67,7 @@ class Metrics {
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<long> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(WriteRefusal::count_)> write_refusals_{};
   const ReplicationStats* const replication_;
   ExecutorStats executor_;
   mutable std::mutex nodes_mutex_;  // the poller writes, /metrics reads; never on a page view

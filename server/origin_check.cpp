@@ -33,31 +33,58 @@ std::pair<std::string, std::string> authority(std::string_view v, std::string_vi
 
 }  // namespace
 
+std::string trusted_origin(std::string_view o) {
+  auto sep = o.find("://");
+  if (sep == std::string_view::npos) return {};
+  std::string scheme(o.substr(0, sep));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https") return {};
+  std::string_view rest = o.substr(sep + 3);
+  if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos) return {};
+  auto [host, port] = authority(rest, scheme == "https" ? "443" : "80");
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return {};
+  return scheme + "://" + host + ":" + port;
+}
+
 // A browser's state-changing request from another site: its Origin is not the origin the request
 // was sent to: another scheme (https under TLS, or as a TLS-terminating balancer says in
-// X-Forwarded-Proto; http otherwise), host or port than its Host, or "null". Requests without
-// Origin (scripts, the tester) go through.
-bool cross_site(const http::Request& req, bool tls) {
+// X-Forwarded-Proto; http otherwise), host or port than its Host, or "null"; unless the Origin is
+// one the operator trusts (Django's CSRF_TRUSTED_ORIGINS). Requests without Origin (scripts, the
+// tester) go through.
+OriginVerdict cross_site(const http::Request& req, bool tls, const std::vector<std::string>& trusted) {
+  OriginVerdict v;
   auto m = req.method();
   if (m != http::Verb::post && m != http::Verb::put && m != http::Verb::delete_ &&
       m != http::Verb::patch)
-    return false;
+    return v;
   auto origin = req.find(http::Field::origin);
-  if (origin == req.end()) return false;
+  if (origin == req.end()) return v;
   std::string_view o(origin->value().data(), origin->value().size());
-  auto sep = o.find("://");
-  if (o == "null" || sep == std::string_view::npos) return true;
-  std::string scheme(o.substr(0, sep));
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string_view forwarded(req["X-Forwarded-Proto"].data(), req["X-Forwarded-Proto"].size());
   bool https = tls || boost::beast::iequals(forwarded, "https");
-  if (scheme != (https ? "https" : "http")) return true;
-  std::string_view rest = o.substr(sep + 3);
-  if (rest.find('/') != std::string_view::npos) return true;  // an Origin has no path
-  std::string_view default_port = https ? "443" : "80";
   std::string_view host(req[http::Field::host].data(), req[http::Field::host].size());
+  auto refuse = [&](CrossSite why) {
+    if (!trusted.empty()) {
+      std::string t = trusted_origin(o);
+      for (const auto& ok : trusted)
+        if (!t.empty() && t == ok) return v;
+    }
+    v.why = why;
+    v.origin = std::string(o.substr(0, 200));
+    v.target = std::string(https ? "https://" : "http://") + std::string(host.substr(0, 200));
+    return v;
+  };
+  auto sep = o.find("://");
+  if (o == "null" || sep == std::string_view::npos) return refuse(CrossSite::null_origin);
+  std::string scheme(o.substr(0, sep));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != (https ? "https" : "http")) return refuse(CrossSite::scheme);
+  std::string_view rest = o.substr(sep + 3);
+  if (rest.find('/') != std::string_view::npos) return refuse(CrossSite::null_origin);  // an Origin has no path
+  std::string_view default_port = https ? "443" : "80";
   auto from = authority(rest, default_port), to = authority(host, default_port);
-  return from.first.empty() || from != to;
+  if (from.first.empty() || from != to) return refuse(CrossSite::host);
+  return v;
 }
 
 }  // namespace sessdemo

@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // Request handling as a function of (request, session service, clock): no sockets here, so it
 // is tested without a network. handle() may block on the store when needs_store() says so.
 #include <optional>
@@ -23,6 +24,9 @@ struct RouterConfig {
   // cookie and a token made from it instead, without a store write (server/csrf.hpp).
   bool csrf = false;
   std::string csrf_secret;  // --csrf-secret: the farm's key for pre-session tokens, or empty
+  // --trusted-origin: Origins whose writes are taken though they are not the request's own
+  // origin (normalized by trusted_origin(): "https://app.example:443").
+  std::vector<std::string> trusted_origins;
 };
 
 class Router {
@@ -100,6 +104,7 @@ class Router {
   http::Response unavailable_html_, unavailable_json_;
   SessionService& sessions_;
   Metrics& metrics_;
+  mutable std::atomic<unsigned> origin_told_{0};  // which refusal reasons were logged (bits)
 };
 
 // One row of the route table: everything decided about a (path, method) pair.

@@ -54,6 +54,7 @@ std::function<void(Session&)> Router::with_token(std::function<void(Session&)> c
 }
 
 http::Response Router::csrf_refused(bool as_json) const {
+  metrics_.count_write_refusal(WriteRefusal::csrf);
   constexpr std::string_view msg =
       "The security token of this form is missing or out of date: reload the page and try again.";
   if (as_json)

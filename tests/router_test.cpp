@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "common/page_contract.hpp"
+#include "server/origin_check.hpp"
 #include "sessions/memory_store.hpp"
 #include "sessions/session_id.hpp"
+#include "tests/support/capture.hpp"
 
 using namespace sessdemo;
 
@@ -33,8 +35,8 @@ struct DownStore final : SessionStore {
 };
 
 struct App {
-  explicit App(SessionStore& s)
-      : sessions(s, SessionPolicy{}), router({"inst-1", false}, sessions, metrics) {}
+  explicit App(SessionStore& s, RouterConfig config = {"inst-1", false})
+      : sessions(s, SessionPolicy{}), router(std::move(config), sessions, metrics) {}
   SessionService sessions;
   Metrics metrics;
   Router router;
@@ -296,6 +298,45 @@ TEST(Router, StateChangesFromAnotherSiteAreRefused) {
   EXPECT_EQ(with(http::Verb::post, "/", "name=Bob", "", "shop.example"), 303u);
   EXPECT_EQ(with(http::Verb::get, "/", "", "https://evil.example", "shop.example"),
             200u);  // reads are not changes
+}
+
+// A balancer that rewrites Host (nginx's default proxy_pass sends Host: app) makes every
+// browser write look cross-site: said once per reason in the log, naming the Origin and the
+// Host, counted by reason on /metrics; --trusted-origin takes that Origin.
+TEST(Router, RefusedOriginsAreSaidCountedAndCanBeTrusted) {
+  MemoryStore store;
+  sessdemo::test::LogCapture log;
+  auto post = [](App& app, const std::string& origin) {
+    http::Request req{http::Verb::post, "/", 11};
+    req.set(http::Field::host, "app");
+    req.set(http::Field::origin, origin);
+    req.body() = "name=Ann";
+    req.prepare_payload();
+    return app.router.handle(req).result_int();
+  };
+  App plain(store);
+  EXPECT_EQ(post(plain, "http://127.0.0.1:8080"), 403u);
+  EXPECT_EQ(post(plain, "http://127.0.0.1:8080"), 403u);
+  EXPECT_EQ(post(plain, "null"), 403u);
+  auto said = log.said();
+  auto line = said.find("refused writes whose Origin http://127.0.0.1:8080 is not this request's origin http://app "
+                        "(Host: app)");
+  ASSERT_NE(line, std::string::npos) << said;
+  EXPECT_EQ(said.find("refused writes whose Origin http://127.0.0.1:8080", line + 1), std::string::npos) << "once";
+  EXPECT_NE(said.find("proxy_set_header Host $http_host"), std::string::npos);
+  EXPECT_NE(said.find("--trusted-origin http://127.0.0.1:8080"), std::string::npos);
+  auto page = plain.metrics.render(SessionStats{});
+  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_host\"} 2\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_null\"} 1\n"), std::string::npos);
+  RouterConfig trusting{"inst-1", false};
+  trusting.trusted_origins = {trusted_origin("HTTP://127.0.0.1:8080")};
+  App app(store, trusting);
+  EXPECT_EQ(post(app, "http://127.0.0.1:8080"), 303u);
+  EXPECT_EQ(post(app, "http://127.0.0.1:8081"), 403u);
+  EXPECT_EQ(trusted_origin("https://app.example"), "https://app.example:443");
+  EXPECT_EQ(trusted_origin("https://app.example/path"), "");
+  EXPECT_EQ(trusted_origin("app.example"), "");
+  EXPECT_EQ(trusted_origin("null"), "");
 }
 
 namespace {
