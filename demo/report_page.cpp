@@ -57,6 +57,9 @@ std::string timeline_svg(const DemoFigures& f) {
              number(bw) + "\" height=\"" + number(std::max(1.0, h - pad - y(iv.errors))) + "\" fill=\"#c62828\"/>";
   }
   svg += "</svg>";
+  // What the bars are, said on the page (the SVG's title is only a tooltip).
+  svg += "<p class=\"caption\">Requests (grey) and errors (red) in each interval of the " + number(end, "%.1f") +
+         " s run" + std::string(f.events.empty() ? "" : "; the fault shaded yellow") + ".</p>";
   return svg;
 }
 
@@ -95,7 +98,8 @@ th{background:#f4f4f4} td.l,th.l{text-align:left} td.why{white-space:normal;text
 dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem;font-size:.9rem}dt{color:#666}
 section{margin:2rem 0;border-top:2px solid #eee;padding-top:1rem} section h2{font-size:1.2rem;margin:.2rem 0}
 img{max-width:100%;border:1px solid #ddd} .files a{margin-right:1rem}
-svg.timeline{display:block;border:1px solid #ddd;margin:.5rem 0} table.kinds{width:auto}
+svg.timeline{display:block;border:1px solid #ddd;margin:.5rem 0 .1rem} table.kinds{width:auto}
+p.caption{color:#555;font-size:.85rem;margin:0 0 .8rem}
 </style>)";
 }  // namespace
 

@@ -25,10 +25,12 @@ std::string properties(const RunReport& r, const std::vector<Check>& checks) {
     out += "      <property name=\"" + xml(name) + "\" value=\"" + xml(value) + "\"/>\n";
   };
   for (const auto& [name, v] : settings_json(*r.opts))
-    property(name, v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v));
+    property(name, v.is_string()   ? std::string(v.as_string())
+                   : v.is_double() ? plain_decimal(v.as_double())
+                                   : boost::json::serialize(v));
   property("run_tag", r.run_tag);
   property("started_at", r.started_at);
-  property("measured_s", number_text(r.measured_s));
+  property("measured_s", plain_decimal(r.measured_s));
   property("shards_merged", std::to_string(r.shards_merged));
   property("verdict", verdict(r, checks));
   return out + "    </properties>\n";

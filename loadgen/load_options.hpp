@@ -105,6 +105,7 @@ struct LoadOptions {
   unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests
   std::string run_id;        // names the run across shards (for merge), or ""
   bool quiet = false;
+  bool wide = false;  // --wide: every column of the summary table (else it fits 120 columns)
   bool progress = true;      // live line on stderr when it is a terminal
   double max_miss_rate = 0;  // fraction of reads, 0..1
   double max_stale_rate = 0;

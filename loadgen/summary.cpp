@@ -32,30 +32,49 @@ void title_line(std::FILE* out, const RunReport& r) {
       : o.shard_count > 1
           ? ", shard " + std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count)
           : "";
-  std::fprintf(
-      out,
-      "\nsessdemo load: %s scenario, %u clients%s, %zu instance(s), %s, %s%s, %.1f s measured%s\n",
-      to_string(o.scenario), o.clients, shards.c_str(), o.instances.size(), to_string(o.balance),
-      model, shape.c_str(), r.measured_s,
-      r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
+  // Addresses are what was given; instances are the ids that answered (several behind one
+  // balancer's address, or one id behind several addresses).
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::size_t ids = 0;
+  for (const auto& [name, s] : r.table.instances)
+    if (s.counters.requests > 0) ++ids;
+  std::size_t given = r.addresses.empty() ? o.instances.size() : r.addresses.size();
+  std::string where = count(given, "address", "addresses") + ", " + count(ids, "instance", "instances");
+  std::fprintf(out, "\nsessdemo load: %s scenario, %u clients%s, %s, %s, %s%s, %.1f s measured%s\n",
+               to_string(o.scenario), o.clients, shards.c_str(), where.c_str(), to_string(o.balance), model,
+               shape.c_str(), r.measured_s, r.interrupted ? ", INTERRUPTED: the figures cover the part that ran" : "");
 }
 
-// One row per instance and one for all of them.
+// One row per instance and one for all of them: 120 columns (p50, p99 and max), or with --wide
+// every figure (p90, p99.9 and the service time too).
 void instance_table(std::FILE* out, const RunReport& r) {
-  std::fprintf(out, "%-16s %-21s %10s %9s %8s %10s %8s %7s %7s %8s %8s %8s %8s %9s %8s %8s\n",
-               "instance", "address", "requests", "rps", "errors", "hits", "misses", "stale",
-               "foreign", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "svc p50", "svc p99");
+  bool wide = r.opts->wide;
+  if (wide)
+    std::fprintf(out, "%-16s %-21s %10s %9s %8s %10s %8s %7s %7s %8s %8s %8s %8s %9s %8s %8s\n", "instance",
+                 "address", "requests", "rps", "errors", "hits", "misses", "stale", "foreign", "p50 ms", "p90 ms",
+                 "p99 ms", "p99.9 ms", "max ms", "svc p50", "svc p99");
+  else
+    std::fprintf(out, "%-14s %-20s %9s %7s %7s %9s %7s %6s %7s %7s %8s %8s\n", "instance", "address", "requests",
+                 "rps", "errors", "hits", "misses", "stale", "foreign", "p50 ms", "p99 ms", "max ms");
   auto line = [&](const std::string& name, const std::string& where, const InstanceStats& s) {
     const auto& c = s.counters;
-    std::fprintf(out,
-                 "%-16s %-21s %10" PRIu64 " %9.0f %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %7" PRIu64
-                 " %7" PRIu64 " %8.2f %8.2f %8.2f %8.2f %9.2f %8.2f %8.2f\n",
-                 name.c_str(), where.c_str(), c.requests,
-                 r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0, c.errors,
-                 c.hits, c.misses, c.stale, c.foreign, ms(s.latency.percentile(50)),
-                 ms(s.latency.percentile(90)), ms(s.latency.percentile(99)),
-                 ms(s.latency.percentile(99.9)), ms(s.latency.max()), ms(s.service.percentile(50)),
-                 ms(s.service.percentile(99)));
+    double rps = r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0;
+    if (wide)
+      std::fprintf(out,
+                   "%-16s %-21s %10" PRIu64 " %9.0f %8" PRIu64 " %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %7" PRIu64
+                   " %8.2f %8.2f %8.2f %8.2f %9.2f %8.2f %8.2f\n",
+                   name.c_str(), where.c_str(), c.requests, rps, c.errors, c.hits, c.misses, c.stale, c.foreign,
+                   ms(s.latency.percentile(50)), ms(s.latency.percentile(90)), ms(s.latency.percentile(99)),
+                   ms(s.latency.percentile(99.9)), ms(s.latency.max()), ms(s.service.percentile(50)),
+                   ms(s.service.percentile(99)));
+    else
+      std::fprintf(out,
+                   "%-14s %-20s %9" PRIu64 " %7.0f %7" PRIu64 " %9" PRIu64 " %7" PRIu64 " %6" PRIu64 " %7" PRIu64
+                   " %7.2f %8.2f %8.2f\n",
+                   name.c_str(), where.c_str(), c.requests, rps, c.errors, c.hits, c.misses, c.stale, c.foreign,
+                   ms(s.latency.percentile(50)), ms(s.latency.percentile(99)), ms(s.latency.max()));
   };
   for (const auto& [name, s] : r.table.instances) line(name, addresses_of(r, s), s);
   line("all", "", r.total);

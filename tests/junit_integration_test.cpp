@@ -66,6 +66,10 @@ TEST(JunitReport, LoadMergeAndCheckWriteValidJUnit) {
   EXPECT_NE(text.find("failures=\"0\""), std::string::npos) << text;
   EXPECT_NE(text.find("<testcase name=\"p95 latency\" classname=\"sessdemo load\""), std::string::npos) << text;
   EXPECT_NE(text.find("<property name=\"clients\" value=\"10\"/>"), std::string::npos) << text;
+  // Figures in plain decimals, never 1.5E1 or 9.5E-1.
+  EXPECT_NE(text.find("<property name=\"min_rate_fraction\" value=\"0.95\"/>"), std::string::npos) << text;
+  EXPECT_EQ(text.find("E-1\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("E0\""), std::string::npos) << text;
 
   // Memory store behind round-robin: the miss check fails, with its figure and limit.
   auto own = three_instances({"--store", "memory"});

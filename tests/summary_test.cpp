@@ -33,9 +33,21 @@ TEST(Summary, ShowsEachInstanceWithItsAddressesAndBothLatencies) {
   r.total.service.record(500);
   auto checks = evaluate(r);
   std::string s = capture([&](std::FILE* f) { write_summary(f, r, checks); });
-  EXPECT_NE(s.find("A                127.0.0.1:8081 127.0.0.1:8082"), std::string::npos) << s;
-  EXPECT_NE(s.find("127.0.0.1:8083   127.0.0.1:8083"), std::string::npos) << s;
-  EXPECT_NE(s.find("svc p99"), std::string::npos);
+  EXPECT_NE(s.find("A              127.0.0.1:8081 127.0.0.1:8082"), std::string::npos) << s;
+  EXPECT_NE(s.find("127.0.0.1:8083 127.0.0.1:8083"), std::string::npos) << s;
+  // Addresses and instances counted apart: three addresses, two ids answered.
+  EXPECT_NE(s.find(", 3 addresses, 2 instances, "), std::string::npos) << s;
+  // 120 columns by default; --wide adds p90, p99.9 and the service time.
+  for (std::size_t at = 0, end; at < s.size(); at = end + 1) {
+    end = s.find('\n', at);
+    if (end == std::string::npos) end = s.size();
+    if (s.compare(at, 8, "instance") == 0 || s.compare(at, 4, "all ") == 0) EXPECT_LE(end - at, 120u) << s.substr(at, end - at);
+  }
+  EXPECT_EQ(s.find("svc p99"), std::string::npos);
+  o.wide = true;
+  std::string wide = capture([&](std::FILE* f) { write_summary(f, r, checks); });
+  EXPECT_NE(wide.find("svc p99"), std::string::npos) << wide;
+  EXPECT_NE(wide.find("A                127.0.0.1:8081 127.0.0.1:8082"), std::string::npos) << wide;
   EXPECT_NE(s.find("  service          0.50"), std::string::npos) << s;
   EXPECT_NE(s.find("--max-latency checks latency"), std::string::npos);
   EXPECT_NE(s.find("FAIL  error rate"), std::string::npos);
