@@ -287,7 +287,7 @@ Refusal check_app_names(const loadgen::LoadOptions& l) {
 // --metrics-bind ADDR:PORT into the options: a numeric address, as a listener takes it.
 Refusal read_metrics_bind(LoadCliOptions& o) {
   if (o.metrics_bind.empty()) return std::nullopt;
-  auto e = parse_endpoints(o.metrics_bind, false);
+  auto e = parse_endpoints(o.metrics_bind, false, true);  // port 0: any free one, logged
   auto* list = std::get_if<std::vector<Endpoint>>(&e);
   unsigned char addr[16];
   auto numeric = [&](const std::string& h) {

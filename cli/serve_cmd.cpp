@@ -144,6 +144,9 @@ Refusal check(const ServeOptions& o) {
     return "--lock-ttl must be longer than 1s plus --store-timeout (" +
            format_duration(std::chrono::seconds(1) + o.store_timeout) + ")";
   if (o.tls_cert.empty() != o.tls_key.empty()) return "--tls-cert and --tls-key go together";
+  if (o.handshake_timeout < std::chrono::milliseconds(1)) return "--handshake-timeout must be at least 1ms";
+  if (o.idle_timeout < std::chrono::milliseconds(1) || o.request_timeout < std::chrono::milliseconds(1))
+    return "--idle-timeout and --request-timeout must be at least 1ms";
   return std::nullopt;
 }
 

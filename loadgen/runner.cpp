@@ -102,6 +102,8 @@ int LoadRun::open_outputs() {
     try {
       live_ = std::make_unique<LiveMetrics>(opts_.metrics_host, opts_.metrics_port);
       publish_live({});  // scrapes during the warm-up see the series, at 0
+      if (opts_.metrics_port == 0)  // a free port was taken: say which
+        spdlog::warn("--metrics-bind: serving /metrics on {}:{}", opts_.metrics_host, live_->port());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sessdemo load: --metrics-bind: %s\n", e.what());
       return 2;

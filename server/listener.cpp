@@ -139,7 +139,7 @@ std::string Server::listen() {
   }
   std::string where = bind_acceptor(impl_->acceptor, cfg.bind, cfg.port);
   if (!cfg.metrics_bind.empty()) {
-    auto parsed = parse_endpoints(cfg.metrics_bind);
+    auto parsed = parse_endpoints(cfg.metrics_bind, false, true);
     if (auto* why = std::get_if<std::string>(&parsed))
       throw std::runtime_error("--metrics-bind: " + *why);
     auto& eps = std::get<std::vector<Endpoint>>(parsed);

@@ -100,6 +100,7 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
            {{"serve", "--csrf", "--csrf-secret", "/dev/null"}, "the --csrf-secret file /dev/null is not a regular file"},
            {{"serve", "--csrf-secret", "/"}, "--csrf-secret requires --csrf"},
            {{"serve", "--trusted-origin", "app.example"}, "--trusted-origin app.example is not an origin"},
+           {{"serve", "--handshake-timeout", "0s"}, "--handshake-timeout must be at least 1ms"},
            {{"serve", "--config", "/dev/zero"}, "the config file /dev/zero is not a regular file"},
            {{"load", "-i", "127.0.0.1:1", "--login-field", "novalue"}, "--login-field takes NAME=VALUE, not 'novalue'"},
            {{"load", "-i", "127.0.0.1:1", "--login-field", "a=b"}, "--login-field needs --login-path"},

@@ -101,3 +101,13 @@ TEST(LiveMetrics, TheTesterServesItsFiguresWhileItRuns) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_FALSE(wait_for_port(port, milliseconds(200))) << "the listener goes with the run";
 }
+
+// Port 0, as documented: a free port is taken and the log says which.
+TEST(LiveMetrics, PortZeroTakesAFreePortAndSaysIt) {
+  Memcached mc;
+  Instance a({"--memcached", mc.address()});
+  auto r = run_load_with_log({"--instances", a.address(), "--clients", "2", "--requests", "20", "--duration", "3s",
+                              "--metrics-bind", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("--metrics-bind: serving /metrics on 127.0.0.1:"), std::string::npos) << r.err;
+}
