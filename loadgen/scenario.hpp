@@ -61,6 +61,7 @@ struct Client {
   bool idempotent = true;
   PendingRequest next;       // login_submit and follow send this
   Step redirected_from = Step::home;  // follow: the step whose answer redirected
+  std::string redirected_path;        // follow: the path of that step's request
   std::uint8_t hops = 0;     // follow: redirects followed for it so far
   bool acked_by_redirect = false;  // follow of a write: the write's 301/302/303 acknowledged it
   // Scenario logout: this client's tickets alive, increments sent in the current burst, and
@@ -134,10 +135,16 @@ class ScenarioLogic {
   // Home read: its form and token kept; refused: it could not be read (a bound passed, a form
   // too big): a protocol error; cancelled: the run ended while it was parsed.
   enum class PageRead { read, refused, cancelled };
-  PageRead read_home(Client& c, std::string_view page) const;
+  // origin: the answering instance's (own_origin), so a form posting elsewhere is said.
+  PageRead read_home(Client& c, std::string_view page, std::string_view origin) const;
   // The login form filled and made c.next; else the error the answer counts as (login: no
   // login form; protocol: the page could not be read).
-  std::optional<ErrorKind> read_login_page(std::uint32_t id, Client& c, std::string_view page) const;
+  std::optional<ErrorKind> read_login_page(std::uint32_t id, Client& c, std::string_view page,
+                                           std::string_view origin) const;
+  std::string own_origin(const Answer& a) const;
+  // A form's action, resolved against the page; one naming another origin is said once (the
+  // tester sends nothing but to its instances, so it goes to the same path there).
+  std::string form_target(std::string_view page_path, std::string_view action, std::string_view origin) const;
   // The bounds of a page's parse, and the verdict on one that passed them (logged once).
   PageQuery page_query() const;
   PageRead refuse_page(const std::string& path, std::string_view page, const PageScan& scan) const;

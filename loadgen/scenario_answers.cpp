@@ -69,6 +69,12 @@ void ScenarioLogic::after_read(Client& c) const {
 // A 3xx with a Location: the next hop, as fetch() follows it (301/302 after a POST and 303 after
 // anything but GET or HEAD become a GET; 307/308 keep the method and body). A write whose method
 // changes was taken by the server: acknowledged at the redirect.
+// The origin of an answer as the app sees it (the Host it was sent): an absolute URL naming it
+// is no other origin (Sinatra and Rails' redirect_to url always send one).
+std::string ScenarioLogic::own_origin(const Answer& a) const {
+  return (a.tls ? "https://" : "http://") + std::string(user_.host.empty() ? a.authority : std::string_view(user_.host));
+}
+
 bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const {
   bool is_redirect = a.status >= 300 && a.status < 400 && a.status != 304 && !a.location.empty();
   bool counter_step = step == Step::counter_setup || step == Step::increment || step == Step::final_read ||
@@ -77,6 +83,7 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
     return false;
   if (step != Step::follow) {
     c.redirected_from = step;
+    c.redirected_path = c.request_path;
     c.hops = 0;
     c.acked_by_redirect = false;
     if (step != Step::write && step != Step::login_submit) c.next = PendingRequest{};
@@ -89,18 +96,14 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
     finish(id, c, origin, a, o, true);
     return true;
   };
-  // The origin of the answer, as the app sees it (the Host it was sent): an absolute Location
-  // naming it is no other origin (Sinatra and Rails' redirect_to url always send one).
-  std::string own_origin = (a.tls ? "https://" : "http://") +
-                           std::string(user_.host.empty() ? a.authority : std::string_view(user_.host));
   std::string other;
-  auto target = resolve_reference(c.request_path, a.location, own_origin, &other);
+  auto target = resolve_reference(c.request_path, a.location, own_origin(a), &other);
   if (!target)
     return fail(bad_location, "a redirect from " + c.request_path + " to '" + std::string(a.location) +
                                   "' cannot be followed");
   if (c.hops >= opts_.max_redirects)
     return fail(too_many, "more than " + std::to_string(opts_.max_redirects) + " redirects from " +
-                              c.request_path + " (--max-redirects)");
+                              c.redirected_path + " (the last to " + c.request_path + "; --max-redirects)");
   if (!other.empty())
     diagnose(other_origin, "a redirect to another origin (" + other + ") is followed on the instances given; "
                            "the tester sends nothing elsewhere");
@@ -181,7 +184,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
   switch (step) {
     case Step::home:
       if (!ok) break;
-      switch (read_home(c, a.body)) {
+      switch (read_home(c, a.body, own_origin(a))) {
         case PageRead::read:
           c.step = next_write_step(c);
           break;
@@ -195,7 +198,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       break;
     case Step::login_page:
       if (!ok) break;
-      if (auto failed = read_login_page(id, c, a.body)) {
+      if (auto failed = read_login_page(id, c, a.body, own_origin(a))) {
         o.error = true;
         o.error_kind = *failed;
       }

@@ -47,12 +47,11 @@ std::string expand_client(std::string_view value, std::uint32_t id) {
   return out;
 }
 
-// The fields of a form as the request that submits it: to its action, resolved against the page.
-PendingRequest submission(const HtmlForm& f, std::string_view page_path, std::string_view boundary) {
+// The fields of a form as the request that submits it, to target (its resolved action).
+PendingRequest submission(const HtmlForm& f, std::string target, std::string_view boundary) {
   PendingRequest r;
   r.method = f.method;
-  r.path = resolve_reference(page_path, f.action.empty() ? page_path : std::string_view(f.action))
-               .value_or(std::string(page_path));
+  r.path = std::move(target);
   if (f.multipart && f.method == "POST") {
     r.body = multipart_fields(f.fields, boundary);
     r.content_type = "multipart/form-data; boundary=" + std::string(boundary);
@@ -88,7 +87,11 @@ std::string ScenarioLogic::token_for(const Client& c) const {
   const std::string* v = c.jar.find(opts_.csrf_cookie);
   if (!v) return "";
   std::string token = percent_decoded(*v);
-  return plausible_token(token) ? token : "";
+  if (plausible_token(token)) return token;
+  diagnose(no_cookie, "the cookie '" + opts_.csrf_cookie + "' holds no usable token (" + std::to_string(token.size()) +
+                          " bytes; a token is printable ASCII without spaces, at most " +
+                          std::to_string(max_token_bytes) + " bytes): writes go without one");
+  return "";
 }
 
 PageQuery ScenarioLogic::page_query() const {
@@ -130,7 +133,17 @@ ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path, std:
 }
 
 // Home, read for what the next writes need: the form that holds the name field, the token.
-ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page) const {
+std::string ScenarioLogic::form_target(std::string_view page_path, std::string_view action,
+                                       std::string_view origin) const {
+  std::string other;
+  auto target = resolve_reference(page_path, action.empty() ? page_path : action, origin, &other);
+  if (!other.empty())
+    diagnose(other_origin, "a form of " + std::string(page_path) + " posts to another origin (" + printable(other, 120) +
+                               "): the tester sends it to the same path on the instances given, nowhere else");
+  return target.value_or(std::string(page_path));
+}
+
+ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page, std::string_view origin) const {
   const std::string& path = c.request_path;
   bool form_mode = opts_.write == LoadOptions::Write::form;
   PageQuery q = page_query();
@@ -158,9 +171,7 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
           if (f.name == opts_.csrf_field) f.value.clear();  // each write puts its own in
       kept.method = scan.form->method;
       kept.multipart = scan.form->multipart;
-      kept.action = resolve_reference(path, scan.form->action.empty() ? std::string_view(path)
-                                                                       : scan.form->action)
-                        .value_or(path);
+      kept.action = form_target(path, scan.form->action, origin);
       c.form = forms_.share(std::move(kept));
     } else {
       diagnose(no_form, "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
@@ -188,7 +199,8 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
 }
 
 // The login page: its form filled with --login-field values and submitted next.
-std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page) const {
+std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page,
+                                                        std::string_view origin) const {
   PageQuery q = page_query();
   for (const auto& f : opts_.login_fields) q.form_fields.push_back(f.first);
   q.password_form = true;
@@ -205,7 +217,7 @@ std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client
     return ErrorKind::login;
   }
   for (const auto& [k, v] : opts_.login_fields) scan.form->set(k, expand_client(v, id));
-  c.next = submission(*scan.form, c.request_path, boundary_);
+  c.next = submission(*scan.form, form_target(c.request_path, scan.form->action, origin), boundary_);
   c.page_path = c.request_path;
   c.step = Step::login_submit;
   return std::nullopt;

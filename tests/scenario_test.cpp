@@ -220,6 +220,38 @@ TEST(Scenario, HintsNameWhatThePageHas) {
       << log.said();
 }
 
+// What the tester does without a word otherwise: a form posting to another origin goes to the
+// same path on the instance (said once); a token cookie too long to use is said too.
+TEST(Scenario, AFormToAnotherOriginAndAnUnusableTokenCookieAreSaid) {
+  LoadOptions o;
+  ScenarioLogic logic(o, "rX");
+  sessdemo::test::LogCapture log;
+  Client c;
+  c.step = Step::home;
+  c.request_path = "/";
+  Answer home{200, "<form method=post action='https://elsewhere.test/save'><input name=name></form>", {}};
+  home.authority = "127.0.0.1:8080";
+  logic.apply(1, c, Step::home, home);
+  EXPECT_NE(log.said().find("a form of / posts to another origin (https://elsewhere.test)"), std::string::npos)
+      << log.said();
+  std::string req;
+  logic.build_request(1, c, "127.0.0.1:8080", req);
+  EXPECT_EQ(req.rfind("POST /save HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n", 0), 0u) << req;
+
+  LoadOptions oc;
+  oc.csrf_cookie = "XSRF-TOKEN";
+  oc.write = LoadOptions::Write::json;
+  ScenarioLogic cookie_logic(oc, "rX");
+  Client d;
+  d.step = Step::write;
+  d.jar.apply_set_cookie("XSRF-TOKEN=" + std::string(300, 't') + "; Path=/");
+  req.clear();
+  cookie_logic.build_request(2, d, "h", req);
+  EXPECT_EQ(req.find("X-CSRF-Token"), std::string::npos) << req;
+  EXPECT_NE(log.said().find("the cookie 'XSRF-TOKEN' holds no usable token (300 bytes"), std::string::npos)
+      << log.said();
+}
+
 TEST(Scenario, HiddenInputValues) {
   EXPECT_EQ(hidden_input_value("<input name=\"a\" value=\"1\"><input name=\"b\" value=\"2\">", "b"), "2");
   EXPECT_EQ(hidden_input_value("<input data-name=\"b\" value=\"x\"><input value='3' name='b'>", "b"), "3");
@@ -304,10 +336,14 @@ TEST(Scenario, TemporaryRedirectsKeepTheMethodAndHopsAreBounded) {
   logic.build_request(1, c, "h", req);
   EXPECT_EQ(req.rfind("PUT /v2/session HTTP/1.1\r\n", 0), 0u) << req;
   EXPECT_NE(req.find("{\"name\":\"rX-c1-w1\"}"), std::string::npos) << req;
+  sessdemo::test::LogCapture log;
   logic.apply(1, c, Step::follow, redirect_to(308, "/v3"));
   auto too_many = logic.apply(1, c, Step::follow, redirect_to(308, "/v4"));
   EXPECT_TRUE(too_many.error);
   EXPECT_EQ(too_many.error_kind, ErrorKind::protocol);
+  // The request that started the chain is named, and the last hop beside it.
+  EXPECT_NE(log.said().find("more than 2 redirects from /api/session (the last to /v2/session;"), std::string::npos)
+      << log.said();
   EXPECT_EQ(c.step, Step::write);  // sent again
   EXPECT_EQ(c.writes.acked, 0u);
 }
