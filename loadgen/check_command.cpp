@@ -5,6 +5,8 @@
 #include <memory>
 #include <queue>
 
+#include "common/printable.hpp"
+#include "loadgen/bounded_read.hpp"
 #include "loadgen/checks.hpp"
 #include "loadgen/history_check.hpp"
 #include "loadgen/junit.hpp"
@@ -13,6 +15,10 @@
 namespace sessdemo::loadgen {
 
 namespace {
+// A line of a history is one operation: a few hundred bytes. A longer one (a file that is no
+// history, /dev/zero) is refused before it can take the memory.
+constexpr std::size_t max_history_line = 64 * 1024;
+
 struct Source {
   std::string name;
   std::unique_ptr<std::ifstream> file;  // none: stdin
@@ -27,8 +33,12 @@ struct Source {
 // line cannot be taken.
 bool next(Source& src) {
   std::string line;
-  while (std::getline(src.in(), line)) {
+  bool too_long = false;
+  while (read_line(src.in(), line, max_history_line, too_long)) {
     ++src.line;
+    if (too_long)
+      throw std::runtime_error(src.name + " line " + std::to_string(src.line) + ": longer than " +
+                               std::to_string(max_history_line) + " bytes: not a history");
     if (line.empty() || line == "\r") continue;
     auto parsed = parse_history_line(line, src.edn);
     if (auto* err = std::get_if<std::string>(&parsed))
@@ -62,7 +72,8 @@ void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& ch
                  static_cast<unsigned long long>(c.misses), static_cast<unsigned long long>(c.stale),
                  static_cast<unsigned long long>(c.foreign), static_cast<unsigned long long>(c.resurrected));
   }
-  for (const auto& f : v.faults) std::fprintf(out, "fault: %s\n", f.c_str());
+  // What the history holds came from servers: escaped, so no terminal sequence reaches the terminal.
+  for (const auto& f : v.faults) std::fprintf(out, "fault: %s\n", printable(f, 400).c_str());
   std::fprintf(out, "checks:\n");
   for (const auto& ch : checks)
     std::fprintf(out, "  %s  %-16s %s\n", ch.passed ? "PASS" : "FAIL", ch.name.c_str(), ch.detail.c_str());
@@ -70,7 +81,8 @@ void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& ch
     std::fprintf(out, "anomalies: %llu; the first %zu:\n", static_cast<unsigned long long>(v.anomalies_total),
                  v.anomalies.size());
     for (std::size_t i = 0; i < v.anomalies.size(); ++i)
-      std::fprintf(out, "  %zu. %s: %s\n", i + 1, v.anomalies[i].kind.c_str(), v.anomalies[i].text.c_str());
+      std::fprintf(out, "  %zu. %s: %s\n", i + 1, v.anomalies[i].kind.c_str(),
+                   printable(v.anomalies[i].text, 1000).c_str());
   }
   std::fprintf(out, "verdict: %s\n", all_passed(checks) ? "PASS" : "FAIL");
 }
@@ -103,7 +115,11 @@ int run_check(const CheckOptions& opts) {
     while (!heads.empty()) {
       std::size_t i = heads.top();
       heads.pop();
-      checker.add(sources[i].op);
+      try {
+        checker.add(sources[i].op);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(sources[i].name + " line " + std::to_string(sources[i].line) + ": " + e.what());
+      }
       if (next(sources[i])) heads.push(i);
     }
   } catch (const std::exception& e) {

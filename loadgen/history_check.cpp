@@ -1,5 +1,9 @@
 #include "loadgen/history_check.hpp"
 
+#include <stdexcept>
+
+#include "common/printable.hpp"
+
 #include "loadgen/page_judge.hpp"
 
 #include <charconv>
@@ -42,7 +46,18 @@ void HistoryChecker::add(const HistoryOp& op) {
                         (op.value_kind == HistoryOp::Value::text ? op.text : std::string()));
     return;
   }
+  // A history that is not well formed is no evidence of anything: refused, never judged (an
+  // invoke over an open operation would hide the read it replaces).
+  if (op.type != "invoke" && op.type != "ok" && op.type != "fail" && op.type != "info")
+    throw std::runtime_error("not a well-formed history: an operation of type '" + printable(op.type, 40) + "'");
+  if (op.f == "add" && (op.number < 0 || op.number > max_add))
+    throw std::runtime_error("not a well-formed history: an add of " + std::to_string(op.number) +
+                             " (adds are 0 to " + std::to_string(max_add) + ")");
   if (op.type == "invoke") {
+    if (open_.count(op.process))
+      throw std::runtime_error("not a well-formed history: process " + std::to_string(op.process) + " invokes " +
+                               printable(op.f, 40) + " at " + seconds(op.time) +
+                               " while its last operation is open (a process does one thing at a time)");
     Key& k = keys_[op.key];
     Open o;
     o.invoke = op;
@@ -60,11 +75,15 @@ void HistoryChecker::add(const HistoryOp& op) {
     return;
   }
   auto it = open_.find(op.process);
-  if (it == open_.end()) {
-    anomaly("unmatched", "process " + std::to_string(op.process) + " completes (" + op.type + " " + op.f +
-                             " at " + seconds(op.time) + ") an operation it never invoked");
-    return;
-  }
+  if (it == open_.end())
+    throw std::runtime_error("not a well-formed history: process " + std::to_string(op.process) + " completes (" +
+                             op.type + " " + printable(op.f, 40) + " at " + seconds(op.time) +
+                             ") an operation it never invoked");
+  if (it->second.invoke.f != op.f || it->second.invoke.key != op.key)
+    throw std::runtime_error("not a well-formed history: process " + std::to_string(op.process) + " completes " +
+                             printable(op.f, 40) + " of " + printable(op.key, 80) + " at " + seconds(op.time) +
+                             " but invoked " + printable(it->second.invoke.f, 40) + " of " +
+                             printable(it->second.invoke.key, 80));
   Open open = std::move(it->second);
   open_.erase(it);
   complete(open, op);

@@ -39,7 +39,7 @@ struct HistoryOp {
 std::variant<HistoryOp, std::string> parse_history_line(std::string_view line, bool edn);
 
 struct Anomaly {
-  std::string kind;  // miss, stale, foreign, resurrected, lost, phantom, unmatched
+  std::string kind;  // miss, stale, foreign, resurrected, lost, phantom
   std::string text;  // the operations that prove it, with times and instances
 };
 
@@ -54,6 +54,10 @@ struct HistoryVerdict {
 
 class HistoryChecker {
  public:
+  static constexpr std::int64_t max_add = 1'000'000;  // an add's value, at most
+  // Takes the next operation (in time order). Throws std::runtime_error saying why when the
+  // history is not well formed: an invoke while the process has one open, a completion of
+  // nothing or of another operation than the one open, an unknown type, an add out of range.
   void add(const HistoryOp& op);
   // Ends the history (every key judged) and returns the verdict's figures.
   HistoryVerdict finish();

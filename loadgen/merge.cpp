@@ -183,7 +183,7 @@ std::variant<MergedRun, std::string> merge_documents(
     try {
       json::error_code ec;
       auto v = json::parse(text, ec);
-      if (ec || !v.is_object()) return name + ": not JSON (" + ec.message() + ")";
+      if (ec || !v.is_object()) return name + ": not JSON" + (ec ? " (" + ec.message() + ")" : std::string());
       const auto& d = v.as_object();
       auto* format = d.if_contains("format");
       if (!format || format->to_number<int>() != 2 || !d.if_contains("tool") ||
@@ -235,8 +235,12 @@ std::variant<MergedRun, std::string> merge_documents(
       if (auto* a = d.if_contains("aborted"); a && a->is_string() && r.aborted.empty())
         r.aborted = name + " " + std::string(a->as_string());
       add_figures(d, r);
+    } catch (const boost::system::system_error& e) {
+      // Boost.JSON's what() names its own source file and line: the user gets the reason only.
+      return name + ": not a complete sessdemo load JSON (" + e.code().message() + ")";
     } catch (const std::exception& e) {
-      return name + ": not a complete sessdemo load JSON (" + e.what() + ")";
+      std::string why = e.what();
+      return name + ": not a complete sessdemo load JSON (" + why.substr(0, why.find(" [")) + ")";
     }
   }
   for (unsigned i = 1; i <= count; ++i)

@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "loadgen/bounded_read.hpp"
 #include "loadgen/checks.hpp"
 #include "loadgen/junit.hpp"
 #include "loadgen/merge.hpp"
@@ -16,23 +17,32 @@
 namespace sessdemo::loadgen {
 
 namespace {
+// A run's JSON is a few MB (a long run with many intervals and instances: tens); past this it is
+// no run of ours, and it is refused before it takes the memory.
+constexpr std::size_t max_run_json = 256u << 20;
+
 bool read_inputs(const std::vector<std::string>& files,
                  std::vector<std::pair<std::string, std::string>>& docs) {
   for (const auto& f : files) {
     if (f == "-") {
       int n = 0;
-      for (std::string line; std::getline(std::cin, line);)
+      std::string line;
+      bool too_long = false;
+      while (read_line(std::cin, line, max_run_json, too_long)) {
+        if (too_long) {
+          std::fprintf(stderr, "sessdemo merge: stdin document %d is longer than %zu bytes\n", n + 1, max_run_json);
+          return false;
+        }
         if (!line.empty()) docs.emplace_back("stdin document " + std::to_string(++n), line);
+      }
       continue;
     }
-    std::ifstream in(f);
-    if (!in) {
-      std::fprintf(stderr, "sessdemo merge: cannot read %s\n", f.c_str());
+    auto text = read_bounded_file(f, max_run_json);
+    if (auto* e = std::get_if<ReadError>(&text)) {
+      std::fprintf(stderr, "sessdemo merge: %s\n", e->message.c_str());
       return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    docs.emplace_back(f, ss.str());
+    docs.emplace_back(f, std::move(std::get<std::string>(text)));
   }
   return true;
 }

@@ -202,3 +202,40 @@ TEST(HistoryCheck, FilesOutOfOrderOrBrokenAreRefused) {
   EXPECT_EQ(run_check(o), 0);
   std::filesystem::remove_all(dir);
 }
+
+// A history that is not well formed is refused with its reason, never judged: an invoke over an
+// open operation would hide the read it replaces (and its foreign value with it).
+TEST(HistoryCheck, AHistoryThatIsNotWellFormedIsRefused) {
+  auto refused = [](const H& h) {
+    try {
+      h.judge();
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  H twice;
+  twice.op(0, 1, "invoke", "read", "null");
+  twice.op(1, 1, "invoke", "read", "null");
+  EXPECT_NE(refused(twice).find("not a well-formed history: process 1 invokes read at 0.001 s while its last "
+                                "operation is open"),
+            std::string::npos);
+  H orphan;
+  orphan.op(0, 1, "ok", "read", H::name(2, 1));
+  EXPECT_NE(refused(orphan).find("completes (ok read at 0.000 s) an operation it never invoked"), std::string::npos)
+      << refused(orphan);
+  H other;
+  other.op(0, 1, "invoke", "write", H::name(1, 1));
+  other.op(1, 1, "ok", "read", H::name(2, 1));
+  EXPECT_NE(refused(other).find("completes read of c1 at 0.001 s but invoked write of c1"), std::string::npos)
+      << refused(other);
+  H negative;
+  negative.op(0, 1, "invoke", "add", "-5");
+  EXPECT_NE(refused(negative).find("an add of -5"), std::string::npos) << refused(negative);
+  H huge;
+  huge.op(0, 1, "invoke", "add", "9007199254740993");
+  EXPECT_FALSE(refused(huge).empty());
+  H fine;
+  fine.write(0, 1, 1);
+  EXPECT_EQ(refused(fine), "");
+}
