@@ -78,6 +78,22 @@ bool invisible(char32_t c) {
          u_charType(cp) == U_CONTROL_CHAR;
 }
 
+// Line and paragraph separators (U+2028, U+2029: general categories Zl and Zp) break the line
+// they stand in, in a page, a log or a JSON consumer's JavaScript: no part of a one-line name.
+bool breaks_lines(char32_t c) {
+  auto type = u_charType(static_cast<UChar32>(c));
+  return type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR;
+}
+
+// Combining marks (Mn, Me) pile up on the character before them: a handful is a language's
+// diacritics (Vietnamese stacks two, some scripts three or four), dozens are a text that draws
+// over the lines around it. At most this many in a row.
+constexpr int max_marks_in_a_row = 4;
+bool combining(char32_t c) {
+  auto type = u_charType(static_cast<UChar32>(c));
+  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK;
+}
+
 // What renders as empty space: White_Space, and the blank braille pattern U+2800, which Unicode
 // counts as a symbol but every font draws as nothing.
 bool blank(char32_t c) {
@@ -112,6 +128,19 @@ NameCheck check_name(std::string_view raw) {
       r.error = "The name cannot contain invisible or text-direction characters.";
       return r;
     }
+  if (std::any_of(cps.begin(), cps.end(), breaks_lines)) {
+    r.error = "The name cannot contain line or paragraph separators.";
+    return r;
+  }
+  int marks = 0;
+  for (char32_t c : cps) {
+    marks = combining(c) ? marks + 1 : 0;
+    if (marks > max_marks_in_a_row) {
+      r.error = "The name cannot stack more than " + std::to_string(max_marks_in_a_row) +
+                " combining marks on one character.";
+      return r;
+    }
+  }
   if (std::all_of(cps.begin(), cps.end(), blank)) {
     r.error = "Please type a name: it cannot be empty.";
     return r;

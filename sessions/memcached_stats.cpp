@@ -20,6 +20,16 @@ StoreStatus MemcachedStore::ping() {
 }
 
 namespace {
+// A node's own figures are what it says: a node that answered garbage (fields left at 0), or
+// negative numbers (which libmemcached's strtoull wraps to nearly 2^64), is a node that did not
+// answer, not one with 0 evictions or 18 exabytes. A real memcached has a pid, a clock and a
+// memory limit, and holds at most a little more than its limit.
+bool plausible(const memcached_stat_st& s) {
+  constexpr unsigned long long sane = 1ull << 53;  // what a double carries exactly, to /metrics
+  return s.pid > 0 && s.time > 0 && s.limit_maxbytes > 0 && s.limit_maxbytes < sane && s.bytes < sane &&
+         s.evictions < sane && s.curr_items < sane && s.bytes <= 2 * s.limit_maxbytes;
+}
+
 // A handle of its own, made and freed here: the poller never takes a request thread's.
 std::vector<NodeStats> fetch_node_stats(const MemcachedOptions& opts) {
   std::vector<NodeStats> out;
@@ -30,7 +40,7 @@ std::vector<NodeStats> fetch_node_stats(const MemcachedOptions& opts) {
     NodeStats n;
     n.node = opts.servers[i].to_string();
     // libmemcached fills one entry per server; one that did not answer keeps zero uptime.
-    if (st && st[i].pid != 0) {
+    if (st && plausible(st[i])) {
       n.ok = true;
       n.evictions = st[i].evictions;
       n.bytes = st[i].bytes;

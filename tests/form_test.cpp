@@ -80,3 +80,20 @@ TEST(Form, NamesByUnicodeProperties) {
   EXPECT_NE(braille.error.find("empty"), std::string::npos) << braille.error;
   EXPECT_EQ(check_name("\xE2\xA0\x81 dots").name, "\xE2\xA0\x81 dots");  // a braille letter is visible
 }
+
+// U+2028 and U+2029 break the line a name stands in; a pile of combining marks draws over the
+// lines around it. A language's own diacritics stay.
+TEST(Form, LineSeparatorsAndPiledMarksAreRefused) {
+  for (std::string bad : {std::string("Ann\xE2\x80\xA8" "Bob"), std::string("Ann\xE2\x80\xA9")}) {
+    auto r = check_name(bad);
+    EXPECT_FALSE(r.name);
+    EXPECT_NE(r.error.find("line or paragraph separators"), std::string::npos) << r.error;
+  }
+  std::string zalgo = "Z";
+  for (int i = 0; i < 99; ++i) zalgo += "\xCC\x81";  // U+0301 combining acute accent
+  auto r = check_name(zalgo);
+  EXPECT_FALSE(r.name);
+  EXPECT_NE(r.error.find("more than 4 combining marks"), std::string::npos) << r.error;
+  EXPECT_TRUE(check_name("Nguy\xE1\xBB\x85n").name);         // precomposed Vietnamese
+  EXPECT_TRUE(check_name("Nguye\xCC\x82\xCC\x83n").name);    // e + circumflex + tilde, decomposed
+}

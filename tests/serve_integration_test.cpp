@@ -2,7 +2,6 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -138,66 +137,12 @@ TEST(ServeIntegration, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(a.proc.wait(seconds(10)), 0);
 }
 
-namespace {
-// A memcached stand-in that answers gets at once (a miss) and trickles its `stats` answer a
-// byte every 50 ms, for ever: each of libmemcached's per-read timeouts passes.
-struct TricklingMemcached {
-  TricklingMemcached() {
-    fd = listen_on_loopback(port);
-    acceptor = std::thread([this] {
-      while (!stop) {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, 50) <= 0) continue;
-        int c = accept(fd, nullptr, nullptr);
-        if (c >= 0) conns.emplace_back([this, c] { serve(c); });
-      }
-    });
-  }
-  ~TricklingMemcached() {
-    stop = true;
-    acceptor.join();
-    for (auto& t : conns) t.join();
-    close(fd);
-  }
-  void serve(int c) {
-    std::string in;
-    char buf[512];
-    while (!stop) {
-      pollfd p{c, POLLIN, 0};
-      if (poll(&p, 1, 50) > 0) {
-        ssize_t n = recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        in.append(buf, static_cast<std::size_t>(n));
-      }
-      if (in.find("stats") != std::string::npos) {
-        asked_stats = true;
-        static constexpr char trickle[] = "STAT pid 1\r\n";
-        for (std::size_t i = 0; !stop; i = (i + 1) % (sizeof trickle - 1)) {
-          if (send(c, trickle + i, 1, MSG_NOSIGNAL) < 0) break;
-          std::this_thread::sleep_for(milliseconds(50));
-        }
-        break;
-      }
-      for (auto at = in.find("\r\n"); at != std::string::npos; at = in.find("\r\n")) {
-        send(c, "END\r\n", 5, MSG_NOSIGNAL);
-        in.erase(0, at + 2);
-      }
-    }
-    close(c);
-  }
-  std::uint16_t port = 0;
-  int fd = -1;
-  std::atomic<bool> stop{false}, asked_stats{false};
-  std::thread acceptor;
-  std::vector<std::thread> conns;
-};
-}  // namespace
 
 // A node that trickles its `stats` answer keeps the cache watch's poll waiting: SIGTERM still
 // ends the instance promptly (the poll is left behind, never joined).
 TEST(ServeIntegration, SigtermExitsWhileANodeTricklesItsStats) {
-  TricklingMemcached node;
-  Instance a({"--memcached", "127.0.0.1:" + std::to_string(node.port)});
+  FakeMemcached node(FakeMemcached::trickle);
+  Instance a({"--memcached", node.address()});
   ASSERT_NE(a.port, 0);
   for (int i = 0; i < 200 && !node.asked_stats; ++i) std::this_thread::sleep_for(milliseconds(25));
   ASSERT_TRUE(node.asked_stats) << "the cache watch never asked for stats";

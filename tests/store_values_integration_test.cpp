@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
+#include "tests/support/fake_servers.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -58,5 +61,38 @@ TEST(StoreValues, AnUndecodableCopyNeverMakesWritesFailWithTwoCopies) {
       auto r = http(inst[2].port, "GET", "/api/session", "", cookie);
       EXPECT_NE(r.body.find(name + "b"), std::string::npos) << "round " << round << ": " << r.body;
     }
+  }
+}
+
+// A node's `stats` are its own figures only when they could be: garbage or negative numbers
+// (wrapped to nearly 2^64 by strtoull) make a node that did not answer, never a node with 0
+// evictions or 18 exabytes on /metrics. The same stand-in with sane figures is exported.
+TEST(StoreValues, AbsurdNodeFiguresAreNotExported) {
+  auto node_lines = [](const std::string& page, const std::string& node) {
+    std::size_t n = 0;
+    for (std::size_t at = page.find("node=\"" + node + "\""); at != std::string::npos;
+         at = page.find("node=\"" + node + "\"", at + 1))
+      ++n;
+    return n;
+  };
+  FakeMemcached sane("STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes 1000\r\n"
+                     "STAT evictions 3\r\nSTAT curr_items 9\r\n");
+  FakeMemcached negative("STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes -5\r\n"
+                         "STAT evictions 3\r\nSTAT curr_items 9\r\n");
+  FakeMemcached garbage("STAT pid 7\r\nSTAT evictions lots\r\nSTAT bytes many\r\n");
+  for (auto* node : {&sane, &negative, &garbage}) {
+    Instance a({"--memcached", node->address()});
+    ASSERT_NE(a.port, 0);
+    for (int i = 0; i < 200 && !node->asked_stats; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    ASSERT_TRUE(node->asked_stats);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the answer handed to /metrics
+    auto page = http(a.port, "GET", "/metrics").body;
+    if (node == &sane) {
+      EXPECT_NE(page.find("sessdemo_memcached_evictions_total{node=\"" + node->address() + "\"} 3\n"),
+                std::string::npos) << page;
+    } else {
+      EXPECT_EQ(node_lines(page, node->address()), 0u) << page;
+    }
+    node->stop = true;
   }
 }

@@ -172,4 +172,56 @@ void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::st
   }
 }
 
+FakeMemcached::FakeMemcached(std::string stats_lines) : stats_(std::move(stats_lines)) {
+  listen_fd_ = listen_on_loopback(port_);
+  acceptor_ = std::thread([this] {
+    while (!stop) {
+      pollfd p{listen_fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      int c = accept(listen_fd_, nullptr, nullptr);
+      if (c >= 0) conns_.emplace_back([this, c] { serve(c); });
+    }
+  });
+}
+
+FakeMemcached::~FakeMemcached() {
+  stop = true;
+  acceptor_.join();
+  for (auto& t : conns_) t.join();
+  close(listen_fd_);
+}
+
+void FakeMemcached::serve(int c) {
+  std::string in;
+  char buf[512];
+  while (!stop) {
+    pollfd p{c, POLLIN, 0};
+    if (poll(&p, 1, 50) > 0) {
+      ssize_t n = recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    for (auto at = in.find("\r\n"); at != std::string::npos; at = in.find("\r\n")) {
+      std::string command = in.substr(0, at);
+      in.erase(0, at + 2);
+      if (command.rfind("stats", 0) != 0) {
+        send(c, "END\r\n", 5, MSG_NOSIGNAL);
+        continue;
+      }
+      asked_stats = true;
+      if (!stats_.empty()) {
+        std::string answer = stats_ + "END\r\n";
+        send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+        continue;
+      }
+      static constexpr char drip[] = "STAT pid 1\r\n";
+      for (std::size_t i = 0; !stop; i = (i + 1) % (sizeof drip - 1)) {
+        if (send(c, drip + i, 1, MSG_NOSIGNAL) < 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  }
+  close(c);
+}
+
 }  // namespace sessdemo::test

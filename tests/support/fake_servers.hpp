@@ -58,4 +58,25 @@ class FakeServer {
   std::thread acceptor_;
 };
 
+// A memcached stand-in for what the real one never does: gets are answered at once (a miss),
+// and `stats` with the given lines (then END), or a byte every 50 ms for ever (trickle: each of
+// libmemcached's per-read timeouts passes).
+class FakeMemcached {
+ public:
+  static constexpr const char* trickle = "";
+  explicit FakeMemcached(std::string stats_lines);
+  ~FakeMemcached();
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::atomic<bool> asked_stats{false};
+  std::atomic<bool> stop{false};
+
+ private:
+  void serve(int fd);
+  std::string stats_;
+  int listen_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread acceptor_;
+  std::vector<std::thread> conns_;
+};
+
 }  // namespace sessdemo::test
