@@ -145,6 +145,7 @@ void LoadRun::start_workers() {
     plan.logic = logic_.get();
     plan.targets = targets_;
     plan.ids = &ids_;
+    plan.said = &said_;
     plan.first_client = next_client;
     plan.client_count = slice_.clients / threads_ + (w < slice_.clients % threads_ ? 1 : 0);
     next_client += plan.client_count;

@@ -11,6 +11,7 @@
 #include "loadgen/live_metrics.hpp"
 #include "loadgen/outputs.hpp"
 #include "loadgen/recorder.hpp"
+#include "loadgen/said_once.hpp"
 #include "loadgen/report.hpp"
 #include "loadgen/worker.hpp"
 
@@ -52,6 +53,7 @@ class LoadRun {
   unsigned per_thread_ = 1;
   std::vector<TargetInfo> targets_;
   std::unique_ptr<ScenarioLogic> logic_;
+  SaidOnce said_;  // the run's once-only log lines (first failures, TLS), across the workers
   InstanceIdBudget ids_{Recorder::max_instances};  // one cap of instance ids for all workers
   std::unique_ptr<OutputFile> csv_file_, json_file_, hdr_file_, junit_file_;
   std::unique_ptr<HistoryLog> history_;

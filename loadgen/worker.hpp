@@ -25,6 +25,8 @@ struct TargetInfo {
   std::string host;   // as given: sent as SNI (when a name) and checked against the certificate
 };
 
+class SaidOnce;
+
 struct WorkerPlan {
   const LoadOptions* opts = nullptr;
   const ScenarioLogic* logic = nullptr;
@@ -44,6 +46,7 @@ struct WorkerPlan {
   std::chrono::steady_clock::time_point measure_end = std::chrono::steady_clock::time_point::max();
   InstanceIdBudget* ids = nullptr;  // the run's instance ids, shared by the workers
   HistoryBuffer* history = nullptr;  // --history: where this worker's operations go
+  SaidOnce* said = nullptr;          // the run's once-only log lines, shared by the workers
 };
 
 class Worker {

@@ -3,10 +3,10 @@
 #include "loadgen/worker_impl.hpp"
 
 #include "loadgen/page_text.hpp"
+#include "loadgen/said_once.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <mutex>
 #include <set>
 
 namespace sessdemo::loadgen {
@@ -25,13 +25,9 @@ std::string_view request_line(std::string_view request) {
 void Worker::Impl::diagnose_failure(const std::string& instance, ErrorKind kind, std::string_view request,
                                     const Answer& a, const std::string& note) {
   auto key = std::make_pair(instance, kind);
+  // This worker's own set first: no lock for a failure it has said (or seen said) already.
   if (failures_logged.size() > 4096 || !failures_logged.insert(key).second) return;
-  static std::mutex mutex;
-  static std::set<std::pair<std::string, ErrorKind>> logged;
-  {
-    std::lock_guard lock(mutex);
-    if (logged.size() > 4096 || !logged.insert(key).second) return;
-  }
+  if (!plan.said || !plan.said->first(std::string("failure ") + to_string(kind) + " " + instance)) return;
   if (a.status == 0)
     spdlog::warn("first {} error from {}: {} got no answer{}{}", to_string(kind), instance,
                  request_line(request), note.empty() ? "" : ": ", note);

@@ -1,6 +1,7 @@
 // Opening a load connection: TCP connect (a failure ejects the instance for a second, as a
 // balancer would) and, for https:// instances, the TLS handshake with its certificate checks.
 #include "loadgen/worker_impl.hpp"
+#include "loadgen/said_once.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -74,11 +75,22 @@ net::awaitable<beast::error_code> Worker::Impl::handshake(Guarded& g, Target& t)
   if (!ec) std::tie(ec) = co_await g.tls->async_handshake(net::ssl::stream_base::client, use_tuple);
   if (ec && !g.timed_out && !t.tls_failure_logged) {
     t.tls_failure_logged = true;
-    // Why the certificate was refused (a host name mismatch, an unknown CA, expired), when it was.
-    long verify = SSL_get_verify_result(g.tls->native_handle());
-    std::string problem = verify == X509_V_OK ? "" : std::string(" (") + X509_verify_cert_error_string(verify) + ")";
-    spdlog::warn("TLS with {} failed: {}{}{}", t.info.label, ec.message(), problem,
-                 opts.insecure ? "" : "; for a private CA give --cacert FILE, or --insecure to skip the checks");
+    if (plan.said && plan.said->first("tls " + t.info.label)) {  // once per instance, not per thread
+      // Why the certificate was refused (a host name mismatch, an unknown CA, expired), when it
+      // was; and the way out only where it is one: a refused certificate, no --cacert yet.
+      long verify = SSL_get_verify_result(g.tls->native_handle());
+      bool refused_cert = verify != X509_V_OK;
+      std::string problem = refused_cert ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
+      std::string advice;
+      if (refused_cert && !opts.insecure && opts.cacert.empty())
+        advice = "; for a private CA give --cacert FILE, or --insecure to skip the checks";
+      else if (refused_cert && !opts.insecure)
+        advice = "; the certificate is not signed by --cacert " + opts.cacert + " (or names another host)";
+      else if (!refused_cert)
+        advice = "; the server ended the handshake (its alert above): a protocol or cipher it does not take, "
+                 "or a client certificate it wants";
+      spdlog::warn("TLS with {} failed: {}{}{}", t.info.label, ec.message(), problem, advice);
+    }
   }
   if (ec) g.tls.reset();
   co_return ec;

@@ -132,8 +132,16 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
   Memcached mc;
   TlsInstance a(pki, mc.address());
   ASSERT_NE(a.port, 0);
-  auto refused = run_load({"--instances", a.url(), "--clients", "4", "--duration", "1s"});
+  auto refused = run_load_with_log({"--instances", a.url(), "--clients", "4", "--duration", "1s", "--threads", "2"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  // Explained once for the instance, whatever the threads, with the way out.
+  auto said = [](const std::string& log, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(said(refused.err, "TLS with "), 1u) << refused.err;
+  EXPECT_EQ(said(refused.err, "give --cacert FILE"), 1u) << refused.err;
   auto tls_errors = refused.total().at("errors_by_kind").at("tls").to_number<std::int64_t>();
   EXPECT_GT(tls_errors, 0);
   EXPECT_EQ(tls_errors, refused.total_of("errors"));
@@ -143,9 +151,12 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
   // The CA is known, but the certificate is for another address.
   TlsInstance other(pki, mc.address(), "other");
   ASSERT_NE(other.port, 0);
-  auto wrong_name = run_load({"--instances", other.url(), "--cacert", pki.file("ca.pem"), "--clients", "2",
-                              "--duration", "1s"});
+  auto wrong_name = run_load_with_log({"--instances", other.url(), "--cacert", pki.file("ca.pem"), "--clients", "2",
+                                       "--duration", "1s"});
   EXPECT_EQ(wrong_name.exit_code, 1) << wrong_name.out;
+  // --cacert is given: no advice to give it.
+  EXPECT_EQ(wrong_name.err.find("give --cacert"), std::string::npos) << wrong_name.err;
+  EXPECT_NE(wrong_name.err.find("not signed by --cacert"), std::string::npos) << wrong_name.err;
   EXPECT_GT(wrong_name.total().at("errors_by_kind").at("tls").to_number<std::int64_t>(), 0);
   EXPECT_EQ(wrong_name.total_of("hits"), 0);
 
