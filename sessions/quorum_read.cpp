@@ -10,6 +10,10 @@ namespace sessdemo {
 
 namespace {
 bool same_value(const LoadResult& a, const LoadResult& b) {
+  // Bytes that are no session are no evidence of absence, nor of anything: a corrupt copy agrees
+  // with no other copy (another corrupt one included), so two of them never outvote the copy
+  // that holds the value, whichever copies were asked first.
+  if (a.corrupt || b.corrupt) return false;
   if (a.status != b.status) return false;
   if (a.status != StoreStatus::ok) return true;  // both without a value
   return a.session->version == b.session->version && a.session->write_tag == b.session->write_tag;

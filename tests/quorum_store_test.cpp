@@ -21,16 +21,23 @@ class Link final : public SessionStore {
  public:
   explicit Link(SessionStore& node) : node_(node) {}
   std::atomic<bool> cut{false};
+  // The copy reads as bytes that are no session until a write replaces them.
+  std::atomic<bool> corrupt{false};
   LoadResult load(std::string_view id) override {
     if (cut) return {StoreStatus::unavailable, {}, 0, false, "cut"};
+    if (corrupt) return {StoreStatus::not_found, {}, 7, true, ""};
     return node_.load(id);
   }
   std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override {
     if (cut) return std::vector<LoadResult>(ids.size(), {StoreStatus::unavailable, {}, 0, false, "cut"});
+    if (corrupt) return std::vector<LoadResult>(ids.size(), {StoreStatus::not_found, {}, 7, true, ""});
     return node_.load_many(ids);
   }
   StoreStatus save(std::string_view id, const Session& s, seconds ttl, std::uint64_t cas) override {
-    return cut ? StoreStatus::unavailable : node_.save(id, s, ttl, cas);
+    if (cut) return StoreStatus::unavailable;
+    StoreStatus st = node_.save(id, s, ttl, corrupt ? 0 : cas);
+    if (st == StoreStatus::ok) corrupt = false;
+    return st;
   }
   StoreStatus create(std::string_view id, const Session& s, seconds ttl) override {
     return cut ? StoreStatus::unavailable : node_.create(id, s, ttl);
@@ -492,4 +499,27 @@ TEST(QuorumStore, AnUnconditionalSaveIsLastWriterWins) {
   EXPECT_EQ(name_of(q, id), "writer-2");
   // A conditional save of the same stale read is refused, as before.
   EXPECT_EQ(q.save(id, next_of(r, "writer-3"), seconds(60), r.cas), StoreStatus::conflict);
+}
+
+// Two of three copies undecodable: the read is the third copy's value, and both are repaired,
+// whichever copies the read asks first (two corrupt copies used to agree on "absent").
+TEST(QuorumStore, TwoUndecodableCopiesNeverOutvoteTheOneThatHoldsTheValue) {
+  for (std::size_t first = 0; first < 3; ++first) {
+    for (bool batch : {false, true}) {
+      Cluster c;
+      auto& q = static_cast<QuorumStore&>(c.add_instance(3));
+      auto id = id_starting_at(q, first);
+      ASSERT_EQ(q.create(id, named("Ann", 1), seconds(60)), StoreStatus::ok);
+      auto copies = q.copies_of(id);
+      c.instances[0].links[copies[0]]->corrupt = true;
+      c.instances[0].links[copies[1]]->corrupt = true;
+      // Ask order follows the ring from the first copy; the good one is asked last here, and the
+      // test turns the ring so that each node is first once.
+      LoadResult r = batch ? q.load_many({id})[0] : q.load(id);
+      ASSERT_EQ(r.status, StoreStatus::ok) << "first " << first << (batch ? " batch" : "");
+      EXPECT_EQ(r.session->name, "Ann");
+      EXPECT_FALSE(c.instances[0].links[copies[0]]->corrupt) << "repaired";
+      EXPECT_FALSE(c.instances[0].links[copies[1]]->corrupt) << "repaired";
+    }
+  }
 }
