@@ -69,6 +69,25 @@ std::optional<std::string> hopeless(const LoadOptions& o, const Counters& c) {
   return std::nullopt;
 }
 
+std::optional<RefusalSymptom> refusal_symptom(const RunReport& r) {
+  const auto& c = r.total.counters;
+  if (c.refused_crossed == 0) return std::nullopt;
+  std::string by;
+  for (const auto& [name, s] : r.table.instances)
+    if (s.counters.refused_crossed)
+      by += (by.empty() ? "" : ", ") + name + " " + std::to_string(s.counters.refused_crossed);
+  RefusalSymptom out;
+  out.lost_sessions = c.refused_crossed > 10 * c.refused_same;
+  out.sentence = "writes carrying a token (or form) read on one instance were refused by another " +
+                 std::to_string(c.refused_crossed) + " times (by " + by + ") and " +
+                 (c.refused_same ? std::to_string(c.refused_same) + " times" : std::string("never")) +
+                 " by the instance that issued it";
+  out.sentence += out.lost_sessions
+                      ? ": the instances do not share sessions (try --balance sticky to confirm)"
+                      : ": refused where it was issued too, so the app refuses them for reasons of its own";
+  return out;
+}
+
 std::vector<Check> evaluate(const RunReport& r) {
   const auto& o = *r.opts;
   const auto& c = r.total.counters;
@@ -108,6 +127,10 @@ std::vector<Check> evaluate(const RunReport& r) {
     add("foreign reads", static_cast<double>(c.foreign), 0.0, "count", reads > 0 && c.foreign == 0,
         std::to_string(c.foreign) + " reads showed another visitor's data (must be 0)");
   }
+  // Refusals of what a page of another instance gave: a lost session, not only an error.
+  if (auto symptom = refusal_symptom(r))
+    add("sessions shared", static_cast<double>(c.refused_crossed), std::nullopt, "count", !symptom->lost_sessions,
+        symptom->sentence);
   double err = ratio(c.errors, c.requests);
   add("error rate", err, o.max_error_rate, "fraction", err <= o.max_error_rate,
       fmt("%.4f", err) + " (" + std::to_string(c.errors) + " of " + std::to_string(c.requests) +

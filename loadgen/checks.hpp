@@ -18,6 +18,17 @@ struct Check {
 };
 
 std::vector<Check> evaluate(const RunReport& r);
+
+// Writes and logins that carried a token or form read on one instance and were refused by
+// another, and never (or seldom: at most a tenth as often) by the instance that issued it: the
+// symptom of sessions the instances do not share, in words naming the refusing instances; or
+// nothing. With a shared store an app's own refusals (an expired token, a rule of its form) fall
+// on the issuing instance as often as balancing sends writes there.
+struct RefusalSymptom {
+  bool lost_sessions = false;  // the refusals point at sessions not shared (the check fails)
+  std::string sentence;
+};
+std::optional<RefusalSymptom> refusal_symptom(const RunReport& r);
 bool all_passed(const std::vector<Check>& checks);
 
 // --abort-on-fail: why a check can no longer pass, from the figures of the run so far (a foreign

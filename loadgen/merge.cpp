@@ -87,6 +87,8 @@ Counters counters_of(const json::object& o) {
   if (o.contains("resurrected")) c.resurrected = u("resurrected");
   c.late = u("late");
   if (o.contains("retries")) c.retries = u("retries");
+  if (o.contains("refused_crossed")) c.refused_crossed = u("refused_crossed");
+  if (o.contains("refused_same")) c.refused_same = u("refused_same");
   // Connection opening, where the file has it (figures, not interval counters).
   auto timings = [&](const char* key, Timings& t) {
     if (const auto* v = o.if_contains(key)) {

@@ -67,7 +67,8 @@ boost::json::object counters_json(const Counters& c) {
                              {"hits", c.hits},             {"misses", c.misses},
                              {"stale", c.stale},           {"foreign", c.foreign},
                              {"resurrected", c.resurrected}, {"late", c.late},
-                             {"retries", c.retries}};
+                             {"retries", c.retries},       {"refused_crossed", c.refused_crossed},
+                             {"refused_same", c.refused_same}};
 }
 
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
@@ -95,6 +96,8 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"resurrected", c.resurrected},
       {"late", c.late},
       {"retries", c.retries},
+      {"refused_crossed", c.refused_crossed},
+      {"refused_same", c.refused_same},
       {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
       {"latency_ms", percentiles(s.latency)},
       {"service_ms", percentiles(s.service)},
@@ -189,6 +192,10 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
                            }()},
                           {"checks", cks},
                           {"verdict", verdict(r, checks)}};
+  // What the figures mean together, in the summary's words (none when nothing needs saying).
+  boost::json::array diagnoses;
+  if (auto symptom = refusal_symptom(r)) diagnoses.emplace_back(symptom->sentence);
+  doc["diagnoses"] = std::move(diagnoses);
   if (o.scenario == Scenario::counter)
     doc["counter"] = boost::json::object{{"clients_checked", r.counter.clients_checked},
                                          {"unverified", r.counter.unverified},

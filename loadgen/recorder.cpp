@@ -59,6 +59,8 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
       s->counters.error_kinds[static_cast<std::size_t>(o.error_kind)]++;
     }
     if (late) s->counters.late++;
+    if (o.refusal == Outcome::Refusal::crossed) s->counters.refused_crossed++;
+    if (o.refusal == Outcome::Refusal::same) s->counters.refused_same++;
     if (o.retried) s->counters.retries++;
     if (connect_us >= 0) s->counters.connects.add(connect_us);
     if (tls_us >= 0) s->counters.handshakes.add(tls_us);

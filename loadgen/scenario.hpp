@@ -55,6 +55,7 @@ struct Client {
   bool page_read = false;          // Home was read (its form, token) since the last refusal
   std::string page_path = "/";     // the page the form or token came from: the Referer of writes
   bool logged_in = false;          // --login-path: this client's login went through
+  std::string token_from;          // the instance whose page gave the form or token the next write carries
   // The request last built: its path (redirects resolve against it) and whether it may be sent
   // again on a new connection when a reused one turns out closed (GET, HEAD, PUT, DELETE).
   std::string request_path;
@@ -81,6 +82,7 @@ struct Answer {
   ErrorKind failure = ErrorKind::reset;  // with status 0: what went wrong on the way
   std::string_view location;  // the Location header, for a 3xx
   std::string_view authority;  // HOST:PORT of the instance address that answered
+  std::string_view instance;   // the instance that answered, as the figures name it
   bool tls = false;            // ... over https
 };
 
@@ -90,6 +92,10 @@ struct Outcome {
   ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
   std::optional<ReadJudgement> judged;  // a page that was judged: how it read
   bool retried = false;  // sent on a new connection: the reused one was found closed
+  // A write or login refused (400, 403, 419, 422) that carried a token or form read from a page:
+  // crossed when another instance than the one that issued it refused it (the instances do not
+  // share that session), same when the issuer itself refused it (the app's own reasons).
+  enum class Refusal : std::uint8_t { none, crossed, same } refusal = Refusal::none;
 };
 
 class ScenarioLogic {
@@ -142,6 +148,7 @@ class ScenarioLogic {
   std::optional<ErrorKind> read_login_page(std::uint32_t id, Client& c, std::string_view page,
                                            std::string_view origin) const;
   std::string own_origin(const Answer& a) const;
+  Outcome::Refusal refusal_of(const Client& c, const Answer& a, bool carried) const;
   // A form's action, resolved against the page; one naming another origin is said once (the
   // tester sends nothing but to its instances, so it goes to the same path there).
   std::string form_target(std::string_view page_path, std::string_view action, std::string_view origin) const;

@@ -69,6 +69,20 @@ void ScenarioLogic::after_read(Client& c) const {
 // A 3xx with a Location: the next hop, as fetch() follows it (301/302 after a POST and 303 after
 // anything but GET or HEAD become a GET; 307/308 keep the method and body). A write whose method
 // changes was taken by the server: acknowledged at the redirect.
+// How apps refuse a write they will not take: 400 (Flask-WTF, a bad form), 403 (Rails, Django,
+// serve), 419 (Laravel's expired page), 422 (Rails' unprocessable entity).
+namespace {
+bool refusing_status(int status) { return status == 400 || status == 403 || status == 419 || status == 422; }
+}  // namespace
+
+// A refused write or login that carried what a page gave it (carried: a token, a form, a login
+// form): refused by that page's instance, or by another one.
+Outcome::Refusal ScenarioLogic::refusal_of(const Client& c, const Answer& a, bool carried) const {
+  if (!carried || c.token_from.empty() || a.instance.empty() || !refusing_status(a.status))
+    return Outcome::Refusal::none;
+  return a.instance == c.token_from ? Outcome::Refusal::same : Outcome::Refusal::crossed;
+}
+
 // The origin of an answer as the app sees it (the Host it was sent): an absolute URL naming it
 // is no other origin (Sinatra and Rails' redirect_to url always send one).
 std::string ScenarioLogic::own_origin(const Answer& a) const {
@@ -186,6 +200,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       if (!ok) break;
       switch (read_home(c, a.body, own_origin(a))) {
         case PageRead::read:
+          c.token_from.assign(a.instance);
           c.step = next_write_step(c);
           break;
         case PageRead::refused:
@@ -201,9 +216,12 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       if (auto failed = read_login_page(id, c, a.body, own_origin(a))) {
         o.error = true;
         o.error_kind = *failed;
+      } else {
+        c.token_from.assign(a.instance);
       }
       break;
     case Step::login_submit:
+      if (!ok) o.refusal = refusal_of(c, a, true);
       if (ok && at_login(c.request_path)) {
         diagnose(login_loop, "the login form of " + c.page_path + " was answered with " + opts_.login_path +
                                  " again: check --login-field");
@@ -225,9 +243,11 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
         c.reads_since_write = 0;
         c.step = Step::read;
       } else if (o.error_kind == ErrorKind::csrf) {
+        o.refusal = refusal_of(c, a, uses_token() || c.form != nullptr);
         c.page_read = false;  // the token is fetched again first
         c.step = Step::home;
-      } else if (a.status == 403 || a.status == 400 || a.status == 419 || a.status == 422) {
+      } else if (refusing_status(a.status)) {
+        o.refusal = refusal_of(c, a, uses_token() || c.form != nullptr);
         // Refused, and no token option in use: when a page carried a token, say which flag takes it.
         std::string hint;
         {

@@ -52,6 +52,8 @@ void Counters::merge(const Counters& o) {
   stale += o.stale;
   foreign += o.foreign;
   resurrected += o.resurrected;
+  refused_crossed += o.refused_crossed;
+  refused_same += o.refused_same;
   late += o.late;
   retries += o.retries;
   status_5xx += o.status_5xx;

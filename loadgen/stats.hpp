@@ -55,6 +55,11 @@ struct Counters {
   // before any byte of the answer (as browsers do). Not part of requests: one request, two sends.
   std::uint64_t retries = 0;
   std::uint64_t status_5xx = 0;  // errors that were 5xx answers (subset of errors)
+  // Writes and logins refused (subset of errors) that carried a token or form read from a page:
+  // by another instance than the one whose page it was (crossed: that instance did not know the
+  // session), or by that very instance (same: the app's own reasons, an expired token, a rule).
+  std::uint64_t refused_crossed = 0;
+  std::uint64_t refused_same = 0;
   std::array<std::uint64_t, error_kind_count> error_kinds{};  // errors by kind; they sum to errors
   Timings connects{};    // opening connections, apart from the requests: TCP connects
   Timings handshakes{};  // and TLS handshakes

@@ -96,6 +96,7 @@ void notes(std::FILE* out, const RunReport& r) {
         std::fprintf(out, "  %s %" PRIu64, to_string(static_cast<ErrorKind>(k)), n);
     std::fputc('\n', out);
   }
+  if (auto symptom = refusal_symptom(r)) std::fprintf(out, "\n%s\n", symptom->sentence.c_str());
   if (r.dropped)
     std::fprintf(out,
                  "\n%" PRIu64 " scheduled requests were dropped: no client was free to send them and the "

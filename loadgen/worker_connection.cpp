@@ -179,6 +179,7 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
   answer.failure = x.failure;
   answer.body = {};
   answer.location = {};
+  answer.instance = {};
   answer.set_cookies.clear();
   line.key = t.last_instance.empty() ? t.info.label : t.last_instance;
   if (!ec) {
@@ -203,6 +204,7 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
       if (t.unnamed_key.empty()) t.unnamed_key = t.info.label + " (no " + opts.instance_header + ")";
       line.key = t.unnamed_key;
     }
+    answer.instance = line.key;
     if (!x.keep_alive) ec = beast::http::error::end_of_stream;  // close below; the answer counts
   }
   Outcome o = logic.apply(global_id(a.ticket.client), c, a.step, answer);

@@ -142,3 +142,43 @@ TEST(Tester, EachBrokenServerGivesItsErrorKind) {
   EXPECT_GT(r.errors_of("connect"), 0) << r.out;
   EXPECT_EQ(r.errors_of("connect"), r.total_of("errors"));
 }
+
+// With per-instance sessions and CSRF tokens, a write carries the token of one instance's page
+// and is refused by the next: a lost session, said in the summary, the JSON and a check, not
+// only 403s. With a shared store (or a sticky balancer) no write is refused by another instance.
+TEST(Tester, TokensRefusedByAnotherInstanceAreALostSession) {
+  auto run = [](const std::vector<Instance>& inst, const char* balance) {
+    return run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "2s", "--csrf-field",
+                     "csrf_token", "--balance", balance, "--max-error-rate", "1"});
+  };
+  auto check_named = [](const LoadRun& r, const std::string& name) -> const boost::json::object* {
+    for (const auto& c : r.json.at("checks").as_array())
+      if (c.at("name").as_string() == name) return &c.as_object();
+    return nullptr;
+  };
+  auto split = three_instances({"--store", "memory", "--csrf"});
+  auto r = run(split, "round-robin");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.total_of("refused_crossed"), 10) << r.out;
+  EXPECT_EQ(r.total_of("refused_same"), 0) << r.out;
+  auto* shared_check = check_named(r, "sessions shared");
+  ASSERT_NE(shared_check, nullptr) << r.out;
+  EXPECT_FALSE(shared_check->at("passed").as_bool());
+  EXPECT_NE(r.out.find("were refused by another"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("never by the instance that issued it: the instances do not share sessions (try --balance "
+                       "sticky to confirm)"),
+            std::string::npos)
+      << r.out;
+  ASSERT_EQ(r.json.at("diagnoses").as_array().size(), 1u);
+
+  auto sticky = run(split, "sticky");
+  EXPECT_EQ(sticky.total_of("refused_crossed"), 0) << sticky.out;
+  EXPECT_EQ(check_named(sticky, "sessions shared"), nullptr);
+
+  Memcached mc;
+  auto shared = three_instances({"--memcached", mc.address(), "--csrf"});
+  auto ok = run(shared, "round-robin");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_EQ(ok.total_of("refused_crossed"), 0) << ok.out;
+  EXPECT_EQ(check_named(ok, "sessions shared"), nullptr);
+}
