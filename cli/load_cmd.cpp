@@ -3,8 +3,6 @@
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
 #include <arpa/inet.h>
-
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <string>
 #include <tuple>
 
+#include "cli/load_help.hpp"
 #include "cli/load_shape_options.hpp"
 #include "cli/options.hpp"
 #include "loadgen/user_headers.hpp"
@@ -176,68 +175,12 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
 }
 }  // namespace
 
-namespace {
-// The sections of `sessdemo help load`, each option in one: the one table of them (a test sees
-// that no option is left out).
-struct OptionGroup {
-  const char* title;
-  std::vector<std::string_view> options;
-};
-const std::vector<OptionGroup>& load_option_groups() {
-  static const std::vector<OptionGroup> groups{
-      {"Instances and balancing", {"help", "instances", "balance", "connections", "instance-header"}},
-      {"Load shape", {"clients", "threads", "duration", "requests", "warmup", "think", "rate", "stages", "start-at",
-                      "shard", "run-id"}},
-      {"The app: pages, forms, tokens, logins",
-       {"scenario", "home-path", "details-path", "name-field", "write", "write-method", "write-path", "form-field",
-        "csrf-field", "csrf-meta", "csrf-cookie", "csrf-header", "login-path", "login-field", "path", "logout-path",
-        "logout-method", "rename-every", "inflight"}},
-      {"TLS and HTTP", {"cacert", "insecure", "header", "timeout", "max-redirects"}},
-      {"Outputs", {"interval", "csv", "json", "history", "junit", "metrics-bind", "hdr-log", "quiet", "wide",
-                   "log-level"}},
-      {"Checks and limits", {"max-miss-rate", "max-stale-rate", "max-error-rate", "max-resurrected",
-                             "max-lost-updates", "max-p99", "max-latency", "max-service", "min-rps",
-                             "min-rate-fraction", "abort-on-fail"}},
-  };
-  return groups;
-}
-
-void group_options(CLI::App& app) {
-  for (CLI::Option* opt : app.get_options()) {
-    if (opt->get_lnames().empty()) continue;
-    const std::string& name = opt->get_lnames().front();
-    for (const auto& g : load_option_groups())
-      if (std::find(g.options.begin(), g.options.end(), name) != g.options.end()) opt->group(g.title);
-  }
-}
-
-constexpr const char* load_examples =
-    "Examples:\n"
-    "  sessdemo load -i 127.0.0.1:8081,127.0.0.1:8082 -c 200 -d 30s\n"
-    "      200 visitors over two instances, round-robin: does each read show the visitor's own name?\n"
-    "  sessdemo load -i http://127.0.0.1:8080 --csrf-meta csrf-token --login-path /login \\\n"
-    "      --login-field user=u{client} --login-field password=secret --json run.json\n"
-    "      an app behind a balancer, with a CSRF token in a <meta> and a login form first\n"
-    "  sessdemo load -i 127.0.0.1:8081,127.0.0.1:8082 --rate 500 --stages 1m:500 \\\n"
-    "      --max-latency p99=250ms --junit report.xml\n"
-    "      an open-model gate for CI: 500 requests/s for a minute, p99 under 250 ms\n"
-    "Your own app (its pages, forms, tokens, logins): docs/your-app.md.\n";
-}  // namespace
-
 void setup_load(CLI::App& app, LoadCliOptions& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // later flags win
   add_shape_options(app, o);
   add_app_options(app, o);
   add_run_options(app, o);
-  group_options(app);
-  app.footer(std::string(load_examples) + app.get_footer());
-}
-
-std::vector<std::string> ungrouped_load_options(CLI::App& app) {
-  std::vector<std::string> out;
-  for (CLI::Option* opt : app.get_options())
-    if (!opt->get_lnames().empty() && opt->get_group() == "Options") out.push_back(opt->get_lnames().front());
-  return out;
+  arrange_load_help(app);
 }
 
 namespace {

@@ -23,9 +23,6 @@ struct LoadCliOptions {
 };
 
 void setup_load(CLI::App& app, LoadCliOptions& opts);
-// The options of a set-up load command that are in no section of its help (none, when its table
-// of sections is complete).
-std::vector<std::string> ungrouped_load_options(CLI::App& app);
 int run_load_command(LoadCliOptions& opts, const CLI::App& app);
 
 }  // namespace sessdemo::cli

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loadgen/html_document.hpp"
+#include "loadgen/url_reference.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -66,13 +67,5 @@ PageScan scan_page(std::string_view html, const PageQuery& q);
 std::string urlencode_fields(const std::vector<FormField>& fields);
 std::string multipart_fields(const std::vector<FormField>& fields, std::string_view boundary);
 void append_form_encoded(std::string& out, std::string_view s);
-
-// The path and query a reference (an action, a Location) names, resolved against the page's
-// path as RFC 3986 says; the fragment dropped. The tester only ever sends to its own
-// --instances, so an absolute URL contributes its path and query (and its origin is returned
-// in other_origin when it is not same_origin). nullopt when it does not parse.
-std::optional<std::string> resolve_reference(std::string_view base_path, std::string_view ref,
-                                             std::string_view same_origin = {},
-                                             std::string* other_origin = nullptr);
 
 }  // namespace sessdemo::loadgen

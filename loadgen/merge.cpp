@@ -172,6 +172,15 @@ void add_figures(const json::object& d, RunReport& r) {
 
 }  // namespace
 
+namespace {
+// Boost.JSON's what() names its own source file and line: the user gets the reason only.
+std::string reason_of(const std::exception& e) {
+  if (auto* se = dynamic_cast<const boost::system::system_error*>(&e)) return se->code().message();
+  std::string why = e.what();
+  return why.substr(0, why.find(" ["));
+}
+}  // namespace
+
 std::variant<MergedRun, std::string> merge_documents(
     const std::vector<std::pair<std::string, std::string>>& docs) {
   if (docs.empty()) return std::string("no files to merge");
@@ -237,12 +246,8 @@ std::variant<MergedRun, std::string> merge_documents(
       if (auto* a = d.if_contains("aborted"); a && a->is_string() && r.aborted.empty())
         r.aborted = name + " " + std::string(a->as_string());
       add_figures(d, r);
-    } catch (const boost::system::system_error& e) {
-      // Boost.JSON's what() names its own source file and line: the user gets the reason only.
-      return name + ": not a complete sessdemo load JSON (" + e.code().message() + ")";
     } catch (const std::exception& e) {
-      std::string why = e.what();
-      return name + ": not a complete sessdemo load JSON (" + why.substr(0, why.find(" [")) + ")";
+      return name + ": not a complete sessdemo load JSON (" + reason_of(e) + ")";
     }
   }
   for (unsigned i = 1; i <= count; ++i)

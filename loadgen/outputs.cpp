@@ -192,10 +192,8 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
                            }()},
                           {"checks", cks},
                           {"verdict", verdict(r, checks)}};
-  // What the figures mean together, in the summary's words (none when nothing needs saying).
-  boost::json::array diagnoses;
-  if (auto symptom = refusal_symptom(r)) diagnoses.emplace_back(symptom->sentence);
-  doc["diagnoses"] = std::move(diagnoses);
+  auto symptom = refusal_symptom(r);  // what the figures mean together, in the summary's words
+  doc["diagnoses"] = symptom ? boost::json::array{boost::json::value(symptom->sentence)} : boost::json::array{};
   if (o.scenario == Scenario::counter)
     doc["counter"] = boost::json::object{{"clients_checked", r.counter.clients_checked},
                                          {"unverified", r.counter.unverified},

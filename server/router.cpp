@@ -1,14 +1,11 @@
 #include "server/router.hpp"
 
-#include <spdlog/spdlog.h>
 
 
 #include "common/page_contract.hpp"
-#include "common/printable.hpp"
 #include "server/cookies.hpp"
 #include "server/form.hpp"
 #include "server/html.hpp"
-#include "server/origin_check.hpp"
 #include "sessions/session_id.hpp"
 
 namespace sessdemo {
@@ -29,15 +26,13 @@ void Router::set_instance_id(std::string id) {
   unavailable_json_.prepare_payload();
 }
 
-namespace {
-std::string_view path_of(const http::Request& req) {
+std::string_view Router::path_of(const http::Request& req) {
   std::string_view t(req.target().data(), req.target().size());
   return t.substr(0, t.find('?'));
 }
-bool is_api(std::string_view path) {
+bool Router::is_api(std::string_view path) {
   return path.substr(0, 5) == "/api/";
 }
-}  // namespace
 
 // The one place where paths, methods, routes and store needs are decided.
 const std::vector<RouteSpec>& Router::routes() {
@@ -88,26 +83,9 @@ Routed Router::route(const http::Request& req) const {
 http::Response Router::handle(const http::Request& req, const Routed& routed) {
   const RouteSpec* r = routed.spec;
   if (!r) return not_routed(req);
-  if (OriginVerdict v = cross_site(req, config_.tls, config_.trusted_origins); v.why != CrossSite::no) {
-    metrics_.count_write_refusal(v.why == CrossSite::null_origin ? WriteRefusal::origin_null
-                                 : v.why == CrossSite::scheme    ? WriteRefusal::origin_scheme
-                                                                 : WriteRefusal::origin_host);
-    // Once per reason: nothing else tells an operator why every write of a farm fails.
-    unsigned bit = 1u << static_cast<unsigned>(v.why);
-    if (!(origin_told_.fetch_or(bit) & bit))
-      spdlog::warn("refused writes whose Origin {} is not this request's origin {} (Host: {}): a balancer must "
-                   "pass Host as the browser sent it (nginx: proxy_set_header Host $http_host) and the scheme "
-                   "in X-Forwarded-Proto, or give --trusted-origin {}",
-                   printable(v.origin), printable(v.target),
-                   printable(std::string_view(req[http::Field::host].data(), req[http::Field::host].size())),
-                   printable(v.origin));
-    constexpr std::string_view msg = "A change to your session from another site is refused.";
-    bool api = is_api(path_of(req));
-    http::Response res = api ? json_error(http::Status::forbidden, msg)
-                             : error(http::Status::forbidden, "Forbidden", msg);
-    res.prepare_payload();
-    metrics_.count_request(r->route, res.result_int());
-    return res;
+  if (auto refused = refuse_cross_site(req)) {
+    metrics_.count_request(r->route, refused->result_int());
+    return std::move(*refused);
   }
   http::Response res =
       r->read ? (this->*r->read)(sessions_.read(routed.session_id)) : (this->*r->handle)(req);

@@ -84,6 +84,10 @@ class Router {
   std::function<void(Session&)> with_token(std::function<void(Session&)> change) const;
   std::string pre_session_nonce(const http::Request& req) const;
   http::Response csrf_refused(bool as_json) const;
+  static std::string_view path_of(const http::Request& req);  // the target without its query
+  static bool is_api(std::string_view path);                   // a JSON route: errors as JSON
+  // A write from another site (router_csrf.cpp): its 403, counted and said; nothing otherwise.
+  std::optional<http::Response> refuse_cross_site(const http::Request& req) const;
 
   http::Response home(const http::Request& req);
   http::Response save_name(const http::Request& req);

@@ -1,11 +1,38 @@
-// The router's CSRF tokens (serve --csrf): the Home page that carries one, the guard of writes.
+// The router's defences against writes from another site: the Origin check of every write, and
+// the CSRF tokens of serve --csrf (the Home page that carries one, the guard of writes).
+#include <spdlog/spdlog.h>
+
+#include "common/printable.hpp"
 #include "server/cookies.hpp"
 #include "server/csrf.hpp"
 #include "server/html.hpp"
+#include "server/origin_check.hpp"
 #include "server/router.hpp"
 #include "sessions/session_id.hpp"
 
 namespace sessdemo {
+
+std::optional<http::Response> Router::refuse_cross_site(const http::Request& req) const {
+  OriginVerdict v = cross_site(req, config_.tls, config_.trusted_origins);
+  if (v.why == CrossSite::no) return std::nullopt;
+  metrics_.count_write_refusal(v.why == CrossSite::null_origin ? WriteRefusal::origin_null
+                               : v.why == CrossSite::scheme    ? WriteRefusal::origin_scheme
+                                                               : WriteRefusal::origin_host);
+  // Once per reason: nothing else tells an operator why every write of a farm fails.
+  unsigned bit = 1u << static_cast<unsigned>(v.why);
+  if (!(origin_told_.fetch_or(bit) & bit))
+    spdlog::warn("refused writes whose Origin {} is not this request's origin {} (Host: {}): a balancer must "
+                 "pass Host as the browser sent it (nginx: proxy_set_header Host $http_host) and the scheme "
+                 "in X-Forwarded-Proto, or give --trusted-origin {}",
+                 printable(v.origin), printable(v.target),
+                 printable(std::string_view(req[http::Field::host].data(), req[http::Field::host].size())),
+                 printable(v.origin));
+  constexpr std::string_view msg = "A change to your session from another site is refused.";
+  http::Response res = is_api(path_of(req)) ? json_error(http::Status::forbidden, msg)
+                                            : error(http::Status::forbidden, "Forbidden", msg);
+  res.prepare_payload();
+  return res;
+}
 
 http::Response Router::home(const http::Request& req) {
   if (!config_.csrf) return page(http::Status::ok, html::home_page(config_.instance_id));

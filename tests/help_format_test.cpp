@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "cli/load_cmd.hpp"
+#include "cli/load_help.hpp"
 
 using namespace sessdemo::cli;
 

@@ -125,7 +125,7 @@ TEST(Scenario, ClientsThatGotTheSameFormShareOneCopyAndKeepTheirOwnTokens) {
   LoadOptions o;
   o.csrf_field = "tok";
   ScenarioLogic logic(o, "rX");
-  std::string filler(40000, 'f');  // what a client would keep 40 KB of
+  std::string filler(8000, 'f');  // what each client would keep 8 KB of
   auto home = [&](std::string_view token) {
     return "<form method=post action=/save><input type=hidden name=tok value=" + std::string(token) +
            "><input type=hidden name=big value=" + filler + "><input name=name></form>";
@@ -138,7 +138,7 @@ TEST(Scenario, ClientsThatGotTheSameFormShareOneCopyAndKeepTheirOwnTokens) {
   std::string page_other = home("tc");
   logic.apply(3, other, Step::home, Answer{200, page_other, {}});
   ASSERT_TRUE(a.form && b.form && other.form);
-  EXPECT_EQ(a.form.get(), b.form.get());  // one copy of the 40 KB form for both
+  EXPECT_EQ(a.form.get(), b.form.get());  // one copy of the 8 KB form for both
   EXPECT_NE(a.form.get(), other.form.get());
   std::string req_a, req_b;
   logic.build_request(1, a, "h", req_a);
@@ -155,7 +155,7 @@ TEST(Scenario, AHomePagePastTheParseBoundsIsAProtocolErrorAndReadAgain) {
   Client c;
   c.step = Step::home;
   std::string page = "<form>";
-  for (int i = 0; i < 5000; ++i) page += "<input name=a>";
+  for (int i = 0; i < 1100; ++i) page += "<input name=a>";
   page += "<input name=name></form>";
   auto out = logic.apply(1, c, Step::home, Answer{200, page, {}});
   EXPECT_TRUE(out.error);
