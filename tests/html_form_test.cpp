@@ -192,6 +192,7 @@ TEST(HtmlFormBounds, APageThatNeedsMoreMemoryThanItsBoundIsRefused) {
   PageQuery q;
   q.form_fields = {"name"};
   q.bounds.max_heap = 1u << 20;
+  q.bounds.max_time = std::chrono::seconds(60);  // the heap is what this test is about
   auto s = scan_page(repeat("<p a=1 b=2>x</p>", 20000) + "<form><input name=name></form>", q);
   EXPECT_FALSE(s.form);
   EXPECT_NE(s.refused.find("needed more than 1 MiB"), std::string::npos) << s.refused;
