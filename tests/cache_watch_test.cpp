@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "sessions/memory_store.hpp"
 #include "tests/support/capture.hpp"
 
@@ -12,7 +14,11 @@ namespace {
 // A store whose one node says what the test sets.
 class NodeFigures final : public SessionStore {
  public:
-  NodeStats figures{"10.0.0.1:11211", true, 0, 100, 8 << 20, 5};
+  // Set by the test while the watch's own thread may be asking: under a lock.
+  void set_evictions(std::uint64_t n) {
+    std::lock_guard lock(mutex_);
+    figures_.evictions = n;
+  }
   LoadResult load(std::string_view id) override { return data.load(id); }
   StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds t, std::uint64_t c) override {
     return data.save(id, s, t, c);
@@ -26,9 +32,16 @@ class NodeFigures final : public SessionStore {
   }
   StoreStatus unlock(std::string_view id, std::string_view o) override { return data.unlock(id, o); }
   StoreStatus ping() override { return StoreStatus::ok; }
-  std::vector<NodeStats> node_stats() override { return {figures}; }
+  std::vector<NodeStats> node_stats() override {
+    std::lock_guard lock(mutex_);
+    return {figures_};
+  }
   const char* kind() const override { return "figures"; }
   MemoryStore data;
+
+ private:
+  std::mutex mutex_;
+  NodeStats figures_{"10.0.0.1:11211", true, 0, 100, 8 << 20, 5};
 };
 
 }  // namespace
@@ -42,13 +55,13 @@ TEST(CacheWatch, WarnsOnceWhenANodeHoldingSessionsStartsEvicting) {
   LogCapture log;
   CacheWatch watch(store, metrics, sessions, std::chrono::hours(1));  // polled by hand below
   watch.poll();
-  store.figures.evictions = 10;
+  store.set_evictions(10);
   watch.poll();  // rising, but no session was made here yet
   EXPECT_EQ(log.text.str().find("evicting"), std::string::npos);
   sessions.created = 3;
-  store.figures.evictions = 25;
+  store.set_evictions(25);
   watch.poll();
-  store.figures.evictions = 40;
+  store.set_evictions(40);
   watch.poll();
   auto said = log.text.str();
   auto at = said.find("memcached 10.0.0.1:11211 is evicting items");
