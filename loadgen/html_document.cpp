@@ -121,6 +121,7 @@ HtmlDocument HtmlDocument::parse(std::string_view html, const HtmlBounds& bounds
   auto passed = heap.passed;
   doc.heap_.reset();  // whatever the abandoned parse held
   doc.cancelled_ = passed == Heap::Passed::cancelled;
+  doc.too_slow_ = passed == Heap::Passed::time;
   if (doc.cancelled_)
     doc.why_ = "the run ended while the page was parsed";
   else if (passed == Heap::Passed::time)

@@ -38,6 +38,7 @@ class HtmlDocument {
 
   bool failed() const { return root_ == nullptr; }
   bool cancelled() const { return cancelled_; }  // failed because HtmlBounds::cancel was set
+  bool too_slow() const { return too_slow_; }    // failed because it passed max_time
   // Says which bound the page passed: "the page is 9.0 MB, more than the 8 MiB ..." (empty when
   // it parsed).
   const std::string& why() const { return why_; }
@@ -51,6 +52,7 @@ class HtmlDocument {
   const GumboInternalNode* root_ = nullptr;
   std::string why_;
   bool cancelled_ = false;
+  bool too_slow_ = false;
 };
 
 }  // namespace sessdemo::loadgen

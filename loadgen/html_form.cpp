@@ -159,6 +159,7 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
   if (doc.failed()) {
     out.refused = doc.why();
     out.cancelled = doc.cancelled();
+    out.too_slow = doc.too_slow();
     return out;
   }
   Walker w{q, {}, {}, {}, {}};

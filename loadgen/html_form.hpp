@@ -58,6 +58,7 @@ struct PageScan {
   // was taken from it, and the answer is a protocol error.
   std::string refused;
   bool cancelled = false;  // refused because the run ended (HtmlBounds::cancel): no error
+  bool too_slow = false;   // refused because the parse passed HtmlBounds::max_time
 };
 
 PageScan scan_page(std::string_view html, const PageQuery& q);

@@ -15,6 +15,7 @@
 #include "loadgen/history_event.hpp"
 #include "loadgen/html_form.hpp"
 #include "loadgen/load_options.hpp"
+#include "loadgen/page_reader.hpp"
 #include "loadgen/stats.hpp"
 #include "loadgen/user_headers.hpp"
 #include "loadgen/page_judge.hpp"
@@ -114,7 +115,7 @@ class ScenarioLogic {
   const std::string& run_tag() const { return run_tag_; }
   // The run is ending: a page being parsed now, or later, is dropped at once rather than held
   // up the drain (any thread; the workers look at it while they parse).
-  void stop_reading_pages() const { stop_reading_.store(true, std::memory_order_relaxed); }
+  void stop_reading_pages() const { pages_.stop(); }
   // --history (scenario_history.cpp): the operation a request of `step` starts (just built), if
   // any; and, for a request that had one (f), the completion its answer makes of it (none while
   // a redirect is followed). sent: some of the request went out.
@@ -153,12 +154,8 @@ class ScenarioLogic {
   // A form's action, resolved against the page; one naming another origin is said once (the
   // tester sends nothing but to its instances, so it goes to the same path there).
   std::string form_target(std::string_view page_path, std::string_view action, std::string_view origin) const;
-  // The bounds of a page's parse, and the verdict on one that passed them (logged once).
-  PageQuery page_query() const;
-  PageRead refuse_page(const std::string& path, std::string_view page, const PageScan& scan) const;
-  // The pages refused so far, by content: the same page again is refused without a parse (a
-  // hostile page costs its hash, not another 100 ms of the worker). At most 64 are kept.
-  PageScan scan(std::string_view page, const PageQuery& q) const;
+  // The verdict on a page that could not be read (said once): refused, or cancelled.
+  PageRead refuse_page(const std::string& path, const PageScan& scan) const;
   void after_read(Client& c) const;
   Step next_write_step(const Client& c) const;
   std::string token_for(const Client& c) const;
@@ -174,14 +171,9 @@ class ScenarioLogic {
   std::string boundary_;  // multipart/form-data writes
   mutable std::atomic<unsigned> diagnosed_{0};  // which "cannot find" lines were logged (bits)
   mutable FormPool forms_;  // the forms of Home the clients keep, one copy of each
-  mutable std::atomic<bool> stop_reading_{false};
-  // Pages whose parse passed its time bound: after the first, a page gets a tenth of the time
-  // (an app that serves one will serve more, and each holds up a worker).
-  mutable std::atomic<unsigned> slow_pages_{0};
-  mutable std::mutex refused_mutex_;
-  mutable std::vector<std::pair<std::size_t, std::string>> refused_pages_;  // hash, why
-  mutable std::atomic<bool> any_refused_{false};
-  mutable std::string token_hint_;  // under refused_mutex_: the flag a page's token asks for
+  mutable PageReader pages_;  // Home and login pages, read within the run's bounds
+  mutable std::mutex hint_mutex_;
+  mutable std::string token_hint_;  // under hint_mutex_: the flag a page's token asks for
 };
 
 // A token as the tester keeps it: printable ASCII without spaces, at most max_token_bytes

@@ -205,7 +205,7 @@ void ScenarioLogic::finish_write(std::uint32_t id, Client& c, const Answer& a, O
     // Refused, and no token option in use: when a page carried a token, say which flag takes it.
     std::string hint;
     {
-      std::lock_guard lock(refused_mutex_);
+      std::lock_guard lock(hint_mutex_);
       hint = token_hint_;
     }
     if (!hint.empty())

@@ -94,39 +94,8 @@ std::string ScenarioLogic::token_for(const Client& c) const {
   return "";
 }
 
-PageQuery ScenarioLogic::page_query() const {
-  PageQuery q;
-  q.bounds.cancel = &stop_reading_;
-  if (slow_pages_.load(std::memory_order_relaxed) > 0) q.bounds.max_time /= 10;
-  return q;
-}
-
-PageScan ScenarioLogic::scan(std::string_view page, const PageQuery& q) const {
-  if (any_refused_.load(std::memory_order_acquire)) {
-    std::size_t h = std::hash<std::string_view>{}(page);
-    std::lock_guard lock(refused_mutex_);
-    for (const auto& [hash, why] : refused_pages_)
-      if (hash == h) {
-        PageScan out;
-        out.refused = why;
-        return out;
-      }
-  }
-  return scan_page(page, q);
-}
-
-ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path, std::string_view page,
-                                                   const PageScan& scan) const {
+ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path, const PageScan& scan) const {
   if (scan.cancelled) return PageRead::cancelled;
-  if (scan.refused.find(" took more than ") != std::string::npos) slow_pages_.fetch_add(1, std::memory_order_relaxed);
-  {
-    std::size_t h = std::hash<std::string_view>{}(page);
-    std::lock_guard lock(refused_mutex_);
-    bool known = false;
-    for (const auto& kept : refused_pages_) known = known || kept.first == h;
-    if (!known && refused_pages_.size() < 64) refused_pages_.emplace_back(h, scan.refused);
-    any_refused_.store(true, std::memory_order_release);
-  }
   diagnose(page_refused, "a page of " + path + " was not read: " + scan.refused +
                              " (counted as protocol errors; the first such page is named here)");
   return PageRead::refused;
@@ -146,16 +115,16 @@ std::string ScenarioLogic::form_target(std::string_view page_path, std::string_v
 ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page, std::string_view origin) const {
   const std::string& path = c.request_path;
   bool form_mode = opts_.write == LoadOptions::Write::form;
-  PageQuery q = page_query();
+  PageQuery q;
   if (form_mode) q.form_fields = {opts_.name_field};
   q.input_name = opts_.csrf_field;
   q.meta_name = opts_.csrf_meta;
-  PageScan scan = this->scan(page, q);
-  if (!scan.refused.empty()) return refuse_page(path, page, scan);
+  PageScan scan = pages_.read(page, q);
+  if (!scan.refused.empty()) return refuse_page(path, scan);
   c.page_read = true;
   c.page_path = path;
   if (!scan.token_hint.empty() && !uses_token()) {
-    std::lock_guard lock(refused_mutex_);
+    std::lock_guard lock(hint_mutex_);
     if (token_hint_.empty()) token_hint_ = scan.token_hint + " (on " + path + ")";
   }
   // The token the form carries is this client's own: taken before the form is shared.
@@ -201,12 +170,12 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
 // The login page: its form filled with --login-field values and submitted next.
 std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page,
                                                         std::string_view origin) const {
-  PageQuery q = page_query();
+  PageQuery q;
   for (const auto& f : opts_.login_fields) q.form_fields.push_back(f.first);
   q.password_form = true;
-  PageScan scan = this->scan(page, q);
+  PageScan scan = pages_.read(page, q);
   if (!scan.refused.empty()) {
-    if (refuse_page(c.request_path, page, scan) == PageRead::cancelled) return std::nullopt;  // c.step stays
+    if (refuse_page(c.request_path, scan) == PageRead::cancelled) return std::nullopt;  // c.step stays
     return ErrorKind::protocol;
   }
   if (!scan.form) {
