@@ -99,7 +99,7 @@ void HistoryLog::drain(bool final) {
 
 void HistoryLog::write(const HistoryEvent& in) {
   HistoryEvent e = in;
-  // Warm-up requests are not in the history, nor are their answers.
+  // A completion of nothing open is not written (every operation is invoked first).
   if (e.type != OpType::invoke && e.f != OpF::nemesis) {
     auto open = open_.find(e.process);
     if (open == open_.end()) return;
@@ -162,6 +162,7 @@ void HistoryLog::write(const HistoryEvent& in) {
       value("null");
     }
   }
+  if (e.warmup) line_ += edn_ ? ", :warmup true" : ",\"warmup\":true";
   if (e.type != OpType::invoke && !nemesis) {
     line_ += edn_ ? ", :instance " : ",\"instance\":";
     text(e.instance.view());
@@ -172,7 +173,7 @@ void HistoryLog::write(const HistoryEvent& in) {
   if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) write_failed_ = true;
 }
 
-bool HistoryLog::close() {
+bool HistoryLog::close(bool interrupted) {
   if (!file_) return false;
   {
     std::lock_guard lock(stop_mutex_);
@@ -191,6 +192,13 @@ bool HistoryLog::close() {
     e.time_ns = last_time_;
     e.status = 0;
     write(e);
+  }
+  if (interrupted) {
+    line_ = edn_ ? "{:index " + std::to_string(index_++) + ", :time " + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
+                       ", :process :tester, :type :info, :f :interrupted, :value nil}\n"
+                 : "{\"index\":" + std::to_string(index_++) + ",\"time\":" + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
+                       ",\"process\":\"tester\",\"type\":\"info\",\"f\":\"interrupted\",\"value\":null}\n";
+    if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) write_failed_ = true;
   }
   bool ok = std::fflush(file_) == 0 && !write_failed_;
   if (file_ != stdout) ok = std::fclose(file_) == 0 && ok;

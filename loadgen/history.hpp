@@ -1,6 +1,7 @@
 #pragma once
 // `load --history FILE`: every operation of every client, as Jepsen records operations: an
 // `invoke` when it starts and one completion (`ok`, `fail` or `info`) when it ends, in time order.
+// Time 0 is the measured start; the warm-up's operations come before it, marked `warmup`.
 //
 // The workers push events into a buffer of their own (a mutex nobody else takes but the writer,
 // every 50 ms); a writer thread takes the buffers, and writes every event older than the
@@ -8,6 +9,7 @@
 // holds only the last 50 ms. FILE.edn is Jepsen's EDN (one map per line), anything else JSON
 // lines. See the README, "Histories".
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -49,8 +51,9 @@ class HistoryLog {
   HistoryBuffer& new_buffer();
 
   // Writes what is left, completes every operation still open with `info` (its outcome is
-  // unknown), and closes the file. Returns false when writing failed.
-  bool close();
+  // unknown), marks a run stopped by a signal as interrupted (`sessdemo check` then says so,
+  // never pass), and closes the file. Returns false when writing failed.
+  bool close(bool interrupted = false);
 
  private:
   void run();
@@ -63,9 +66,9 @@ class HistoryLog {
   std::mutex buffers_mutex_;
   std::vector<std::unique_ptr<HistoryBuffer>> buffers_;
   std::vector<HistoryEvent> pending_, taken_;
-  std::unordered_map<std::uint32_t, HistoryEvent> open_;  // process -> its invoke
+  std::unordered_map<std::uint64_t, HistoryEvent> open_;  // process -> its invoke
   std::uint64_t index_ = 0;
-  std::int64_t last_time_ = 0;
+  std::int64_t last_time_ = INT64_MIN;  // warm-up operations are before time 0
   std::string line_;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

@@ -1,13 +1,8 @@
 #pragma once
 // `sessdemo check FILE...`: a history (load --history, JSON lines or EDN; several files are the
-// shards of one run) judged again, alone, as the tester judges it online:
-//  - names (write, read): a read must show the latest write of its key acknowledged before the
-//    read was invoked, or a write invoked before the read completed (hit). None is a miss, an
-//    earlier write of the key is stale, a value the key never had is foreign; after an
-//    acknowledged logout, the key's own value is a resurrection.
-//  - counters (add, read-counter): the final read against the adds acknowledged (lost updates)
-//    and the adds that may have happened (phantoms; a `fail` add certainly did not).
-// Streaming: the files are merged by time line by line; memory is per key and per process.
+// shards of one run) read back and judged by the one checker (operation_checker.hpp), the same
+// code that judged it live during `load`. Streaming: the files are merged by time line by line;
+// memory is per key and per open operation, not per line.
 #include <cstdint>
 #include <istream>
 #include <optional>
@@ -16,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "loadgen/operation_checker.hpp"
 #include "loadgen/report.hpp"
 
 namespace sessdemo::loadgen {
@@ -24,7 +20,7 @@ namespace sessdemo::loadgen {
 struct HistoryOp {
   std::uint64_t index = 0;
   std::int64_t time = 0;     // ns since the measured start
-  std::int64_t process = 0;  // -1: the nemesis
+  std::int64_t process = 0;  // -1: the nemesis; -2: the tester (its interrupted marker)
   std::string type;          // invoke, ok, fail, info
   std::string f;
   std::string key;
@@ -33,15 +29,11 @@ struct HistoryOp {
   std::int64_t number = 0;
   std::string instance;
   int status = 0;
+  bool warmup = false;
 };
 
 // One line of JSON or EDN (as load --history writes them), or a one-line reason it is not one.
 std::variant<HistoryOp, std::string> parse_history_line(std::string_view line, bool edn);
-
-struct Anomaly {
-  std::string kind;  // miss, stale, foreign, resurrected, lost, phantom
-  std::string text;  // the operations that prove it, with times and instances
-};
 
 struct HistoryVerdict {
   Scenario scenario = Scenario::visit;  // what the operations are: names, counters, logouts
@@ -54,48 +46,17 @@ struct HistoryVerdict {
 
 class HistoryChecker {
  public:
-  static constexpr std::int64_t max_add = 1'000'000;  // an add's value, at most
   // Takes the next operation (in time order). Throws std::runtime_error saying why when the
-  // history is not well formed: an invoke while the process has one open, a completion of
-  // nothing or of another operation than the one open, an unknown type, an add out of range.
+  // history is not well formed (OperationChecker::add's reasons, a key that is not c<number>,
+  // an unknown type).
   void add(const HistoryOp& op);
-  // Ends the history (every key judged) and returns the verdict's figures.
+  // Ends the history and returns the verdict's figures.
   HistoryVerdict finish();
 
  private:
-  struct Write {
-    std::string value;
-    std::int64_t invoked = 0, completed = 0;
-    std::string instance;
-  };
-  struct Key {
-    std::string tag;  // the run tag of its writes' names
-    std::uint32_t client = 0;
-    std::uint64_t acked = 0, attempted = 0;  // write sequence numbers
-    std::optional<Write> last_acked;         // for the proof of a miss or a stale read
-    bool logged_out = false;                 // an acknowledged logout, no write since
-    std::optional<Write> logout;
-    std::int64_t adds_acked = 0, adds_possible = 0;
-    std::optional<std::int64_t> final_read;
-    std::int64_t final_time = 0;
-    std::string final_instance;
-    bool has_adds = false;
-  };
-  struct Open {
-    HistoryOp invoke;
-    std::uint64_t acked_at_invoke = 0;
-    bool logged_out_at_invoke = false;
-  };
-  void complete(Open& open, const HistoryOp& done);
-  void judge_read(Key& k, const Open& open, const HistoryOp& done);
-  void anomaly(std::string kind, std::string text);
-  std::optional<std::uint64_t> seq_of(Key& k, const std::string& key, const std::string& value,
-                                      bool writing);
-
-  std::unordered_map<std::string, Key> keys_;
-  std::unordered_map<std::int64_t, Open> open_;
+  OperationChecker checker_;
   HistoryVerdict v_;
-  bool saw_logout_ = false, saw_counter_ = false;
+  std::unordered_map<std::string, std::uint32_t> other_keys_;  // keys not of the form c<number>
 };
 
 }  // namespace sessdemo::loadgen

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace sessdemo::loadgen {
@@ -24,9 +26,19 @@ struct ShortText {
   std::string_view view() const { return {bytes.data(), size}; }
 };
 
+// A history's time (ns since the measured start) as proofs and logs say it: "12.345 s".
+inline std::string time_text(std::int64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / 1e9);
+  return buf;
+}
+
 struct HistoryEvent {
   std::int64_t time_ns = 0;   // since the measured start
-  std::uint32_t process = 0;  // the client, or client + clients * slot for concurrent requests
+  // The Jepsen process: client + clients * k, k a number of the client's own. A client's
+  // concurrent requests are processes of their own, and after an `info` completion (outcome
+  // unknown) the client goes on under a new one, as Jepsen's checkers expect.
+  std::uint64_t process = 0;
   std::uint32_t client = 0;   // the key is "c<client>"
   OpType type = OpType::invoke;
   OpF f = OpF::none;
@@ -36,6 +48,7 @@ struct HistoryEvent {
   std::int64_t number = 0;
   ShortText<64> instance;  // completions: the instance that answered
   int status = 0;          // completions: the HTTP status (0: none)
+  bool warmup = false;     // before the measured start: judged, left out of the figures
 };
 
 }  // namespace sessdemo::loadgen

@@ -45,7 +45,13 @@ class EdnLine {
         if (!v) return "a bad keyword";
         if (*key == "type") op.type = *v;
         else if (*key == "f") op.f = *v;
-        else if (*key == "process") op.process = -1;  // :nemesis
+        else if (*key == "process") op.process = *v == "tester" ? -2 : -1;  // :tester, :nemesis
+        continue;
+      }
+      if (s_.substr(i_, 4) == "true" || s_.substr(i_, 5) == "false") {
+        bool v = s_[i_] == 't';
+        i_ += v ? 4 : 5;
+        if (*key == "warmup") op.warmup = v;
         continue;
       }
       if (peek() == '"') {
@@ -152,7 +158,7 @@ std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
     op.index = o.at("index").to_number<std::uint64_t>();
     op.time = o.at("time").to_number<std::int64_t>();
     const auto& p = o.at("process");
-    op.process = p.is_string() ? -1 : p.to_number<std::int64_t>();
+    op.process = p.is_string() ? (p.as_string() == "tester" ? -2 : -1) : p.to_number<std::int64_t>();
     op.type = std::string(o.at("type").as_string());
     op.f = std::string(o.at("f").as_string());
     if (const auto* k = o.if_contains("key")) op.key = std::string(k->as_string());
@@ -168,6 +174,7 @@ std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
     }
     if (const auto* i = o.if_contains("instance")) op.instance = std::string(i->as_string());
     if (const auto* s = o.if_contains("status")) op.status = s->to_number<int>();
+    if (const auto* w = o.if_contains("warmup")) op.warmup = w->as_bool();
   } catch (const std::exception&) {
     return "a field missing or of the wrong type (index, time, process, type, f, value)";
   }

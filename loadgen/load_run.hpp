@@ -44,7 +44,7 @@ class LoadRun {
   Clock::time_point measure();  // the intervals until the end; returns the measured end
   bool abort_if_hopeless(Clock::time_point now);
   void take_totals(Clock::time_point measured_end);
-  void count_counters();
+  void take_checked();  // the checkers' findings into the report
   void warn_shared_ids() const;
 
   const LoadOptions& opts_;

@@ -8,22 +8,6 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(ReadJudgement v) {
-  switch (v) {
-    case ReadJudgement::hit:
-      return "hit";
-    case ReadJudgement::miss:
-      return "miss";
-    case ReadJudgement::stale:
-      return "stale";
-    case ReadJudgement::foreign:
-      return "foreign";
-    case ReadJudgement::resurrected:
-      return "resurrected";
-  }
-  return "?";
-}
-
 std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq) {
   std::string s(run_tag);
   s += "-c";
@@ -71,28 +55,6 @@ std::optional<std::string_view> shown_name(std::string_view body, std::string_vi
   auto stop = body.find('<', start);
   if (stop == start) return std::nullopt;
   return body.substr(start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
-}
-
-ReadJudgement judge_page(std::string_view body, std::string_view run_tag, const ClientWrites& w) {
-  std::string prefix(run_tag);
-  prefix += "-c";
-  auto pos = body.find(prefix);
-  if (pos == std::string_view::npos) {
-    // No name of this run. A name element with other text is somebody else's data.
-    auto el = body.find(page::name_marker);
-    if (el != std::string_view::npos && body.substr(el + page::name_marker.size(), 1) != "<")
-      return ReadJudgement::foreign;
-    return ReadJudgement::miss;
-  }
-  auto rest = body.substr(pos + prefix.size());
-  std::uint32_t client = 0, seq = 0;
-  if (!read_number(rest, client) || rest.substr(0, 2) != "-w") return ReadJudgement::foreign;
-  rest.remove_prefix(2);
-  if (!read_number(rest, seq)) return ReadJudgement::foreign;
-  if (client != w.client) return ReadJudgement::foreign;
-  if (seq >= w.acked && seq <= w.attempted) return ReadJudgement::hit;
-  if (seq < w.acked) return ReadJudgement::stale;
-  return ReadJudgement::foreign;  // a sequence this client never sent
 }
 
 }  // namespace sessdemo::loadgen

@@ -65,23 +65,11 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (connect_us >= 0) s->counters.connects.add(connect_us);
     if (tls_us >= 0) s->counters.handshakes.add(tls_us);
     if (o.judged) {
-      switch (*o.judged) {
-        case ReadJudgement::hit:
-          s->counters.hits++;
-          break;
-        case ReadJudgement::miss:
-          s->counters.misses++;
-          break;
-        case ReadJudgement::stale:
-          s->counters.stale++;
-          break;
-        case ReadJudgement::foreign:
-          s->counters.foreign++;
-          break;
-        case ReadJudgement::resurrected:
-          s->counters.resurrected++;
-          break;
-      }
+      auto& c = s->counters;
+      std::uint64_t* by_verdict[] = {&c.hits, &c.misses, &c.stale, &c.monotonic, &c.foreign, &c.refused_applied,
+                                     &c.resurrected};
+      ++*by_verdict[static_cast<std::size_t>(o.judged->verdict)];
+      c.crossed += o.judged->crossed;
     }
     s->latency.record(us);
     s->service.record(service_us);

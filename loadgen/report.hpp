@@ -5,19 +5,14 @@
 #include <vector>
 
 #include "loadgen/load_options.hpp"
+#include "loadgen/operation_checker.hpp"
 #include "loadgen/stats.hpp"
 
 namespace sessdemo::loadgen {
 
-// Counter scenario: acknowledged increments against the values the server holds at the end.
-struct CounterResult {
-  std::uint64_t clients_checked = 0;  // clients whose final value could be read
-  std::uint64_t unverified = 0;       // clients whose final read failed (not judged)
-  std::int64_t acknowledged = 0;      // 2xx increments of the checked clients
-  std::int64_t final_total = 0;       // their final counters, summed
-  std::int64_t lost_updates = 0;      // sum over clients of max(0, acknowledged - final)
-  std::int64_t phantom_updates = 0;   // sum over clients of max(0, final - sent)
-};
+// Counter scenario: acknowledged increments against the values the server holds (the one
+// checker's figures, operation_checker.hpp).
+using CounterResult = CounterFigures;
 
 // One interval row of the run, per instance: what the CSV shows, kept exactly (counters and
 // histograms) so that runs of several shards can be merged interval by interval.
@@ -66,6 +61,12 @@ struct RunReport {
   double scheduled = 0;
   std::uint64_t ticks_sent = 0;  // of those, the ones a client took (late ones included)
   std::string aborted;  // --abort-on-fail: why the run was stopped early, or ""
+  // The one checker's findings beyond the counters: writes of unknown outcome that took effect
+  // late (legal, counted apart), and the first anomalies with the operations that prove them.
+  std::uint64_t late_writes = 0;
+  std::vector<std::string> late;
+  std::uint64_t anomalies_total = 0;
+  std::vector<Anomaly> anomalies;
 };
 
 // The labels of the addresses an instance's figures came from, space-separated.

@@ -119,22 +119,15 @@ int LoadRun::open_outputs() {
   return 0;
 }
 
-void LoadRun::count_counters() {
-  if (opts_.scenario != Scenario::counter) return;
-  auto& k = report_.counter;
-  for (auto& w : workers_)
-    for (const auto& c : w->clients()) {
-      if (c.acked_increments == 0 && c.sent_increments == 0) continue;
-      if (c.final_value < 0) {
-        k.unverified++;
-        continue;
-      }
-      k.clients_checked++;
-      k.acknowledged += c.acked_increments;
-      k.final_total += c.final_value;
-      k.lost_updates += std::max<std::int64_t>(0, c.acked_increments - c.final_value);
-      k.phantom_updates += std::max<std::int64_t>(0, c.final_value - c.sent_increments);
-    }
+// The workers' checkers, one per worker over its own clients, summed.
+void LoadRun::take_checked() {
+  CheckerFigures all;
+  for (auto& w : workers_) all.merge(w->checked());
+  report_.counter = all.counter;
+  report_.late_writes = all.late_writes;
+  report_.late = std::move(all.late);
+  report_.anomalies_total = all.anomalies_total;
+  report_.anomalies = std::move(all.anomalies);
 }
 
 void LoadRun::warn_shared_ids() const {
@@ -145,11 +138,11 @@ void LoadRun::warn_shared_ids() const {
 }
 
 int LoadRun::finish() {
-  if (history_ && !history_->close()) {
+  if (history_ && !history_->close(report_.interrupted)) {
     std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.history.c_str());
     return 2;
   }
-  count_counters();
+  take_checked();
   warn_shared_ids();
   auto checks = evaluate(report_);
   if (csv_)

@@ -15,6 +15,7 @@
 #include "loadgen/history_event.hpp"
 #include "loadgen/html_form.hpp"
 #include "loadgen/load_options.hpp"
+#include "loadgen/operation_checker.hpp"
 #include "loadgen/page_reader.hpp"
 #include "loadgen/stats.hpp"
 #include "loadgen/user_headers.hpp"
@@ -72,7 +73,6 @@ struct Client {
   std::uint16_t burst_sent = 0;
   bool logout_sent = false, logout_answered = false, logout_acked = false;
   OpF hist_open = OpF::none;  // --history: the operation this client has open (not the adds)
-  bool hist_carried = false;  // --history, counter: the warm-up's increments were written
 };
 
 // The parts of an answer the scenarios look at.
@@ -91,7 +91,7 @@ struct Outcome {
   Kind kind = Kind::read;
   bool error = false;
   ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
-  std::optional<ReadJudgement> judged;  // a page that was judged: how it read
+  std::optional<Judged> judged;  // a read the checker judged: how it read (set by the worker)
   bool retried = false;  // sent on a new connection: the reused one was found closed
   // A write or login refused (400, 403, 419, 422) that carried a token or form read from a page:
   // crossed when another instance than the one that issued it refused it (the instances do not

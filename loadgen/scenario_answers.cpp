@@ -149,8 +149,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
     case Step::write:
       finish_write(id, c, a, o, landing);
       break;
-    case Step::read:
-      if (ok) o.judged = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+    case Step::read:  // what it showed is judged by the checker, from its operation
       after_read(c);
       break;
     case Step::get:
@@ -188,9 +187,8 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
 void ScenarioLogic::finish_write(std::uint32_t id, Client& c, const Answer& a, Outcome& o, bool landing) const {
   bool ok = !o.error;
   if (landing && c.acked_by_redirect) {
-    // The page the write's redirect led to: judged when it is the page that shows the name.
-    if (ok && path_only(c.request_path) == path_only(opts_.details_path))
-      o.judged = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
+    // The page the write's redirect led to: a read of its own when it is the page that shows
+    // the name (scenario_history.cpp), judged by the checker.
     c.step = Step::read;
   } else if (ok) {
     c.writes.acked = c.writes.attempted;
@@ -242,13 +240,9 @@ void ScenarioLogic::finish_logout_step(std::uint32_t id, Client& c, Step step, c
       if (c.in_flight > 0) c.in_flight--;
       break;
     case Step::logout_check:
-      // Read by the old cookie after an acknowledged logout: the session's own name there is a
-      // resurrection; anything else is the logout holding (a hit).
+      // Read by the old cookie after an acknowledged logout (the checker judges it: the
+      // session's own name there is a resurrection).
       if (ok) {
-        ReadJudgement v = judge_page(a.body, run_tag_, ClientWrites{id, c.writes.acked, c.writes.attempted});
-        o.judged = v == ReadJudgement::hit || v == ReadJudgement::stale ? ReadJudgement::resurrected
-                    : v == ReadJudgement::foreign                  ? ReadJudgement::foreign
-                                                             : ReadJudgement::hit;
         c.jar.clear();  // a new session next round
         c.step = Step::logout_write;
       }

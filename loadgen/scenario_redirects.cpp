@@ -68,8 +68,7 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
     // Sent to log in: the session is gone. A read sees no name; a write was not taken.
     c.logged_in = false;
     if (origin == Step::read) {
-      o.judged = ReadJudgement::miss;
-      after_read(c);
+      after_read(c);  // its operation completes with no name shown: the checker judges it
     } else if (origin == Step::write && !c.acked_by_redirect) {
       diagnose(lost_write, "a write to " + c.request_path + " was sent to the login page " +
                                opts_.login_path + ": the session was lost; the client logs in again");

@@ -52,6 +52,9 @@ void Counters::merge(const Counters& o) {
   stale += o.stale;
   foreign += o.foreign;
   resurrected += o.resurrected;
+  monotonic += o.monotonic;
+  refused_applied += o.refused_applied;
+  crossed += o.crossed;
   refused_crossed += o.refused_crossed;
   refused_same += o.refused_same;
   late += o.late;

@@ -43,13 +43,19 @@ struct Timings {
 struct Counters {
   std::uint64_t requests = 0;  // answered or failed, all kinds; every other counter is a subset
   std::uint64_t errors = 0;    // connection failure, timeout, 5xx or unexpected status
-  std::uint64_t hits = 0;      // reads showing the client's latest name
-  std::uint64_t misses = 0;    // reads showing no name
-  std::uint64_t stale = 0;     // reads showing an earlier name of the same client
-  std::uint64_t foreign = 0;   // reads showing another client's name: always a failure
+  // Reads of a session as the one checker judged them (operation_checker.hpp); they sum to reads().
+  std::uint64_t hits = 0;      // legal: some order of the operations explains what they showed
+  std::uint64_t misses = 0;    // no name after an acknowledged write (read-your-writes)
+  std::uint64_t stale = 0;     // an older name after an acknowledged newer one (read-your-writes)
+  std::uint64_t monotonic = 0;  // older than what the client already saw (monotonic reads)
+  std::uint64_t foreign = 0;   // a value the session never had: another client's name
+  std::uint64_t refused_applied = 0;  // the name of a write the server refused (a 4xx)
   // Scenario logout: reads by the old cookie after an acknowledged logout that still showed the
   // session's data (a hit there is a read that found the session ended).
   std::uint64_t resurrected = 0;
+  // Judged reads served by another instance than the one that acknowledged the client's latest
+  // write (subset of reads()): the reads that asked whether the session moved with the client.
+  std::uint64_t crossed = 0;
   std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
   // Requests sent a second time on a new connection because a reused one was found closed
   // before any byte of the answer (as browsers do). Not part of requests: one request, two sends.
@@ -65,7 +71,7 @@ struct Counters {
   Timings handshakes{};  // and TLS handshakes
 
   void merge(const Counters& o);
-  std::uint64_t reads() const { return hits + misses + stale + foreign + resurrected; }
+  std::uint64_t reads() const { return hits + misses + stale + monotonic + foreign + refused_applied + resurrected; }
 };
 
 struct InstanceStats {

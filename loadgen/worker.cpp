@@ -52,5 +52,6 @@ std::uint32_t Worker::active_clients() const {
 }
 StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }
+const CheckerFigures& Worker::checked() { return impl_->checker.finish(); }
 
 }  // namespace sessdemo::loadgen

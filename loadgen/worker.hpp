@@ -75,6 +75,8 @@ class Worker {
   // The figures since the last take_interval(): the answers that came in while the wire drained.
   StatsTable take_remaining();
   const std::vector<Client>& clients() const;
+  // After join(): what the worker's checker found over its clients' operations.
+  const CheckerFigures& checked();
 
  private:
   struct Impl;

@@ -81,7 +81,7 @@ Worker::Impl::Attempt Worker::Impl::begin_attempt(Line& line, Ticket ticket) {
   const Target& t = targets[line.target_index];
   a.kind = logic.build_request(global_id(ticket.client), c, t.info.label, line.request, t.info.tls);
   a.step = ScenarioLogic::step_of(c.step, a.kind);
-  if (plan.history) a.hist = history_invoke(ticket.client, a.step, a.measured);
+  a.hist = history_invoke(ticket.client, a.step, a.measured);
   c.sent++;
   line.g.deadline = a.send_time + opts.timeout;
   line.g.timed_out = false;
@@ -209,7 +209,7 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
   }
   Outcome o = logic.apply(global_id(a.ticket.client), c, a.step, answer);
   o.retried = a.retried;
-  if (a.hist.f != OpF::none) history_complete(a.ticket.client, a.hist, answer, o, x.sent, line.key);
+  if (a.hist.f != OpF::none) o.judged = history_complete(a.ticket.client, a.hist, answer, o, x.sent, line.key);
   if (a.measured && a.step != Step::final_read)
     recorder.record(line.slot, line.key, static_cast<std::uint16_t>(line.target_index), a.kind, o, answer.status,
                     us, service_us, a.late, a.opened.connect_us, a.opened.tls_us);

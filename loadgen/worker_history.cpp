@@ -1,5 +1,8 @@
-// A worker's part of `load --history`: the invoke of each request that starts an operation and
-// the completion of each that ends one, pushed to the worker's own buffer.
+// A worker's operations: the invoke of each request that starts one and the completion of each
+// that ends one, judged by the worker's own checker (its clients' keys are its own) and, with
+// --history, pushed to the worker's buffer of the history.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "loadgen/history.hpp"
@@ -7,72 +10,81 @@
 
 namespace sessdemo::loadgen {
 
+std::uint64_t Worker::Impl::process_of(std::uint32_t idx, std::uint32_t lane) const {
+  return global_id(idx) + std::uint64_t{opts.clients} * lanes[idx].k[lane];
+}
+
+std::optional<Judged> Worker::Impl::take(HistoryEvent& e) {
+  e.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - plan.measure_start).count();
+  std::optional<Judged> judged;
+  if (checking) {
+    try {
+      judged = checker.add(e);
+    } catch (const std::exception& ex) {
+      // The tester's own operations not well formed: a bug of the tester, said, never judged.
+      spdlog::error("load: the checker refused an operation of the tester ({}): reads are no longer judged", ex.what());
+      checking = false;
+    }
+  }
+  if (plan.history) plan.history->push(e);
+  return judged;
+}
+
 Worker::Impl::HistoryOp Worker::Impl::history_invoke(std::uint32_t idx, Step step, bool measured) {
   Client& c = clients[idx];
   std::uint32_t id = global_id(idx);
   HistoryOp op;
-  bool in_window = measured || step == Step::final_read || step == Step::done;
+  if (lanes.empty()) lanes.resize(clients.size());
+  auto& lane = lanes[idx];
+  if (lane.k.empty()) {
+    lane.k.push_back(0);
+    lane.busy.push_back(false);
+  }
   auto e = logic.history_start(id, c, step);
   if (!e) {
-    // A redirect hop continues the open operation (written, or none). Any other request that
-    // starts none is no operation: the logout scenario's increments run beside its logout.
+    // A redirect hop continues the open operation (or none). Any other request that starts
+    // none is no operation: the logout scenario's increments run beside its logout.
     op.f = step == Step::follow ? c.hist_open : OpF::none;
-    op.process = id;
+    op.process = process_of(idx, 0);
     return op;
-  }
-  if (!in_window) {
-    if (e->f != OpF::add) c.hist_open = OpF::none;  // not written, so not open either
-    return op;
-  }
-  if (e->f == OpF::add || e->f == OpF::read_counter) {
-    // The counter's increments before the measured start are not in the history, but the final
-    // read counts them: written once, at the client's first operation, as one add of what was
-    // acknowledged then (ok) and one of what was not (info, outcome unknown).
-    if (!c.hist_carried) {
-      c.hist_carried = true;
-      auto carry = [&](std::int64_t n, OpType end) {
-        if (n <= 0) return;
-        HistoryEvent w = *e;
-        w.f = OpF::add;
-        w.value_kind = HistoryEvent::Value::number;
-        w.number = n;
-        w.process = id;
-        plan.history->push(w);
-        w.type = end;
-        plan.history->push(w);
-      };
-      carry(c.acked_increments, OpType::ok);
-      carry(c.sent_increments - (e->f == OpF::add ? 1 : 0) - c.acked_increments, OpType::info);
-    }
   }
   if (e->f == OpF::add) {
-    if (hist_busy.empty()) hist_busy.resize(clients.size());
-    auto& busy = hist_busy[idx];
-    op.slot = static_cast<std::uint32_t>(std::find(busy.begin(), busy.end(), false) - busy.begin());
-    if (op.slot == busy.size()) busy.push_back(false);
-    busy[op.slot] = true;
+    // Concurrent adds of one client are processes of their own, one per lane.
+    op.slot = static_cast<std::uint32_t>(std::find(lane.busy.begin(), lane.busy.end(), false) - lane.busy.begin());
+    if (op.slot == lane.busy.size()) {
+      lane.busy.push_back(false);
+      lane.k.push_back(++lane.max_k);
+    }
+    lane.busy[op.slot] = true;
   }
   op.f = e->f;
-  op.process = id + opts.clients * op.slot;
+  op.process = process_of(idx, op.slot);
   e->process = op.process;
-  plan.history->push(*e);
+  e->warmup = !measured && !final_phase;
+  op.warmup = e->warmup;
+  take(*e);
   return op;
 }
 
-void Worker::Impl::history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a,
-                                    const Outcome& o, bool sent, const std::string& instance) {
+std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a,
+                                                     const Outcome& o, bool sent, const std::string& instance) {
   Client& c = clients[idx];
   auto e = logic.history_end(c, op.f, a, o, sent);
-  if (!e) return;
-  if (op.f == OpF::add) hist_busy[idx][op.slot] = false;
+  if (!e) return std::nullopt;
+  auto& lane = lanes[idx];
+  if (op.f == OpF::add) lane.busy[op.slot] = false;
   e->process = op.process;
   e->client = global_id(idx);
+  e->warmup = op.warmup;
   if (op.f == OpF::write) {
     e->value_kind = HistoryEvent::Value::text;
     e->text.assign(make_name(logic.run_tag(), e->client, c.writes.attempted));
   }
   e->instance.assign(instance);
-  plan.history->push(*e);
+  // After an operation of unknown outcome the lane goes on as a new process (Jepsen's rule: the
+  // old one may still be doing it).
+  if (e->type == OpType::info) lane.k[op.slot] = ++lane.max_k;
+  return take(*e);
 }
 
 }  // namespace sessdemo::loadgen

@@ -153,21 +153,34 @@ struct Worker::Impl {
   // Plain connections read into this, the thread's one read buffer, and keep only what the
   // parser has not taken yet (used between two suspensions only, so one per thread is enough).
   std::vector<char> read_scratch = std::vector<char>(64 * 1024);
-  // --history: per client, which process slots have an add on the wire (concurrent requests of
-  // one client are separate Jepsen processes: client + clients * slot).
-  std::vector<std::vector<bool>> hist_busy;
+  // The one checker, for this worker's clients (their keys are this worker's only); off after it
+  // refused an operation of the tester's own (a bug, said once).
+  OperationChecker checker{logic.run_tag()};
+  bool checking = true;
+  // Per client, its lanes of operations: lane 0 the sequential one, more for adds on the wire at
+  // once. Each lane is a Jepsen process, client + clients * k, with a new k after an `info`.
+  struct Lanes {
+    std::vector<std::uint32_t> k;
+    std::vector<bool> busy;
+    std::uint32_t max_k = 0;
+  };
+  std::vector<Lanes> lanes;
 
   std::uint32_t global_id(std::uint32_t idx) const { return plan.first_client + idx; }
   bool budget_spent() const { return plan.budget != 0 && budget_left == 0; }
-  // --history (worker_connection.cpp): the invoke of the request just built, if it starts an
-  // operation that is written; returns the operation and its process.
+  // The operations (worker_history.cpp): the invoke of the request just built, if it starts an
+  // operation; returns the operation and its process. Its completion: a read comes back judged.
   struct HistoryOp {
     OpF f = OpF::none;
-    std::uint32_t process = 0, slot = 0;
+    std::uint64_t process = 0;
+    std::uint32_t slot = 0;
+    bool warmup = false;
   };
   HistoryOp history_invoke(std::uint32_t idx, Step step, bool measured);
-  void history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a, const Outcome& o,
-                        bool sent, const std::string& instance);
+  std::optional<Judged> history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a, const Outcome& o,
+                                         bool sent, const std::string& instance);
+  std::uint64_t process_of(std::uint32_t idx, std::uint32_t lane) const;
+  std::optional<Judged> take(HistoryEvent& e);  // judged, and written with --history
 
   std::size_t pick(std::uint32_t idx);  // the target for a client's next request
 

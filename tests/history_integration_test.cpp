@@ -82,7 +82,7 @@ TEST(History, CheckAgreesWithTheTesterOnABrokenAndACorrectSetUp) {
     EXPECT_GT(online.total_of("misses"), 0);
     EXPECT_EQ(again.figure("misses,"), online.total_of("misses")) << again.out;
     EXPECT_EQ(again.figure("hits,"), online.total_of("hits")) << again.out;
-    EXPECT_NE(again.out.find("1. miss: the read of c"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("1. read-your-writes: the read of c"), std::string::npos) << again.out;
   }
   {
     Memcached mc;

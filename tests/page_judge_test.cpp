@@ -12,24 +12,24 @@ std::string page(const std::string& name) {
 }
 }  // namespace
 
-TEST(ReadJudgement, JudgesPages) {
-  ClientWrites w{7, 3, 3};
-  EXPECT_EQ(judge_page(page(make_name("rT", 7, 3)), "rT", w), ReadJudgement::hit);
-  EXPECT_EQ(judge_page(page(make_name("rT", 7, 2)), "rT", w), ReadJudgement::stale);
-  EXPECT_EQ(judge_page(page(make_name("rT", 8, 3)), "rT", w), ReadJudgement::foreign);
-  EXPECT_EQ(judge_page(page(make_name("rT", 70, 3)), "rT", w),
-            ReadJudgement::foreign);  // prefix of another id
-  EXPECT_EQ(
-      judge_page("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT", w),
-      ReadJudgement::miss);
-  EXPECT_EQ(judge_page(page("Mallory"), "rT", w), ReadJudgement::foreign);  // someone else's data
-  EXPECT_EQ(judge_page(page(make_name("rOld", 7, 3)), "rT", w), ReadJudgement::foreign);  // another run
+// What a page shows is taken as the read's value; the one checker judges it (operation_checker_test).
+TEST(PageNames, WhatAPageShows) {
+  auto shown = [](const std::string& body, const char* tag) {
+    auto s = shown_name(body, tag);
+    return s ? std::string(*s) : std::string("(none)");
+  };
+  EXPECT_EQ(shown(page(make_name("rT", 7, 3)), "rT"), "rT-c7-w3");
+  EXPECT_EQ(shown(page(make_name("rT", 70, 3)), "rT"), "rT-c70-w3");
+  EXPECT_EQ(shown("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT"), "(none)");
+  EXPECT_EQ(shown(page("Mallory"), "rT"), "Mallory");  // where the name belongs: someone's data
+  EXPECT_EQ(shown(page(make_name("rOld", 7, 3)), "rT"), "rOld-c7-w3");  // another run's, as text
 }
 
-TEST(ReadJudgement, WriteInFlightCountsAsHit) {
-  ClientWrites w{1, 4, 5};  // write 5 sent, not yet acknowledged
-  EXPECT_EQ(judge_page(page(make_name("r", 1, 5)), "r", w), ReadJudgement::hit);
-  EXPECT_EQ(judge_page(page(make_name("r", 1, 4)), "r", w), ReadJudgement::hit);
-  EXPECT_EQ(judge_page(page(make_name("r", 1, 3)), "r", w), ReadJudgement::stale);
-  EXPECT_EQ(judge_page(page(make_name("r", 1, 6)), "r", w), ReadJudgement::foreign);
+TEST(PageNames, NamesReadBack) {
+  auto n = parse_name(make_name("r-x", 12, 4));
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->run_tag, "r-x");
+  EXPECT_EQ(n->client, 12u);
+  EXPECT_EQ(n->seq, 4u);
+  for (const char* bad : {"Mallory", "r-c1-w", "r-cx-w1", "-c1-w1", "r-c1-w1x"}) EXPECT_FALSE(parse_name(bad)) << bad;
 }
