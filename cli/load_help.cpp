@@ -26,7 +26,7 @@ const std::vector<OptionGroup>& load_option_groups() {
                    "log-level"}},
       {"Checks and limits", {"max-miss-rate", "max-stale-rate", "max-error-rate", "max-resurrected",
                              "max-lost-updates", "max-p99", "max-latency", "max-service", "min-rps",
-                             "min-rate-fraction", "abort-on-fail"}},
+                             "min-rate-fraction", "min-crossing", "abort-on-fail", "abort-grace"}},
   };
   return groups;
 }

@@ -56,8 +56,9 @@ void add_limit_options(CLI::App& app, LoadCliOptions& o) {
       ->check(finite_range(0, 1))
       ->capture_default_str();
   app.add_flag("--abort-on-fail", l.abort_on_fail,
-               "stop after the first interval in which a check can no longer pass (a foreign read, "
-               "a miss, stale or error rate over its limit so far); exit 1 with the summary");
+               "after each interval, evaluate every check on the figures so far (latency and service "
+               "limits included) and stop at the first that fails; exit 1 with the summary");
+  add_duration(app, "--abort-grace", l.abort_grace, "--abort-on-fail: no abort before this much measured time");
 }
 
 // --think, --stages, --max-latency, --max-service and --max-p99 into the options.

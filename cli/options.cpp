@@ -106,6 +106,11 @@ void add_verdict_limits(CLI::App& app, loadgen::LoadOptions& l, const std::strin
   app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
       ->check(whole_number(0, std::uint64_t{1} << 50))
       ->capture_default_str();
+  app.add_option("--min-crossing", l.min_crossing,
+                 "judged reads that must have been served by another instance than the one that took the "
+                 "client's latest write, or the consistency checks are unknown (default: 1% of judged reads "
+                 "and at least 10; 0: not required, as with --balance sticky)")
+      ->check(whole_number(0, std::uint64_t{1} << 50));
 }
 
 }  // namespace sessdemo::cli

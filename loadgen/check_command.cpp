@@ -1,4 +1,5 @@
 // `sessdemo check`: the history files read line by line, merged by time, judged, reported.
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -67,16 +68,26 @@ void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& ch
                  static_cast<long long>(k.final_total), static_cast<long long>(k.lost_updates),
                  static_cast<long long>(k.phantom_updates), static_cast<unsigned long long>(k.unverified));
   } else {
-    std::fprintf(out, "reads judged: %llu: %llu hits, %llu misses, %llu stale, %llu foreign, %llu resurrected\n",
+    std::fprintf(out,
+                 "reads judged: %llu: %llu hits, %llu misses, %llu stale, %llu monotonic, %llu foreign, "
+                 "%llu refused-applied, %llu resurrected; %llu crossed instances\n",
                  static_cast<unsigned long long>(c.reads()), static_cast<unsigned long long>(c.hits),
                  static_cast<unsigned long long>(c.misses), static_cast<unsigned long long>(c.stale),
-                 static_cast<unsigned long long>(c.foreign), static_cast<unsigned long long>(c.resurrected));
+                 static_cast<unsigned long long>(c.monotonic), static_cast<unsigned long long>(c.foreign),
+                 static_cast<unsigned long long>(c.refused_applied), static_cast<unsigned long long>(c.resurrected),
+                 static_cast<unsigned long long>(c.crossed));
   }
+  if (r.late_writes) {
+    std::fprintf(out, "late writes: %llu writes of unknown outcome took effect after a later acknowledged one "
+                      "(legal); the first:\n", static_cast<unsigned long long>(r.late_writes));
+    std::fprintf(out, "  %s\n", printable(r.late.front(), 1000).c_str());
+  }
+  if (r.interrupted) std::fprintf(out, "the run was interrupted: its history ends early\n");
   // What the history holds came from servers: escaped, so no terminal sequence reaches the terminal.
   for (const auto& f : v.faults) std::fprintf(out, "fault: %s\n", printable(f, 400).c_str());
   std::fprintf(out, "checks:\n");
   for (const auto& ch : checks)
-    std::fprintf(out, "  %s  %-16s %s\n", ch.passed ? "PASS" : "FAIL", ch.name.c_str(), ch.detail.c_str());
+    std::fprintf(out, "  %s  %-16s %s\n", check_label(ch.status), ch.name.c_str(), ch.detail.c_str());
   if (!v.anomalies.empty()) {
     std::fprintf(out, "anomalies: %llu; the first %zu:\n", static_cast<unsigned long long>(v.anomalies_total),
                  v.anomalies.size());
@@ -84,7 +95,9 @@ void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& ch
       std::fprintf(out, "  %zu. %s: %s\n", i + 1, v.anomalies[i].kind.c_str(),
                    printable(v.anomalies[i].text, 1000).c_str());
   }
-  std::fprintf(out, "verdict: %s\n", all_passed(checks) ? "PASS" : "FAIL");
+  std::string word = verdict(r, checks);
+  for (auto& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  std::fprintf(out, "verdict: %s\n", word.c_str());
 }
 }  // namespace
 
@@ -98,7 +111,7 @@ int run_check(const CheckOptions& opts) {
       s.file = std::make_unique<std::ifstream>(name);
       if (!*s.file) {
         std::fprintf(stderr, "sessdemo check: cannot read %s\n", name.c_str());
-        return 2;
+        return exit_code::usage;
       }
     }
     sources.push_back(std::move(s));
@@ -124,7 +137,7 @@ int run_check(const CheckOptions& opts) {
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sessdemo check: %s\n", e.what());
-    return 2;
+    return exit_code::usage;
   }
   HistoryVerdict v = checker.finish();
   LoadOptions limits = opts.limits;
@@ -135,10 +148,10 @@ int run_check(const CheckOptions& opts) {
     OutputFile f(opts.junit);
     if (!f.get() || !write_junit(f.get(), v.report, checks, "sessdemo check")) {
       std::fprintf(stderr, "sessdemo check: cannot write %s\n", opts.junit.c_str());
-      return 2;
+      return exit_code::usage;
     }
   }
-  if (!opts.quiet || !all_passed(checks)) print(opts.junit == "-" ? stderr : stdout, v, checks, v.report);
+  if (!opts.quiet || exit_status(v.report, checks) != exit_code::pass) print(opts.junit == "-" ? stderr : stdout, v, checks, v.report);
   return exit_status(v.report, checks);
 }
 

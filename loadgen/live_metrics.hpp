@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "loadgen/checks.hpp"
 #include "loadgen/stats.hpp"
 
 namespace sessdemo::loadgen {
@@ -20,6 +21,7 @@ struct LiveFigures {
   double target_rps = 0;  // open model; 0 in the closed one
   std::uint64_t dropped = 0;
   std::string shard;  // "I/N" with --shard, or "": a shard label on every series
+  const std::vector<Check>* checks = nullptr;  // the checks on the figures so far
 };
 std::string render_live_metrics(const LiveFigures& f);
 

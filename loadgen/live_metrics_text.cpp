@@ -81,8 +81,19 @@ std::string render_live_metrics(const LiveFigures& f) {
   for (const auto& [id, s] : t.instances) {
     const auto& c = s.counters;
     for (auto [verdict, n] : {std::pair{"hit", c.hits}, std::pair{"miss", c.misses}, std::pair{"stale", c.stale},
-                              std::pair{"foreign", c.foreign}, std::pair{"resurrected", c.resurrected}})
+                              std::pair{"monotonic", c.monotonic}, std::pair{"foreign", c.foreign},
+                              std::pair{"refused-applied", c.refused_applied}, std::pair{"resurrected", c.resurrected}})
       p.sample("sessdemo_load_reads_total", {{"instance", id}, {"verdict", verdict}}, static_cast<double>(n));
+  }
+  p.family("sessdemo_load_crossed_reads_total", "counter",
+           "Judged reads served by another instance than the one that took the client's latest write.");
+  for (const auto& [id, s] : t.instances)
+    p.sample("sessdemo_load_crossed_reads_total", {{"instance", id}}, static_cast<double>(s.counters.crossed));
+  if (f.checks) {
+    p.family("sessdemo_load_check", "gauge", "Each check on the figures so far: 1 on the series of its status.");
+    for (const auto& c : *f.checks)
+      for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::unknown})
+        p.sample("sessdemo_load_check", {{"check", c.name}, {"status", to_string(st)}}, c.status == st ? 1.0 : 0.0);
   }
   latency(p, t);
   p.family("sessdemo_load_active_clients", "gauge", "Clients active now (closed model: let to send; open: holding a tick).");

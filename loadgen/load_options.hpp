@@ -114,7 +114,10 @@ struct LoadOptions {
   std::vector<PercentileLimit> max_service;  // --max-service PCT=D, on service time
   double min_rps = 0;                        // --min-rps: 0 = no check
   double min_rate_fraction = 0.95;           // open model: achieved/target rate to pass
-  bool abort_on_fail = false;  // stop after the first interval in which a check cannot pass
+  bool abort_on_fail = false;  // stop after the first interval in which a check fails
+  std::chrono::microseconds abort_grace{0};  // --abort-on-fail: no abort before this measured time
+  // Judged reads that must have crossed instances (checks.hpp); -1: 1% of them and at least 10.
+  std::int64_t min_crossing = -1;
   std::uint64_t max_lost_updates = 0;
   std::string logout_path = "/api/session";  // logout: where the session is ended
   std::string logout_method = "DELETE";

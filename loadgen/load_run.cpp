@@ -55,8 +55,9 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const 
   if (hdr_) hdr_->interval(elapsed - span, span, iv.total().latency);
   InstanceStats itotal = iv.total();
   running_.merge(itotal);
+  if (live_ || opts_.abort_on_fail) so_far_.merge(iv);
   if (live_) {
-    so_far_.merge(iv);
+    live_checks_ = evaluate(report_so_far(now), Moment::so_far);
     publish_live(load);
   }
   // The drain after the end is a short interval: its rate is no rate of the run.
@@ -226,14 +227,28 @@ void LoadRun::publish_live(const IntervalLoad& load) {
   f.active_clients = load.clients;
   f.target_rps = load.target_rps;
   f.dropped = dropped_so_far_;
+  f.checks = &live_checks_;
   if (opts_.shard_count > 1) f.shard = std::to_string(opts_.shard_index) + "/" + std::to_string(opts_.shard_count);
   live_->publish(render_live_metrics(f));
 }
 
-// --abort-on-fail: true (and why, in the report) once a check can no longer pass.
+// The figures so far as a report the checks take (what only the end knows, such as the
+// counters' final reads, is not in it).
+RunReport LoadRun::report_so_far(Clock::time_point now) const {
+  RunReport r;
+  r.opts = &opts_;
+  r.addresses = report_.addresses;
+  r.measured_s = std::max(1e-9, std::chrono::duration<double>(now - measure_start_).count());
+  r.total = running_;
+  r.table = so_far_;
+  return r;
+}
+
+// --abort-on-fail: the same checks as at the end, on the figures so far (k6's abortOnFail), after
+// --abort-grace; true (and why, in the report) at the first that fails.
 bool LoadRun::abort_if_hopeless(Clock::time_point now) {
-  if (!opts_.abort_on_fail) return false;
-  auto why = hopeless(opts_, running_.counters);
+  if (!opts_.abort_on_fail || now - measure_start_ < opts_.abort_grace) return false;
+  auto why = first_failure(evaluate(report_so_far(now), Moment::so_far));
   if (!why) return false;
   char at[48];
   std::snprintf(at, sizeof at, "at %.1f s: ",

@@ -43,6 +43,7 @@ class LoadRun {
   IntervalLoad load_at(Clock::time_point now);
   Clock::time_point measure();  // the intervals until the end; returns the measured end
   bool abort_if_hopeless(Clock::time_point now);
+  RunReport report_so_far(Clock::time_point now) const;
   void take_totals(Clock::time_point measured_end);
   void take_checked();  // the checkers' findings into the report
   void warn_shared_ids() const;
@@ -65,7 +66,8 @@ class LoadRun {
   Clock::time_point load_start_, measure_start_, tick_;
   std::uint64_t dropped_seen_ = 0;  // dropped ticks already written in an interval
   InstanceStats running_;  // the intervals so far, for the progress line
-  StatsTable so_far_;      // the same per instance, for --metrics-bind
+  StatsTable so_far_;      // the same per instance, for --metrics-bind and --abort-on-fail
+  std::vector<Check> live_checks_;  // --metrics-bind: the checks on the figures so far
   std::uint64_t dropped_so_far_ = 0;
   std::unique_ptr<LiveMetrics> live_;
   void publish_live(const IntervalLoad& load);

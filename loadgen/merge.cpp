@@ -85,6 +85,9 @@ Counters counters_of(const json::object& o) {
   c.stale = u("stale");
   c.foreign = u("foreign");
   if (o.contains("resurrected")) c.resurrected = u("resurrected");
+  if (o.contains("monotonic")) c.monotonic = u("monotonic");
+  if (o.contains("refused_applied")) c.refused_applied = u("refused_applied");
+  if (o.contains("crossed")) c.crossed = u("crossed");
   c.late = u("late");
   if (o.contains("retries")) c.retries = u("retries");
   if (o.contains("refused_crossed")) c.refused_crossed = u("refused_crossed");
@@ -149,6 +152,12 @@ void add_figures(const json::object& d, RunReport& r) {
     r.counter.final_total += static_cast<std::int64_t>(count_at(k, "final_total"));
     r.counter.lost_updates += static_cast<std::int64_t>(count_at(k, "lost_updates"));
     r.counter.phantom_updates += static_cast<std::int64_t>(count_at(k, "phantom_updates"));
+    if (k.contains("crossed")) r.counter.crossed += count_at(k, "crossed");
+  }
+  if (auto* h = d.if_contains("history"); h && h->is_object()) {
+    const auto& k = h->as_object();
+    r.late_writes += count_at(k, "late_writes");
+    r.anomalies_total += count_at(k, "anomalies_total");
   }
   const auto& ivs = d.at("intervals").as_array();
   if (r.intervals.size() < ivs.size()) r.intervals.resize(ivs.size());

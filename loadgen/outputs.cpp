@@ -66,7 +66,9 @@ boost::json::object counters_json(const Counters& c) {
                              {"errors_5xx", c.status_5xx}, {"errors_by_kind", error_kinds_json(c)},
                              {"hits", c.hits},             {"misses", c.misses},
                              {"stale", c.stale},           {"foreign", c.foreign},
-                             {"resurrected", c.resurrected}, {"late", c.late},
+                             {"resurrected", c.resurrected}, {"monotonic", c.monotonic},
+                             {"refused_applied", c.refused_applied}, {"crossed", c.crossed},
+                             {"late", c.late},
                              {"retries", c.retries},       {"refused_crossed", c.refused_crossed},
                              {"refused_same", c.refused_same}};
 }
@@ -94,6 +96,9 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
       {"stale", c.stale},
       {"foreign", c.foreign},
       {"resurrected", c.resurrected},
+      {"monotonic", c.monotonic},
+      {"refused_applied", c.refused_applied},
+      {"crossed", c.crossed},
       {"late", c.late},
       {"retries", c.retries},
       {"refused_crossed", c.refused_crossed},
@@ -153,8 +158,8 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
   settings["connections_per_instance"] = r.connections_per_instance;
   boost::json::array cks;
   for (const auto& c : checks) {
-    boost::json::object ck{{"name", c.name},   {"pass", c.passed}, {"passed", c.passed},
-                           {"value", c.value}, {"unit", c.unit},   {"detail", c.detail}};
+    boost::json::object ck{{"name", c.name},     {"status", to_string(c.status)}, {"pass", c.passed()},
+                           {"passed", c.passed()}, {"value", c.value}, {"unit", c.unit}, {"detail", c.detail}};
     if (c.limit)
       ck["limit"] = *c.limit;
     else
@@ -200,7 +205,16 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
                                          {"acknowledged", r.counter.acknowledged},
                                          {"final_total", r.counter.final_total},
                                          {"lost_updates", r.counter.lost_updates},
-                                         {"phantom_updates", r.counter.phantom_updates}};
+                                         {"phantom_updates", r.counter.phantom_updates},
+                                         {"crossed", r.counter.crossed}};
+  // The one checker's findings: late writes of unknown outcome (legal) and the first anomalies.
+  boost::json::array anomalies, late;
+  for (const auto& a : r.anomalies) anomalies.push_back(boost::json::object{{"kind", a.kind}, {"proof", a.text}});
+  for (const auto& l : r.late) late.emplace_back(l);
+  doc["history"] = boost::json::object{{"late_writes", r.late_writes},
+                                       {"late", std::move(late)},
+                                       {"anomalies_total", r.anomalies_total},
+                                       {"anomalies", std::move(anomalies)}};
   return doc;
 }
 

@@ -202,6 +202,11 @@ const std::vector<Field>& schema() {
       fraction_field("min_rate_fraction", &LoadOptions::min_rate_fraction),
       {"abort_on_fail", [](const LoadOptions& o) { return json::value(o.abort_on_fail); },
        [](const json::value& v, LoadOptions& o) { o.abort_on_fail = flag("abort_on_fail", v); }},
+      duration_field("abort_grace_s", &LoadOptions::abort_grace),
+      {"min_crossing", [](const LoadOptions& o) { return o.min_crossing < 0 ? json::value(nullptr) : json::value(o.min_crossing); },
+       [](const json::value& v, LoadOptions& o) {
+         o.min_crossing = v.is_null() ? -1 : static_cast<std::int64_t>(number("min_crossing", v, 0, 1e15));
+       }},
       string_field("run_id", &LoadOptions::run_id),
       count_field("shard_index", &LoadOptions::shard_index, 1e6),
       count_field("shard_count", &LoadOptions::shard_count, 1e6),

@@ -1,4 +1,6 @@
 #include "loadgen/summary.hpp"
+
+#include "common/printable.hpp"
 #include "loadgen/figures.hpp"
 
 #include <algorithm>
@@ -80,6 +82,20 @@ void instance_table(std::FILE* out, const RunReport& r) {
   line("all", "", r.total);
 }
 
+// What the one checker found beyond the counts: late writes (legal) and the first anomalies,
+// with the operations that prove them (escaped: they carry what servers sent).
+void anomaly_notes(std::FILE* out, const RunReport& r) {
+  if (r.late_writes)
+    std::fprintf(out,
+                 "\n%" PRIu64 " writes of unknown outcome (timed out or cut) took effect after a later acknowledged "
+                 "write: legal, not stale; the first: %s\n",
+                 r.late_writes, r.late.empty() ? "" : printable(r.late.front(), 600).c_str());
+  if (r.anomalies.empty()) return;
+  std::fprintf(out, "\nanomalies: %" PRIu64 "; the first %zu:\n", r.anomalies_total, std::min<std::size_t>(3, r.anomalies.size()));
+  for (std::size_t i = 0; i < r.anomalies.size() && i < 3; ++i)
+    std::fprintf(out, "  %zu. %s: %s\n", i + 1, r.anomalies[i].kind.c_str(), printable(r.anomalies[i].text, 600).c_str());
+}
+
 // Said when it applies: TLS, errors by kind, dropped and late requests, the counter and logout
 // tallies.
 void notes(std::FILE* out, const RunReport& r) {
@@ -117,6 +133,7 @@ void notes(std::FILE* out, const RunReport& r) {
     std::fprintf(out, "\nlogout: %" PRIu64 " reads by the old cookie after an acknowledged logout, %" PRIu64
                       " resurrected\n",
                  r.total.counters.reads(), r.total.counters.resurrected);
+  anomaly_notes(out, r);
 }
 
 // Latency by kind, all, and service time.
@@ -142,8 +159,7 @@ void write_summary(std::FILE* out, const RunReport& r, const std::vector<Check>&
   latency_table(out, r);
   std::fprintf(out, "\nchecks:\n");
   for (const auto& c : checks)
-    std::fprintf(out, "  %s  %-16s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),
-                 c.detail.c_str());
+    std::fprintf(out, "  %s  %-16s %s\n", check_label(c.status), c.name.c_str(), c.detail.c_str());
   std::string v = verdict(r, checks);
   for (auto& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   std::fprintf(out, "verdict: %s\n", v.c_str());

@@ -83,7 +83,7 @@ TEST(ConcurrencyIntegration, LockLosesNothing) {
 
 TEST(ConcurrencyIntegration, CasOnTheMemoryStoreLosesNothing) {
   Instance one({"--store", "memory", "--concurrency", "cas", "--store-threads", "8"});
-  auto r = run_counter(one.address(), {"--inflight", "8"});
+  auto r = run_counter(one.address(), {"--inflight", "8", "--min-crossing", "0"});  // one instance
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.counter_of("lost_updates"), 0);
 }

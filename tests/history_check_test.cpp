@@ -194,6 +194,7 @@ TEST(HistoryCheck, FilesOutOfOrderOrBrokenAreRefused) {
   std::ofstream(dir / "good.jsonl") << good.text;
   CheckOptions o;
   o.quiet = true;
+  o.limits.min_crossing = 0;  // one read: too few to ask for crossings
   o.files = {(dir / "backwards.jsonl").string()};
   EXPECT_EQ(run_check(o), 2);
   o.files = {(dir / "broken.jsonl").string()};

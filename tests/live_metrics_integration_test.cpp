@@ -107,7 +107,7 @@ TEST(LiveMetrics, PortZeroTakesAFreePortAndSaysIt) {
   Memcached mc;
   Instance a({"--memcached", mc.address()});
   auto r = run_load_with_log({"--instances", a.address(), "--clients", "2", "--requests", "20", "--duration", "3s",
-                              "--metrics-bind", "127.0.0.1:0"});
+                              "--metrics-bind", "127.0.0.1:0", "--min-crossing", "0"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("--metrics-bind: serving /metrics on 127.0.0.1:"), std::string::npos) << r.err;
 }

@@ -118,7 +118,7 @@ TEST(ShardIntegration, HdrLogHoldsEveryMeasuredRequest) {
   Instance a({"--store", "memory"});
   auto log = temp("run.hlog"), json = temp("run.json");
   Child c({sessdemo_binary(), "load", "-i", a.address(), "-c", "8", "-d", "2s", "--interval",
-           "500ms", "--hdr-log", log, "--json", json, "-q"},
+           "500ms", "--hdr-log", log, "--json", json, "-q", "--min-crossing", "0"},
           "/dev/null");
   EXPECT_EQ(c.wait(seconds(30)), 0);
   std::ifstream f(log);
@@ -149,7 +149,7 @@ TEST(ShardIntegration, StartAtLinesUpShardsStartedApartAndMergeRefusesSkew) {
   auto shard = [&](int i, std::vector<std::string> extra) {
     std::vector<std::string> argv{sessdemo_binary(), "load", "-i", a.address(), "-c", "20", "-d", "1s",
                                   "--threads", "1", "--shard", std::to_string(i) + "/2", "--json",
-                                  files[i - 1], "-q"};
+                                  files[i - 1], "-q", "--min-crossing", "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return Child(argv, "/dev/null");
   };

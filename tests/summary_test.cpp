@@ -50,7 +50,7 @@ TEST(Summary, ShowsEachInstanceWithItsAddressesAndBothLatencies) {
   EXPECT_NE(wide.find("A                127.0.0.1:8081 127.0.0.1:8082"), std::string::npos) << wide;
   EXPECT_NE(s.find("  service          0.50"), std::string::npos) << s;
   EXPECT_NE(s.find("--max-latency checks latency"), std::string::npos);
-  EXPECT_NE(s.find("FAIL  error rate"), std::string::npos);
+  EXPECT_NE(s.find("FAIL  error rate"), std::string::npos) << s;
   EXPECT_NE(s.find("verdict: FAIL"), std::string::npos);
 }
 
