@@ -221,9 +221,7 @@ ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv, const 
     shown.what = seq ? RegisterModel::Shown::What::own : RegisterModel::Shown::What::other;
     shown.seq = seq.value_or(0);
   }
-  const std::string where = "the read of c" + std::to_string(k.client) + " invoked at " + time_text(inv.time_ns) +
-                            ", answered at " + time_text(done.time_ns) + " by " + by_whom(done.instance.view());
-  auto r = k.reg.read(shown, where);
+  auto r = k.reg.read(shown, RegisterModel::At{k.client, inv.time_ns, done.time_ns, done.instance.view()});
   const bool counted = !inv.warmup;
   if (r.late && counted) {
     fig_.late_writes++;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "loadgen/operation_checker.hpp"
+#include "loadgen/history_event.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -55,7 +55,12 @@ std::string RegisterModel::set_by() const {
          (by_instance_.empty() ? std::string("?") : by_instance_) + ")";
 }
 
-RegisterModel::Reading RegisterModel::read(const Shown& s, const std::string& where) {
+std::string RegisterModel::At::words() const {
+  return "the read of c" + std::to_string(client) + " invoked at " + time_text(invoked) + ", answered at " +
+         time_text(completed) + " by " + (instance.empty() ? std::string("?") : std::string(instance));
+}
+
+RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
   using What = Shown::What;
   Reading r;
   r.verdict = ReadVerdict::legal;
@@ -69,7 +74,7 @@ RegisterModel::Reading RegisterModel::read(const Shown& s, const std::string& wh
     if (it != pending_.end()) {
       if (it->definite_at_invoke < definite_) {
         r.late = true;
-        r.late_proof = where + " showed " + shown_text(s) + ": its write, invoked at " + time_text(it->invoked) +
+        r.late_proof = at.words() + " showed " + shown_text(s) + ": its write, invoked at " + time_text(it->invoked) +
                        " and given up (outcome unknown), took effect after " + set_by();
       }
       present_ = it->present;
@@ -84,6 +89,7 @@ RegisterModel::Reading RegisterModel::read(const Shown& s, const std::string& wh
     }
   }
   const bool own_written = s.what == What::own && s.seq <= written_;
+  const std::string where = at.words();
   if (s.what == What::own && std::find(refused_.begin(), refused_.end(), s.seq) != refused_.end()) {
     r.verdict = ReadVerdict::refused_applied;
     r.proof = where + " showed " + shown_text(s) + ", whose every write was refused (fail): the server said no and did it";

@@ -48,9 +48,16 @@ class RegisterModel {
     bool late = false;  // legal by an `info` operation placed after a later acknowledged one
     std::string late_proof;
   };
+  // The read, for proofs (put in words only when a proof is written).
+  struct At {
+    std::uint32_t client = 0;
+    std::int64_t invoked = 0, completed = 0;
+    std::string_view instance;
+    std::string words() const;
+  };
   // Judges a read (one of the key's register operations at a time) and moves the model on: an
-  // `info` operation the read shows is placed before it. where: the read, in words.
-  Reading read(const Shown& shown, const std::string& where);
+  // `info` operation the read shows is placed before it.
+  Reading read(const Shown& shown, const At& at);
 
  private:
   struct Pending {

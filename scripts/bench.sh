@@ -4,9 +4,9 @@
 # Every process it starts is stopped by its own pid on exit.
 # NODE_THREADS (memcached -t of the three nodes, default 2) and QUORUM_FLAGS (serve flags of the
 # quorum section's instances) vary the quorum section's set-up.
-# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,tlsnginx,memory,history,histograms picks sections
+# SECTIONS=page,engine,rss,visit,counter,copies,store,quorum,cpu,callgrind,conn10k,tls,tlsnginx,memory,history,histograms,checker picks sections
 # (default: all).
-# BASELINE=path/to/an/older/sessdemo adds that binary to the cpu and callgrind sections, side by side.
+# BASELINE=path/to/an/older/sessdemo adds that binary to the cpu, callgrind and checker sections, side by side.
 set -euo pipefail
 BIN=${1:-build/cli/sessdemo}
 ROUNDS=${2:-3}
@@ -495,4 +495,59 @@ for b in $BASELINE "$BIN"; do
   echo "$b: 1 id, 1 thread, 4 clients, 60 s, 1 s intervals: $(ids_run "$b" 1 4 60 1)"
   echo "$b: 64 ids in turn, 1 thread, 4 clients, 60 s, 1 s intervals: $(ids_run "$b" 1 4 60 64)"
 done
+fi
+
+if want checker; then
+echo "== issue 37: the one checker: load's rate and the tester's instructions per request (BASELINE side by side), check on 1,000,000 operations"
+CA=$(serve checka --store memory --id checka)
+CB=$(serve checkb --store memory --id checkb)
+# A build before --min-crossing does not take it (and needs it not: it passed without crossing).
+opt_in() { "$1" load --help 2>&1 | grep -q -- --min-crossing && echo "--min-crossing 0" || true; }
+checker_rps() { # checker_rps BINARY -> requests per second of a visit run
+  "$1" load --instances "$CA,$CB" --clients 64 --threads 1 --duration 8s --max-miss-rate 1 $(opt_in "$1") -q \
+    --json "$WORK/checker.json" > /dev/null || true
+  python3 -c "import json; print(int(json.load(open('$WORK/checker.json'))['total']['rps']))"
+}
+if [ -n "$BASELINE" ]; then
+  RB=(); RT=()
+  for _ in $(seq "$ROUNDS"); do RB+=($(checker_rps "$BASELINE")); RT+=($(checker_rps "$BIN")); done
+  MB=$(printf '%s\n' "${RB[@]}" | median); MT=$(printf '%s\n' "${RT[@]}" | median)
+  echo "visit, 64 clients, 1 thread, 8 s, req/s: baseline ${RB[*]} (median $MB)  this ${RT[*]} (median $MT)  ratio $(awk "BEGIN{printf \"%.3f\", $MT/$MB}") (goal: 0.95 or more)"
+fi
+# Instructions the tester spends per request: two runs under callgrind, 1,000 and 3,000 requests.
+tester_ir() { # tester_ir BINARY NAME -> instructions per request
+  local n ir=()
+  for n in 1000 3000; do
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/$2-t$n.cg" "$1" load --instances "$CA,$CB" --clients 16 \
+      --threads 1 --requests $n --duration 60s --max-miss-rate 1 $(opt_in "$1") -q > /dev/null 2>&1 || true
+    ir+=($(sed -n 's/^summary: //p' "$WORK/$2-t$n.cg" | awk '{print $1}'))
+  done
+  echo $(( (ir[1] - ir[0]) / 2000 ))
+}
+TI=$(tester_ir "$BIN" this)
+if [ -n "$BASELINE" ]; then
+  TB=$(tester_ir "$BASELINE" baseline)
+  echo "tester instructions per request (callgrind, 3,000 minus 1,000 requests): baseline $TB, this $TI, ratio $(awk "BEGIN{printf \"%.3f\", $TI/$TB}")"
+else
+  echo "tester instructions per request (callgrind, 3,000 minus 1,000 requests): $TI"
+fi
+# check on a history of 1,000,000 operations (10,000 clients, writes and reads), its time and peak RSS.
+python3 - "$WORK/h1m.jsonl" <<'PY'
+import sys
+out = open(sys.argv[1], "w"); w = out.write; K = 10000; seq = [0] * K; idx = 0; t = 0
+for i in range(1000000):
+    c = i % K; t += 1000
+    if (i // K) % 3 == 0:
+        seq[c] += 1; v = '"rT-c%d-w%d"' % (c, seq[c]); f = "write"; shown = v; inst = "inst-A"; st = 303
+    else:
+        f = "read"; v = "null"; shown = '"rT-c%d-w%d"' % (c, seq[c]); inst = "inst-B"; st = 200
+    w('{"index":%d,"time":%d,"process":%d,"type":"invoke","f":"%s","key":"c%d","value":%s}\n' % (idx, t, c, f, c, v)); idx += 1
+    w('{"index":%d,"time":%d,"process":%d,"type":"ok","f":"%s","key":"c%d","value":%s,"instance":"%s","status":%d}\n' % (idx, t + 500, c, f, c, shown, inst, st)); idx += 1
+PY
+CT=()
+for _ in $(seq "$ROUNDS"); do
+  /usr/bin/time -f "%e %M" -o "$WORK/check.time" "$BIN" check -q "$WORK/h1m.jsonl" > /dev/null || true
+  CT+=("$(cut -d' ' -f1 "$WORK/check.time")"); CM=$(cut -d' ' -f2 "$WORK/check.time")
+done
+echo "check, 1,000,000 operations ($(( $(stat -c %s "$WORK/h1m.jsonl") / 1024 / 1024 )) MiB): ${CT[*]} s (median $(printf '%s\n' "${CT[@]}" | median) s; goal: 10 s or less), peak RSS $(( CM / 1024 )) MiB"
 fi
