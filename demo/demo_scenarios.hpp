@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "loadgen/checks.hpp"
+
 namespace sessdemo::demo {
 
 enum class Store { memory, memcached };
@@ -96,15 +98,13 @@ struct DemoFigures {
   double reads() const { return static_cast<double>(hits + misses + stale + foreign); }
 };
 
-// One check of a row: a figure against its limit, over the whole run or a window of it.
+// One check of a row: the tester's check type (a figure against its limit, pass or fail, in
+// words), over the whole run or a window of it.
 struct RowCheck {
-  std::string name;
-  double value = 0;
-  double limit = 0;      // the largest value that passes (for "at least" checks: see at_least)
+  loadgen::Check check;   // its limit: the largest value that passes (at_least: the smallest)
   bool at_least = false;  // passes when value >= limit (the fault must show)
-  bool pass = false;
-  std::string why;        // in words, when it fails
   double from_s = -1, to_s = -1;  // the window (seconds since the measured start), or -1: all
+  const std::string& name() const { return check.name; }
 };
 
 struct Judgement {

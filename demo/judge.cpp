@@ -23,9 +23,9 @@ class RowChecks {
   Judgement done() {
     j_.met = true;
     for (const auto& c : j_.checks)
-      if (!c.pass) {
+      if (!c.check.passed()) {
         j_.met = false;
-        j_.why = c.why;
+        j_.why = c.check.detail;
         break;
       }
     return std::move(j_);
@@ -34,7 +34,9 @@ class RowChecks {
  private:
   void add(std::string name, double value, double limit, bool at_least, bool pass, std::string why, double from,
            double to) {
-    j_.checks.push_back({std::move(name), value, limit, at_least, pass, std::move(why), from, to});
+    loadgen::Check check{std::move(name), pass ? loadgen::CheckStatus::pass : loadgen::CheckStatus::fail,
+                         std::move(why), value, limit, "count"};
+    j_.checks.push_back({std::move(check), at_least, from, to});
   }
   Judgement j_;
 };

@@ -47,7 +47,7 @@ ResultRow result_row(const DemoScenario& s, const DemoFigures& f, const Judgemen
   } else {
     r.verdict = "FAIL: " + j.why;
     for (const auto& c : j.checks)
-      if (!c.pass) {
+      if (!c.check.passed()) {
         r.verdict += window_of(c);
         break;
       }

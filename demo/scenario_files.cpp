@@ -95,12 +95,13 @@ void annotate_json(const fs::path& path, const DemoScenario& s, const DemoFigure
   if (!j.met) doc["why"] = j.why;
   boost::json::array checks;
   for (const auto& c : j.checks) {
-    boost::json::object o{{"name", c.name}, {"value", c.value}, {"limit", c.limit},
-                          {"at_least", c.at_least}, {"pass", c.pass}};
+    const auto& k = c.check;
+    boost::json::object o{{"name", k.name}, {"value", k.value}, {"limit", k.limit.value_or(0)}, {"at_least", c.at_least},
+                          {"status", loadgen::to_string(k.status)}, {"pass", k.passed()}};
     if (c.from_s >= 0 || c.to_s >= 0)
       o["window"] = boost::json::object{{"from_s", c.from_s < 0 ? 0.0 : c.from_s},
                                         {"to_s", c.to_s < 0 ? doc["measured_s"] : boost::json::value(c.to_s)}};
-    if (!c.pass) o["why"] = c.why;
+    if (!k.passed()) o["why"] = k.detail;
     checks.push_back(std::move(o));
   }
   doc["checks"] = std::move(checks);

@@ -114,7 +114,7 @@ TEST(DemoScenarios, StalledMemcachedNeeds503sAndRecovery) {
   EXPECT_FALSE(j.met);
   EXPECT_EQ(j.why, "no full recovery: 3 errors from 6.5 s on");
   auto checks = j.checks;
-  auto after = std::find_if(checks.begin(), checks.end(), [](const RowCheck& c) { return c.name == "errors after the recovery"; });
+  auto after = std::find_if(checks.begin(), checks.end(), [](const RowCheck& c) { return c.name() == "errors after the recovery"; });
   ASSERT_NE(after, checks.end());
   EXPECT_DOUBLE_EQ(after->from_s, 6.5);
   auto early = f;

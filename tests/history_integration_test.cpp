@@ -1,11 +1,13 @@
 // load --history and sessdemo check on the run's own history: the online verdict and the
 // re-judged one agree, on the broken set-up (memory store, two instances, round-robin) and on
 // the correct one (memcached), for names and for counters.
+#include <signal.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -96,9 +98,14 @@ TEST(History, CheckAgreesWithTheTesterOnABrokenAndACorrectSetUp) {
   {
     Memcached mc;
     auto inst = three_instances({"--memcached", mc.address()});
-    auto online = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s",
-                            "--history", path.string()});
+    // With a warm-up: reads after the measured start show the warm-up's names, never foreign.
+    auto online = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s", "--warmup",
+                            "500ms", "--history", path.string()});
     EXPECT_EQ(online.exit_code, 0) << online.out;
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    EXPECT_NE(first.find("\"warmup\":true"), std::string::npos) << first;
     auto again = check({path.string()});
     EXPECT_EQ(again.exit_code, 0) << again.out;
     expect_same_counts(again, online);
@@ -115,8 +122,9 @@ TEST(History, CheckFindsTheSameLostUpdatesInTheEdnHistory) {
   for (const char* mode : {"none", "cas"}) {
     Memcached mc;
     auto inst = three_instances({"--memcached", mc.address(), "--concurrency", mode});
+    // With a warm-up: its adds are in the history (marked), and the final read counts them.
     auto online = run_load({"--instances", addresses(inst), "--scenario", "counter", "--clients", "20",
-                            "--inflight", "4", "--duration", "2s", "--history", path.string()});
+                            "--inflight", "4", "--duration", "2s", "--warmup", "500ms", "--history", path.string()});
     std::ifstream in(path);
     std::string first;
     std::getline(in, first);
@@ -125,6 +133,7 @@ TEST(History, CheckFindsTheSameLostUpdatesInTheEdnHistory) {
     EXPECT_EQ(again.exit_code, online.exit_code) << mode << "\n" << again.out << online.out;
     EXPECT_EQ(again.figure("lost,"), online.counter_of("lost_updates")) << mode << "\n" << again.out;
     EXPECT_EQ(again.figure("adds acknowledged,"), online.counter_of("acknowledged")) << again.out;
+    EXPECT_EQ(again.figure("phantom,"), 0) << again.out;  // the warm-up's adds are in the history
     if (std::string(mode) == "none") EXPECT_GT(online.counter_of("lost_updates"), 0);
     if (std::string(mode) == "cas") EXPECT_EQ(online.counter_of("lost_updates"), 0);
   }
@@ -179,5 +188,23 @@ TEST(History, LogoutsAreTheirOwnOperationsAndResurrectionsAgree) {
     EXPECT_EQ(again.figure("resurrected;"), online.total_of("resurrected")) << mode << "\n" << again.out;
     if (std::string(mode) == "none") EXPECT_GT(online.total_of("resurrected"), 0) << online.out;
   }
+  fs::remove(path);
+}
+
+// A run stopped by SIGINT ends its history with the marker: check says interrupted and exits 130,
+// as load did, never 0.
+TEST(History, AnInterruptedRunIsCheckedAsInterrupted) {
+  auto path = temp("interrupted.jsonl");
+  Memcached mc;
+  auto inst = three_instances({"--memcached", mc.address()});
+  auto load = start_load({"--instances", addresses(inst), "--clients", "10", "--duration", "30s", "--history",
+                          path.string()});
+  std::this_thread::sleep_for(milliseconds(1500));
+  ASSERT_EQ(kill(load.proc.pid(), SIGINT), 0);
+  auto online = load.finish();
+  EXPECT_EQ(online.exit_code, 130) << online.out;
+  auto again = check({path.string()});
+  EXPECT_EQ(again.exit_code, 130) << again.out;
+  EXPECT_NE(again.out.find("verdict: INTERRUPTED"), std::string::npos) << again.out;
   fs::remove(path);
 }
