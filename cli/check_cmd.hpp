@@ -1,6 +1,6 @@
 #pragma once
 // `sessdemo check`: a history (load --history) judged again, alone.
-#include "loadgen/history_check.hpp"
+#include "loadgen/report/history_check.hpp"
 
 namespace CLI {
 class App;

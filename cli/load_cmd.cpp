@@ -13,8 +13,8 @@
 #include "cli/load_help.hpp"
 #include "cli/load_shape_options.hpp"
 #include "cli/options.hpp"
-#include "loadgen/user_headers.hpp"
-#include "loadgen/runner.hpp"
+#include "loadgen/http/user_headers.hpp"
+#include "loadgen/run/runner.hpp"
 
 namespace sessdemo::cli {
 
@@ -252,7 +252,7 @@ Refusal read_shard(LoadCliOptions& o) {
   if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n)
     return "--shard must be I/N with 1 <= I <= N, like 2/3, not '" + o.shard + "'";
   l.shard_index = i;
-  l.shard_count = n;  // N shards need N clients: checked by the run's plan (loadgen/runner.cpp)
+  l.shard_count = n;  // N shards need N clients: checked by the run's plan (loadgen/run/runner.cpp)
   return std::nullopt;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // `sessdemo load`: the load and consistency tester.
-#include "loadgen/load_options.hpp"
+#include "loadgen/config/load_options.hpp"
 
 namespace CLI {
 class App;

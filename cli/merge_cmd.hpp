@@ -1,6 +1,6 @@
 #pragma once
 // `sessdemo merge`: the JSON files of one run's shards merged into one report.
-#include "loadgen/merge.hpp"
+#include "loadgen/report/merge.hpp"
 
 namespace CLI {
 class App;

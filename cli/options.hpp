@@ -10,7 +10,7 @@
 #include <vector>
 #include <string>
 
-#include "loadgen/load_options.hpp"
+#include "loadgen/config/load_options.hpp"
 
 namespace sessdemo::cli {
 

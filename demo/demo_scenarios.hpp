@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "loadgen/checks.hpp"
+#include "loadgen/report/checks.hpp"
 
 namespace sessdemo::demo {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <thread>
 
-#include "loadgen/merge.hpp"
+#include "loadgen/report/merge.hpp"
 
 namespace sessdemo::demo {
 

@@ -17,9 +17,8 @@ fi
 
 files=()
 for module in cli common server sessions loadgen demo; do
-  for f in "$ROOT/$module"/*.cpp "$ROOT/$module"/*.hpp; do
-    [ -f "$f" ] && files+=("$f")
-  done
+  [ -d "$ROOT/$module" ] || continue
+  while IFS= read -r f; do files+=("$f"); done < <(find "$ROOT/$module" -name '*.cpp' -o -name '*.hpp' | sort)
 done
 
 for f in "${files[@]}"; do

@@ -1,4 +1,4 @@
-#include "loadgen/balancer.hpp"
+#include "loadgen/config/balancer.hpp"
 
 #include <gtest/gtest.h>
 

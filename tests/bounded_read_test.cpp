@@ -1,4 +1,4 @@
-#include "loadgen/bounded_read.hpp"
+#include "loadgen/history/bounded_read.hpp"
 
 #include <gtest/gtest.h>
 

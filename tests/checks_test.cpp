@@ -1,4 +1,4 @@
-#include "loadgen/checks.hpp"
+#include "loadgen/report/checks.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/cookie_jar.hpp"
+#include "loadgen/http/cookie_jar.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/form_pool.hpp"
+#include "loadgen/scenario/form_pool.hpp"
 
 #include <gtest/gtest.h>
 

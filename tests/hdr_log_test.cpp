@@ -1,4 +1,4 @@
-#include "loadgen/hdr_log.hpp"
+#include "loadgen/stats/hdr_log.hpp"
 
 #include <gtest/gtest.h>
 

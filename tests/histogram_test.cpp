@@ -1,5 +1,5 @@
-#include "loadgen/histogram.hpp"
-#include "loadgen/stats.hpp"
+#include "loadgen/stats/histogram.hpp"
+#include "loadgen/stats/stats.hpp"
 
 #include <gtest/gtest.h>
 

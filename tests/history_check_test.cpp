@@ -1,6 +1,6 @@
 // sessdemo check's models on hand-made histories: one for each anomaly, and the cases where an
 // outcome is unknown (info) and must be judged neither lost nor stale.
-#include "loadgen/history_check.hpp"
+#include "loadgen/report/history_check.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/html_form.hpp"
+#include "loadgen/scenario/html_form.hpp"
 
 #include <gtest/gtest.h>
 #include <pthread.h>

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "loadgen/live_metrics.hpp"
+#include "loadgen/report/live_metrics.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"

@@ -1,4 +1,4 @@
-#include "loadgen/live_metrics.hpp"
+#include "loadgen/report/live_metrics.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Load shapes: stages, their integral (the open model's schedule), think times, percentile limits.
-#include "loadgen/load_shape.hpp"
+#include "loadgen/config/load_shape.hpp"
 
 #include <gtest/gtest.h>
 

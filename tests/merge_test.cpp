@@ -1,4 +1,4 @@
-#include "loadgen/merge.hpp"
+#include "loadgen/report/merge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <boost/json.hpp>
 #include <random>
 
-#include "loadgen/checks.hpp"
-#include "loadgen/outputs.hpp"
-#include "loadgen/settings_schema.hpp"
+#include "loadgen/report/checks.hpp"
+#include "loadgen/report/outputs.hpp"
+#include "loadgen/config/settings_schema.hpp"
 
 using namespace sessdemo::loadgen;
 

@@ -1,7 +1,7 @@
 // The one checker against a brute-force linearizability search written here (every order of the
 // operations consistent with real time), on 10,000 random small histories of the shapes the
 // tester writes; and on hand-made histories, one per case the checker must get right.
-#include "loadgen/operation_checker.hpp"
+#include "loadgen/history/operation_checker.hpp"
 
 #include <gtest/gtest.h>
 

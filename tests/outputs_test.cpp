@@ -1,4 +1,4 @@
-#include "loadgen/outputs.hpp"
+#include "loadgen/report/outputs.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/page_judge.hpp"
+#include "loadgen/scenario/page_judge.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/page_reader.hpp"
+#include "loadgen/scenario/page_reader.hpp"
 
 #include <gtest/gtest.h>
 

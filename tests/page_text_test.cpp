@@ -1,4 +1,4 @@
-#include "loadgen/page_text.hpp"
+#include "loadgen/scenario/page_text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/recorder.hpp"
+#include "loadgen/run/recorder.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The tester's response parser, on bytes a server it does not control may send.
-#include "loadgen/response_parser.hpp"
+#include "loadgen/http/response_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "loadgen/scenario.hpp"
+#include "loadgen/scenario/scenario.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "common/utc_time.hpp"
-#include "loadgen/hdr_log.hpp"
+#include "loadgen/stats/hdr_log.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 

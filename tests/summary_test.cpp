@@ -1,4 +1,4 @@
-#include "loadgen/summary.hpp"
+#include "loadgen/report/summary.hpp"
 
 #include <gtest/gtest.h>
 

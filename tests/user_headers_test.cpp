@@ -1,4 +1,4 @@
-#include "loadgen/user_headers.hpp"
+#include "loadgen/http/user_headers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The tester's HTML reading: a page a server sends (the form it fills, a meta token, the excerpt
 // a failure's log line shows) and the references it resolves (a form's action, a Location).
-#include "loadgen/html_form.hpp"
-#include "loadgen/page_text.hpp"
+#include "loadgen/scenario/html_form.hpp"
+#include "loadgen/scenario/page_text.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using namespace sessdemo::loadgen;

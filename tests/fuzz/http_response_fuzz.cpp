@@ -3,7 +3,7 @@
 // and parsed as a keep-alive stream of responses.
 #include <boost/beast/core/flat_buffer.hpp>
 
-#include "loadgen/response_parser.hpp"
+#include "loadgen/http/response_parser.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using namespace sessdemo;

@@ -7,9 +7,9 @@
 #include <boost/json.hpp>
 #include <string>
 
-#include "loadgen/checks.hpp"
-#include "loadgen/merge.hpp"
-#include "loadgen/outputs.hpp"
+#include "loadgen/report/checks.hpp"
+#include "loadgen/report/merge.hpp"
+#include "loadgen/report/outputs.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using namespace sessdemo;

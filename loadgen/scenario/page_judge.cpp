@@ -1,0 +1,60 @@
+#include "loadgen/scenario/page_judge.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "common/page_contract.hpp"
+
+namespace sessdemo::loadgen {
+
+std::string make_name(std::string_view run_tag, std::uint32_t client, std::uint32_t seq) {
+  std::string s(run_tag);
+  s += "-c";
+  s += std::to_string(client);
+  s += "-w";
+  s += std::to_string(seq);
+  return s;
+}
+
+namespace {
+bool read_number(std::string_view& in, std::uint32_t& out) {
+  auto [p, ec] = std::from_chars(in.data(), in.data() + in.size(), out);
+  if (ec != std::errc{}) return false;
+  in.remove_prefix(static_cast<std::size_t>(p - in.data()));
+  return true;
+}
+}  // namespace
+
+std::optional<WrittenName> parse_name(std::string_view v) {
+  auto w = v.rfind("-w");
+  if (w == std::string_view::npos) return std::nullopt;
+  auto c = v.rfind("-c", w);
+  if (c == std::string_view::npos || c == 0) return std::nullopt;
+  WrittenName n;
+  n.run_tag = std::string(v.substr(0, c));
+  auto client = v.substr(c + 2, w - c - 2), seq = v.substr(w + 2);
+  if (client.empty() || seq.empty() || !read_number(client, n.client) || !client.empty() ||
+      !read_number(seq, n.seq) || !seq.empty())
+    return std::nullopt;
+  return n;
+}
+
+std::optional<std::string_view> shown_name(std::string_view body, std::string_view run_tag) {
+  std::string prefix(run_tag);
+  prefix += "-c";
+  auto pos = body.find(prefix);
+  if (pos != std::string_view::npos) {
+    auto end = pos + prefix.size();
+    while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '-')) ++end;
+    return body.substr(pos, end - pos);
+  }
+  auto el = body.find(page::name_marker);
+  if (el == std::string_view::npos) return std::nullopt;
+  auto start = el + page::name_marker.size();
+  auto stop = body.find('<', start);
+  if (stop == start) return std::nullopt;
+  return body.substr(start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
+}
+
+}  // namespace sessdemo::loadgen
