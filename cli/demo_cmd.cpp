@@ -1,4 +1,5 @@
 #include "cli/demo_cmd.hpp"
+#include "common/exit_status.hpp"
 
 #include <unistd.h>
 
@@ -94,13 +95,13 @@ int run_demo_command(DemoCliOptions& o) {
     std::fprintf(stderr,
                  "sessdemo demo: --duration must be at least 2s (scenarios with a stall need 5s to "
                  "be judged)\n");
-    return 2;
+    return exit_code::usage;
   }
   char self[4096];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) {
     std::fprintf(stderr, "sessdemo demo: cannot find its own binary\n");
-    return 2;
+    return exit_code::usage;
   }
   d.self.assign(self, static_cast<std::size_t>(n));
   if (!o.memcached.empty())

@@ -1,4 +1,5 @@
 #include "cli/load_cmd.hpp"
+#include "common/exit_status.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
@@ -287,7 +288,7 @@ int run_load_command(LoadCliOptions& o, const CLI::App& app) {
     if (!refusal) refusal = step(o);
   if (refusal) {
     std::fprintf(stderr, "sessdemo load: %s\n", refusal->c_str());
-    return 2;
+    return exit_code::usage;
   }
   return loadgen::run_load(l);
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/config_file.hpp"
+#include "common/exit_status.hpp"
 #include "cli/demo_cmd.hpp"
 #include "cli/help_format.hpp"
 #include "cli/load_cmd.hpp"
@@ -41,7 +42,7 @@ CLI::App* find_command(CLI::App& app, const std::string& name) {
 int bad_command_line(const std::string& message, const std::string& command = "") {
   std::fprintf(stderr, "sessdemo: %s (see sessdemo help%s%s)\n", message.c_str(), command.empty() ? "" : " ",
                command.c_str());
-  return 2;
+  return sessdemo::exit_code::usage;
 }
 
 // The known name nearest to word, within two edits, as "; did you mean 'X'?", or "".
@@ -199,5 +200,5 @@ int main(int argc, char** argv) {
   if (demo_cmd->parsed()) return run_demo_command(demo);
   if (merge_cmd->parsed()) return run_merge_command(merge);
   if (check_cmd->parsed()) return run_check_command(check);
-  return 2;
+  return sessdemo::exit_code::usage;
 }

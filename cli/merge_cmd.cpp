@@ -1,4 +1,5 @@
 #include "cli/merge_cmd.hpp"
+#include "common/exit_status.hpp"
 
 #include <CLI/App.hpp>
 #include <cstdio>
@@ -33,7 +34,7 @@ int run_merge_command(const loadgen::MergeOptions& o) {
     std::fprintf(stderr,
                  "sessdemo merge: only one of --csv, --json and --junit can go to stdout (-); give the "
                  "others a file\n");
-    return 2;
+    return exit_code::usage;
   }
   setup_logging("warn");
   return loadgen::run_merge(o);

@@ -1,4 +1,5 @@
 #include "cli/serve_cmd.hpp"
+#include "common/exit_status.hpp"
 
 #include <optional>
 
@@ -141,7 +142,7 @@ void warn_at_start(const ServeOptions& o, SessionStore& store, const RouterConfi
 
 int refuse(const std::string& why) {
   std::fprintf(stderr, "sessdemo serve: %s\n", why.c_str());
-  return 2;
+  return exit_code::usage;
 }
 
 // Serves until a signal; 0 after a clean drain, 1 when requests were cut at the grace deadline.

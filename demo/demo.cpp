@@ -2,6 +2,7 @@
 // expects (demo/demo_scenarios.cpp), and reported side by side: a table, CSV, JSON, plots and
 // a page.
 #include "demo/demo.hpp"
+#include "common/exit_status.hpp"
 
 #include <signal.h>
 
@@ -115,7 +116,7 @@ int build_cluster(Run& run, std::vector<DemoScenario>& chosen) {
       run.net = std::make_unique<NetnsTopology>(3, o.instances);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sessdemo demo: cannot build the network namespaces: %s\n", e.what());
-      return 2;
+      return exit_code::usage;
     }
     run.netem = run.net->netem_available();
     std::fprintf(stderr, "sessdemo demo: hosts in network namespaces %s-*: tester %s, instances %s-%s, memcached %s-%s\n",
@@ -179,7 +180,7 @@ int report(const Run& run, const std::vector<DemoScenario>& chosen, const std::v
       fs::remove(entry.path(), fs_error);
   if (stop_requested) {
     std::fprintf(stderr, "sessdemo demo: interrupted; every process it started is stopped\n");
-    return 130;
+    return exit_code::interrupted;
   }
   if (!can_plot)
     std::fprintf(stderr, "gnuplot is not installed: no plots (sudo apt-get install gnuplot-nox)\n");
@@ -201,14 +202,14 @@ int run_demo(const DemoOptions& o) {
   std::vector<DemoScenario> chosen;
   if (auto why = choose(o, chosen)) {
     std::fprintf(stderr, "sessdemo demo: %s\n", why->c_str());
-    return 2;
+    return exit_code::usage;
   }
   Run run{o, o.out.empty() ? fs::path(default_out_dir()) : fs::path(o.out), {}, {}, nullptr, false};
   std::error_code ec;
   fs::create_directories(run.out, ec);
   if (ec) {
     std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(), ec.message().c_str());
-    return 2;
+    return exit_code::usage;
   }
   struct sigaction sa {
   }, old_int{}, old_term{};

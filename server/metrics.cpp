@@ -144,13 +144,10 @@ void Metrics::render_sessions(std::string& out, const SessionStats& s) const {
           s.corrupt);
   counter(out, "sessdemo_session_conflicts_total", "CAS writes that lost to another writer.",
           s.conflicts);
-  counter(out, "sessdemo_session_retries_total", "Re-reads after a CAS conflict.", s.retries);
   counter(out, "sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).",
           s.gave_up);
   counter(out, "sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.",
           s.lock_waits);
-  counter(out, "sessdemo_session_lock_timeouts_total", "Updates that never got the lock (503).",
-          s.lock_timeouts);
   counter(out, "sessdemo_session_lease_expired_total", "Lock holders too slow to write safely (503).",
           s.lease_expired);
   counter(out, "sessdemo_session_lock_lost_total", "Unlocks that found the lock expired or taken over.",
@@ -158,7 +155,9 @@ void Metrics::render_sessions(std::string& out, const SessionStats& s) const {
   counter(out, "sessdemo_session_deadline_exceeded_total",
           "Updates stopped by the request deadline (503).", s.deadline_exceeded);
   // The names operators search for when users stall on a lock or a write is retried: always
-  // there, whatever the mode (the histogram stays empty outside lock mode).
+  // there, whatever the mode (the histogram stays empty outside lock mode). One name per series:
+  // these two were also exported as sessdemo_session_lock_timeouts_total and
+  // sessdemo_session_retries_total until 2026-12; the documented names stayed.
   histogram(out, "sessdemo_lock_wait_seconds",
             "Time a request waited for the session lock (lock mode; empty otherwise).", WaitHistogram::bounds_s,
             s.lock_wait.buckets, static_cast<double>(s.lock_wait.sum_ns.load(std::memory_order_relaxed)) / 1e9);

@@ -107,7 +107,7 @@ TEST(ConcurrencyIntegration, DeadHoldersLockIsTakenOverAfterItsTtl) {
   EXPECT_GE(steady_clock::now() - t0, milliseconds(500));
   EXPECT_NE(taken.body.find("\"visits\":2"), std::string::npos)
       << taken.body;  // the 503 changed nothing
-  EXPECT_EQ(metric(hasty.port, "sessdemo_session_lock_timeouts_total"), 1);
+  EXPECT_EQ(metric(hasty.port, "sessdemo_lock_timeouts_total"), 1);
 }
 
 // The lock of a holder paused past --lock-ttl expires in memcached and another writer takes it.

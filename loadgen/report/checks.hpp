@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_status.hpp"
 #include "loadgen/report/report.hpp"
 
 namespace sessdemo::loadgen {
@@ -59,14 +60,7 @@ std::optional<std::string> first_failure(const std::vector<Check>& checks);
 
 // "pass", "fail", "unknown", or "interrupted" for a run stopped by a signal (whatever its checks).
 const char* verdict(const RunReport& r, const std::vector<Check>& checks);
-// Exit statuses of load and check, one table.
-namespace exit_code {
-inline constexpr int pass = 0;
-inline constexpr int fail = 1;         // a check failed or is unknown
-inline constexpr int usage = 2;        // a bad flag or an unreadable file
-inline constexpr int unreachable = 3;  // no instance answers
-inline constexpr int interrupted = 130;  // as a shell reports SIGINT
-}  // namespace exit_code
+// 0 pass, 1 fail or unknown, 130 interrupted (common/exit_status.hpp).
 int exit_status(const RunReport& r, const std::vector<Check>& checks);
 
 }  // namespace sessdemo::loadgen

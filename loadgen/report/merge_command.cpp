@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "loadgen/history/bounded_read.hpp"
+#include "common/exit_status.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/junit.hpp"
 #include "loadgen/report/merge.hpp"
@@ -68,17 +69,17 @@ std::string start_skew(const MergedRun& m, std::string& warning) {
 
 int run_merge(const MergeOptions& mo) {
   std::vector<std::pair<std::string, std::string>> docs;
-  if (!read_inputs(mo.files, docs)) return 2;
+  if (!read_inputs(mo.files, docs)) return exit_code::usage;
   auto merged = merge_documents(docs);
   if (auto* err = std::get_if<std::string>(&merged)) {
     std::fprintf(stderr, "sessdemo merge: %s\n", err->c_str());
-    return 2;
+    return exit_code::usage;
   }
   auto& m = std::get<MergedRun>(merged);
   std::string warning;
   if (auto refused = start_skew(m, warning); !refused.empty()) {
     std::fprintf(stderr, "sessdemo merge: %s\n", refused.c_str());
-    return 2;
+    return exit_code::usage;
   }
   if (!warning.empty()) std::fprintf(stderr, "sessdemo merge: warning: %s\n", warning.c_str());
   m.opts.csv = mo.csv;
@@ -92,7 +93,7 @@ int run_merge(const MergeOptions& mo) {
     csv_file = std::make_unique<OutputFile>(mo.csv);
     if (!csv_file->get()) {
       std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.csv.c_str());
-      return 2;
+      return exit_code::usage;
     }
     CsvWriter csv(csv_file->get());
     csv.header();
@@ -106,11 +107,11 @@ int run_merge(const MergeOptions& mo) {
     json_file = std::make_unique<OutputFile>(mo.json);
     if (!json_file->get()) {
       std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.json.c_str());
-      return 2;
+      return exit_code::usage;
     }
     if (!write_json(json_file->get(), r, checks)) {
       std::fprintf(stderr, "sessdemo merge: writing %s failed\n", mo.json.c_str());
-      return 2;
+      return exit_code::usage;
     }
   }
   std::unique_ptr<OutputFile> junit_file;
@@ -118,7 +119,7 @@ int run_merge(const MergeOptions& mo) {
     junit_file = std::make_unique<OutputFile>(mo.junit);
     if (!junit_file->get() || !write_junit(junit_file->get(), r, checks, "sessdemo merge")) {
       std::fprintf(stderr, "sessdemo merge: cannot write %s\n", mo.junit.c_str());
-      return 2;
+      return exit_code::usage;
     }
   }
   bool stdout_taken = (csv_file && csv_file->is_stdout()) || (json_file && json_file->is_stdout()) ||

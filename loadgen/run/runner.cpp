@@ -1,4 +1,5 @@
 #include "loadgen/run/runner.hpp"
+#include "common/exit_status.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -35,7 +36,7 @@ int LoadRun::plan() {
   if (opts_.shard_count > opts_.clients) {
     std::fprintf(stderr, "sessdemo load: --shard %u/%u needs --clients of at least %u (one per shard)\n",
                  opts_.shard_index, opts_.shard_count, opts_.shard_count);
-    return 2;
+    return exit_code::usage;
   }
   slice_ = shard_slice(opts_);
   threads_ = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -48,7 +49,7 @@ int LoadRun::plan() {
     std::string addr = resolve_first(e.host);
     if (addr.empty()) {
       std::fprintf(stderr, "sessdemo load: cannot resolve %s\n", e.host.c_str());
-      return 3;
+      return exit_code::unreachable;
     }
     targets_.push_back({e.to_string(), addr, e.port, e.tls, e.host});
     report_.addresses.push_back(e.to_string());
@@ -62,7 +63,7 @@ int LoadRun::plan() {
         "lower --connections or raise the limit (ulimit -n)\n",
         static_cast<unsigned long long>(sockets), static_cast<unsigned long long>(sockets + 64),
         static_cast<unsigned long long>(limit));
-    return 2;
+    return exit_code::usage;
   }
   return 0;
 }
@@ -78,7 +79,7 @@ int LoadRun::probe() {
   if (answering == 0) {
     std::fprintf(stderr, "sessdemo load: no instance answers at %s\n",
                  targets_.size() == 1 ? targets_[0].label.c_str() : "any of the given addresses");
-    return 3;
+    return exit_code::unreachable;
   }
   return 0;
 }
@@ -90,7 +91,7 @@ int LoadRun::open_outputs() {
     *file = std::make_unique<OutputFile>(*path);
     if (!(*file)->get()) {
       std::fprintf(stderr, "sessdemo load: cannot write %s\n", path->c_str());
-      return 2;
+      return exit_code::usage;
     }
   }
   if (csv_file_) {
@@ -106,14 +107,14 @@ int LoadRun::open_outputs() {
         spdlog::warn("--metrics-bind: serving /metrics on {}:{}", opts_.metrics_host, live_->port());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sessdemo load: --metrics-bind: %s\n", e.what());
-      return 2;
+      return exit_code::usage;
     }
   }
   if (!opts_.history.empty()) {
     history_ = std::make_unique<HistoryLog>(opts_.history);
     if (!history_->ok()) {
       std::fprintf(stderr, "sessdemo load: cannot write %s\n", opts_.history.c_str());
-      return 2;
+      return exit_code::usage;
     }
   }
   return 0;
@@ -140,7 +141,7 @@ void LoadRun::warn_shared_ids() const {
 int LoadRun::finish() {
   if (history_ && !history_->close(report_.interrupted)) {
     std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.history.c_str());
-    return 2;
+    return exit_code::usage;
   }
   take_checked();
   warn_shared_ids();
@@ -161,7 +162,7 @@ int LoadRun::finish() {
   }
   if (junit_file_ && !write_junit(junit_file_->get(), report_, checks, "sessdemo load")) {
     std::fprintf(stderr, "sessdemo load: writing %s failed\n", opts_.junit.c_str());
-    return 2;
+    return exit_code::usage;
   }
   return exit_status(report_, checks);
 }
