@@ -2,21 +2,7 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(Balance b) {
-  switch (b) {
-    case Balance::round_robin: return "round-robin";
-    case Balance::random: return "random";
-    case Balance::sticky: return "sticky";
-  }
-  return "?";
-}
 
-std::optional<Balance> parse_balance(std::string_view t) {
-  if (t == "round-robin") return Balance::round_robin;
-  if (t == "random") return Balance::random;
-  if (t == "sticky") return Balance::sticky;
-  return std::nullopt;
-}
 
 std::size_t pick_instance(Balance b, std::uint32_t client, std::uint64_t request_no,
                           std::size_t instances, std::minstd_rand& rng) {

@@ -10,6 +10,7 @@
 
 #include "common/page_contract.hpp"
 #include "common/endpoint.hpp"
+#include "common/name_table.hpp"
 #include "loadgen/config/balancer.hpp"
 #include "loadgen/config/load_shape.hpp"
 
@@ -21,8 +22,12 @@ enum class Scenario {
   counter,  // K concurrent increments per client; lost updates counted at the end
   logout,   // a name, K increments in flight, a logout among them, then a read by the old cookie
 };
-const char* to_string(Scenario s);
-std::optional<Scenario> parse_scenario(std::string_view name);  // the names to_string gives
+inline constexpr NameTable<Scenario, 4> scenario_names{{{{Scenario::visit, "visit"},
+                                                        {Scenario::get, "get"},
+                                                        {Scenario::counter, "counter"},
+                                                        {Scenario::logout, "logout"}}}};
+inline const char* to_string(Scenario s) { return scenario_names.name(s); }
+inline std::optional<Scenario> parse_scenario(std::string_view name) { return scenario_names.parse(name); }
 
 // The slice of the clients (and of --rate and --requests) that shard I of N runs: clients
 // [floor((I-1)C/N), floor(IC/N)), so N shards run exactly the C clients of one process.
@@ -123,10 +128,12 @@ struct LoadOptions {
   std::string logout_method = "DELETE";
   std::uint64_t max_resurrected = 0;  // logout: reads that show an ended session's data
 };
-const char* to_string(LoadOptions::Write w);
+inline constexpr NameTable<LoadOptions::Write, 2> write_names{
+    {{{LoadOptions::Write::form, "form"}, {LoadOptions::Write::json, "json"}}}};
+inline const char* to_string(LoadOptions::Write w) { return write_names.name(w); }
 // The run's level over time: --stages (from --rate in the open model, from 0 clients in the
 // closed), else the constant --rate (or the clients).
 LoadShape shape_of(const LoadOptions& o);
-std::optional<LoadOptions::Write> parse_write(std::string_view name);  // the names to_string gives
+inline std::optional<LoadOptions::Write> parse_write(std::string_view name) { return write_names.parse(name); }
 
 }  // namespace sessdemo::loadgen

@@ -8,29 +8,7 @@ namespace sessdemo::loadgen {
 
 using Clock = std::chrono::steady_clock;
 
-const char* to_string(OpType t) {
-  switch (t) {
-    case OpType::invoke: return "invoke";
-    case OpType::ok: return "ok";
-    case OpType::fail: return "fail";
-    case OpType::info: return "info";
-  }
-  return "?";
-}
 
-const char* to_string(OpF f) {
-  switch (f) {
-    case OpF::none: return "none";
-    case OpF::write: return "write";
-    case OpF::read: return "read";
-    case OpF::add: return "add";
-    case OpF::read_counter: return "read-counter";
-    case OpF::logout: return "logout";
-    case OpF::login: return "login";
-    case OpF::nemesis: return "nemesis";
-  }
-  return "?";
-}
 
 void HistoryBuffer::push(HistoryEvent e) {
   std::lock_guard lock(mutex_);

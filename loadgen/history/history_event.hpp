@@ -7,12 +7,25 @@
 #include <string>
 #include <string_view>
 
+#include "common/name_table.hpp"
+
 namespace sessdemo::loadgen {
 
 enum class OpType : std::uint8_t { invoke, ok, fail, info };
 enum class OpF : std::uint8_t { none, write, read, add, read_counter, logout, login, nemesis };
-const char* to_string(OpType t);
-const char* to_string(OpF f);
+inline constexpr NameTable<OpType, 4> op_type_names{
+    {{{OpType::invoke, "invoke"}, {OpType::ok, "ok"}, {OpType::fail, "fail"}, {OpType::info, "info"}}}};
+// The operations' `f`, as the history writes them (none and nemesis are never parsed from one).
+inline constexpr NameTable<OpF, 8> op_f_names{{{{OpF::none, "none"},
+                                                {OpF::write, "write"},
+                                                {OpF::read, "read"},
+                                                {OpF::add, "add"},
+                                                {OpF::read_counter, "read-counter"},
+                                                {OpF::logout, "logout"},
+                                                {OpF::login, "login"},
+                                                {OpF::nemesis, "nemesis"}}}};
+inline const char* to_string(OpType t) { return op_type_names.name(t); }
+inline const char* to_string(OpF f) { return op_f_names.name(f); }
 
 // A short text kept in place (no allocation on the request path); longer ones are cut.
 template <std::size_t N>

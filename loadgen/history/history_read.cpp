@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "loadgen/history/history_read.hpp"
+#include "loadgen/history/history_event.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -186,8 +187,8 @@ std::variant<HistoryOp, std::string> parse_history_line(std::string_view line, b
   HistoryOp op;
   auto err = edn ? EdnLine(line).read(op) : from_json(line, op);
   if (err) return *err;
-  if (op.type != "invoke" && op.type != "ok" && op.type != "fail" && op.type != "info")
-    return "type '" + op.type + "' is none of invoke, ok, fail, info";
+  if (!op_type_names.parse(op.type))
+    return "type '" + op.type + "' is none of " + op_type_names.list();
   if (op.process >= 0 && op.key.empty()) return "an operation without a key";
   return op;
 }

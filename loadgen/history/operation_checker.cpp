@@ -8,18 +8,6 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(ReadVerdict v) {
-  switch (v) {
-    case ReadVerdict::legal: return "legal";
-    case ReadVerdict::miss: return "miss";
-    case ReadVerdict::stale: return "stale";
-    case ReadVerdict::monotonic: return "monotonic";
-    case ReadVerdict::foreign: return "foreign";
-    case ReadVerdict::refused_applied: return "refused-applied";
-    case ReadVerdict::resurrected: return "resurrected";
-  }
-  return "?";
-}
 
 namespace {
 std::string by_whom(std::string_view instance) { return instance.empty() ? "?" : std::string(instance); }

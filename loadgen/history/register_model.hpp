@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/name_table.hpp"
+
 namespace sessdemo::loadgen {
 
 // How a read of a session reads against the model (a read's judgement; "verdict" is the run's).
@@ -19,7 +21,11 @@ namespace sessdemo::loadgen {
 //  refused_applied: the name of a write the server refused (`fail`)
 //  resurrected:     the session's name after an acknowledged logout
 enum class ReadVerdict : std::uint8_t { legal, miss, stale, monotonic, foreign, refused_applied, resurrected };
-const char* to_string(ReadVerdict v);
+inline constexpr NameTable<ReadVerdict, 7> read_verdict_names{
+    {{{ReadVerdict::legal, "legal"}, {ReadVerdict::miss, "miss"}, {ReadVerdict::stale, "stale"},
+      {ReadVerdict::monotonic, "monotonic"}, {ReadVerdict::foreign, "foreign"},
+      {ReadVerdict::refused_applied, "refused-applied"}, {ReadVerdict::resurrected, "resurrected"}}}};
+inline const char* to_string(ReadVerdict v) { return read_verdict_names.name(v); }
 
 class RegisterModel {
  public:

@@ -9,14 +9,6 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::pass: return "pass";
-    case CheckStatus::fail: return "fail";
-    case CheckStatus::unknown: return "unknown";
-  }
-  return "?";
-}
 
 const char* check_label(CheckStatus s) {
   switch (s) {

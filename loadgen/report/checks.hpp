@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "common/exit_status.hpp"
+#include "common/name_table.hpp"
 #include "loadgen/report/report.hpp"
 
 namespace sessdemo::loadgen {
 
 enum class CheckStatus : std::uint8_t { pass, fail, unknown };
-const char* to_string(CheckStatus s);  // "pass", "fail", "unknown"
+inline constexpr NameTable<CheckStatus, 3> check_status_names{
+    {{{CheckStatus::pass, "pass"}, {CheckStatus::fail, "fail"}, {CheckStatus::unknown, "unknown"}}}};
+inline const char* to_string(CheckStatus s) { return check_status_names.name(s); }
 const char* check_label(CheckStatus s);  // as the summaries print it: "PASS", "FAIL", "UNKNOWN"
 
 struct Check {

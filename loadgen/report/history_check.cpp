@@ -11,17 +11,13 @@ namespace sessdemo::loadgen {
 namespace {
 
 OpType type_of(const std::string& t) {
-  if (t == "invoke") return OpType::invoke;
-  if (t == "ok") return OpType::ok;
-  if (t == "fail") return OpType::fail;
-  if (t == "info") return OpType::info;
+  if (auto type = op_type_names.parse(t)) return *type;
   throw std::runtime_error("not a well-formed history: an operation of type '" + printable(t, 40) + "'");
 }
 
 OpF f_of(const std::string& f) {
-  for (OpF x : {OpF::write, OpF::read, OpF::add, OpF::read_counter, OpF::logout, OpF::login})
-    if (f == to_string(x)) return x;
-  return OpF::none;  // no part of the model
+  auto x = op_f_names.parse(f);
+  return x && *x != OpF::nemesis ? *x : OpF::none;  // anything else: no part of the model
 }
 
 void apply_reads(const CheckerFigures& f, Counters& c) {

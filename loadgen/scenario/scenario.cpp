@@ -23,35 +23,9 @@ ShardSlice shard_slice(const LoadOptions& o) {
   return s;
 }
 
-const char* to_string(Scenario s) {
-  switch (s) {
-    case Scenario::visit:
-      return "visit";
-    case Scenario::get:
-      return "get";
-    case Scenario::counter:
-      return "counter";
-    case Scenario::logout:
-      return "logout";
-  }
-  return "?";
-}
 
-std::optional<Scenario> parse_scenario(std::string_view name) {
-  for (auto s : {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout})
-    if (name == to_string(s)) return s;
-  return std::nullopt;
-}
 
-const char* to_string(LoadOptions::Write w) {
-  return w == LoadOptions::Write::json ? "json" : "form";
-}
 
-std::optional<LoadOptions::Write> parse_write(std::string_view name) {
-  for (auto w : {LoadOptions::Write::form, LoadOptions::Write::json})
-    if (name == to_string(w)) return w;
-  return std::nullopt;
-}
 
 std::string new_run_tag() {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -4,32 +4,7 @@
 
 namespace sessdemo::loadgen {
 
-const char* to_string(Kind k) {
-  switch (k) {
-    case Kind::home: return "home";
-    case Kind::write: return "write";
-    case Kind::read: return "read";
-    case Kind::redirect: return "redirect";
-    case Kind::login: return "login";
-    case Kind::logout: return "logout";
-    default: return "?";
-  }
-}
 
-const char* to_string(ErrorKind k) {
-  switch (k) {
-    case ErrorKind::connect: return "connect";
-    case ErrorKind::tls: return "tls";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::reset: return "reset";
-    case ErrorKind::protocol: return "protocol";
-    case ErrorKind::http_4xx: return "http_4xx";
-    case ErrorKind::http_5xx: return "http_5xx";
-    case ErrorKind::csrf: return "csrf";
-    case ErrorKind::login: return "login";
-    default: return "?";
-  }
-}
 
 void Timings::add(std::int64_t us) {
   auto u = static_cast<std::uint64_t>(us);

@@ -7,13 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "common/name_table.hpp"
 #include "loadgen/stats/histogram.hpp"
 
 namespace sessdemo::loadgen {
 
 // What a request was for; redirect: a hop a client followed after a 3xx (of any of the others).
 enum class Kind { home, write, read, redirect, login, logout, count_ };
-const char* to_string(Kind k);
+inline constexpr NameTable<Kind, 6> kind_names{{{{Kind::home, "home"},
+                                                 {Kind::write, "write"},
+                                                 {Kind::read, "read"},
+                                                 {Kind::redirect, "redirect"},
+                                                 {Kind::login, "login"},
+                                                 {Kind::logout, "logout"}}}};
+inline const char* to_string(Kind k) { return kind_names.name(k); }
 
 // Why a request failed; every error counts under exactly one kind.
 enum class ErrorKind : std::uint8_t {
@@ -29,7 +36,11 @@ enum class ErrorKind : std::uint8_t {
   count_
 };
 inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
-const char* to_string(ErrorKind k);
+inline constexpr NameTable<ErrorKind, error_kind_count> error_kind_names{
+    {{{ErrorKind::connect, "connect"}, {ErrorKind::tls, "tls"}, {ErrorKind::timeout, "timeout"},
+      {ErrorKind::reset, "reset"}, {ErrorKind::protocol, "protocol"}, {ErrorKind::http_4xx, "http_4xx"},
+      {ErrorKind::http_5xx, "http_5xx"}, {ErrorKind::csrf, "csrf"}, {ErrorKind::login, "login"}}}};
+inline const char* to_string(ErrorKind k) { return error_kind_names.name(k); }
 
 // Timings of one step of opening connections (TCP connect, TLS handshake) that succeeded:
 // how many, their total and their longest, in microseconds.
