@@ -62,7 +62,11 @@ TEST(LiveMetrics, ThePageParsesWithStrangeInstanceIds) {
   sessdemo::loadgen::StatsTable t;
   t.at("a \"quoted\" \\ id\nnext").counters.hits = 3;
   t.at("plain").by_kind[static_cast<std::size_t>(sessdemo::loadgen::Kind::read)].record(1500);
-  auto page = sessdemo::loadgen::render_live_metrics({&t, 7, 12.5, 2, "2/4"});
+  std::vector<sessdemo::loadgen::Check> checks(2);
+  checks[0].name = "miss rate";
+  checks[1].name = "crossed \"instances\"";
+  checks[1].status = sessdemo::loadgen::CheckStatus::unknown;
+  auto page = sessdemo::loadgen::render_live_metrics({&t, 7, 12.5, 2, "2/4", &checks});
   auto f = parsed(page);
   ASSERT_FALSE(f.empty()) << page;
   EXPECT_EQ(sum_of(f, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit"), 3);
@@ -70,6 +74,10 @@ TEST(LiveMetrics, ThePageParsesWithStrangeInstanceIds) {
   EXPECT_EQ(sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_bucket", "le", "0.0025"), 1);
   EXPECT_EQ(sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_bucket", "le", "0.001"), 0);
   EXPECT_NE(page.find("shard=\"2/4\""), std::string::npos);
+  // Each check's status, one series per status, 1 on the one it has.
+  EXPECT_EQ(sum_of(f, "sessdemo_load_check", "sessdemo_load_check", "status", "unknown"), 1) << page;
+  EXPECT_EQ(sum_of(f, "sessdemo_load_check", "sessdemo_load_check", "status", "pass"), 1) << page;
+  EXPECT_EQ(sum_of(f, "sessdemo_load_check", "sessdemo_load_check", "status", "fail"), 0) << page;
 }
 
 // While a run lasts, GET /metrics answers the figures so far; they grow, carry the shard label,
