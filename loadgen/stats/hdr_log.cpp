@@ -28,7 +28,7 @@ std::uint64_t get(std::string_view in, std::size_t at, int bytes) {
 }
 
 // ZigZag, then LEB128 (HdrHistogram writes at most 9 bytes, the last one with all 8 bits).
-void put_varint(std::string& out, std::int64_t value) {
+void put_zigzag_leb128(std::string& out, std::int64_t value) {
   auto v = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
   for (int i = 0; i < 8; ++i) {
     if (v < 0x80) {
@@ -40,7 +40,7 @@ void put_varint(std::string& out, std::int64_t value) {
   }
   out += static_cast<char>(v);
 }
-bool get_varint(std::string_view in, std::size_t& at, std::int64_t& value) {
+bool get_zigzag_leb128(std::string_view in, std::size_t& at, std::int64_t& value) {
   std::uint64_t v = 0;
   for (int i = 0; i < 9; ++i) {
     if (at >= in.size()) return false;
@@ -62,8 +62,8 @@ std::string hdr_encode(const Histogram& h) {
   std::string payload;
   std::size_t next = 0;
   h.for_each_bucket([&](std::size_t i, std::uint64_t n) {
-    if (i > next) put_varint(payload, -static_cast<std::int64_t>(i - next));
-    put_varint(payload, static_cast<std::int64_t>(n));
+    if (i > next) put_zigzag_leb128(payload, -static_cast<std::int64_t>(i - next));
+    put_zigzag_leb128(payload, static_cast<std::int64_t>(n));
     next = i + 1;
   });
   std::string plain;
@@ -122,7 +122,7 @@ std::optional<Histogram> hdr_decode(std::string_view text) {
   std::size_t at = 0, index = 0;
   while (at < payload.size()) {
     std::int64_t v;
-    if (!get_varint(payload, at, v)) return std::nullopt;
+    if (!get_zigzag_leb128(payload, at, v)) return std::nullopt;
     if (v < 0)
       index += static_cast<std::size_t>(-v);
     else if (!h.add_to_bucket(index++, static_cast<std::uint64_t>(v)))

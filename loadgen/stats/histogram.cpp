@@ -142,7 +142,7 @@ std::int64_t Histogram::percentile(double p) const {
 }
 
 namespace {
-void put_varint(std::string& out, std::uint64_t v) {
+void put_leb128(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7f) | 0x80));
     v >>= 7;
@@ -150,7 +150,7 @@ void put_varint(std::string& out, std::uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
-bool get_varint(const std::string& in, std::size_t& at, std::uint64_t& v) {
+bool get_leb128(const std::string& in, std::size_t& at, std::uint64_t& v) {
   v = 0;
   for (int shift = 0; at < in.size() && shift < 64; shift += 7) {
     auto b = static_cast<unsigned char>(in[at++]);
@@ -163,7 +163,7 @@ bool get_varint(const std::string& in, std::size_t& at, std::uint64_t& v) {
 
 bool SparseHistogram::Cursor::next(std::uint32_t& index, std::uint64_t& n) {
   std::uint64_t gap = 0;
-  if (!get_varint(bytes_, at_, gap) || !get_varint(bytes_, at_, n)) return false;
+  if (!get_leb128(bytes_, at_, gap) || !get_leb128(bytes_, at_, n)) return false;
   prev_ += static_cast<std::int64_t>(gap) + 1;
   index = static_cast<std::uint32_t>(prev_);
   return true;
@@ -171,8 +171,8 @@ bool SparseHistogram::Cursor::next(std::uint32_t& index, std::uint64_t& n) {
 
 bool SparseHistogram::append(std::uint32_t index, std::uint64_t n) {
   if (static_cast<std::int64_t>(index) <= last_) return false;
-  put_varint(bytes_, static_cast<std::uint64_t>(static_cast<std::int64_t>(index) - last_ - 1));
-  put_varint(bytes_, n);
+  put_leb128(bytes_, static_cast<std::uint64_t>(static_cast<std::int64_t>(index) - last_ - 1));
+  put_leb128(bytes_, n);
   last_ = index;
   ++buckets_;
   return true;
