@@ -25,7 +25,7 @@ TEST(Outputs, CsvNeutralisesFormulas) {
 
 TEST(Outputs, CsvHasHeaderAndOneRowPerInstancePlusAll) {
   StatsTable t;
-  t.at("a").counters = Counters{10, 1, 6, 2, 1, 0, 0, 1};
+  t.at("a").counters = Counters{.requests = 10, .errors = 1, .hits = 6, .misses = 2, .stale = 1, .late = 1};
   t.at("a").latency.record(1500);
   t.at("a").service.record(700);
   t.at("b").counters.requests = 5;

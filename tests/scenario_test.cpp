@@ -27,17 +27,17 @@ TEST(Scenario, VisitStepsAndRequests) {
   std::string req;
   EXPECT_EQ(logic.build_request(5, c, "h:1", req), Kind::home);
   EXPECT_EQ(req.rfind("GET / HTTP/1.1\r\nHost: h:1\r\n", 0), 0u);
-  logic.apply(5, c, Step::home, Answer{200, "home", {}});
+  logic.apply(5, c, Step::home, Answer{.status = 200, .body = "home"});
   ASSERT_EQ(c.step, Step::write);
   req.clear();
   EXPECT_EQ(logic.build_request(5, c, "h:1", req), Kind::write);
   EXPECT_NE(req.find("\r\n\r\nname=rX-c5-w1"), std::string::npos);
   // A failed write is retried and leaves nothing acknowledged.
-  logic.apply(5, c, Step::write, Answer{503, "", {}});
+  logic.apply(5, c, Step::write, Answer{.status = 503, .body = ""});
   EXPECT_EQ(c.step, Step::write);
   EXPECT_EQ(c.writes.acked, 0u);
   std::string cookie = "sessdemo_sid=S1; Path=/";
-  logic.apply(5, c, Step::write, Answer{303, "", {cookie}});
+  logic.apply(5, c, Step::write, Answer{.status = 303, .body = "", .set_cookies = {cookie}});
   EXPECT_EQ(c.writes.acked, 1u);
   ASSERT_EQ(c.step, Step::read);
   req.clear();
@@ -68,14 +68,14 @@ TEST(Scenario, CounterTracksAcknowledgedIncrements) {
   std::string req;
   logic.build_request(0, c, "h", req);
   EXPECT_EQ(req.rfind("POST /api/session/visits", 0), 0u);
-  logic.apply(0, c, Step::counter_setup, Answer{200, R"({"visits":1})", {"sessdemo_sid=Q"}});
+  logic.apply(0, c, Step::counter_setup, Answer{.status = 200, .body = R"({"visits":1})", .set_cookies = {"sessdemo_sid=Q"}});
   EXPECT_EQ(c.step, Step::increment);
   logic.build_request(0, c, "h", req);
-  logic.apply(0, c, Step::increment, Answer{503, "", {}});
+  logic.apply(0, c, Step::increment, Answer{.status = 503, .body = ""});
   EXPECT_EQ(c.acked_increments, 1);
   EXPECT_EQ(c.sent_increments, 2);
   c.step = Step::final_read;
-  logic.apply(0, c, Step::final_read, Answer{200, R"({"instance":"a","visits": 7})", {}});
+  logic.apply(0, c, Step::final_read, Answer{.status = 200, .body = R"({"instance":"a","visits": 7})"});
   EXPECT_EQ(c.final_value, 7);
 }
 
@@ -98,7 +98,7 @@ TEST(Scenario, JsonWritesAndUserHeaders) {
   EXPECT_NE(req.find("\r\n\r\n{\"display\\\"name\":\"rX-c3-w1\"}"), std::string::npos) << req;
   // The client's own cookie first, the user's after it.
   std::string cookie = "sessdemo_sid=S1; Path=/";
-  logic.apply(3, c, Step::write, Answer{200, "{}", {cookie}});
+  logic.apply(3, c, Step::write, Answer{.status = 200, .body = "{}", .set_cookies = {cookie}});
   req.clear();
   logic.build_request(3, c, "h:1", req);
   EXPECT_NE(req.find("\r\nCookie: sessdemo_sid=S1; a=b\r\n"), std::string::npos) << req;
@@ -112,21 +112,21 @@ TEST(Scenario, CsrfTokenFromTheHomePageGoesWithEachWrite) {
   Client c;
   c.step = Step::home;
   logic.apply(1, c, Step::home,
-              Answer{200, "<form><input type=\"hidden\" name=\"tok\" value=\"a&amp;b-1\"><input name=n></form>", {}});
+              Answer{.status = 200, .body = "<form><input type=\"hidden\" name=\"tok\" value=\"a&amp;b-1\"><input name=n></form>"});
   EXPECT_EQ(c.csrf_token, "a&b-1");
   ASSERT_EQ(c.step, Step::write);
   std::string req;
   logic.build_request(1, c, "h", req);
   EXPECT_NE(req.find("name=rX-c1-w1&tok=a%26b-1"), std::string::npos) << req;
   // A refused token is a csrf error, and the page is fetched again before the next write.
-  auto refused = logic.apply(1, c, Step::write, Answer{403, "", {}});
+  auto refused = logic.apply(1, c, Step::write, Answer{.status = 403, .body = ""});
   EXPECT_TRUE(refused.error);
   EXPECT_EQ(refused.error_kind, ErrorKind::csrf);
   EXPECT_EQ(c.step, Step::home);
-  logic.apply(1, c, Step::home, Answer{200, "<input name='tok' value='t2'>", {}});
-  logic.apply(1, c, Step::write, Answer{303, "", {}});
+  logic.apply(1, c, Step::home, Answer{.status = 200, .body = "<input name='tok' value='t2'>"});
+  logic.apply(1, c, Step::write, Answer{.status = 303, .body = ""});
   ASSERT_EQ(c.step, Step::read);
-  logic.apply(1, c, Step::read, Answer{200, "", {}});
+  logic.apply(1, c, Step::read, Answer{.status = 200, .body = ""});
   EXPECT_EQ(c.step, Step::write);  // the page is read again only after a refusal
   // JSON writes send it as the header.
   o.write = LoadOptions::Write::json;
@@ -147,11 +147,11 @@ TEST(Scenario, ClientsThatGotTheSameFormShareOneCopyAndKeepTheirOwnTokens) {
   };
   Client a, b, other;
   std::string page_a = home("ta"), page_b = home("tb");
-  logic.apply(1, a, Step::home, Answer{200, page_a, {}});
-  logic.apply(2, b, Step::home, Answer{200, page_b, {}});
+  logic.apply(1, a, Step::home, Answer{.status = 200, .body = page_a});
+  logic.apply(2, b, Step::home, Answer{.status = 200, .body = page_b});
   filler = "g";
   std::string page_other = home("tc");
-  logic.apply(3, other, Step::home, Answer{200, page_other, {}});
+  logic.apply(3, other, Step::home, Answer{.status = 200, .body = page_other});
   ASSERT_TRUE(a.form && b.form && other.form);
   EXPECT_EQ(a.form.get(), b.form.get());  // one copy of the 8 KB form for both
   EXPECT_NE(a.form.get(), other.form.get());
@@ -172,12 +172,12 @@ TEST(Scenario, AHomePagePastTheParseBoundsIsAProtocolErrorAndReadAgain) {
   std::string page = "<form>";
   for (int i = 0; i < 1100; ++i) page += "<input name=a>";
   page += "<input name=name></form>";
-  auto out = logic.apply(1, c, Step::home, Answer{200, page, {}});
+  auto out = logic.apply(1, c, Step::home, Answer{.status = 200, .body = page});
   EXPECT_TRUE(out.error);
   EXPECT_EQ(out.error_kind, ErrorKind::protocol);
   EXPECT_EQ(c.step, Step::home);
   EXPECT_FALSE(c.form);
-  out = logic.apply(1, c, Step::home, Answer{200, "<form><input name=name></form>", {}});
+  out = logic.apply(1, c, Step::home, Answer{.status = 200, .body = "<form><input name=name></form>"});
   EXPECT_FALSE(out.error);
   EXPECT_EQ(c.step, Step::write);
 }
@@ -219,16 +219,15 @@ TEST(Scenario, HintsNameWhatThePageHas) {
   c.step = Step::home;
   c.request_path = "/";
   logic.apply(1, c, Step::home,
-              Answer{200,
-                     "<head><meta name=csrf-token content=abc123></head><form method=post action=/login>"
-                     "<input name=user><input name=pass type=password></form><form><input name=q></form>",
-                     {}});
+              Answer{.status = 200,
+                     .body = "<head><meta name=csrf-token content=abc123></head><form method=post action=/login>"
+                             "<input name=user><input name=pass type=password></form><form><input name=q></form>"});
   EXPECT_NE(log.said().find("its forms: POST /login: user, pass; GET (this page): q"), std::string::npos)
       << log.said();
   ASSERT_EQ(c.step, Step::write);
   std::string req;
   logic.build_request(1, c, "h", req);
-  auto refused = logic.apply(1, c, Step::write, Answer{403, "", {}});
+  auto refused = logic.apply(1, c, Step::write, Answer{.status = 403, .body = ""});
   EXPECT_EQ(refused.error_kind, ErrorKind::http_4xx);
   EXPECT_NE(log.said().find("writes are refused (403) and the page carries a token: try --csrf-meta csrf-token (on /)"),
             std::string::npos)
@@ -287,21 +286,19 @@ TEST(Scenario, ErrorsHaveOneKindEach) {
     EXPECT_TRUE(out.error);
     return out.error_kind;
   };
-  EXPECT_EQ(kind(Answer{404, "", {}}), ErrorKind::http_4xx);
-  EXPECT_EQ(kind(Answer{403, "", {}}, Step::write), ErrorKind::http_4xx);  // no token was sent
-  EXPECT_EQ(kind(Answer{503, "", {}}), ErrorKind::http_5xx);
-  EXPECT_EQ(kind(Answer{101, "", {}}), ErrorKind::protocol);
-  EXPECT_EQ(kind(Answer{0, "", {}, ErrorKind::timeout}), ErrorKind::timeout);
-  EXPECT_EQ(kind(Answer{0, "", {}, ErrorKind::connect}), ErrorKind::connect);
+  EXPECT_EQ(kind(Answer{.status = 404, .body = ""}), ErrorKind::http_4xx);
+  EXPECT_EQ(kind(Answer{.status = 403, .body = ""}, Step::write), ErrorKind::http_4xx);  // no token was sent
+  EXPECT_EQ(kind(Answer{.status = 503, .body = ""}), ErrorKind::http_5xx);
+  EXPECT_EQ(kind(Answer{.status = 101, .body = ""}), ErrorKind::protocol);
+  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::timeout}), ErrorKind::timeout);
+  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::connect}), ErrorKind::connect);
   Client c;
-  EXPECT_FALSE(logic.apply(1, c, Step::read, Answer{200, "", {}}).error);
+  EXPECT_FALSE(logic.apply(1, c, Step::read, Answer{.status = 200, .body = ""}).error);
 }
 
 namespace {
 Answer redirect_to(int status, std::string_view location) {
-  Answer a{status, "", {}};
-  a.location = location;
-  return a;
+  return Answer{.status = status, .body = "", .location = location};
 }
 }  // namespace
 
@@ -314,7 +311,7 @@ TEST(Scenario, RedirectsAfterAWriteAreFollowedAndTheLandingPageJudged) {
   c.step = Step::home;
   std::string req;
   logic.build_request(2, c, "h:1", req);
-  logic.apply(2, c, Step::home, Answer{200, "<form method=post action=save><input name=name></form>", {}});
+  logic.apply(2, c, Step::home, Answer{.status = 200, .body = "<form method=post action=save><input name=name></form>"});
   req.clear();
   logic.build_request(2, c, "h:1", req, true);
   EXPECT_EQ(req.rfind("POST /save HTTP/1.1\r\n", 0), 0u) << req;
@@ -378,8 +375,8 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   std::string req;
   logic.build_request(7, c, "h", req);
   logic.apply(7, c, Step::login_page,
-              Answer{200, "<form method=post><input type=hidden name=t value=k><input name=user>"
-                          "<input type=password name=password></form>", {}});
+              Answer{.status = 200, .body = "<form method=post><input type=hidden name=t value=k><input name=user>"
+                          "<input type=password name=password></form>"});
   ASSERT_EQ(c.step, Step::login_submit);
   req.clear();
   EXPECT_EQ(logic.build_request(7, c, "h", req), Kind::login);
@@ -389,12 +386,12 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   req.clear();
   logic.build_request(7, c, "h", req);  // the hop: GET /
   EXPECT_EQ(req.rfind("GET / HTTP/1.1\r\n", 0), 0u) << req;
-  logic.apply(7, c, Step::follow, Answer{200, "<form method=post><input name=name></form>", {}});
+  logic.apply(7, c, Step::follow, Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
   EXPECT_TRUE(c.logged_in);
   EXPECT_EQ(c.step, Step::home);
-  logic.apply(7, c, Step::home, Answer{200, "<form method=post><input name=name></form>", {}});
+  logic.apply(7, c, Step::home, Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
   EXPECT_EQ(c.step, Step::write);
-  logic.apply(7, c, Step::write, Answer{200, "", {}});
+  logic.apply(7, c, Step::write, Answer{.status = 200, .body = ""});
   auto bounce = redirect_to(302, "/login?next=/details");
   auto lost = logic.apply(7, c, Step::read, bounce);
   EXPECT_EQ(shown_by(logic, c, bounce, lost), "ok ");  // a read that showed no name
@@ -417,7 +414,7 @@ TEST(Scenario, MetaAndCookieTokens) {
   c.step = Step::home;
   std::string req;
   meta.build_request(1, c, "h", req);
-  meta.apply(1, c, Step::home, Answer{200, "<meta name=\"csrf-token\" content=\"m1\">", {}});
+  meta.apply(1, c, Step::home, Answer{.status = 200, .body = "<meta name=\"csrf-token\" content=\"m1\">"});
   req.clear();
   meta.build_request(1, c, "h", req);
   EXPECT_NE(req.find("\r\nX-CSRF-Token: m1\r\n"), std::string::npos) << req;
@@ -431,7 +428,7 @@ TEST(Scenario, MetaAndCookieTokens) {
   req.clear();
   cookie.build_request(1, d, "h", req);
   std::string set = "XSRF-TOKEN=a%3Db; Path=/";
-  cookie.apply(1, d, Step::home, Answer{200, "", {set}});
+  cookie.apply(1, d, Step::home, Answer{.status = 200, .body = "", .set_cookies = {set}});
   req.clear();
   cookie.build_request(1, d, "h", req);
   EXPECT_NE(req.find("\r\nX-XSRF-TOKEN: a=b\r\n"), std::string::npos) << req;
