@@ -30,10 +30,10 @@ std::optional<Judged> Worker::Impl::take(HistoryEvent& e) {
   return judged;
 }
 
-Worker::Impl::HistoryOp Worker::Impl::history_invoke(std::uint32_t idx, Step step, bool measured) {
+Worker::Impl::Operation Worker::Impl::history_invoke(std::uint32_t idx, Step step, bool measured) {
   Client& c = clients[idx];
   std::uint32_t id = global_id(idx);
-  HistoryOp op;
+  Operation op;
   if (lanes.empty()) lanes.resize(clients.size());
   auto& lane = lanes[idx];
   if (lane.k.empty()) {
@@ -66,7 +66,7 @@ Worker::Impl::HistoryOp Worker::Impl::history_invoke(std::uint32_t idx, Step ste
   return op;
 }
 
-std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a,
+std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const Operation& op, const Answer& a,
                                                      const Outcome& o, bool sent, const std::string& instance) {
   Client& c = clients[idx];
   auto e = logic.history_end(c, op.f, a, o, sent);

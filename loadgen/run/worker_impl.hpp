@@ -170,14 +170,14 @@ struct Worker::Impl {
   bool budget_spent() const { return plan.budget != 0 && budget_left == 0; }
   // The operations (worker_history.cpp): the invoke of the request just built, if it starts an
   // operation; returns the operation and its process. Its completion: a read comes back judged.
-  struct HistoryOp {
+  struct Operation {
     OpF f = OpF::none;
     std::uint64_t process = 0;
     std::uint32_t slot = 0;
     bool warmup = false;
   };
-  HistoryOp history_invoke(std::uint32_t idx, Step step, bool measured);
-  std::optional<Judged> history_complete(std::uint32_t idx, const HistoryOp& op, const Answer& a, const Outcome& o,
+  Operation history_invoke(std::uint32_t idx, Step step, bool measured);
+  std::optional<Judged> history_complete(std::uint32_t idx, const Operation& op, const Answer& a, const Outcome& o,
                                          bool sent, const std::string& instance);
   std::uint64_t process_of(std::uint32_t idx, std::uint32_t lane) const;
   std::optional<Judged> take(HistoryEvent& e);  // judged, and written with --history
@@ -232,7 +232,7 @@ struct Worker::Impl {
     Kind kind = Kind::home;
     Clock::time_point send_time;
     bool measured = false, late = false;
-    HistoryOp hist;
+    Operation hist;
     Opened opened;
     Exchange x;
     bool retried = false;
