@@ -139,7 +139,7 @@ class ScenarioLogic {
   void build_write(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
   bool redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
   void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o, bool landing) const;
-  void finish_write(std::uint32_t id, Client& c, const Answer& a, Outcome& o, bool landing) const;
+  void finish_write(Client& c, const Answer& a, Outcome& o, bool landing) const;
   // Home read: its form and token kept; refused: it could not be read (a bound passed, a form
   // too big): a protocol error; cancelled: the run ended while it was parsed.
   enum class PageRead { read, refused, cancelled };
@@ -163,7 +163,7 @@ class ScenarioLogic {
   bool at_login(std::string_view path) const;
   void diagnose(unsigned what, const std::string& message) const;
   Kind build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
-  void finish_logout_step(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
+  void finish_logout_step(Client& c, Step step, const Answer& a, Outcome& o) const;
 
   const LoadOptions& opts_;
   std::string run_tag_;

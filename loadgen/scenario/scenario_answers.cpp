@@ -147,7 +147,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       c.step = c.logged_in ? Step::home : Step::login_page;
       break;
     case Step::write:
-      finish_write(id, c, a, o, landing);
+      finish_write(c, a, o, landing);
       break;
     case Step::read:  // what it showed is judged by the checker, from its operation
       after_read(c);
@@ -176,7 +176,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
     case Step::logout_burst:
     case Step::logout:
     case Step::logout_check:
-      finish_logout_step(id, c, step, a, o);
+      finish_logout_step(c, step, a, o);
       break;
   }
 }
@@ -184,7 +184,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
 // The answer to a write (or the last page of its redirects): acknowledged, refused for its token
 // (the page first again), or refused otherwise; any other failure sends the write again, and
 // reads judge against the last acknowledged one.
-void ScenarioLogic::finish_write(std::uint32_t id, Client& c, const Answer& a, Outcome& o, bool landing) const {
+void ScenarioLogic::finish_write(Client& c, const Answer& a, Outcome& o, bool landing) const {
   bool ok = !o.error;
   if (landing && c.acked_by_redirect) {
     // The page the write's redirect led to: a read of its own when it is the page that shows
@@ -218,8 +218,7 @@ unsigned ScenarioLogic::tickets_wanted(const Client& c) const {
   return 0;  // the burst drains; the last answer moves the client on (and keeps its ticket)
 }
 
-void ScenarioLogic::finish_logout_step(std::uint32_t id, Client& c, Step step, const Answer& a,
-                                       Outcome& o) const {
+void ScenarioLogic::finish_logout_step(Client& c, Step step, const Answer& a, Outcome& o) const {
   bool ok = !o.error;
   switch (step) {
     case Step::logout_write:
