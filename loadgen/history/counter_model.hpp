@@ -14,7 +14,10 @@ namespace sessdemo::loadgen {
 
 class CounterModel {
  public:
-  void invoked_add(std::int64_t n) { open_ += n; }
+  void invoked_add(std::int64_t n) {
+    open_ += n;
+    added_ = true;
+  }
   void completed_add(std::int64_t n, bool ok, bool unknown) {
     open_ -= n;
     if (ok) ok_ += n;
@@ -42,8 +45,7 @@ class CounterModel {
   std::int64_t possible() const { return ok_ + unknown_ + open_; }
   bool was_read() const { return read_; }
   std::int64_t last_read() const { return last_; }
-  bool has_adds() const { return ok_ + unknown_ + open_ > 0 || added_; }
-  void note_add() { added_ = true; }
+  bool has_adds() const { return added_; }
 
  private:
   std::int64_t ok_ = 0, unknown_ = 0, open_ = 0;

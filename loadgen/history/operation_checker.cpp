@@ -116,12 +116,11 @@ std::optional<Judged> OperationChecker::add(const HistoryEvent& e) {
                                " (the checker takes one register operation of a key at a time)");
     if (e.f == OpF::add) {
       fig_.saw_adds = true;
-      k.counter.note_add();
       k.counter.invoked_add(e.number);
     }
     if (e.f == OpF::logout) fig_.saw_logouts = true;
     if (e.f == OpF::write && e.value_kind == HistoryEvent::Value::text)
-      if (auto s = own_seq(k, e.text.view(), true)) k.reg.invoked_write(*s);
+      own_seq(k, e.text.view(), true);  // a key whose tag is not known yet learns it here
     open_.emplace(e.process, Open{e, k.counter.acknowledged()});
     return std::nullopt;
   }

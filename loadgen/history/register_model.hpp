@@ -37,7 +37,6 @@ class RegisterModel {
     std::int64_t invoked = 0, completed = 0;  // ns
     std::string_view instance;
   };
-  void invoked_write(std::uint32_t seq) { attempted_ = std::max(attempted_, seq); }
   void ok(const Mutation& m);    // took effect between its invoke and completion
   void info(const Mutation& m);  // may take effect at any later time, or never
   void fail(const Mutation& m);  // never took effect
@@ -84,7 +83,6 @@ class RegisterModel {
   Origin origin_ = Origin::initial;
   std::int64_t by_invoked_ = 0, by_completed_ = 0;  // the operation that set the value
   std::string by_instance_;
-  std::uint32_t attempted_ = 0;  // the highest sequence number a write carried
   std::uint32_t written_ = 0;    // ... an `ok` or `info` write carried
   std::uint64_t definite_ = 0;   // `ok` writes and logouts so far
   std::vector<Pending> pending_;          // `info` writes and logouts not placed yet
