@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "sessions/deadline.hpp"
+#include "tests/support/eventually.hpp"
 #include "sessions/memory_store.hpp"
 
 namespace sessdemo::test {
@@ -94,17 +95,4 @@ class FakeStore final : public SessionStore {
   }
 };
 
-}  // namespace sessdemo::test
-
-namespace sessdemo::test {
-// Calls pred every millisecond until it is true or timeout passes; returns its last answer.
-inline bool eventually_true(const std::function<bool()>& pred,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 }  // namespace sessdemo::test

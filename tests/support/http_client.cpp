@@ -119,15 +119,6 @@ std::optional<double> metric(std::uint16_t port, const std::string& sample) {
   return std::stod(r.body.substr(pos + want.size() - 1));
 }
 
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (pred()) return true;
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
 std::string memcached_command(std::uint16_t port, const std::string& cmd) {
   int s = connect_loopback(port);
   if (s < 0) return "";

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include "tests/support/eventually.hpp"
+
 namespace sessdemo::test {
 
 struct HttpReply {
@@ -26,8 +28,6 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
 // exposed); nothing when the line is missing or the page cannot be fetched.
 std::optional<double> metric(std::uint16_t port, const std::string& sample);
 
-// Calls pred every 20 ms until it is true or timeout passes; returns its last answer.
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 // A blocking TCP connection to 127.0.0.1:port; -1 when refused.
 int connect_loopback(std::uint16_t port);

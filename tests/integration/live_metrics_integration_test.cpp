@@ -90,21 +90,30 @@ TEST(LiveMetrics, TheTesterServesItsFiguresWhileItRuns) {
   auto load = start_load({"--instances", addresses(inst), "--clients", "20", "--duration", "4s", "--interval",
                           "500ms", "--shard", "1/2", "--metrics-bind", "127.0.0.1:" + std::to_string(port)});
   ASSERT_TRUE(wait_for_port(port, milliseconds(5000)));
-  std::this_thread::sleep_for(milliseconds(1500));
-  auto first = http(port, "GET", "/metrics");
-  ASSERT_EQ(first.status, 200);
+  // Waits for the page to show hits and read latencies (the run's first intervals), then for
+  // more hits: each wait is for the figures, never for a time.
+  HttpReply first;
+  auto hits_in = [](const auto& figures) {
+    return sum_of(figures, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit");
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        first = http(port, "GET", "/metrics");
+        auto f = parsed(first.body);
+        return first.status == 200 && hits_in(f) > 0 &&
+               sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_count", "kind", "read") > 0;
+      },
+      seconds(4), milliseconds(100)))
+      << first.body;
   EXPECT_NE(first.header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
   auto a = parsed(first.body);
-  ASSERT_FALSE(a.empty()) << first.body;
-  double hits_a = sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit");
-  EXPECT_GT(hits_a, 0) << first.body;
+  double hits_a = hits_in(a);
   EXPECT_EQ(sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "foreign"), 0);
   EXPECT_EQ(sum_of(a, "sessdemo_load_active_clients", "sessdemo_load_active_clients", "shard", "1/2"), 10);
-  EXPECT_GT(sum_of(a, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_count", "kind", "read"), 0);
   EXPECT_EQ(http(port, "GET", "/other").status, 404);
-  std::this_thread::sleep_for(milliseconds(1000));
-  auto b = parsed(http(port, "GET", "/metrics").body);
-  EXPECT_GT(sum_of(b, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit"), hits_a);
+  EXPECT_TRUE(eventually([&] { return hits_in(parsed(http(port, "GET", "/metrics").body)) > hits_a; }, seconds(3),
+                         milliseconds(100)))
+      << "the figures grow while the run lasts";
   auto r = load.finish();
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_FALSE(wait_for_port(port, milliseconds(200))) << "the listener goes with the run";

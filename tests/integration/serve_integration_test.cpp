@@ -144,8 +144,7 @@ TEST(ServeIntegration, SigtermExitsWhileANodeTricklesItsStats) {
   FakeMemcached node(FakeMemcached::trickle);
   Instance a({"--memcached", node.address()});
   ASSERT_NE(a.port, 0);
-  for (int i = 0; i < 200 && !node.asked_stats; ++i) std::this_thread::sleep_for(milliseconds(25));
-  ASSERT_TRUE(node.asked_stats) << "the cache watch never asked for stats";
+  ASSERT_TRUE(eventually([&] { return bool(node.asked_stats); }, seconds(5))) << "the cache watch never asked for stats";
   auto start = steady_clock::now();
   a.proc.signal(SIGTERM);
   EXPECT_EQ(a.proc.wait(seconds(10)), 0);
@@ -182,13 +181,15 @@ TEST(ServeIntegration, ConfigFileAndEnvironmentFallbacks) {
 
 TEST(ServeIntegration, SigtermLetsTheRequestInFlightFinish) {
   Memcached mc;
-  Instance a({"--memcached", mc.address(), "--store-timeout", "1s"});
+  auto mport = free_port();
+  Instance a({"--memcached", mc.address(), "--store-timeout", "1s", "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
   mc.proc.signal(SIGSTOP);  // the next store call takes the whole second
   HttpReply reply;
   std::thread slow([&] {
     reply = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=AAAAAAAAAAAAAAAAAAAAAA\r\n");
   });
-  std::this_thread::sleep_for(milliseconds(300));
+  // In flight once its connection is open (the metrics listener's own are not counted).
+  EXPECT_TRUE(eventually([&] { return metric(mport, "sessdemo_open_connections") == 1.0; }, seconds(5)));
   a.proc.signal(SIGTERM);
   slow.join();
   mc.proc.signal(SIGCONT);

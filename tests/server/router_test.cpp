@@ -346,11 +346,6 @@ std::string token_in(const std::string& page) {
   at += 25;
   return page.substr(at, page.find('"', at) - at);
 }
-std::string cookie_in(const http::Response& res) {
-  std::string sc(res[http::Field::set_cookie]);
-  auto start = sc.find('=') + 1;
-  return sc.empty() ? "" : sc.substr(start, sc.find(';') - start);
-}
 }  // namespace
 
 // The value of cookie `name` set by an answer, or empty.

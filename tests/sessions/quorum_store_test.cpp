@@ -473,8 +473,9 @@ TEST(QuorumStore, AReaderNeverBreaksATieAWriteInFlightCanStillWin) {
   // A's writer lands on the second copy just before the reader writes anything.
   auto land_a = [&] {
     LoadResult r = c.nodes[order[1]].data.load(id);
-    if (r.status == StoreStatus::ok && r.session->version == 4)
+    if (r.status == StoreStatus::ok && r.session->version == 4) {
       ASSERT_EQ(c.nodes[order[1]].data.save(id, a, seconds(60), r.cas), StoreStatus::ok);
+    }
   };
   c.nodes[order[0]].before_write = land_a;
   c.nodes[order[1]].before_write = land_a;

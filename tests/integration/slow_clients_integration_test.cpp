@@ -21,6 +21,10 @@ using namespace std::chrono;
 namespace {
 using Clock = steady_clock;
 
+// The instance's open HTTP connections, as its metrics listener on mport shows them (that
+// listener's own connections are not counted); -1 when the page cannot be read.
+double open_connections(std::uint16_t mport) { return metric(mport, "sessdemo_open_connections").value_or(-1); }
+
 bool send_all(int fd, const std::string& bytes) {
   return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
 }
@@ -157,7 +161,9 @@ TEST(SlowClients, ABodyThatStopsMidwayIsDroppedAtTheRequestTimeout) {
 // Past --max-connections a new connection gets a 503 that says so (not a reset), while the
 // connections already accepted, trickling or idle, go on being served.
 TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
-  Instance a({"--store", "memory", "--max-connections", "50", "--request-timeout", "20s"});
+  auto mport = free_port();
+  Instance a({"--store", "memory", "--max-connections", "50", "--request-timeout", "20s", "--metrics-bind",
+              "127.0.0.1:" + std::to_string(mport)});
   std::vector<int> held;
   for (int i = 0; i < 50; ++i) {
     int fd = connect_loopback(a.port);
@@ -168,7 +174,7 @@ TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
     }
     held.push_back(fd);
   }
-  std::this_thread::sleep_for(milliseconds(200));  // all 50 accepted
+  ASSERT_TRUE(eventually([&] { return open_connections(mport) == 50; }, seconds(5))) << "all 50 accepted";
   int extra = connect_loopback(a.port);
   ASSERT_GE(extra, 0);
   auto t0 = Clock::now();
@@ -191,7 +197,7 @@ TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
   std::printf("accepted connection answered in %.1f ms while at the cap\n", ms_since(t1, Clock::now()));
   for (int fd : held) ::close(fd);
   EXPECT_TRUE(eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(3)));
-  EXPECT_EQ(metric(a.port, "sessdemo_refused_connections_total"), 1);
+  EXPECT_EQ(metric(mport, "sessdemo_refused_connections_total"), 1);
 }
 
 // 5,000 idle connections cost the others nothing that shows: /healthz within 10 ms (median).
@@ -261,7 +267,9 @@ namespace {
 // waiting on it. shutdown_grace is the instance's --shutdown-grace.
 struct StuckRequest {
   explicit StuckRequest(const std::string& grace)
-      : a({"--memcached", mc.address(), "--store-timeout", "20s", "--shutdown-grace", grace}) {
+      : mport(free_port()),
+        a({"--memcached", mc.address(), "--store-timeout", "20s", "--shutdown-grace", grace, "--metrics-bind",
+           "127.0.0.1:" + std::to_string(mport)}) {
     auto saved = http(a.port, "POST", "/", "name=Ann");
     sid = saved.session_cookie();
     mc.proc.signal(SIGSTOP);
@@ -269,10 +277,13 @@ struct StuckRequest {
     reply = std::async(std::launch::async, [this] {
       return http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n", seconds(30));
     });
-    std::this_thread::sleep_for(milliseconds(300));  // the request is with the store now
+    // The request is sent as its connection opens, and its first step is the store read, which
+    // a stopped memcached never answers: an open connection is a request waiting on the store.
+    EXPECT_TRUE(eventually([&] { return open_connections(mport) == 1; }, seconds(5)));
   }
   ~StuckRequest() { mc.proc.signal(SIGCONT); }
   Memcached mc;
+  std::uint16_t mport;
   Instance a;
   std::string sid;
   Clock::time_point started;
@@ -305,6 +316,7 @@ TEST(SlowClients, ASecondSignalStopsAtOnce) {
   StuckRequest s("60s");
   ASSERT_FALSE(s.sid.empty());
   s.a.proc.signal(SIGTERM);
+  // A duration, not a state: the process must still be there 300 ms after the first signal.
   std::this_thread::sleep_for(milliseconds(300));
   EXPECT_TRUE(s.a.proc.running()) << "the first signal must wait for the in-flight request";
   auto second = Clock::now();
@@ -321,10 +333,11 @@ TEST(SlowClients, ASecondSignalStopsAtOnce) {
 
 // Without anything in flight the stop is clean: exit 0, no wait for the grace period.
 TEST(SlowClients, AStopWithNothingInFlightExitsZeroAtOnce) {
-  Instance a({"--store", "memory", "--shutdown-grace", "30s"});
+  auto mport = free_port();
+  Instance a({"--store", "memory", "--shutdown-grace", "30s", "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
   int idle = connect_loopback(a.port);  // an idle connection does not hold the stop up
   ASSERT_GE(idle, 0);
-  std::this_thread::sleep_for(milliseconds(100));
+  ASSERT_TRUE(eventually([&] { return open_connections(mport) == 1; }, seconds(5)));
   auto t = Clock::now();
   a.proc.signal(SIGTERM);
   EXPECT_EQ(a.proc.wait(seconds(10)), 0);

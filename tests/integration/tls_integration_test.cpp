@@ -299,7 +299,8 @@ TEST(Tls, PipelinedRequestsABodyOfManyRecordsAndAFullSocketAreServedWhole) {
     EXPECT_EQ(got.find("HTTP/1.1 413"), std::string::npos) << got;
     // The same connection still serves a request: the body was read to its end, no more, no less.
     ASSERT_TRUE(c.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
-    if (got.find("Connection: close") == std::string::npos)
+    if (got.find("Connection: close") == std::string::npos) {
       EXPECT_EQ(count_of(c.read_until(ok_line, 1), ok_line), 1u);
+    }
   }
 }

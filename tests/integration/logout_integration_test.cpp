@@ -20,28 +20,45 @@ struct Race {
   int ended = 0;        // logouts answered 204
   int resurrected = 0;  // of those, sessions still readable by the old id afterwards
   int refused = 0;      // logouts answered 503
+  int overlapping = 0;  // writes sent before the logout was answered and answered after it was sent
 };
 
+// One round: 8 writers on the session; the logout is sent once each has been answered at least
+// once, and the writers stop once 8 more writes have been answered after the logout's answer.
+// Both waits are for what the writers observed, never for a time.
 Race race_logouts(const std::vector<Instance>& inst, int rounds) {
   Race out;
   const std::string json = "Content-Type: application/json\r\n";
+  using Clock = steady_clock;
   for (int round = 0; round < rounds; ++round) {
     auto created = http(inst[0].port, "PUT", "/api/session", R"({"name":"victim"})", json);
     std::string sid = created.session_cookie();
     if (sid.empty()) continue;
     std::string cookie = "Cookie: sessdemo_sid=" + sid + "\r\n";
     std::atomic<bool> stop{false};
+    std::atomic<int> answered{0}, after_logout{0}, overlapping{0};
+    std::atomic<Clock::rep> logout_sent{Clock::time_point::max().time_since_epoch().count()};
+    std::atomic<Clock::rep> logout_answered{Clock::time_point::max().time_since_epoch().count()};
     std::vector<std::thread> writers;
     for (int w = 0; w < 8; ++w)
       writers.emplace_back([&, w] {
-        while (!stop) http(inst[static_cast<std::size_t>(w) % inst.size()].port, "POST", "/api/session/visits", "",
-                           cookie + json);
+        while (!stop) {
+          auto sent = Clock::now().time_since_epoch().count();
+          http(inst[static_cast<std::size_t>(w) % inst.size()].port, "POST", "/api/session/visits", "", cookie + json);
+          auto back = Clock::now().time_since_epoch().count();
+          ++answered;
+          if (sent <= logout_answered && back >= logout_sent) ++overlapping;
+          if (sent > logout_answered) ++after_logout;
+        }
       });
-    std::this_thread::sleep_for(milliseconds(3));
+    eventually([&] { return answered >= 8; }, seconds(10), milliseconds(1));
+    logout_sent = Clock::now().time_since_epoch().count();
     auto logout = http(inst[1 % inst.size()].port, "DELETE", "/api/session", "", cookie);
-    std::this_thread::sleep_for(milliseconds(10));  // the writers go on after it
+    logout_answered = Clock::now().time_since_epoch().count();
+    eventually([&] { return after_logout >= 8; }, seconds(10), milliseconds(1));  // the writers go on after it
     stop = true;
     for (auto& t : writers) t.join();
+    out.overlapping += overlapping;
     if (logout.status == 204) {
       out.ended++;
       bool seen = false;
@@ -65,6 +82,8 @@ void sticks(const std::vector<std::string>& flags, int nodes) {
   Race r = race_logouts(inst, 30);
   EXPECT_EQ(r.resurrected, 0) << r.resurrected << " of " << r.ended << " acknowledged logouts came back";
   EXPECT_GE(r.ended, 10) << "logouts succeed (" << r.refused << " were 503)";
+  // The race was run: writes were on the wire while the logout was.
+  EXPECT_GE(r.overlapping, 30) << "writes overlapping the logouts";
 }
 }  // namespace
 
@@ -82,6 +101,7 @@ TEST(Logout, LastWriterWinsBringsTheSessionBack) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address(), "--concurrency", "none"});
   Race r = race_logouts(inst, 30);
+  EXPECT_GE(r.overlapping, 30) << "writes overlapping the logouts";
   EXPECT_GT(r.resurrected, 0) << "of " << r.ended << " logouts";
 }
 

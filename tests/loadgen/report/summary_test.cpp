@@ -41,7 +41,9 @@ TEST(Summary, ShowsEachInstanceWithItsAddressesAndBothLatencies) {
   for (std::size_t at = 0, end; at < s.size(); at = end + 1) {
     end = s.find('\n', at);
     if (end == std::string::npos) end = s.size();
-    if (s.compare(at, 8, "instance") == 0 || s.compare(at, 4, "all ") == 0) EXPECT_LE(end - at, 120u) << s.substr(at, end - at);
+    if (s.compare(at, 8, "instance") == 0 || s.compare(at, 4, "all ") == 0) {
+      EXPECT_LE(end - at, 120u) << s.substr(at, end - at);
+    }
   }
   EXPECT_EQ(s.find("svc p99"), std::string::npos);
   o.wide = true;

@@ -93,7 +93,7 @@ TEST(HttpFraming, ARunThatJudgedNothingFails) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("nothing judged: 0 reads"), std::string::npos) << r.out;
   for (const auto& c : r.json.at("checks").as_array())
-    if (c.at("name").as_string() == "miss rate") EXPECT_FALSE(c.at("passed").as_bool());
+    if (c.at("name").as_string() == "miss rate") { EXPECT_FALSE(c.at("passed").as_bool()); }
 }
 
 // A --csrf-field that names no input on the page is said once, with the page and the name; the

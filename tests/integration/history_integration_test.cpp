@@ -134,8 +134,8 @@ TEST(History, CheckFindsTheSameLostUpdatesInTheEdnHistory) {
     EXPECT_EQ(again.figure("lost,"), online.counter_of("lost_updates")) << mode << "\n" << again.out;
     EXPECT_EQ(again.figure("adds acknowledged,"), online.counter_of("acknowledged")) << again.out;
     EXPECT_EQ(again.figure("phantom,"), 0) << again.out;  // the warm-up's adds are in the history
-    if (std::string(mode) == "none") EXPECT_GT(online.counter_of("lost_updates"), 0);
-    if (std::string(mode) == "cas") EXPECT_EQ(online.counter_of("lost_updates"), 0);
+    if (std::string(mode) == "none") { EXPECT_GT(online.counter_of("lost_updates"), 0); }
+    if (std::string(mode) == "cas") { EXPECT_EQ(online.counter_of("lost_updates"), 0); }
   }
   fs::remove(path);
 }
@@ -186,7 +186,7 @@ TEST(History, LogoutsAreTheirOwnOperationsAndResurrectionsAgree) {
     auto again = check({path.string(), "--max-error-rate", "1"});
     EXPECT_EQ(again.exit_code, online.exit_code) << mode << "\n" << again.out << online.out;
     EXPECT_EQ(again.figure("resurrected;"), online.total_of("resurrected")) << mode << "\n" << again.out;
-    if (std::string(mode) == "none") EXPECT_GT(online.total_of("resurrected"), 0) << online.out;
+    if (std::string(mode) == "none") { EXPECT_GT(online.total_of("resurrected"), 0) << online.out; }
   }
   fs::remove(path);
 }

@@ -14,7 +14,7 @@
 #include "tests/support/fake_store.hpp"
 
 using namespace sessdemo;
-using sessdemo::test::eventually_true;
+using sessdemo::test::eventually;
 using sessdemo::test::FakeStore;
 using namespace std::chrono;
 
@@ -158,7 +158,7 @@ TEST(StoreExecutor, ReadsWaitingTogetherShareOneStoreRoundTrip) {
   app.store.stall_for = milliseconds(50);
   StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
   ex.submit(reqs[0], app.routed(reqs[0]), a.done_for(0));
-  ASSERT_TRUE(eventually_true([&] { return app.store.load_manys.load() == 1; }));
+  ASSERT_TRUE(eventually([&] { return app.store.load_manys.load() == 1; }));
   app.store.mode = FakeStore::Mode::ok;
   for (int i = 1; i < 10; ++i) ex.submit(reqs[i], app.routed(reqs[i]), a.done_for(i));
   ASSERT_TRUE(a.wait_for(10, seconds(5)));
@@ -211,7 +211,7 @@ TEST(StoreExecutor, ReadsHereShareOneRoundTripAndStopWhileTheStoreIsDownOrSlow) 
   ex.submit(reqs[4], app.routed(reqs[4]), a.done_for(4));  // the read lane's batch, fast
   ASSERT_TRUE(a.wait_for(5, seconds(5)));
   EXPECT_EQ(a.got[4].result_int(), 200u);
-  EXPECT_TRUE(eventually_true([&] { return ex.reads_here(); })) << "a fast batch of the lane opens it again";
+  EXPECT_TRUE(eventually([&] { return ex.reads_here(); })) << "a fast batch of the lane opens it again";
 
   app.store.delay = milliseconds(40);  // slower than inline_slow, within inline_cap
   a.got.clear();
@@ -270,7 +270,7 @@ TEST(StoreExecutor, AFullQueueAnswers503AtOnce) {
   StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
   ex.submit(req, app.routed(req), a.done_for(0));  // taken by the thread, stalls
   ASSERT_TRUE(
-      eventually_true([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
+      eventually([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
   ex.submit(req, app.routed(req), a.done_for(1));
   ex.submit(req, app.routed(req), a.done_for(2));
   auto t0 = steady_clock::now();
@@ -294,7 +294,7 @@ TEST(StoreExecutor, StoppingAnswersQueuedWorkOnceAndWaitsForRunningWork) {
   {
     StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
     for (int i = 0; i < 5; ++i) ex.submit(req, app.routed(req), a.done_for(i));
-    ASSERT_TRUE(eventually_true([&] { return app.store.writes.load() > 0; }));
+    ASSERT_TRUE(eventually([&] { return app.store.writes.load() > 0; }));
   }  // destroyed with one request running and four queued
   ASSERT_EQ(a.got.size(), 5u);
   for (int i = 0; i < 5; ++i) {
