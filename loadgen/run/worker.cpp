@@ -45,10 +45,10 @@ void Worker::join() {
 
 const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
 StatsTable Worker::take_totals() { return impl_->recorder.take_totals(); }
-std::uint64_t Worker::dropped() const { return impl_->dropped.load(std::memory_order_relaxed); }
-std::uint64_t Worker::ticks_sent() const { return impl_->ticks_sent.load(std::memory_order_relaxed); }
+std::uint64_t Worker::dropped() const { return impl_->scheduler.dropped(); }
+std::uint64_t Worker::ticks_sent() const { return impl_->scheduler.ticks_sent(); }
 std::uint32_t Worker::active_clients() const {
-  return impl_->active_now.load(std::memory_order_relaxed);
+  return impl_->scheduler.active_now();
 }
 StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
 const std::vector<Client>& Worker::clients() const { return impl_->clients; }

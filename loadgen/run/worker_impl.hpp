@@ -1,7 +1,7 @@
 #pragma once
 // The inside of a load worker (one thread of the tester). Not for use elsewhere. Its parts:
 //   worker.cpp            the thread, and the hand-over of figures to the runner
-//   worker_schedule.cpp   which client goes next: tickets, think times, the open model's pacer
+//   worker_schedule.cpp   the scheduler's timers and the workloads' ticket policies
 //   worker_connection.cpp one connection's request loop, and the timeout watchdog
 //   worker_exchange.cpp   one request and its answer on a connection
 //   worker_open.cpp       connect and the TLS handshake
@@ -35,6 +35,7 @@
 #include <thread>
 
 #include "loadgen/run/recorder.hpp"
+#include "loadgen/run/scheduler.hpp"
 #include "loadgen/http/response_parser.hpp"
 
 namespace sessdemo::loadgen {
@@ -108,7 +109,6 @@ struct Worker::Impl {
   static constexpr std::size_t max_judged_body = 512 * 1024;
   static constexpr unsigned max_connecting = 64;  // per worker
   static constexpr auto eject_for = std::chrono::seconds(1);
-  static constexpr std::size_t max_backlog = 1'000'000;
 
   explicit Impl(WorkerPlan p);
 
@@ -123,28 +123,13 @@ struct Worker::Impl {
   std::minstd_rand rng;
   std::vector<Client> clients;
   std::vector<Target> targets;
-  // Closed model with --think: clients pausing, soonest first (a min-heap: drawn think times
-  // do not come out in the order they went in).
-  using Thinking = std::pair<Clock::time_point, std::uint32_t>;
-  std::priority_queue<Thinking, std::vector<Thinking>, std::greater<Thinking>> thinking;
   net::steady_timer think_timer;
-  std::deque<std::uint32_t> idle;                 // open model: clients free to take a tick
-  std::deque<Clock::time_point> backlog;          // open model: ticks no client was free for
-  std::uint64_t outstanding = 0;                  // tickets queued, thinking or on the wire
   std::uint64_t budget_left;
   bool stopping = false;
   bool final_phase = false;
   std::atomic<bool> finished{false};
-  std::atomic<std::uint64_t> dropped{0};  // open model: measured ticks neither sent nor queued
-  std::atomic<std::uint64_t> ticks_sent{0};  // open model: measured ticks a client took
-  void count_sent(Clock::time_point intended) {
-    if (intended >= plan.measure_start && intended < plan.measure_end) ticks_sent.fetch_add(1, std::memory_order_relaxed);
-  }
-  // Closed model with --stages: clients [0, active) may send; the others park (holds_ticket
-  // false) at their next answer and are woken by the ramper when the level rises again.
-  std::uint32_t active = 0;
-  std::vector<char> holds_ticket;
-  std::atomic<std::uint32_t> active_now{0};  // for the intervals: see Worker::active_clients
+  // Tickets, think times, the ramp, the open model's backlog and drops (socket-free).
+  Scheduler scheduler;
   std::list<Guarded*> guarded;  // live connections, for the watchdog
   unsigned connecting = 0;                 // connects (and TLS handshakes) in flight
   std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
@@ -203,9 +188,6 @@ struct Worker::Impl {
   std::uint32_t active_at(Clock::time_point t) const;  // closed model: the shape's clients now
   void ramp_to(std::uint32_t want);
   net::awaitable<void> ramper();
-  void note_busy() {  // open model: clients holding a tick
-    active_now.store(static_cast<std::uint32_t>(clients.size() - idle.size()), std::memory_order_relaxed);
-  }
 
   // One connection to an instance, what it keeps from request to request (worker_connection.cpp).
   struct Line {

@@ -1,7 +1,8 @@
-// Which client goes next on a load worker: each client holds tickets (requests it may have in
-// flight); a ticket waits at the instance the balancer picked until a connection takes it, then
-// comes back here to be rescheduled: at once, after a think time, or at the open model's next
-// tick. The pacer makes those ticks; what no client is free for waits in a backlog or is dropped.
+// The load worker's side of scheduling: the timers that drive the Scheduler (the pacer's ticks,
+// think times, the ramp), the balancer's pick of an instance for a released ticket (it waits
+// there until a connection takes it), and the workloads' ticket policies: a redirect or login
+// goes on at once, a counter adds tickets after its set-up and ends with a final read, a logout
+// client keeps the number of tickets its scenario wants.
 #include "loadgen/run/worker_impl.hpp"
 
 #include <cmath>
@@ -10,7 +11,10 @@ namespace sessdemo::loadgen {
 
 Worker::Impl::Impl(WorkerPlan p)
     : plan(std::move(p)), opts(*plan.opts), logic(*plan.logic), guard(ioc.get_executor()),
-      rng(plan.first_client + 1), think_timer(ioc), budget_left(plan.budget), recorder(plan.ids) {
+      rng(plan.first_client + 1), think_timer(ioc), budget_left(plan.budget),
+      scheduler(plan.client_count, plan.measure_start, plan.measure_end,
+                [this](std::uint32_t idx, Clock::time_point ready) { enqueue(idx, ready); }),
+      recorder(plan.ids) {
   for (const auto& t : plan.targets) {
     Target target;
     target.info = t;
@@ -46,9 +50,8 @@ void Worker::Impl::enqueue(std::uint32_t idx, Clock::time_point ready) {
 
 void Worker::Impl::start_tickets() {
   unsigned per_client = opts.scenario == Scenario::counter ? std::max(1u, opts.inflight) : 1u;
-  holds_ticket.assign(clients.size(), 0);
   if (plan.rate > 0) {
-    for (std::uint32_t i = 0; i < clients.size(); ++i) idle.push_back(i);
+    scheduler.open_model();
     net::co_spawn(ioc, pacer(), net::detached);
     return;
   }
@@ -59,18 +62,9 @@ void Worker::Impl::start_tickets() {
   else ramp_to(static_cast<std::uint32_t>(clients.size()));
 }
 
+// A client that joins holds one ticket (its workload may add more).
 void Worker::Impl::ramp_to(std::uint32_t want) {
-  want = std::min<std::uint32_t>(want, static_cast<std::uint32_t>(clients.size()));
-  auto now = Clock::now();
-  for (std::uint32_t i = active; i < want; ++i) {
-    if (holds_ticket[i]) continue;  // told to stop, and not yet stopped: it just goes on
-    holds_ticket[i] = 1;
-    outstanding++;
-    clients[i].tickets = 1;
-    enqueue(i, now);
-  }
-  active = want;
-  active_now.store(want, std::memory_order_relaxed);
+  scheduler.ramp_to(want, Clock::now(), [this](std::uint32_t idx) { clients[idx].tickets = 1; });
 }
 
 std::uint32_t Worker::Impl::active_at(Clock::time_point t) const {
@@ -92,19 +86,14 @@ net::awaitable<void> Worker::Impl::ramper() {
 
 void Worker::Impl::reschedule(std::uint32_t idx, Step was) {
   Client& c = clients[idx];
-  if (final_phase) {
-    outstanding--;
-    check_done();
-    return;
-  }
-  if (stopping || budget_spent()) {
-    outstanding--;
+  if (final_phase || stopping || budget_spent()) {
+    scheduler.retire_ticket();
     check_done();
     return;
   }
   auto now = Clock::now();
   if (ScenarioLogic::continues(c)) {  // a redirect or a login form: at once, on the same ticket
-    enqueue(idx, now);
+    scheduler.again(idx, now);
     return;
   }
   if (opts.scenario == Scenario::logout) {
@@ -112,64 +101,39 @@ void Worker::Impl::reschedule(std::uint32_t idx, Step was) {
     unsigned want = logic.tickets_wanted(c);
     if (c.tickets > want) {
       c.tickets--;
-      outstanding--;
+      scheduler.retire_ticket();
       check_done();
       return;
     }
-    for (; c.tickets < want; ++c.tickets) {
-      outstanding++;
-      enqueue(idx, now);
-    }
-    enqueue(idx, now);
+    for (; c.tickets < want; ++c.tickets) scheduler.add_ticket(idx, now);
+    scheduler.again(idx, now);
     return;
   }
-  if (was == Step::counter_setup && c.step == Step::increment) {
-    for (unsigned k = 0; k < extra_tickets; ++k) {
-      outstanding++;
-      enqueue(idx, now);
-    }
-  }
+  if (was == Step::counter_setup && c.step == Step::increment)
+    for (unsigned k = 0; k < extra_tickets; ++k) scheduler.add_ticket(idx, now);
   if (plan.rate > 0) {
-    outstanding--;
-    if (!backlog.empty()) {
-      auto when = backlog.front();
-      backlog.pop_front();
-      outstanding++;
-      count_sent(when);
-      enqueue(idx, when);
-    } else {
-      idle.push_back(idx);
-      note_busy();
-    }
+    scheduler.free_client(idx);
     return;
   }
-  if (idx >= active) {  // --stages ramped the clients down: this one parks until they rise
-    holds_ticket[idx] = 0;
-    outstanding--;
-    return;
-  }
+  if (scheduler.parks(idx)) return;  // --stages ramped the clients down: it waits until they rise
   if (opts.think.any()) {
-    auto until = now + opts.think.sample(rng);
-    bool sooner = thinking.empty() || until < thinking.top().first;
-    thinking.emplace(until, idx);
-    if (sooner) think_timer.cancel();
+    if (scheduler.think(idx, now + opts.think.sample(rng))) think_timer.cancel();
     return;
   }
-  enqueue(idx, now);
+  scheduler.again(idx, now);
 }
 
 void Worker::Impl::check_done() {
-  if (outstanding != 0) return;
+  if (scheduler.outstanding() != 0) return;
   if (opts.scenario == Scenario::counter && !final_phase) {
     final_phase = true;
     auto now = Clock::now();
     for (std::uint32_t i = 0; i < clients.size(); ++i) {
       if (clients[i].jar.empty()) continue;
       clients[i].step = Step::final_read;
-      outstanding++;
-      enqueue(i, now);
+      scheduler.add_ticket(i, now);
     }
-    if (outstanding != 0) return;
+    if (scheduler.outstanding() != 0) return;
   }
   finished = true;
   think_timer.cancel();
@@ -181,78 +145,41 @@ void Worker::Impl::begin_stop() {
   if (stopping) return;
   stopping = true;
   // Queued tickets that never went out are dropped; the wire drains by itself.
+  std::uint64_t unsent = 0;
   for (auto& t : targets) {
-    outstanding -= t.ready.size();
+    unsent += t.ready.size();
     t.ready.clear();
   }
-  outstanding -= thinking.size();
-  thinking = {};
+  scheduler.drop(unsent);
   check_done();
 }
 
 net::awaitable<void> Worker::Impl::thinker() {
   while (!finished) {
-    if (thinking.empty()) think_timer.expires_at(Clock::time_point::max());
-    else think_timer.expires_at(thinking.top().first);
+    think_timer.expires_at(scheduler.next_wake().value_or(Clock::time_point::max()));
     co_await think_timer.async_wait(use_tuple);
-    auto now = Clock::now();
-    while (!thinking.empty() && thinking.top().first <= now) {
-      auto idx = thinking.top().second;
-      thinking.pop();
-      enqueue(idx, now);
-    }
+    scheduler.wake(Clock::now());
   }
 }
 
-// Tick k is due when the shape's integral (this worker's part of it) reaches k, plus one with
-// --stages so that a ramp from 0 does not send at time 0. A constant rate starts when the pacer
-// does; stages start with the load, as the runner's intervals and target rate do.
+// A constant rate starts when the pacer does; stages start with the load, as the runner's
+// intervals and target rate do. Every tick that is due goes out at once, stamped with its own
+// scheduled time.
 net::awaitable<void> Worker::Impl::pacer() {
   const bool staged = !opts.stages.empty();
-  const auto start = staged ? plan.load_start : Clock::now();
-  const double offset = staged ? 1 : 0;
-  auto due_at = [&](std::uint64_t tick) -> std::optional<Clock::time_point> {
-    auto s = plan.shape.time_of_count((static_cast<double>(tick) + offset) / plan.share);
-    if (!s) return std::nullopt;
-    return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*s));
-  };
-  // The ticks due by t, as a count (tick k is due when this reaches k + offset).
-  auto count_by = [&](Clock::time_point t) {
-    return t <= start ? 0.0
-                      : plan.shape.count_until(std::chrono::duration<double>(t - start).count()) * plan.share;
-  };
-  std::uint64_t tick = 0;
+  Pacer ticks(plan.shape, plan.share, staged ? plan.load_start : Clock::now(), staged ? 1 : 0, plan.measure_start);
   net::steady_timer timer(ioc);
-  for (auto intended = due_at(0); intended && !stopping && !budget_spent(); intended = due_at(tick)) {
-    timer.expires_at(*intended);
+  while (ticks.due() && !stopping && !budget_spent()) {
+    timer.expires_at(*ticks.due());
     co_await timer.async_wait(use_tuple);
     auto now = Clock::now();
-    // Every tick that is due goes out now, stamped with its own scheduled time.
-    while (!stopping && intended && *intended <= now) {
-      if (!idle.empty()) {
-        auto idx = idle.front();
-        idle.pop_front();
-        outstanding++;
-        count_sent(*intended);
-        enqueue(idx, *intended);
-      } else if (backlog.size() < max_backlog) {
-        backlog.push_back(*intended);
-      } else {
-        // No client free and the backlog full: every tick due by now is dropped, counted at once
-        // (never silently: counted, reported). One at a time, a rate beyond what this thread can
-        // even count would never let the loop catch up with the clock, and the worker, never
-        // yielding, could not be stopped.
-        auto last_due = std::max<double>(static_cast<double>(tick), std::floor(count_by(now) - offset));
-        auto first_measured = std::max(0.0, std::ceil(count_by(plan.measure_start) - offset));
-        auto from = std::max(static_cast<double>(tick), first_measured);
-        if (last_due >= from) dropped.fetch_add(static_cast<std::uint64_t>(last_due - from + 1), std::memory_order_relaxed);
-        tick = static_cast<std::uint64_t>(last_due) + 1;
+    while (!stopping && ticks.due() && *ticks.due() <= now) {
+      if (!scheduler.tick(*ticks.due())) {  // no client free and the backlog full
+        scheduler.count_dropped(ticks.drop_due_by(now));
         break;
       }
-      ++tick;
-      intended = due_at(tick);
+      ticks.take();
     }
-    note_busy();
   }
 }
 
