@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/prometheus_text.hpp"
+
 namespace sessdemo::demo {
 
 namespace net = boost::asio;
@@ -21,13 +23,6 @@ std::string Contention::summary() const {
   std::snprintf(buf, sizeof buf, "cas retries %.0f, lock waits %.0f (mean %.1f ms), lock timeouts %.0f",
                 cas_retries, lock_waits, lock_waits > 0 ? lock_wait_s * 1000.0 / lock_waits : 0.0, lock_timeouts);
   return buf;
-}
-
-double sample_value(const std::string& page, const std::string& name) {
-  std::string at = "\n" + name + " ";
-  auto pos = page.find(at);
-  if (pos == std::string::npos) return 0;
-  return std::strtod(page.c_str() + pos + at.size(), nullptr);
 }
 
 namespace {
@@ -46,7 +41,7 @@ std::string metrics_page(const std::string& address) {
     boost::beast::flat_buffer buffer;
     http::response<http::string_body> res;
     http::read(socket, buffer, res);
-    return res.result_int() == 200 ? "\n" + res.body() : "";
+    return res.result_int() == 200 ? res.body() : "";
   } catch (const std::exception&) {
     return "";
   }
@@ -62,10 +57,12 @@ Contention read_contention(const std::vector<std::string>& instances) {
       c.read = false;
       continue;
     }
-    c.lock_waits += sample_value(page, "sessdemo_lock_wait_seconds_count");
-    c.lock_wait_s += sample_value(page, "sessdemo_lock_wait_seconds_sum");
-    c.lock_timeouts += sample_value(page, "sessdemo_lock_timeouts_total");
-    c.cas_retries += sample_value(page, "sessdemo_cas_retries_total");
+    auto samples = parse_prometheus_text(page);
+    auto value = [&](const char* name) { return metric_sum(samples, name).value_or(0); };
+    c.lock_waits += value("sessdemo_lock_wait_seconds_count");
+    c.lock_wait_s += value("sessdemo_lock_wait_seconds_sum");
+    c.lock_timeouts += value("sessdemo_lock_timeouts_total");
+    c.cas_retries += value("sessdemo_cas_retries_total");
   }
   return c;
 }

@@ -18,7 +18,4 @@ struct Contention {
 // Sums the figures over the instances (HOST:PORT on loopback), one GET /metrics each.
 Contention read_contention(const std::vector<std::string>& instances);
 
-// The value of one sample line ("name value") of a Prometheus text page; 0 when missing.
-double sample_value(const std::string& page, const std::string& name);
-
 }  // namespace sessdemo::demo

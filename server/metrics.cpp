@@ -1,6 +1,7 @@
 #include "server/metrics.hpp"
 
 #include <cstdio>
+#include <vector>
 
 #include "server/store_executor.hpp"
 
@@ -50,91 +51,68 @@ void Metrics::count_store(StoreOp op, StoreStatus outcome, std::chrono::nanoseco
 }
 
 namespace {
-void line(std::string& out, const char* name, const std::string& labels, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  out += name;
-  if (!labels.empty()) out += "{" + labels + "}";
-  out += ' ';
-  out += buf;
-  out += '\n';
-}
-void head(std::string& out, const char* name, const char* type, const char* help) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-}
 // A Prometheus histogram from per-bucket counts (the last bucket: above every bound).
 template <std::size_t N>
-void histogram(std::string& out, const std::string& name, const char* help, const std::array<double, N>& bounds,
+void histogram(PrometheusText& out, const char* name, const char* help, const std::array<double, N>& bounds,
                const std::array<std::atomic<std::uint64_t>, N + 1>& buckets, double sum_s) {
-  head(out, name.c_str(), "histogram", help);
-  std::uint64_t cumulative = 0;
+  std::vector<double> cumulative;
+  double total = 0;
   for (std::size_t b = 0; b < buckets.size(); ++b) {
-    cumulative += buckets[b].load(std::memory_order_relaxed);
-    char le[32];
-    if (b < bounds.size())
-      std::snprintf(le, sizeof le, "%g", bounds[b]);
-    else
-      std::snprintf(le, sizeof le, "+Inf");
-    line(out, (name + "_bucket").c_str(), std::string("le=\"") + le + "\"", static_cast<double>(cumulative));
+    total += static_cast<double>(buckets[b].load(std::memory_order_relaxed));
+    if (b < bounds.size()) cumulative.push_back(total);
   }
-  line(out, (name + "_sum").c_str(), "", sum_s);
-  line(out, (name + "_count").c_str(), "", static_cast<double>(cumulative));
+  out.histogram(name, help, std::vector<double>(bounds.begin(), bounds.end()), cumulative, total, sum_s);
 }
-void counter(std::string& out, const char* name, const char* help,
-             const std::atomic<std::uint64_t>& v) {
-  head(out, name, "counter", help);
-  line(out, name, "", static_cast<double>(v.load(std::memory_order_relaxed)));
+void counter(PrometheusText& out, const char* name, const char* help, const std::atomic<std::uint64_t>& v) {
+  out.family(name, "counter", help);
+  out.sample(name, static_cast<double>(v.load(std::memory_order_relaxed)));
 }
 }  // namespace
 
 std::string Metrics::render(const SessionStats& s) const {
-  std::string out;
+  PrometheusText out;
   out.reserve(4096);
   render_traffic(out);
   render_sessions(out, s);
   render_nodes(out);
   render_executor(out);
   render_copies(out);
-  return out;
+  return out.take();
 }
 
 // Requests by route and status, store calls, connections.
-void Metrics::render_traffic(std::string& out) const {
-  head(out, "sessdemo_http_requests_total", "counter",
+void Metrics::render_traffic(PrometheusText& out) const {
+  out.family("sessdemo_http_requests_total", "counter",
        "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < routes; ++r)
     for (std::size_t st = 0; st < 500; ++st)
       if (auto v = requests_[r][st].load(std::memory_order_relaxed))
-        line(out, "sessdemo_http_requests_total",
-             std::string("route=\"") + to_string(static_cast<Route>(r)) + "\",status=\"" +
-                 std::to_string(st + 100) + "\"",
-             static_cast<double>(v));
-  head(out, "sessdemo_store_operations_total", "counter",
+        out.sample("sessdemo_http_requests_total",
+                   {{"route", to_string(static_cast<Route>(r))}, {"status", std::to_string(st + 100)}},
+                   static_cast<double>(v));
+  out.family("sessdemo_store_operations_total", "counter",
        "Session store calls, by kind and outcome.");
   for (std::size_t o = 0; o < ops; ++o)
     for (std::size_t k = 0; k < outcomes; ++k)
-      line(out, "sessdemo_store_operations_total",
-           std::string("op=\"") + to_string(static_cast<StoreOp>(o)) + "\",outcome=\"" +
-               to_string(static_cast<StoreStatus>(k)) + "\"",
-           static_cast<double>(store_ops_[o][k].load(std::memory_order_relaxed)));
+      out.sample("sessdemo_store_operations_total",
+                 {{"op", to_string(static_cast<StoreOp>(o))}, {"outcome", to_string(static_cast<StoreStatus>(k))}},
+                 static_cast<double>(store_ops_[o][k].load(std::memory_order_relaxed)));
   histogram(out, "sessdemo_store_latency_seconds", "Session store call latency.", latency_bounds_s,
             latency_buckets_, static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
-  head(out, "sessdemo_open_connections", "gauge", "HTTP connections open now.");
-  line(out, "sessdemo_open_connections", "", static_cast<double>(open_connections()));
-  head(out, "sessdemo_refused_connections_total", "counter",
+  out.family("sessdemo_open_connections", "gauge", "HTTP connections open now.");
+  out.sample("sessdemo_open_connections", static_cast<double>(open_connections()));
+  out.family("sessdemo_refused_connections_total", "counter",
        "Connections closed at once: over the cap.");
-  line(out, "sessdemo_refused_connections_total", "",
-       static_cast<double>(refused_connections_.load()));
-  head(out, "sessdemo_write_refusals_total", "counter",
+  out.sample("sessdemo_refused_connections_total", static_cast<double>(refused_connections_.load()));
+  out.family("sessdemo_write_refusals_total", "counter",
        "Writes refused (403) before they reached the session, by reason.");
   for (std::size_t r = 0; r < write_refusals_.size(); ++r)
-    line(out, "sessdemo_write_refusals_total",
-         std::string("reason=\"") + to_string(static_cast<WriteRefusal>(r)) + "\"",
-         static_cast<double>(write_refusals_[r].load(std::memory_order_relaxed)));
+    out.sample("sessdemo_write_refusals_total", {{"reason", to_string(static_cast<WriteRefusal>(r))}},
+               static_cast<double>(write_refusals_[r].load(std::memory_order_relaxed)));
 }
 
 // The session service's counters and the lock wait histogram.
-void Metrics::render_sessions(std::string& out, const SessionStats& s) const {
+void Metrics::render_sessions(PrometheusText& out, const SessionStats& s) const {
   counter(out, "sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
   counter(out, "sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.",
           s.refreshes);
@@ -166,14 +144,14 @@ void Metrics::render_sessions(std::string& out, const SessionStats& s) const {
 }
 
 // The memcached nodes' own figures, as last polled.
-void Metrics::render_nodes(std::string& out) const {
+void Metrics::render_nodes(PrometheusText& out) const {
   {
     std::lock_guard lock(nodes_mutex_);
     if (!nodes_.empty()) {
       auto per_node = [&](const char* name, const char* type, const char* help, auto value) {
-        head(out, name, type, help);
+        out.family(name, type, help);
         for (const auto& n : nodes_)
-          if (n.ok) line(out, name, "node=\"" + n.node + "\"", static_cast<double>(value(n)));
+          if (n.ok) out.sample(name, {{"node", n.node}}, static_cast<double>(value(n)));
       };
       per_node("sessdemo_memcached_evictions_total", "counter",
                "Items the memcached node threw out to make room (sessions among them).",
@@ -189,7 +167,7 @@ void Metrics::render_nodes(std::string& out) const {
 }
 
 // What the store executor refused and batched.
-void Metrics::render_executor(std::string& out) const {
+void Metrics::render_executor(PrometheusText& out) const {
   {
     const auto& e = executor_;
     counter(out, "sessdemo_store_expired_total",
@@ -207,7 +185,7 @@ void Metrics::render_executor(std::string& out) const {
 }
 
 // The copies' counters, with several memcached nodes.
-void Metrics::render_copies(std::string& out) const {
+void Metrics::render_copies(PrometheusText& out) const {
   if (replication_) {
     const auto& r = *replication_;
     counter(out, "sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",

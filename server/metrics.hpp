@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/prometheus_text.hpp"
 #include "sessions/replicated_store.hpp"
 #include "sessions/session_service.hpp"
 #include "sessions/store.hpp"
@@ -51,11 +52,11 @@ class Metrics {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
 
  private:
-  void render_traffic(std::string& out) const;
-  void render_sessions(std::string& out, const SessionStats& s) const;
-  void render_nodes(std::string& out) const;
-  void render_executor(std::string& out) const;
-  void render_copies(std::string& out) const;
+  void render_traffic(PrometheusText& out) const;
+  void render_sessions(PrometheusText& out, const SessionStats& s) const;
+  void render_nodes(PrometheusText& out) const;
+  void render_executor(PrometheusText& out) const;
+  void render_copies(PrometheusText& out) const;
   static constexpr std::size_t routes = static_cast<std::size_t>(Route::count_);
   static constexpr std::size_t ops = static_cast<std::size_t>(StoreOp::count_);
   static constexpr std::size_t outcomes = 4;

@@ -1,70 +1,34 @@
 // The tester's /metrics page in the Prometheus text exposition format (version 0.0.4).
-#include <cstdio>
-
+#include "common/prometheus_text.hpp"
 #include "loadgen/report/live_metrics.hpp"
+
+#include <iterator>
+#include <vector>
 
 namespace sessdemo::loadgen {
 
 namespace {
-// A label value: backslash, double quote and newline escaped, as the format asks.
-std::string label(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-std::string number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
-struct Page {
-  std::string text, shard;
-  void family(const char* name, const char* type, const char* help) {
-    text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-  }
-  // name{k="v",...,shard="I/N"} value
-  void sample(const std::string& name, std::initializer_list<std::pair<const char*, std::string>> labels,
-              double value) {
-    std::string l;
-    for (const auto& [k, v] : labels) l += (l.empty() ? "" : ",") + std::string(k) + "=\"" + label(v) + "\"";
-    if (!shard.empty()) l += (l.empty() ? "" : ",") + std::string("shard=\"") + label(shard) + "\"";
-    text += name + (l.empty() ? "" : "{" + l + "}") + " " + number(value) + "\n";
-  }
-};
-
 // Cumulative buckets from 1 ms to 10 s, as client latencies are usually bucketed.
 constexpr double bounds_s[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-void latency(Page& p, const StatsTable& t) {
+void latency(PrometheusText& p, const StatsTable& t) {
   p.family("sessdemo_load_latency_seconds", "histogram",
            "Latency from when a request was due to its answer, by request kind.");
   for (std::size_t k = 0; k < static_cast<std::size_t>(Kind::count_); ++k) {
     Histogram h;
     for (const auto& [id, s] : t.instances) h.merge(s.by_kind[k]);
     if (h.count() == 0) continue;
-    std::string kind = to_string(static_cast<Kind>(k));
-    for (double b : bounds_s)
-      p.sample("sessdemo_load_latency_seconds_bucket", {{"kind", kind}, {"le", number(b)}},
-               static_cast<double>(h.count_at_most(static_cast<std::int64_t>(b * 1e6))));
-    p.sample("sessdemo_load_latency_seconds_bucket", {{"kind", kind}, {"le", "+Inf"}}, static_cast<double>(h.count()));
-    p.sample("sessdemo_load_latency_seconds_sum", {{"kind", kind}}, static_cast<double>(h.sum()) / 1e6);
-    p.sample("sessdemo_load_latency_seconds_count", {{"kind", kind}}, static_cast<double>(h.count()));
+    std::vector<double> bounds(std::begin(bounds_s), std::end(bounds_s)), cumulative;
+    for (double b : bounds)
+      cumulative.push_back(static_cast<double>(h.count_at_most(static_cast<std::int64_t>(b * 1e6))));
+    p.histogram("sessdemo_load_latency_seconds", "", bounds, cumulative, static_cast<double>(h.count()),
+                static_cast<double>(h.sum()) / 1e6, {{"kind", to_string(static_cast<Kind>(k))}}, false);
   }
 }
 }  // namespace
 
 std::string render_live_metrics(const LiveFigures& f) {
-  Page p;
-  p.shard = f.shard;
+  PrometheusText p(f.shard.empty() ? MetricLabels{} : MetricLabels{{"shard", f.shard}});
   const StatsTable empty;
   const StatsTable& t = f.so_far ? *f.so_far : empty;
   p.family("sessdemo_load_requests_total", "counter", "Measured requests answered or failed, by instance and request kind.");
@@ -97,12 +61,12 @@ std::string render_live_metrics(const LiveFigures& f) {
   }
   latency(p, t);
   p.family("sessdemo_load_active_clients", "gauge", "Clients active now (closed model: let to send; open: holding a tick).");
-  p.sample("sessdemo_load_active_clients", {}, static_cast<double>(f.active_clients));
+  p.sample("sessdemo_load_active_clients", static_cast<double>(f.active_clients));
   p.family("sessdemo_load_target_rps", "gauge", "The open model's scheduled rate now, in requests per second.");
-  p.sample("sessdemo_load_target_rps", {}, f.target_rps);
+  p.sample("sessdemo_load_target_rps", f.target_rps);
   p.family("sessdemo_load_dropped_total", "counter", "Scheduled requests no client could take (open model).");
-  p.sample("sessdemo_load_dropped_total", {}, static_cast<double>(f.dropped));
-  return p.text;
+  p.sample("sessdemo_load_dropped_total", static_cast<double>(f.dropped));
+  return p.take();
 }
 
 }  // namespace sessdemo::loadgen
