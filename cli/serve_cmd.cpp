@@ -18,6 +18,7 @@
 #include "cli/small_file.hpp"
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
+#include "common/start_line.hpp"
 #include "server/cache_watch.hpp"
 #include "server/instrumented_store.hpp"
 #include "server/server.hpp"
@@ -201,7 +202,7 @@ int run_serve(const ServeOptions& o) {
     return 1;
   }
   router.set_instance_id(o.id.empty() ? where : o.id);
-  std::printf("listening on %s://%s\n", o.tls_cert.empty() ? "http" : "https", where.c_str());
+  std::printf("%s\n", start_line::of(!o.tls_cert.empty(), where).c_str());
   if (!server.metrics_address().empty())
     std::printf("metrics on http://%s/metrics\n", server.metrics_address().c_str());
   return serve_until_stopped(server, o, router);

@@ -8,6 +8,7 @@
 
 #include "demo/cache_filler.hpp"
 #include "common/json_text.hpp"
+#include "common/start_line.hpp"
 #include "demo/netns.hpp"
 
 namespace sessdemo::demo {
@@ -115,7 +116,7 @@ std::unique_ptr<Nemesis> make_nemesis(Fault f, Cluster& c) {
     case Fault::none:
       return nullptr;
     case Fault::kill_instance:
-      return std::make_unique<Kill>(c.instances->front(), "inst-A");
+      return std::make_unique<Kill>(c.instances->front(), start_line::instance_name(0));
     case Fault::kill_node:
       return std::make_unique<Kill>((*c.nodes)[1], "node-2");
     case Fault::stall_memcached:

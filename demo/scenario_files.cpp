@@ -1,4 +1,5 @@
 #include "demo/scenario_files.hpp"
+#include "common/start_line.hpp"
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -45,7 +46,7 @@ void read_figures(const fs::path& json_path, DemoFigures& f) {
       x.errors += fig.counters.errors;
       x.misses += fig.counters.misses;
       x.stale += fig.counters.stale;
-      if (id != "inst-A") x.errors_not_on_first += fig.counters.errors;
+      if (id != start_line::instance_name(0)) x.errors_not_on_first += fig.counters.errors;
     }
     f.intervals.push_back(x);
   }

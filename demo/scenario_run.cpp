@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "demo/demo_run.hpp"
+#include "common/start_line.hpp"
 #include "demo/instance_metrics.hpp"
 #include "demo/nemesis.hpp"
 #include "demo/scenario_files.hpp"
@@ -49,7 +50,7 @@ bool start_instances(Run& run, const DemoScenario& s, const std::vector<std::str
                      std::vector<ChildProcess>& instances, std::vector<std::string>& addrs) {
   const auto& o = run.opts;
   for (unsigned i = 0; i < o.instances; ++i) {
-    std::string id = "inst-" + std::string(1, static_cast<char>('A' + i % 26));
+    std::string id = start_line::instance_name(i);
     std::vector<std::string> argv{o.self,        "serve",        "--port",     "0",
                                   "--id",        id,             "--store",    to_string(s.store),
                                   "--concurrency", to_string(s.concurrency), "--threads", "1",
@@ -63,12 +64,12 @@ bool start_instances(Run& run, const DemoScenario& s, const std::vector<std::str
     }
     instances.emplace_back(argv, (run.out / (s.name + "-" + id + ".log")).string());
     auto line = instances.back().read_line(seconds(10));
-    constexpr std::string_view prefix = "listening on http://";
-    if (!line || line->rfind(prefix, 0) != 0) {
+    auto address = line ? start_line::address_in(*line) : std::nullopt;
+    if (!address) {
       std::fprintf(stderr, "sessdemo demo: instance %s did not start\n", id.c_str());
       return false;
     }
-    addrs.push_back(line->substr(prefix.size()));
+    addrs.push_back(*address);
   }
   return true;
 }

@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "common/child_process.hpp"
+#include "common/start_line.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/pki.hpp"
@@ -37,8 +38,9 @@ struct TlsInstance {
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = Child(argv, err_path);
     auto line = proc.read_line(seconds(10));
-    constexpr std::string_view prefix = "listening on https://127.0.0.1:";
-    if (line && line->rfind(prefix, 0) == 0) port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
+    auto address = line ? sessdemo::start_line::address_in(*line) : std::nullopt;
+    if (address && line->find("https://") != std::string::npos)
+      port = static_cast<std::uint16_t>(std::stoi(address->substr(address->rfind(':') + 1)));
   }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port); }
   Child proc;

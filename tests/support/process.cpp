@@ -1,4 +1,5 @@
 #include "tests/support/process.hpp"
+#include "common/start_line.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -68,17 +69,17 @@ Instance::Instance(std::vector<std::string> extra) {
   argv.insert(argv.end(), extra.begin(), extra.end());
   proc = Child(argv);
   auto line = proc.read_line(seconds(10));
-  constexpr std::string_view prefix = "listening on http://127.0.0.1:";
-  if (!line || line->rfind(prefix, 0) != 0)
+  auto address = line ? start_line::address_in(*line) : std::nullopt;
+  if (!address || address->rfind("127.0.0.1:", 0) != 0)
     throw std::runtime_error("instance did not start: " + line.value_or("(no output)"));
-  port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
+  port = static_cast<std::uint16_t>(std::stoi(address->substr(address->rfind(':') + 1)));
 }
 
 std::vector<Instance> three_instances(const std::vector<std::string>& flags) {
   std::vector<Instance> v;
-  for (char id : {'A', 'B', 'C'}) {
+  for (std::size_t i = 0; i < 3; ++i) {
     auto f = flags;
-    f.insert(f.end(), {"--id", std::string("inst-") + id});
+    f.insert(f.end(), {"--id", start_line::instance_name(i)});
     v.emplace_back(f);
   }
   return v;
