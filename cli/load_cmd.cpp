@@ -1,20 +1,18 @@
 #include "cli/load_cmd.hpp"
-#include "common/exit_status.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
-#include <arpa/inet.h>
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <optional>
-#include <string>
-#include <tuple>
 
+#include "cli/load_command_line.hpp"
 #include "cli/load_help.hpp"
 #include "cli/load_shape_options.hpp"
 #include "cli/options.hpp"
-#include "loadgen/http/user_headers.hpp"
+#include "common/exit_status.hpp"
 #include "loadgen/run/runner.hpp"
 
 namespace sessdemo::cli {
@@ -24,11 +22,16 @@ namespace {
 void add_shape_options(CLI::App& app, LoadCliOptions& o) {
   auto& l = o.load;
   app.footer(
-      "Connections: each instance gets --connections sockets (default min(clients,128)), shared by all "
-      "clients the way a balancer carries many visitors over its own upstream connections; each request "
-      "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by default.\n"
-      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance answers, "
-      "130 interrupted (SIGINT/SIGTERM; the summary of what ran is printed, verdict 'interrupted').");
+      "Connections: each instance gets --connections sockets (default min(clients,128)), shared by "
+      "all "
+      "clients the way a balancer carries many visitors over its own upstream connections; each "
+      "request "
+      "still carries its own client's cookies. 10,000 clients over 3 instances use 384 sockets by "
+      "default.\n"
+      "Exit status: 0 all checks hold, 1 a check failed, 2 bad command line, 3 no instance "
+      "answers, "
+      "130 interrupted (SIGINT/SIGTERM; the summary of what ran is printed, verdict "
+      "'interrupted').");
   app.add_option("--instances,-i", o.instances, "HOST:PORT[,HOST:PORT...] or http:// URLs")
       ->required()
       ->check(endpoint_list(true));
@@ -74,13 +77,15 @@ void add_app_options(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--write-path", l.write_path,
                  "--write json: where the JSON goes; --write form: overrides the form's action")
       ->capture_default_str();
-  app.add_option("--form-field", o.form_fields,
-                 "--write form: NAME=VALUE set in (or added to) the form on every write (repeatable)")
+  app.add_option(
+         "--form-field", o.form_fields,
+         "--write form: NAME=VALUE set in (or added to) the form on every write (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--csrf-field", l.csrf_field,
-                 "visit: the form field NAME that holds the CSRF token (read from --home-path; sent "
-                 "in --csrf-header too for --write json); a 403 is a csrf error and the page is "
-                 "read again");
+  app.add_option(
+      "--csrf-field", l.csrf_field,
+      "visit: the form field NAME that holds the CSRF token (read from --home-path; sent "
+      "in --csrf-header too for --write json); a 403 is a csrf error and the page is "
+      "read again");
   app.add_option("--csrf-meta", l.csrf_meta,
                  "visit: the token is the content of <meta name=NAME> on --home-path (Rails, "
                  "Laravel), sent in --csrf-header (and as --csrf-field for form writes)");
@@ -146,13 +151,15 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
   app.add_option("--history", l.history,
                  "every operation of every client as Jepsen records it, to FILE (FILE.edn: EDN; "
                  "else JSON lines); re-judged by sessdemo check");
-  app.add_option("--junit", l.junit,
-                 "the checks as a JUnit XML report to FILE (one testcase per check, the settings as "
-                 "properties), for the test reporters of Jenkins, GitLab, GitHub");
-  app.add_option("--metrics-bind", o.metrics_bind,
-                 "ADDR:PORT: serve the figures so far as Prometheus text on GET /metrics while the "
-                 "run lasts (requests, errors, reads by verdict, latency histograms, active clients, "
-                 "target rate, dropped; a shard label with --shard)")
+  app.add_option(
+      "--junit", l.junit,
+      "the checks as a JUnit XML report to FILE (one testcase per check, the settings as "
+      "properties), for the test reporters of Jenkins, GitLab, GitHub");
+  app.add_option(
+         "--metrics-bind", o.metrics_bind,
+         "ADDR:PORT: serve the figures so far as Prometheus text on GET /metrics while the "
+         "run lasts (requests, errors, reads by verdict, latency histograms, active clients, "
+         "target rate, dropped; a shard label with --shard)")
       ->type_name("ADDR:PORT");
   app.add_option("--hdr-log", l.hdr_log,
                  "latency per interval in HdrHistogram's interval log format to FILE (values in "
@@ -166,8 +173,9 @@ void add_run_options(CLI::App& app, LoadCliOptions& o) {
                  "names the run in the JSON, so that merge refuses files of other runs")
       ->envname("SESSDEMO_RUN_ID");
   app.add_flag("--quiet,-q", l.quiet, "no summary unless a check fails, no progress");
-  app.add_flag("--wide", l.wide,
-               "every column of the summary table (p90, p99.9, service time); else it fits 120 columns");
+  app.add_flag(
+      "--wide", l.wide,
+      "every column of the summary table (p90, p99.9, service time); else it fits 120 columns");
   add_verdict_limits(app, l, "requests");
   add_limit_options(app, o);
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
@@ -184,113 +192,13 @@ void setup_load(CLI::App& app, LoadCliOptions& o) {
   arrange_load_help(app);
 }
 
-namespace {
-using Refusal = std::optional<std::string>;  // why the command line cannot run, for exit 2
-
-// --form-field and --login-field: NAME=VALUE, into the options' pairs.
-Refusal read_fields(LoadCliOptions& o) {
-  auto& l = o.load;
-  for (auto [typed, into, flag] :
-       {std::tuple{&o.form_fields, &l.form_fields, "--form-field"},
-        std::tuple{&o.login_fields, &l.login_fields, "--login-field"}}) {
-    into->clear();
-    for (const auto& f : *typed) {
-      auto eq = f.find('=');
-      if (eq == 0 || eq == std::string::npos || f.find_first_of("\r\n") != std::string::npos)
-        return std::string(flag) + " takes NAME=VALUE, not '" + f + "'";
-      into->emplace_back(f.substr(0, eq), f.substr(eq + 1));
-    }
-  }
-  if (!l.login_fields.empty() && l.login_path.empty()) return "--login-field needs --login-path";
-  return std::nullopt;
-}
-
-// Header and field names, paths and files the app's options name.
-Refusal check_app_names(const loadgen::LoadOptions& l) {
-  if (!l.csrf_meta.empty() && !l.csrf_cookie.empty())
-    return "give --csrf-meta or --csrf-cookie, not both";
-  for (const auto* name : {&l.instance_header, &l.csrf_meta, &l.csrf_cookie})
-    for (char c : *name)
-      if (c <= 0x20 || c >= 0x7f || c == ':' || c == ';' || c == '=')
-        return "--instance-header, --csrf-meta and --csrf-cookie must be printable ASCII without "
-               "spaces, ':', ';' or '=': '" + *name + "'";
-  if (l.instance_header.empty()) return "--instance-header cannot be empty";
-  std::vector<const std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path,
-                                        &l.logout_path};
-  if (!l.login_path.empty()) paths.push_back(&l.login_path);
-  for (const auto* path : paths)
-    if (path->empty() || path->front() != '/' || path->find_first_of(" \r\n\t") != std::string::npos)
-      return "a path must start with / and hold no spaces: '" + *path + "'";
-  if (!l.cacert.empty() && !std::ifstream(l.cacert)) return "--cacert " + l.cacert + " cannot be read";
-  for (char c : l.csrf_header + l.csrf_field)
-    if (c <= 0x20 || c >= 0x7f || c == ':')
-      return "--csrf-field and --csrf-header must be printable ASCII without spaces or ':'";
-  return std::nullopt;
-}
-
-// --metrics-bind ADDR:PORT into the options: a numeric address, as a listener takes it.
-Refusal read_metrics_bind(LoadCliOptions& o) {
-  if (o.metrics_bind.empty()) return std::nullopt;
-  auto e = parse_endpoints(o.metrics_bind, false, true);  // port 0: any free one, logged
-  auto* list = std::get_if<std::vector<Endpoint>>(&e);
-  unsigned char addr[16];
-  auto numeric = [&](const std::string& h) {
-    return inet_pton(AF_INET, h.c_str(), addr) == 1 || inet_pton(AF_INET6, h.c_str(), addr) == 1;
-  };
-  if (!list || list->size() != 1 || !numeric(list->front().host))
-    return "--metrics-bind takes one numeric ADDR:PORT, like 127.0.0.1:9464, not '" + o.metrics_bind + "'";
-  o.load.metrics_host = list->front().host;
-  o.load.metrics_port = list->front().port;
-  return std::nullopt;
-}
-
-// --shard I/N into the options.
-Refusal read_shard(LoadCliOptions& o) {
-  auto& l = o.load;
-  if (o.shard.empty()) return std::nullopt;
-  unsigned i = 0, n = 0;
-  char extra = 0;
-  if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n)
-    return "--shard must be I/N with 1 <= I <= N, like 2/3, not '" + o.shard + "'";
-  l.shard_index = i;
-  l.shard_count = n;  // N shards need N clients: checked by the run's plan (loadgen/run/runner.cpp)
-  return std::nullopt;
-}
-
-// How long, how often and where to: the run's own figures.
-Refusal check_run(const loadgen::LoadOptions& l) {
-  if (l.duration.count() == 0 && !l.requests) return "--duration must be above 0 (or give --requests)";
-  if (l.timeout < std::chrono::milliseconds(1)) return "--timeout must be at least 1ms";
-  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") + (l.junit == "-") > 1)
-    return "only one of --csv, --json, --history and --junit can go to stdout (-); give the others a file";
-  if (l.interval < std::chrono::milliseconds(10)) return "--interval must be at least 10ms";
-  if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) && l.rate > 0)
-    return "the counter and logout scenarios run closed-model only (drop --rate)";
-  return std::nullopt;
-}
-}  // namespace
-
 int run_load_command(LoadCliOptions& o, const CLI::App& app) {
   setup_logging(o.log_level);
-  auto& l = o.load;
-  l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
-  l.write_path_given = app.count("--write-path") > 0;
-  if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
-  Refusal refusal;
-  auto headers = loadgen::parse_user_headers(l.headers);
-  if (auto bad = std::get_if<std::string>(&headers)) refusal = *bad;
-  if (!refusal) refusal = read_shape(o, app);
-  for (auto step : {+[](LoadCliOptions& o) { return read_fields(o); },
-                    +[](LoadCliOptions& o) { return check_app_names(o.load); },
-                    +[](LoadCliOptions& o) { return read_shard(o); },
-                    +[](LoadCliOptions& o) { return read_metrics_bind(o); },
-                    +[](LoadCliOptions& o) { return check_run(o.load); }})
-    if (!refusal) refusal = step(o);
-  if (refusal) {
+  if (auto refusal = read_load_command_line(o, app)) {
     std::fprintf(stderr, "sessdemo load: %s\n", refusal->c_str());
     return exit_code::usage;
   }
-  return loadgen::run_load(l);
+  return loadgen::run_load(o.load);
 }
 
 }  // namespace sessdemo::cli

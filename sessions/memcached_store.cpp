@@ -50,7 +50,7 @@ void append_key(std::string& out, std::string_view prefix, std::string_view infi
 MemcachedStore::MemcachedStore(MemcachedOptions opts)
     : opts_(std::move(opts)), uid_(next_store_uid++) {
   if (opts_.servers.empty()) throw std::invalid_argument("no memcached servers");
-  memcached_free(make_memcached_handle(opts_));  // bad addresses fail here, not on the first request
+  memcached_free(make_memcached_handle(opts_));  // bad addresses fail here, not later
 }
 
 MemcachedStore::~MemcachedStore() {

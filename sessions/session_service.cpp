@@ -54,19 +54,17 @@ void WaitHistogram::record(std::chrono::nanoseconds waited) {
   std::size_t b = 0;
   while (b < bounds_s.size() && s > bounds_s[b]) ++b;
   buckets[b].fetch_add(1, std::memory_order_relaxed);
-  sum_ns.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, waited.count())), std::memory_order_relaxed);
+  sum_ns.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, waited.count())),
+                   std::memory_order_relaxed);
 }
 
 SessionService::SessionService(SessionStore& store, SessionPolicy policy, UnixClock clock,
                                LeaseClock lease_clock)
-    : store_(store), policy_(policy), clock_(std::move(clock)), lease_clock_(std::move(lease_clock)) {
+    : store_(store), policy_(policy), clock_(std::move(clock)),
+      lease_clock_(std::move(lease_clock)) {
   if (!lease_clock_) lease_clock_ = [] { return std::chrono::steady_clock::now(); };
-  if (!clock_)
-    clock_ = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+  using std::chrono::system_clock;
+  if (!clock_) clock_ = [] { return system_clock::to_time_t(system_clock::now()); };
 }
 
 std::chrono::seconds SessionService::expiry_for(const Session& s) const {
@@ -260,7 +258,8 @@ WriteOutcome SessionService::update_locked(std::string_view id,
   // keys for ids it made up. A new session needs no lock (its id is new).
   LoadResult existing = store_.load(id);
   if (existing.status == StoreStatus::unavailable) return failed(existing.status);
-  if (existing.status != StoreStatus::ok || existing.session->ended) return create_new(change, guard);
+  if (existing.status != StoreStatus::ok || existing.session->ended)
+    return create_new(change, guard);
   // A token of this holder's own, so that unlocking can never remove a successor's lock.
   const std::string owner = new_session_id();
   auto give_up_at = std::min(Clock::now() + policy_.lock_timeout, deadline::current());

@@ -1,9 +1,10 @@
 #include "loadgen/config/settings_schema.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <cmath>
 #include <functional>
 #include <stdexcept>
+
+#include <boost/json/serialize.hpp>
 
 namespace sessdemo::loadgen {
 
@@ -18,7 +19,8 @@ struct Field {
 };
 
 [[noreturn]] void bad(const char* name, const json::value& v, const char* why) {
-  throw std::runtime_error(std::string("settings field ") + name + " " + why + ": " + json::serialize(v));
+  throw std::runtime_error(std::string("settings field ") + name + " " + why + ": " +
+                           json::serialize(v));
 }
 double number(const char* name, const json::value& v, double min, double max) {
   if (!v.is_number()) bad(name, v, "is not a number");
@@ -37,7 +39,9 @@ bool flag(const char* name, const json::value& v) {
 us seconds_of(const char* name, const json::value& v) {
   return us(static_cast<long long>(std::llround(number(name, v, 0, 1e9) * 1e6)));
 }
-json::value seconds(us d) { return static_cast<double>(d.count()) / 1e6; }
+json::value seconds(us d) {
+  return static_cast<double>(d.count()) / 1e6;
+}
 json::array names_of(const std::vector<std::pair<std::string, std::string>>& fields) {
   json::array out;
   for (const auto& f : fields) out.emplace_back(f.first);
@@ -63,18 +67,20 @@ Field count_field(const char* name, T LoadOptions::*member, double max) {
           }};
 }
 Field fraction_field(const char* name, double LoadOptions::*member) {
-  return {name, [member](const LoadOptions& o) { return json::value(o.*member); },
-          [name, member](const json::value& v, LoadOptions& o) { o.*member = number(name, v, 0, 1); }};
+  return {
+      name, [member](const LoadOptions& o) { return json::value(o.*member); },
+      [name, member](const json::value& v, LoadOptions& o) { o.*member = number(name, v, 0, 1); }};
 }
 Field duration_field(const char* name, us LoadOptions::*member) {
-  return {name, [member](const LoadOptions& o) { return seconds(o.*member); },
-          [name, member](const json::value& v, LoadOptions& o) { o.*member = seconds_of(name, v); }};
+  return {
+      name, [member](const LoadOptions& o) { return seconds(o.*member); },
+      [name, member](const json::value& v, LoadOptions& o) { o.*member = seconds_of(name, v); }};
 }
 
 // An enum setting, written by its name and read back by the same parser the command line uses.
 template <typename E>
-Field enum_field(const char* name, E LoadOptions::*member, std::optional<E> (*parse)(std::string_view),
-                 const char* (*name_of)(E)) {
+Field enum_field(const char* name, E LoadOptions::*member,
+                 std::optional<E> (*parse)(std::string_view), const char* (*name_of)(E)) {
   return {name, [member, name_of](const LoadOptions& o) { return json::value(name_of(o.*member)); },
           [name, member, parse](const json::value& v, LoadOptions& o) {
             auto e = parse(text(name, v));
@@ -123,21 +129,48 @@ Field limits_field(const char* name, std::vector<PercentileLimit> LoadOptions::*
 // The instances as typed (https:// kept), read back by the command line's parser.
 Field instances_field() {
   return {"instances",
-   [](const LoadOptions& o) {
-     json::array a;
-     for (const auto& i : o.instances) a.emplace_back((i.tls ? "https://" : "") + i.to_string());
-     return json::value(std::move(a));
-   },
-   [](const json::value& v, LoadOptions& o) {
-     if (!v.is_array()) bad("instances", v, "is not a list");
-     o.instances.clear();
-     for (const auto& i : v.as_array()) {
-       auto r = parse_endpoints(text("instances", i), true);
-       auto* e = std::get_if<std::vector<Endpoint>>(&r);
-       if (!e || e->size() != 1) bad("instances", i, "is not an address");
-       o.instances.push_back(e->front());
-     }
-   }};
+          [](const LoadOptions& o) {
+            json::array a;
+            for (const auto& i : o.instances)
+              a.emplace_back((i.tls ? "https://" : "") + i.to_string());
+            return json::value(std::move(a));
+          },
+          [](const json::value& v, LoadOptions& o) {
+            if (!v.is_array()) bad("instances", v, "is not a list");
+            o.instances.clear();
+            for (const auto& i : v.as_array()) {
+              auto r = parse_endpoints(text("instances", i), true);
+              auto* e = std::get_if<std::vector<Endpoint>>(&r);
+              if (!e || e->size() != 1) bad("instances", i, "is not an address");
+              o.instances.push_back(e->front());
+            }
+          }};
+}
+
+// null: a form write goes to its form's action.
+Field write_path_field() {
+  return {"write_path",
+          [](const LoadOptions& o) {
+            return o.write == LoadOptions::Write::json || o.write_path_given
+                       ? json::value(o.write_path)
+                       : json::value(nullptr);
+          },
+          [](const json::value& v, LoadOptions& o) {
+            o.write_path_given = !v.is_null();
+            if (!v.is_null()) o.write_path = text("write_path", v);
+          }};
+}
+
+// null: the automatic least number of crossed reads.
+Field min_crossing_field() {
+  return {"min_crossing",
+          [](const LoadOptions& o) {
+            return o.min_crossing < 0 ? json::value(nullptr) : json::value(o.min_crossing);
+          },
+          [](const json::value& v, LoadOptions& o) {
+            o.min_crossing =
+                v.is_null() ? -1 : static_cast<std::int64_t>(number("min_crossing", v, 0, 1e15));
+          }};
 }
 
 const std::vector<Field>& schema() {
@@ -159,26 +192,23 @@ const std::vector<Field>& schema() {
       string_field("name_field", &LoadOptions::name_field),
       enum_field<LoadOptions::Write>("write", &LoadOptions::write, parse_write, to_string),
       string_field("write_method", &LoadOptions::write_method),
-      {"write_path",
-       [](const LoadOptions& o) {
-         // null: a form write goes to its form's action.
-         return o.write == LoadOptions::Write::json || o.write_path_given ? json::value(o.write_path)
-                                                                          : json::value(nullptr);
-       },
-       [](const json::value& v, LoadOptions& o) {
-         o.write_path_given = !v.is_null();
-         if (!v.is_null()) o.write_path = text("write_path", v);
-       }},
-      {"form_field_names", [](const LoadOptions& o) { return json::value(names_of(o.form_fields)); }, {}},
+      write_path_field(),
+      {"form_field_names",
+       [](const LoadOptions& o) { return json::value(names_of(o.form_fields)); },
+       {}},
       string_field("csrf_field", &LoadOptions::csrf_field),
       string_field("csrf_header", &LoadOptions::csrf_header),
       string_field("csrf_meta", &LoadOptions::csrf_meta),
       string_field("csrf_cookie", &LoadOptions::csrf_cookie),
       string_field("login_path", &LoadOptions::login_path),
-      {"login_field_names", [](const LoadOptions& o) { return json::value(names_of(o.login_fields)); }, {}},
+      {"login_field_names",
+       [](const LoadOptions& o) { return json::value(names_of(o.login_fields)); },
+       {}},
       count_field("max_redirects", &LoadOptions::max_redirects, 100),
       string_field("instance_header", &LoadOptions::instance_header),
-      {"header_names", [](const LoadOptions& o) { return json::value(header_names(o.headers)); }, {}},
+      {"header_names",
+       [](const LoadOptions& o) { return json::value(header_names(o.headers)); },
+       {}},
       string_field("cacert", &LoadOptions::cacert),
       {"insecure", [](const LoadOptions& o) { return json::value(o.insecure); },
        [](const json::value& v, LoadOptions& o) { o.insecure = flag("insecure", v); }},
@@ -189,8 +219,10 @@ const std::vector<Field>& schema() {
       fraction_field("max_miss_rate", &LoadOptions::max_miss_rate),
       fraction_field("max_stale_rate", &LoadOptions::max_stale_rate),
       fraction_field("max_error_rate", &LoadOptions::max_error_rate),
-      count_field("max_lost_updates", &LoadOptions::max_lost_updates, static_cast<double>(std::uint64_t{1} << 50)),
-      count_field("max_resurrected", &LoadOptions::max_resurrected, static_cast<double>(std::uint64_t{1} << 50)),
+      count_field("max_lost_updates", &LoadOptions::max_lost_updates,
+                  static_cast<double>(std::uint64_t{1} << 50)),
+      count_field("max_resurrected", &LoadOptions::max_resurrected,
+                  static_cast<double>(std::uint64_t{1} << 50)),
       string_field("logout_path", &LoadOptions::logout_path),
       string_field("logout_method", &LoadOptions::logout_method),
       string_field("counter_path", &LoadOptions::counter_path),
@@ -203,10 +235,7 @@ const std::vector<Field>& schema() {
       {"abort_on_fail", [](const LoadOptions& o) { return json::value(o.abort_on_fail); },
        [](const json::value& v, LoadOptions& o) { o.abort_on_fail = flag("abort_on_fail", v); }},
       duration_field("abort_grace_s", &LoadOptions::abort_grace),
-      {"min_crossing", [](const LoadOptions& o) { return o.min_crossing < 0 ? json::value(nullptr) : json::value(o.min_crossing); },
-       [](const json::value& v, LoadOptions& o) {
-         o.min_crossing = v.is_null() ? -1 : static_cast<std::int64_t>(number("min_crossing", v, 0, 1e15));
-       }},
+      min_crossing_field(),
       string_field("run_id", &LoadOptions::run_id),
       count_field("shard_index", &LoadOptions::shard_index, 1e6),
       count_field("shard_count", &LoadOptions::shard_count, 1e6),

@@ -2,16 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
 #include <sstream>
 
+#include <boost/json.hpp>
+
+#include "loadgen/config/settings_schema.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/outputs.hpp"
-#include "loadgen/config/settings_schema.hpp"
 #include "loadgen/report/summary.hpp"
 
 namespace sessdemo::loadgen {
@@ -28,17 +29,20 @@ constexpr std::uint64_t max_count = std::uint64_t{1} << 53;
 
 std::uint64_t count_at(const json::object& o, const char* key) {
   const json::value& v = o.at(key);
-  if (!v.is_int64() && !v.is_uint64()) throw std::runtime_error(std::string("field ") + key + " is not a whole number");
+  if (!v.is_int64() && !v.is_uint64())
+    throw std::runtime_error(std::string("field ") + key + " is not a whole number");
   if (v.is_int64() ? v.as_int64() < 0 || static_cast<std::uint64_t>(v.as_int64()) > max_count
                    : v.as_uint64() > max_count)
-    throw std::runtime_error(std::string("field ") + key + " is out of range (0 to 2^53): " + json::serialize(v));
+    throw std::runtime_error(std::string("field ") + key +
+                             " is out of range (0 to 2^53): " + json::serialize(v));
   return v.to_number<std::uint64_t>();
 }
 
 double number_at(const json::object& o, const char* key, double min, double max) {
   double v = o.at(key).to_number<double>();
   if (!std::isfinite(v) || v < min || v > max)
-    throw std::runtime_error(std::string("field ") + key + " is out of range: " + json::serialize(o.at(key)));
+    throw std::runtime_error(std::string("field ") + key +
+                             " is out of range: " + json::serialize(o.at(key)));
   return v;
 }
 
@@ -110,7 +114,8 @@ Counters counters_of(const json::object& o) {
     if (kinds.contains(name)) by_kind += c.error_kinds[k] = count_at(kinds, name);
   }
   // What the tester writes always holds; a file where it does not was edited or broken.
-  if (by_kind != c.errors) throw std::runtime_error("field errors_by_kind does not add up to errors");
+  if (by_kind != c.errors)
+    throw std::runtime_error("field errors_by_kind does not add up to errors");
   if (c.errors > c.requests || c.status_5xx > c.errors || c.reads() > c.requests)
     throw std::runtime_error("fields errors, errors_5xx and the reads are more than requests");
   return c;
@@ -187,6 +192,30 @@ std::string reason_of(const std::exception& e) {
   std::string why = e.what();
   return why.substr(0, why.find(" ["));
 }
+
+// " (name: this against that)": the first setting in which a shard differs from the first one.
+std::string first_difference(const json::object& same, const json::object& first) {
+  for (const auto& [k, val] : same)
+    if (!first.contains(k) || first.at(k) != val)
+      return " (" + std::string(k) + ": " + json::serialize(val) + " against " +
+             (first.contains(k) ? json::serialize(first.at(k)) : "none") + ")";
+  return "";
+}
+
+// A shard's part of the run's own figures: threads, connections, time, drops, the abort.
+void add_run_figures(const std::string& name, const json::object& d, const json::object& settings,
+                     RunReport& r) {
+  r.threads += settings.at("threads").to_number<unsigned>();
+  r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
+  r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
+  r.interrupted = r.interrupted || d.at("interrupted").as_bool();
+  const auto& total = d.at("total").as_object();
+  if (total.contains("dropped")) r.dropped += count_at(total, "dropped");
+  if (auto* s = total.if_contains("scheduled")) r.scheduled += s->to_number<double>();
+  if (total.contains("ticks_sent")) r.ticks_sent += count_at(total, "ticks_sent");
+  if (auto* a = d.if_contains("aborted"); a && a->is_string() && r.aborted.empty())
+    r.aborted = name + " " + std::string(a->as_string());
+}
 }  // namespace
 
 std::variant<MergedRun, std::string> merge_documents(
@@ -202,7 +231,8 @@ std::variant<MergedRun, std::string> merge_documents(
     try {
       json::error_code ec;
       auto v = json::parse(text, ec);
-      if (ec || !v.is_object()) return name + ": not JSON" + (ec ? " (" + ec.message() + ")" : std::string());
+      if (ec || !v.is_object())
+        return name + ": not JSON" + (ec ? " (" + ec.message() + ")" : std::string());
       const auto& d = v.as_object();
       auto* format = d.if_contains("format");
       if (!format || format->to_number<int>() != 2 || !d.if_contains("tool") ||
@@ -224,15 +254,9 @@ std::variant<MergedRun, std::string> merge_documents(
         if (settings.at("run_id") != first_settings.at("run_id"))
           return name + ": another run (run id '" + std::string(settings.at("run_id").as_string()) +
                  "', not '" + std::string(first_settings.at("run_id").as_string()) + "')";
-        if (same != first_settings) {
-          for (const auto& [k, val] : same)
-            if (!first_settings.contains(k) || first_settings.at(k) != val)
-              return name + ": other settings than " + docs.front().first + " (" + std::string(k) +
-                     ": " + json::serialize(val) + " against " +
-                     (first_settings.contains(k) ? json::serialize(first_settings.at(k)) : "none") +
-                     ")";
-          return name + ": other settings than " + docs.front().first;
-        }
+        if (same != first_settings)
+          return name + ": other settings than " + docs.front().first +
+                 first_difference(same, first_settings);
         r.started_at = std::min(r.started_at, std::string(d.at("started_at").as_string()));
         r.run_tag += "+" + std::string(d.at("run_tag").as_string());
       }
@@ -243,16 +267,7 @@ std::variant<MergedRun, std::string> merge_documents(
       out.starts.emplace_back(name, d.contains("measured_start_unix_s")
                                         ? d.at("measured_start_unix_s").to_number<double>()
                                         : 0.0);
-      r.threads += settings.at("threads").to_number<unsigned>();
-      r.connections_per_instance += settings.at("connections_per_instance").to_number<unsigned>();
-      r.measured_s = std::max(r.measured_s, number_at(d, "measured_s", 0, 1e9));
-      r.interrupted = r.interrupted || d.at("interrupted").as_bool();
-      const auto& total = d.at("total").as_object();
-      if (total.contains("dropped")) r.dropped += count_at(total, "dropped");
-      if (auto* s = total.if_contains("scheduled")) r.scheduled += s->to_number<double>();
-      if (total.contains("ticks_sent")) r.ticks_sent += count_at(total, "ticks_sent");
-      if (auto* a = d.if_contains("aborted"); a && a->is_string() && r.aborted.empty())
-        r.aborted = name + " " + std::string(a->as_string());
+      add_run_figures(name, d, settings, r);
       add_figures(d, r);
     } catch (const std::exception& e) {
       return name + ": not a complete sessdemo load JSON (" + reason_of(e) + ")";
@@ -265,7 +280,8 @@ std::variant<MergedRun, std::string> merge_documents(
     return "the files hold " + std::to_string(r.shards_merged) + " shards of " +
            std::to_string(count);
   for (const auto& [name, start] : out.starts)
-    if (start > 0 && (r.measured_start_unix_s == 0 || start < r.measured_start_unix_s)) r.measured_start_unix_s = start;
+    if (start > 0 && (r.measured_start_unix_s == 0 || start < r.measured_start_unix_s))
+      r.measured_start_unix_s = start;
   r.total = r.table.total();
   return out;
 }

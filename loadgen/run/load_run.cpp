@@ -14,6 +14,7 @@
 
 #include "common/utc_time.hpp"
 #include "loadgen/report/checks.hpp"
+#include "loadgen/report/progress_line.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -21,20 +22,6 @@ namespace {
 std::atomic<bool> interrupted{false};
 extern "C" void on_sigint(int) {
   interrupted = true;
-}
-
-// The live line: where the run is (stage, ETA), the load it is under, what it measured so far.
-std::string progress_line(double elapsed, double total, const std::string& stage, const InstanceStats& s,
-                          double rps, std::uint64_t clients) {
-  char eta[32] = "";
-  if (std::isfinite(total)) std::snprintf(eta, sizeof eta, "  eta %.0fs", std::max(0.0, total - elapsed));
-  char buf[240];
-  std::snprintf(buf, sizeof buf,
-                "\r%6.1fs%s%s  clients %llu  %8.0f req/s  hits %llu  misses %llu  errors %llu  p99 %.2f ms   ",
-                elapsed, stage.c_str(), eta, static_cast<unsigned long long>(clients), rps,
-                static_cast<unsigned long long>(s.counters.hits), static_cast<unsigned long long>(s.counters.misses),
-                static_cast<unsigned long long>(s.counters.errors), s.latency.percentile(99) / 1000.0);
-  return buf;
 }
 }  // namespace
 
@@ -46,7 +33,8 @@ void LoadRun::sleep_until(Clock::time_point t) const {
   }
 }
 
-void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load, bool drain) {
+void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load,
+                             bool drain) {
   double elapsed = std::chrono::duration<double>(now - measure_start_).count();
   double span = std::chrono::duration<double>(now - tick_).count();
   if (csv_) csv_->rows(elapsed, span, iv, load);
@@ -63,13 +51,15 @@ void LoadRun::write_interval(const StatsTable& iv, Clock::time_point now, const 
   // The drain after the end is a short interval: its rate is no rate of the run.
   if (show_progress_ && !drain) {
     double since_load = std::chrono::duration<double>(now - load_start_).count();
-    std::string stage = opts_.stages.empty() ? ""
-                        : "  stage " + std::to_string(shape_.stage_at(since_load)) + "/" +
-                              std::to_string(opts_.stages.size());
-    double total = opts_.duration.count() > 0 ? std::chrono::duration<double>(opts_.duration).count()
-                                              : std::numeric_limits<double>::infinity();
-    std::fputs(progress_line(elapsed, total, stage, running_, span > 0 ? itotal.counters.requests / span : 0,
-                             load.clients)
+    std::string stage = opts_.stages.empty()
+                            ? ""
+                            : "  stage " + std::to_string(shape_.stage_at(since_load)) + "/" +
+                                  std::to_string(opts_.stages.size());
+    double total = opts_.duration.count() > 0
+                       ? std::chrono::duration<double>(opts_.duration).count()
+                       : std::numeric_limits<double>::infinity();
+    std::fputs(progress_line(elapsed, total, stage, running_,
+                             span > 0 ? itotal.counters.requests / span : 0, load.clients)
                    .c_str(),
                stderr);
   }
@@ -89,7 +79,10 @@ void LoadRun::wait_for_start_at() const {
     spdlog::info("load: waiting {:.3f} s for --start-at", wait);
     std::this_thread::sleep_for(std::chrono::duration<double>(wait));
   } else if (wait < -0.01) {
-    spdlog::warn("load: --start-at was {:.3f} s ago when the load could begin: its shards do not start together", -wait);
+    spdlog::warn(
+        "load: --start-at was {:.3f} s ago when the load could begin: its shards do not start "
+        "together",
+        -wait);
   }
 }
 
@@ -126,7 +119,8 @@ void LoadRun::run() {
         std::chrono::duration<double>(opts_.warmup).count());
   measure_start_ = start + opts_.warmup;
   report_.measured_start_monotonic_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(measure_start_.time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::nanoseconds>(measure_start_.time_since_epoch())
+          .count();
   if (history_) history_->begin(measure_start_);
   start_workers();
   take_totals(measure());
@@ -154,15 +148,15 @@ void LoadRun::start_workers() {
     if (requests) plan.budget = requests / threads_ + (w < requests % threads_ ? 1 : 0);
     plan.rate = opts_.rate * slice_.share / threads_;
     plan.shape = shape_;
-    plan.share = opts_.rate > 0 ? slice_.share / threads_
-                                : static_cast<double>(plan.client_count) / std::max(1u, opts_.clients);
+    plan.share = opts_.rate > 0
+                     ? slice_.share / threads_
+                     : static_cast<double>(plan.client_count) / std::max(1u, opts_.clients);
     plan.load_start = load_start_;
     plan.measure_start = measure_start_;
     if (opts_.duration.count() > 0) plan.measure_end = measure_start_ + opts_.duration;
     if (history_) plan.history = &history_->new_buffer();
     workers_.push_back(std::make_unique<Worker>(std::move(plan)));
   }
-
 }
 
 LoadRun::Clock::time_point LoadRun::measure() {
@@ -197,8 +191,9 @@ LoadRun::Clock::time_point LoadRun::measure() {
     cut = next;
     auto now = Clock::now();
     bool done = interrupted || now >= end || all_finished();
-    if (done) logic_->stop_reading_pages();  // a worker parsing a page now hands its figures at once
-    if (done && now < next) break;  // a partial interval: written with the drain below
+    if (done)
+      logic_->stop_reading_pages();  // a worker parsing a page now hands its figures at once
+    if (done && now < next) break;   // a partial interval: written with the drain below
     auto load = load_at(now);  // the load when the interval is cut, before the figures are fetched
     auto figures = collect();
     // The interval ends when the last worker handed its figures over: a worker hands them over
@@ -228,7 +223,8 @@ void LoadRun::publish_live(const IntervalLoad& load) {
   f.target_rps = load.target_rps;
   f.dropped = dropped_so_far_;
   f.checks = &live_checks_;
-  if (opts_.shard_count > 1) f.shard = std::to_string(opts_.shard_index) + "/" + std::to_string(opts_.shard_count);
+  if (opts_.shard_count > 1)
+    f.shard = std::to_string(opts_.shard_index) + "/" + std::to_string(opts_.shard_count);
   live_->publish(render_live_metrics(f));
 }
 
@@ -251,8 +247,8 @@ bool LoadRun::abort_if_hopeless(Clock::time_point now) {
   auto why = first_failure(evaluate(report_so_far(now), Moment::so_far));
   if (!why) return false;
   char at[48];
-  std::snprintf(at, sizeof at, "at %.1f s: ",
-                std::chrono::duration<double>(now - measure_start_).count());
+  std::snprintf(at, sizeof at,
+                "at %.1f s: ", std::chrono::duration<double>(now - measure_start_).count());
   report_.aborted = at + *why;
   spdlog::warn("load: stopping early (--abort-on-fail): {}", report_.aborted);
   return true;
@@ -267,8 +263,11 @@ void LoadRun::take_totals(Clock::time_point measured_end) {
       std::max(1e-9, std::chrono::duration<double>(measured_end - measure_start_).count());
   report_.interrupted = interrupted;
   if (opts_.rate > 0) {
-    auto since_load = [&](Clock::time_point t) { return std::chrono::duration<double>(t - load_start_).count(); };
-    report_.scheduled = (shape_.count_until(since_load(measured_end)) - shape_.count_until(since_load(measure_start_))) *
+    auto since_load = [&](Clock::time_point t) {
+      return std::chrono::duration<double>(t - load_start_).count();
+    };
+    report_.scheduled = (shape_.count_until(since_load(measured_end)) -
+                         shape_.count_until(since_load(measure_start_))) *
                         slice_.share;
   }
   for (auto& w : workers_) {

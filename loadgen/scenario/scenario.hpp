@@ -10,23 +10,33 @@
 #include <string_view>
 #include <vector>
 
-#include "loadgen/http/cookie_jar.hpp"
-#include "loadgen/scenario/form_pool.hpp"
-#include "loadgen/history/history_event.hpp"
-#include "loadgen/scenario/html_form.hpp"
 #include "loadgen/config/load_options.hpp"
+#include "loadgen/history/history_event.hpp"
 #include "loadgen/history/operation_checker.hpp"
+#include "loadgen/http/cookie_jar.hpp"
+#include "loadgen/http/user_headers.hpp"
+#include "loadgen/scenario/form_pool.hpp"
+#include "loadgen/scenario/html_form.hpp"
+#include "loadgen/scenario/page_judge.hpp"
 #include "loadgen/scenario/page_reader.hpp"
 #include "loadgen/stats/stats.hpp"
-#include "loadgen/http/user_headers.hpp"
-#include "loadgen/scenario/page_judge.hpp"
 
 namespace sessdemo::loadgen {
 
 // login_page and login_submit come before a client's first write when --login-path is set;
 // follow is a redirect hop of any step (Client::redirected_from says which).
 enum class Step : std::uint8_t {
-  home, write, read, get, counter_setup, increment, final_read, done, login_page, login_submit, follow,
+  home,
+  write,
+  read,
+  get,
+  counter_setup,
+  increment,
+  final_read,
+  done,
+  login_page,
+  login_submit,
+  follow,
   logout_write,  // scenario logout: the session's name (a JSON write)
   logout_burst,  // increments in flight and the logout among them (what each ticket sends: Client)
   logout,        // the ticket that carries the logout (set by the worker from the request's kind)
@@ -39,11 +49,11 @@ struct PendingRequest {
 };
 
 struct Client {
-  ClientWrites writes;             // write sequence numbers (visit)
-  std::uint64_t sent = 0;          // requests this client sent (drives round-robin)
+  ClientWrites writes;     // write sequence numbers (visit)
+  std::uint64_t sent = 0;  // requests this client sent (drives round-robin)
   std::uint32_t reads_since_write = 0;
   Step step = Step::home;
-  std::uint16_t in_flight = 0;     // counter: increments on the wire now
+  std::uint16_t in_flight = 0;        // counter: increments on the wire now
   std::int64_t sent_increments = 0;   // counter: increments put on the wire
   std::int64_t acked_increments = 0;  // counter: increments answered 2xx (<= sent)
   std::int64_t final_value = -1;      // counter: the value read at the end (-1: not read)
@@ -54,19 +64,19 @@ struct Client {
   // shared with the clients that got the same one (FormPool); null when Home had none. Where
   // it goes unless --write-path says.
   std::shared_ptr<const KeptForm> form;
-  bool page_read = false;          // Home was read (its form, token) since the last refusal
-  std::string page_path = "/";     // the page the form or token came from: the Referer of writes
-  bool logged_in = false;          // --login-path: this client's login went through
-  std::string token_from;          // the instance whose page gave the form or token the next write carries
+  bool page_read = false;       // Home was read (its form, token) since the last refusal
+  std::string page_path = "/";  // the page the form or token came from: the Referer of writes
+  bool logged_in = false;       // --login-path: this client's login went through
+  std::string token_from;  // the instance whose page gave the form or token the next write carries
   // The request last built: its path (redirects resolve against it) and whether it may be sent
   // again on a new connection when a reused one turns out closed (GET, HEAD, PUT, DELETE).
   std::string request_path;
   bool idempotent = true;
-  PendingRequest next;       // login_submit and follow send this
+  PendingRequest next;                // login_submit and follow send this
   Step redirected_from = Step::home;  // follow: the step whose answer redirected
   std::string redirected_path;        // follow: the path of that step's request
-  std::uint8_t hops = 0;     // follow: redirects followed for it so far
-  bool acked_by_redirect = false;  // follow of a write: the write's 301/302/303 acknowledged it
+  std::uint8_t hops = 0;              // follow: redirects followed for it so far
+  bool acked_by_redirect = false;     // follow of a write: the write's 301/302/303 acknowledged it
   // Scenario logout: this client's tickets alive, increments sent in the current burst, and
   // where its logout is.
   std::uint16_t tickets = 0;
@@ -81,10 +91,10 @@ struct Answer {
   std::string_view body;
   std::vector<std::string_view> set_cookies;
   ErrorKind failure = ErrorKind::reset;  // with status 0: what went wrong on the way
-  std::string_view location;  // the Location header, for a 3xx
-  std::string_view authority;  // HOST:PORT of the instance address that answered
-  std::string_view instance;   // the instance that answered, as the figures name it
-  bool tls = false;            // ... over https
+  std::string_view location;             // the Location header, for a 3xx
+  std::string_view authority;            // HOST:PORT of the instance address that answered
+  std::string_view instance;             // the instance that answered, as the figures name it
+  bool tls = false;                      // ... over https
 };
 
 struct Outcome {
@@ -92,7 +102,7 @@ struct Outcome {
   bool error = false;
   ErrorKind error_kind = ErrorKind::protocol;  // with error: which kind
   std::optional<Judged> judged;  // a read the checker judged: how it read (set by the worker)
-  bool retried = false;  // sent on a new connection: the reused one was found closed
+  bool retried = false;          // sent on a new connection: the reused one was found closed
   // A write or login refused (400, 403, 419, 422) that carried a token or form read from a page:
   // crossed when another instance than the one that issued it refused it (the instances do not
   // share that session), same when the issuer itself refused it (the app's own reasons).
@@ -124,7 +134,9 @@ class ScenarioLogic {
                                           bool sent) const;
   // Steps that go out at once, whatever the think time or the schedule: a browser follows a
   // redirect and submits a login form it just loaded without a pause.
-  static bool continues(const Client& c) { return c.step == Step::follow || c.step == Step::login_submit; }
+  static bool continues(const Client& c) {
+    return c.step == Step::follow || c.step == Step::login_submit;
+  }
   // Scenario logout: how many requests the client wants in flight now (the worker adds or
   // retires tickets to match).
   unsigned tickets_wanted(const Client& c) const;
@@ -136,9 +148,12 @@ class ScenarioLogic {
   void start_line(std::string& out, std::string_view method, std::string_view path,
                   std::string_view host, const Client& c) const;
   void write_headers(std::string& out, std::string_view host, bool tls, const Client& c) const;
-  void build_write(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
+  void build_write(std::uint32_t id, Client& c, std::string_view host, bool tls,
+                   std::string& out) const;
+  bool follows_redirects(Step step) const;
   bool redirected(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o) const;
-  void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o, bool landing) const;
+  void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o,
+              bool landing) const;
   void finish_write(Client& c, const Answer& a, Outcome& o, bool landing) const;
   // Home read: its form and token kept; refused: it could not be read (a bound passed, a form
   // too big): a protocol error; cancelled: the run ended while it was parsed.
@@ -153,7 +168,8 @@ class ScenarioLogic {
   Outcome::Refusal refusal_of(const Client& c, const Answer& a, bool carried) const;
   // A form's action, resolved against the page; one naming another origin is said once (the
   // tester sends nothing but to its instances, so it goes to the same path there).
-  std::string form_target(std::string_view page_path, std::string_view action, std::string_view origin) const;
+  std::string form_target(std::string_view page_path, std::string_view action,
+                          std::string_view origin) const;
   // The verdict on a page that could not be read (said once): refused, or cancelled.
   PageRead refuse_page(const std::string& path, const PageScan& scan) const;
   void after_read(Client& c) const;
@@ -162,15 +178,16 @@ class ScenarioLogic {
   bool uses_token() const;
   bool at_login(std::string_view path) const;
   void diagnose(unsigned what, const std::string& message) const;
-  Kind build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls, std::string& out) const;
+  Kind build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls,
+                         std::string& out) const;
   void finish_logout_step(Client& c, Step step, const Answer& a, Outcome& o) const;
 
   const LoadOptions& opts_;
   std::string run_tag_;
-  UserHeaders user_;  // from opts_.headers, checked by the command line
-  std::string boundary_;  // multipart/form-data writes
+  UserHeaders user_;                            // from opts_.headers, checked by the command line
+  std::string boundary_;                        // multipart/form-data writes
   mutable std::atomic<unsigned> diagnosed_{0};  // which "cannot find" lines were logged (bits)
-  mutable FormPool forms_;  // the forms of Home the clients keep, one copy of each
+  mutable FormPool forms_;    // the forms of Home the clients keep, one copy of each
   mutable PageReader pages_;  // Home and login pages, read within the run's bounds
   mutable std::mutex hint_mutex_;
   mutable std::string token_hint_;  // under hint_mutex_: the flag a page's token asks for

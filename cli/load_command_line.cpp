@@ -1,0 +1,127 @@
+// What `sessdemo load` was typed, read into its options and refused when it cannot run.
+#include "cli/load_command_line.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <fstream>
+#include <tuple>
+
+#include <CLI/App.hpp>
+
+#include "cli/load_shape_options.hpp"
+#include "cli/options.hpp"
+#include "loadgen/http/user_headers.hpp"
+
+namespace sessdemo::cli {
+
+namespace {
+using Refusal = std::optional<std::string>;  // why the command line cannot run, for exit 2
+
+// --form-field and --login-field: NAME=VALUE, into the options' pairs.
+Refusal read_fields(LoadCliOptions& o) {
+  auto& l = o.load;
+  for (auto [typed, into, flag] : {std::tuple{&o.form_fields, &l.form_fields, "--form-field"},
+                                   std::tuple{&o.login_fields, &l.login_fields, "--login-field"}}) {
+    into->clear();
+    for (const auto& f : *typed) {
+      auto eq = f.find('=');
+      if (eq == 0 || eq == std::string::npos || f.find_first_of("\r\n") != std::string::npos)
+        return std::string(flag) + " takes NAME=VALUE, not '" + f + "'";
+      into->emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+  }
+  if (!l.login_fields.empty() && l.login_path.empty()) return "--login-field needs --login-path";
+  return std::nullopt;
+}
+
+// Header and field names, paths and files the app's options name.
+Refusal check_app_names(const loadgen::LoadOptions& l) {
+  if (!l.csrf_meta.empty() && !l.csrf_cookie.empty())
+    return "give --csrf-meta or --csrf-cookie, not both";
+  for (const auto* name : {&l.instance_header, &l.csrf_meta, &l.csrf_cookie})
+    for (char c : *name)
+      if (c <= 0x20 || c >= 0x7f || c == ':' || c == ';' || c == '=')
+        return "--instance-header, --csrf-meta and --csrf-cookie must be printable ASCII without "
+               "spaces, ':', ';' or '=': '" +
+               *name + "'";
+  if (l.instance_header.empty()) return "--instance-header cannot be empty";
+  std::vector<const std::string*> paths{&l.write_path, &l.home_path, &l.details_path, &l.path,
+                                        &l.logout_path};
+  if (!l.login_path.empty()) paths.push_back(&l.login_path);
+  for (const auto* path : paths)
+    if (path->empty() || path->front() != '/' ||
+        path->find_first_of(" \r\n\t") != std::string::npos)
+      return "a path must start with / and hold no spaces: '" + *path + "'";
+  if (!l.cacert.empty() && !std::ifstream(l.cacert))
+    return "--cacert " + l.cacert + " cannot be read";
+  for (char c : l.csrf_header + l.csrf_field)
+    if (c <= 0x20 || c >= 0x7f || c == ':')
+      return "--csrf-field and --csrf-header must be printable ASCII without spaces or ':'";
+  return std::nullopt;
+}
+
+// --metrics-bind ADDR:PORT into the options: a numeric address, as a listener takes it.
+Refusal read_metrics_bind(LoadCliOptions& o) {
+  if (o.metrics_bind.empty()) return std::nullopt;
+  auto e = parse_endpoints(o.metrics_bind, false, true);  // port 0: any free one, logged
+  auto* list = std::get_if<std::vector<Endpoint>>(&e);
+  unsigned char addr[16];
+  auto numeric = [&](const std::string& h) {
+    return inet_pton(AF_INET, h.c_str(), addr) == 1 || inet_pton(AF_INET6, h.c_str(), addr) == 1;
+  };
+  if (!list || list->size() != 1 || !numeric(list->front().host))
+    return "--metrics-bind takes one numeric ADDR:PORT, like 127.0.0.1:9464, not '" +
+           o.metrics_bind + "'";
+  o.load.metrics_host = list->front().host;
+  o.load.metrics_port = list->front().port;
+  return std::nullopt;
+}
+
+// --shard I/N into the options.
+Refusal read_shard(LoadCliOptions& o) {
+  auto& l = o.load;
+  if (o.shard.empty()) return std::nullopt;
+  unsigned i = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || i < 1 || n < 1 || i > n)
+    return "--shard must be I/N with 1 <= I <= N, like 2/3, not '" + o.shard + "'";
+  l.shard_index = i;
+  l.shard_count = n;  // N shards need N clients: checked by the run's plan (loadgen/run/runner.cpp)
+  return std::nullopt;
+}
+
+// How long, how often and where to: the run's own figures.
+Refusal check_run(const loadgen::LoadOptions& l) {
+  if (l.duration.count() == 0 && !l.requests)
+    return "--duration must be above 0 (or give --requests)";
+  if (l.timeout < std::chrono::milliseconds(1)) return "--timeout must be at least 1ms";
+  if ((l.csv == "-") + (l.json == "-") + (l.history == "-") + (l.junit == "-") > 1)
+    return "only one of --csv, --json, --history and --junit can go to stdout (-); give the others "
+           "a file";
+  if (l.interval < std::chrono::milliseconds(10)) return "--interval must be at least 10ms";
+  if ((l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout) &&
+      l.rate > 0)
+    return "the counter and logout scenarios run closed-model only (drop --rate)";
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> read_load_command_line(LoadCliOptions& o, const CLI::App& app) {
+  auto& l = o.load;
+  l.instances = std::get<std::vector<Endpoint>>(parse_endpoints(o.instances, true));
+  l.write_path_given = app.count("--write-path") > 0;
+  if (l.requests && !app.count("--duration")) l.duration = std::chrono::microseconds{0};
+  auto headers = loadgen::parse_user_headers(l.headers);
+  if (auto bad = std::get_if<std::string>(&headers)) return *bad;
+  Refusal refusal = read_shape(o, app);
+  for (auto step : {+[](LoadCliOptions& o) { return read_fields(o); },
+                    +[](LoadCliOptions& o) { return check_app_names(o.load); },
+                    +[](LoadCliOptions& o) { return read_shard(o); },
+                    +[](LoadCliOptions& o) { return read_metrics_bind(o); },
+                    +[](LoadCliOptions& o) { return check_run(o.load); }})
+    if (!refusal) refusal = step(o);
+  return refusal;
+}
+
+}  // namespace sessdemo::cli
