@@ -1,25 +1,30 @@
 #include "cli/config_file.hpp"
 
-#include "common/trim.hpp"
-
-#include <CLI/App.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <set>
 
+#include <CLI/App.hpp>
+
 #include "cli/small_file.hpp"
+#include "common/trim.hpp"
 
 namespace sessdemo::cli {
 
 namespace {
 
-std::string at_line(int n, const std::string& what) { return "line " + std::to_string(n) + ": " + what; }
+std::string at_line(int n, const std::string& what) {
+  return "line " + std::to_string(n) + ": " + what;
+}
 
-bool is_key_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
+bool is_key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
 }  // namespace
 
 std::variant<std::vector<ConfigEntry>, std::string> parse_config(
-    std::string_view text, const std::function<bool(const std::string&, const std::string&)>& repeatable) {
+    std::string_view text,
+    const std::function<bool(const std::string&, const std::string&)>& repeatable) {
   std::vector<ConfigEntry> out;
   std::string section;
   std::set<std::pair<std::string, std::string>> seen;
@@ -44,12 +49,16 @@ std::variant<std::vector<ConfigEntry>, std::string> parse_config(
       std::string_view value = trim(line.substr(eq + 1));
       if (key.empty()) return at_line(n, "a key is missing before '='");
       if (!std::all_of(key.begin(), key.end(), is_key_char))
-        return at_line(n, "'" + key + "' is not a key (lower-case option names, like store-timeout)");
+        return at_line(n,
+                       "'" + key + "' is not a key (lower-case option names, like store-timeout)");
       std::replace(key.begin(), key.end(), '_', '-');
       if (section.empty())
-        return at_line(n, "'" + key + "' is outside a section: put it under [serve], [load] or [demo]");
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-      else if (value.find('"') != std::string_view::npos) return at_line(n, "unbalanced '\"' in the value of " + key);
+        return at_line(
+            n, "'" + key + "' is outside a section: put it under [serve], [load] or [demo]");
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
+      else if (value.find('"') != std::string_view::npos)
+        return at_line(n, "unbalanced '\"' in the value of " + key);
       if (!seen.insert({section, key}).second && !(repeatable && repeatable(section, key)))
         return at_line(n, "'" + key + "' is given twice in [" + section + "]");
       out.push_back({section, key, std::string(value), n});
@@ -60,8 +69,12 @@ std::variant<std::vector<ConfigEntry>, std::string> parse_config(
 }
 
 namespace {
-bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes" || v == "on"; }
-bool falsy(const std::string& v) { return v == "false" || v == "0" || v == "no" || v == "off"; }
+bool truthy(const std::string& v) {
+  return v == "true" || v == "1" || v == "yes" || v == "on";
+}
+bool falsy(const std::string& v) {
+  return v == "false" || v == "0" || v == "no" || v == "off";
+}
 }  // namespace
 
 std::string apply_config_file(std::vector<std::string>& args, CLI::App& app) {
@@ -103,13 +116,16 @@ std::string apply_config_file(std::vector<std::string>& args, CLI::App& app) {
     CLI::App* sub = nullptr;
     for (auto* s : app.get_subcommands({}))
       if (s->get_name() == e.section) sub = s;
-    if (!sub) return "config file " + path + ", line " + std::to_string(e.line) + ": unknown section [" + e.section + "]";
+    if (!sub)
+      return "config file " + path + ", line " + std::to_string(e.line) + ": unknown section [" +
+             e.section + "]";
     const CLI::Option* opt = sub->get_option_no_throw("--" + e.key);
     if (!opt || e.key == "help" || e.key == "config")
-      return "config file " + path + ", line " + std::to_string(e.line) + ": unknown key '" + e.key + "' in [" +
-             e.section + "]";
+      return "config file " + path + ", line " + std::to_string(e.line) + ": unknown key '" +
+             e.key + "' in [" + e.section + "]";
     if (opt->get_expected_min() == 0 && !truthy(e.value) && !falsy(e.value))
-      return "config file " + path + ", line " + std::to_string(e.line) + ": " + e.key + " takes true or false";
+      return "config file " + path + ", line " + std::to_string(e.line) + ": " + e.key +
+             " takes true or false";
   }
 
   // The command that runs: the first argument naming one.
@@ -125,7 +141,8 @@ std::string apply_config_file(std::vector<std::string>& args, CLI::App& app) {
     if (e.section != *cmd) continue;
     const CLI::Option* opt = sub->get_option("--" + e.key);
     const std::string& env = opt->get_envname();
-    if (!env.empty() && std::getenv(env.c_str()) && *std::getenv(env.c_str())) continue;  // env wins
+    if (!env.empty() && std::getenv(env.c_str()) && *std::getenv(env.c_str()))
+      continue;                          // env wins
     if (opt->get_expected_min() == 0) {  // a flag: on or left out
       if (truthy(e.value)) injected.push_back("--" + e.key);
       continue;

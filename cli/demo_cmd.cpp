@@ -1,15 +1,16 @@
 #include "cli/demo_cmd.hpp"
-#include "common/exit_status.hpp"
 
 #include <unistd.h>
 
-#include <CLI/App.hpp>
-#include <CLI/Validators.hpp>
 #include <algorithm>
 #include <cstdio>
 
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
+
 #include "cli/options.hpp"
 #include "common/endpoint.hpp"
+#include "common/exit_status.hpp"
 
 namespace sessdemo::cli {
 
@@ -64,7 +65,8 @@ void setup_demo(CLI::App& app, DemoCliOptions& o) {
   app.add_option("--clients", d.clients, "virtual clients per scenario")
       ->check(whole_number(1, 100000))
       ->capture_default_str();
-  add_duration(app, "--duration", d.duration, "load time per scenario (default 5s; 15s with --network netns)")
+  add_duration(app, "--duration", d.duration,
+               "load time per scenario (default 5s; 15s with --network netns)")
       ->each([&o](const std::string&) { o.duration_given = true; });
   app.add_option("--network", d.network,
                  "loopback: every process on 127.0.0.1 (process faults); netns: each host in a "

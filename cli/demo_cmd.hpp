@@ -12,8 +12,8 @@ namespace sessdemo::cli {
 
 struct DemoCliOptions {
   demo::DemoOptions demo;
-  std::string memcached;  // HOST:PORT list of running nodes, as typed
-  std::string scenarios;  // comma-separated subset, as typed
+  std::string memcached;        // HOST:PORT list of running nodes, as typed
+  std::string scenarios;        // comma-separated subset, as typed
   bool duration_given = false;  // --duration was on the command line (netns has a longer default)
 };
 

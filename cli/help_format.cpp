@@ -3,10 +3,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <CLI/App.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <sstream>
+
+#include <CLI/App.hpp>
 
 namespace sessdemo::cli {
 
@@ -15,9 +16,11 @@ std::string short_value_name(const std::string& type_name) {
   std::string type = type_name.substr(0, colon);
   std::string rest = colon == std::string::npos ? "" : type_name.substr(colon + 1);
   if (!rest.empty() && rest.front() == '{') return rest;  // the choices
-  bool base = type == "TEXT" || type == "UINT" || type == "INT" || type == "FLOAT" || type == "BOOLEAN";
+  bool base =
+      type == "TEXT" || type == "UINT" || type == "INT" || type == "FLOAT" || type == "BOOLEAN";
   if (!base) return type_name;  // a name of its own, like ADDR:PORT
-  if (!rest.empty() && rest.find(" in [") == std::string::npos) return rest;  // a format, like HOST:PORT
+  if (!rest.empty() && rest.find(" in [") == std::string::npos)
+    return rest;  // a format, like HOST:PORT
   if (type == "UINT" || type == "INT") return "N";
   if (type == "FLOAT") return "NUMBER";
   return type;
@@ -39,7 +42,8 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
 
 std::size_t help_width() {
   std::size_t w = 0;
-  if (const char* c = std::getenv("COLUMNS")) w = static_cast<std::size_t>(std::strtoul(c, nullptr, 10));
+  if (const char* c = std::getenv("COLUMNS"))
+    w = static_cast<std::size_t>(std::strtoul(c, nullptr, 10));
   winsize ws{};
   if (w == 0 && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) w = ws.ws_col;
   if (w == 0) w = 100;

@@ -24,7 +24,8 @@ std::size_t help_width();
 // text's words filled into lines of at most width columns, the first of which has start columns
 // used already, the others indented by indent spaces (which count against width); a word longer
 // than a line stands alone on it.
-std::string fill(std::string_view text, std::size_t width, std::size_t indent = 0, std::size_t start = 0);
+std::string fill(std::string_view text, std::size_t width, std::size_t indent = 0,
+                 std::size_t start = 0);
 
 // The value name --help shows for a CLI11 type name ("UINT:INT in [1 to 9]" -> "N").
 std::string short_value_name(const std::string& type_name);

@@ -10,8 +10,8 @@ namespace sessdemo::cli {
 
 struct LoadCliOptions {
   loadgen::LoadOptions load;
-  std::string instances;  // as typed; parsed into load.instances
-  std::chrono::microseconds max_p99{0};  // 0: no limit
+  std::string instances;                              // as typed; parsed into load.instances
+  std::chrono::microseconds max_p99{0};               // 0: no limit
   std::vector<std::string> max_latency, max_service;  // PCT=D as typed
   std::string stages, think;  // as typed; parsed into load.stages and load.think
   std::string start_at;       // as typed; into load.start_at_unix_s

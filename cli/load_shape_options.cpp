@@ -3,9 +3,10 @@
 // --abort-on-fail).
 #include "cli/load_shape_options.hpp"
 
-#include <CLI/App.hpp>
 #include <cmath>
 #include <tuple>
+
+#include <CLI/App.hpp>
 
 #include "cli/options.hpp"
 #include "common/duration.hpp"
@@ -23,10 +24,11 @@ void add_load_shape_options(CLI::App& app, LoadCliOptions& o) {
                  "open model: total requests per second on a fixed schedule (with --stages: the "
                  "rate the first stage ramps from)")
       ->check(finite_range(0.001, 1e7));
-  app.add_option("--stages", o.stages,
-                 "D:N,D:N,... ramp linearly to N over each D (30s:100,2m:100,30s:0): active clients "
-                 "from 0 (closed model; --clients is the largest N), or requests/s from --rate "
-                 "(open model); the run lasts their sum, the warm-up included")
+  app.add_option(
+         "--stages", o.stages,
+         "D:N,D:N,... ramp linearly to N over each D (30s:100,2m:100,30s:0): active clients "
+         "from 0 (closed model; --clients is the largest N), or requests/s from --rate "
+         "(open model); the run lasts their sum, the warm-up included")
       ->type_name("STAGES");
   app.add_option("--start-at", o.start_at,
                  "TIME (UTC, ISO 8601: 2026-12-01T20:00:00Z) or +D from now: probe the instances, "
@@ -38,7 +40,8 @@ void add_load_shape_options(CLI::App& app, LoadCliOptions& o) {
 
 void add_limit_options(CLI::App& app, LoadCliOptions& o) {
   auto& l = o.load;
-  add_duration(app, "--max-p99", o.max_p99, "fail when p99 latency is above this (0: no limit); "
+  add_duration(app, "--max-p99", o.max_p99,
+               "fail when p99 latency is above this (0: no limit); "
                "the same as --max-latency p99=D");
   app.add_option("--max-latency", o.max_latency,
                  "PCT=D: fail when that latency percentile (p50 to p99.99, from when a request was "
@@ -55,17 +58,20 @@ void add_limit_options(CLI::App& app, LoadCliOptions& o) {
                  "open model: fail when the rate reached is below this fraction of the schedule's")
       ->check(finite_range(0, 1))
       ->capture_default_str();
-  app.add_flag("--abort-on-fail", l.abort_on_fail,
-               "after each interval, evaluate every check on the figures so far (latency and service "
-               "limits included) and stop at the first that fails; exit 1 with the summary");
-  add_duration(app, "--abort-grace", l.abort_grace, "--abort-on-fail: no abort before this much measured time");
+  app.add_flag(
+      "--abort-on-fail", l.abort_on_fail,
+      "after each interval, evaluate every check on the figures so far (latency and service "
+      "limits included) and stop at the first that fails; exit 1 with the summary");
+  add_duration(app, "--abort-grace", l.abort_grace,
+               "--abort-on-fail: no abort before this much measured time");
 }
 
 // --think, --stages, --max-latency, --max-service and --max-p99 into the options.
 namespace {
 std::optional<std::string> read_start_at(LoadCliOptions& o) {
   if (o.start_at.empty()) return std::nullopt;
-  double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::optional<double> at;
   if (o.start_at.front() == '+') {
     if (auto d = parse_duration(std::string_view(o.start_at).substr(1)))
@@ -73,7 +79,9 @@ std::optional<std::string> read_start_at(LoadCliOptions& o) {
   } else {
     at = parse_utc_iso8601(o.start_at);
   }
-  if (!at) return "--start-at takes a UTC time like 2026-12-01T20:00:00Z or +D like +30s, not '" + o.start_at + "'";
+  if (!at)
+    return "--start-at takes a UTC time like 2026-12-01T20:00:00Z or +D like +30s, not '" +
+           o.start_at + "'";
   double begin = *at - std::chrono::duration<double>(o.load.warmup).count();
   if (begin < now)
     return "--start-at " + o.start_at + " is past (the load, its warm-up first, would begin " +
@@ -113,9 +121,11 @@ std::optional<std::string> read_shape(LoadCliOptions& o, const CLI::App& app) {
   l.duration = total - l.warmup;
   if (l.rate > 0) return std::nullopt;
   if (l.scenario == loadgen::Scenario::counter || l.scenario == loadgen::Scenario::logout)
-    return "the counter and logout scenarios keep every client to the end: --stages ramps the visit "
+    return "the counter and logout scenarios keep every client to the end: --stages ramps the "
+           "visit "
            "and get scenarios (or the open model's rate, with --rate)";
-  if (app.count("--clients")) return "closed-model --stages set the clients (the largest target): drop --clients";
+  if (app.count("--clients"))
+    return "closed-model --stages set the clients (the largest target): drop --clients";
   if (shape.peak() < 1) return "--stages: the largest target must be at least 1 client";
   l.clients = static_cast<unsigned>(std::ceil(shape.peak()));
   return std::nullopt;

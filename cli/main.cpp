@@ -1,18 +1,19 @@
 // sessdemo: one binary, three commands. Only the wiring lives here.
-#include <CLI/App.hpp>
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <cstdio>
+#include <optional>
 
+#include <CLI/App.hpp>
+
+#include "cli/check_cmd.hpp"
 #include "cli/config_file.hpp"
-#include "common/exit_status.hpp"
 #include "cli/demo_cmd.hpp"
 #include "cli/help_format.hpp"
 #include "cli/load_cmd.hpp"
-#include "cli/check_cmd.hpp"
 #include "cli/merge_cmd.hpp"
 #include "cli/serve_cmd.hpp"
+#include "common/exit_status.hpp"
 
 namespace {
 constexpr const char* commands = "serve, load, demo, merge, check, help";
@@ -40,8 +41,8 @@ CLI::App* find_command(CLI::App& app, const std::string& name) {
 }
 
 int bad_command_line(const std::string& message, const std::string& command = "") {
-  std::fprintf(stderr, "sessdemo: %s (see sessdemo help%s%s)\n", message.c_str(), command.empty() ? "" : " ",
-               command.c_str());
+  std::fprintf(stderr, "sessdemo: %s (see sessdemo help%s%s)\n", message.c_str(),
+               command.empty() ? "" : " ", command.c_str());
   return sessdemo::exit_code::usage;
 }
 
@@ -67,7 +68,8 @@ std::string command_of(const std::vector<std::string>& args) {
 }
 
 // A flag CLI11 did not expect, with the nearest flag of the command.
-std::string unexpected_flag_hint(const CLI::App& app, const std::string& command, const std::string& what) {
+std::string unexpected_flag_hint(const CLI::App& app, const std::string& command,
+                                 const std::string& what) {
   auto dash = what.find("--");
   if (dash == std::string::npos) return "";
   std::string flag = what.substr(dash, what.find_first_of(" =", dash) - dash);
@@ -120,13 +122,17 @@ void finish_commands(std::initializer_list<CLI::App*> subs) {
       std::string name = opt->get_lnames().front();
       if (name == "help" || name == "config") continue;
       std::string env = "SESSDEMO_";
-      for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (char c : name)
+        env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       opt->envname(env);
     }
   for (auto* sub : subs)
-    sub->footer(sub->get_footer() + "\n--config FILE (before or after the command) reads options from the [" +
-                sub->get_name() + "] section of an INI file; every option can also be set as SESSDEMO_<OPTION> (--max-p99:\n"
-                "SESSDEMO_MAX_P99); the command line wins over the environment, the environment over the file.");
+    sub->footer(
+        sub->get_footer() +
+        "\n--config FILE (before or after the command) reads options from the [" + sub->get_name() +
+        "] section of an INI file; every option can also be set as SESSDEMO_<OPTION> (--max-p99:\n"
+        "SESSDEMO_MAX_P99); the command line wins over the environment, the environment over the "
+        "file.");
 }
 }  // namespace
 
@@ -138,12 +144,14 @@ int main(int argc, char** argv) {
   app.add_option("--config",
                  "read options from an INI file with [serve], [load] and [demo] sections");
   app.footer(
-      "Commands: serve, load, demo, merge, check; `sessdemo help COMMAND` or `sessdemo COMMAND --help` "
+      "Commands: serve, load, demo, merge, check; `sessdemo help COMMAND` or `sessdemo COMMAND "
+      "--help` "
       "for their options.\n"
       "Options come, by precedence, from the command line, then the environment (SESSDEMO_*), then "
       "the\n"
       "--config file (--config FILE works after the command too).\n"
-      "Exit status: 0 success (every check held), 1 a check or the run failed, 2 a bad command line\n"
+      "Exit status: 0 success (every check held), 1 a check or the run failed, 2 a bad command "
+      "line\n"
       "or unreadable input, 3 no instance answers (load), 130 interrupted by SIGINT or SIGTERM.");
 
   ServeOptions serve;
@@ -192,7 +200,9 @@ int main(int argc, char** argv) {
     // One line saying what is wrong, and where to look; exit 2 like other command-line tools.
     std::string command = command_of(std::vector<std::string>(argv + 1, argv + argc));
     if (!find_command(app, command)) command.clear();
-    std::string hint = dynamic_cast<const CLI::ExtrasError*>(&e) ? unexpected_flag_hint(app, command, e.what()) : "";
+    std::string hint = dynamic_cast<const CLI::ExtrasError*>(&e)
+                           ? unexpected_flag_hint(app, command, e.what())
+                           : "";
     return bad_command_line(e.what() + hint, command);
   }
   if (serve_cmd->parsed()) return run_serve(serve);

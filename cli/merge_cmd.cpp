@@ -1,10 +1,11 @@
 #include "cli/merge_cmd.hpp"
-#include "common/exit_status.hpp"
 
-#include <CLI/App.hpp>
 #include <cstdio>
 
+#include <CLI/App.hpp>
+
 #include "cli/options.hpp"
+#include "common/exit_status.hpp"
 
 namespace sessdemo::cli {
 
@@ -31,9 +32,10 @@ void setup_merge(CLI::App& app, loadgen::MergeOptions& o) {
 
 int run_merge_command(const loadgen::MergeOptions& o) {
   if ((o.csv == "-") + (o.json == "-") + (o.junit == "-") > 1) {
-    std::fprintf(stderr,
-                 "sessdemo merge: only one of --csv, --json and --junit can go to stdout (-); give the "
-                 "others a file\n");
+    std::fprintf(
+        stderr,
+        "sessdemo merge: only one of --csv, --json and --junit can go to stdout (-); give the "
+        "others a file\n");
     return exit_code::usage;
   }
   setup_logging("warn");

@@ -1,19 +1,18 @@
 #include "cli/options.hpp"
 
-#include <cstdlib>
-
-#include <cstdio>
-
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 // CLI11 is header-only; its config and help formatter classes are compiled once, here.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
 #include <CLI/Validators.hpp>
-#include <algorithm>
 
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
@@ -96,7 +95,8 @@ void add_verdict_limits(CLI::App& app, loadgen::LoadOptions& l, const std::strin
   app.add_option("--max-stale-rate", l.max_stale_rate, "fraction of reads allowed to be stale")
       ->check(finite_range(0.0, 1.0))
       ->capture_default_str();
-  app.add_option("--max-error-rate", l.max_error_rate, "fraction of " + counted + " allowed to fail")
+  app.add_option("--max-error-rate", l.max_error_rate,
+                 "fraction of " + counted + " allowed to fail")
       ->check(finite_range(0.0, 1.0))
       ->capture_default_str();
   app.add_option("--max-resurrected", l.max_resurrected,
@@ -106,10 +106,12 @@ void add_verdict_limits(CLI::App& app, loadgen::LoadOptions& l, const std::strin
   app.add_option("--max-lost-updates", l.max_lost_updates, "counter: lost increments allowed")
       ->check(whole_number(0, std::uint64_t{1} << 50))
       ->capture_default_str();
-  app.add_option("--min-crossing", l.min_crossing,
-                 "judged reads that must have been served by another instance than the one that took the "
-                 "client's latest write, or the consistency checks are unknown (default: 1% of judged reads "
-                 "and at least 10; 0: not required, as with --balance sticky)")
+  app.add_option(
+         "--min-crossing", l.min_crossing,
+         "judged reads that must have been served by another instance than the one that took the "
+         "client's latest write, or the consistency checks are unknown (default: 1% of judged "
+         "reads "
+         "and at least 10; 0: not required, as with --balance sticky)")
       ->check(whole_number(0, std::uint64_t{1} << 50));
 }
 

@@ -1,22 +1,23 @@
 #pragma once
 // Helpers shared by the subcommands' option wiring: durations, endpoint lists, log set-up.
-#include <CLI/App.hpp>
-#include <CLI/Validators.hpp>
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
-#include <string>
+
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
 
 #include "loadgen/config/load_options.hpp"
 
 namespace sessdemo::cli {
 
 // Adds an option that reads a duration (250ms, 30s, 20m, 8h) into target.
-CLI::Option* add_duration(CLI::App& app, const std::string& name,
-                          std::chrono::microseconds& target, const std::string& description);
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::microseconds& target,
+                          const std::string& description);
 
 // An option whose values are the names of an enum: each parsed once, by the same parse
 // function the JSON reader uses, into target; the help shows the names and the default.

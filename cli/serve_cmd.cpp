@@ -1,23 +1,23 @@
 #include "cli/serve_cmd.hpp"
-#include "common/exit_status.hpp"
-
-#include <optional>
 
 #include <spdlog/spdlog.h>
 
-#include <CLI/App.hpp>
-#include <CLI/Validators.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <variant>
+
+#include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
 
 #include "cli/options.hpp"
 #include "cli/serve_settings.hpp"
 #include "cli/small_file.hpp"
 #include "common/duration.hpp"
 #include "common/endpoint.hpp"
+#include "common/exit_status.hpp"
 #include "common/start_line.hpp"
 #include "server/cache_watch.hpp"
 #include "server/instrumented_store.hpp"
@@ -33,7 +33,8 @@ void add_store_options(CLI::App& app, ServeOptions& o) {
       ->check(whole_number(0, 65535))
       ->capture_default_str();
   app.add_option("--bind", o.bind, "address to listen on")->capture_default_str();
-  app.add_option("--id", o.id, "instance id shown on pages and in X-Instance-Id (default: host:port)")
+  app.add_option("--id", o.id,
+                 "instance id shown on pages and in X-Instance-Id (default: host:port)")
       ->check(CLI::Validator(
           [](std::string& id) -> std::string {
             // It goes into a header of every answer: printable ASCII only, so it can inject
@@ -52,7 +53,10 @@ void add_store_options(CLI::App& app, ServeOptions& o) {
       ->check(endpoint_list(false))
       ->capture_default_str()
       ->envname("SESSDEMO_MEMCACHED");
-  app.add_option("--copies", o.copies, "memcached nodes that hold each session: 2 survives a node crash (primary and backup); 3 or more, a partition (a majority of the copies for every read and write)")
+  app.add_option(
+         "--copies", o.copies,
+         "memcached nodes that hold each session: 2 survives a node crash (primary and backup); 3 "
+         "or more, a partition (a majority of the copies for every read and write)")
       ->check(whole_number(1, 16))
       ->capture_default_str();
   add_duration(app, "--ttl", o.ttl, "idle timeout, sliding");
@@ -97,8 +101,9 @@ void add_listener_options(CLI::App& app, ServeOptions& o) {
   app.add_option("--metrics-bind", o.metrics_bind,
                  "serve /metrics on this ADDR:PORT only, not on the main port");
   app.add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind TLS)");
-  app.add_option("--tls-cert", o.tls_cert,
-                 "serve HTTPS with this certificate chain (PEM); the session cookie is then Secure");
+  app.add_option(
+      "--tls-cert", o.tls_cert,
+      "serve HTTPS with this certificate chain (PEM); the session cookie is then Secure");
   app.add_option("--tls-key", o.tls_key, "the private key of --tls-cert (PEM)");
   app.add_flag("--csrf", o.csrf,
                "protect writes with a per-session token: the Home form carries it (csrf_token), "

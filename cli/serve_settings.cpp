@@ -30,8 +30,10 @@ Refusal refusal_of(const ServeOptions& o) {
     return "--lock-ttl must be longer than 1s plus --store-timeout (" +
            format_duration(std::chrono::seconds(1) + o.store_timeout) + ")";
   if (o.tls_cert.empty() != o.tls_key.empty()) return "--tls-cert and --tls-key go together";
-  if (o.handshake_timeout < std::chrono::milliseconds(1)) return "--handshake-timeout must be at least 1ms";
-  if (o.idle_timeout < std::chrono::milliseconds(1) || o.request_timeout < std::chrono::milliseconds(1))
+  if (o.handshake_timeout < std::chrono::milliseconds(1))
+    return "--handshake-timeout must be at least 1ms";
+  if (o.idle_timeout < std::chrono::milliseconds(1) ||
+      o.request_timeout < std::chrono::milliseconds(1))
     return "--idle-timeout and --request-timeout must be at least 1ms";
   return std::nullopt;
 }
@@ -54,7 +56,8 @@ SessionPolicy session_policy(const ServeOptions& o) {
   policy.max_age = duration_cast<std::chrono::seconds>(o.max_age);
   policy.concurrency = o.concurrency;
   policy.lock_timeout = duration_cast<milliseconds>(o.lock_timeout);
-  policy.lock_ttl = std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
+  policy.lock_ttl =
+      std::max(std::chrono::seconds(1), duration_cast<std::chrono::seconds>(o.lock_ttl));
   policy.lock_margin = std::chrono::seconds(1) + duration_cast<milliseconds>(o.store_timeout);
   return policy;
 }
@@ -96,7 +99,8 @@ std::variant<RouterConfig, std::string> router_config(const ServeOptions& o) {
   for (const auto& t : o.trusted_origins) {
     std::string origin = trusted_origin(t);
     if (origin.empty())
-      return "--trusted-origin " + t + " is not an origin: scheme://host[:port], http or https, no path";
+      return "--trusted-origin " + t +
+             " is not an origin: scheme://host[:port], http or https, no path";
     rc.trusted_origins.push_back(std::move(origin));
   }
   if (o.csrf_secret.empty()) return rc;

@@ -25,7 +25,8 @@ std::string resolve_first(const std::string& host) {
   return buf;
 }
 
-bool tcp_answers(const std::string& address, std::uint16_t port, std::chrono::milliseconds timeout) {
+bool tcp_answers(const std::string& address, std::uint16_t port,
+                 std::chrono::milliseconds timeout) {
   sockaddr_storage ss{};
   socklen_t len;
   if (address.find(':') != std::string::npos) {
@@ -64,7 +65,8 @@ bool wait_until_answers(const std::string& address, std::uint16_t port,
   using std::chrono::steady_clock;
   auto deadline = steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now());
     if (left.count() <= 0) return false;
     if (tcp_answers(address, port, std::min(left, std::chrono::milliseconds(200)))) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

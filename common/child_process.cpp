@@ -31,8 +31,10 @@ std::string find_program(const std::string& program) {
   std::size_t start = 0;
   while (start <= p.size()) {
     auto colon = p.find(':', start);
-    std::string dir = p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return dir + "/" + program;
+    std::string dir =
+        p.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0)
+      return dir + "/" + program;
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
@@ -42,7 +44,8 @@ std::string find_program(const std::string& program) {
 
 std::vector<std::string> as_unprivileged(std::vector<std::string> argv) {
   if (geteuid() != 0) return argv;
-  argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--pdeathsig=TERM", "--"});
+  argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "--pdeathsig=TERM", "--"});
   return argv;
 }
 
@@ -61,7 +64,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int err_fd = -1;
-  if (!err_path.empty()) err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (!err_path.empty())
+    err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     if (err_fd >= 0) close(err_fd);
@@ -75,9 +79,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     throw std::runtime_error("fork failed");
   }
   if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the parent
+    prctl(PR_SET_PDEATHSIG, SIGTERM);     // never outlive the parent
     if (getppid() != parent) _exit(127);  // the parent died before the request took hold
-    dup2(fds[1], 1);                     // dup2 clears close-on-exec on the copy
+    dup2(fds[1], 1);                      // dup2 clears close-on-exec on the copy
     if (err_fd >= 0) dup2(err_fd, 2);
     if (!program.empty()) execv(program.c_str(), args.data());
     _exit(127);  // not found, or not executable: as a shell says
@@ -87,7 +91,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   out_fd_ = fds[0];
 }
 
-ChildProcess::ChildProcess(ChildProcess&& o) noexcept { *this = std::move(o); }
+ChildProcess::ChildProcess(ChildProcess&& o) noexcept {
+  *this = std::move(o);
+}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
   if (this != &o) {
@@ -102,7 +108,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
   return *this;
 }
 
-ChildProcess::~ChildProcess() { reset(); }
+ChildProcess::~ChildProcess() {
+  reset();
+}
 
 void ChildProcess::reset() {
   if (pid_ > 0 && status_ < 0) {

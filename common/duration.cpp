@@ -26,7 +26,8 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view text) {
   int last_rank = -1;
   while (!text.empty()) {
     std::size_t unit_pos = 0;
-    while (unit_pos < text.size() && ((text[unit_pos] >= '0' && text[unit_pos] <= '9') || text[unit_pos] == '.'))
+    while (unit_pos < text.size() &&
+           ((text[unit_pos] >= '0' && text[unit_pos] <= '9') || text[unit_pos] == '.'))
       ++unit_pos;
     if (unit_pos == 0) return std::nullopt;
     double value = 0;

@@ -38,7 +38,8 @@ bool valid_host(std::string_view host, bool bracketed) {
   return true;
 }
 
-std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_url, bool any_port) {
+std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_url,
+                                              bool any_port) {
   std::string original(item);
   bool tls = false;
   if (allow_url) {
@@ -77,16 +78,16 @@ std::variant<Endpoint, std::string> parse_one(std::string_view item, bool allow_
            "an IPv6 address in brackets)";
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || (value == 0 && !any_port) ||
-      value > 65535)
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() ||
+      (value == 0 && !any_port) || value > 65535)
     return "'" + original + "' has an invalid port (" + (any_port ? "0-65535" : "1-65535") + ")";
   return Endpoint{std::string(host), static_cast<std::uint16_t>(value), tls};
 }
 
 }  // namespace
 
-std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text, bool allow_url,
-                                                                 bool any_port) {
+std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text,
+                                                                 bool allow_url, bool any_port) {
   std::vector<Endpoint> out;
   if (text.empty()) return std::string("empty address list");
   std::size_t start = 0;

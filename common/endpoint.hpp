@@ -20,7 +20,8 @@ struct Endpoint {
 
 // Either the list or a one-line reason it is not a valid list. any_port: port 0 is taken (a
 // listener's "any free port"); else ports are 1 to 65535.
-std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text, bool allow_url = false,
+std::variant<std::vector<Endpoint>, std::string> parse_endpoints(std::string_view text,
+                                                                 bool allow_url = false,
                                                                  bool any_port = false);
 
 }  // namespace sessdemo

@@ -54,9 +54,9 @@ class MoveFunction<R(Args...)> {
     alignas(std::max_align_t) unsigned char bytes[3 * sizeof(void*)];
   };
   template <class D>
-  static constexpr bool kept_inside = sizeof(D) <= sizeof(Store) &&
-                                      alignof(D) <= alignof(Store) &&
-                                      std::is_nothrow_move_constructible_v<D>;
+  static constexpr bool kept_inside =
+      sizeof(D) <= sizeof(Store) &&
+      alignof(D) <= alignof(Store) && std::is_nothrow_move_constructible_v<D>;
   struct Ops {
     R (*call)(Store&, Args&&...);
     void (*move)(Store& from, Store& to) noexcept;  // to is raw; from is left empty of it

@@ -7,9 +7,12 @@ std::string printable(std::string_view bytes, std::size_t max) {
   std::string out;
   out.reserve(std::min(bytes.size(), max) + 3);
   for (unsigned char c : bytes.substr(0, max)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
     else if (c < 0x20 || c >= 0x7f || c == '\\') {
       out += "\\x";
       out += hex[c >> 4];

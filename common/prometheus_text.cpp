@@ -71,7 +71,8 @@ void PrometheusText::sample(std::string_view name, const MetricLabels& labels, d
   text_ += '\n';
 }
 
-void PrometheusText::histogram(std::string_view name, std::string_view help, const std::vector<double>& bounds,
+void PrometheusText::histogram(std::string_view name, std::string_view help,
+                               const std::vector<double>& bounds,
                                const std::vector<double>& cumulative, double total, double sum,
                                const MetricLabels& labels, bool with_head) {
   std::string base(name);

@@ -17,7 +17,8 @@ using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 class PrometheusText {
  public:
   // Labels every sample of the page carries after its own (the tester's shard="I/N").
-  explicit PrometheusText(MetricLabels on_every_sample = {}) : common_(std::move(on_every_sample)) {}
+  explicit PrometheusText(MetricLabels on_every_sample = {})
+      : common_(std::move(on_every_sample)) {}
   void reserve(std::size_t bytes) { text_.reserve(bytes); }
 
   void family(std::string_view name, std::string_view type, std::string_view help);
@@ -26,8 +27,8 @@ class PrometheusText {
   // A histogram family from cumulative counts at each bound (counts.size() == bounds.size(),
   // the total is the +Inf bucket and the count), with the same labels on every sample.
   void histogram(std::string_view name, std::string_view help, const std::vector<double>& bounds,
-                 const std::vector<double>& cumulative, double total, double sum, const MetricLabels& labels = {},
-                 bool with_head = true);
+                 const std::vector<double>& cumulative, double total, double sum,
+                 const MetricLabels& labels = {}, bool with_head = true);
 
   const std::string& text() const { return text_; }
   std::string take() { return std::move(text_); }

@@ -26,6 +26,8 @@ inline std::optional<std::string> address_in(std::string_view line) {
 }
 
 // The i-th instance's --id when the demo or a test starts several: inst-A, inst-B, ...
-inline std::string instance_name(std::size_t i) { return "inst-" + std::string(1, static_cast<char>('A' + i % 26)); }
+inline std::string instance_name(std::size_t i) {
+  return "inst-" + std::string(1, static_cast<char>('A' + i % 26));
+}
 
 }  // namespace sessdemo::start_line

@@ -29,7 +29,8 @@ std::optional<double> parse_utc_iso8601(std::string_view text) {
   double fraction = 0;
   if (*rest == '.') {
     double scale = 0.1;
-    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) fraction += (*rest - '0') * scale;
+    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10)
+      fraction += (*rest - '0') * scale;
   }
   if (*rest != '\0') return std::nullopt;
   return static_cast<double>(timegm(&tm)) + fraction;

@@ -29,7 +29,8 @@ void CacheFiller::run() {
   for (unsigned i = 0; i < keys_ && !stop_; ++i) {
     std::string key = "demo-filler:" + std::to_string(i);
     std::size_t size = 64 + (i % 7) * 64;
-    if (memcached_set(mc, key.data(), key.size(), value.data(), size, 0, 0) == MEMCACHED_SUCCESS) written_++;
+    if (memcached_set(mc, key.data(), key.size(), value.data(), size, 0, 0) == MEMCACHED_SUCCESS)
+      written_++;
     if (i % 1000 == 999) memcached_flush_buffers(mc);
   }
   memcached_flush_buffers(mc);

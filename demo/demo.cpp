@@ -2,7 +2,6 @@
 // expects (demo/demo_scenarios.cpp), and reported side by side: a table, CSV, JSON, plots and
 // a page.
 #include "demo/demo.hpp"
-#include "common/exit_status.hpp"
 
 #include <signal.h>
 
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <optional>
 
+#include "common/exit_status.hpp"
 #include "common/utc_time.hpp"
 #include "demo/demo_run.hpp"
 #include "demo/plot_script.hpp"
@@ -59,23 +59,25 @@ void plot(const Run& run, const DemoScenario& s, double fault_at, double fault_e
 void print_table(std::FILE* out, const std::vector<DemoScenario>& ss,
                  const std::vector<DemoFigures>& fs, const std::vector<Judgement>& js) {
   const auto& names = result_figure_names();
-  std::fprintf(out, "\n%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", "scenario", "store",
-               "balance", names[0].c_str(), names[1].c_str(), names[2].c_str(), names[3].c_str(),
-               names[4].c_str(), names[5].c_str(), names[6].c_str(), names[7].c_str(), names[8].c_str(),
-               "expected", "verdict");
+  std::fprintf(out, "\n%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
+               "scenario", "store", "balance", names[0].c_str(), names[1].c_str(), names[2].c_str(),
+               names[3].c_str(), names[4].c_str(), names[5].c_str(), names[6].c_str(),
+               names[7].c_str(), names[8].c_str(), "expected", "verdict");
   for (std::size_t i = 0; i < fs.size(); ++i) {
     ResultRow r = result_row(ss[i], fs[i], js[i]);
     if (!r.ran) r.figures = {"-", "-", "-", "-", "-", "-", "-", "-", "-"};
     const auto& c = r.figures;
-    std::fprintf(out, "%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n", r.scenario.c_str(),
-                 r.store.c_str(), r.balance.c_str(), c[0].c_str(), c[1].c_str(), c[2].c_str(), c[3].c_str(),
-                 c[4].c_str(), c[5].c_str(), c[6].c_str(), c[7].c_str(), c[8].c_str(), r.expected.c_str(),
-                 r.verdict.c_str());
+    std::fprintf(out, "%-24s %-9s %-11s %9s %7s %7s %6s %7s %7s %7s %8s %8s  %-29s %s\n",
+                 r.scenario.c_str(), r.store.c_str(), r.balance.c_str(), c[0].c_str(), c[1].c_str(),
+                 c[2].c_str(), c[3].c_str(), c[4].c_str(), c[5].c_str(), c[6].c_str(), c[7].c_str(),
+                 c[8].c_str(), r.expected.c_str(), r.verdict.c_str());
   }
   for (std::size_t i = 0; i < fs.size(); ++i)
-    if (!fs[i].contention.empty()) std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].contention.c_str());
+    if (!fs[i].contention.empty())
+      std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].contention.c_str());
   for (std::size_t i = 0; i < fs.size(); ++i)
-    if (!fs[i].host_note.empty()) std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].host_note.c_str());
+    if (!fs[i].host_note.empty())
+      std::fprintf(out, "  %s: %s\n", ss[i].name.c_str(), fs[i].host_note.c_str());
   std::fflush(out);
 }
 }  // namespace
@@ -111,7 +113,10 @@ int build_cluster(Run& run, std::vector<DemoScenario>& chosen) {
   const auto& o = run.opts;
   if (o.network == "netns") {
     if (int n = NetnsTopology::remove_leftovers())
-      std::fprintf(stderr, "sessdemo demo: removed %d network namespaces left by an earlier run that was killed\n", n);
+      std::fprintf(
+          stderr,
+          "sessdemo demo: removed %d network namespaces left by an earlier run that was killed\n",
+          n);
     try {
       run.net = std::make_unique<NetnsTopology>(3, o.instances);
     } catch (const std::exception& e) {
@@ -119,20 +124,27 @@ int build_cluster(Run& run, std::vector<DemoScenario>& chosen) {
       return exit_code::usage;
     }
     run.netem = run.net->netem_available();
-    std::fprintf(stderr, "sessdemo demo: hosts in network namespaces %s-*: tester %s, instances %s-%s, memcached %s-%s\n",
+    std::fprintf(stderr,
+                 "sessdemo demo: hosts in network namespaces %s-*: tester %s, instances %s-%s, "
+                 "memcached %s-%s\n",
                  run.net->tester().ns.substr(0, run.net->tester().ns.rfind('-')).c_str(),
                  run.net->tester().address.c_str(), run.net->instances().front().address.c_str(),
-                 run.net->instances().back().address.c_str(), run.net->nodes().front().address.c_str(),
-                 run.net->nodes().back().address.c_str());
+                 run.net->instances().back().address.c_str(),
+                 run.net->nodes().front().address.c_str(), run.net->nodes().back().address.c_str());
     return 0;
   }
   if (o.memcached.empty())
-    return start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached, run.memcached_addrs) ? 0 : 1;
+    return start_nodes(o.memcached_nodes, run.out / "memcached-", run.memcached,
+                       run.memcached_addrs)
+               ? 0
+               : 1;
   for (const auto& e : o.memcached) run.memcached_addrs.push_back(e.to_string());
   for (const auto& s : chosen)
     if (s.fault == Fault::stall_memcached)
-      std::fprintf(stderr, "sessdemo demo: %s needs memcached started by the demo; skipped with --memcached\n",
-                   s.name.c_str());
+      std::fprintf(
+          stderr,
+          "sessdemo demo: %s needs memcached started by the demo; skipped with --memcached\n",
+          s.name.c_str());
   std::erase_if(chosen, [](const auto& s) { return s.fault == Fault::stall_memcached; });
   return 0;
 }
@@ -154,7 +166,8 @@ void run_all(Run& run, const std::vector<DemoScenario>& chosen, bool can_plot,
   for (std::size_t i = 0; i < chosen.size() && !stop_requested; ++i) {
     const auto& s = chosen[i];
     if (auto why = reason_to_skip(run, s); !why.empty()) {
-      std::fprintf(stderr, "[%zu/%zu] %s: skipped, %s\n", i + 1, chosen.size(), s.name.c_str(), why.c_str());
+      std::fprintf(stderr, "[%zu/%zu] %s: skipped, %s\n", i + 1, chosen.size(), s.name.c_str(),
+                   why.c_str());
       figures.push_back({});
       verdicts.push_back(Judgement{false, why, true});
       continue;
@@ -170,13 +183,15 @@ void run_all(Run& run, const std::vector<DemoScenario>& chosen, bool can_plot,
 }
 
 // The table, the folder's empty logs removed, the report page; the demo's exit status.
-int report(const Run& run, const std::vector<DemoScenario>& chosen, const std::vector<DemoFigures>& figures,
-           const std::vector<Judgement>& verdicts, bool can_plot, const std::string& started_at) {
+int report(const Run& run, const std::vector<DemoScenario>& chosen,
+           const std::vector<DemoFigures>& figures, const std::vector<Judgement>& verdicts,
+           bool can_plot, const std::string& started_at) {
   const auto& o = run.opts;
   print_table(stdout, chosen, figures, verdicts);
   std::error_code fs_error;
   for (const auto& entry : fs::directory_iterator(run.out, fs_error))
-    if (entry.path().extension() == ".log" && entry.is_regular_file(fs_error) && entry.file_size(fs_error) == 0)
+    if (entry.path().extension() == ".log" && entry.is_regular_file(fs_error) &&
+        entry.file_size(fs_error) == 0)
       fs::remove(entry.path(), fs_error);
   if (stop_requested) {
     std::fprintf(stderr, "sessdemo demo: interrupted; every process it started is stopped\n");
@@ -184,10 +199,12 @@ int report(const Run& run, const std::vector<DemoScenario>& chosen, const std::v
   }
   if (!can_plot)
     std::fprintf(stderr, "gnuplot is not installed: no plots (sudo apt-get install gnuplot-nox)\n");
-  ReportInputs page{&o, run.out, o.memcached.empty() ? memcached_version() : std::string(),
-                    started_at, chosen, figures, verdicts};
+  ReportInputs page{&o,         run.out, o.memcached.empty() ? memcached_version() : std::string(),
+                    started_at, chosen,  figures,
+                    verdicts};
   auto index = write_report_page(page);
-  std::printf("\nfiles: %s (index.html; per scenario: CSV, JSON%s)\n", run.out.c_str(), can_plot ? ", PNG" : "");
+  std::printf("\nfiles: %s (index.html; per scenario: CSV, JSON%s)\n", run.out.c_str(),
+              can_plot ? ", PNG" : "");
   if (index.empty())
     std::fprintf(stderr, "sessdemo demo: cannot write %s\n", (run.out / "index.html").c_str());
   else if (o.open)
@@ -208,7 +225,8 @@ int run_demo(const DemoOptions& o) {
   std::error_code ec;
   fs::create_directories(run.out, ec);
   if (ec) {
-    std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "sessdemo demo: cannot create %s: %s\n", run.out.c_str(),
+                 ec.message().c_str());
     return exit_code::usage;
   }
   struct sigaction sa {
@@ -220,8 +238,9 @@ int run_demo(const DemoOptions& o) {
   if (int status = build_cluster(run, chosen)) return status;
   bool can_plot = on_path("gnuplot");
   if (can_plot) std::ofstream(run.out / "plot.gp") << plot_script;
-  std::fprintf(stderr, "sessdemo demo: %zu scenarios, %u instances, %u clients, %.0f s each; output in %s\n",
-               chosen.size(), o.instances, o.clients, duration<double>(o.duration).count(), run.out.c_str());
+  std::fprintf(
+      stderr, "sessdemo demo: %zu scenarios, %u instances, %u clients, %.0f s each; output in %s\n",
+      chosen.size(), o.instances, o.clients, duration<double>(o.duration).count(), run.out.c_str());
   std::string started_at = utc_now_iso8601();
   std::vector<DemoFigures> figures;
   std::vector<Judgement> verdicts;

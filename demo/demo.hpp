@@ -11,17 +11,19 @@
 namespace sessdemo::demo {
 
 struct DemoOptions {
-  std::string self;                             // this binary, run as `serve` and `load` children
-  unsigned instances = 3;                       // web instances per scenario
-  unsigned memcached_nodes = 1;                 // memcached processes to start
-  std::vector<Endpoint> memcached;              // running nodes to use instead of starting them
-  unsigned clients = 500;                       // per scenario
-  std::chrono::microseconds duration = std::chrono::seconds(5);  // per scenario: the shortest that judges every one
-  unsigned threads = 0;                         // load threads (0: cores)
-  std::vector<std::string> scenarios;           // subset by name; empty: all
-  std::string out;                              // output folder; empty: sessdemo-out/<timestamp>
-  bool open = false;                            // print the file:// address of index.html at the end
-  bool history = false;  // each scenario's history (load --history), the faults in it as nemesis ops
+  std::string self;                 // this binary, run as `serve` and `load` children
+  unsigned instances = 3;           // web instances per scenario
+  unsigned memcached_nodes = 1;     // memcached processes to start
+  std::vector<Endpoint> memcached;  // running nodes to use instead of starting them
+  unsigned clients = 500;           // per scenario
+  std::chrono::microseconds duration =
+      std::chrono::seconds(5);         // per scenario: the shortest that judges every one
+  unsigned threads = 0;                // load threads (0: cores)
+  std::vector<std::string> scenarios;  // subset by name; empty: all
+  std::string out;                     // output folder; empty: sessdemo-out/<timestamp>
+  bool open = false;                   // print the file:// address of index.html at the end
+  bool history =
+      false;  // each scenario's history (load --history), the faults in it as nemesis ops
   // loopback: every process on 127.0.0.1 (process faults). netns: each host in a network
   // namespace of its own, and the network scenarios (partitions); needs root, ip and nft.
   std::string network = "loopback";

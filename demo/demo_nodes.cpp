@@ -20,7 +20,8 @@ bool start_nodes(unsigned count, const fs::path& log_prefix, std::vector<ChildPr
                                   "-U",        "0",  "-t",        "2",  "-c",
                                   "8192",      "-m", "128"};
     argv.insert(argv.end(), flags.begin(), flags.end());  // a later -m wins
-    procs.emplace_back(as_unprivileged(std::move(argv)), log_prefix.string() + std::to_string(i) + ".log");
+    procs.emplace_back(as_unprivileged(std::move(argv)),
+                       log_prefix.string() + std::to_string(i) + ".log");
     if (!wait_until_answers("127.0.0.1", port, seconds(10))) {
       std::fprintf(stderr, "sessdemo demo: memcached did not start on port %u\n", port);
       return false;
@@ -34,9 +35,11 @@ bool start_netns_nodes(const NetnsTopology& net, const fs::path& log_prefix,
                        std::vector<ChildProcess>& procs, std::vector<std::string>& addrs) {
   for (std::size_t i = 0; i < net.nodes().size(); ++i) {
     const auto& host = net.nodes()[i];
-    procs.emplace_back(NetnsTopology::inside(host, as_unprivileged({"memcached", "-l", host.address, "-p", "11211",
-                                                                    "-U", "0", "-t", "2", "-c", "8192", "-m", "128"})),
-                       log_prefix.string() + std::to_string(i) + ".log");
+    procs.emplace_back(
+        NetnsTopology::inside(
+            host, as_unprivileged({"memcached", "-l", host.address, "-p", "11211", "-U", "0", "-t",
+                                   "2", "-c", "8192", "-m", "128"})),
+        log_prefix.string() + std::to_string(i) + ".log");
     addrs.push_back(host.address + ":11211");
   }
   std::this_thread::sleep_for(milliseconds(300));

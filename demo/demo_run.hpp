@@ -27,8 +27,9 @@ struct Run {
 };
 
 // Starts `count` memcached processes on free loopback ports; false when one does not come up.
-bool start_nodes(unsigned count, const std::filesystem::path& log_prefix, std::vector<ChildProcess>& procs,
-                 std::vector<std::string>& addrs, const std::vector<std::string>& flags = {});
+bool start_nodes(unsigned count, const std::filesystem::path& log_prefix,
+                 std::vector<ChildProcess>& procs, std::vector<std::string>& addrs,
+                 const std::vector<std::string>& flags = {});
 // One memcached in each node namespace, on its bridge address; false when one does not stay up.
 bool start_netns_nodes(const NetnsTopology& net, const std::filesystem::path& log_prefix,
                        std::vector<ChildProcess>& procs, std::vector<std::string>& addrs);

@@ -73,7 +73,8 @@ struct FaultEvent {
 struct IntervalFigure {
   double from_s = 0, to_s = 0;
   std::uint64_t requests = 0, errors = 0, misses = 0, stale = 0;
-  std::uint64_t errors_not_on_first = 0;  // errors of every instance but inst-A (the one a kill takes)
+  std::uint64_t errors_not_on_first =
+      0;  // errors of every instance but inst-A (the one a kill takes)
 };
 
 // What a finished scenario showed, read back from the tester's JSON and CSV.
@@ -86,9 +87,9 @@ struct DemoFigures {
   std::uint64_t last_interval_errors = 0;
   bool instances_survived = true;  // no instance died that the scenario did not kill
   bool fault_applied = true;       // the network fault could be set up (nft, tc)
-  std::string contention;          // counter and logout rows: lock waits and cas retries, from /metrics
+  std::string contention;  // counter and logout rows: lock waits and cas retries, from /metrics
   std::vector<IntervalFigure> intervals;
-  std::vector<FaultEvent> events;  // the faults, on the tester's clock
+  std::vector<FaultEvent> events;      // the faults, on the tester's clock
   std::int64_t measured_start_ns = 0;  // the tester's measured start (CLOCK_MONOTONIC)
   std::vector<std::pair<std::string, std::uint64_t>> errors_by_kind;  // as the tester names them
   std::string host_note;  // the host was saturated during the row: figures may be noisier
@@ -138,7 +139,8 @@ unsigned min_duration_s(const DemoScenario& s);
 Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances);
 
 // How long after its fault a store is back, as the judge and the duration checks count it.
-inline constexpr double store_recovery_s = 1.5;  // libmemcached's 1 s retry delay for a failed node, and a margin
+inline constexpr double store_recovery_s =
+    1.5;  // libmemcached's 1 s retry delay for a failed node, and a margin
 // A healed node is back in rotation within the 2 s an ejection lasts; a little margin.
 inline constexpr double network_recovery_s = 2.5;
 

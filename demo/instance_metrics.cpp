@@ -1,15 +1,16 @@
 #include "demo/instance_metrics.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <cstdio>
-#include <cstdlib>
 
 #include "common/prometheus_text.hpp"
 
@@ -20,8 +21,10 @@ namespace http = boost::beast::http;
 
 std::string Contention::summary() const {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "cas retries %.0f, lock waits %.0f (mean %.1f ms), lock timeouts %.0f",
-                cas_retries, lock_waits, lock_waits > 0 ? lock_wait_s * 1000.0 / lock_waits : 0.0, lock_timeouts);
+  std::snprintf(buf, sizeof buf,
+                "cas retries %.0f, lock waits %.0f (mean %.1f ms), lock timeouts %.0f", cas_retries,
+                lock_waits, lock_waits > 0 ? lock_wait_s * 1000.0 / lock_waits : 0.0,
+                lock_timeouts);
   return buf;
 }
 

@@ -7,11 +7,11 @@
 namespace sessdemo::demo {
 
 struct Contention {
-  bool read = false;          // every instance's /metrics was read
-  double lock_waits = 0;      // writes that waited for the lock (sessdemo_lock_wait_seconds_count)
-  double lock_wait_s = 0;     // their total wait (sessdemo_lock_wait_seconds_sum)
-  double lock_timeouts = 0;   // sessdemo_lock_timeouts_total
-  double cas_retries = 0;     // sessdemo_cas_retries_total
+  bool read = false;         // every instance's /metrics was read
+  double lock_waits = 0;     // writes that waited for the lock (sessdemo_lock_wait_seconds_count)
+  double lock_wait_s = 0;    // their total wait (sessdemo_lock_wait_seconds_sum)
+  double lock_timeouts = 0;  // sessdemo_lock_timeouts_total
+  double cas_retries = 0;    // sessdemo_cas_retries_total
   std::string summary() const;  // "cas retries 123, lock waits 0 (mean 0.0 ms), lock timeouts 0"
 };
 

@@ -14,10 +14,12 @@ namespace {
 // The checks of a row, and their conjunction.
 class RowChecks {
  public:
-  void at_most(std::string name, double value, double limit, std::string why, double from = -1, double to = -1) {
+  void at_most(std::string name, double value, double limit, std::string why, double from = -1,
+               double to = -1) {
     add(std::move(name), value, limit, false, value <= limit, std::move(why), from, to);
   }
-  void at_least(std::string name, double value, double limit, std::string why, double from = -1, double to = -1) {
+  void at_least(std::string name, double value, double limit, std::string why, double from = -1,
+                double to = -1) {
     add(std::move(name), value, limit, true, value >= limit, std::move(why), from, to);
   }
   Judgement done() {
@@ -32,17 +34,20 @@ class RowChecks {
   }
 
  private:
-  void add(std::string name, double value, double limit, bool at_least, bool pass, std::string why, double from,
-           double to) {
-    loadgen::Check check{std::move(name), pass ? loadgen::CheckStatus::pass : loadgen::CheckStatus::fail,
-                         std::move(why), value, limit, "count"};
+  void add(std::string name, double value, double limit, bool at_least, bool pass, std::string why,
+           double from, double to) {
+    loadgen::Check check{
+        std::move(name), pass ? loadgen::CheckStatus::pass : loadgen::CheckStatus::fail,
+        std::move(why),  value,
+        limit,           "count"};
     j_.checks.push_back({std::move(check), at_least, from, to});
   }
   Judgement j_;
 };
 
 // Sums over the intervals that lie wholly inside [from, to] (to < 0: to the end).
-std::uint64_t sum_in(const DemoFigures& f, double from, double to, std::uint64_t IntervalFigure::*field) {
+std::uint64_t sum_in(const DemoFigures& f, double from, double to,
+                     std::uint64_t IntervalFigure::*field) {
   std::uint64_t n = 0;
   for (const auto& iv : f.intervals)
     if (iv.from_s >= from - 1e-6 && (to < 0 || iv.to_s <= to + 1e-6)) n += iv.*field;
@@ -57,7 +62,8 @@ void judge_network(const DemoScenario& s, const DemoFigures& f, double err, RowC
       break;
     case Expect::consistent:
       c.at_most("misses", static_cast<double>(f.misses), 0, std::to_string(f.misses) + " misses");
-      c.at_most("stale reads", static_cast<double>(f.stale), 0, std::to_string(f.stale) + " stale reads");
+      c.at_most("stale reads", static_cast<double>(f.stale), 0,
+                std::to_string(f.stale) + " stale reads");
       if (counter)
         c.at_most("lost updates", static_cast<double>(f.lost_updates), 0,
                   std::to_string(f.lost_updates) + " lost updates");
@@ -67,14 +73,17 @@ void judge_network(const DemoScenario& s, const DemoFigures& f, double err, RowC
       if (f.host_note.empty())
         c.at_most("error rate", err, 0.01, "error rate " + number_text(err) + " above 1%");
       else
-        c.at_most("error rate", err, 0.05, "error rate " + number_text(err) + " above 5% (saturated host)");
+        c.at_most("error rate", err, 0.05,
+                  "error rate " + number_text(err) + " above 5% (saturated host)");
       break;
     case Expect::misses_or_errors:
-      c.at_least("misses, stale reads and errors", static_cast<double>(f.misses + f.stale + f.errors), 1,
+      c.at_least("misses, stale reads and errors",
+                 static_cast<double>(f.misses + f.stale + f.errors), 1,
                  "no misses, stale reads or errors: the fault did not show");
       break;
     case Expect::stale:
-      c.at_least("stale reads", static_cast<double>(f.stale), 1, "no stale reads: the split did not show");
+      c.at_least("stale reads", static_cast<double>(f.stale), 1,
+                 "no stale reads: the split did not show");
       if (s.fault == Fault::isolate_node) {
         // The old data comes back with the node: the stale reads are the heal's. Before it, a
         // read is stale only where a reachable copy was too slow to answer and the read fell
@@ -88,18 +97,20 @@ void judge_network(const DemoScenario& s, const DemoFigures& f, double err, RowC
         if (f.host_note.empty())
           c.at_most("stale reads before the heal", static_cast<double>(before),
                     static_cast<double>(after) / 2,
-                    std::to_string(before) + " stale reads before the heal, against " + std::to_string(after) +
-                        " after it",
+                    std::to_string(before) + " stale reads before the heal, against " +
+                        std::to_string(after) + " after it",
                     0, heal);
       }
       break;
     case Expect::lost_or_errors:
-      c.at_least("lost updates and errors", static_cast<double>(std::max<std::int64_t>(0, f.lost_updates)) +
-                                                static_cast<double>(f.errors),
+      c.at_least("lost updates and errors",
+                 static_cast<double>(std::max<std::int64_t>(0, f.lost_updates)) +
+                     static_cast<double>(f.errors),
                  1, "no lost updates or errors: the fault did not show");
       break;
     case Expect::lost:
-      c.at_least("lost updates", static_cast<double>(f.lost_updates), 1, "no lost updates: the split did not show");
+      c.at_least("lost updates", static_cast<double>(f.lost_updates), 1,
+                 "no lost updates: the split did not show");
       break;
   }
 }
@@ -134,9 +145,11 @@ void judge_race(const DemoScenario& s, const DemoFigures& f, double err, RowChec
 // only where and when the fault allows them.
 void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowChecks& c) {
   c.at_most("misses", static_cast<double>(f.misses), 0, std::to_string(f.misses) + " misses");
-  c.at_most("stale reads", static_cast<double>(f.stale), 0, std::to_string(f.stale) + " stale reads");
+  c.at_most("stale reads", static_cast<double>(f.stale), 0,
+            std::to_string(f.stale) + " stale reads");
   const double start = f.fault_start_s(), end = f.fault_end_s();
-  const double interval = f.intervals.empty() ? 1.0 : f.intervals.front().to_s - f.intervals.front().from_s;
+  const double interval =
+      f.intervals.empty() ? 1.0 : f.intervals.front().to_s - f.intervals.front().from_s;
   switch (s.fault) {
     case Fault::none:
     case Fault::fill_other:
@@ -159,7 +172,9 @@ void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowCh
         double from = start + 1.0 + interval;
         auto after = sum_in(f, from, -1, &IntervalFigure::errors_not_on_first);
         c.at_most("errors on the other instances after the kill", static_cast<double>(after), 0,
-                  std::to_string(after) + " errors on the other instances from " + number_text(from) + " s on", from, -1);
+                  std::to_string(after) + " errors on the other instances from " +
+                      number_text(from) + " s on",
+                  from, -1);
       }
       break;
     }
@@ -173,7 +188,9 @@ void judge_visits(const DemoScenario& s, const DemoFigures& f, double err, RowCh
       double from = end + store_recovery_s + interval;
       auto after = sum_in(f, from, -1, &IntervalFigure::errors);
       c.at_most("errors after the recovery", static_cast<double>(after), 0,
-                "no full recovery: " + std::to_string(after) + " errors from " + number_text(from) + " s on", from, -1);
+                "no full recovery: " + std::to_string(after) + " errors from " + number_text(from) +
+                    " s on",
+                from, -1);
       c.at_least("requests in the last interval", static_cast<double>(f.last_interval_requests), 1,
                  "no requests in the last interval");
       break;
@@ -215,7 +232,8 @@ Judgement judge(const DemoScenario& s, const DemoFigures& f, unsigned instances)
     return c.done();
   }
   if (s.fault == Fault::fill_shared) {
-    c.at_least("misses", static_cast<double>(f.misses), 1, "no misses: the fill evicted no session");
+    c.at_least("misses", static_cast<double>(f.misses), 1,
+               "no misses: the fill evicted no session");
     return c.done();
   }
   judge_visits(s, f, err, c);

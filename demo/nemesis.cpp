@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <fstream>
 
-#include "demo/cache_filler.hpp"
 #include "common/json_text.hpp"
 #include "common/start_line.hpp"
+#include "demo/cache_filler.hpp"
 #include "demo/netns.hpp"
 
 namespace sessdemo::demo {
@@ -54,7 +54,8 @@ class Pause final : public Nemesis {
 // Another user of the cache writes a burst of its own data (15 MB: more than an 8 MB node holds).
 class Fill final : public Nemesis {
  public:
-  Fill(std::string address, std::string target) : address_(std::move(address)), target_(std::move(target)) {}
+  Fill(std::string address, std::string target)
+      : address_(std::move(address)), target_(std::move(target)) {}
   const char* start_name() const override { return "fill"; }
   std::string target() const override { return target_; }
   bool start() override {
@@ -147,8 +148,9 @@ bool add_nemesis_events(const std::string& path, const std::vector<FaultEvent>& 
     std::string value;
     append_json_string(value, e.name + " " + e.target);
     bool start = e.name != "heal" && e.name != "resume";
-    out << "{\"index\":" << index++ << ",\"time\":" << t << ",\"process\":\"nemesis\",\"type\":\"info\",\"f\":\""
-        << (start ? "start" : "stop") << "\",\"value\":\"" << value << "\"}\n";
+    out << "{\"index\":" << index++ << ",\"time\":" << t
+        << ",\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"" << (start ? "start" : "stop")
+        << "\",\"value\":\"" << value << "\"}\n";
   };
   auto event_ns = [](const FaultEvent& e) { return static_cast<std::int64_t>(e.elapsed_s * 1e9); };
   while (std::getline(in, line)) {
@@ -165,7 +167,8 @@ bool add_nemesis_events(const std::string& path, const std::vector<FaultEvent>& 
     last_time = t;
     out << "{\"index\":" << index++ << line.substr(at) << "\n";
   }
-  for (; next < events.size(); ++next) nemesis_line(events[next], std::max(last_time, event_ns(events[next])));
+  for (; next < events.size(); ++next)
+    nemesis_line(events[next], std::max(last_time, event_ns(events[next])));
   out.close();
   if (!out) return false;
   return std::rename(tmp.c_str(), path.c_str()) == 0;

@@ -15,9 +15,9 @@ class NetnsTopology;
 // What a scenario's faults act on: its processes and, in netns mode, its network.
 struct Cluster {
   std::vector<ChildProcess>* instances = nullptr;  // inst-A, inst-B, ...
-  std::vector<ChildProcess>* nodes = nullptr;      // the scenario's own memcached nodes, or the run's
-  std::string fill_target;        // where the other user of the cache writes (fill faults)
-  NetnsTopology* net = nullptr;   // --network netns
+  std::vector<ChildProcess>* nodes = nullptr;  // the scenario's own memcached nodes, or the run's
+  std::string fill_target;       // where the other user of the cache writes (fill faults)
+  NetnsTopology* net = nullptr;  // --network netns
 };
 
 class Nemesis {
@@ -25,7 +25,7 @@ class Nemesis {
   virtual ~Nemesis() = default;
   virtual const char* start_name() const = 0;  // the event at its start: kill, stall, partition...
   virtual const char* stop_name() const { return "heal"; }
-  virtual std::string target() const = 0;      // inst-A, node-1, inst-A/node-1
+  virtual std::string target() const = 0;         // inst-A, node-1, inst-A/node-1
   virtual bool lasting() const { return false; }  // it has an end: stop() undoes it
   // False when the fault could not be set up (no nft, no netem).
   virtual bool start() = 0;

@@ -47,7 +47,8 @@ std::vector<std::string> nft(const NetnsHost& h, std::vector<std::string> args) 
 }  // namespace
 
 std::string NetnsTopology::missing_requirements() {
-  if (geteuid() != 0) return "--network netns needs root (CAP_NET_ADMIN) to make network namespaces";
+  if (geteuid() != 0)
+    return "--network netns needs root (CAP_NET_ADMIN) to make network namespaces";
   if (!on_path("ip")) return "--network netns needs ip (Debian package iproute2)";
   if (!on_path("nft")) return "--network netns needs nft (Debian package nftables)";
   std::string probe = "sd-probe-" + std::to_string(getpid());
@@ -73,7 +74,8 @@ int NetnsTopology::remove_leftovers() {
     if (std::filesystem::exists("/proc/" + pid)) continue;  // its demo is still running
     // The processes that run killed left in it (its memcached, instances, tester).
     for (const auto& p : lines_of({"ip", "netns", "pids", name}))
-      if (!p.empty() && std::all_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); }))
+      if (!p.empty() &&
+          std::all_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); }))
         ::kill(std::stoi(p), SIGKILL);
     if (run({"ip", "netns", "del", name})) ++removed;
   }
@@ -90,9 +92,11 @@ NetnsTopology::NetnsTopology(unsigned nodes, unsigned instances)
     : tag_("sd-" + std::to_string(getpid())), hub_(tag_ + "-hub") {
   tester_ = {tag_ + "-tester", "198.18.0.10"};
   for (unsigned i = 0; i < instances; ++i)
-    instances_.push_back({tag_ + "-inst" + std::to_string(i + 1), "198.18.0." + std::to_string(21 + i)});
+    instances_.push_back(
+        {tag_ + "-inst" + std::to_string(i + 1), "198.18.0." + std::to_string(21 + i)});
   for (unsigned i = 0; i < nodes; ++i)
-    nodes_.push_back({tag_ + "-node" + std::to_string(i + 1), "198.18.0." + std::to_string(31 + i)});
+    nodes_.push_back(
+        {tag_ + "-node" + std::to_string(i + 1), "198.18.0." + std::to_string(31 + i)});
   auto must = [&](const std::vector<std::string>& argv) {
     if (!run(argv)) {
       remove_all();
@@ -113,8 +117,8 @@ NetnsTopology::NetnsTopology(unsigned nodes, unsigned instances)
     // The pair is made with its ends already in the two namespaces: nothing appears on the
     // machine's own network, not even for a moment.
     std::string port = "p" + std::to_string(i);
-    must({"ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", port,
-          "netns", hub_});
+    must({"ip", "link", "add", "eth0", "netns", h.ns, "type", "veth", "peer", "name", port, "netns",
+          hub_});
     must({"ip", "-n", hub_, "link", "set", port, "master", "br0", "up"});
     must({"ip", "-n", h.ns, "addr", "add", h.address + "/24", "dev", "eth0"});
     must({"ip", "-n", h.ns, "link", "set", "eth0", "up"});
@@ -122,7 +126,9 @@ NetnsTopology::NetnsTopology(unsigned nodes, unsigned instances)
   }
 }
 
-NetnsTopology::~NetnsTopology() { remove_all(); }
+NetnsTopology::~NetnsTopology() {
+  remove_all();
+}
 
 void NetnsTopology::remove_all() {
   // A namespace's links go with it (the veth pairs and the bridge).

@@ -1,7 +1,5 @@
 #include "demo/report_page.hpp"
 
-#include "demo/result_row.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "common/base64.hpp"
 #include "common/html_escape.hpp"
+#include "demo/result_row.hpp"
 
 namespace sessdemo::demo {
 
@@ -38,28 +37,34 @@ std::string timeline_svg(const DemoFigures& f) {
   std::uint64_t top = 1;
   for (const auto& iv : f.intervals) top = std::max(top, iv.requests);
   auto x = [&](double t) { return pad + (w - 2 * pad) * std::clamp(t / end, 0.0, 1.0); };
-  auto y = [&](std::uint64_t n) { return h - pad - (h - 2 * pad) * static_cast<double>(n) / static_cast<double>(top); };
-  std::string svg = "<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 " + number(w, "%.0f") + " " +
-                    number(h, "%.0f") + "\" width=\"" + number(w, "%.0f") + "\" height=\"" + number(h, "%.0f") +
-                    "\"><title>requests (grey) and errors (red) per interval over " + number(end, "%.1f") +
-                    " s; the fault shaded</title>";
+  auto y = [&](std::uint64_t n) {
+    return h - pad - (h - 2 * pad) * static_cast<double>(n) / static_cast<double>(top);
+  };
+  std::string svg = "<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 " + number(w, "%.0f") +
+                    " " + number(h, "%.0f") + "\" width=\"" + number(w, "%.0f") + "\" height=\"" +
+                    number(h, "%.0f") +
+                    "\"><title>requests (grey) and errors (red) per interval over " +
+                    number(end, "%.1f") + " s; the fault shaded</title>";
   if (!f.events.empty()) {
     double a = x(f.fault_start_s()), b = x(f.fault_end_s());
-    svg += "<rect class=\"fault\" x=\"" + number(a) + "\" y=\"0\" width=\"" + number(std::max(2.0, b - a)) +
-           "\" height=\"" + number(h, "%.0f") + "\" fill=\"#ffe08a\"/>";
+    svg += "<rect class=\"fault\" x=\"" + number(a) + "\" y=\"0\" width=\"" +
+           number(std::max(2.0, b - a)) + "\" height=\"" + number(h, "%.0f") +
+           "\" fill=\"#ffe08a\"/>";
   }
   for (const auto& iv : f.intervals) {
     double x0 = x(iv.from_s), x1 = x(iv.to_s), bw = std::max(1.0, x1 - x0 - 1);
-    svg += "<rect x=\"" + number(x0) + "\" y=\"" + number(y(iv.requests)) + "\" width=\"" + number(bw) +
-           "\" height=\"" + number(h - pad - y(iv.requests)) + "\" fill=\"#9aa5b1\"/>";
+    svg += "<rect x=\"" + number(x0) + "\" y=\"" + number(y(iv.requests)) + "\" width=\"" +
+           number(bw) + "\" height=\"" + number(h - pad - y(iv.requests)) + "\" fill=\"#9aa5b1\"/>";
     if (iv.errors)
-      svg += "<rect class=\"errors\" x=\"" + number(x0) + "\" y=\"" + number(y(iv.errors)) + "\" width=\"" +
-             number(bw) + "\" height=\"" + number(std::max(1.0, h - pad - y(iv.errors))) + "\" fill=\"#c62828\"/>";
+      svg += "<rect class=\"errors\" x=\"" + number(x0) + "\" y=\"" + number(y(iv.errors)) +
+             "\" width=\"" + number(bw) + "\" height=\"" +
+             number(std::max(1.0, h - pad - y(iv.errors))) + "\" fill=\"#c62828\"/>";
   }
   svg += "</svg>";
   // What the bars are, said on the page (the SVG's title is only a tooltip).
-  svg += "<p class=\"caption\">Requests (grey) and errors (red) in each interval of the " + number(end, "%.1f") +
-         " s run" + std::string(f.events.empty() ? "" : "; the fault shaded yellow") + ".</p>";
+  svg += "<p class=\"caption\">Requests (grey) and errors (red) in each interval of the " +
+         number(end, "%.1f") + " s run" +
+         std::string(f.events.empty() ? "" : "; the fault shaded yellow") + ".</p>";
   return svg;
 }
 
@@ -74,13 +79,17 @@ std::string details_of(const DemoScenario& s, const DemoFigures& f) {
     h += "</p>";
   }
   if (f.errors) {
-    h += "<table class=\"kinds\"><thead><tr><th class=\"l\">errors by kind</th><th>count</th></tr></thead><tbody>";
+    h += "<table class=\"kinds\"><thead><tr><th class=\"l\">errors by "
+         "kind</th><th>count</th></tr></thead><tbody>";
     for (const auto& [kind, n] : f.errors_by_kind)
-      if (n) h += "<tr><td class=\"l\">" + html_escape(kind) + "</td><td>" + std::to_string(n) + "</td></tr>";
+      if (n)
+        h += "<tr><td class=\"l\">" + html_escape(kind) + "</td><td>" + std::to_string(n) +
+             "</td></tr>";
     h += "</tbody></table>";
   }
   if (s.load != Load::visit && f.lost_updates >= 0)
-    h += "<p class=\"lost\">" + std::string(s.load == Load::counter ? "Lost updates: " : "Logouts undone: ") +
+    h += "<p class=\"lost\">" +
+         std::string(s.load == Load::counter ? "Lost updates: " : "Logouts undone: ") +
          std::to_string(f.lost_updates) + "</p>";
   if (!f.host_note.empty()) h += "<p class=\"note\">" + html_escape(f.host_note) + "</p>";
   return h;
@@ -138,14 +147,15 @@ std::string report_page(const ReportInputs& in) {
   h += "<th class=\"l\">expected</th><th class=\"l\">verdict</th></tr></thead><tbody>";
   for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
     ResultRow r = result_row(in.scenarios[i], in.figures[i], in.verdicts[i]);
-    h += "<tr class=\"scenario\" id=\"row-" + html_escape(r.scenario) + "\"><td class=\"l\"><a href=\"#" +
-         html_escape(r.scenario) + "\">" + html_escape(r.scenario) + "</a></td><td class=\"l\">" +
-         html_escape(r.store) + "</td><td class=\"l\">" + html_escape(r.balance) + "</td>";
+    h += "<tr class=\"scenario\" id=\"row-" + html_escape(r.scenario) +
+         "\"><td class=\"l\"><a href=\"#" + html_escape(r.scenario) + "\">" +
+         html_escape(r.scenario) + "</a></td><td class=\"l\">" + html_escape(r.store) +
+         "</td><td class=\"l\">" + html_escape(r.balance) + "</td>";
     if (!r.ran)  // not run (skipped, or it could not start): no figures to show
       h += "<td colspan=\"" + std::to_string(result_figure_names().size()) + "\">not run</td>";
     for (const auto& cell : r.figures) h += "<td>" + html_escape(cell) + "</td>";
-    h += "<td class=\"exp\">" + html_escape(r.expected) + "</td><td class=\"why " + r.verdict_class + "\">" +
-         html_escape(r.verdict) + "</td></tr>";
+    h += "<td class=\"exp\">" + html_escape(r.expected) + "</td><td class=\"why " +
+         r.verdict_class + "\">" + html_escape(r.verdict) + "</td></tr>";
   }
   h += "</tbody></table></div>";
 
@@ -154,7 +164,8 @@ std::string report_page(const ReportInputs& in) {
     h += "<section id=\"" + html_escape(s.name) + "\"><h2>" + html_escape(s.name) + "</h2><p>" +
          html_escape(s.demonstrates) + "</p>";
     if (i < in.figures.size() && !in.figures[i].contention.empty())
-      h += "<p class=\"note\">From the instances' /metrics: " + html_escape(in.figures[i].contention) + "</p>";
+      h += "<p class=\"note\">From the instances' /metrics: " +
+           html_escape(in.figures[i].contention) + "</p>";
     if (i < in.figures.size() && in.figures[i].ran) {
       h += timeline_svg(in.figures[i]);
       h += details_of(s, in.figures[i]);

@@ -3,8 +3,8 @@
 // tester's figures read back.
 #include <cstdio>
 
-#include "demo/demo_run.hpp"
 #include "common/start_line.hpp"
+#include "demo/demo_run.hpp"
 #include "demo/instance_metrics.hpp"
 #include "demo/nemesis.hpp"
 #include "demo/scenario_files.hpp"
@@ -51,10 +51,22 @@ bool start_instances(Run& run, const DemoScenario& s, const std::vector<std::str
   const auto& o = run.opts;
   for (unsigned i = 0; i < o.instances; ++i) {
     std::string id = start_line::instance_name(i);
-    std::vector<std::string> argv{o.self,        "serve",        "--port",     "0",
-                                  "--id",        id,             "--store",    to_string(s.store),
-                                  "--concurrency", to_string(s.concurrency), "--threads", "1",
-                                  "--store-threads", "8",        "--log-level", "error"};
+    std::vector<std::string> argv{o.self,
+                                  "serve",
+                                  "--port",
+                                  "0",
+                                  "--id",
+                                  id,
+                                  "--store",
+                                  to_string(s.store),
+                                  "--concurrency",
+                                  to_string(s.concurrency),
+                                  "--threads",
+                                  "1",
+                                  "--store-threads",
+                                  "8",
+                                  "--log-level",
+                                  "error"};
     if (s.store == Store::memcached)
       argv.insert(argv.end(), {"--memcached", join(nodes), "--copies", std::to_string(s.copies)});
     if (run.net) {
@@ -81,16 +93,40 @@ std::vector<std::string> load_argv(const Run& run, const DemoScenario& s,
   const auto& o = run.opts;
   auto interval_ms = static_cast<int>(demo_interval_s(duration<double>(o.duration).count()) * 1000);
   std::vector<std::string> argv{
-      o.self, "load", "--instances", join(addrs), "--clients", std::to_string(o.clients),
-      "--duration", std::to_string(duration_cast<milliseconds>(o.duration).count()) + "ms",
-      "--interval", std::to_string(interval_ms) + "ms", "--balance", to_string(s.balance),
-      "--scenario", to_string(s.load), "--csv", (run.out / (s.name + ".csv")).string(),
-      "--json", (run.out / (s.name + ".json")).string(), "--quiet",
-      "--max-miss-rate", "1", "--max-stale-rate", "1", "--max-error-rate", "1",
-      "--max-lost-updates", "1000000000000", "--max-resurrected", "1000000000000",
-      "--log-level", "error"};
+      o.self,
+      "load",
+      "--instances",
+      join(addrs),
+      "--clients",
+      std::to_string(o.clients),
+      "--duration",
+      std::to_string(duration_cast<milliseconds>(o.duration).count()) + "ms",
+      "--interval",
+      std::to_string(interval_ms) + "ms",
+      "--balance",
+      to_string(s.balance),
+      "--scenario",
+      to_string(s.load),
+      "--csv",
+      (run.out / (s.name + ".csv")).string(),
+      "--json",
+      (run.out / (s.name + ".json")).string(),
+      "--quiet",
+      "--max-miss-rate",
+      "1",
+      "--max-stale-rate",
+      "1",
+      "--max-error-rate",
+      "1",
+      "--max-lost-updates",
+      "1000000000000",
+      "--max-resurrected",
+      "1000000000000",
+      "--log-level",
+      "error"};
   if (o.threads) argv.insert(argv.end(), {"--threads", std::to_string(o.threads)});
-  if (o.history) argv.insert(argv.end(), {"--history", (run.out / (s.name + ".history.jsonl")).string()});
+  if (o.history)
+    argv.insert(argv.end(), {"--history", (run.out / (s.name + ".history.jsonl")).string()});
   argv.insert(argv.end(), s.load_flags.begin(), s.load_flags.end());
   if (run.net) argv = NetnsTopology::inside(run.net->tester(), argv);
   return argv;
@@ -140,7 +176,8 @@ int drive_fault(const Run& run, const DemoScenario& s, ChildProcess& load, Nemes
 }
 
 // The tester's figures, the fault's events put on its clock and, with --history, into it.
-void read_back(const Run& run, const DemoScenario& s, std::vector<FaultEvent>& events, DemoFigures& f) {
+void read_back(const Run& run, const DemoScenario& s, std::vector<FaultEvent>& events,
+               DemoFigures& f) {
   read_figures(run.out / (s.name + ".json"), f);
   f.host_note = saturation_note();
   for (auto& e : events) {
@@ -149,7 +186,8 @@ void read_back(const Run& run, const DemoScenario& s, std::vector<FaultEvent>& e
   }
   auto history = run.out / (s.name + ".history.jsonl");
   if (run.opts.history && f.ran && !add_nemesis_events(history.string(), f.events))
-    std::fprintf(stderr, "sessdemo demo: %s: could not add the fault to %s\n", s.name.c_str(), history.c_str());
+    std::fprintf(stderr, "sessdemo demo: %s: could not add the fault to %s\n", s.name.c_str(),
+                 history.c_str());
 }
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The JSON API of the router: /api/session and /api/session/visits.
-#include <boost/json.hpp>
 #include <ctime>
+
+#include <boost/json.hpp>
 
 #include "common/utc_time.hpp"
 #include "server/cookies.hpp"
@@ -64,9 +65,9 @@ http::Response Router::api_put(const http::Request& req) {
       check_name(std::string_view(name->as_string().data(), name->as_string().size()));
   if (!check.name) return json_error(http::Status::bad_request, check.error);
   std::string token = csrf_header(req);
-  WriteOutcome w = sessions_.update(
-      cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
-      csrf_guard(req, token));
+  WriteOutcome w =
+      sessions_.update(cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
+                       csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   ReadOutcome shown{StoreStatus::ok, w.session, sessions_.policy().ttl.count()};
@@ -77,10 +78,10 @@ http::Response Router::api_put(const http::Request& req) {
 
 http::Response Router::api_visit(const http::Request& req) {
   std::string token = csrf_header(req);
-  WriteOutcome w = sessions_.update(
-      cookie_id(req),
-      with_token([](Session& s) { s.visits += s.visits < max_visits ? 1 : 0; }),  // saturates
-      csrf_guard(req, token));
+  WriteOutcome w = sessions_.update(cookie_id(req), with_token([](Session& s) {
+                                      s.visits += s.visits < max_visits ? 1 : 0;
+                                    }),  // saturates
+                                    csrf_guard(req, token));
   if (w.refused) return csrf_refused(true);
   if (auto failure = write_failure(w.status, true)) return std::move(*failure);
   auto res =
@@ -100,7 +101,8 @@ http::Response Router::api_delete(const http::Request& req) {
   // Success only once the session is ended for good: a tombstone that lost its races
   // (conflict) or a store that did not answer is a 503, never a 204.
   StoreStatus st = sessions_.end(id);
-  if (st == StoreStatus::unavailable || st == StoreStatus::conflict) return *write_failure(st, true);
+  if (st == StoreStatus::unavailable || st == StoreStatus::conflict)
+    return *write_failure(st, true);
   http::Response res{http::Status::no_content, 11};
   stamp(res);
   res.set(http::Field::set_cookie, expired_session_cookie(config_.secure_cookies));

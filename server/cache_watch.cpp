@@ -38,8 +38,9 @@ CacheWatch::~CacheWatch() {
   if (done) {
     thread_.join();
   } else {
-    spdlog::warn("a memcached node is still answering `stats` after {} ms: shutting down without it",
-                 stop_wait_.count());
+    spdlog::warn(
+        "a memcached node is still answering `stats` after {} ms: shutting down without it",
+        stop_wait_.count());
     thread_.detach();  // it holds only its source and the shared state
   }
 }
@@ -64,7 +65,8 @@ void CacheWatch::take(std::vector<NodeStats> nodes) {
     if (rising && holds_sessions && !warned_[n.node]) {
       warned_[n.node] = true;
       spdlog::warn(
-          "memcached {} is evicting items ({} so far, {} of {} bytes used) while it holds sessions: "
+          "memcached {} is evicting items ({} so far, {} of {} bytes used) while it holds "
+          "sessions: "
           "sessions are being thrown out and their users logged out. Give sessions a node of their "
           "own, start it with -M (refuse instead of evict) or more -m, and watch "
           "sessdemo_memcached_evictions_total",

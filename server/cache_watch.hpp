@@ -39,7 +39,8 @@ class CacheWatch {
   // What the thread shares with the watch; it outlives the watch when a poll is left behind.
   struct Shared {
     std::mutex mutex;
-    std::mutex fetching;  // one fetch at a time (the thread's and a test's poll()); never waited for at stop
+    std::mutex fetching;  // one fetch at a time (the thread's and a test's poll()); never waited
+                          // for at stop
     std::condition_variable wake;
     bool stop = false;      // the watch is gone: hand nothing over
     bool finished = false;  // the thread is past its last use of anything

@@ -1,7 +1,7 @@
+#include <spdlog/spdlog.h>
+
 #include "server/server_impl.hpp"
 #include "server/tls_socket.hpp"
-
-#include <spdlog/spdlog.h>
 
 namespace sessdemo {
 using namespace serving;  // this file is part of the server's inside

@@ -23,7 +23,9 @@ std::string CsrfTokens::token_for(std::string_view nonce) const {
   return session_id_from_bytes(mac);  // 128 bits of the MAC, shaped as a session id
 }
 
-std::string CsrfTokens::new_nonce() { return new_session_id(); }
+std::string CsrfTokens::new_nonce() {
+  return new_session_id();
+}
 
 std::string CsrfTokens::cookie(std::string_view nonce, bool secure) {
   std::string c(csrf_cookie_name);
@@ -37,8 +39,7 @@ std::string CsrfTokens::cookie(std::string_view nonce, bool secure) {
 bool tokens_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 

@@ -74,8 +74,8 @@ std::vector<char32_t> code_points(std::string_view s) {
 // embeddings, overrides, isolates, U+061C), and the C1 controls.
 bool invisible(char32_t c) {
   auto cp = static_cast<UChar32>(c);
-  return u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_hasBinaryProperty(cp, UCHAR_BIDI_CONTROL) ||
-         u_charType(cp) == U_CONTROL_CHAR;
+  return u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+         u_hasBinaryProperty(cp, UCHAR_BIDI_CONTROL) || u_charType(cp) == U_CONTROL_CHAR;
 }
 
 // Line and paragraph separators (U+2028, U+2029: general categories Zl and Zp) break the line

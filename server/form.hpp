@@ -16,7 +16,6 @@ std::optional<std::string> form_decode(std::string_view text);
 // inner nothing: the field is absent.
 std::optional<std::optional<std::string>> form_field(std::string_view body, std::string_view name);
 
-
 inline constexpr std::size_t max_name_length = 100;
 
 struct NameCheck {

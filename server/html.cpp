@@ -65,11 +65,13 @@ std::string layout(std::string_view title, std::string_view instance, std::strin
 std::string home_page(std::string_view instance, std::string_view csrf_token) {
   std::string token_input;
   if (!csrf_token.empty())
-    token_input = "<input type=\"hidden\" name=\"csrf_token\" value=\"" + html_escape(csrf_token) + "\">";
+    token_input =
+        "<input type=\"hidden\" name=\"csrf_token\" value=\"" + html_escape(csrf_token) + "\">";
   std::string body =
       "<h1>Home</h1><p>Type your name. It is kept in your session, in the shared session store, "
       "so every instance behind the balancer can show it.</p>"
-      "<form method=\"post\" action=\"/\">" + token_input +
+      "<form method=\"post\" action=\"/\">" +
+      token_input +
       "<input type=\"text\" id=\"name-input\" name=\"name\" "
       "maxlength=\"100\" autofocus> <button type=\"submit\">Save</button></form>";
   return layout("Home", instance, body);

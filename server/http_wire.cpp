@@ -76,8 +76,9 @@ void serialize_response(const http::Response& res, std::string& out) {
   out.reserve(size);
   out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   unsigned code = res.result_int();
-  char digits[4] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
-                    static_cast<char>('0' + code % 10), ' '};
+  char digits[4] = {static_cast<char>('0' + code / 100 % 10),
+                    static_cast<char>('0' + code / 10 % 10), static_cast<char>('0' + code % 10),
+                    ' '};
   out.append(digits, 4);
   out.append(reason.data(), reason.size());
   out.append("\r\n");

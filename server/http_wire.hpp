@@ -2,9 +2,10 @@
 // What the listener reads and writes besides routing: the answers to requests refused before
 // routing (unparsable, too large, smuggling-prone Transfer-Encoding, no Host), and a response
 // as the bytes that go out. No sockets here.
-#include <boost/beast/core/error.hpp>
 #include <optional>
 #include <string>
+
+#include <boost/beast/core/error.hpp>
 
 #include "server/http_types.hpp"
 #include "server/router.hpp"

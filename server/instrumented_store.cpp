@@ -13,8 +13,10 @@ StoreStatus InstrumentedStore::timed(StoreOp op, F&& call) {
 
 void InstrumentedStore::tell_health(StoreOp op, StoreStatus st, const std::string& error) {
   if (!health_) return;
-  if (st != StoreStatus::unavailable) health_->answered();
-  else health_->failed(std::string(to_string(op)) + (error.empty() ? "" : ": " + error));
+  if (st != StoreStatus::unavailable)
+    health_->answered();
+  else
+    health_->failed(std::string(to_string(op)) + (error.empty() ? "" : ": " + error));
 }
 
 LoadResult InstrumentedStore::load(std::string_view id) {
@@ -40,8 +42,10 @@ std::vector<LoadResult> InstrumentedStore::load_many(const std::vector<std::stri
     }
   }
   // One report per batch, as for a single call: a read-only outage is logged, and its end too.
-  if (answered) tell_health(StoreOp::load, StoreStatus::ok);
-  else if (failure) tell_health(StoreOp::load, StoreStatus::unavailable, failure->error);
+  if (answered)
+    tell_health(StoreOp::load, StoreStatus::ok);
+  else if (failure)
+    tell_health(StoreOp::load, StoreStatus::unavailable, failure->error);
   return results;
 }
 

@@ -1,7 +1,8 @@
 #include "server/listen_address.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
 
 namespace sessdemo {
 
@@ -22,8 +23,8 @@ std::string bind_acceptor(tcp::acceptor& a, const std::string& host, std::uint16
     addr = found.begin()->endpoint().address();
   }
   tcp::endpoint ep(addr, port);
-  std::string where = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
-                      std::to_string(port);
+  std::string where =
+      (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(port);
   a.open(ep.protocol(), ec);
   if (ec) throw std::runtime_error("cannot open a socket: " + ec.message());
   a.set_option(net::socket_base::reuse_address(true), ec);

@@ -1,9 +1,10 @@
 #pragma once
 // Binding a listening socket to what a person typed (an address or a host name, a port), with
 // the reasons for a failure in words: port in use, not an address of this machine, no permission.
-#include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <string>
+
+#include <boost/asio/ip/tcp.hpp>
 
 namespace sessdemo {
 

@@ -1,12 +1,10 @@
-#include "server/server_impl.hpp"
-
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-
 #include <spdlog/spdlog.h>
 
 #include "common/endpoint.hpp"
 #include "server/listen_address.hpp"
+#include "server/server_impl.hpp"
 
 namespace sessdemo {
 using namespace serving;  // this file is part of the server's inside
@@ -113,7 +111,8 @@ void warn_if_expiring(SSL_CTX* ctx, const std::string& file) {
   if (days < 0 || secs < 0)
     spdlog::warn("the TLS certificate {} has expired: clients will refuse it", file);
   else if (days < 7)
-    spdlog::warn("the TLS certificate {} expires in {} days {} hours: renew it", file, days, secs / 3600);
+    spdlog::warn("the TLS certificate {} expires in {} days {} hours: renew it", file, days,
+                 secs / 3600);
 }
 }  // namespace
 
@@ -131,8 +130,9 @@ std::string Server::listen() {
     if (ec) throw std::runtime_error("--tls-key " + cfg.tls_key + ": " + ec.message());
     // TLS 1.2 with forward secrecy only (ECDHE or DHE key exchange, AEAD ciphers); TLS 1.3's
     // suites all have it.
-    if (SSL_CTX_set_cipher_list(ctx.native_handle(),
-                                "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!eNULL") != 1)
+    if (SSL_CTX_set_cipher_list(
+            ctx.native_handle(),
+            "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!eNULL") != 1)
       throw std::runtime_error("no TLS 1.2 cipher with forward secrecy is available");
     warn_if_expiring(ctx.native_handle(), cfg.tls_cert);
     impl_->tls.emplace(std::move(ctx));

@@ -53,7 +53,8 @@ void Metrics::count_store(StoreOp op, StoreStatus outcome, std::chrono::nanoseco
 namespace {
 // A Prometheus histogram from per-bucket counts (the last bucket: above every bound).
 template <std::size_t N>
-void histogram(PrometheusText& out, const char* name, const char* help, const std::array<double, N>& bounds,
+void histogram(PrometheusText& out, const char* name, const char* help,
+               const std::array<double, N>& bounds,
                const std::array<std::atomic<std::uint64_t>, N + 1>& buckets, double sum_s) {
   std::vector<double> cumulative;
   double total = 0;
@@ -61,9 +62,11 @@ void histogram(PrometheusText& out, const char* name, const char* help, const st
     total += static_cast<double>(buckets[b].load(std::memory_order_relaxed));
     if (b < bounds.size()) cumulative.push_back(total);
   }
-  out.histogram(name, help, std::vector<double>(bounds.begin(), bounds.end()), cumulative, total, sum_s);
+  out.histogram(name, help, std::vector<double>(bounds.begin(), bounds.end()), cumulative, total,
+                sum_s);
 }
-void counter(PrometheusText& out, const char* name, const char* help, const std::atomic<std::uint64_t>& v) {
+void counter(PrometheusText& out, const char* name, const char* help,
+             const std::atomic<std::uint64_t>& v) {
   out.family(name, "counter", help);
   out.sample(name, static_cast<double>(v.load(std::memory_order_relaxed)));
 }
@@ -83,37 +86,43 @@ std::string Metrics::render(const SessionStats& s) const {
 // Requests by route and status, store calls, connections.
 void Metrics::render_traffic(PrometheusText& out) const {
   out.family("sessdemo_http_requests_total", "counter",
-       "HTTP requests answered, by route and status.");
+             "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < routes; ++r)
     for (std::size_t st = 0; st < 500; ++st)
       if (auto v = requests_[r][st].load(std::memory_order_relaxed))
-        out.sample("sessdemo_http_requests_total",
-                   {{"route", to_string(static_cast<Route>(r))}, {"status", std::to_string(st + 100)}},
-                   static_cast<double>(v));
+        out.sample(
+            "sessdemo_http_requests_total",
+            {{"route", to_string(static_cast<Route>(r))}, {"status", std::to_string(st + 100)}},
+            static_cast<double>(v));
   out.family("sessdemo_store_operations_total", "counter",
-       "Session store calls, by kind and outcome.");
+             "Session store calls, by kind and outcome.");
   for (std::size_t o = 0; o < ops; ++o)
     for (std::size_t k = 0; k < outcomes; ++k)
       out.sample("sessdemo_store_operations_total",
-                 {{"op", to_string(static_cast<StoreOp>(o))}, {"outcome", to_string(static_cast<StoreStatus>(k))}},
+                 {{"op", to_string(static_cast<StoreOp>(o))},
+                  {"outcome", to_string(static_cast<StoreStatus>(k))}},
                  static_cast<double>(store_ops_[o][k].load(std::memory_order_relaxed)));
   histogram(out, "sessdemo_store_latency_seconds", "Session store call latency.", latency_bounds_s,
-            latency_buckets_, static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+            latency_buckets_,
+            static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
   out.family("sessdemo_open_connections", "gauge", "HTTP connections open now.");
   out.sample("sessdemo_open_connections", static_cast<double>(open_connections()));
   out.family("sessdemo_refused_connections_total", "counter",
-       "Connections closed at once: over the cap.");
-  out.sample("sessdemo_refused_connections_total", static_cast<double>(refused_connections_.load()));
+             "Connections closed at once: over the cap.");
+  out.sample("sessdemo_refused_connections_total",
+             static_cast<double>(refused_connections_.load()));
   out.family("sessdemo_write_refusals_total", "counter",
-       "Writes refused (403) before they reached the session, by reason.");
+             "Writes refused (403) before they reached the session, by reason.");
   for (std::size_t r = 0; r < write_refusals_.size(); ++r)
-    out.sample("sessdemo_write_refusals_total", {{"reason", to_string(static_cast<WriteRefusal>(r))}},
+    out.sample("sessdemo_write_refusals_total",
+               {{"reason", to_string(static_cast<WriteRefusal>(r))}},
                static_cast<double>(write_refusals_[r].load(std::memory_order_relaxed)));
 }
 
 // The session service's counters and the lock wait histogram.
 void Metrics::render_sessions(PrometheusText& out, const SessionStats& s) const {
-  counter(out, "sessdemo_sessions_created_total", "Sessions written for the first time.", s.created);
+  counter(out, "sessdemo_sessions_created_total", "Sessions written for the first time.",
+          s.created);
   counter(out, "sessdemo_session_refreshes_total", "Sliding-expiry rewrites made by reads.",
           s.refreshes);
   counter(out, "sessdemo_sessions_expired_total", "Sessions found past their absolute lifetime.",
@@ -122,14 +131,14 @@ void Metrics::render_sessions(PrometheusText& out, const SessionStats& s) const 
           s.corrupt);
   counter(out, "sessdemo_session_conflicts_total", "CAS writes that lost to another writer.",
           s.conflicts);
-  counter(out, "sessdemo_session_update_give_ups_total", "Updates that ran out of CAS attempts (503).",
-          s.gave_up);
+  counter(out, "sessdemo_session_update_give_ups_total",
+          "Updates that ran out of CAS attempts (503).", s.gave_up);
   counter(out, "sessdemo_session_lock_waits_total", "Lock attempts that found the lock taken.",
           s.lock_waits);
-  counter(out, "sessdemo_session_lease_expired_total", "Lock holders too slow to write safely (503).",
-          s.lease_expired);
-  counter(out, "sessdemo_session_lock_lost_total", "Unlocks that found the lock expired or taken over.",
-          s.lock_lost);
+  counter(out, "sessdemo_session_lease_expired_total",
+          "Lock holders too slow to write safely (503).", s.lease_expired);
+  counter(out, "sessdemo_session_lock_lost_total",
+          "Unlocks that found the lock expired or taken over.", s.lock_lost);
   counter(out, "sessdemo_session_deadline_exceeded_total",
           "Updates stopped by the request deadline (503).", s.deadline_exceeded);
   // The names operators search for when users stall on a lock or a write is retried: always
@@ -137,10 +146,13 @@ void Metrics::render_sessions(PrometheusText& out, const SessionStats& s) const 
   // these two were also exported as sessdemo_session_lock_timeouts_total and
   // sessdemo_session_retries_total until 2026-12; the documented names stayed.
   histogram(out, "sessdemo_lock_wait_seconds",
-            "Time a request waited for the session lock (lock mode; empty otherwise).", WaitHistogram::bounds_s,
-            s.lock_wait.buckets, static_cast<double>(s.lock_wait.sum_ns.load(std::memory_order_relaxed)) / 1e9);
-  counter(out, "sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).", s.lock_timeouts);
-  counter(out, "sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.", s.retries);
+            "Time a request waited for the session lock (lock mode; empty otherwise).",
+            WaitHistogram::bounds_s, s.lock_wait.buckets,
+            static_cast<double>(s.lock_wait.sum_ns.load(std::memory_order_relaxed)) / 1e9);
+  counter(out, "sessdemo_lock_timeouts_total", "Updates that never got the session lock (503).",
+          s.lock_timeouts);
+  counter(out, "sessdemo_cas_retries_total", "Writes re-read and re-applied after a CAS conflict.",
+          s.retries);
 }
 
 // The memcached nodes' own figures, as last polled.
@@ -178,7 +190,8 @@ void Metrics::render_executor(PrometheusText& out) const {
             "Read batches (one store round trip per node each).", e.batches);
     counter(out, "sessdemo_store_batched_reads_total", "Reads in those batches.", e.batched_reads);
     counter(out, "sessdemo_store_read_batches_here_total",
-            "Of those batches, the ones an I/O thread loaded itself (the store answering fast).", e.batches_here);
+            "Of those batches, the ones an I/O thread loaded itself (the store answering fast).",
+            e.batches_here);
     counter(out, "sessdemo_internal_errors_total", "Requests answered 500 after an exception.",
             e.internal_errors);
   }
@@ -188,9 +201,10 @@ void Metrics::render_executor(PrometheusText& out) const {
 void Metrics::render_copies(PrometheusText& out) const {
   if (replication_) {
     const auto& r = *replication_;
-    counter(out, "sessdemo_store_fallbacks_total", "Reads answered by a copy other than the primary.",
-            r.fallbacks);
-    counter(out, "sessdemo_store_repairs_total", "Missing or older copies refilled by reads.", r.repairs);
+    counter(out, "sessdemo_store_fallbacks_total",
+            "Reads answered by a copy other than the primary.", r.fallbacks);
+    counter(out, "sessdemo_store_repairs_total", "Missing or older copies refilled by reads.",
+            r.repairs);
     counter(out, "sessdemo_store_node_ejections_total",
             "Times a memcached node was taken out of rotation.", r.ejections);
     counter(out, "sessdemo_store_replica_write_failures_total", "Copy writes that failed.",
@@ -203,8 +217,7 @@ void Metrics::render_copies(PrometheusText& out) const {
     counter(out, "sessdemo_store_quorum_writes_total",
             "Writes a majority of a session's copies accepted.", r.quorum_writes);
     counter(out, "sessdemo_store_quorum_failures_total",
-            "Reads, writes and locks no majority of the copies answered (503).",
-            r.quorum_failures);
+            "Reads, writes and locks no majority of the copies answered (503).", r.quorum_failures);
   }
 }
 

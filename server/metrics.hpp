@@ -1,18 +1,18 @@
 #pragma once
 // Counters for /metrics, in Prometheus text format. Lock-free: relaxed atomics on fixed arrays.
 #include <array>
-#include <mutex>
-#include <vector>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/prometheus_text.hpp"
+#include "server/executor_stats.hpp"
+#include "server/route.hpp"
 #include "sessions/replicated_store.hpp"
 #include "sessions/session_service.hpp"
 #include "sessions/store.hpp"
-#include "server/executor_stats.hpp"
-#include "server/route.hpp"
 
 namespace sessdemo {
 
@@ -68,7 +68,8 @@ class Metrics {
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<long> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
-  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(WriteRefusal::count_)> write_refusals_{};
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(WriteRefusal::count_)>
+      write_refusals_{};
   const ReplicationStats* const replication_;
   ExecutorStats executor_;
   mutable std::mutex nodes_mutex_;  // the poller writes, /metrics reads; never on a page view

@@ -1,9 +1,10 @@
 #include "server/origin_check.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <cctype>
 #include <string>
 #include <utility>
+
+#include <boost/beast/core/string.hpp>
 
 namespace sessdemo {
 
@@ -42,7 +43,8 @@ std::string trusted_origin(std::string_view o) {
   std::string_view rest = o.substr(sep + 3);
   if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos) return {};
   auto [host, port] = authority(rest, scheme == "https" ? "443" : "80");
-  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return {};
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos)
+    return {};
   return scheme + "://" + host + ":" + port;
 }
 
@@ -51,7 +53,8 @@ std::string trusted_origin(std::string_view o) {
 // X-Forwarded-Proto; http otherwise), host or port than its Host, or "null"; unless the Origin is
 // one the operator trusts (Django's CSRF_TRUSTED_ORIGINS). Requests without Origin (scripts, the
 // tester) go through.
-OriginVerdict cross_site(const http::Request& req, bool tls, const std::vector<std::string>& trusted) {
+OriginVerdict cross_site(const http::Request& req, bool tls,
+                         const std::vector<std::string>& trusted) {
   OriginVerdict v;
   auto m = req.method();
   if (m != http::Verb::post && m != http::Verb::put && m != http::Verb::delete_ &&
@@ -80,7 +83,8 @@ OriginVerdict cross_site(const http::Request& req, bool tls, const std::vector<s
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (scheme != (https ? "https" : "http")) return refuse(CrossSite::scheme);
   std::string_view rest = o.substr(sep + 3);
-  if (rest.find('/') != std::string_view::npos) return refuse(CrossSite::null_origin);  // an Origin has no path
+  if (rest.find('/') != std::string_view::npos)
+    return refuse(CrossSite::null_origin);  // an Origin has no path
   std::string_view default_port = https ? "443" : "80";
   auto from = authority(rest, default_port), to = authority(host, default_port);
   if (from.first.empty() || from != to) return refuse(CrossSite::host);

@@ -21,7 +21,8 @@ struct OriginVerdict {
 // host or port than its Host; "null") and is none of trusted (normalized by trusted_origin):
 // why it is refused. tls: this instance serves HTTPS itself. Requests without Origin (scripts,
 // the tester) go through.
-OriginVerdict cross_site(const http::Request& req, bool tls, const std::vector<std::string>& trusted = {});
+OriginVerdict cross_site(const http::Request& req, bool tls,
+                         const std::vector<std::string>& trusted = {});
 
 // --trusted-origin ORIGIN as cross_site compares it ("scheme://host:port", lower case, the
 // scheme's default port written), or "" when it is no origin (a path, no scheme, "null").

@@ -1,7 +1,5 @@
 #include "server/router.hpp"
 
-
-
 #include "common/page_contract.hpp"
 #include "server/cookies.hpp"
 #include "server/form.hpp"
@@ -11,9 +9,7 @@
 namespace sessdemo {
 
 Router::Router(RouterConfig config, SessionService& sessions, Metrics& metrics)
-    : config_(std::move(config)),
-      csrf_tokens_(config_.csrf_secret),
-      sessions_(sessions),
+    : config_(std::move(config)), csrf_tokens_(config_.csrf_secret), sessions_(sessions),
       metrics_(metrics) {
   set_instance_id(config_.instance_id);
 }
@@ -78,7 +74,6 @@ Routed Router::route(const http::Request& req) const {
     r.lane = Lane::write;
   return r;
 }
-
 
 http::Response Router::handle(const http::Request& req, const Routed& routed) {
   const RouteSpec* r = routed.spec;
@@ -245,9 +240,9 @@ http::Response Router::save_name(const http::Request& req) {
   std::string token;
   if (config_.csrf)
     if (auto t = form_field(req.body(), "csrf_token"); t && *t) token = std::move(**t);
-  WriteOutcome w = sessions_.update(
-      cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
-      csrf_guard(req, token));
+  WriteOutcome w =
+      sessions_.update(cookie_id(req), with_token([&](Session& s) { s.name = *check.name; }),
+                       csrf_guard(req, token));
   if (w.refused) return csrf_refused(false);
   if (auto failure = write_failure(w.status, false)) return std::move(*failure);
   http::Response res{http::Status::see_other, 11};

@@ -15,9 +15,9 @@
 namespace sessdemo {
 
 struct RouterConfig {
-  std::string instance_id;      // shown on every page and in X-Instance-Id
-  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
-  bool tls = false;             // this instance serves HTTPS itself: an Origin must be https://
+  std::string instance_id;         // shown on every page and in X-Instance-Id
+  bool secure_cookies = false;     // add Secure to the session cookie (behind TLS)
+  bool tls = false;                // this instance serves HTTPS itself: an Origin must be https://
   bool metrics_elsewhere = false;  // /metrics has a listener of its own: 404 here
   // Synchronizer tokens: the form carries the session's token (csrf_token), JSON writes send it
   // as X-CSRF-Token; a write without it is 403. A visitor without a session gets a pre-session
@@ -85,7 +85,7 @@ class Router {
   std::string pre_session_nonce(const http::Request& req) const;
   http::Response csrf_refused(bool as_json) const;
   static std::string_view path_of(const http::Request& req);  // the target without its query
-  static bool is_api(std::string_view path);                   // a JSON route: errors as JSON
+  static bool is_api(std::string_view path);                  // a JSON route: errors as JSON
   // A write from another site (router_csrf.cpp): its 403, counted and said; nothing otherwise.
   std::optional<http::Response> refuse_cross_site(const http::Request& req) const;
 

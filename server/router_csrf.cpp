@@ -21,12 +21,14 @@ std::optional<http::Response> Router::refuse_cross_site(const http::Request& req
   // Once per reason: nothing else tells an operator why every write of a farm fails.
   unsigned bit = 1u << static_cast<unsigned>(v.why);
   if (!(origin_told_.fetch_or(bit) & bit))
-    spdlog::warn("refused writes whose Origin {} is not this request's origin {} (Host: {}): a balancer must "
-                 "pass Host as the browser sent it (nginx: proxy_set_header Host $http_host) and the scheme "
-                 "in X-Forwarded-Proto, or give --trusted-origin {}",
-                 printable(v.origin), printable(v.target),
-                 printable(std::string_view(req[http::Field::host].data(), req[http::Field::host].size())),
-                 printable(v.origin));
+    spdlog::warn(
+        "refused writes whose Origin {} is not this request's origin {} (Host: {}): a balancer "
+        "must "
+        "pass Host as the browser sent it (nginx: proxy_set_header Host $http_host) and the scheme "
+        "in X-Forwarded-Proto, or give --trusted-origin {}",
+        printable(v.origin), printable(v.target),
+        printable(std::string_view(req[http::Field::host].data(), req[http::Field::host].size())),
+        printable(v.origin));
   constexpr std::string_view msg = "A change to your session from another site is refused.";
   http::Response res = is_api(path_of(req)) ? json_error(http::Status::forbidden, msg)
                                             : error(http::Status::forbidden, "Forbidden", msg);
@@ -47,8 +49,8 @@ http::Response Router::home(const http::Request& req) {
   std::string nonce = pre_session_nonce(req);
   bool fresh = nonce.empty();
   if (fresh) nonce = CsrfTokens::new_nonce();
-  auto res = page(http::Status::ok,
-                  html::home_page(config_.instance_id, csrf_tokens_.token_for(nonce)));
+  auto res =
+      page(http::Status::ok, html::home_page(config_.instance_id, csrf_tokens_.token_for(nonce)));
   if (fresh) res.set(http::Field::set_cookie, CsrfTokens::cookie(nonce, config_.secure_cookies));
   return res;
 }

@@ -1,6 +1,6 @@
-#include "server/server_impl.hpp"
-
 #include <spdlog/spdlog.h>
+
+#include "server/server_impl.hpp"
 
 namespace sessdemo {
 using namespace serving;  // this file is part of the server's inside

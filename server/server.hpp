@@ -15,10 +15,10 @@
 namespace sessdemo {
 
 struct ServerConfig {
-  std::string bind = "127.0.0.1";            // listen address
-  std::uint16_t port = 0;                    // 0 picks a free port
-  unsigned threads = 2;                      // I/O threads: accept, parse, write
-  StoreExecutorConfig store;                 // threads, queues and deadlines of store calls
+  std::string bind = "127.0.0.1";       // listen address
+  std::uint16_t port = 0;               // 0 picks a free port
+  unsigned threads = 2;                 // I/O threads: accept, parse, write
+  StoreExecutorConfig store;            // threads, queues and deadlines of store calls
   std::size_t max_connections = 10000;  // past this, new connections get 503 and are closed
   // A connection may wait this long for the first byte of its next request (keep-alive) ...
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
@@ -35,8 +35,8 @@ struct ServerConfig {
   // connection is closed with a TLS alert. A half-done handshake holds tens of KB.
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(5)};
   unsigned max_handshakes = 256;
-  std::size_t header_limit = 8 * 1024;       // larger headers get 431
-  std::size_t body_limit = 16 * 1024;        // larger bodies get 413
+  std::size_t header_limit = 8 * 1024;  // larger headers get 431
+  std::size_t body_limit = 16 * 1024;   // larger bodies get 413
 };
 
 class Server {

@@ -5,35 +5,35 @@
 // (shutdown.cpp), and the wiring (server.cpp).
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/read.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_set>
 #include <variant>
 #include <vector>
 
-#include "server/server.hpp"
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
+
 #include "server/http_wire.hpp"
+#include "server/server.hpp"
 #include "server/store_executor.hpp"
 
 namespace sessdemo {
@@ -60,7 +60,7 @@ struct Connection {
       : socket(std::move(s)), home(w), metrics_only(metrics) {}
   Socket socket;
   const Clock::time_point accepted = Clock::now();  // the first request's time runs from here
-  IoThread& home;  // the I/O thread it lives on
+  IoThread& home;                                   // the I/O thread it lives on
   const bool metrics_only;  // accepted on --metrics-bind: /metrics and /healthz only
   // Touched only on its I/O thread:
   Phase phase = Phase::waiting;
@@ -119,13 +119,13 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<bool> cut_now{false};  // a second stop: the grace period ends at once
   std::atomic<std::size_t> cut{0};
-  std::atomic<int> refusing{0};  // refused connections still being answered 503
+  std::atomic<int> refusing{0};          // refused connections still being answered 503
   std::atomic<unsigned> handshaking{0};  // TLS handshakes in progress
   // --metrics-bind has a small budget of its own, not counted against --max-connections: with
   // the public port full, monitoring still gets /metrics and /healthz.
   static constexpr long max_monitoring = 16;
   std::atomic<long> monitoring{0};
-  std::size_t next_thread = 0;   // on I/O thread 0
+  std::size_t next_thread = 0;  // on I/O thread 0
 
   serving::net::awaitable<void> accept_loop(serving::tcp::acceptor& a, bool metrics_only);
   void refuse_connection(serving::Socket socket);

@@ -110,7 +110,8 @@ void StoreExecutor::reap() {
     // reaper wakes about once per budget, not once per request. reaper_until_ is what submit()
     // compares with, kept in step here: without it a reaper that slept with nothing queued
     // never heard of later jobs, which then waited past their deadlines for a lane thread.
-    next = std::min(next, now + std::max(std::chrono::milliseconds(1), std::min(reads_.budget, writes_.budget)));
+    next = std::min(next, now + std::max(std::chrono::milliseconds(1),
+                                         std::min(reads_.budget, writes_.budget)));
     reaper_until_ = next;
     reaper_wake_.wait_until(lock, next);
   }
@@ -152,9 +153,10 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
   try {
     for (auto& job : batch) ids.push_back(std::move(job.routed->session_id));  // its last use
     // The earliest: the batch ends by it (on an I/O thread, by inline_cap).
-    deadline::Scope scope(here ? std::min(batch.front().deadline, started + config_.inline_cap) : batch.front().deadline,
+    deadline::Scope scope(here ? std::min(batch.front().deadline, started + config_.inline_cap)
+                               : batch.front().deadline,
                           here);
-    outcomes = sessions_.read_many(ids);          // one round trip per node for the batch
+    outcomes = sessions_.read_many(ids);  // one round trip per node for the batch
     stats_.batches++;
     stats_.batched_reads += batch.size();
   } catch (const std::exception& e) {
@@ -164,11 +166,13 @@ void StoreExecutor::run_batch(std::vector<Job>& batch, bool here) {
     for (auto& job : batch) refuse(job, http::Status::internal_server_error);
     return;
   }
-  bool answered = std::none_of(outcomes.begin(), outcomes.end(),
-                               [](const ReadOutcome& o) { return o.status == StoreStatus::unavailable; });
+  bool answered = std::none_of(outcomes.begin(), outcomes.end(), [](const ReadOutcome& o) {
+    return o.status == StoreStatus::unavailable;
+  });
   // Written only on a change: every I/O thread and read thread shares this line.
   bool fast = answered && Clock::now() - started <= config_.inline_slow;
-  if (store_fast_.load(std::memory_order_relaxed) != fast) store_fast_.store(fast, std::memory_order_relaxed);
+  if (store_fast_.load(std::memory_order_relaxed) != fast)
+    store_fast_.store(fast, std::memory_order_relaxed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (here && outcomes[i].status == StoreStatus::unavailable) {
       batch[i].routed->session_id = std::move(ids[i]);  // the read lane reads it again

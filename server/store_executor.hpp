@@ -37,12 +37,11 @@ struct StoreExecutorConfig {
   std::size_t max_queue = 8192;  // per lane; past it a request gets 503 at once
   std::chrono::milliseconds read_budget{250};  // a read is answered this long after it arrived
   std::chrono::milliseconds write_budget{
-      250};  // the same for writes (lock mode adds the lock wait)
+      250};                  // the same for writes (lock mode adds the lock wait)
   bool inline_reads = true;  // read_here may be used while the store answers fast
   std::chrono::microseconds inline_slow{2000};  // a batch slower than this closes read_here
   std::chrono::microseconds inline_cap{10000};  // read_here's longest wait for the store
 };
-
 
 class StoreExecutor {
  public:
@@ -73,7 +72,9 @@ class StoreExecutor {
     Done done;
   };
   // Whether read_here may be used now: on, and the store's last batch was fast and answered.
-  bool reads_here() const { return config_.inline_reads && store_fast_.load(std::memory_order_relaxed); }
+  bool reads_here() const {
+    return config_.inline_reads && store_fast_.load(std::memory_order_relaxed);
+  }
   // Loads the reads with one multi-get per node on the calling thread (max_batch at a time), by
   // the read budget from now, and answers each (done called on this thread, before it returns,
   // or by the read lane for what the store did not answer within inline_cap).

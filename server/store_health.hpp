@@ -18,8 +18,9 @@ class StoreHealth {
   using Log = std::function<void(Level, const std::string&)>;
 
   // log defaults to spdlog; period is the least time between two "still failing" lines.
-  explicit StoreHealth(Log log = {}, std::chrono::seconds period = std::chrono::seconds(10),
-                       std::function<Clock::time_point()> clock = [] { return Clock::now(); });
+  explicit StoreHealth(
+      Log log = {}, std::chrono::seconds period = std::chrono::seconds(10),
+      std::function<Clock::time_point()> clock = [] { return Clock::now(); });
 
   void failed(const std::string& what);  // a store call that got no answer
   void answered();                       // a store call that got one (hit, miss or conflict)
@@ -30,8 +31,8 @@ class StoreHealth {
   std::function<Clock::time_point()> clock_;
   std::mutex mutex_;
   std::atomic<bool> failing_{false};  // read without the lock on every answered call
-  std::uint64_t since_line_ = 0;  // failures since the last line
-  std::uint64_t in_outage_ = 0;   // failures since the store last answered
+  std::uint64_t since_line_ = 0;      // failures since the last line
+  std::uint64_t in_outage_ = 0;       // failures since the store last answered
   Clock::time_point outage_start_{}, last_line_{};
 };
 

@@ -1,14 +1,14 @@
 #include "server/tls_socket.hpp"
 
 #include <openssl/err.h>
-
-#include <boost/asio/error.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 
 namespace sessdemo::serving {
 
@@ -51,7 +51,8 @@ int TlsSocket::bio_read(BIO* bio, char* data, int size) {
 int TlsSocket::bio_write(BIO* bio, const char* data, int size) {
   auto& t = *static_cast<TlsSocket*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
-  ssize_t n = ::send(t.socket_.native_handle(), data, static_cast<std::size_t>(std::max(size, 0)), MSG_NOSIGNAL);
+  ssize_t n = ::send(t.socket_.native_handle(), data, static_cast<std::size_t>(std::max(size, 0)),
+                     MSG_NOSIGNAL);
   if (n >= 0) return static_cast<int>(n);
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
     BIO_set_retry_write(bio);  // the step says Want::write: the event loop waits for room
@@ -130,10 +131,14 @@ TlsSocket::Step TlsSocket::finish(int ret, std::size_t n) {
   if (ret > 0) return {Want::nothing, n, {}};
   int err = SSL_get_error(ssl_, ret);
   switch (err) {
-    case SSL_ERROR_WANT_READ: return {Want::read, 0, {}};
-    case SSL_ERROR_WANT_WRITE: return {Want::write, 0, {}};
-    case SSL_ERROR_ZERO_RETURN: return failure(boost::asio::error::eof);  // the peer's close_notify
-    default: break;
+    case SSL_ERROR_WANT_READ:
+      return {Want::read, 0, {}};
+    case SSL_ERROR_WANT_WRITE:
+      return {Want::write, 0, {}};
+    case SSL_ERROR_ZERO_RETURN:
+      return failure(boost::asio::error::eof);  // the peer's close_notify
+    default:
+      break;
   }
   failed_ = true;
   unsigned long e = ERR_get_error();

@@ -12,20 +12,22 @@
 // overlap another of the same kind, nor a read a write (they share OpenSSL's state).
 #include <openssl/ssl.h>
 
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <memory>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace sessdemo::serving {
 
 class TlsSocket {
  public:
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                  boost::asio::io_context::executor_type>;
   using executor_type = Socket::executor_type;
   using error_code = boost::system::error_code;
 
@@ -73,7 +75,8 @@ class TlsSocket {
   // A read or write takes what fits one call: the first non-empty buffer of the sequence.
   template <class Buffer, class Buffers>
   static Buffer first_buffer(const Buffers& buffers) {
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it)
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it)
       if (Buffer b(*it); b.size() > 0) return b;
     return Buffer();
   }
@@ -91,7 +94,8 @@ class TlsSocket {
             return;
           }
           in_end_ += received;
-          if (io_ec) {  // end of stream, the socket failed, or cancelled by the connection's deadline
+          if (io_ec) {  // end of stream, the socket failed, or cancelled by the connection's
+                        // deadline
             self.complete(io_ec, 0);
             return;
           }
@@ -99,7 +103,8 @@ class TlsSocket {
           started = true;
           result = step();
           if (result.want == Want::read) {
-            socket_.async_read_some(boost::asio::buffer(in_.get() + in_end_, in_capacity - in_end_), std::move(self));
+            socket_.async_read_some(boost::asio::buffer(in_.get() + in_end_, in_capacity - in_end_),
+                                    std::move(self));
           } else if (result.want == Want::write) {
             socket_.async_wait(Socket::wait_write, std::move(self));
           } else if (first) {

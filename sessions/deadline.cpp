@@ -7,9 +7,10 @@ namespace sessdemo::deadline {
 namespace {
 thread_local Clock::time_point current_deadline = Clock::time_point::max();
 thread_local bool current_impatient = false;
-}
+}  // namespace
 
-Scope::Scope(Clock::time_point at, bool impatient) : previous_(current_deadline), previous_impatient_(current_impatient) {
+Scope::Scope(Clock::time_point at, bool impatient)
+    : previous_(current_deadline), previous_impatient_(current_impatient) {
   current_deadline = at;
   current_impatient = impatient;
 }

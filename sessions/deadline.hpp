@@ -2,8 +2,8 @@
 // The deadline of the store work running on this thread. The store executor sets it for each
 // job (the request's arrival plus its budget); the stores shorten their network waits to what
 // is left of it, and retry loops stop at it. No deadline set means "the store's own timeout".
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 
 namespace sessdemo::deadline {

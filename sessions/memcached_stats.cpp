@@ -26,8 +26,9 @@ namespace {
 // memory limit, and holds at most a little more than its limit.
 bool plausible(const memcached_stat_st& s) {
   constexpr unsigned long long sane = 1ull << 53;  // what a double carries exactly, to /metrics
-  return s.pid > 0 && s.time > 0 && s.limit_maxbytes > 0 && s.limit_maxbytes < sane && s.bytes < sane &&
-         s.evictions < sane && s.curr_items < sane && s.bytes <= 2 * s.limit_maxbytes;
+  return s.pid > 0 && s.time > 0 && s.limit_maxbytes > 0 && s.limit_maxbytes < sane &&
+         s.bytes < sane && s.evictions < sane && s.curr_items < sane &&
+         s.bytes <= 2 * s.limit_maxbytes;
 }
 
 // A handle of its own, made and freed here: the poller never takes a request thread's.
@@ -64,7 +65,9 @@ class MemcachedStats final : public NodeStatsSource {
 };
 }  // namespace
 
-std::vector<NodeStats> MemcachedStore::node_stats() { return fetch_node_stats(opts_); }
+std::vector<NodeStats> MemcachedStore::node_stats() {
+  return fetch_node_stats(opts_);
+}
 
 std::shared_ptr<NodeStatsSource> MemcachedStore::node_stats_source() {
   return std::make_shared<MemcachedStats>(opts_);

@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "sessions/deadline.hpp"
-
 #include <algorithm>
 #include <stdexcept>
+
+#include "sessions/deadline.hpp"
 
 namespace sessdemo {
 
@@ -73,9 +73,8 @@ void NodeRing::note(std::size_t node, StoreStatus st) {
   if (deadline::gave_up()) return;
   if (++n.failures >= health_.failures_to_eject) {
     n.failures = 0;
-    n.ejected_until_ns = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        health_.eject_for)
-                                        .count();
+    n.ejected_until_ns =
+        now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(health_.eject_for).count();
     ejections_++;
     spdlog::warn("memcached node {} taken out of rotation for {} ms", n.name,
                  health_.eject_for.count());
@@ -83,7 +82,7 @@ void NodeRing::note(std::size_t node, StoreStatus st) {
 }
 
 StoreStatus NodeRing::on_each(const std::vector<std::size_t>& nodes,
-                             const std::function<StoreStatus(SessionStore&)>& call) {
+                              const std::function<StoreStatus(SessionStore&)>& call) {
   StoreStatus result = StoreStatus::unavailable;
   for (auto node : nodes) {
     StoreStatus st = call(store(node));

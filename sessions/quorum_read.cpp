@@ -29,14 +29,16 @@ LoadResult with_cas_token(LoadResult r) {
 std::vector<std::vector<LoadResult>> QuorumStore::ask_at_once(
     const std::vector<std::size_t>& nodes, const std::vector<std::vector<std::string>>& ids) {
   std::vector<PendingLoad> pending(nodes.size());
-  for (std::size_t k = 0; k < nodes.size(); ++k) ring_.store(nodes[k]).send_many(ids[k], pending[k]);
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    ring_.store(nodes[k]).send_many(ids[k], pending[k]);
   std::vector<std::vector<LoadResult>> answers(nodes.size());
   for (std::size_t k = 0; k < nodes.size(); ++k) {
     answers[k] = ring_.store(nodes[k]).receive_many(pending[k]);
     bool answered = std::any_of(answers[k].begin(), answers[k].end(), [](const LoadResult& r) {
       return r.status != StoreStatus::unavailable;
     });
-    ring_.note(nodes[k], answered || answers[k].empty() ? StoreStatus::ok : StoreStatus::unavailable);
+    ring_.note(nodes[k],
+               answered || answers[k].empty() ? StoreStatus::ok : StoreStatus::unavailable);
   }
   return answers;
 }
@@ -53,7 +55,8 @@ LoadResult QuorumStore::load(std::string_view id) {
     std::vector<std::size_t> nodes(order.begin(), order.begin() + static_cast<long>(first));
     auto got = ask_at_once(nodes, std::vector<std::vector<std::string>>(first, {std::string(id)}));
     for (std::size_t k = 0; k < first; ++k)
-      if (got[k][0].status != StoreStatus::unavailable) answers.push_back({nodes[k], std::move(got[k][0])});
+      if (got[k][0].status != StoreStatus::unavailable)
+        answers.push_back({nodes[k], std::move(got[k][0])});
   }
   for (std::size_t k = first; k < order.size(); ++k) {
     // A majority that agrees settles it; otherwise every copy is asked.
@@ -70,8 +73,9 @@ LoadResult QuorumStore::load(std::string_view id) {
     if (r.status != StoreStatus::unavailable) answers.push_back({order[k], std::move(r)});
   }
   bool agreed = answers.size() >= majority() &&
-                std::all_of(answers.begin(), answers.end(),
-                            [&](const Answer& a) { return same_value(a.result, answers[0].result); });
+                std::all_of(answers.begin(), answers.end(), [&](const Answer& a) {
+                  return same_value(a.result, answers[0].result);
+                });
   if (agreed)
     remember(id, answers);
   else
@@ -104,7 +108,8 @@ LoadResult QuorumStore::settle(std::string_view id, std::vector<Answer>& answers
     const Session& v = *a.result.session;
     if (!newest || v.version > newest->session->version ||
         (v.version == newest->session->version &&
-         (h > newest_holders || (h == newest_holders && v.write_tag > newest->session->write_tag)))) {
+         (h > newest_holders ||
+          (h == newest_holders && v.write_tag > newest->session->write_tag)))) {
       newest = &a.result;
       newest_holders = h;
     }
@@ -189,8 +194,9 @@ std::vector<LoadResult> QuorumStore::load_many(const std::vector<std::string>& i
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
     LoadResult* a = &got[i * q];
-    bool agree = !short_of_answers[i] && answered[i] >= q &&
-                 std::all_of(a, a + answered[i], [&](const LoadResult& r) { return same_value(r, a[0]); });
+    bool agree =
+        !short_of_answers[i] && answered[i] >= q &&
+        std::all_of(a, a + answered[i], [&](const LoadResult& r) { return same_value(r, a[0]); });
     if (agree) {
       stats_.quorum_reads++;
       bool ended = a[0].status == StoreStatus::ok && a[0].session->ended;

@@ -96,7 +96,9 @@ const LoadResult* QuorumStore::remembered(std::string_view id, std::size_t node)
   return nullptr;
 }
 
-void QuorumStore::forget() const { recent_read.store = nullptr; }
+void QuorumStore::forget() const {
+  recent_read.store = nullptr;
+}
 
 std::vector<std::optional<LoadResult>> QuorumStore::held_by(std::string_view id,
                                                             const std::vector<std::size_t>& order,
@@ -113,7 +115,8 @@ std::vector<std::optional<LoadResult>> QuorumStore::held_by(std::string_view id,
       nodes.push_back(order[k]);
     }
   }
-  auto got = ask_at_once(nodes, std::vector<std::vector<std::string>>(nodes.size(), {std::string(id)}));
+  auto got =
+      ask_at_once(nodes, std::vector<std::vector<std::string>>(nodes.size(), {std::string(id)}));
   for (std::size_t j = 0; j < unknown.size(); ++j) held[unknown[j]] = std::move(got[j][0]);
   return held;
 }
@@ -174,7 +177,8 @@ StoreStatus QuorumStore::save(std::string_view id, const Session& s, std::chrono
     LoadResult r = load(id);
     if (r.status == StoreStatus::unavailable) return r.status;
     Session next = s;
-    if (r.status == StoreStatus::ok && r.session->version >= next.version) next.version = r.session->version + 1;
+    if (r.status == StoreStatus::ok && r.session->version >= next.version)
+      next.version = r.session->version + 1;
     StoreStatus st = write(id, next, ttl, false);
     if (st != StoreStatus::conflict) return st;
   }
@@ -240,7 +244,8 @@ StoreStatus QuorumStore::ping() {
 
 std::shared_ptr<NodeStatsSource> QuorumStore::node_stats_source() {
   std::vector<std::shared_ptr<NodeStatsSource>> parts;
-  for (std::size_t i = 0; i < ring_.size(); ++i) parts.push_back(ring_.store(i).node_stats_source());
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    parts.push_back(ring_.store(i).node_stats_source());
   return all_node_stats(std::move(parts));
 }
 

@@ -83,9 +83,10 @@ class QuorumStore final : public SessionStore {
   // asking (remembered, or nothing for a create, whose add fails where a value is), the others
   // asked at once. Copies out of rotation: none (put reads them itself).
   std::vector<std::optional<LoadResult>> held_by(std::string_view id,
-                                                 const std::vector<std::size_t>& order, bool create);
-  std::vector<std::vector<LoadResult>> ask_at_once(const std::vector<std::size_t>& nodes,
-                                                   const std::vector<std::vector<std::string>>& ids);
+                                                 const std::vector<std::size_t>& order,
+                                                 bool create);
+  std::vector<std::vector<LoadResult>> ask_at_once(
+      const std::vector<std::size_t>& nodes, const std::vector<std::vector<std::string>>& ids);
   // Writes s to one copy unless it holds the same or a newer version (create: unless it holds
   // anything). held: what the copy was just read to hold, if known (saves reading it again).
   Put put(std::size_t node, std::string_view id, const Session& s, std::chrono::seconds ttl,

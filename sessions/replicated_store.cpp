@@ -118,8 +118,8 @@ std::vector<LoadResult> ReplicatedStore::load_many(const std::vector<std::string
   return out;
 }
 
-StoreStatus ReplicatedStore::write_replica(std::size_t node, std::string_view id,
-                                           const Session& s, std::chrono::seconds ttl) {
+StoreStatus ReplicatedStore::write_replica(std::size_t node, std::string_view id, const Session& s,
+                                           std::chrono::seconds ttl) {
   SessionStore& store = ring_.store(node);
   for (int attempt = 0; attempt < 4; ++attempt) {
     LoadResult r = store.load(id);
@@ -242,7 +242,8 @@ StoreStatus ReplicatedStore::ping() {
 
 std::shared_ptr<NodeStatsSource> ReplicatedStore::node_stats_source() {
   std::vector<std::shared_ptr<NodeStatsSource>> parts;
-  for (std::size_t i = 0; i < ring_.size(); ++i) parts.push_back(ring_.store(i).node_stats_source());
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    parts.push_back(ring_.store(i).node_stats_source());
   return all_node_stats(std::move(parts));
 }
 

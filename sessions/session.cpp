@@ -46,9 +46,10 @@ namespace {
 // Decoded numbers are untrusted: a version at its maximum cannot be followed (it would wrap to
 // 0), times must be Unix seconds of this era, and a counter must leave room to count on.
 bool plausible_fields(const Session& s) {
-  constexpr std::int64_t latest = std::int64_t{1} << 34;  // the year 2514: sums with it cannot overflow
-  return s.version < max_session_version && s.created >= 0 && s.created <= latest && s.refreshed >= 0 &&
-         s.refreshed <= latest && s.visits >= 0 && s.visits <= max_visits;
+  constexpr std::int64_t latest = std::int64_t{1}
+                                  << 34;  // the year 2514: sums with it cannot overflow
+  return s.version < max_session_version && s.created >= 0 && s.created <= latest &&
+         s.refreshed >= 0 && s.refreshed <= latest && s.visits >= 0 && s.visits <= max_visits;
 }
 }  // namespace
 

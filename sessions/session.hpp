@@ -19,11 +19,11 @@ struct Session {
   // of the same primary against one made elsewhere during a failover), quorum copies with a
   // random tag per write; 0 with a single store.
   std::uint32_t write_tag = 0;
-  std::string csrf;                 // serve --csrf: the session's form token (synchronizer
-                                    // token), empty without one
-  bool ended = false;               // a tombstone: the session was ended at this version (quorum
-                                    // copies write one instead of deleting, so that a copy that
-                                    // missed the removal cannot bring the session back)
+  std::string csrf;    // serve --csrf: the session's form token (synchronizer
+                       // token), empty without one
+  bool ended = false;  // a tombstone: the session was ended at this version (quorum
+                       // copies write one instead of deleting, so that a copy that
+                       // missed the removal cannot bring the session back)
 };
 
 // What a decoded value may hold (anything else is corrupt): a version below the maximum (the next
@@ -35,9 +35,9 @@ inline constexpr std::size_t max_stored_name_bytes = 400;
 
 // A small text value:
 // "sd1 <version> <created> <refreshed> <visits> <write_tag> <name-length|->\n<name>", or with a
-// CSRF token "sd2 <version> <created> <refreshed> <visits> <write_tag> <token> <name-length|->\n<name>"
-// (a session without a token is written as sd1, so instances without --csrf read it);
-// a tombstone is "sd0 <version> <write_tag>\n".
+// CSRF token "sd2 <version> <created> <refreshed> <visits> <write_tag> <token>
+// <name-length|->\n<name>" (a session without a token is written as sd1, so instances without
+// --csrf read it); a tombstone is "sd0 <version> <write_tag>\n".
 std::string encode_session(const Session& s);
 
 // Returns nothing for a value that is not a well-formed encoding.

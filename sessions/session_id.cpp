@@ -15,7 +15,8 @@ constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 constexpr std::array<signed char, 256> alphabet_index = [] {
   std::array<signed char, 256> t{};
   t.fill(-1);
-  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  for (int i = 0; i < 64; ++i)
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
   return t;
 }();
 }  // namespace

@@ -39,7 +39,7 @@ struct SessionPolicy {
 // bounds_s[i], the last one the rest.
 struct WaitHistogram {
   static constexpr std::array<double, 11> bounds_s{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                    0.1,   0.25,   0.5,   1,    2.5};
+                                                   0.1,   0.25,   0.5,   1,    2.5};
   std::array<std::atomic<std::uint64_t>, bounds_s.size() + 1> buckets{};
   std::atomic<std::uint64_t> sum_ns{0};
   void record(std::chrono::nanoseconds waited);
@@ -59,7 +59,8 @@ struct SessionStats {
   std::atomic<std::uint64_t> lease_expired{0};  // lock holders too slow to write safely (503)
   std::atomic<std::uint64_t> lock_lost{0};      // unlocks that found the lock expired or taken over
   std::atomic<std::uint64_t> deadline_exceeded{0};  // updates stopped by the request deadline (503)
-  WaitHistogram lock_wait;  // lock mode: from the first try for the lock to holding it (or giving up)
+  WaitHistogram
+      lock_wait;  // lock mode: from the first try for the lock to holding it (or giving up)
 };
 
 struct ReadOutcome {

@@ -28,7 +28,8 @@ class OwnStats final : public NodeStatsSource {
 
 class AllStats final : public NodeStatsSource {
  public:
-  explicit AllStats(std::vector<std::shared_ptr<NodeStatsSource>> parts) : parts_(std::move(parts)) {}
+  explicit AllStats(std::vector<std::shared_ptr<NodeStatsSource>> parts)
+      : parts_(std::move(parts)) {}
   std::vector<NodeStats> fetch() override {
     std::vector<NodeStats> out;
     for (auto& p : parts_)
@@ -41,9 +42,12 @@ class AllStats final : public NodeStatsSource {
 };
 }  // namespace
 
-std::shared_ptr<NodeStatsSource> SessionStore::node_stats_source() { return std::make_shared<OwnStats>(*this); }
+std::shared_ptr<NodeStatsSource> SessionStore::node_stats_source() {
+  return std::make_shared<OwnStats>(*this);
+}
 
-std::shared_ptr<NodeStatsSource> all_node_stats(std::vector<std::shared_ptr<NodeStatsSource>> parts) {
+std::shared_ptr<NodeStatsSource> all_node_stats(
+    std::vector<std::shared_ptr<NodeStatsSource>> parts) {
   return std::make_shared<AllStats>(std::move(parts));
 }
 

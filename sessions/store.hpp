@@ -50,7 +50,8 @@ class NodeStatsSource {
 };
 
 // The figures of several sources, one after the other (the nodes of a replicated store).
-std::shared_ptr<NodeStatsSource> all_node_stats(std::vector<std::shared_ptr<NodeStatsSource>> parts);
+std::shared_ptr<NodeStatsSource> all_node_stats(
+    std::vector<std::shared_ptr<NodeStatsSource>> parts);
 
 // A multi-get sent and not yet read (SessionStore::send_many, then receive_many).
 struct PendingLoad {
@@ -59,7 +60,7 @@ struct PendingLoad {
   // before the views are taken. A PendingLoad kept from batch to batch allocates for neither.
   std::string key_bytes;
   std::vector<std::string_view> keys;
-  void* connection = nullptr;       // the store's connection the answers come on, then
+  void* connection = nullptr;  // the store's connection the answers come on, then
 };
 
 class SessionStore {

@@ -23,9 +23,8 @@ std::string key_prefix_problem(std::string_view prefix) {
   // memcached keys are printable ASCII without spaces or control characters (a CR or LF in a
   // key would be a second command on the wire), at most 250 bytes: <prefix>:lock:<22-char id>.
   constexpr std::size_t longest = 250 - std::string_view(":lock:").size() - 22;
-  bool printable = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
-    return c > 0x20 && c < 0x7f;
-  });
+  bool printable = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(),
+                                                  [](char c) { return c > 0x20 && c < 0x7f; });
   if (printable && prefix.size() <= longest) return {};
   return "--key-prefix must be 1 to " + std::to_string(longest) +
          " printable ASCII characters without spaces";
@@ -33,7 +32,8 @@ std::string key_prefix_problem(std::string_view prefix) {
 
 BuiltStore make_store(const StoreSpec& spec) {
   if (spec.kind == StoreKind::memory) return {std::make_unique<MemoryStore>(), nullptr};
-  if (auto why = key_prefix_problem(spec.key_prefix); !why.empty()) throw std::invalid_argument(why);
+  if (auto why = key_prefix_problem(spec.key_prefix); !why.empty())
+    throw std::invalid_argument(why);
   if (spec.copies > spec.nodes.size())
     throw std::invalid_argument("--copies " + std::to_string(spec.copies) + " needs at least " +
                                 std::to_string(spec.copies) + " --memcached nodes (got " +

@@ -21,10 +21,10 @@ std::optional<StoreKind> parse_store_kind(std::string_view name);  // the names 
 
 struct StoreSpec {
   StoreKind kind = StoreKind::memcached;
-  std::vector<Endpoint> nodes;       // memcached nodes
+  std::vector<Endpoint> nodes;  // memcached nodes
   std::string key_prefix = "sessdemo";
   std::chrono::milliseconds timeout{250};  // one store call
-  unsigned copies = 1;               // nodes that hold each session
+  unsigned copies = 1;                     // nodes that hold each session
   std::chrono::seconds repair_ttl{1200};   // what a repaired copy lives (the session TTL)
 };
 

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/page_contract.hpp"
 #include "common/endpoint.hpp"
 #include "common/name_table.hpp"
+#include "common/page_contract.hpp"
 #include "loadgen/config/balancer.hpp"
 #include "loadgen/config/load_shape.hpp"
 
@@ -23,11 +23,15 @@ enum class Scenario {
   logout,   // a name, K increments in flight, a logout among them, then a read by the old cookie
 };
 inline constexpr NameTable<Scenario, 4> scenario_names{{{{Scenario::visit, "visit"},
-                                                        {Scenario::get, "get"},
-                                                        {Scenario::counter, "counter"},
-                                                        {Scenario::logout, "logout"}}}};
-inline const char* to_string(Scenario s) { return scenario_names.name(s); }
-inline std::optional<Scenario> parse_scenario(std::string_view name) { return scenario_names.parse(name); }
+                                                         {Scenario::get, "get"},
+                                                         {Scenario::counter, "counter"},
+                                                         {Scenario::logout, "logout"}}}};
+inline const char* to_string(Scenario s) {
+  return scenario_names.name(s);
+}
+inline std::optional<Scenario> parse_scenario(std::string_view name) {
+  return scenario_names.parse(name);
+}
 
 // The slice of the clients (and of --rate and --requests) that shard I of N runs: clients
 // [floor((I-1)C/N), floor(IC/N)), so N shards run exactly the C clients of one process.
@@ -53,8 +57,8 @@ struct LoadOptions {
   // just before it; the tester waits for it after probing the instances.
   std::optional<double> start_at_unix_s;
   Balance balance = Balance::round_robin;
-  ThinkTime think;                     // closed model: pause between a client's requests
-  double rate = 0;                     // open model: total requests/s; 0 = closed model
+  ThinkTime think;  // closed model: pause between a client's requests
+  double rate = 0;  // open model: total requests/s; 0 = closed model
   // --stages: the level ramped linearly to each stage's target from the start of the load (the
   // warm-up is its first part): active clients from 0 (closed model; clients is then the
   // largest target), or requests/s from `rate` (open model). duration is the stages' sum less
@@ -87,7 +91,7 @@ struct LoadOptions {
   std::vector<std::pair<std::string, std::string>> login_fields;
   unsigned max_redirects = 10;  // hops followed per request; 0: a 3xx is the answer
   std::string instance_header{page::instance_header};  // names the instance that served an answer
-  std::vector<std::string> headers;  // -H "Name: value", on every request
+  std::vector<std::string> headers;                    // -H "Name: value", on every request
   // https:// instances: certificates are checked against the system store plus cacert (a PEM
   // file, or ""), and the host name against the certificate; insecure skips both checks.
   std::string cacert;
@@ -105,21 +109,21 @@ struct LoadOptions {
   std::string junit;         // the checks as a JUnit XML report to this file, or ""
   std::string metrics_host;  // --metrics-bind: serve the figures so far as Prometheus text here
   std::uint16_t metrics_port = 0;
-  std::string history;       // every operation, Jepsen-style (FILE.edn: EDN, else JSON lines), or ""
+  std::string history;  // every operation, Jepsen-style (FILE.edn: EDN, else JSON lines), or ""
   unsigned shard_index = 1;  // --shard I/N: this process runs the I-th of N
   unsigned shard_count = 1;  //   contiguous slices of the clients, rate and requests
   std::string run_id;        // names the run across shards (for merge), or ""
   bool quiet = false;
-  bool wide = false;  // --wide: every column of the summary table (else it fits 120 columns)
+  bool wide = false;         // --wide: every column of the summary table (else it fits 120 columns)
   bool progress = true;      // live line on stderr when it is a terminal
   double max_miss_rate = 0;  // fraction of reads, 0..1
   double max_stale_rate = 0;
-  double max_error_rate = 0;  // fraction of requests
+  double max_error_rate = 0;                 // fraction of requests
   std::vector<PercentileLimit> max_latency;  // --max-latency PCT=D (--max-p99 D is p99)
   std::vector<PercentileLimit> max_service;  // --max-service PCT=D, on service time
   double min_rps = 0;                        // --min-rps: 0 = no check
   double min_rate_fraction = 0.95;           // open model: achieved/target rate to pass
-  bool abort_on_fail = false;  // stop after the first interval in which a check fails
+  bool abort_on_fail = false;                // stop after the first interval in which a check fails
   std::chrono::microseconds abort_grace{0};  // --abort-on-fail: no abort before this measured time
   // Judged reads that must have crossed instances (checks.hpp); -1: 1% of them and at least 10.
   std::int64_t min_crossing = -1;
@@ -130,10 +134,14 @@ struct LoadOptions {
 };
 inline constexpr NameTable<LoadOptions::Write, 2> write_names{
     {{{LoadOptions::Write::form, "form"}, {LoadOptions::Write::json, "json"}}}};
-inline const char* to_string(LoadOptions::Write w) { return write_names.name(w); }
+inline const char* to_string(LoadOptions::Write w) {
+  return write_names.name(w);
+}
 // The run's level over time: --stages (from --rate in the open model, from 0 clients in the
 // closed), else the constant --rate (or the clients).
 LoadShape shape_of(const LoadOptions& o);
-inline std::optional<LoadOptions::Write> parse_write(std::string_view name) { return write_names.parse(name); }
+inline std::optional<LoadOptions::Write> parse_write(std::string_view name) {
+  return write_names.parse(name);
+}
 
 }  // namespace sessdemo::loadgen

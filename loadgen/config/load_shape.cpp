@@ -1,13 +1,13 @@
 #include "loadgen/config/load_shape.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <limits>
 
 #include "common/duration.hpp"
-#include "common/trim.hpp"
 #include "common/number_text.hpp"
+#include "common/trim.hpp"
 #include "loadgen/config/load_options.hpp"
 
 namespace sessdemo::loadgen {
@@ -162,7 +162,8 @@ std::chrono::microseconds ThinkTime::sample(std::minstd_rand& rng) const {
 
 std::variant<ThinkTime, std::string> parse_think(std::string_view text) {
   const std::string usage =
-      " (think times are 200ms fixed, 100ms-500ms uniform, or exp:300ms exponential with that mean)";
+      " (think times are 200ms fixed, 100ms-500ms uniform, or exp:300ms exponential with that "
+      "mean)";
   ThinkTime t;
   text = trim(text);
   if (text.substr(0, 4) == "exp:") {
@@ -176,7 +177,8 @@ std::variant<ThinkTime, std::string> parse_think(std::string_view text) {
   if (dash != std::string_view::npos) {
     auto lo = parse_duration(trim(text.substr(0, dash)));
     auto hi = parse_duration(trim(text.substr(dash + 1)));
-    if (!lo || !hi || *hi < *lo) return "'" + std::string(text) + "' is not LOW-HIGH with LOW <= HIGH" + usage;
+    if (!lo || !hi || *hi < *lo)
+      return "'" + std::string(text) + "' is not LOW-HIGH with LOW <= HIGH" + usage;
     t.kind = ThinkTime::Kind::uniform;
     t.low = *lo;
     t.high = *hi;
@@ -207,7 +209,8 @@ std::variant<PercentileLimit, std::string> parse_percentile_limit(std::string_vi
     return "'" + std::string(text) + "' is not PCT=DURATION" + usage;
   auto pct = plain_number(text.substr(1, eq - 1));
   if (!pct || *pct < 50 || *pct > 99.99)
-    return "'" + std::string(text.substr(0, eq)) + "' is not a percentile from p50 to p99.99" + usage;
+    return "'" + std::string(text.substr(0, eq)) + "' is not a percentile from p50 to p99.99" +
+           usage;
   auto d = parse_duration(text.substr(eq + 1));
   if (!d) return "'" + std::string(text.substr(eq + 1)) + "' is not a duration" + usage;
   return PercentileLimit{*pct, *d};

@@ -33,8 +33,8 @@ std::variant<std::string, ReadError> read_bounded_file(const std::string& path, 
   if (::stat(path.c_str(), &st) != 0) return ReadError{"cannot read " + path};
   if (!S_ISREG(st.st_mode)) return ReadError{path + " is not a regular file"};
   if (static_cast<std::size_t>(st.st_size) > max)
-    return ReadError{path + " is " + std::to_string(st.st_size) + " bytes, more than the " + std::to_string(max) +
-                     " a run's JSON may be"};
+    return ReadError{path + " is " + std::to_string(st.st_size) + " bytes, more than the " +
+                     std::to_string(max) + " a run's JSON may be"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return ReadError{"cannot read " + path};
   std::string text(static_cast<std::size_t>(st.st_size), '\0');

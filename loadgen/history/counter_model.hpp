@@ -20,8 +20,10 @@ class CounterModel {
   }
   void completed_add(std::int64_t n, bool ok, bool unknown) {
     open_ -= n;
-    if (ok) ok_ += n;
-    else if (unknown) unknown_ += n;
+    if (ok)
+      ok_ += n;
+    else if (unknown)
+      unknown_ += n;
   }
   struct Reading {
     std::int64_t low = 0, high = 0;  // the legal range

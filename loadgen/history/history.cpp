@@ -8,8 +8,6 @@ namespace sessdemo::loadgen {
 
 using Clock = std::chrono::steady_clock;
 
-
-
 void HistoryBuffer::push(HistoryEvent e) {
   std::lock_guard lock(mutex_);
   e.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
@@ -29,7 +27,9 @@ void HistoryLog::begin(Clock::time_point start) {
   if (file_) writer_ = std::thread([this] { run(); });
 }
 
-HistoryLog::~HistoryLog() { close(); }
+HistoryLog::~HistoryLog() {
+  close();
+}
 
 HistoryBuffer& HistoryLog::new_buffer() {
   std::lock_guard lock(buffers_mutex_);
@@ -57,7 +57,8 @@ void HistoryLog::drain(bool final) {
     std::lock_guard lock(buffers_mutex_);
     for (auto& b : buffers_) {
       std::lock_guard bl(b->mutex_);
-      auto taken_at = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+      auto taken_at =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
       horizon = std::min(horizon, taken_at);
       taken_.insert(taken_.end(), b->events_.begin(), b->events_.end());
       b->events_.clear();
@@ -66,8 +67,9 @@ void HistoryLog::drain(bool final) {
   if (final) horizon = INT64_MAX;
   pending_.insert(pending_.end(), taken_.begin(), taken_.end());
   taken_.clear();
-  std::stable_sort(pending_.begin(), pending_.end(),
-                   [](const HistoryEvent& a, const HistoryEvent& b) { return a.time_ns < b.time_ns; });
+  std::stable_sort(
+      pending_.begin(), pending_.end(),
+      [](const HistoryEvent& a, const HistoryEvent& b) { return a.time_ns < b.time_ns; });
   auto end = std::upper_bound(pending_.begin(), pending_.end(), horizon,
                               [](std::int64_t t, const HistoryEvent& e) { return t < e.time_ns; });
   for (auto it = pending_.begin(); it != end; ++it) write(*it);
@@ -105,7 +107,8 @@ void HistoryLog::write(const HistoryEvent& in) {
   const bool nemesis = e.f == OpF::nemesis;
   if (edn_) {
     line_ += "{:index " + std::to_string(index_++) + ", :time " + std::to_string(e.time_ns);
-    line_ += nemesis ? std::string(", :process :nemesis") : ", :process " + std::to_string(e.process);
+    line_ +=
+        nemesis ? std::string(", :process :nemesis") : ", :process " + std::to_string(e.process);
     line_ += ", :type :";
     line_ += to_string(e.type);
     if (nemesis) {
@@ -124,7 +127,8 @@ void HistoryLog::write(const HistoryEvent& in) {
     }
   } else {
     line_ += "{\"index\":" + std::to_string(index_++) + ",\"time\":" + std::to_string(e.time_ns);
-    line_ += nemesis ? std::string(",\"process\":\"nemesis\"") : ",\"process\":" + std::to_string(e.process);
+    line_ += nemesis ? std::string(",\"process\":\"nemesis\"")
+                     : ",\"process\":" + std::to_string(e.process);
     line_ += ",\"type\":\"";
     line_ += to_string(e.type);
     line_ += "\",\"f\":\"";
@@ -172,10 +176,13 @@ bool HistoryLog::close(bool interrupted) {
     write(e);
   }
   if (interrupted) {
-    line_ = edn_ ? "{:index " + std::to_string(index_++) + ", :time " + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
+    line_ = edn_ ? "{:index " + std::to_string(index_++) + ", :time " +
+                       std::to_string(std::max<std::int64_t>(last_time_, 0)) +
                        ", :process :tester, :type :info, :f :interrupted, :value nil}\n"
-                 : "{\"index\":" + std::to_string(index_++) + ",\"time\":" + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
-                       ",\"process\":\"tester\",\"type\":\"info\",\"f\":\"interrupted\",\"value\":null}\n";
+                 : "{\"index\":" + std::to_string(index_++) +
+                       ",\"time\":" + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
+                       ",\"process\":\"tester\",\"type\":\"info\",\"f\":\"interrupted\",\"value\":"
+                       "null}\n";
     if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) write_failed_ = true;
   }
   bool ok = std::fflush(file_) == 0 && !write_failed_;

@@ -13,8 +13,10 @@ namespace sessdemo::loadgen {
 
 enum class OpType : std::uint8_t { invoke, ok, fail, info };
 enum class OpF : std::uint8_t { none, write, read, add, read_counter, logout, login, nemesis };
-inline constexpr NameTable<OpType, 4> op_type_names{
-    {{{OpType::invoke, "invoke"}, {OpType::ok, "ok"}, {OpType::fail, "fail"}, {OpType::info, "info"}}}};
+inline constexpr NameTable<OpType, 4> op_type_names{{{{OpType::invoke, "invoke"},
+                                                      {OpType::ok, "ok"},
+                                                      {OpType::fail, "fail"},
+                                                      {OpType::info, "info"}}}};
 // The operations' `f`, as the history writes them (none and nemesis are never parsed from one).
 inline constexpr NameTable<OpF, 8> op_f_names{{{{OpF::none, "none"},
                                                 {OpF::write, "write"},
@@ -24,8 +26,12 @@ inline constexpr NameTable<OpF, 8> op_f_names{{{{OpF::none, "none"},
                                                 {OpF::logout, "logout"},
                                                 {OpF::login, "login"},
                                                 {OpF::nemesis, "nemesis"}}}};
-inline const char* to_string(OpType t) { return op_type_names.name(t); }
-inline const char* to_string(OpF f) { return op_f_names.name(f); }
+inline const char* to_string(OpType t) {
+  return op_type_names.name(t);
+}
+inline const char* to_string(OpF f) {
+  return op_f_names.name(f);
+}
 
 // A short text kept in place (no allocation on the request path); longer ones are cut.
 template <std::size_t N>
@@ -47,12 +53,12 @@ inline std::string time_text(std::int64_t ns) {
 }
 
 struct HistoryEvent {
-  std::int64_t time_ns = 0;   // since the measured start
+  std::int64_t time_ns = 0;  // since the measured start
   // The Jepsen process: client + clients * k, k a number of the client's own. A client's
   // concurrent requests are processes of their own, and after an `info` completion (outcome
   // unknown) the client goes on under a new one, as Jepsen's checkers expect.
   std::uint64_t process = 0;
-  std::uint32_t client = 0;   // the key is "c<client>"
+  std::uint32_t client = 0;  // the key is "c<client>"
   OpType type = OpType::invoke;
   OpF f = OpF::none;
   // The value: a name (write, read), a number (add, read-counter), or none (null).

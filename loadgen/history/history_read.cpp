@@ -1,9 +1,11 @@
 // Reading a history's lines back: JSON lines through Boost.JSON, and the EDN subset that load
 // --history writes (no Debian package reads EDN from C++).
-#include <boost/json.hpp>
+#include "loadgen/history/history_read.hpp"
+
 #include <charconv>
 
-#include "loadgen/history/history_read.hpp"
+#include <boost/json.hpp>
+
 #include "loadgen/history/history_event.hpp"
 
 namespace sessdemo::loadgen {
@@ -44,9 +46,12 @@ class EdnLine {
       if (peek() == ':') {
         auto v = keyword();
         if (!v) return "a bad keyword";
-        if (*key == "type") op.type = *v;
-        else if (*key == "f") op.f = *v;
-        else if (*key == "process") op.process = *v == "tester" ? -2 : -1;  // :tester, :nemesis
+        if (*key == "type")
+          op.type = *v;
+        else if (*key == "f")
+          op.f = *v;
+        else if (*key == "process")
+          op.process = *v == "tester" ? -2 : -1;  // :tester, :nemesis
         continue;
       }
       if (s_.substr(i_, 4) == "true" || s_.substr(i_, 5) == "false") {
@@ -58,16 +63,22 @@ class EdnLine {
       if (peek() == '"') {
         auto v = string();
         if (!v) return "a bad string";
-        if (*key == "instance") op.instance = *v;
-        else if (*key == "key") op.key = *v;
+        if (*key == "instance")
+          op.instance = *v;
+        else if (*key == "key")
+          op.key = *v;
         continue;
       }
       auto n = integer();
       if (!n) return "a value that is no string, integer or keyword";
-      if (*key == "index") op.index = static_cast<std::uint64_t>(*n);
-      else if (*key == "time") op.time = *n;
-      else if (*key == "process") op.process = *n;
-      else if (*key == "status") op.status = static_cast<int>(*n);
+      if (*key == "index")
+        op.index = static_cast<std::uint64_t>(*n);
+      else if (*key == "time")
+        op.time = *n;
+      else if (*key == "process")
+        op.process = *n;
+      else if (*key == "status")
+        op.status = static_cast<int>(*n);
     }
     skip();
     if (i_ != s_.size()) return "bytes after the map";
@@ -101,12 +112,15 @@ class EdnLine {
     return true;
   }
   void skip() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == ',' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == ',' || s_[i_] == '\t' || s_[i_] == '\r'))
+      ++i_;
   }
   std::optional<std::string> keyword() {
     if (!eat(':')) return std::nullopt;
     auto start = i_;
-    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' || s_[i_] == '_')) ++i_;
+    while (i_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' || s_[i_] == '_'))
+      ++i_;
     if (i_ == start) return std::nullopt;
     return std::string(s_.substr(start, i_ - start));
   }
@@ -128,17 +142,23 @@ class EdnLine {
       }
       if (i_ >= s_.size()) return std::nullopt;
       char e = s_[i_++];
-      if (e == 'n') out += '\n';
-      else if (e == 't') out += '\t';
-      else if (e == 'r') out += '\r';
+      if (e == 'n')
+        out += '\n';
+      else if (e == 't')
+        out += '\t';
+      else if (e == 'r')
+        out += '\r';
       else if (e == 'u') {
         unsigned cp = 0;
-        auto [p, ec] = std::from_chars(s_.data() + i_, s_.data() + std::min(s_.size(), i_ + 4), cp, 16);
+        auto [p, ec] =
+            std::from_chars(s_.data() + i_, s_.data() + std::min(s_.size(), i_ + 4), cp, 16);
         if (ec != std::errc{} || p != s_.data() + i_ + 4) return std::nullopt;
         i_ += 4;
         // What the writer escapes as \u: control characters and bytes that were not UTF-8.
-        if (cp < 0x100) out += static_cast<char>(cp);
-        else return std::nullopt;
+        if (cp < 0x100)
+          out += static_cast<char>(cp);
+        else
+          return std::nullopt;
       } else {
         out += e;
       }
@@ -159,7 +179,8 @@ std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
     op.index = o.at("index").to_number<std::uint64_t>();
     op.time = o.at("time").to_number<std::int64_t>();
     const auto& p = o.at("process");
-    op.process = p.is_string() ? (p.as_string() == "tester" ? -2 : -1) : p.to_number<std::int64_t>();
+    op.process =
+        p.is_string() ? (p.as_string() == "tester" ? -2 : -1) : p.to_number<std::int64_t>();
     op.type = std::string(o.at("type").as_string());
     op.f = std::string(o.at("f").as_string());
     if (const auto* k = o.if_contains("key")) op.key = std::string(k->as_string());

@@ -5,23 +5,31 @@
 #include <cstdio>
 #include <stdexcept>
 
-
 namespace sessdemo::loadgen {
 
-
 namespace {
-std::string by_whom(std::string_view instance) { return instance.empty() ? "?" : std::string(instance); }
-bool register_op(OpF f) { return f == OpF::write || f == OpF::read || f == OpF::logout; }
+std::string by_whom(std::string_view instance) {
+  return instance.empty() ? "?" : std::string(instance);
+}
+bool register_op(OpF f) {
+  return f == OpF::write || f == OpF::read || f == OpF::logout;
+}
 // The anomaly as users know it.
 const char* anomaly_kind(ReadVerdict v) {
   switch (v) {
     case ReadVerdict::miss:
-    case ReadVerdict::stale: return "read-your-writes";
-    case ReadVerdict::monotonic: return "monotonic reads";
-    case ReadVerdict::foreign: return "foreign";
-    case ReadVerdict::refused_applied: return "refused write applied";
-    case ReadVerdict::resurrected: return "resurrected";
-    case ReadVerdict::legal: break;
+    case ReadVerdict::stale:
+      return "read-your-writes";
+    case ReadVerdict::monotonic:
+      return "monotonic reads";
+    case ReadVerdict::foreign:
+      return "foreign";
+    case ReadVerdict::refused_applied:
+      return "refused write applied";
+    case ReadVerdict::resurrected:
+      return "resurrected";
+    case ReadVerdict::legal:
+      break;
   }
   return "?";
 }
@@ -73,7 +81,8 @@ void OperationChecker::anomaly(Key& k, const char* kind, std::string text, bool 
   k.anomalies++;
   if (!counted) return;
   fig_.anomalies_total++;
-  if (fig_.anomalies.size() < CheckerFigures::max_kept) fig_.anomalies.push_back({kind, std::move(text)});
+  if (fig_.anomalies.size() < CheckerFigures::max_kept)
+    fig_.anomalies.push_back({kind, std::move(text)});
 }
 
 // The sequence number of one of this key's names ("<tag>-c<client>-w<seq>"), or nothing for any
@@ -85,7 +94,8 @@ std::optional<std::uint32_t> OperationChecker::own_seq(Key& k, std::string_view 
   if (c == std::string_view::npos || c == 0) return std::nullopt;
   std::uint32_t client = 0, seq = 0;
   auto client_text = name.substr(c + 2, w - c - 2), seq_text = name.substr(w + 2);
-  auto [p1, e1] = std::from_chars(client_text.data(), client_text.data() + client_text.size(), client);
+  auto [p1, e1] =
+      std::from_chars(client_text.data(), client_text.data() + client_text.size(), client);
   auto [p2, e2] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
   if (client_text.empty() || seq_text.empty() || e1 != std::errc{} || e2 != std::errc{} ||
       p1 != client_text.data() + client_text.size() || p2 != seq_text.data() + seq_text.size())
@@ -98,21 +108,24 @@ std::optional<std::uint32_t> OperationChecker::own_seq(Key& k, std::string_view 
 std::optional<Judged> OperationChecker::add(const HistoryEvent& e) {
   if (e.f == OpF::nemesis) return std::nullopt;
   if (e.f == OpF::add && (e.number < 0 || e.number > max_add))
-    throw std::runtime_error("not a well-formed history: an add of " + std::to_string(e.number) + " (adds are 0 to " +
-                             std::to_string(max_add) + ")");
+    throw std::runtime_error("not a well-formed history: an add of " + std::to_string(e.number) +
+                             " (adds are 0 to " + std::to_string(max_add) + ")");
   if (e.type == OpType::invoke) {
     if (open_.count(e.process))
-      throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) + " invokes " +
-                               to_string(e.f) + " at " + time_text(e.time_ns) +
-                               " while its last operation is open (a process does one thing at a time)");
+      throw std::runtime_error(
+          "not a well-formed history: process " + std::to_string(e.process) + " invokes " +
+          to_string(e.f) + " at " + time_text(e.time_ns) +
+          " while its last operation is open (a process does one thing at a time)");
     if (retired_.count(e.process))
-      throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) + " invokes " +
-                               to_string(e.f) + " at " + time_text(e.time_ns) +
-                               " after an operation of unknown outcome (info); a client goes on as a new process");
+      throw std::runtime_error(
+          "not a well-formed history: process " + std::to_string(e.process) + " invokes " +
+          to_string(e.f) + " at " + time_text(e.time_ns) +
+          " after an operation of unknown outcome (info); a client goes on as a new process");
     Key& k = key(e.client);
     if (register_op(e.f) && k.register_open++ > 0)
-      throw std::runtime_error("not a well-formed history: c" + std::to_string(e.client) + " has two " +
-                               "reads, writes or logouts open at " + time_text(e.time_ns) +
+      throw std::runtime_error("not a well-formed history: c" + std::to_string(e.client) +
+                               " has two " + "reads, writes or logouts open at " +
+                               time_text(e.time_ns) +
                                " (the checker takes one register operation of a key at a time)");
     if (e.f == OpF::add) {
       fig_.saw_adds = true;
@@ -126,13 +139,14 @@ std::optional<Judged> OperationChecker::add(const HistoryEvent& e) {
   }
   auto it = open_.find(e.process);
   if (it == open_.end())
-    throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) + " completes (" +
-                             to_string(e.type) + " " + to_string(e.f) + " at " + time_text(e.time_ns) +
-                             ") an operation it never invoked");
+    throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) +
+                             " completes (" + to_string(e.type) + " " + to_string(e.f) + " at " +
+                             time_text(e.time_ns) + ") an operation it never invoked");
   if (it->second.invoke.f != e.f || it->second.invoke.client != e.client)
-    throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) + " completes " +
-                             to_string(e.f) + " of c" + std::to_string(e.client) + " at " + time_text(e.time_ns) +
-                             " but invoked " + to_string(it->second.invoke.f) + " of c" +
+    throw std::runtime_error("not a well-formed history: process " + std::to_string(e.process) +
+                             " completes " + to_string(e.f) + " of c" + std::to_string(e.client) +
+                             " at " + time_text(e.time_ns) + " but invoked " +
+                             to_string(it->second.invoke.f) + " of c" +
                              std::to_string(it->second.invoke.client));
   Open open = std::move(it->second);
   open_.erase(it);
@@ -170,7 +184,8 @@ std::optional<Judged> OperationChecker::complete(const Open& open, const History
       if (done.type == OpType::ok) k.acked_by.assign(done.instance.view());
       return std::nullopt;
     case OpF::read_counter:
-      if (done.type == OpType::ok && done.value_kind == HistoryEvent::Value::number) judge_counter(k, open, done);
+      if (done.type == OpType::ok && done.value_kind == HistoryEvent::Value::number)
+        judge_counter(k, open, done);
       return std::nullopt;
     default:
       return std::nullopt;  // a login, or anything else: no part of the model
@@ -182,7 +197,8 @@ void OperationChecker::mutate(Key& k, const HistoryEvent& inv, const HistoryEven
   RegisterModel::Mutation m;
   m.present = inv.f == OpF::write;
   if (m.present) {
-    auto seq = inv.value_kind == HistoryEvent::Value::text ? own_seq(k, inv.text.view(), true) : std::nullopt;
+    auto seq = inv.value_kind == HistoryEvent::Value::text ? own_seq(k, inv.text.view(), true)
+                                                           : std::nullopt;
     if (!seq) return;  // a write of no name of this key: nothing a read can be judged against
     m.seq = *seq;
     m.name = inv.text.view();
@@ -200,7 +216,8 @@ void OperationChecker::mutate(Key& k, const HistoryEvent& inv, const HistoryEven
   }
 }
 
-ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv, const HistoryEvent& done) {
+ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv,
+                                         const HistoryEvent& done) {
   RegisterModel::Shown shown;
   if (done.value_kind == HistoryEvent::Value::text) {
     shown.text = done.text.view();
@@ -208,13 +225,15 @@ ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv, const 
     shown.what = seq ? RegisterModel::Shown::What::own : RegisterModel::Shown::What::other;
     shown.seq = seq.value_or(0);
   }
-  auto r = k.reg.read(shown, RegisterModel::At{k.client, inv.time_ns, done.time_ns, done.instance.view()});
+  auto r = k.reg.read(shown,
+                      RegisterModel::At{k.client, inv.time_ns, done.time_ns, done.instance.view()});
   const bool counted = !inv.warmup;
   if (r.late && counted) {
     fig_.late_writes++;
     if (fig_.late.size() < CheckerFigures::max_kept) fig_.late.push_back(std::move(r.late_proof));
   }
-  if (r.verdict != ReadVerdict::legal) anomaly(k, anomaly_kind(r.verdict), std::move(r.proof), counted);
+  if (r.verdict != ReadVerdict::legal)
+    anomaly(k, anomaly_kind(r.verdict), std::move(r.proof), counted);
   return r.verdict;
 }
 
@@ -228,15 +247,19 @@ void OperationChecker::judge_counter(Key& k, const Open& open, const HistoryEven
     fig_.counter.phantom_updates += r.phantom;
     fig_.counter.crossed += crossed;
   }
-  std::string where = "c" + std::to_string(k.client) + ": the read invoked at " + time_text(inv.time_ns) +
-                      ", answered at " + time_text(done.time_ns) + " by " + by_whom(done.instance.view()) +
-                      " showed " + std::to_string(done.number) + ", ";
+  std::string where = "c" + std::to_string(k.client) + ": the read invoked at " +
+                      time_text(inv.time_ns) + ", answered at " + time_text(done.time_ns) + " by " +
+                      by_whom(done.instance.view()) + " showed " + std::to_string(done.number) +
+                      ", ";
   if (r.lost)
-    anomaly(k, "lost", where + "but " + std::to_string(r.low) +
-                           " adds had certainly happened (acknowledged, or shown by an earlier read): " +
-                           std::to_string(r.lost) + " lost", counted);
+    anomaly(k, "lost",
+            where + "but " + std::to_string(r.low) +
+                " adds had certainly happened (acknowledged, or shown by an earlier read): " +
+                std::to_string(r.lost) + " lost",
+            counted);
   if (r.phantom)
-    anomaly(k, "phantom", where + "more than the " + std::to_string(r.high) + " adds that may have happened",
+    anomaly(k, "phantom",
+            where + "more than the " + std::to_string(r.high) + " adds that may have happened",
             counted);
 }
 

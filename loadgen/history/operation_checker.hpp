@@ -39,7 +39,6 @@
 
 namespace sessdemo::loadgen {
 
-
 struct Anomaly {
   std::string kind;  // read-your-writes, monotonic reads, foreign, refused write applied, ...
   std::string text;  // the operations that prove it, with their times and instances
@@ -78,8 +77,8 @@ struct CheckerFigures {
   CounterFigures counter;
   bool saw_adds = false, saw_logouts = false;
   std::uint64_t anomalies_total = 0;
-  std::vector<Anomaly> anomalies;   // the first max_kept
-  std::vector<std::string> late;    // the first max_kept late writes, with their proof
+  std::vector<Anomaly> anomalies;  // the first max_kept
+  std::vector<std::string> late;   // the first max_kept late writes, with their proof
   static constexpr std::size_t max_kept = 10;
   void merge(const CheckerFigures& o);
 };

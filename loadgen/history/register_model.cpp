@@ -38,7 +38,8 @@ void RegisterModel::info(const Mutation& m) {
 void RegisterModel::fail(const Mutation& m) {
   // Names are numbered in the order they were written: one at or below the highest written
   // was written by an `ok` or `info` write, whatever this refusal.
-  if (m.present && m.seq > written_ && std::find(refused_.begin(), refused_.end(), m.seq) == refused_.end())
+  if (m.present && m.seq > written_ &&
+      std::find(refused_.begin(), refused_.end(), m.seq) == refused_.end())
     refused_.push_back(m.seq);
 }
 
@@ -48,16 +49,19 @@ std::string RegisterModel::value_text() const {
 
 std::string RegisterModel::set_by() const {
   if (origin_ == Origin::placed)
-    return "an earlier read showed " + value_text() + " (written by an operation of unknown outcome invoked at " +
-           time_text(by_invoked_) + ")";
-  std::string what = present_ ? value_text() + " was acknowledged" : std::string("the logout was acknowledged");
-  return what + " at " + time_text(by_completed_) + " (invoked at " + time_text(by_invoked_) + ", answered by " +
-         (by_instance_.empty() ? std::string("?") : by_instance_) + ")";
+    return "an earlier read showed " + value_text() +
+           " (written by an operation of unknown outcome invoked at " + time_text(by_invoked_) +
+           ")";
+  std::string what =
+      present_ ? value_text() + " was acknowledged" : std::string("the logout was acknowledged");
+  return what + " at " + time_text(by_completed_) + " (invoked at " + time_text(by_invoked_) +
+         ", answered by " + (by_instance_.empty() ? std::string("?") : by_instance_) + ")";
 }
 
 std::string RegisterModel::At::words() const {
-  return "the read of c" + std::to_string(client) + " invoked at " + time_text(invoked) + ", answered at " +
-         time_text(completed) + " by " + (instance.empty() ? std::string("?") : std::string(instance));
+  return "the read of c" + std::to_string(client) + " invoked at " + time_text(invoked) +
+         ", answered at " + time_text(completed) + " by " +
+         (instance.empty() ? std::string("?") : std::string(instance));
 }
 
 RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
@@ -74,7 +78,8 @@ RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
     if (it != pending_.end()) {
       if (it->definite_at_invoke < definite_) {
         r.late = true;
-        r.late_proof = at.words() + " showed " + shown_text(s) + ": its write, invoked at " + time_text(it->invoked) +
+        r.late_proof = at.words() + " showed " + shown_text(s) + ": its write, invoked at " +
+                       time_text(it->invoked) +
                        " and given up (outcome unknown), took effect after " + set_by();
       }
       present_ = it->present;
@@ -92,7 +97,8 @@ RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
   const std::string where = at.words();
   if (s.what == What::own && std::find(refused_.begin(), refused_.end(), s.seq) != refused_.end()) {
     r.verdict = ReadVerdict::refused_applied;
-    r.proof = where + " showed " + shown_text(s) + ", whose every write was refused (fail): the server said no and did it";
+    r.proof = where + " showed " + shown_text(s) +
+              ", whose every write was refused (fail): the server said no and did it";
   } else if (!none && !own_written) {
     r.verdict = ReadVerdict::foreign;
     r.proof = where + " showed " + shown_text(s) + ", which this session never had";

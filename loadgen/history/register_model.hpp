@@ -20,12 +20,26 @@ namespace sessdemo::loadgen {
 //  foreign:         a value this key never had: another client's name, another run's, any text
 //  refused_applied: the name of a write the server refused (`fail`)
 //  resurrected:     the session's name after an acknowledged logout
-enum class ReadVerdict : std::uint8_t { legal, miss, stale, monotonic, foreign, refused_applied, resurrected };
+enum class ReadVerdict : std::uint8_t {
+  legal,
+  miss,
+  stale,
+  monotonic,
+  foreign,
+  refused_applied,
+  resurrected
+};
 inline constexpr NameTable<ReadVerdict, 7> read_verdict_names{
-    {{{ReadVerdict::legal, "legal"}, {ReadVerdict::miss, "miss"}, {ReadVerdict::stale, "stale"},
-      {ReadVerdict::monotonic, "monotonic"}, {ReadVerdict::foreign, "foreign"},
-      {ReadVerdict::refused_applied, "refused-applied"}, {ReadVerdict::resurrected, "resurrected"}}}};
-inline const char* to_string(ReadVerdict v) { return read_verdict_names.name(v); }
+    {{{ReadVerdict::legal, "legal"},
+      {ReadVerdict::miss, "miss"},
+      {ReadVerdict::stale, "stale"},
+      {ReadVerdict::monotonic, "monotonic"},
+      {ReadVerdict::foreign, "foreign"},
+      {ReadVerdict::refused_applied, "refused-applied"},
+      {ReadVerdict::resurrected, "resurrected"}}}};
+inline const char* to_string(ReadVerdict v) {
+  return read_verdict_names.name(v);
+}
 
 class RegisterModel {
  public:
@@ -33,7 +47,7 @@ class RegisterModel {
   struct Mutation {
     bool present = false;
     std::uint32_t seq = 0;
-    std::string_view name;  // as written, for proofs
+    std::string_view name;                    // as written, for proofs
     std::int64_t invoked = 0, completed = 0;  // ns
     std::string_view instance;
   };
@@ -83,10 +97,10 @@ class RegisterModel {
   Origin origin_ = Origin::initial;
   std::int64_t by_invoked_ = 0, by_completed_ = 0;  // the operation that set the value
   std::string by_instance_;
-  std::uint32_t written_ = 0;    // ... an `ok` or `info` write carried
-  std::uint64_t definite_ = 0;   // `ok` writes and logouts so far
-  std::vector<Pending> pending_;          // `info` writes and logouts not placed yet
-  std::vector<std::uint32_t> refused_;    // names above written_ that only `fail` writes carried
+  std::uint32_t written_ = 0;           // ... an `ok` or `info` write carried
+  std::uint64_t definite_ = 0;          // `ok` writes and logouts so far
+  std::vector<Pending> pending_;        // `info` writes and logouts not placed yet
+  std::vector<std::uint32_t> refused_;  // names above written_ that only `fail` writes carried
 };
 
 }  // namespace sessdemo::loadgen

@@ -1,10 +1,10 @@
 #include "loadgen/http/cookie_jar.hpp"
 
-#include "common/trim.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+
+#include "common/trim.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -12,7 +12,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            // tolower of a negative char is undefined: bytes past ASCII as unsigned char.
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 }  // namespace

@@ -1,8 +1,8 @@
 #include "loadgen/http/response_parser.hpp"
 
-#include <boost/beast/http/field.hpp>
-
 #include <algorithm>
+
+#include <boost/beast/http/field.hpp>
 
 namespace sessdemo::loadgen {
 
@@ -39,7 +39,8 @@ void ResponseParser::on_response_impl(int code, string_view, int, error_code& ec
   out_.status = code;
 }
 
-void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value, error_code&) {
+void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value,
+                                   error_code&) {
   if (name == http::field::set_cookie) {
     if (out_.cookie_count == out_.set_cookies.size()) out_.set_cookies.emplace_back();
     out_.set_cookies[out_.cookie_count++].assign(value.data(), value.size());

@@ -3,10 +3,11 @@
 // body, Set-Cookie, X-Instance-Id) in buffers reused from one response to the next, so a
 // response costs no allocation once the buffers have grown. Beast's basic_parser does the
 // HTTP/1.1 work (Content-Length, chunked, keep-alive).
-#include <boost/beast/http/basic_parser.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/beast/http/basic_parser.hpp>
 
 #include "common/page_contract.hpp"
 
@@ -34,7 +35,8 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
  private:
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
-  void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
+  void on_request_impl(boost::beast::http::verb, string_view, string_view, int,
+                       error_code&) override {}
   void on_response_impl(int code, string_view reason, int version, error_code& ec) override;
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code& ec) override;

@@ -13,7 +13,8 @@ std::string without_default_port(std::string_view origin) {
   for (char& c : o)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   auto strip = [&o](std::string_view scheme, std::string_view port) {
-    if (o.rfind(scheme, 0) == 0 && o.size() > port.size() && o.compare(o.size() - port.size(), port.size(), port) == 0)
+    if (o.rfind(scheme, 0) == 0 && o.size() > port.size() &&
+        o.compare(o.size() - port.size(), port.size(), port) == 0)
       o.resize(o.size() - port.size());
   };
   strip("http://", ":80");
@@ -23,7 +24,8 @@ std::string without_default_port(std::string_view origin) {
 }  // namespace
 
 std::optional<std::string> resolve_reference(std::string_view base_path, std::string_view ref,
-                                             std::string_view same_origin, std::string* other_origin) {
+                                             std::string_view same_origin,
+                                             std::string* other_origin) {
   // What a browser's URL parser does first: strip surrounding spaces, drop tabs and newlines,
   // and percent-encode what RFC 3986 has no room for.
   while (!ref.empty() && static_cast<unsigned char>(ref.front()) <= 0x20) ref.remove_prefix(1);
@@ -53,7 +55,8 @@ std::optional<std::string> resolve_reference(std::string_view base_path, std::st
   if (parsed->has_scheme() && parsed->scheme() != "http" && parsed->scheme() != "https")
     return std::nullopt;
   if (parsed->has_authority() && other_origin) {
-    std::string origin = std::string(dest.scheme()) + "://" + std::string(dest.encoded_host_and_port());
+    std::string origin =
+        std::string(dest.scheme()) + "://" + std::string(dest.encoded_host_and_port());
     if (without_default_port(origin) != without_default_port(same_origin)) *other_origin = origin;
   }
   std::string out(dest.encoded_path());

@@ -1,8 +1,8 @@
 #include "loadgen/http/user_headers.hpp"
 
-#include "common/trim.hpp"
-
 #include <boost/beast/core/string.hpp>
+
+#include "common/trim.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -22,7 +22,8 @@ std::variant<UserHeaders, std::string> parse_user_headers(const std::vector<std:
       return "-H '" + h + "': give a header as 'Name: value'";
     std::string_view name(h.data(), colon);
     for (char c : name)
-      if (!token_char(c)) return "-H '" + h + "': the name has a character not allowed in a header name";
+      if (!token_char(c))
+        return "-H '" + h + "': the name has a character not allowed in a header name";
     auto value = trim(std::string_view(h).substr(colon + 1));
     for (char c : value)
       if (c == '\r' || c == '\n' || c == '\0')

@@ -46,51 +46,65 @@ bool next(Source& src) {
       throw std::runtime_error(src.name + " line " + std::to_string(src.line) + ": " + *err);
     src.op = std::move(std::get<HistoryOp>(parsed));
     if (src.op.time < src.last_time)
-      throw std::runtime_error(src.name + " line " + std::to_string(src.line) +
-                               ": its time is earlier than the line before (a history is in time order)");
+      throw std::runtime_error(
+          src.name + " line " + std::to_string(src.line) +
+          ": its time is earlier than the line before (a history is in time order)");
     src.last_time = src.op.time;
     return true;
   }
   return false;
 }
 
-void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& checks, const RunReport& r) {
+void print(std::FILE* out, const HistoryVerdict& v, const std::vector<Check>& checks,
+           const RunReport& r) {
   const auto& c = r.total.counters;
-  std::fprintf(out, "sessdemo check: %llu events, %llu operations (%llu ok, %llu fail, %llu info), %llu keys, %s\n",
-               static_cast<unsigned long long>(v.events), static_cast<unsigned long long>(v.operations),
-               static_cast<unsigned long long>(v.ok), static_cast<unsigned long long>(v.failed),
+  std::fprintf(out,
+               "sessdemo check: %llu events, %llu operations (%llu ok, %llu fail, %llu info), %llu "
+               "keys, %s\n",
+               static_cast<unsigned long long>(v.events),
+               static_cast<unsigned long long>(v.operations), static_cast<unsigned long long>(v.ok),
+               static_cast<unsigned long long>(v.failed),
                static_cast<unsigned long long>(v.unknown), static_cast<unsigned long long>(v.keys),
                to_string(v.scenario));
   if (v.scenario == Scenario::counter) {
     const auto& k = r.counter;
-    std::fprintf(out, "counters: %llu read, %lld adds acknowledged, %lld on the server, %lld lost, %lld phantom, %llu not read\n",
-                 static_cast<unsigned long long>(k.clients_checked), static_cast<long long>(k.acknowledged),
-                 static_cast<long long>(k.final_total), static_cast<long long>(k.lost_updates),
-                 static_cast<long long>(k.phantom_updates), static_cast<unsigned long long>(k.unverified));
-  } else {
     std::fprintf(out,
-                 "reads judged: %llu: %llu hits, %llu misses, %llu stale, %llu monotonic, %llu foreign, "
-                 "%llu refused-applied, %llu resurrected; %llu crossed instances\n",
-                 static_cast<unsigned long long>(c.reads()), static_cast<unsigned long long>(c.hits),
-                 static_cast<unsigned long long>(c.misses), static_cast<unsigned long long>(c.stale),
-                 static_cast<unsigned long long>(c.monotonic), static_cast<unsigned long long>(c.foreign),
-                 static_cast<unsigned long long>(c.refused_applied), static_cast<unsigned long long>(c.resurrected),
-                 static_cast<unsigned long long>(c.crossed));
+                 "counters: %llu read, %lld adds acknowledged, %lld on the server, %lld lost, %lld "
+                 "phantom, %llu not read\n",
+                 static_cast<unsigned long long>(k.clients_checked),
+                 static_cast<long long>(k.acknowledged), static_cast<long long>(k.final_total),
+                 static_cast<long long>(k.lost_updates), static_cast<long long>(k.phantom_updates),
+                 static_cast<unsigned long long>(k.unverified));
+  } else {
+    std::fprintf(
+        out,
+        "reads judged: %llu: %llu hits, %llu misses, %llu stale, %llu monotonic, %llu foreign, "
+        "%llu refused-applied, %llu resurrected; %llu crossed instances\n",
+        static_cast<unsigned long long>(c.reads()), static_cast<unsigned long long>(c.hits),
+        static_cast<unsigned long long>(c.misses), static_cast<unsigned long long>(c.stale),
+        static_cast<unsigned long long>(c.monotonic), static_cast<unsigned long long>(c.foreign),
+        static_cast<unsigned long long>(c.refused_applied),
+        static_cast<unsigned long long>(c.resurrected), static_cast<unsigned long long>(c.crossed));
   }
   if (r.late_writes) {
-    std::fprintf(out, "late writes: %llu writes of unknown outcome took effect after a later acknowledged one "
-                      "(legal); the first:\n", static_cast<unsigned long long>(r.late_writes));
+    std::fprintf(
+        out,
+        "late writes: %llu writes of unknown outcome took effect after a later acknowledged one "
+        "(legal); the first:\n",
+        static_cast<unsigned long long>(r.late_writes));
     std::fprintf(out, "  %s\n", printable(r.late.front(), 1000).c_str());
   }
   if (r.interrupted) std::fprintf(out, "the run was interrupted: its history ends early\n");
-  // What the history holds came from servers: escaped, so no terminal sequence reaches the terminal.
+  // What the history holds came from servers: escaped, so no terminal sequence reaches the
+  // terminal.
   for (const auto& f : v.faults) std::fprintf(out, "fault: %s\n", printable(f, 400).c_str());
   std::fprintf(out, "checks:\n");
   for (const auto& ch : checks)
-    std::fprintf(out, "  %s  %-16s %s\n", check_label(ch.status), ch.name.c_str(), ch.detail.c_str());
+    std::fprintf(out, "  %s  %-16s %s\n", check_label(ch.status), ch.name.c_str(),
+                 ch.detail.c_str());
   if (!v.anomalies.empty()) {
-    std::fprintf(out, "anomalies: %llu; the first %zu:\n", static_cast<unsigned long long>(v.anomalies_total),
-                 v.anomalies.size());
+    std::fprintf(out, "anomalies: %llu; the first %zu:\n",
+                 static_cast<unsigned long long>(v.anomalies_total), v.anomalies.size());
     for (std::size_t i = 0; i < v.anomalies.size(); ++i)
       std::fprintf(out, "  %zu. %s: %s\n", i + 1, v.anomalies[i].kind.c_str(),
                    printable(v.anomalies[i].text, 1000).c_str());
@@ -120,7 +134,8 @@ int run_check(const CheckOptions& opts) {
   try {
     // The files merged by time, one line of each in memory.
     auto later = [&](std::size_t a, std::size_t b) {
-      return sources[a].op.time > sources[b].op.time || (sources[a].op.time == sources[b].op.time && a > b);
+      return sources[a].op.time > sources[b].op.time ||
+             (sources[a].op.time == sources[b].op.time && a > b);
     };
     std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
     for (std::size_t i = 0; i < sources.size(); ++i)
@@ -131,7 +146,8 @@ int run_check(const CheckOptions& opts) {
       try {
         checker.add(sources[i].op);
       } catch (const std::runtime_error& e) {
-        throw std::runtime_error(sources[i].name + " line " + std::to_string(sources[i].line) + ": " + e.what());
+        throw std::runtime_error(sources[i].name + " line " + std::to_string(sources[i].line) +
+                                 ": " + e.what());
       }
       if (next(sources[i])) heads.push(i);
     }
@@ -151,7 +167,8 @@ int run_check(const CheckOptions& opts) {
       return exit_code::usage;
     }
   }
-  if (!opts.quiet || exit_status(v.report, checks) != exit_code::pass) print(opts.junit == "-" ? stderr : stdout, v, checks, v.report);
+  if (!opts.quiet || exit_status(v.report, checks) != exit_code::pass)
+    print(opts.junit == "-" ? stderr : stdout, v, checks, v.report);
   return exit_status(v.report, checks);
 }
 

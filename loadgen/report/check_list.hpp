@@ -11,15 +11,18 @@ namespace sessdemo::loadgen {
 
 struct CheckList {
   std::vector<Check> checks;
-  void add(std::string name, double value, std::optional<double> limit, std::string unit, CheckStatus status,
-           std::string detail) {
+  void add(std::string name, double value, std::optional<double> limit, std::string unit,
+           CheckStatus status, std::string detail) {
     checks.push_back({std::move(name), status, std::move(detail), value, limit, std::move(unit)});
   }
   // Pass or fail by ok; unknown when nothing was there to judge (detail then says why).
-  void judge(std::string name, double value, std::optional<double> limit, std::string unit, bool exercised, bool ok,
-             std::string detail) {
+  void judge(std::string name, double value, std::optional<double> limit, std::string unit,
+             bool exercised, bool ok, std::string detail) {
     add(std::move(name), value, limit, std::move(unit),
-        !exercised ? CheckStatus::unknown : ok ? CheckStatus::pass : CheckStatus::fail, std::move(detail));
+        !exercised ? CheckStatus::unknown
+        : ok       ? CheckStatus::pass
+                   : CheckStatus::fail,
+        std::move(detail));
   }
 };
 

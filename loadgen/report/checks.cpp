@@ -9,12 +9,14 @@
 
 namespace sessdemo::loadgen {
 
-
 const char* check_label(CheckStatus s) {
   switch (s) {
-    case CheckStatus::pass: return "PASS";
-    case CheckStatus::fail: return "FAIL";
-    case CheckStatus::unknown: return "UNKNOWN";
+    case CheckStatus::pass:
+      return "PASS";
+    case CheckStatus::fail:
+      return "FAIL";
+    case CheckStatus::unknown:
+      return "UNKNOWN";
   }
   return "?";
 }
@@ -23,8 +25,9 @@ namespace {
 void add_time_checks(const RunReport& r, CheckList& list) {
   const auto& o = *r.opts;
   // The latency users wait (from ready or scheduled), and the service time (from the send).
-  for (auto [limits, histogram, what] : {std::tuple{&o.max_latency, &r.total.latency, " latency"},
-                                         std::tuple{&o.max_service, &r.total.service, " service time"}})
+  for (auto [limits, histogram, what] :
+       {std::tuple{&o.max_latency, &r.total.latency, " latency"},
+        std::tuple{&o.max_service, &r.total.service, " service time"}})
     for (const auto& l : *limits) {
       double ms = static_cast<double>(histogram->percentile(l.percentile)) / 1000.0;
       double limit_ms = static_cast<double>(l.limit.count()) / 1000.0;
@@ -41,16 +44,21 @@ void add_time_checks(const RunReport& r, CheckList& list) {
     // The ticks the schedule (--rate, --stages) asked for over the measured time, against those
     // a client took (k6's iterations against dropped_iterations). No tick asked for: unknown.
     double reached = r.scheduled > 0 ? static_cast<double>(r.ticks_sent) / r.scheduled : 0;
-    list.judge("rate reached", reached, std::nullopt, "fraction", r.scheduled > 0, reached >= o.min_rate_fraction,
-               r.scheduled <= 0 ? std::string("nothing scheduled")
-                                : format_figure("%.1f", static_cast<double>(r.ticks_sent) / std::max(1e-9, r.measured_s)) +
-                                      " of " + format_figure("%.1f", r.scheduled / std::max(1e-9, r.measured_s)) +
-                                      " scheduled req/s (" + format_figure("%.3f", reached) + "), at least " +
-                                      format_figure("%g", o.min_rate_fraction) + "; " + std::to_string(r.dropped) +
-                                      " dropped");
+    list.judge("rate reached", reached, std::nullopt, "fraction", r.scheduled > 0,
+               reached >= o.min_rate_fraction,
+               r.scheduled <= 0
+                   ? std::string("nothing scheduled")
+                   : format_figure(
+                         "%.1f", static_cast<double>(r.ticks_sent) / std::max(1e-9, r.measured_s)) +
+                         " of " +
+                         format_figure("%.1f", r.scheduled / std::max(1e-9, r.measured_s)) +
+                         " scheduled req/s (" + format_figure("%.3f", reached) + "), at least " +
+                         format_figure("%g", o.min_rate_fraction) + "; " +
+                         std::to_string(r.dropped) + " dropped");
   }
   if (!r.aborted.empty())
-    list.add("ran to the end", 0, std::nullopt, "count", CheckStatus::fail, "aborted (--abort-on-fail): " + r.aborted);
+    list.add("ran to the end", 0, std::nullopt, "count", CheckStatus::fail,
+             "aborted (--abort-on-fail): " + r.aborted);
 }
 }  // namespace
 
@@ -63,13 +71,15 @@ std::optional<RefusalSymptom> refusal_symptom(const RunReport& r) {
       by += (by.empty() ? "" : ", ") + name + " " + std::to_string(s.counters.refused_crossed);
   RefusalSymptom out;
   out.lost_sessions = c.refused_crossed > 10 * c.refused_same;
-  out.sentence = "writes carrying a token (or form) read on one instance were refused by another " +
-                 std::to_string(c.refused_crossed) + " times (by " + by + ") and " +
-                 (c.refused_same ? std::to_string(c.refused_same) + " times" : std::string("never")) +
-                 " by the instance that issued it";
-  out.sentence += out.lost_sessions
-                      ? ": the instances do not share sessions (try --balance sticky to confirm)"
-                      : ": refused where it was issued too, so the app refuses them for reasons of its own";
+  out.sentence =
+      "writes carrying a token (or form) read on one instance were refused by another " +
+      std::to_string(c.refused_crossed) + " times (by " + by + ") and " +
+      (c.refused_same ? std::to_string(c.refused_same) + " times" : std::string("never")) +
+      " by the instance that issued it";
+  out.sentence +=
+      out.lost_sessions
+          ? ": the instances do not share sessions (try --balance sticky to confirm)"
+          : ": refused where it was issued too, so the app refuses them for reasons of its own";
   return out;
 }
 
@@ -78,16 +88,19 @@ std::vector<Check> evaluate(const RunReport& r, Moment when) {
   const auto& c = r.total.counters;
   CheckList list;
   if (c.requests == 0)
-    list.add("requests answered", 0, std::nullopt, "count", CheckStatus::unknown, "no request was measured");
+    list.add("requests answered", 0, std::nullopt, "count", CheckStatus::unknown,
+             "no request was measured");
   add_consistency_checks(r, when, list);
   // Refusals of what a page of another instance gave: a lost session, not only an error.
   if (auto symptom = refusal_symptom(r))
     list.add("sessions shared", static_cast<double>(c.refused_crossed), std::nullopt, "count",
              symptom->lost_sessions ? CheckStatus::fail : CheckStatus::pass, symptom->sentence);
   double err = ratio(c.errors, c.requests);
-  list.judge("error rate", err, o.max_error_rate, "fraction", c.requests > 0, err <= o.max_error_rate,
-             format_figure("%.4f", err) + " (" + std::to_string(c.errors) + " of " + std::to_string(c.requests) +
-                 " requests), limit " + format_figure("%g", o.max_error_rate));
+  list.judge("error rate", err, o.max_error_rate, "fraction", c.requests > 0,
+             err <= o.max_error_rate,
+             format_figure("%.4f", err) + " (" + std::to_string(c.errors) + " of " +
+                 std::to_string(c.requests) + " requests), limit " +
+                 format_figure("%g", o.max_error_rate));
   add_time_checks(r, list);
   return std::move(list.checks);
 }

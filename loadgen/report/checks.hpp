@@ -16,17 +16,21 @@ namespace sessdemo::loadgen {
 
 enum class CheckStatus : std::uint8_t { pass, fail, unknown };
 inline constexpr NameTable<CheckStatus, 3> check_status_names{
-    {{{CheckStatus::pass, "pass"}, {CheckStatus::fail, "fail"}, {CheckStatus::unknown, "unknown"}}}};
-inline const char* to_string(CheckStatus s) { return check_status_names.name(s); }
+    {{{CheckStatus::pass, "pass"},
+      {CheckStatus::fail, "fail"},
+      {CheckStatus::unknown, "unknown"}}}};
+inline const char* to_string(CheckStatus s) {
+  return check_status_names.name(s);
+}
 const char* check_label(CheckStatus s);  // as the summaries print it: "PASS", "FAIL", "UNKNOWN"
 
 struct Check {
-  std::string name;              // e.g. "miss rate"
+  std::string name;  // e.g. "miss rate"
   CheckStatus status = CheckStatus::pass;
-  std::string detail;            // the figure against its limit, in words; for unknown, why
-  double value = 0;              // the figure, in the unit below
-  std::optional<double> limit;   // the largest value that passes; none for a yes/no check
-  std::string unit;              // "fraction", "count", "ms"
+  std::string detail;           // the figure against its limit, in words; for unknown, why
+  double value = 0;             // the figure, in the unit below
+  std::optional<double> limit;  // the largest value that passes; none for a yes/no check
+  std::string unit;             // "fraction", "count", "ms"
   bool passed() const { return status == CheckStatus::pass; }
 };
 
@@ -37,9 +41,9 @@ std::vector<Check> evaluate(const RunReport& r, Moment when = Moment::end);
 
 // The reads that crossed instances, against what the run needs (--min-crossing), in words.
 struct Crossing {
-  bool consistency = false;     // the workload has consistency checks at all
+  bool consistency = false;  // the workload has consistency checks at all
   std::uint64_t judged = 0, crossed = 0, needed = 0;
-  bool required = true;         // not with --balance sticky or --min-crossing 0
+  bool required = true;  // not with --balance sticky or --min-crossing 0
   bool enough() const { return !required || crossed >= needed; }
 };
 Crossing crossing_of(const RunReport& r);

@@ -9,7 +9,9 @@
 namespace sessdemo::loadgen {
 
 namespace {
-std::string count_text(std::uint64_t n) { return std::to_string(n); }
+std::string count_text(std::uint64_t n) {
+  return std::to_string(n);
+}
 
 void add_read_checks(const RunReport& r, CheckList& list) {
   const auto& o = *r.opts;
@@ -24,7 +26,8 @@ void add_read_checks(const RunReport& r, CheckList& list) {
   if (o.scenario == Scenario::visit) {
     double miss = ratio(c.misses, reads), stale = ratio(c.stale, reads);
     list.judge("miss rate", miss, o.max_miss_rate, "fraction", judged, miss <= o.max_miss_rate,
-               judged ? format_figure("%.4f", miss) + " of " + count_text(reads) + " reads (" + count_text(c.misses) +
+               judged ? format_figure("%.4f", miss) + " of " + count_text(reads) + " reads (" +
+                            count_text(c.misses) +
                             " showed no name after an acknowledged write), limit " +
                             format_figure("%g", o.max_miss_rate)
                       : nothing);
@@ -38,8 +41,9 @@ void add_read_checks(const RunReport& r, CheckList& list) {
     zero("refused writes", c.refused_applied, "showed a write the server had refused");
   }
   if (o.scenario == Scenario::logout) {
-    list.judge("resurrected", static_cast<double>(c.resurrected), static_cast<double>(o.max_resurrected), "count",
-               judged, c.resurrected <= o.max_resurrected,
+    list.judge("resurrected", static_cast<double>(c.resurrected),
+               static_cast<double>(o.max_resurrected), "count", judged,
+               c.resurrected <= o.max_resurrected,
                judged ? count_text(c.resurrected) + " of " + count_text(reads) +
                             " reads after an acknowledged logout showed the session again, limit " +
                             count_text(o.max_resurrected)
@@ -54,16 +58,21 @@ void add_counter_checks(const RunReport& r, Moment when, CheckList& list) {
   const auto& k = r.counter;
   const bool judged = k.clients_checked > 0;
   const std::string nothing = "nothing judged: no client's counter was read";
-  list.judge("lost updates", static_cast<double>(k.lost_updates), static_cast<double>(o.max_lost_updates), "count",
-             judged, k.lost_updates <= static_cast<std::int64_t>(o.max_lost_updates),
+  list.judge("lost updates", static_cast<double>(k.lost_updates),
+             static_cast<double>(o.max_lost_updates), "count", judged,
+             k.lost_updates <= static_cast<std::int64_t>(o.max_lost_updates),
              judged ? std::to_string(k.lost_updates) + " acknowledged increments missing from " +
-                          count_text(k.clients_checked) + " counters, limit " + count_text(o.max_lost_updates)
+                          count_text(k.clients_checked) + " counters, limit " +
+                          count_text(o.max_lost_updates)
                     : nothing);
-  list.judge("phantom updates", static_cast<double>(k.phantom_updates), 0.0, "count", judged, k.phantom_updates == 0,
-             judged ? std::to_string(k.phantom_updates) + " more increments on the server than may have happened"
+  list.judge("phantom updates", static_cast<double>(k.phantom_updates), 0.0, "count", judged,
+             k.phantom_updates == 0,
+             judged ? std::to_string(k.phantom_updates) +
+                          " more increments on the server than may have happened"
                     : nothing);
   if (when == Moment::end)
-    list.judge("counters read", static_cast<double>(k.unverified), 0.0, "count", judged, k.unverified == 0,
+    list.judge("counters read", static_cast<double>(k.unverified), 0.0, "count", judged,
+               k.unverified == 0,
                count_text(k.unverified) + " clients' final counters could not be read");
 }
 
@@ -82,7 +91,8 @@ bool unattributed(const RunReport& r) {
 Crossing crossing_of(const RunReport& r) {
   const auto& o = *r.opts;
   Crossing x;
-  x.consistency = o.scenario == Scenario::visit || o.scenario == Scenario::logout || o.scenario == Scenario::counter;
+  x.consistency = o.scenario == Scenario::visit || o.scenario == Scenario::logout ||
+                  o.scenario == Scenario::counter;
   if (o.scenario == Scenario::counter) {
     x.judged = r.counter.clients_checked;
     x.crossed = r.counter.crossed;
@@ -90,9 +100,11 @@ Crossing crossing_of(const RunReport& r) {
     x.judged = r.total.counters.reads();
     x.crossed = r.total.counters.crossed;
   }
-  x.needed = o.min_crossing >= 0 ? static_cast<std::uint64_t>(o.min_crossing)
-                                 : std::max<std::uint64_t>(10, static_cast<std::uint64_t>(
-                                                                   std::ceil(0.01 * static_cast<double>(x.judged))));
+  x.needed =
+      o.min_crossing >= 0
+          ? static_cast<std::uint64_t>(o.min_crossing)
+          : std::max<std::uint64_t>(
+                10, static_cast<std::uint64_t>(std::ceil(0.01 * static_cast<double>(x.judged))));
   x.required = o.balance != Balance::sticky && o.min_crossing != 0;
   return x;
 }
@@ -106,31 +118,36 @@ void add_consistency_checks(const RunReport& r, Moment when, CheckList& list) {
     add_read_checks(r, list);
   Crossing x = crossing_of(r);
   if (!x.consistency) return;
-  std::string figure = count_text(x.crossed) + " of " + count_text(x.judged) +
-                       (o.scenario == Scenario::counter ? " counter reads" : " judged reads") +
-                       " were served by another instance than the one that took the client's latest write";
+  std::string figure =
+      count_text(x.crossed) + " of " + count_text(x.judged) +
+      (o.scenario == Scenario::counter ? " counter reads" : " judged reads") +
+      " were served by another instance than the one that took the client's latest write";
   if (!x.required) {
-    list.add("crossed instances", static_cast<double>(x.crossed), std::nullopt, "count", CheckStatus::pass,
+    list.add("crossed instances", static_cast<double>(x.crossed), std::nullopt, "count",
+             CheckStatus::pass,
              figure + " (not required: " +
                  (o.balance == Balance::sticky ? "--balance sticky" : "--min-crossing 0") + ")");
     return;
   }
   if (x.enough()) {
-    list.add("crossed instances", static_cast<double>(x.crossed), static_cast<double>(x.needed), "count",
-             CheckStatus::pass, figure + ", at least " + count_text(x.needed) + " needed");
+    list.add("crossed instances", static_cast<double>(x.crossed), static_cast<double>(x.needed),
+             "count", CheckStatus::pass, figure + ", at least " + count_text(x.needed) + " needed");
     return;
   }
   std::string why =
       x.judged == 0 ? std::string("nothing judged")
       : unattributed(r)
           ? "every answer came through " + r.addresses[0] + " without an " + o.instance_header +
-                " header, so no read can be told to have crossed instances: make the balancer name the "
-                "instance (nginx: add_header X-Served-By $upstream_addr; with --instance-header X-Served-By)"
+                " header, so no read can be told to have crossed instances: make the balancer name "
+                "the "
+                "instance (nginx: add_header X-Served-By $upstream_addr; with --instance-header "
+                "X-Served-By)"
           : figure + ", fewer than the " + count_text(x.needed) +
-                " needed (--min-crossing): every client stayed on the instance that took its write (a sticky "
+                " needed (--min-crossing): every client stayed on the instance that took its write "
+                "(a sticky "
                 "balancer: ip_hash, a cookie?); the run cannot tell whether sessions are shared";
-  list.add("crossed instances", static_cast<double>(x.crossed), static_cast<double>(x.needed), "count",
-           CheckStatus::unknown, why);
+  list.add("crossed instances", static_cast<double>(x.crossed), static_cast<double>(x.needed),
+           "count", CheckStatus::unknown, why);
   // A check that passed without a read that crossed proves nothing; a failure found is still one.
   for (std::size_t i = first; i < list.checks.size() - 1; ++i)
     if (list.checks[i].status == CheckStatus::pass) {

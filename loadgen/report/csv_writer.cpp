@@ -13,7 +13,8 @@ void CsvWriter::header() {
   std::fprintf(
       out_,
       "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
-      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected");
+      "p999_ms,max_ms,late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,"
+      "resurrected");
   for (std::size_t k = 0; k < error_kind_count; ++k)
     std::fprintf(out_, ",err_%s", to_string(static_cast<ErrorKind>(k)));
   std::fputs(",clients,target_rps,dropped\n", out_);
@@ -44,7 +45,8 @@ void CsvWriter::row(std::optional<double> elapsed, double interval, const std::s
   std::fprintf(out_, ",%" PRIu64, c.resurrected);
   for (auto n : c.error_kinds) std::fprintf(out_, ",%" PRIu64, n);
   if (load)
-    std::fprintf(out_, ",%" PRIu64 ",%.1f,%" PRIu64 "\n", load->clients, load->target_rps, load->dropped);
+    std::fprintf(out_, ",%" PRIu64 ",%.1f,%" PRIu64 "\n", load->clients, load->target_rps,
+                 load->dropped);
   else
     std::fputs(",,,\n", out_);
 }
@@ -55,7 +57,8 @@ void CsvWriter::total_row(double measured_s, const InstanceStats& total,
   std::fflush(out_);
 }
 
-void CsvWriter::rows(double elapsed, double interval, const StatsTable& t, const IntervalLoad& load) {
+void CsvWriter::rows(double elapsed, double interval, const StatsTable& t,
+                     const IntervalLoad& load) {
   for (const auto& [name, s] : t.instances) row(elapsed, interval, name, s, std::nullopt, &load);
   row(elapsed, interval, "all", t.total(), std::nullopt, &load);
   std::fflush(out_);

@@ -12,7 +12,8 @@ namespace {
 
 OpType type_of(const std::string& t) {
   if (auto type = op_type_names.parse(t)) return *type;
-  throw std::runtime_error("not a well-formed history: an operation of type '" + printable(t, 40) + "'");
+  throw std::runtime_error("not a well-formed history: an operation of type '" + printable(t, 40) +
+                           "'");
 }
 
 OpF f_of(const std::string& f) {
@@ -21,8 +22,8 @@ OpF f_of(const std::string& f) {
 }
 
 void apply_reads(const CheckerFigures& f, Counters& c) {
-  std::uint64_t* by_verdict[] = {&c.hits, &c.misses, &c.stale, &c.monotonic, &c.foreign, &c.refused_applied,
-                                 &c.resurrected};
+  std::uint64_t* by_verdict[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
+                                 &c.foreign, &c.refused_applied, &c.resurrected};
   for (std::size_t i = 0; i < std::size(by_verdict); ++i) *by_verdict[i] = f.reads[i];
   c.crossed = f.crossed;
 }
@@ -48,9 +49,10 @@ void HistoryChecker::add(const HistoryOp& op) {
   std::uint32_t client = 0;
   auto [p, ec] = std::from_chars(op.key.data() + std::min<std::size_t>(1, op.key.size()),
                                  op.key.data() + op.key.size(), client);
-  if (op.key.size() < 2 || op.key[0] != 'c' || ec != std::errc{} || p != op.key.data() + op.key.size() ||
-      client >= 0x80000000u) {
-    auto [it, fresh] = other_keys_.try_emplace(op.key, 0x80000000u + static_cast<std::uint32_t>(other_keys_.size()));
+  if (op.key.size() < 2 || op.key[0] != 'c' || ec != std::errc{} ||
+      p != op.key.data() + op.key.size() || client >= 0x80000000u) {
+    auto [it, fresh] = other_keys_.try_emplace(
+        op.key, 0x80000000u + static_cast<std::uint32_t>(other_keys_.size()));
     client = it->second;
   }
   e.client = client;
@@ -75,8 +77,8 @@ HistoryVerdict HistoryChecker::finish() {
   v_.unknown = f.unknown;
   v_.keys = checker_.keys();
   v_.scenario = f.saw_adds && !f.saw_logouts ? Scenario::counter
-                : f.saw_logouts               ? Scenario::logout
-                                              : Scenario::visit;
+                : f.saw_logouts              ? Scenario::logout
+                                             : Scenario::visit;
   auto& c = v_.report.total.counters;
   c.requests = f.operations;
   c.errors = f.failed + f.unknown;

@@ -23,7 +23,7 @@ struct HistoryVerdict {
   std::vector<std::string> faults;  // the nemesis' events, in order
   RunReport report;                 // the counts, as evaluate() takes them
   std::uint64_t anomalies_total = 0;
-  std::vector<Anomaly> anomalies;   // the first 10
+  std::vector<Anomaly> anomalies;  // the first 10
 };
 
 class HistoryChecker {

@@ -1,7 +1,8 @@
 #include "loadgen/report/junit.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <cstdio>
+
+#include <boost/json/serialize.hpp>
 
 #include "common/html_escape.hpp"
 #include "common/number_text.hpp"
@@ -37,7 +38,8 @@ std::string properties(const RunReport& r, const std::vector<Check>& checks) {
 }
 
 std::string testcase(const Check& c, std::string_view suite) {
-  std::string out = "    <testcase name=\"" + xml(c.name) + "\" classname=\"" + xml(suite) + "\" time=\"0\"";
+  std::string out =
+      "    <testcase name=\"" + xml(c.name) + "\" classname=\"" + xml(suite) + "\" time=\"0\"";
   if (c.passed()) return out + "/>\n";
   std::string figure = number_text(c.value) + " " + c.unit;
   std::string limit = c.limit ? number_text(*c.limit) + " " + c.unit : std::string("none");
@@ -64,9 +66,10 @@ std::string to_junit(const RunReport& r, const std::vector<Check>& checks, std::
   out += ">\n" + properties(r, checks);
   for (const auto& c : checks) out += testcase(c, suite);
   if (r.interrupted)
-    out += "    <testcase name=\"ran to the end\" classname=\"" + xml(suite) +
-           "\" time=\"0\">\n      <error message=\"interrupted by a signal\" type=\"interrupted\">the "
-           "figures cover the part that ran</error>\n    </testcase>\n";
+    out +=
+        "    <testcase name=\"ran to the end\" classname=\"" + xml(suite) +
+        "\" time=\"0\">\n      <error message=\"interrupted by a signal\" type=\"interrupted\">the "
+        "figures cover the part that ran</error>\n    </testcase>\n";
   return out + "  </testsuite>\n</testsuites>\n";
 }
 

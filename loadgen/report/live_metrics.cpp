@@ -4,12 +4,21 @@
 // it has serve's protections: at most max_open connections (past them a new one is closed at
 // once), one deadline per connection for the request and the answer together, a request of at
 // most one small head and no body, and a pause, not a spin, when accept fails.
+#include "loadgen/report/live_metrics.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,14 +27,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
-
-#include <memory>
-#include <mutex>
-#include <stdexcept>
-#include <thread>
-
-#include "loadgen/report/live_metrics.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -73,7 +74,8 @@ struct LiveMetrics::Impl {
       res.version(req.version());
       res.keep_alive(false);
       std::string_view target = req.target();
-      if (req.method() == http::verb::get && (target == "/metrics" || target.substr(0, 9) == "/metrics?")) {
+      if (req.method() == http::verb::get &&
+          (target == "/metrics" || target.substr(0, 9) == "/metrics?")) {
         res.result(http::status::ok);
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.body() = *current();
@@ -99,7 +101,8 @@ struct LiveMetrics::Impl {
       if (ec) {
         // Out of descriptors (the load holds them) or a connection gone before it was taken:
         // wait a little, never spin.
-        if (!told_accept) spdlog::warn("--metrics-bind: accept: {} (pausing the listener 100 ms)", ec.message());
+        if (!told_accept)
+          spdlog::warn("--metrics-bind: accept: {} (pausing the listener 100 ms)", ec.message());
         told_accept = true;
         net::steady_timer pause(ioc, std::chrono::milliseconds(100));
         co_await pause.async_wait(net::as_tuple(net::use_awaitable));
@@ -107,8 +110,9 @@ struct LiveMetrics::Impl {
       }
       if (open >= limits.max_open) {
         if (!told_full)
-          spdlog::warn("--metrics-bind: {} connections are open already; closing new ones until one ends",
-                       limits.max_open);
+          spdlog::warn(
+              "--metrics-bind: {} connections are open already; closing new ones until one ends",
+              limits.max_open);
         told_full = true;
         boost::system::error_code ignored;
         socket.close(ignored);
@@ -120,7 +124,8 @@ struct LiveMetrics::Impl {
   }
 };
 
-LiveMetrics::LiveMetrics(const std::string& host, std::uint16_t port, const LiveMetricsLimits& limits)
+LiveMetrics::LiveMetrics(const std::string& host, std::uint16_t port,
+                         const LiveMetricsLimits& limits)
     : impl_(std::make_unique<Impl>(limits)) {
   boost::system::error_code ec;
   auto address = net::ip::make_address(host, ec);
@@ -131,7 +136,9 @@ LiveMetrics::LiveMetrics(const std::string& host, std::uint16_t port, const Live
   if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) a.bind(at, ec);
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                             ec.message());
   net::co_spawn(impl_->ioc, impl_->accept_loop(), net::detached);
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
@@ -151,6 +158,8 @@ void LiveMetrics::publish(std::string page) {
   impl_->page = std::move(next);
 }
 
-std::uint16_t LiveMetrics::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t LiveMetrics::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 }  // namespace sessdemo::loadgen

@@ -24,7 +24,8 @@ struct MergeOptions {
 struct MergedRun {
   LoadOptions opts;
   RunReport report;
-  std::vector<std::pair<std::string, double>> starts;  // each file's measured start (unix s; 0: unknown)
+  std::vector<std::pair<std::string, double>>
+      starts;  // each file's measured start (unix s; 0: unknown)
 };
 // Shards measure the same wall-clock window only when they started together: a one-line reason
 // to refuse shards whose measured starts differ by more than one interval, or "" (and, in

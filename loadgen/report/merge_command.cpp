@@ -7,8 +7,8 @@
 #include <memory>
 #include <sstream>
 
-#include "loadgen/history/bounded_read.hpp"
 #include "common/exit_status.hpp"
+#include "loadgen/history/bounded_read.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/junit.hpp"
 #include "loadgen/report/merge.hpp"
@@ -31,7 +31,8 @@ bool read_inputs(const std::vector<std::string>& files,
       bool too_long = false;
       while (read_line(std::cin, line, max_run_json, too_long)) {
         if (too_long) {
-          std::fprintf(stderr, "sessdemo merge: stdin document %d is longer than %zu bytes\n", n + 1, max_run_json);
+          std::fprintf(stderr, "sessdemo merge: stdin document %d is longer than %zu bytes\n",
+                       n + 1, max_run_json);
           return false;
         }
         if (!line.empty()) docs.emplace_back("stdin document " + std::to_string(++n), line);
@@ -54,14 +55,16 @@ std::string start_skew(const MergedRun& m, std::string& warning) {
   const auto& s = m.starts;
   if (s.size() < 2 || std::any_of(s.begin(), s.end(), [](const auto& x) { return x.second <= 0; }))
     return "";  // one shard, or files of a version that did not say
-  auto [lo, hi] = std::minmax_element(s.begin(), s.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  auto [lo, hi] = std::minmax_element(
+      s.begin(), s.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   double skew = hi->second - lo->second;
   double interval = std::chrono::duration<double>(m.opts.interval).count();
   char text[400];
-  std::snprintf(text, sizeof text,
-                "the shards' measured starts differ by %.3f s (%s at %.3f, %s at %.3f; the interval is "
-                "%g s): start them together with --start-at",
-                skew, lo->first.c_str(), lo->second, hi->first.c_str(), hi->second, interval);
+  std::snprintf(
+      text, sizeof text,
+      "the shards' measured starts differ by %.3f s (%s at %.3f, %s at %.3f; the interval is "
+      "%g s): start them together with --start-at",
+      skew, lo->first.c_str(), lo->second, hi->first.c_str(), hi->second, interval);
   if (skew > interval) return text;
   if (skew > interval / 10) warning = text;
   return "";
@@ -122,7 +125,8 @@ int run_merge(const MergeOptions& mo) {
       return exit_code::usage;
     }
   }
-  bool stdout_taken = (csv_file && csv_file->is_stdout()) || (json_file && json_file->is_stdout()) ||
+  bool stdout_taken = (csv_file && csv_file->is_stdout()) ||
+                      (json_file && json_file->is_stdout()) ||
                       (junit_file && junit_file->is_stdout());
   if (!mo.quiet || exit_status(r, checks) != 0)
     write_summary(stdout_taken ? stderr : stdout, r, checks);

@@ -1,10 +1,11 @@
 #include "loadgen/report/outputs.hpp"
-#include "loadgen/stats/figures.hpp"
 
-#include "loadgen/config/settings_schema.hpp"
+#include <cinttypes>
 
 #include <boost/json.hpp>
-#include <cinttypes>
+
+#include "loadgen/config/settings_schema.hpp"
+#include "loadgen/stats/figures.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -27,7 +28,9 @@ boost::json::object percentiles(const Histogram& h) {
 boost::json::object histogram_json(const SparseHistogram& h) {
   boost::json::array buckets;
   buckets.reserve(h.buckets());
-  h.for_each([&](std::uint32_t i, std::uint64_t n) { buckets.push_back(boost::json::array{i, n}); });
+  h.for_each([&](std::uint32_t i, std::uint64_t n) {
+    buckets.push_back(boost::json::array{i, n});
+  });
   return boost::json::object{{"count", h.count},
                              {"min_us", h.min},
                              {"max_us", h.max},
@@ -62,14 +65,21 @@ boost::json::object timings_json(const Timings& t) {
 }
 
 boost::json::object counters_json(const Counters& c) {
-  return boost::json::object{{"requests", c.requests},     {"errors", c.errors},
-                             {"errors_5xx", c.status_5xx}, {"errors_by_kind", error_kinds_json(c)},
-                             {"hits", c.hits},             {"misses", c.misses},
-                             {"stale", c.stale},           {"foreign", c.foreign},
-                             {"resurrected", c.resurrected}, {"monotonic", c.monotonic},
-                             {"refused_applied", c.refused_applied}, {"crossed", c.crossed},
+  return boost::json::object{{"requests", c.requests},
+                             {"errors", c.errors},
+                             {"errors_5xx", c.status_5xx},
+                             {"errors_by_kind", error_kinds_json(c)},
+                             {"hits", c.hits},
+                             {"misses", c.misses},
+                             {"stale", c.stale},
+                             {"foreign", c.foreign},
+                             {"resurrected", c.resurrected},
+                             {"monotonic", c.monotonic},
+                             {"refused_applied", c.refused_applied},
+                             {"crossed", c.crossed},
                              {"late", c.late},
-                             {"retries", c.retries},       {"refused_crossed", c.refused_crossed},
+                             {"retries", c.retries},
+                             {"refused_crossed", c.refused_crossed},
                              {"refused_same", c.refused_same}};
 }
 
@@ -140,12 +150,9 @@ boost::json::object interval_json(const IntervalRecord& iv) {
     c["service"] = histogram_json(f.service);
     per[name] = std::move(c);
   }
-  return boost::json::object{{"elapsed_s", iv.elapsed_s},
-                             {"interval_s", iv.interval_s},
-                             {"clients", iv.load.clients},
-                             {"target_rps", iv.load.target_rps},
-                             {"dropped", iv.load.dropped},
-                             {"instances", std::move(per)}};
+  return boost::json::object{{"elapsed_s", iv.elapsed_s},  {"interval_s", iv.interval_s},
+                             {"clients", iv.load.clients}, {"target_rps", iv.load.target_rps},
+                             {"dropped", iv.load.dropped}, {"instances", std::move(per)}};
 }
 
 // Everything but the instances and the intervals.
@@ -158,47 +165,50 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
   settings["connections_per_instance"] = r.connections_per_instance;
   boost::json::array cks;
   for (const auto& c : checks) {
-    boost::json::object ck{{"name", c.name},     {"status", to_string(c.status)}, {"pass", c.passed()},
-                           {"passed", c.passed()}, {"value", c.value}, {"unit", c.unit}, {"detail", c.detail}};
+    boost::json::object ck{{"name", c.name},     {"status", to_string(c.status)},
+                           {"pass", c.passed()}, {"passed", c.passed()},
+                           {"value", c.value},   {"unit", c.unit},
+                           {"detail", c.detail}};
     if (c.limit)
       ck["limit"] = *c.limit;
     else
       ck["limit"] = nullptr;
     cks.push_back(std::move(ck));
   }
-  boost::json::object doc{{"format", 2},
-                          {"tool", "sessdemo load"},
-                          {"version", SESSDEMO_VERSION},
-                          {"run_tag", r.run_tag},
-                          {"shards_merged", r.shards_merged},
-                          {"addresses",
-                           [&] {
-                             boost::json::array a;
-                             for (const auto& x : r.addresses) a.emplace_back(x);
-                             return a;
-                           }()},
-                          {"started_at", r.started_at},
-                          {"measured_start_unix_s", r.measured_start_unix_s},
-                          // The measured start on the machine's monotonic clock (CLOCK_MONOTONIC,
-                          // shared by its processes): what the demo puts its fault times on.
-                          {"measured_start_monotonic_ns", r.measured_start_monotonic_ns},
-                          {"settings", settings},
-                          {"measured_s", r.measured_s},
-                          {"interrupted", r.interrupted},
-                          {"aborted", r.aborted.empty() ? boost::json::value(nullptr)
-                                                        : boost::json::value(r.aborted)},
-                          {"total",
-                           [&] {
-                             auto t = figures(r, r.total, false);
-                             t["dropped"] = r.dropped;
-                             t["scheduled"] = r.scheduled;
-                             t["ticks_sent"] = r.ticks_sent;
-                             return t;
-                           }()},
-                          {"checks", cks},
-                          {"verdict", verdict(r, checks)}};
+  boost::json::object doc{
+      {"format", 2},
+      {"tool", "sessdemo load"},
+      {"version", SESSDEMO_VERSION},
+      {"run_tag", r.run_tag},
+      {"shards_merged", r.shards_merged},
+      {"addresses",
+       [&] {
+         boost::json::array a;
+         for (const auto& x : r.addresses) a.emplace_back(x);
+         return a;
+       }()},
+      {"started_at", r.started_at},
+      {"measured_start_unix_s", r.measured_start_unix_s},
+      // The measured start on the machine's monotonic clock (CLOCK_MONOTONIC,
+      // shared by its processes): what the demo puts its fault times on.
+      {"measured_start_monotonic_ns", r.measured_start_monotonic_ns},
+      {"settings", settings},
+      {"measured_s", r.measured_s},
+      {"interrupted", r.interrupted},
+      {"aborted", r.aborted.empty() ? boost::json::value(nullptr) : boost::json::value(r.aborted)},
+      {"total",
+       [&] {
+         auto t = figures(r, r.total, false);
+         t["dropped"] = r.dropped;
+         t["scheduled"] = r.scheduled;
+         t["ticks_sent"] = r.ticks_sent;
+         return t;
+       }()},
+      {"checks", cks},
+      {"verdict", verdict(r, checks)}};
   auto symptom = refusal_symptom(r);  // what the figures mean together, in the summary's words
-  doc["diagnoses"] = symptom ? boost::json::array{boost::json::value(symptom->sentence)} : boost::json::array{};
+  doc["diagnoses"] =
+      symptom ? boost::json::array{boost::json::value(symptom->sentence)} : boost::json::array{};
   if (o.scenario == Scenario::counter)
     doc["counter"] = boost::json::object{{"clients_checked", r.counter.clients_checked},
                                          {"unverified", r.counter.unverified},
@@ -209,7 +219,8 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
                                          {"crossed", r.counter.crossed}};
   // The one checker's findings: late writes of unknown outcome (legal) and the first anomalies.
   boost::json::array anomalies, late;
-  for (const auto& a : r.anomalies) anomalies.push_back(boost::json::object{{"kind", a.kind}, {"proof", a.text}});
+  for (const auto& a : r.anomalies)
+    anomalies.push_back(boost::json::object{{"kind", a.kind}, {"proof", a.text}});
   for (const auto& l : r.late) late.emplace_back(l);
   doc["history"] = boost::json::object{{"late_writes", r.late_writes},
                                        {"late", std::move(late)},
@@ -217,7 +228,6 @@ boost::json::object head_json(const RunReport& r, const std::vector<Check>& chec
                                        {"anomalies", std::move(anomalies)}};
   return doc;
 }
-
 
 // The document, written piece by piece: the instances and the intervals last, each serialized
 // on its own, so a long run with many instances never holds its whole document in memory.
@@ -252,7 +262,9 @@ std::string to_json(const RunReport& r, const std::vector<Check>& checks) {
 
 bool write_json(std::FILE* out, const RunReport& r, const std::vector<Check>& checks) {
   bool ok = true;
-  emit_json(r, checks, [&](std::string_view s) { ok = ok && std::fwrite(s.data(), 1, s.size(), out) == s.size(); });
+  emit_json(r, checks, [&](std::string_view s) {
+    ok = ok && std::fwrite(s.data(), 1, s.size(), out) == s.size();
+  });
   return ok;
 }
 

@@ -60,7 +60,7 @@ struct RunReport {
   // Open model: the ticks the schedule (--rate, --stages) asked for over the measured time.
   double scheduled = 0;
   std::uint64_t ticks_sent = 0;  // of those, the ones a client took (late ones included)
-  std::string aborted;  // --abort-on-fail: why the run was stopped early, or ""
+  std::string aborted;           // --abort-on-fail: why the run was stopped early, or ""
   // The one checker's findings beyond the counters: writes of unknown outcome that took effect
   // late (legal, counted apart), and the first anomalies with the operations that prove them.
   std::uint64_t late_writes = 0;

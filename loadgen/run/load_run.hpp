@@ -6,14 +6,14 @@
 #include <memory>
 #include <vector>
 
-#include "loadgen/stats/hdr_log.hpp"
 #include "loadgen/history/history.hpp"
 #include "loadgen/report/live_metrics.hpp"
 #include "loadgen/report/outputs.hpp"
+#include "loadgen/report/report.hpp"
 #include "loadgen/run/recorder.hpp"
 #include "loadgen/run/said_once.hpp"
-#include "loadgen/report/report.hpp"
 #include "loadgen/run/worker.hpp"
+#include "loadgen/stats/hdr_log.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -36,7 +36,8 @@ class LoadRun {
   void sleep_until(Clock::time_point t) const;
   // Writes one CSV interval row set (and the progress line) for the figures since `tick_`, under
   // the load read when the interval was cut.
-  void write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load, bool drain = false);
+  void write_interval(const StatsTable& iv, Clock::time_point now, const IntervalLoad& load,
+                      bool drain = false);
   static double unix_now();
   void wait_for_start_at() const;
   void start_workers();
@@ -65,14 +66,13 @@ class LoadRun {
   std::vector<std::unique_ptr<Worker>> workers_;
   Clock::time_point load_start_, measure_start_, tick_;
   std::uint64_t dropped_seen_ = 0;  // dropped ticks already written in an interval
-  InstanceStats running_;  // the intervals so far, for the progress line
-  StatsTable so_far_;      // the same per instance, for --metrics-bind and --abort-on-fail
+  InstanceStats running_;           // the intervals so far, for the progress line
+  StatsTable so_far_;               // the same per instance, for --metrics-bind and --abort-on-fail
   std::vector<Check> live_checks_;  // --metrics-bind: the checks on the figures so far
   std::uint64_t dropped_so_far_ = 0;
   std::unique_ptr<LiveMetrics> live_;
   void publish_live(const IntervalLoad& load);
   RunReport report_;
 };
-
 
 }  // namespace sessdemo::loadgen

@@ -33,7 +33,8 @@ std::string clean_instance_id(std::string_view raw) {
       out += buf;
     }
   }
-  if (out.empty() || out == "all" || out == Recorder::overflow_key || out == "total") out = "id:" + out;
+  if (out.empty() || out == "all" || out == Recorder::overflow_key || out == "total")
+    out = "id:" + out;
   return out;
 }
 
@@ -66,8 +67,8 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (tls_us >= 0) s->counters.handshakes.add(tls_us);
     if (o.judged) {
       auto& c = s->counters;
-      std::uint64_t* by_verdict[] = {&c.hits, &c.misses, &c.stale, &c.monotonic, &c.foreign, &c.refused_applied,
-                                     &c.resurrected};
+      std::uint64_t* by_verdict[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
+                                     &c.foreign, &c.refused_applied, &c.resurrected};
       ++*by_verdict[static_cast<std::size_t>(o.judged->verdict)];
       c.crossed += o.judged->crossed;
     }

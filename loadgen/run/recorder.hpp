@@ -5,8 +5,8 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 #include "loadgen/scenario/scenario.hpp"
 #include "loadgen/stats/stats.hpp"

@@ -1,5 +1,4 @@
 #include "loadgen/run/runner.hpp"
-#include "common/exit_status.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -10,10 +9,11 @@
 #include <thread>
 
 #include "common/address_probe.hpp"
+#include "common/exit_status.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/junit.hpp"
-#include "loadgen/run/load_run.hpp"
 #include "loadgen/report/summary.hpp"
+#include "loadgen/run/load_run.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -34,7 +34,8 @@ rlim_t raise_nofile() {
 int LoadRun::plan() {
   // The one shard check: every shard of the run gets a client, so N shards need N clients.
   if (opts_.shard_count > opts_.clients) {
-    std::fprintf(stderr, "sessdemo load: --shard %u/%u needs --clients of at least %u (one per shard)\n",
+    std::fprintf(stderr,
+                 "sessdemo load: --shard %u/%u needs --clients of at least %u (one per shard)\n",
                  opts_.shard_index, opts_.shard_count, opts_.shard_count);
     return exit_code::usage;
   }
@@ -42,7 +43,8 @@ int LoadRun::plan() {
   threads_ = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
   threads_ = std::min(threads_, slice_.clients);
   unsigned per_instance = opts_.connections ? opts_.connections : std::min(slice_.clients, 128u);
-  if ((opts_.scenario == Scenario::counter || opts_.scenario == Scenario::logout) && !opts_.connections)
+  if ((opts_.scenario == Scenario::counter || opts_.scenario == Scenario::logout) &&
+      !opts_.connections)
     per_instance = std::min(slice_.clients * std::max(1u, opts_.inflight), 256u);
   per_thread_ = std::max(1u, (per_instance + threads_ - 1) / threads_);
   for (const auto& e : opts_.instances) {
@@ -85,8 +87,9 @@ int LoadRun::probe() {
 }
 
 int LoadRun::open_outputs() {
-  for (auto [path, file] : {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_},
-                            std::pair{&opts_.hdr_log, &hdr_file_}, std::pair{&opts_.junit, &junit_file_}}) {
+  for (auto [path, file] :
+       {std::pair{&opts_.csv, &csv_file_}, std::pair{&opts_.json, &json_file_},
+        std::pair{&opts_.hdr_log, &hdr_file_}, std::pair{&opts_.junit, &junit_file_}}) {
     if (path->empty()) continue;
     *file = std::make_unique<OutputFile>(*path);
     if (!(*file)->get()) {
@@ -102,9 +105,10 @@ int LoadRun::open_outputs() {
   if (!opts_.metrics_host.empty()) {
     try {
       live_ = std::make_unique<LiveMetrics>(opts_.metrics_host, opts_.metrics_port);
-      publish_live({});  // scrapes during the warm-up see the series, at 0
+      publish_live({});             // scrapes during the warm-up see the series, at 0
       if (opts_.metrics_port == 0)  // a free port was taken: say which
-        spdlog::warn("--metrics-bind: serving /metrics on {}:{}", opts_.metrics_host, live_->port());
+        spdlog::warn("--metrics-bind: serving /metrics on {}:{}", opts_.metrics_host,
+                     live_->port());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sessdemo load: --metrics-bind: %s\n", e.what());
       return exit_code::usage;
@@ -151,9 +155,9 @@ int LoadRun::finish() {
                     opts_.scenario == Scenario::counter
                         ? std::optional<std::int64_t>(report_.counter.lost_updates)
                         : std::nullopt);
-  bool stdout_taken =
-      (csv_file_ && csv_file_->is_stdout()) || (json_file_ && json_file_->is_stdout()) || opts_.history == "-" ||
-      opts_.junit == "-";
+  bool stdout_taken = (csv_file_ && csv_file_->is_stdout()) ||
+                      (json_file_ && json_file_->is_stdout()) || opts_.history == "-" ||
+                      opts_.junit == "-";
   if (!opts_.quiet || exit_status(report_, checks) != 0)
     write_summary(stdout_taken ? stderr : stdout, report_, checks);
   if (json_file_) {

@@ -19,10 +19,14 @@ std::optional<Pacer::Clock::time_point> Pacer::due_at(std::uint64_t tick) const 
 }
 
 double Pacer::count_by(Clock::time_point t) const {
-  return t <= start_ ? 0.0 : shape_.count_until(std::chrono::duration<double>(t - start_).count()) * share_;
+  return t <= start_
+             ? 0.0
+             : shape_.count_until(std::chrono::duration<double>(t - start_).count()) * share_;
 }
 
-void Pacer::take() { due_ = due_at(++tick_); }
+void Pacer::take() {
+  due_ = due_at(++tick_);
+}
 
 std::uint64_t Pacer::drop_due_by(Clock::time_point now) {
   auto last_due = std::max<double>(static_cast<double>(tick_), std::floor(count_by(now) - offset_));
@@ -34,10 +38,10 @@ std::uint64_t Pacer::drop_due_by(Clock::time_point now) {
   return measured;
 }
 
-Scheduler::Scheduler(std::uint32_t clients, Clock::time_point measure_start, Clock::time_point measure_end,
-                     Release release, std::size_t max_backlog)
-    : clients_(clients), measure_start_(measure_start), measure_end_(measure_end), release_(std::move(release)),
-      max_backlog_(max_backlog), holds_ticket_(clients, 0) {}
+Scheduler::Scheduler(std::uint32_t clients, Clock::time_point measure_start,
+                     Clock::time_point measure_end, Release release, std::size_t max_backlog)
+    : clients_(clients), measure_start_(measure_start), measure_end_(measure_end),
+      release_(std::move(release)), max_backlog_(max_backlog), holds_ticket_(clients, 0) {}
 
 void Scheduler::add_ticket(std::uint32_t client, Clock::time_point now) {
   outstanding_++;
@@ -88,7 +92,8 @@ void Scheduler::open_model() {
 }
 
 void Scheduler::send_tick(std::uint32_t client, Clock::time_point intended) {
-  if (intended >= measure_start_ && intended < measure_end_) ticks_sent_.fetch_add(1, std::memory_order_relaxed);
+  if (intended >= measure_start_ && intended < measure_end_)
+    ticks_sent_.fetch_add(1, std::memory_order_relaxed);
   add_ticket(client, intended);
 }
 

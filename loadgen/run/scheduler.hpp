@@ -117,8 +117,8 @@ class Scheduler {
   // Soonest first (a min-heap: drawn think times do not come out in the order they went in).
   using Thinking = std::pair<Clock::time_point, std::uint32_t>;
   std::priority_queue<Thinking, std::vector<Thinking>, std::greater<Thinking>> thinking_;
-  std::deque<std::uint32_t> idle_;            // open model: clients free to take a tick
-  std::deque<Clock::time_point> backlog_;     // open model: ticks no client was free for
+  std::deque<std::uint32_t> idle_;         // open model: clients free to take a tick
+  std::deque<Clock::time_point> backlog_;  // open model: ticks no client was free for
   std::atomic<std::uint64_t> ticks_sent_{0}, dropped_{0};
   std::atomic<std::uint32_t> active_now_{0};
 };

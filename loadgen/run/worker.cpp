@@ -1,11 +1,10 @@
-#include "loadgen/run/worker_impl.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <future>
 
-namespace sessdemo::loadgen {
+#include "loadgen/run/worker_impl.hpp"
 
+namespace sessdemo::loadgen {
 
 Worker::Worker(WorkerPlan plan) : impl_(std::make_unique<Impl>(std::move(plan))) {}
 
@@ -22,14 +21,14 @@ void Worker::stop() {
   net::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
-bool Worker::finished() const { return impl_->finished.load(); }
+bool Worker::finished() const {
+  return impl_->finished.load();
+}
 
 StatsTable Worker::take_interval() {
   std::promise<StatsTable> p;
   auto f = p.get_future();
-  net::post(impl_->ioc, [this, &p] {
-    p.set_value(impl_->recorder.take_interval());
-  });
+  net::post(impl_->ioc, [this, &p] { p.set_value(impl_->recorder.take_interval()); });
   return f.get();
 }
 
@@ -43,15 +42,29 @@ void Worker::join() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-const StatsTable& Worker::totals() const { return impl_->recorder.totals(); }
-StatsTable Worker::take_totals() { return impl_->recorder.take_totals(); }
-std::uint64_t Worker::dropped() const { return impl_->scheduler.dropped(); }
-std::uint64_t Worker::ticks_sent() const { return impl_->scheduler.ticks_sent(); }
+const StatsTable& Worker::totals() const {
+  return impl_->recorder.totals();
+}
+StatsTable Worker::take_totals() {
+  return impl_->recorder.take_totals();
+}
+std::uint64_t Worker::dropped() const {
+  return impl_->scheduler.dropped();
+}
+std::uint64_t Worker::ticks_sent() const {
+  return impl_->scheduler.ticks_sent();
+}
 std::uint32_t Worker::active_clients() const {
   return impl_->scheduler.active_now();
 }
-StatsTable Worker::take_remaining() { return impl_->recorder.take_interval(); }
-const std::vector<Client>& Worker::clients() const { return impl_->clients; }
-const CheckerFigures& Worker::checked() { return impl_->checker.finish(); }
+StatsTable Worker::take_remaining() {
+  return impl_->recorder.take_interval();
+}
+const std::vector<Client>& Worker::clients() const {
+  return impl_->clients;
+}
+const CheckerFigures& Worker::checked() {
+  return impl_->checker.finish();
+}
 
 }  // namespace sessdemo::loadgen

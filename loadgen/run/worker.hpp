@@ -18,11 +18,11 @@ class InstanceIdBudget;
 class HistoryBuffer;
 
 struct TargetInfo {
-  std::string label;     // HOST:PORT as given; figures fall back to it without X-Instance-Id
-  std::string address;   // numeric IP to connect to
+  std::string label;    // HOST:PORT as given; figures fall back to it without X-Instance-Id
+  std::string address;  // numeric IP to connect to
   std::uint16_t port = 0;
-  bool tls = false;   // https://: a TLS handshake after connect
-  std::string host;   // as given: sent as SNI (when a name) and checked against the certificate
+  bool tls = false;  // https://: a TLS handshake after connect
+  std::string host;  // as given: sent as SNI (when a name) and checked against the certificate
 };
 
 class SaidOnce;
@@ -31,20 +31,20 @@ struct WorkerPlan {
   const LoadOptions* opts = nullptr;
   const ScenarioLogic* logic = nullptr;
   std::vector<TargetInfo> targets;
-  std::uint32_t first_client = 0;   // global id of this worker's first client
+  std::uint32_t first_client = 0;  // global id of this worker's first client
   std::uint32_t client_count = 0;
   unsigned connections_per_target = 1;
-  std::uint64_t budget = 0;         // measured requests this worker sends; 0 = no limit
-  double rate = 0;                  // this worker's share of --rate; 0 = closed model
+  std::uint64_t budget = 0;  // measured requests this worker sends; 0 = no limit
+  double rate = 0;           // this worker's share of --rate; 0 = closed model
   // The run's level over time (clients or requests/s, all shards), and this worker's part of
   // it: the open model sends share * level requests/s; the closed model keeps share * level of
   // its clients active (--stages; without them every client is).
   LoadShape shape = LoadShape::constant(0);
   double share = 0;
-  std::chrono::steady_clock::time_point load_start;  // the shape's time 0
+  std::chrono::steady_clock::time_point load_start;     // the shape's time 0
   std::chrono::steady_clock::time_point measure_start;  // end of the warm-up
   std::chrono::steady_clock::time_point measure_end = std::chrono::steady_clock::time_point::max();
-  InstanceIdBudget* ids = nullptr;  // the run's instance ids, shared by the workers
+  InstanceIdBudget* ids = nullptr;   // the run's instance ids, shared by the workers
   HistoryBuffer* history = nullptr;  // --history: where this worker's operations go
   SaidOnce* said = nullptr;          // the run's once-only log lines, shared by the workers
 };
@@ -67,8 +67,8 @@ class Worker {
 
   // After join():
   const StatsTable& totals() const;
-  StatsTable take_totals();  // after join(): the figures moved out, not copied
-  std::uint64_t dropped() const;  // open model: ticks counted as dropped (see RunReport)
+  StatsTable take_totals();          // after join(): the figures moved out, not copied
+  std::uint64_t dropped() const;     // open model: ticks counted as dropped (see RunReport)
   std::uint64_t ticks_sent() const;  // open model: measured ticks a client took
   // Clients active now (closed model: let to send; open model: holding a tick). Any thread.
   std::uint32_t active_clients() const;

@@ -1,13 +1,12 @@
 // The request loop of one load connection: take a ticket, send the client's request, read and
 // judge the answer, record it, schedule the client's next step. Plus the timeout watchdog.
-#include "loadgen/run/worker_impl.hpp"
-
-#include "loadgen/scenario/page_text.hpp"
-#include "loadgen/run/said_once.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <set>
+
+#include "loadgen/run/said_once.hpp"
+#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/scenario/page_text.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -15,19 +14,22 @@ namespace {
 // "METHOD PATH" of a request's first line, for a diagnosis.
 std::string_view request_line(std::string_view request) {
   auto end = request.find(" HTTP/1.1\r\n");
-  return request.substr(0, end == std::string_view::npos ? std::min<std::size_t>(request.size(), 80) : end);
+  return request.substr(
+      0, end == std::string_view::npos ? std::min<std::size_t>(request.size(), 80) : end);
 }
 
 }  // namespace
 
 // The first failure of each kind from each instance is logged once per run, with what was asked
 // and what came back.
-void Worker::Impl::diagnose_failure(const std::string& instance, ErrorKind kind, std::string_view request,
-                                    const Answer& a, const std::string& note) {
+void Worker::Impl::diagnose_failure(const std::string& instance, ErrorKind kind,
+                                    std::string_view request, const Answer& a,
+                                    const std::string& note) {
   auto key = std::make_pair(instance, kind);
   // This worker's own set first: no lock for a failure it has said (or seen said) already.
   if (failures_logged.size() > 4096 || !failures_logged.insert(key).second) return;
-  if (!plan.said || !plan.said->first(std::string("failure ") + to_string(kind) + " " + instance)) return;
+  if (!plan.said || !plan.said->first(std::string("failure ") + to_string(kind) + " " + instance))
+    return;
   if (a.status == 0)
     spdlog::warn("first {} error from {}: {} got no answer{}{}", to_string(kind), instance,
                  request_line(request), note.empty() ? "" : ": ", note);
@@ -137,7 +139,9 @@ net::awaitable<void> Worker::Impl::deliver(Line& line, Client& c, Attempt& a) {
         line.connected = false;
         x.ec = beast::http::error::unexpected_body;
         x.failure = ErrorKind::protocol;
-        x.note = "bytes from the server before the first request on a new connection (connection closed)";
+        x.note =
+            "bytes from the server before the first request on a new connection (connection "
+            "closed)";
         break;
       }
     }
@@ -162,17 +166,21 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
   beast::error_code& ec = x.ec;
   line.g.deadline = Clock::time_point::max();
   auto done_time = Clock::now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(done_time - a.ticket.ready).count();
+  auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(done_time - a.ticket.ready).count();
   auto write_time = x.write_time == Clock::time_point{} ? done_time : x.write_time;
-  auto service_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(done_time - std::min(write_time, done_time)).count();
+  auto service_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        done_time - std::min(write_time, done_time))
+                        .count();
   // A timed-out request counts at exactly its timeout (which runs from the send, connect
   // included); the watchdog notices it up to one tick late.
   if (line.g.timed_out && ec) {
     ec = beast::error::timeout;
     x.failure = ErrorKind::timeout;
     service_us = std::chrono::duration_cast<std::chrono::microseconds>(opts.timeout).count();
-    us = std::chrono::duration_cast<std::chrono::microseconds>(a.send_time - a.ticket.ready).count() + service_us;
+    us = std::chrono::duration_cast<std::chrono::microseconds>(a.send_time - a.ticket.ready)
+             .count() +
+         service_us;
   }
   Answer& answer = line.answer;
   answer.status = 0;
@@ -189,7 +197,8 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
     answer.location = parsed.location;
     answer.authority = t.info.label;
     answer.tls = t.info.tls;
-    answer.set_cookies.assign(parsed.set_cookies.begin(), parsed.set_cookies.begin() + parsed.cookie_count);
+    answer.set_cookies.assign(parsed.set_cookies.begin(),
+                              parsed.set_cookies.begin() + parsed.cookie_count);
     if (!parsed.instance.empty()) {
       // Cleaned once per new id, not on every answer (the id rarely changes on an address).
       if (parsed.instance != t.last_raw_instance) {
@@ -201,7 +210,8 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
       // An address whose answers name their instance, and one that does not: a page the
       // balancer served itself (its cache, its own 502). It is no instance's: the address's
       // own row, never the instance that answered last.
-      if (t.unnamed_key.empty()) t.unnamed_key = t.info.label + " (no " + opts.instance_header + ")";
+      if (t.unnamed_key.empty())
+        t.unnamed_key = t.info.label + " (no " + opts.instance_header + ")";
       line.key = t.unnamed_key;
     }
     answer.instance = line.key;
@@ -209,10 +219,11 @@ void Worker::Impl::complete(Line& line, Attempt& a) {
   }
   Outcome o = logic.apply(global_id(a.ticket.client), c, a.step, answer);
   o.retried = a.retried;
-  if (a.hist.f != OpF::none) o.judged = history_complete(a.ticket.client, a.hist, answer, o, x.sent, line.key);
+  if (a.hist.f != OpF::none)
+    o.judged = history_complete(a.ticket.client, a.hist, answer, o, x.sent, line.key);
   if (a.measured && a.step != Step::final_read)
-    recorder.record(line.slot, line.key, static_cast<std::uint16_t>(line.target_index), a.kind, o, answer.status,
-                    us, service_us, a.late, a.opened.connect_us, a.opened.tls_us);
+    recorder.record(line.slot, line.key, static_cast<std::uint16_t>(line.target_index), a.kind, o,
+                    answer.status, us, service_us, a.late, a.opened.connect_us, a.opened.tls_us);
   if (o.error) diagnose_failure(line.key, o.error_kind, line.request, answer, x.note);
   release_slot(line);
   if (ec) {

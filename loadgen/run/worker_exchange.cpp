@@ -1,11 +1,13 @@
 // One request and its answer on an open load connection, read straight off the socket into
 // the response parser; and whether an idle connection may carry the next request.
-#include "loadgen/run/worker_impl.hpp"
+#include <sys/socket.h>
 
-#include <boost/asio/ssl/error.hpp>
 #include <cerrno>
 #include <tuple>
-#include <sys/socket.h>
+
+#include <boost/asio/ssl/error.hpp>
+
+#include "loadgen/run/worker_impl.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -14,15 +16,16 @@ constexpr std::size_t read_chunk = 2048;
 }  // namespace
 
 bool Worker::Impl::closed_by_peer(const beast::error_code& ec) {
-  return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-         ec == net::error::connection_aborted;
+  return ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::connection_aborted;
 }
 
 // One request and its answer on an open connection. Interim answers (1xx) are read and
 // skipped, as RFC 9110 says; an unasked 101 and bytes past the end of the final answer are a
 // protocol error (the connection is closed, so no answer can go to a request it is not for).
-net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& request, beast::flat_buffer& buffer,
-                                            ParsedResponse& parsed, bool keep_body, Exchange& x) {
+net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& request,
+                                            beast::flat_buffer& buffer, ParsedResponse& parsed,
+                                            bool keep_body, Exchange& x) {
   tcp::socket& sock = g.socket;
   beast::error_code& ec = x.ec;
   if (g.tls) {
@@ -34,8 +37,8 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
     std::size_t sent = sock.send(net::buffer(request), 0, ec);
     if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
     if (!ec && sent < request.size()) {
-      auto [wec, wn] = co_await net::async_write(sock, net::buffer(request.data() + sent, request.size() - sent),
-                                                 use_tuple);
+      auto [wec, wn] = co_await net::async_write(
+          sock, net::buffer(request.data() + sent, request.size() - sent), use_tuple);
       ec = wec;
     }
   }
@@ -57,7 +60,8 @@ net::awaitable<void> Worker::Impl::exchange(Guarded& g, const std::string& reque
       if (ec) {
         x.failure = ErrorKind::protocol;  // bytes that are not an HTTP answer
         if (ec == beast::http::error::body_limit)
-          x.note = "a page larger than " + std::to_string(max_judged_body / 1024) + " KiB (a protocol error, not judged)";
+          x.note = "a page larger than " + std::to_string(max_judged_body / 1024) +
+                   " KiB (a protocol error, not judged)";
         co_return;
       }
       if (parser->is_done()) {
@@ -118,7 +122,8 @@ bool Worker::Impl::answer_ends(const ResponseParser& parser, const ParsedRespons
   } else {
     x.ec = beast::http::error::unexpected_body;
     x.failure = ErrorKind::protocol;
-    x.note = std::to_string(buffer.size()) + " bytes past the end of the answer (connection closed)";
+    x.note =
+        std::to_string(buffer.size()) + " bytes past the end of the answer (connection closed)";
   }
   return true;
 }
@@ -126,7 +131,8 @@ bool Worker::Impl::answer_ends(const ResponseParser& parser, const ParsedRespons
 // Reads what a plain connection has ready into the thread's buffer and keeps it in the
 // connection's: a connection waiting for its answer holds no buffer (10,000 of them held
 // 20 MB). would_block (and 0) when nothing is there yet.
-std::size_t Worker::Impl::read_ready(tcp::socket& sock, beast::flat_buffer& buffer, beast::error_code& ec) {
+std::size_t Worker::Impl::read_ready(tcp::socket& sock, beast::flat_buffer& buffer,
+                                     beast::error_code& ec) {
   std::size_t n = sock.read_some(net::buffer(read_scratch), ec);
   if (ec == net::error::would_block || ec == net::error::try_again) {
     ec = net::error::would_block;
@@ -144,7 +150,8 @@ Worker::Impl::IdleState Worker::Impl::idle_state(Guarded& g) {
   char probe;
   ssize_t n = ::recv(g.socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n > 0) return IdleState::unasked_bytes;
-  if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return IdleState::closed;
+  if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+    return IdleState::closed;
   return IdleState::usable;
 }
 

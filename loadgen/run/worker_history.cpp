@@ -15,14 +15,18 @@ std::uint64_t Worker::Impl::process_of(std::uint32_t idx, std::uint32_t lane) co
 }
 
 std::optional<Judged> Worker::Impl::take(HistoryEvent& e) {
-  e.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - plan.measure_start).count();
+  e.time_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - plan.measure_start)
+          .count();
   std::optional<Judged> judged;
   if (checking) {
     try {
       judged = checker.add(e);
     } catch (const std::exception& ex) {
       // The tester's own operations not well formed: a bug of the tester, said, never judged.
-      spdlog::error("load: the checker refused an operation of the tester ({}): reads are no longer judged", ex.what());
+      spdlog::error(
+          "load: the checker refused an operation of the tester ({}): reads are no longer judged",
+          ex.what());
       checking = false;
     }
   }
@@ -50,7 +54,8 @@ Worker::Impl::Operation Worker::Impl::history_invoke(std::uint32_t idx, Step ste
   }
   if (e->f == OpF::add) {
     // Concurrent adds of one client are processes of their own, one per lane.
-    op.slot = static_cast<std::uint32_t>(std::find(lane.busy.begin(), lane.busy.end(), false) - lane.busy.begin());
+    op.slot = static_cast<std::uint32_t>(std::find(lane.busy.begin(), lane.busy.end(), false) -
+                                         lane.busy.begin());
     if (op.slot == lane.busy.size()) {
       lane.busy.push_back(false);
       lane.k.push_back(++lane.max_k);
@@ -66,8 +71,9 @@ Worker::Impl::Operation Worker::Impl::history_invoke(std::uint32_t idx, Step ste
   return op;
 }
 
-std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const Operation& op, const Answer& a,
-                                                     const Outcome& o, bool sent, const std::string& instance) {
+std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const Operation& op,
+                                                     const Answer& a, const Outcome& o, bool sent,
+                                                     const std::string& instance) {
   Client& c = clients[idx];
   auto e = logic.history_end(c, op.f, a, o, sent);
   if (!e) return std::nullopt;

@@ -6,7 +6,16 @@
 //   worker_exchange.cpp   one request and its answer on a connection
 //   worker_open.cpp       connect and the TLS handshake
 //   worker_history.cpp    --history: the operations of the requests
-#include "loadgen/run/worker.hpp"
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <list>
+#include <optional>
+#include <queue>
+#include <random>
+#include <set>
+#include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,20 +32,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
-#include <algorithm>
-#include <atomic>
-#include <optional>
-#include <deque>
-#include <functional>
-#include <queue>
-#include <list>
-#include <random>
-#include <set>
-#include <thread>
 
+#include "loadgen/http/response_parser.hpp"
 #include "loadgen/run/recorder.hpp"
 #include "loadgen/run/scheduler.hpp"
-#include "loadgen/http/response_parser.hpp"
+#include "loadgen/run/worker.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -52,8 +52,8 @@ net::ssl::context make_tls_context(const LoadOptions& opts);
 
 struct Worker::Impl {
   struct Ticket {
-    std::uint32_t client;      // index into this worker's clients
-    Clock::time_point ready;   // when it wanted to go: latency counts from here
+    std::uint32_t client;     // index into this worker's clients
+    Clock::time_point ready;  // when it wanted to go: latency counts from here
   };
 
   struct Waiter {
@@ -75,12 +75,12 @@ struct Worker::Impl {
     TargetInfo info;
     tcp::endpoint endpoint;
     std::deque<Ticket> ready;
-    std::vector<Waiter*> waiters;       // idle connections waiting for a ticket
-    Clock::time_point down_until{};     // ejected after a connect failure, like a balancer would
-    std::string last_instance;          // instance id last seen here (cleaned): failures are charged to it
-    std::string last_raw_instance;      // the same as the server sent it
-    std::string unnamed_key;            // "HOST:PORT (no X-Instance-Id)": answers without the header
-    bool tls_failure_logged = false;    // the first failed handshake is explained, once
+    std::vector<Waiter*> waiters;    // idle connections waiting for a ticket
+    Clock::time_point down_until{};  // ejected after a connect failure, like a balancer would
+    std::string last_instance;  // instance id last seen here (cleaned): failures are charged to it
+    std::string last_raw_instance;    // the same as the server sent it
+    std::string unnamed_key;          // "HOST:PORT (no X-Instance-Id)": answers without the header
+    bool tls_failure_logged = false;  // the first failed handshake is explained, once
   };
 
   // How a connection's opening went.
@@ -93,11 +93,11 @@ struct Worker::Impl {
   struct Exchange {
     beast::error_code ec;
     ErrorKind failure = ErrorKind::reset;  // what an ec is, unless said otherwise
-    bool sent = false;            // the whole request was written
-    bool answer_started = false;  // a byte of the answer arrived
-    bool keep_alive = true;       // the answer lets the connection be used again
-    Clock::time_point write_time{};  // when the request went out (service time starts)
-    std::string note;             // why a protocol error is one, for the log
+    bool sent = false;                     // the whole request was written
+    bool answer_started = false;           // a byte of the answer arrived
+    bool keep_alive = true;                // the answer lets the connection be used again
+    Clock::time_point write_time{};        // when the request went out (service time starts)
+    std::string note;                      // why a protocol error is one, for the log
   };
 
   enum class IdleState { usable, closed, unasked_bytes };
@@ -130,9 +130,9 @@ struct Worker::Impl {
   std::atomic<bool> finished{false};
   // Tickets, think times, the ramp, the open model's backlog and drops (socket-free).
   Scheduler scheduler;
-  std::list<Guarded*> guarded;  // live connections, for the watchdog
-  unsigned connecting = 0;                 // connects (and TLS handshakes) in flight
-  std::deque<Waiter*> connect_waiters;     // connections waiting for a connect slot
+  std::list<Guarded*> guarded;                   // live connections, for the watchdog
+  unsigned connecting = 0;                       // connects (and TLS handshakes) in flight
+  std::deque<Waiter*> connect_waiters;           // connections waiting for a connect slot
   std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
   // Plain connections read into this, the thread's one read buffer, and keep only what the
@@ -162,8 +162,8 @@ struct Worker::Impl {
     bool warmup = false;
   };
   Operation history_invoke(std::uint32_t idx, Step step, bool measured);
-  std::optional<Judged> history_complete(std::uint32_t idx, const Operation& op, const Answer& a, const Outcome& o,
-                                         bool sent, const std::string& instance);
+  std::optional<Judged> history_complete(std::uint32_t idx, const Operation& op, const Answer& a,
+                                         const Outcome& o, bool sent, const std::string& instance);
   std::uint64_t process_of(std::uint32_t idx, std::uint32_t lane) const;
   std::optional<Judged> take(HistoryEvent& e);  // judged, and written with --history
 
@@ -225,13 +225,14 @@ struct Worker::Impl {
   net::awaitable<void> deliver(Line& line, Client& c, Attempt& a);
   void complete(Line& line, Attempt& a);
   void release_slot(Line& line);
-  void diagnose_failure(const std::string& instance, ErrorKind kind, std::string_view request, const Answer& a,
-                        const std::string& note);
-  std::set<std::pair<std::string, ErrorKind>> failures_logged;  // this worker's share of "first error" lines
+  void diagnose_failure(const std::string& instance, ErrorKind kind, std::string_view request,
+                        const Answer& a, const std::string& note);
+  std::set<std::pair<std::string, ErrorKind>>
+      failures_logged;  // this worker's share of "first error" lines
   net::awaitable<void> watchdog();
   // One request and its answer, and the state of an idle connection (worker_exchange.cpp).
-  bool answer_ends(const ResponseParser& parser, const ParsedResponse& parsed, beast::flat_buffer& buffer,
-                   Exchange& x);
+  bool answer_ends(const ResponseParser& parser, const ParsedResponse& parsed,
+                   beast::flat_buffer& buffer, Exchange& x);
   std::size_t read_ready(tcp::socket& sock, beast::flat_buffer& buffer, beast::error_code& ec);
   net::awaitable<void> exchange(Guarded& g, const std::string& request, beast::flat_buffer& buffer,
                                 ParsedResponse& parsed, bool keep_body, Exchange& x);

@@ -1,14 +1,14 @@
 // Opening a load connection: TCP connect (a failure ejects the instance for a second, as a
 // balancer would) and, for https:// instances, the TLS handshake with its certificate checks.
-#include "loadgen/run/worker_impl.hpp"
-#include "loadgen/run/said_once.hpp"
-
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ssl/error.hpp>
+
+#include "loadgen/run/said_once.hpp"
+#include "loadgen/run/worker_impl.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -22,7 +22,8 @@ net::awaitable<beast::error_code> Worker::Impl::open(Guarded& g, Target& t, Open
     co_return ec;
   }
   auto connected_at = Clock::now();
-  opened.connect_us = std::chrono::duration_cast<std::chrono::microseconds>(connected_at - connect_start).count();
+  opened.connect_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(connected_at - connect_start).count();
   beast::error_code ignored;
   g.socket.set_option(tcp::no_delay(true), ignored);
   g.socket.non_blocking(true, ignored);
@@ -32,7 +33,8 @@ net::awaitable<beast::error_code> Worker::Impl::open(Guarded& g, Target& t, Open
       opened.failure = g.timed_out ? ErrorKind::timeout : ErrorKind::tls;
       co_return ec;
     }
-    opened.tls_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - connected_at).count();
+    opened.tls_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - connected_at).count();
   }
   co_return ec;
 }
@@ -75,20 +77,25 @@ net::awaitable<beast::error_code> Worker::Impl::handshake(Guarded& g, Target& t)
   if (!ec) std::tie(ec) = co_await g.tls->async_handshake(net::ssl::stream_base::client, use_tuple);
   if (ec && !g.timed_out && !t.tls_failure_logged) {
     t.tls_failure_logged = true;
-    if (plan.said && plan.said->first("tls " + t.info.label)) {  // once per instance, not per thread
+    if (plan.said &&
+        plan.said->first("tls " + t.info.label)) {  // once per instance, not per thread
       // Why the certificate was refused (a host name mismatch, an unknown CA, expired), when it
       // was; and the way out only where it is one: a refused certificate, no --cacert yet.
       long verify = SSL_get_verify_result(g.tls->native_handle());
       bool refused_cert = verify != X509_V_OK;
-      std::string problem = refused_cert ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
+      std::string problem =
+          refused_cert ? std::string(" (") + X509_verify_cert_error_string(verify) + ")" : "";
       std::string advice;
       if (refused_cert && !opts.insecure && opts.cacert.empty())
         advice = "; for a private CA give --cacert FILE, or --insecure to skip the checks";
       else if (refused_cert && !opts.insecure)
-        advice = "; the certificate is not signed by --cacert " + opts.cacert + " (or names another host)";
+        advice = "; the certificate is not signed by --cacert " + opts.cacert +
+                 " (or names another host)";
       else if (!refused_cert)
-        advice = "; the server ended the handshake (its alert above): a protocol or cipher it does not take, "
-                 "or a client certificate it wants";
+        advice =
+            "; the server ended the handshake (its alert above): a protocol or cipher it does not "
+            "take, "
+            "or a client certificate it wants";
       spdlog::warn("TLS with {} failed: {}{}{}", t.info.label, ec.message(), problem, advice);
     }
   }

@@ -3,9 +3,9 @@
 // there until a connection takes it), and the workloads' ticket policies: a redirect or login
 // goes on at once, a counter adds tickets after its set-up and ends with a final read, a logout
 // client keeps the number of tickets its scenario wants.
-#include "loadgen/run/worker_impl.hpp"
-
 #include <cmath>
+
+#include "loadgen/run/worker_impl.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -58,8 +58,10 @@ void Worker::Impl::start_tickets() {
   // The counter scenario sets up each session with one request, then adds the other tickets.
   // With --stages the clients join as the level rises (the ramper), none at first.
   extra_tickets = per_client - 1;
-  if (staged_closed()) net::co_spawn(ioc, ramper(), net::detached);
-  else ramp_to(static_cast<std::uint32_t>(clients.size()));
+  if (staged_closed())
+    net::co_spawn(ioc, ramper(), net::detached);
+  else
+    ramp_to(static_cast<std::uint32_t>(clients.size()));
 }
 
 // A client that joins holds one ticket (its workload may add more).
@@ -167,7 +169,8 @@ net::awaitable<void> Worker::Impl::thinker() {
 // scheduled time.
 net::awaitable<void> Worker::Impl::pacer() {
   const bool staged = !opts.stages.empty();
-  Pacer ticks(plan.shape, plan.share, staged ? plan.load_start : Clock::now(), staged ? 1 : 0, plan.measure_start);
+  Pacer ticks(plan.shape, plan.share, staged ? plan.load_start : Clock::now(), staged ? 1 : 0,
+              plan.measure_start);
   net::steady_timer timer(ioc);
   while (ticks.due() && !stopping && !budget_spent()) {
     timer.expires_at(*ticks.due());

@@ -17,7 +17,7 @@ namespace sessdemo::loadgen {
 // A form as a write sends it: its controls' entries, where and how.
 struct KeptForm {
   std::vector<FormField> fields;
-  std::string action = "/";    // resolved against the page it came from
+  std::string action = "/";  // resolved against the page it came from
   std::string method = "POST";
   bool multipart = false;
   bool operator==(const KeptForm&) const = default;

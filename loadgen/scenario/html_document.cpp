@@ -4,8 +4,8 @@
 
 #include <csetjmp>
 #include <cstdint>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <new>
 
 namespace sessdemo::loadgen {
@@ -76,8 +76,10 @@ struct HtmlDocument::Heap {
     if (!p) return;
     auto& h = *static_cast<Heap*>(self);
     Block* b = static_cast<Block*>(p) - 1;
-    if (b->prev) b->prev->next = b->next;
-    else h.blocks = b->next;
+    if (b->prev)
+      b->prev->next = b->next;
+    else
+      h.blocks = b->next;
     if (b->next) b->next->prev = b->prev;
     h.live -= b->size;
     std::free(b);

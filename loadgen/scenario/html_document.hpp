@@ -4,8 +4,8 @@
 // (each start tag looks down the stack of open elements), so the parse runs on a heap of its
 // own: every allocation counts against a byte budget, every 64th looks at the thread's CPU
 // clock, and a parse past either bound is abandoned at once (the heap is freed whole; gumbo
-// keeps no state of its own). Parse errors are not recorded (max_errors 0): gumbo copies the stack of open
-// elements into each one, which made 8,000 unclosed <div> cost 0.5 GB.
+// keeps no state of its own). Parse errors are not recorded (max_errors 0): gumbo copies the stack
+// of open elements into each one, which made 8,000 unclosed <div> cost 0.5 GB.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -18,8 +18,8 @@ struct GumboInternalNode;
 namespace sessdemo::loadgen {
 
 struct HtmlBounds {
-  std::size_t max_bytes = 8u << 20;           // the page itself
-  std::size_t max_heap = 64u << 20;           // what gumbo may hold at once while parsing
+  std::size_t max_bytes = 8u << 20;  // the page itself
+  std::size_t max_heap = 64u << 20;  // what gumbo may hold at once while parsing
   // The CPU time a parse may take, on the parsing thread's own clock (a worker descheduled in
   // the middle of a page is not charged for the wait). A worker parses on its event loop, so
   // this is about how long one page may hold up every other connection of the worker.

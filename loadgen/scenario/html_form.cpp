@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "loadgen/scenario/html_document.hpp"
-
 #include "loadgen/scenario/html_nodes.hpp"
 
 namespace sessdemo::loadgen {
@@ -70,7 +69,8 @@ struct Walker {
       const char* name = attr(n, "name");
       if (name && iequal(name, q.meta_name)) meta = attr_or(n, "content");
     }
-    if (tag == GUMBO_TAG_INPUT && !input && !q.input_name.empty() && attr_or(n, "name") == q.input_name)
+    if (tag == GUMBO_TAG_INPUT && !input && !q.input_name.empty() &&
+        attr_or(n, "name") == q.input_name)
       input = attr_or(n, "value");
     if (tag == GUMBO_TAG_FORM) {
       forms.push_back({n, {}});
@@ -81,8 +81,10 @@ struct Walker {
     bool control = tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_BUTTON || tag == GUMBO_TAG_SELECT ||
                    tag == GUMBO_TAG_TEXTAREA;
     if (control && !in_datalist && !disabled && !has_attr(n, "disabled")) {
-      if (const char* owner = attr(n, "form")) owned.emplace_back(owner, n);
-      else if (form >= 0) forms[static_cast<std::size_t>(form)].controls.push_back(n);
+      if (const char* owner = attr(n, "form"))
+        owned.emplace_back(owner, n);
+      else if (form >= 0)
+        forms[static_cast<std::size_t>(form)].controls.push_back(n);
     }
   }
 
@@ -91,7 +93,8 @@ struct Walker {
     std::string name = attr_or(n, "name");
     std::string l = lower(name);
     bool tokenish = l.find("csrf") != std::string::npos || l.find("xsrf") != std::string::npos ||
-                    l.find("authenticity") != std::string::npos || l == "_token" || l == "__requestverificationtoken";
+                    l.find("authenticity") != std::string::npos || l == "_token" ||
+                    l == "__requestverificationtoken";
     if (!tokenish || name.size() > 64) return;
     if (tag == GUMBO_TAG_META && attr(n, "content")) token_hint = "--csrf-meta " + name;
     if (tag == GUMBO_TAG_INPUT) token_hint = "--csrf-field " + name;
@@ -127,7 +130,8 @@ std::string describe(const std::vector<FoundForm>& forms) {
     if (!out.empty()) out += "; ";
     std::string method = lower(attr_or(forms[i].node, "method", "get"));
     std::string action = attr_or(forms[i].node, "action");
-    out += (method == "post" ? "POST " : "GET ") + (action.empty() ? std::string("(this page)") : action.substr(0, 80)) + ":";
+    out += (method == "post" ? "POST " : "GET ") +
+           (action.empty() ? std::string("(this page)") : action.substr(0, 80)) + ":";
     unsigned names = 0;
     for (auto* c : forms[i].controls) {
       std::string name = attr_or(c, "name");
@@ -191,18 +195,21 @@ PageScan scan_page(std::string_view html, const PageQuery& q) {
   // A form is what each client keeps until its next write: a server must not decide the
   // tester's memory through it.
   if (pick->controls.size() > q.max_form_fields) {
-    out.refused = "the form has " + std::to_string(pick->controls.size()) + " controls, more than the " +
-                  std::to_string(q.max_form_fields) + " the tester keeps";
+    out.refused = "the form has " + std::to_string(pick->controls.size()) +
+                  " controls, more than the " + std::to_string(q.max_form_fields) +
+                  " the tester keeps";
     return out;
   }
   out.form = form_entries(*pick);
   if (out.form->fields.size() > q.max_form_fields) {  // a multiple select's selected options
-    out.refused = "the form has " + std::to_string(out.form->fields.size()) + " entries, more than the " +
-                  std::to_string(q.max_form_fields) + " the tester keeps";
+    out.refused = "the form has " + std::to_string(out.form->fields.size()) +
+                  " entries, more than the " + std::to_string(q.max_form_fields) +
+                  " the tester keeps";
     out.form.reset();
   } else if (std::size_t bytes = form_bytes(*out.form); bytes > q.max_form_bytes) {
-    out.refused = "the form holds " + std::to_string(bytes) + " bytes of names and values, more than the " +
-                  std::to_string(q.max_form_bytes) + " the tester keeps";
+    out.refused = "the form holds " + std::to_string(bytes) +
+                  " bytes of names and values, more than the " + std::to_string(q.max_form_bytes) +
+                  " the tester keeps";
     out.form.reset();
   }
   return out;
@@ -243,10 +250,14 @@ std::string multipart_fields(const std::vector<FormField>& fields, std::string_v
     out += "\r\nContent-Disposition: form-data; name=\"";
     for (char c : f.name) {
       // As browsers escape a field name inside the quotes.
-      if (c == '"') out += "%22";
-      else if (c == '\r') out += "%0D";
-      else if (c == '\n') out += "%0A";
-      else out += c;
+      if (c == '"')
+        out += "%22";
+      else if (c == '\r')
+        out += "%0D";
+      else if (c == '\n')
+        out += "%0A";
+      else
+        out += c;
     }
     out += "\"\r\n\r\n";
     out += f.value;

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "loadgen/scenario/html_document.hpp"
 #include "loadgen/http/url_reference.hpp"
+#include "loadgen/scenario/html_document.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -19,9 +19,9 @@ struct FormField {
 };
 
 struct HtmlForm {
-  std::string action;  // the action attribute as written; empty: the page's own URL
-  std::string method = "GET";  // GET or POST (dialog and unknown methods as GET, as browsers do)
-  bool multipart = false;      // enctype multipart/form-data (else urlencoded)
+  std::string action;             // the action attribute as written; empty: the page's own URL
+  std::string method = "GET";     // GET or POST (dialog and unknown methods as GET, as browsers do)
+  bool multipart = false;         // enctype multipart/form-data (else urlencoded)
   std::vector<FormField> fields;  // what a browser submits, in tree order, submitter included
 
   // Sets the first field called name to value (or adds it); returns whether it was there.
@@ -34,7 +34,7 @@ struct PageQuery {
   // one), else the first form with a password input when password_form, else none.
   std::vector<std::string> form_fields;
   bool password_form = false;
-  std::string meta_name;  // <meta name=NAME content=...>, or "" for none
+  std::string meta_name;   // <meta name=NAME content=...>, or "" for none
   std::string input_name;  // the first <input name=NAME> anywhere (a token), or "" for none
   HtmlBounds bounds;       // what parsing the page may cost
   // What the picked form may hold: past either, the page is refused (its form not kept).
@@ -44,9 +44,9 @@ struct PageQuery {
 
 struct PageScan {
   std::optional<HtmlForm> form;
-  std::optional<std::string> meta;  // the content of the first <meta name=meta_name>
+  std::optional<std::string> meta;   // the content of the first <meta name=meta_name>
   std::optional<std::string> input;  // the value of the first <input name=input_name>
-  unsigned forms_seen = 0;          // forms on the page (for a diagnosis when none fits)
+  unsigned forms_seen = 0;           // forms on the page (for a diagnosis when none fits)
   // When no form fits: the forms there, with their inputs' names ("POST /login: user, password;
   // GET /search: q"), at most 5 forms of 12 names each.
   std::string forms_described;

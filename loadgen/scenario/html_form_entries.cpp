@@ -8,13 +8,15 @@ void text_of(const GumboNode* n, std::string& out) {
   while (!stack.empty()) {
     const GumboNode* k = stack.back();
     stack.pop_back();
-    if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
+    if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE ||
+        k->type == GUMBO_NODE_CDATA) {
       out += k->v.text.text;
       continue;
     }
     if (k->type != GUMBO_NODE_ELEMENT) continue;
     const GumboVector& kids = k->v.element.children;
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    for (unsigned i = kids.length; i-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
   }
 }
 
@@ -52,7 +54,8 @@ void select_entries(const GumboNode* c, const std::string& name, HtmlForm& out) 
     if (!is(k, GUMBO_TAG_OPTGROUP)) continue;
     const GumboVector& group = k->v.element.children;
     for (unsigned j = 0; j < group.length; ++j)
-      if (auto* o = static_cast<const GumboNode*>(group.data[j]); is(o, GUMBO_TAG_OPTION)) options.push_back(o);
+      if (auto* o = static_cast<const GumboNode*>(group.data[j]); is(o, GUMBO_TAG_OPTION))
+        options.push_back(o);
   }
   auto value_of = [](const GumboNode* o) {
     const char* v = attr(o, "value");

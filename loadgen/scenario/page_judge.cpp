@@ -46,7 +46,9 @@ std::optional<std::string_view> shown_name(std::string_view body, std::string_vi
   auto pos = body.find(prefix);
   if (pos != std::string_view::npos) {
     auto end = pos + prefix.size();
-    while (end < body.size() && (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '-')) ++end;
+    while (end < body.size() &&
+           (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '-'))
+      ++end;
     return body.substr(pos, end - pos);
   }
   auto el = body.find(page::name_marker);
@@ -54,7 +56,8 @@ std::optional<std::string_view> shown_name(std::string_view body, std::string_vi
   auto start = el + page::name_marker.size();
   auto stop = body.find('<', start);
   if (stop == start) return std::nullopt;
-  return body.substr(start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
+  return body.substr(start,
+                     std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
 }
 
 }  // namespace sessdemo::loadgen

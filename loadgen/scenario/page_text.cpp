@@ -40,16 +40,17 @@ std::string page_excerpt(std::string_view body, std::size_t max) {
     stack.pop_back();
     if (n->type == GUMBO_NODE_TEXT && first_text.size() < max) {
       std::string t = n->v.text.text;
-      if (t.find_first_not_of(" \t\r\n\f") != std::string::npos) first_text += (first_text.empty() ? "" : " ") + t;
+      if (t.find_first_not_of(" \t\r\n\f") != std::string::npos)
+        first_text += (first_text.empty() ? "" : " ") + t;
       continue;
     }
     if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) continue;
     if (n->type == GUMBO_NODE_ELEMENT) {
       GumboTag tag = n->v.element.tag;
-      const char* what = tag == GUMBO_TAG_TITLE ? "title"
+      const char* what = tag == GUMBO_TAG_TITLE                       ? "title"
                          : tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 ? "heading"
-                         : names_an_error(n) ? "error"
-                                             : nullptr;
+                         : names_an_error(n)                          ? "error"
+                                                                      : nullptr;
       if (what) {
         std::string t = collapsed_text(n);
         if (!t.empty() && parts.size() < 6) parts.emplace_back(what, std::move(t));
@@ -61,14 +62,17 @@ std::string page_excerpt(std::string_view body, std::size_t max) {
           const GumboVector& kids = n->v.element.children;
           for (unsigned i = kids.length; i-- > 0;) {
             auto* k = static_cast<const GumboNode*>(kids.data[i]);
-            if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == GUMBO_TAG_TITLE) stack.push_back(k);
+            if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == GUMBO_TAG_TITLE)
+              stack.push_back(k);
           }
         }
         continue;
       }
     }
-    const GumboVector& kids = n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    const GumboVector& kids =
+        n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+    for (unsigned i = kids.length; i-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
   }
   std::string out;
   for (const auto& [what, text] : parts) {

@@ -23,10 +23,6 @@ ShardSlice shard_slice(const LoadOptions& o) {
   return s;
 }
 
-
-
-
-
 std::string new_run_tag() {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device rd;
@@ -231,14 +227,13 @@ void ScenarioLogic::build_write(std::uint32_t id, Client& c, std::string_view ho
     r.content_type = "application/json";
   } else {
     HtmlForm f;
-    if (c.form) f.fields = c.form->fields;  // none when Home had no such form: the one field goes alone
+    if (c.form)
+      f.fields = c.form->fields;  // none when Home had no such form: the one field goes alone
     f.set(opts_.name_field, name);
     if (!opts_.csrf_field.empty() && !token.empty()) f.set(opts_.csrf_field, token);
     for (const auto& [k, v] : opts_.form_fields) f.set(k, v);
     r.method = c.form ? c.form->method : "POST";
-    r.path = opts_.write_path_given ? opts_.write_path
-             : c.form               ? c.form->action
-                                    : opts_.home_path;
+    r.path = opts_.write_path_given ? opts_.write_path : c.form ? c.form->action : opts_.home_path;
     if (c.form && c.form->multipart) {
       r.body = multipart_fields(f.fields, boundary_);
       r.content_type = "multipart/form-data; boundary=" + boundary_;

@@ -30,17 +30,24 @@ std::optional<std::int64_t> visits_in(std::string_view body) {
 
 Kind kind_of(Step s) {
   switch (s) {
-    case Step::home: return Kind::home;
+    case Step::home:
+      return Kind::home;
     case Step::write:
     case Step::counter_setup:
-    case Step::increment: return Kind::write;
+    case Step::increment:
+      return Kind::write;
     case Step::login_page:
-    case Step::login_submit: return Kind::login;
+    case Step::login_submit:
+      return Kind::login;
     case Step::logout_write:
-    case Step::logout_burst: return Kind::write;
-    case Step::logout: return Kind::logout;
-    case Step::follow: return Kind::redirect;
-    default: return Kind::read;
+    case Step::logout_burst:
+      return Kind::write;
+    case Step::logout:
+      return Kind::logout;
+    case Step::follow:
+      return Kind::redirect;
+    default:
+      return Kind::read;
   }
 }
 
@@ -51,7 +58,8 @@ ErrorKind ScenarioLogic::error_kind_of(const Answer& a, Step step) const {
   if (a.status >= 500 && a.status <= 599) return ErrorKind::http_5xx;
   if (a.status >= 400 && a.status <= 499) {
     if (step == Step::login_page || step == Step::login_submit) return ErrorKind::login;
-    return uses_token() && step == Step::write && a.status == 403 ? ErrorKind::csrf : ErrorKind::http_4xx;
+    return uses_token() && step == Step::write && a.status == 403 ? ErrorKind::csrf
+                                                                  : ErrorKind::http_4xx;
   }
   return ErrorKind::protocol;  // a status past 599
 }
@@ -69,7 +77,9 @@ void ScenarioLogic::after_read(Client& c) const {
 // How apps refuse a write they will not take: 400 (Flask-WTF, a bad form), 403 (Rails, Django,
 // serve), 419 (Laravel's expired page), 422 (Rails' unprocessable entity).
 namespace {
-bool refusing_status(int status) { return status == 400 || status == 403 || status == 419 || status == 422; }
+bool refusing_status(int status) {
+  return status == 400 || status == 403 || status == 419 || status == 422;
+}
 }  // namespace
 
 // A refused write or login that carried what a page gave it (carried: a token, a form, a login
@@ -93,7 +103,8 @@ Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answe
   // a new token (serve does, as OWASP asks), in its form's hidden fields or where the token
   // options say: the page is read again before the next write, as a browser's next form would
   // come from a page loaded after it. (A token kept in a cookie is read from the jar anyway.)
-  if (step == Step::write && !a.set_cookies.empty() && (uses_token() || c.form) && opts_.csrf_cookie.empty())
+  if (step == Step::write && !a.set_cookies.empty() && (uses_token() || c.form) &&
+      opts_.csrf_cookie.empty())
     c.page_read = false;
   if (redirected(id, c, step, a, o)) return o;
   bool landing = step == Step::follow;
@@ -137,8 +148,8 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
     case Step::login_submit:
       if (!ok) o.refusal = refusal_of(c, a, true);
       if (ok && at_login(c.request_path)) {
-        diagnose(login_loop, "the login form of " + c.page_path + " was answered with " + opts_.login_path +
-                                 " again: check --login-field");
+        diagnose(login_loop, "the login form of " + c.page_path + " was answered with " +
+                                 opts_.login_path + " again: check --login-field");
         o.error = true;
         o.error_kind = ErrorKind::login;
       }
@@ -207,8 +218,8 @@ void ScenarioLogic::finish_write(Client& c, const Answer& a, Outcome& o, bool la
       hint = token_hint_;
     }
     if (!hint.empty())
-      diagnose(token_hint, "writes are refused (" + std::to_string(a.status) + ") and the page carries a token: try " +
-                               hint);
+      diagnose(token_hint, "writes are refused (" + std::to_string(a.status) +
+                               ") and the page carries a token: try " + hint);
   }
 }
 

@@ -15,8 +15,17 @@ bool idempotent_method(std::string_view method);
 
 // The things that can be missing, each logged once per run.
 enum Missing : unsigned {
-  no_form = 1, no_field = 2, no_meta = 4, no_cookie = 8, no_login_form = 16, login_loop = 32,
-  bad_location = 64, too_many = 128, lost_write = 256, other_origin = 512, page_refused = 1024,
+  no_form = 1,
+  no_field = 2,
+  no_meta = 4,
+  no_cookie = 8,
+  no_login_form = 16,
+  login_loop = 32,
+  bad_location = 64,
+  too_many = 128,
+  lost_write = 256,
+  other_origin = 512,
+  page_refused = 1024,
   token_hint = 2048
 };
 

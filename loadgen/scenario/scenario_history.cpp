@@ -5,8 +5,10 @@
 
 namespace sessdemo::loadgen {
 
-std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Client& c, Step step) const {
-  if (step == Step::follow && c.hist_open != OpF::none) return std::nullopt;  // a hop of the open one
+std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Client& c,
+                                                         Step step) const {
+  if (step == Step::follow && c.hist_open != OpF::none)
+    return std::nullopt;  // a hop of the open one
   HistoryEvent e;
   e.type = OpType::invoke;
   e.client = id;
@@ -25,7 +27,8 @@ std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Clien
       // The page a write's redirect leads to is a read of its own, when it is the page that
       // shows the name (the write ended at the redirect).
       if (c.redirected_from != Step::write || !c.acked_by_redirect ||
-          scenario_detail::path_only(c.request_path) != scenario_detail::path_only(opts_.details_path))
+          scenario_detail::path_only(c.request_path) !=
+              scenario_detail::path_only(opts_.details_path))
         return std::nullopt;
       e.f = OpF::read;
       break;

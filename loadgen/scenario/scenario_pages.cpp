@@ -2,9 +2,9 @@
 // name field and the CSRF token, the login page for its form; and the token it sends.
 #include <spdlog/spdlog.h>
 
+#include "loadgen/scenario/page_text.hpp"
 #include "loadgen/scenario/scenario.hpp"
 #include "loadgen/scenario/scenario_detail.hpp"
-#include "loadgen/scenario/page_text.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -18,10 +18,14 @@ std::string percent_decoded(std::string_view v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     unsigned hi = 0, lo = 0;
     auto hex = [](char ch, unsigned& d) {
-      if (ch >= '0' && ch <= '9') d = static_cast<unsigned>(ch - '0');
-      else if (ch >= 'a' && ch <= 'f') d = static_cast<unsigned>(ch - 'a' + 10);
-      else if (ch >= 'A' && ch <= 'F') d = static_cast<unsigned>(ch - 'A' + 10);
-      else return false;
+      if (ch >= '0' && ch <= '9')
+        d = static_cast<unsigned>(ch - '0');
+      else if (ch >= 'a' && ch <= 'f')
+        d = static_cast<unsigned>(ch - 'a' + 10);
+      else if (ch >= 'A' && ch <= 'F')
+        d = static_cast<unsigned>(ch - 'A' + 10);
+      else
+        return false;
       return true;
     };
     if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1], hi) && hex(v[i + 2], lo)) {
@@ -88,13 +92,15 @@ std::string ScenarioLogic::token_for(const Client& c) const {
   if (!v) return "";
   std::string token = percent_decoded(*v);
   if (plausible_token(token)) return token;
-  diagnose(no_cookie, "the cookie '" + opts_.csrf_cookie + "' holds no usable token (" + std::to_string(token.size()) +
+  diagnose(no_cookie, "the cookie '" + opts_.csrf_cookie + "' holds no usable token (" +
+                          std::to_string(token.size()) +
                           " bytes; a token is printable ASCII without spaces, at most " +
                           std::to_string(max_token_bytes) + " bytes): writes go without one");
   return "";
 }
 
-ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path, const PageScan& scan) const {
+ScenarioLogic::PageRead ScenarioLogic::refuse_page(const std::string& path,
+                                                   const PageScan& scan) const {
   if (scan.cancelled) return PageRead::cancelled;
   diagnose(page_refused, "a page of " + path + " was not read: " + scan.refused +
                              " (counted as protocol errors; the first such page is named here)");
@@ -107,12 +113,15 @@ std::string ScenarioLogic::form_target(std::string_view page_path, std::string_v
   std::string other;
   auto target = resolve_reference(page_path, action.empty() ? page_path : action, origin, &other);
   if (!other.empty())
-    diagnose(other_origin, "a form of " + std::string(page_path) + " posts to another origin (" + printable(other, 120) +
-                               "): the tester sends it to the same path on the instances given, nowhere else");
+    diagnose(other_origin,
+             "a form of " + std::string(page_path) + " posts to another origin (" +
+                 printable(other, 120) +
+                 "): the tester sends it to the same path on the instances given, nowhere else");
   return target.value_or(std::string(page_path));
 }
 
-ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page, std::string_view origin) const {
+ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view page,
+                                                 std::string_view origin) const {
   const std::string& path = c.request_path;
   bool form_mode = opts_.write == LoadOptions::Write::form;
   PageQuery q;
@@ -128,7 +137,8 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
     if (token_hint_.empty()) token_hint_ = scan.token_hint + " (on " + path + ")";
   }
   // The token the form carries is this client's own: taken before the form is shared.
-  const FormField* own = scan.form && !opts_.csrf_field.empty() ? scan.form->find(opts_.csrf_field) : nullptr;
+  const FormField* own =
+      scan.form && !opts_.csrf_field.empty() ? scan.form->find(opts_.csrf_field) : nullptr;
   std::string form_token = own ? own->value : scan.input.value_or("");
   if (form_mode) {
     c.form.reset();
@@ -143,50 +153,60 @@ ScenarioLogic::PageRead ScenarioLogic::read_home(Client& c, std::string_view pag
       kept.action = form_target(path, scan.form->action, origin);
       c.form = forms_.share(std::move(kept));
     } else {
-      diagnose(no_form, "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
-                            (scan.forms_seen ? "its forms: " + printable(scan.forms_described, 400)
-                                             : std::string("no form there")) +
-                            "; --name-field names the input): each write is a POST of that one field to " +
-                            (opts_.write_path_given ? opts_.write_path : opts_.home_path));
+      diagnose(no_form,
+               "no <form> with an input named '" + opts_.name_field + "' on " + path + " (" +
+                   (scan.forms_seen ? "its forms: " + printable(scan.forms_described, 400)
+                                    : std::string("no form there")) +
+                   "; --name-field names the input): each write is a POST of that one field to " +
+                   (opts_.write_path_given ? opts_.write_path : opts_.home_path));
     }
   }
   if (!opts_.csrf_meta.empty()) {
     c.csrf_token = scan.meta && plausible_token(*scan.meta) ? *scan.meta : "";
     if (c.csrf_token.empty())
-      diagnose(no_meta, "no <meta name=\"" + opts_.csrf_meta + "\" content=...> with a token (printable, at "
-                        "most 256 bytes) on " + path);
+      diagnose(no_meta, "no <meta name=\"" + opts_.csrf_meta +
+                            "\" content=...> with a token (printable, at "
+                            "most 256 bytes) on " +
+                            path);
   } else if (!opts_.csrf_field.empty() && opts_.csrf_cookie.empty()) {
     // The form's own field when it has it, else the first input of that name on the page.
     c.csrf_token = plausible_token(form_token) ? form_token : "";
     if (c.csrf_token.empty())
-      diagnose(no_field, "no input named '" + opts_.csrf_field + "' with a token (printable, at most 256 "
-                         "bytes) on " + path);
+      diagnose(no_field, "no input named '" + opts_.csrf_field +
+                             "' with a token (printable, at most 256 "
+                             "bytes) on " +
+                             path);
   }
   if (!opts_.csrf_cookie.empty() && !c.jar.find(opts_.csrf_cookie))
-    diagnose(no_cookie, "no cookie '" + opts_.csrf_cookie + "' was set by " + path + " or before it");
+    diagnose(no_cookie,
+             "no cookie '" + opts_.csrf_cookie + "' was set by " + path + " or before it");
   return PageRead::read;
 }
 
 // The login page: its form filled with --login-field values and submitted next.
-std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c, std::string_view page,
+std::optional<ErrorKind> ScenarioLogic::read_login_page(std::uint32_t id, Client& c,
+                                                        std::string_view page,
                                                         std::string_view origin) const {
   PageQuery q;
   for (const auto& f : opts_.login_fields) q.form_fields.push_back(f.first);
   q.password_form = true;
   PageScan scan = pages_.read(page, q);
   if (!scan.refused.empty()) {
-    if (refuse_page(c.request_path, scan) == PageRead::cancelled) return std::nullopt;  // c.step stays
+    if (refuse_page(c.request_path, scan) == PageRead::cancelled)
+      return std::nullopt;  // c.step stays
     return ErrorKind::protocol;
   }
   if (!scan.form) {
     diagnose(no_login_form, "no login form on " + c.request_path + " (looked for a form with a " +
                                 (q.form_fields.empty() ? std::string("password input")
-                                                       : "field '" + q.form_fields.front() + "' or a password input") +
+                                                       : "field '" + q.form_fields.front() +
+                                                             "' or a password input") +
                                 "; " + std::to_string(scan.forms_seen) + " forms there)");
     return ErrorKind::login;
   }
   for (const auto& [k, v] : opts_.login_fields) scan.form->set(k, expand_client(v, id));
-  c.next = submission(*scan.form, form_target(c.request_path, scan.form->action, origin), boundary_);
+  c.next =
+      submission(*scan.form, form_target(c.request_path, scan.form->action, origin), boundary_);
   c.page_path = c.request_path;
   c.step = Step::login_submit;
   return std::nullopt;

@@ -4,7 +4,9 @@
 
 namespace sessdemo::loadgen {
 
-inline double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+inline double ms(std::int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 // part / whole, 0 for an empty whole.
 inline double ratio(std::uint64_t part, std::uint64_t whole) {

@@ -17,7 +17,8 @@ constexpr std::size_t slots = static_cast<std::size_t>((buckets + 1) * half_coun
 
 static_assert(slots % Histogram::page_slots == 0, "whole pages");
 
-Histogram::Histogram(const Histogram& o) : total_(o.total_), min_(o.min_), max_(o.max_), sum_(o.sum_) {
+Histogram::Histogram(const Histogram& o)
+    : total_(o.total_), min_(o.min_), max_(o.max_), sum_(o.sum_) {
   pages_.resize(o.pages_.size());
   for (std::size_t p = 0; p < o.pages_.size(); ++p) {
     if (!o.pages_[p]) continue;
@@ -47,7 +48,9 @@ std::uint64_t Histogram::count_in(std::size_t index) const {
 std::vector<std::uint64_t> Histogram::counts() const {
   std::vector<std::uint64_t> out(slots, 0);
   for (std::size_t p = 0; p < pages_.size(); ++p)
-    if (pages_[p]) std::copy(pages_[p].get(), pages_[p].get() + page_slots, out.begin() + static_cast<long>(p * page_slots));
+    if (pages_[p])
+      std::copy(pages_[p].get(), pages_[p].get() + page_slots,
+                out.begin() + static_cast<long>(p * page_slots));
   return out;
 }
 
@@ -180,7 +183,8 @@ bool SparseHistogram::append(std::uint32_t index, std::uint64_t n) {
 
 SparseHistogram SparseHistogram::of(const Histogram& h) {
   SparseHistogram s;
-  h.for_each_bucket([&](std::size_t i, std::uint64_t n) { s.append(static_cast<std::uint32_t>(i), n); });
+  h.for_each_bucket(
+      [&](std::size_t i, std::uint64_t n) { s.append(static_cast<std::uint32_t>(i), n); });
   s.bytes_.shrink_to_fit();
   s.count = h.count();
   s.min = h.min();

@@ -70,7 +70,8 @@ class Histogram {
   using Page = std::unique_ptr<std::uint64_t[]>;
   std::uint64_t& slot(std::size_t index);  // allocates its page on first use
 
-  std::vector<Page> pages_;  // empty until the first sample; then one entry per page, null if unused
+  std::vector<Page>
+      pages_;  // empty until the first sample; then one entry per page, null if unused
   std::uint64_t total_ = 0;
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;

@@ -4,8 +4,6 @@
 
 namespace sessdemo::loadgen {
 
-
-
 void Timings::add(std::int64_t us) {
   auto u = static_cast<std::uint64_t>(us);
   count++;

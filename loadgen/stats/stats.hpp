@@ -20,7 +20,9 @@ inline constexpr NameTable<Kind, 6> kind_names{{{{Kind::home, "home"},
                                                  {Kind::redirect, "redirect"},
                                                  {Kind::login, "login"},
                                                  {Kind::logout, "logout"}}}};
-inline const char* to_string(Kind k) { return kind_names.name(k); }
+inline const char* to_string(Kind k) {
+  return kind_names.name(k);
+}
 
 // Why a request failed; every error counts under exactly one kind.
 enum class ErrorKind : std::uint8_t {
@@ -37,10 +39,18 @@ enum class ErrorKind : std::uint8_t {
 };
 inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
 inline constexpr NameTable<ErrorKind, error_kind_count> error_kind_names{
-    {{{ErrorKind::connect, "connect"}, {ErrorKind::tls, "tls"}, {ErrorKind::timeout, "timeout"},
-      {ErrorKind::reset, "reset"}, {ErrorKind::protocol, "protocol"}, {ErrorKind::http_4xx, "http_4xx"},
-      {ErrorKind::http_5xx, "http_5xx"}, {ErrorKind::csrf, "csrf"}, {ErrorKind::login, "login"}}}};
-inline const char* to_string(ErrorKind k) { return error_kind_names.name(k); }
+    {{{ErrorKind::connect, "connect"},
+      {ErrorKind::tls, "tls"},
+      {ErrorKind::timeout, "timeout"},
+      {ErrorKind::reset, "reset"},
+      {ErrorKind::protocol, "protocol"},
+      {ErrorKind::http_4xx, "http_4xx"},
+      {ErrorKind::http_5xx, "http_5xx"},
+      {ErrorKind::csrf, "csrf"},
+      {ErrorKind::login, "login"}}}};
+inline const char* to_string(ErrorKind k) {
+  return error_kind_names.name(k);
+}
 
 // Timings of one step of opening connections (TCP connect, TLS handshake) that succeeded:
 // how many, their total and their longest, in microseconds.
@@ -48,18 +58,20 @@ struct Timings {
   std::uint64_t count = 0, total_us = 0, max_us = 0;
   void add(std::int64_t us);
   void merge(const Timings& o);
-  double mean_ms() const { return count ? static_cast<double>(total_us) / 1000.0 / static_cast<double>(count) : 0.0; }
+  double mean_ms() const {
+    return count ? static_cast<double>(total_us) / 1000.0 / static_cast<double>(count) : 0.0;
+  }
 };
 
 struct Counters {
   std::uint64_t requests = 0;  // answered or failed, all kinds; every other counter is a subset
   std::uint64_t errors = 0;    // connection failure, timeout, 5xx or unexpected status
   // Reads of a session as the one checker judged them (operation_checker.hpp); they sum to reads().
-  std::uint64_t hits = 0;      // legal: some order of the operations explains what they showed
-  std::uint64_t misses = 0;    // no name after an acknowledged write (read-your-writes)
-  std::uint64_t stale = 0;     // an older name after an acknowledged newer one (read-your-writes)
+  std::uint64_t hits = 0;       // legal: some order of the operations explains what they showed
+  std::uint64_t misses = 0;     // no name after an acknowledged write (read-your-writes)
+  std::uint64_t stale = 0;      // an older name after an acknowledged newer one (read-your-writes)
   std::uint64_t monotonic = 0;  // older than what the client already saw (monotonic reads)
-  std::uint64_t foreign = 0;   // a value the session never had: another client's name
+  std::uint64_t foreign = 0;    // a value the session never had: another client's name
   std::uint64_t refused_applied = 0;  // the name of a write the server refused (a 4xx)
   // Scenario logout: reads by the old cookie after an acknowledged logout that still showed the
   // session's data (a hit there is a read that found the session ended).
@@ -67,7 +79,7 @@ struct Counters {
   // Judged reads served by another instance than the one that acknowledged the client's latest
   // write (subset of reads()): the reads that asked whether the session moved with the client.
   std::uint64_t crossed = 0;
-  std::uint64_t late = 0;      // open model: sent more than 10 ms after their scheduled time
+  std::uint64_t late = 0;  // open model: sent more than 10 ms after their scheduled time
   // Requests sent a second time on a new connection because a reused one was found closed
   // before any byte of the answer (as browsers do). Not part of requests: one request, two sends.
   std::uint64_t retries = 0;
@@ -82,7 +94,9 @@ struct Counters {
   Timings handshakes{};  // and TLS handshakes
 
   void merge(const Counters& o);
-  std::uint64_t reads() const { return hits + misses + stale + monotonic + foreign + refused_applied + resurrected; }
+  std::uint64_t reads() const {
+    return hits + misses + stale + monotonic + foreign + refused_applied + resurrected;
+  }
 };
 
 struct InstanceStats {
@@ -93,7 +107,8 @@ struct InstanceStats {
   // What the server costs: from the request written to the answer complete. All kinds.
   Histogram service;
   std::array<Histogram, static_cast<std::size_t>(Kind::count_)> by_kind;  // latency, by kind
-  std::vector<std::uint16_t> addresses;  // indexes of the --instances addresses that answered as this
+  std::vector<std::uint16_t>
+      addresses;  // indexes of the --instances addresses that answered as this
   void merge(const InstanceStats& o);
   void note_address(std::uint16_t target);
 };

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <CLI/App.hpp>
 #include <cstdlib>
+
+#include <CLI/App.hpp>
 
 #include "cli/load_cmd.hpp"
 #include "cli/load_help.hpp"
@@ -27,8 +28,9 @@ TEST(HelpFormat, LoadHelpIsGroupedFilledAndEndsWithExamples) {
   EXPECT_EQ(ungrouped_load_options(app), std::vector<std::string>{});
   std::string help = app.help();
   ::unsetenv("COLUMNS");
-  for (const char* section : {"Instances and balancing:", "Load shape:", "The app: pages, forms, tokens, logins:",
-                              "TLS and HTTP:", "Outputs:", "Checks and limits:"})
+  for (const char* section :
+       {"Instances and balancing:", "Load shape:", "The app: pages, forms, tokens, logins:",
+        "TLS and HTTP:", "Outputs:", "Checks and limits:"})
     EXPECT_NE(help.find(section), std::string::npos) << section << "\n" << help;
   std::size_t longest = 0;
   for (std::size_t at = 0, end; at < help.size(); at = end + 1) {

@@ -22,7 +22,8 @@ TEST(PrometheusText, LabelValuesAreEscapedAndReadBack) {
   PrometheusText p;
   const std::string strange = "a \"quoted\" \\ id\nnext";
   p.sample("m", {{"instance", strange}}, 7);
-  EXPECT_NE(p.text().find(R"(m{instance="a \"quoted\" \\ id\nnext"} 7)"), std::string::npos) << p.text();
+  EXPECT_NE(p.text().find(R"(m{instance="a \"quoted\" \\ id\nnext"} 7)"), std::string::npos)
+      << p.text();
   auto samples = parse_prometheus_text(p.text());
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0].label("instance"), strange);
@@ -68,7 +69,8 @@ TEST(PrometheusText, InfinitiesAndNotANumberAreSpelledAsTheFormatSays) {
 TEST(PrometheusText, TheReaderSumsMatchingSamplesAndSkipsWhatItDoesNotUnderstand) {
   auto samples = parse_prometheus_text(
       "# HELP r Reads.\n# TYPE r counter\nr{v=\"hit\",i=\"a\"} 2\r\nr{v=\"hit\",i=\"b\"} 3\n"
-      "r{v=\"miss\",i=\"a\"} 1\nnot a sample line\nr{v=\"unterminated} 4\nr{v=\"x\"} 12abc\nlast 5");
+      "r{v=\"miss\",i=\"a\"} 1\nnot a sample line\nr{v=\"unterminated} 4\nr{v=\"x\"} 12abc\nlast "
+      "5");
   EXPECT_EQ(metric_sum(samples, "r"), 6);
   EXPECT_EQ(metric_sum(samples, "r", {{"v", "hit"}}), 5);
   EXPECT_EQ(metric_sum(samples, "r", {{"v", "hit"}, {"i", "b"}}), 3);

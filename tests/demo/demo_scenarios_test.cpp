@@ -114,7 +114,9 @@ TEST(DemoScenarios, StalledMemcachedNeeds503sAndRecovery) {
   EXPECT_FALSE(j.met);
   EXPECT_EQ(j.why, "no full recovery: 3 errors from 6.5 s on");
   auto checks = j.checks;
-  auto after = std::find_if(checks.begin(), checks.end(), [](const RowCheck& c) { return c.name() == "errors after the recovery"; });
+  auto after = std::find_if(checks.begin(), checks.end(), [](const RowCheck& c) {
+    return c.name() == "errors after the recovery";
+  });
   ASSERT_NE(after, checks.end());
   EXPECT_DOUBLE_EQ(after->from_s, 6.5);
   auto early = f;
@@ -186,7 +188,8 @@ TEST(DemoScenarios, EvictionScenarios) {
   auto shared = named("cache-evicting"), own = named("cache-noevict");
   EXPECT_EQ(shared.fault, Fault::fill_shared);
   EXPECT_EQ(own.fault, Fault::fill_other);
-  EXPECT_NE(std::find(own.memcached_flags.begin(), own.memcached_flags.end(), "-M"), own.memcached_flags.end());
+  EXPECT_NE(std::find(own.memcached_flags.begin(), own.memcached_flags.end(), "-M"),
+            own.memcached_flags.end());
   auto f = healthy();
   EXPECT_FALSE(judge(shared, f, 3).met) << "no misses: the fill did not show";
   EXPECT_TRUE(judge(own, f, 3).met);
@@ -248,10 +251,13 @@ DemoScenario network(const std::string& name) {
 
 TEST(DemoScenarios, NetworkScenariosCoverEachFaultAndCopiesPair) {
   auto all = network_demo_scenarios();
-  for (auto name : {"partition-one-c1", "partition-one-c2", "partition-one-c3", "partition-one-counter-c1",
-                    "partition-one-counter-c2", "partition-one-counter-c3", "node-isolated-c1",
-                    "node-isolated-c2", "node-isolated-c3", "latency-c3"})
-    EXPECT_EQ(std::count_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; }), 1) << name;
+  for (auto name :
+       {"partition-one-c1", "partition-one-c2", "partition-one-c3", "partition-one-counter-c1",
+        "partition-one-counter-c2", "partition-one-counter-c3", "node-isolated-c1",
+        "node-isolated-c2", "node-isolated-c3", "latency-c3"})
+    EXPECT_EQ(std::count_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; }),
+              1)
+        << name;
   // Halfway through, for a third of the run; judgeable once a healed node is back in rotation.
   auto plan = fault_plan(network("partition-one-c3"), 15);
   EXPECT_DOUBLE_EQ(plan.start_s, 7.5);
@@ -296,8 +302,8 @@ TEST(DemoScenarios, ExpectedFailureRowsPassOnlyWhenTheFailureShows) {
   auto f = healthy();
   f.lost_updates = 0;
   // Nothing went wrong: each of these must say the fault did not show.
-  for (auto name : {"partition-one-c1", "partition-one-c2", "partition-one-counter-c1", "partition-one-counter-c2",
-                    "node-isolated-c1", "node-isolated-c2"})
+  for (auto name : {"partition-one-c1", "partition-one-c2", "partition-one-counter-c1",
+                    "partition-one-counter-c2", "node-isolated-c1", "node-isolated-c2"})
     EXPECT_FALSE(judge(network(name), f, 3).met) << name;
   auto stale = f;
   stale.stale = 3;

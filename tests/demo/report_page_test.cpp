@@ -29,6 +29,7 @@ TEST(ReportPage, RowsVerdictsAndEscaping) {
   EXPECT_EQ(html.find("https://"), std::string::npos) << "nothing fetched";
   EXPECT_NE(html.find("loopback: every process on 127.0.0.1"), std::string::npos);
   o.network = "netns";
-  auto netns = report_page({&o, "/nonexistent", "", "2026-01-01T00:00:00Z", scenarios, figures, verdicts});
+  auto netns =
+      report_page({&o, "/nonexistent", "", "2026-01-01T00:00:00Z", scenarios, figures, verdicts});
   EXPECT_NE(netns.find("each host in a network namespace of its own"), std::string::npos);
 }

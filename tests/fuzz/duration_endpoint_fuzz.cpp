@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
         auto again = parse_endpoints(ep.to_string(), false);
         auto* one = std::get_if<std::vector<Endpoint>>(&again);
         // The scheme is not part of HOST:PORT.
-        FUZZ_CHECK(one && one->size() == 1 && (*one)[0].host == ep.host && (*one)[0].port == ep.port);
+        FUZZ_CHECK(one && one->size() == 1 && (*one)[0].host == ep.host &&
+                   (*one)[0].port == ep.port);
       }
     } else {
       FUZZ_CHECK(!std::get<std::string>(parsed).empty());  // a reason for the person

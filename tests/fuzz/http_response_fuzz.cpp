@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     for (int step = 0; step < 2 && !parser.is_done(); ++step) {
       std::size_t end = step == 0 ? limit : text.size();
       while (offset + fed < end && !parser.is_done()) {
-        auto n = parser.put(boost::asio::buffer(text.data() + offset + fed, end - offset - fed), ec);
+        auto n =
+            parser.put(boost::asio::buffer(text.data() + offset + fed, end - offset - fed), ec);
         if (ec == boost::beast::http::error::need_more) break;
         if (ec) return 0;
         if (n == 0) break;

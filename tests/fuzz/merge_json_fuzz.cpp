@@ -4,8 +4,9 @@
 // its errors add up by kind and are
 // no more than its requests, its JSON parses back (no NaN, no Infinity, valid UTF-8), and its
 // verdict is one of the four.
-#include <boost/json.hpp>
 #include <string>
+
+#include <boost/json.hpp>
 
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/merge.hpp"

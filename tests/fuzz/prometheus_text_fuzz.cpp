@@ -16,14 +16,16 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     // The writer takes names it is given; a name with a space or a brace would not be one.
     if (s.name.find_first_of(" {\n\r") != std::string::npos) return 0;
     for (const auto& [k, v] : s.labels)
-      if (k.find_first_of("=\"{},\n\r") != std::string::npos || k.find(' ') != std::string::npos) return 0;
+      if (k.find_first_of("=\"{},\n\r") != std::string::npos || k.find(' ') != std::string::npos)
+        return 0;
     again.sample(s.name, s.labels, s.value);
   }
   auto back = parse_prometheus_text(again.text());
   FUZZ_CHECK(back.size() == samples.size());
   for (std::size_t i = 0; i < back.size(); ++i) {
     FUZZ_CHECK(back[i].name == samples[i].name && back[i].labels == samples[i].labels);
-    FUZZ_CHECK(back[i].value == samples[i].value || (std::isnan(back[i].value) && std::isnan(samples[i].value)));
+    FUZZ_CHECK(back[i].value == samples[i].value ||
+               (std::isnan(back[i].value) && std::isnan(samples[i].value)));
   }
   return 0;
 }

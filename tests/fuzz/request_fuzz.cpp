@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   static SessionService sessions(store, SessionPolicy{});
   static Metrics metrics;
   static Router router({"fuzz", false}, sessions, metrics);
-  boost::beast::http::request_parser<boost::beast::http::string_body, http::FieldAllocator<char>> parser;
+  boost::beast::http::request_parser<boost::beast::http::string_body, http::FieldAllocator<char>>
+      parser;
   parser.header_limit(8 * 1024);
   parser.body_limit(16 * 1024);
   parser.eager(true);

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   FUZZ_CHECK(again.has_value());
   FUZZ_CHECK(again->name == s->name && again->visits == s->visits && again->created == s->created &&
              again->refreshed == s->refreshed && again->version == s->version &&
-             again->write_tag == s->write_tag && again->csrf == s->csrf && again->ended == s->ended);
+             again->write_tag == s->write_tag && again->csrf == s->csrf &&
+             again->ended == s->ended);
   FUZZ_CHECK(encode_session(*again) == bytes);
   return 0;
 }

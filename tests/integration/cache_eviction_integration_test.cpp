@@ -14,8 +14,9 @@ namespace {
 // memcached on a free port with -m MB (and -M: an error when full instead of evicting).
 struct SmallMemcached {
   SmallMemcached(int mb, bool no_evict) : port(free_port()) {
-    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0",
-                                  "-u", "nobody", "-m", std::to_string(mb), "-t", "2"};
+    std::vector<std::string> argv{"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U",
+                                  "0",         "-u", "nobody",    "-m", std::to_string(mb),   "-t",
+                                  "2"};
     if (no_evict) argv.push_back("-M");
     proc = Child(argv);
     if (!wait_for_port(port, seconds(10))) throw std::runtime_error("memcached did not start");
@@ -35,7 +36,8 @@ int fill(std::uint16_t port, int n) {
   for (int i = 0; i < n; ++i) {
     std::string key = "other-app:" + std::to_string(i);
     std::size_t size = 64 + static_cast<std::size_t>(i % 7) * 64;
-    if (memcached_set(mc, key.data(), key.size(), value.data(), size, 0, 0) != MEMCACHED_SUCCESS) refused++;
+    if (memcached_set(mc, key.data(), key.size(), value.data(), size, 0, 0) != MEMCACHED_SUCCESS)
+      refused++;
   }
   memcached_free(mc);
   return refused;
@@ -44,7 +46,8 @@ int fill(std::uint16_t port, int n) {
 std::vector<std::string> make_sessions(const Instance& inst, int n) {
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i)
-    ids.push_back(http(inst.port, "PUT", "/api/session", R"({"name":"kept"})", "Content-Type: application/json\r\n")
+    ids.push_back(http(inst.port, "PUT", "/api/session", R"({"name":"kept"})",
+                       "Content-Type: application/json\r\n")
                       .session_cookie());
   return ids;
 }
@@ -52,8 +55,8 @@ std::vector<std::string> make_sessions(const Instance& inst, int n) {
 int readable(const Instance& inst, const std::vector<std::string>& ids) {
   int n = 0;
   for (const auto& id : ids)
-    n += http(inst.port, "GET", "/api/session", "", "Cookie: sessdemo_sid=" + id + "\r\n").body.find("kept") !=
-         std::string::npos;
+    n += http(inst.port, "GET", "/api/session", "", "Cookie: sessdemo_sid=" + id + "\r\n")
+             .body.find("kept") != std::string::npos;
   return n;
 }
 }  // namespace
@@ -66,7 +69,8 @@ TEST(CacheEviction, AFullSharedCacheEvictsSessionsAndMetricsShowIt) {
   EXPECT_EQ(fill(mc.port, 60000), 0);  // 15 MB into 8: everything fits by evicting
   std::string sample = "sessdemo_memcached_evictions_total{node=\"" + mc.address() + "\"}";
   EXPECT_TRUE(eventually([&] { return metric(inst.port, sample).value_or(0) > 0; }, seconds(10)));
-  EXPECT_EQ(metric(inst.port, "sessdemo_memcached_limit_bytes{node=\"" + mc.address() + "\"}"), 8 << 20);
+  EXPECT_EQ(metric(inst.port, "sessdemo_memcached_limit_bytes{node=\"" + mc.address() + "\"}"),
+            8 << 20);
   EXPECT_LT(readable(inst, ids), 50) << "sessions were thrown out with the other data";
 }
 
@@ -77,7 +81,8 @@ TEST(CacheEviction, WithMinusMTheNodeRefusesInsteadOfEvicting) {
   EXPECT_GT(fill(mc.port, 60000), 0) << "a full node refuses the other writes";
   EXPECT_EQ(readable(inst, ids), 50) << "no session was evicted";
   // A new session on the full node: a 503, never a miss passed off as success.
-  auto more = http(inst.port, "PUT", "/api/session", R"({"name":"new"})", "Content-Type: application/json\r\n");
+  auto more = http(inst.port, "PUT", "/api/session", R"({"name":"new"})",
+                   "Content-Type: application/json\r\n");
   EXPECT_TRUE(more.status == 200 || more.status == 503) << more.status;
   std::string sample = "sessdemo_memcached_evictions_total{node=\"" + mc.address() + "\"}";
   EXPECT_TRUE(eventually([&] { return metric(inst.port, sample).has_value(); }, seconds(10)));

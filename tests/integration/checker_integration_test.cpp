@@ -1,8 +1,8 @@
 // The one checker on real set-ups: a sticky balancer asks nothing (unknown, never a pass), and an
 // instance that stalls makes writes of unknown outcome take effect late, which is legal (late
 // writes), never stale. Real memcached, real instances, a real nginx.
-#include <signal.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <thread>
@@ -20,7 +20,9 @@ std::vector<std::string> address_list(const std::vector<Instance>& v) {
   for (const auto& i : v) out.push_back(i.address());
   return out;
 }
-bool says(const LoadRun& r, const std::string& text) { return r.out.find(text) != std::string::npos; }
+bool says(const LoadRun& r, const std::string& text) {
+  return r.out.find(text) != std::string::npos;
+}
 }  // namespace
 
 // nginx's ip_hash sends every client of one machine to one instance: a store in each instance's
@@ -48,7 +50,8 @@ TEST(Checker, StickyBalancingOverAMemoryStoreIsUnknownNotAPass) {
 // --balance sticky is the workaround, asked for: crossing is reported, not required.
 TEST(Checker, BalanceStickyReportsCrossingWithoutRequiringIt) {
   auto inst = three_instances({"--store", "memory"});
-  auto r = run_load({"--instances", addresses(inst), "--balance", "sticky", "--clients", "30", "--duration", "2s"});
+  auto r = run_load({"--instances", addresses(inst), "--balance", "sticky", "--clients", "30",
+                     "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(says(r, "PASS  crossed instances")) << r.out;
   EXPECT_TRUE(says(r, "not required: --balance sticky")) << r.out;
@@ -61,11 +64,13 @@ TEST(Checker, BalanceStickyReportsCrossingWithoutRequiringIt) {
 TEST(Checker, AStalledInstanceMakesLateWritesNotStaleReads) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});
-  auto history = fs::temp_directory_path() / ("sessdemo-late-" + std::to_string(getpid()) + ".jsonl");
+  auto history =
+      fs::temp_directory_path() / ("sessdemo-late-" + std::to_string(getpid()) + ".jsonl");
   std::uint64_t late = 0;
   for (int attempt = 0; attempt < 3 && late == 0; ++attempt) {
-    auto load = start_load({"--instances", addresses(inst), "--clients", "30", "--duration", "4s", "--timeout",
-                            "200ms", "--rename-every", "1", "--max-error-rate", "1", "--history", history.string()});
+    auto load = start_load({"--instances", addresses(inst), "--clients", "30", "--duration", "4s",
+                            "--timeout", "200ms", "--rename-every", "1", "--max-error-rate", "1",
+                            "--history", history.string()});
     std::this_thread::sleep_for(milliseconds(1500));
     ASSERT_EQ(kill(inst[0].proc.pid(), SIGSTOP), 0);
     std::this_thread::sleep_for(milliseconds(1000));

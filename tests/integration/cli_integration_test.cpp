@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <boost/json/parse.hpp>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
@@ -71,8 +72,10 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
            {{"load", "-i", "http://127.0.0.1:8080/app"},
             "has a path (/app): give the address only"},
            {{"load", "-i", "127.0.0.1:1", "--timeout", "0s"}, "--timeout must be at least 1ms"},
-           {{"load", "-i", "127.0.0.1:1", "--csv", "-", "--json", "-"}, "only one of --csv, --json, --history and --junit can go to stdout"},
-           {{"load", "-i", "127.0.0.1:1", "--history", "-", "--json", "-"}, "only one of --csv, --json, --history and --junit"},
+           {{"load", "-i", "127.0.0.1:1", "--csv", "-", "--json", "-"},
+            "only one of --csv, --json, --history and --junit can go to stdout"},
+           {{"load", "-i", "127.0.0.1:1", "--history", "-", "--json", "-"},
+            "only one of --csv, --json, --history and --junit"},
            {{"check"}, "files is required"},
            {{"check", "/nonexistent.jsonl"}, "cannot read /nonexistent.jsonl"},
            {{"serve", "--config", conf_no_section.string()}, "line 1: 'port' is outside a section"},
@@ -90,23 +93,31 @@ TEST(CliIntegration, MistakesGetExit2AndOneLineSayingWhatIsWrong) {
            {{"serve", "--key-prefix", std::string(223, 'k')}, "--key-prefix must be"},
            {{"merge", "/nonexistent.json"}, "cannot read /nonexistent.json"},
            // Operator input that reached headers, the JSON and the run model unchecked:
-           {{"serve", "--id", "a\r\nSet-Cookie: x=1"}, "--id: must be printable ASCII without spaces"},
+           {{"serve", "--id", "a\r\nSet-Cookie: x=1"},
+            "--id: must be printable ASCII without spaces"},
            {{"serve", "--id", std::string(65, 'i')}, "--id: must be 1 to 64 characters"},
-           {{"load", "-i", "127.0.0.1:1", "--max-error-rate", "nan"}, "--max-error-rate: must be a number from 0 to 1, not 'nan'"},
+           {{"load", "-i", "127.0.0.1:1", "--max-error-rate", "nan"},
+            "--max-error-rate: must be a number from 0 to 1, not 'nan'"},
            {{"load", "-i", "127.0.0.1:1", "--rate", "nan"}, "--rate: must be a number from"},
            {{"load", "-i", "127.0.0.1:1", "--max-miss-rate", "inf"}, "not 'inf'"},
            {{"serve", "--config", "/"}, "the config file / is not a regular file"},
-           {{"serve", "--csrf", "--csrf-secret", "/"}, "the --csrf-secret file / is not a regular file"},
-           {{"serve", "--csrf", "--csrf-secret", "/dev/null"}, "the --csrf-secret file /dev/null is not a regular file"},
+           {{"serve", "--csrf", "--csrf-secret", "/"},
+            "the --csrf-secret file / is not a regular file"},
+           {{"serve", "--csrf", "--csrf-secret", "/dev/null"},
+            "the --csrf-secret file /dev/null is not a regular file"},
            {{"serve", "--csrf-secret", "/"}, "--csrf-secret requires --csrf"},
-           {{"serve", "--trusted-origin", "app.example"}, "--trusted-origin app.example is not an origin"},
+           {{"serve", "--trusted-origin", "app.example"},
+            "--trusted-origin app.example is not an origin"},
            {{"serve", "--handshake-timeout", "0s"}, "--handshake-timeout must be at least 1ms"},
            {{"serve", "--config", "/dev/zero"}, "the config file /dev/zero is not a regular file"},
-           {{"load", "-i", "127.0.0.1:1", "--login-field", "novalue"}, "--login-field takes NAME=VALUE, not 'novalue'"},
-           {{"load", "-i", "127.0.0.1:1", "--login-field", "a=b"}, "--login-field needs --login-path"},
+           {{"load", "-i", "127.0.0.1:1", "--login-field", "novalue"},
+            "--login-field takes NAME=VALUE, not 'novalue'"},
+           {{"load", "-i", "127.0.0.1:1", "--login-field", "a=b"},
+            "--login-field needs --login-path"},
            {{"load", "-i", "127.0.0.1:1", "--csrf-meta", "a", "--csrf-cookie", "b"}, "not both"},
            {{"load", "-i", "127.0.0.1:1", "--instance-header", "X: y"}, "--instance-header"},
-           {{"load", "-i", "127.0.0.1:1", "--scenario", "logout", "--rate", "10"}, "closed-model only"},
+           {{"load", "-i", "127.0.0.1:1", "--scenario", "logout", "--rate", "10"},
+            "closed-model only"},
        }) {
     auto r = run(c.args);
     std::string what =
@@ -155,7 +166,8 @@ TEST(CliIntegration, StartupErrorsSpeakPlainly) {
 }
 
 TEST(CliIntegration, ConfigFileFlagAndEnvironmentPrecedence) {
-  // flag > environment > file: --id from the flag over the file, --store from the environment over the file.
+  // flag > environment > file: --id from the flag over the file, --store from the environment over
+  // the file.
   auto conf = write_file("prec.ini", "[serve]\nid = from-file\nstore = memcached\nport = 0\n");
   setenv("SESSDEMO_STORE", "memory", 1);  // beats the file's memcached (none is running here)
   Instance a({"--config", conf.string(), "--id", "from-flag"});
@@ -262,7 +274,8 @@ TEST(CliIntegration, HelpSpeaksPlainlyAndSuggests) {
   for (const char* command : {"serve", "load", "demo", "merge", "check"})
     EXPECT_NE(run({"help", command}).out.find("--config FILE"), std::string::npos) << command;
   auto top = run({"--help"});
-  for (const char* code : {"0 success", "1 a check", "2 a bad command line", "3 no instance answers", "130 interrupted"})
+  for (const char* code : {"0 success", "1 a check", "2 a bad command line",
+                           "3 no instance answers", "130 interrupted"})
     EXPECT_NE(top.out.find(code), std::string::npos) << code << "\n" << top.out;
   auto lod = run({"help", "lod"});
   EXPECT_EQ(lod.exit_code, 2);
@@ -272,7 +285,8 @@ TEST(CliIntegration, HelpSpeaksPlainlyAndSuggests) {
   EXPECT_NE(typo.err.find("did you mean '--max-latency'?"), std::string::npos) << typo.err;
   auto missing = run({"load"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.err.find("--instances is required (see sessdemo help load)"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("--instances is required (see sessdemo help load)"), std::string::npos)
+      << missing.err;
 }
 
 // Every option has its SESSDEMO_<OPTION> variable, read (and checked) like the flag; a repeatable

@@ -1,16 +1,17 @@
 // load --history and sessdemo check on the run's own history: the online verdict and the
 // re-judged one agree, on the broken set-up (memory store, two instances, round-robin) and on
 // the correct one (memcached), for names and for counters.
-#include <signal.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <filesystem>
-#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
+
+#include <boost/json.hpp>
 
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
@@ -72,10 +73,11 @@ void expect_well_formed(const fs::path& path) {
 
 // load's judged reads and check's, count by count: one checker, so always equal.
 void expect_same_counts(const Checked& again, const sessdemo::test::LoadRun& online) {
-  for (auto [text, field] : {std::pair{"hits,", "hits"}, std::pair{"misses,", "misses"}, std::pair{"stale,", "stale"},
-                             std::pair{"monotonic,", "monotonic"}, std::pair{"foreign,", "foreign"},
-                             std::pair{"refused-applied,", "refused_applied"}, std::pair{"resurrected;", "resurrected"},
-                             std::pair{"crossed instances", "crossed"}})
+  for (auto [text, field] :
+       {std::pair{"hits,", "hits"}, std::pair{"misses,", "misses"}, std::pair{"stale,", "stale"},
+        std::pair{"monotonic,", "monotonic"}, std::pair{"foreign,", "foreign"},
+        std::pair{"refused-applied,", "refused_applied"}, std::pair{"resurrected;", "resurrected"},
+        std::pair{"crossed instances", "crossed"}})
     EXPECT_EQ(again.figure(text), online.total_of(field)) << field << "\n" << again.out;
 }
 }  // namespace
@@ -84,8 +86,10 @@ TEST(History, CheckAgreesWithTheTesterOnABrokenAndACorrectSetUp) {
   auto path = temp("names.jsonl");
   {
     Instance a({"--store", "memory", "--id", "A"}), b({"--store", "memory", "--id", "B"});
-    auto online = run_load({"--instances", "127.0.0.1:" + std::to_string(a.port) + ",127.0.0.1:" + std::to_string(b.port), "--clients", "20", "--duration", "2s",
-                            "--history", path.string()});
+    auto online =
+        run_load({"--instances",
+                  "127.0.0.1:" + std::to_string(a.port) + ",127.0.0.1:" + std::to_string(b.port),
+                  "--clients", "20", "--duration", "2s", "--history", path.string()});
     EXPECT_EQ(online.exit_code, 1) << online.out;
     expect_well_formed(path);
     auto again = check({path.string()});
@@ -99,8 +103,8 @@ TEST(History, CheckAgreesWithTheTesterOnABrokenAndACorrectSetUp) {
     Memcached mc;
     auto inst = three_instances({"--memcached", mc.address()});
     // With a warm-up: reads after the measured start show the warm-up's names, never foreign.
-    auto online = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s", "--warmup",
-                            "500ms", "--history", path.string()});
+    auto online = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s",
+                            "--warmup", "500ms", "--history", path.string()});
     EXPECT_EQ(online.exit_code, 0) << online.out;
     std::ifstream in(path);
     std::string first;
@@ -123,19 +127,25 @@ TEST(History, CheckFindsTheSameLostUpdatesInTheEdnHistory) {
     Memcached mc;
     auto inst = three_instances({"--memcached", mc.address(), "--concurrency", mode});
     // With a warm-up: its adds are in the history (marked), and the final read counts them.
-    auto online = run_load({"--instances", addresses(inst), "--scenario", "counter", "--clients", "20",
-                            "--inflight", "4", "--duration", "2s", "--warmup", "500ms", "--history", path.string()});
+    auto online = run_load({"--instances", addresses(inst), "--scenario", "counter", "--clients",
+                            "20", "--inflight", "4", "--duration", "2s", "--warmup", "500ms",
+                            "--history", path.string()});
     std::ifstream in(path);
     std::string first;
     std::getline(in, first);
     EXPECT_EQ(first.rfind("{:index 0, :time ", 0), 0u) << first;
     auto again = check({path.string()});
     EXPECT_EQ(again.exit_code, online.exit_code) << mode << "\n" << again.out << online.out;
-    EXPECT_EQ(again.figure("lost,"), online.counter_of("lost_updates")) << mode << "\n" << again.out;
+    EXPECT_EQ(again.figure("lost,"), online.counter_of("lost_updates")) << mode << "\n"
+                                                                        << again.out;
     EXPECT_EQ(again.figure("adds acknowledged,"), online.counter_of("acknowledged")) << again.out;
     EXPECT_EQ(again.figure("phantom,"), 0) << again.out;  // the warm-up's adds are in the history
-    if (std::string(mode) == "none") { EXPECT_GT(online.counter_of("lost_updates"), 0); }
-    if (std::string(mode) == "cas") { EXPECT_EQ(online.counter_of("lost_updates"), 0); }
+    if (std::string(mode) == "none") {
+      EXPECT_GT(online.counter_of("lost_updates"), 0);
+    }
+    if (std::string(mode) == "cas") {
+      EXPECT_EQ(online.counter_of("lost_updates"), 0);
+    }
   }
   fs::remove(path);
 }
@@ -148,8 +158,8 @@ TEST(History, TheShardsHistoriesAreCheckedTogether) {
   std::int64_t hits = 0;
   for (const char* shard : {"1/2", "2/2"}) {
     auto path = temp(std::string("shard-") + shard[0] + ".jsonl");
-    auto r = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "1s", "--shard", shard,
-                       "--run-id", "hist", "--history", path.string()});
+    auto r = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "1s",
+                       "--shard", shard, "--run-id", "hist", "--history", path.string()});
     EXPECT_EQ(r.exit_code, 0) << r.out;
     hits += r.total_of("hits");
     files.push_back(path.string());
@@ -168,8 +178,9 @@ TEST(History, LogoutsAreTheirOwnOperationsAndResurrectionsAgree) {
     Memcached mc;
     auto inst = three_instances({"--memcached", mc.address(), "--concurrency", mode});
     // Errors are judged apart: the tester counts its increments' too, which are no operations.
-    auto online = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients", "20", "--inflight",
-                            "4", "--duration", "2s", "--max-error-rate", "1", "--history", path.string()});
+    auto online = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients",
+                            "20", "--inflight", "4", "--duration", "2s", "--max-error-rate", "1",
+                            "--history", path.string()});
     expect_well_formed(path);
     std::ifstream in(path);
     std::string line;
@@ -185,8 +196,11 @@ TEST(History, LogoutsAreTheirOwnOperationsAndResurrectionsAgree) {
     EXPECT_GT(logouts, 10) << mode;
     auto again = check({path.string(), "--max-error-rate", "1"});
     EXPECT_EQ(again.exit_code, online.exit_code) << mode << "\n" << again.out << online.out;
-    EXPECT_EQ(again.figure("resurrected;"), online.total_of("resurrected")) << mode << "\n" << again.out;
-    if (std::string(mode) == "none") { EXPECT_GT(online.total_of("resurrected"), 0) << online.out; }
+    EXPECT_EQ(again.figure("resurrected;"), online.total_of("resurrected")) << mode << "\n"
+                                                                            << again.out;
+    if (std::string(mode) == "none") {
+      EXPECT_GT(online.total_of("resurrected"), 0) << online.out;
+    }
   }
   fs::remove(path);
 }
@@ -197,8 +211,8 @@ TEST(History, AnInterruptedRunIsCheckedAsInterrupted) {
   auto path = temp("interrupted.jsonl");
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});
-  auto load = start_load({"--instances", addresses(inst), "--clients", "10", "--duration", "30s", "--history",
-                          path.string()});
+  auto load = start_load({"--instances", addresses(inst), "--clients", "10", "--duration", "30s",
+                          "--history", path.string()});
   std::this_thread::sleep_for(milliseconds(1500));
   ASSERT_EQ(kill(load.proc.pid(), SIGINT), 0);
   auto online = load.finish();

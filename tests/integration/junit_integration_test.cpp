@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 const std::string schema = std::string(SESSDEMO_SOURCE_DIR) + "/tests/junit/junit.xsd";
 
-bool have_xmllint() { return std::system("command -v xmllint >/dev/null 2>&1") == 0; }
+bool have_xmllint() {
+  return std::system("command -v xmllint >/dev/null 2>&1") == 0;
+}
 bool valid(const fs::path& file) {
   std::string cmd = "xmllint --noout --schema '" + schema + "' '" + file.string() + "' 2>/dev/null";
   return std::system(cmd.c_str()) == 0;
@@ -58,24 +60,27 @@ TEST(JunitReport, LoadMergeAndCheckWriteValidJUnit) {
   Memcached mc;
   auto shared = three_instances({"--memcached", mc.address()});
   auto pass = dir.path / "pass.xml";
-  auto r = run_load({"--instances", addresses(shared), "--clients", "10", "--duration", "1s", "--junit",
-                     pass.string(), "--max-latency", "p95=10s"});
+  auto r = run_load({"--instances", addresses(shared), "--clients", "10", "--duration", "1s",
+                     "--junit", pass.string(), "--max-latency", "p95=10s"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   ASSERT_TRUE(valid(pass)) << slurp(pass);
   auto text = slurp(pass);
   EXPECT_NE(text.find("failures=\"0\""), std::string::npos) << text;
-  EXPECT_NE(text.find("<testcase name=\"p95 latency\" classname=\"sessdemo load\""), std::string::npos) << text;
+  EXPECT_NE(text.find("<testcase name=\"p95 latency\" classname=\"sessdemo load\""),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("<property name=\"clients\" value=\"10\"/>"), std::string::npos) << text;
   // Figures in plain decimals, never 1.5E1 or 9.5E-1.
-  EXPECT_NE(text.find("<property name=\"min_rate_fraction\" value=\"0.95\"/>"), std::string::npos) << text;
+  EXPECT_NE(text.find("<property name=\"min_rate_fraction\" value=\"0.95\"/>"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("E-1\""), std::string::npos) << text;
   EXPECT_EQ(text.find("E0\""), std::string::npos) << text;
 
   // Memory store behind round-robin: the miss check fails, with its figure and limit.
   auto own = three_instances({"--store", "memory"});
   auto fail = dir.path / "fail.xml", json = dir.path / "fail.json", history = dir.path / "h.jsonl";
-  auto f = run_load({"--instances", addresses(own), "--clients", "10", "--duration", "1s", "--junit",
-                     fail.string(), "--history", history.string(), "--shard", "1/1"});
+  auto f = run_load({"--instances", addresses(own), "--clients", "10", "--duration", "1s",
+                     "--junit", fail.string(), "--history", history.string(), "--shard", "1/1"});
   ASSERT_EQ(f.exit_code, 1) << f.out;
   ASSERT_TRUE(valid(fail)) << slurp(fail);
   text = slurp(fail);

@@ -3,12 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
+
+#include <boost/json/parse.hpp>
 
 #include "tests/support/fake_servers.hpp"
 #include "tests/support/http_client.hpp"
@@ -304,8 +305,8 @@ TEST(LoadIntegration, PlotScriptLeavesNoTemporaryFile) {
 // counted as dropped (JSON total.dropped, a line in the summary).
 TEST(LoadIntegration, TicksNoClientCanTakeAreCountedAsDropped) {
   FakeServer slow(FakeServer::Mode::slow);
-  auto r = run_load({"--instances", slow.address(), "--scenario", "get", "--clients", "1", "--rate", "10000000",
-                     "--duration", "3s", "--timeout", "1s", "--max-error-rate", "1"});
+  auto r = run_load({"--instances", slow.address(), "--scenario", "get", "--clients", "1", "--rate",
+                     "10000000", "--duration", "3s", "--timeout", "1s", "--max-error-rate", "1"});
   EXPECT_GT(r.total_of("dropped"), 0) << r.out;
   EXPECT_NE(r.out.find("scheduled requests were dropped"), std::string::npos) << r.out;
 }

@@ -27,11 +27,14 @@ std::vector<Row> rows(const LoadRun& r) {
     double requests = 0;
     for (const auto& [id, f] : iv.at("instances").as_object())
       requests += f.as_object().at("requests").to_number<double>();
-    out.push_back({iv.at("clients").to_number<double>(), iv.at("target_rps").to_number<double>(), requests});
+    out.push_back(
+        {iv.at("clients").to_number<double>(), iv.at("target_rps").to_number<double>(), requests});
   }
   return out;
 }
-bool says(const LoadRun& r, const std::string& line) { return r.out.find(line) != std::string::npos; }
+bool says(const LoadRun& r, const std::string& line) {
+  return r.out.find(line) != std::string::npos;
+}
 }  // namespace
 
 // Closed model: 0 -> 40 clients over 2 s, 40 for 2 s, 40 -> 0 over 2 s, read from the intervals.
@@ -40,7 +43,8 @@ TEST(LoadShapeIntegration, ClosedStagesRampTheActiveClients) {
   auto inst = three_instances({"--memcached", mc.address()});
   // 50 ms think times: 800 req/s at the top, well within what three instances serve under a
   // sanitizer, so the requests follow the clients and not the servers' limit.
-  auto r = load(addresses(inst), {"--stages", "2s:40,2s:40,2s:0", "--interval", "500ms", "--think", "50ms"});
+  auto r = load(addresses(inst),
+                {"--stages", "2s:40,2s:40,2s:0", "--interval", "500ms", "--think", "50ms"});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto iv = rows(r);
   ASSERT_GE(iv.size(), 12u) << r.out;
@@ -48,7 +52,9 @@ TEST(LoadShapeIntegration, ClosedStagesRampTheActiveClients) {
   // At each interval's end (about every half second: 10, 20, 30, 40 up, 40 held, 30, 20, 10, 0
   // down), the clients the shape asks for then, within a step of the ramper and the rounding of
   // two workers' shares.
-  auto level = [](double t) { return t < 2 ? 20 * t : t < 4 ? 40 : std::max(0.0, 40 - 20 * (t - 4)); };
+  auto level = [](double t) {
+    return t < 2 ? 20 * t : t < 4 ? 40 : std::max(0.0, 40 - 20 * (t - 4));
+  };
   const auto& ivs = r.json.at("intervals").as_array();
   for (std::size_t i = 0; i < 12; ++i) {
     double t = ivs[i].as_object().at("elapsed_s").to_number<double>();
@@ -71,7 +77,8 @@ TEST(LoadShapeIntegration, OpenStagesRampTheRate) {
   auto iv = rows(r);
   ASSERT_GE(iv.size(), 4u);
   const double target[] = {50, 50, 225, 400};  // at each interval's end
-  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(iv[i].target_rps, target[i], target[i] * 0.05) << i;
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(iv[i].target_rps, target[i], target[i] * 0.05) << i;
   // Sent per second: the level's mean over each second (one request per tick with get).
   const double sent[] = {50, 50, 137.5, 312.5};
   for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(iv[i].requests, sent[i], sent[i] * 0.15 + 5) << i;
@@ -83,16 +90,19 @@ TEST(LoadShapeIntegration, OpenStagesRampTheRate) {
 TEST(LoadShapeIntegration, EachThresholdFailsAndPasses) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});
-  auto failing = load(addresses(inst), {"--clients", "10", "--duration", "1s", "--max-latency", "p50=1us",
-                                        "--max-latency", "p99.9=1us", "--max-service", "p90=1us",
-                                        "--min-rps", "100000000"});
+  auto failing = load(addresses(inst), {"--clients", "10", "--duration", "1s", "--max-latency",
+                                        "p50=1us", "--max-latency", "p99.9=1us", "--max-service",
+                                        "p90=1us", "--min-rps", "100000000"});
   EXPECT_EQ(failing.exit_code, 1) << failing.out;
-  for (auto* line : {"FAIL  p50 latency", "FAIL  p99.9 latency", "FAIL  p90 service time", "FAIL  request rate"})
+  for (auto* line :
+       {"FAIL  p50 latency", "FAIL  p99.9 latency", "FAIL  p90 service time", "FAIL  request rate"})
     EXPECT_TRUE(says(failing, line)) << line << "\n" << failing.out;
-  auto passing = load(addresses(inst), {"--clients", "10", "--duration", "1s", "--max-latency", "p50=10s",
-                                        "--max-p99", "10s", "--max-service", "p90=10s", "--min-rps", "10"});
+  auto passing =
+      load(addresses(inst), {"--clients", "10", "--duration", "1s", "--max-latency", "p50=10s",
+                             "--max-p99", "10s", "--max-service", "p90=10s", "--min-rps", "10"});
   EXPECT_EQ(passing.exit_code, 0) << passing.out;
-  for (auto* line : {"PASS  p50 latency", "PASS  p99 latency", "PASS  p90 service time", "PASS  request rate"})
+  for (auto* line :
+       {"PASS  p50 latency", "PASS  p99 latency", "PASS  p90 service time", "PASS  request rate"})
     EXPECT_TRUE(says(passing, line)) << line << "\n" << passing.out;
   // --max-p99 0s turns the limit off.
   auto off = load(addresses(inst), {"--clients", "10", "--duration", "500ms", "--max-p99", "0s"});
@@ -105,7 +115,8 @@ TEST(LoadShapeIntegration, EachThresholdFailsAndPasses) {
 TEST(LoadShapeIntegration, AbortOnFailStopsWithinTwoIntervals) {
   auto inst = three_instances({"--store", "memory"});
   auto start = steady_clock::now();
-  auto r = load(addresses(inst), {"--clients", "30", "--duration", "30s", "--interval", "500ms", "--abort-on-fail"});
+  auto r = load(addresses(inst),
+                {"--clients", "30", "--duration", "30s", "--interval", "500ms", "--abort-on-fail"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_LT(steady_clock::now() - start, seconds(10));
   EXPECT_LE(r.json.at("measured_s").to_number<double>(), 1.1) << r.out;
@@ -123,8 +134,8 @@ TEST(LoadShapeIntegration, AbortOnFailStopsWithinTwoIntervals) {
 // "rate reached" (k6's dropped_iterations, as a verdict).
 TEST(LoadShapeIntegration, AnUnreachableRateFailsTheRun) {
   FakeServer slow(FakeServer::Mode::slow);
-  auto r = run_load({"--instances", slow.address(), "--scenario", "get", "--clients", "2", "--rate", "2000",
-                     "--duration", "2s", "--timeout", "1s", "--max-error-rate", "1"});
+  auto r = run_load({"--instances", slow.address(), "--scenario", "get", "--clients", "2", "--rate",
+                     "2000", "--duration", "2s", "--timeout", "1s", "--max-error-rate", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_TRUE(says(r, "FAIL  rate reached")) << r.out;
   EXPECT_LT(r.total_of("ticks_sent"), 100);
@@ -132,15 +143,15 @@ TEST(LoadShapeIntegration, AnUnreachableRateFailsTheRun) {
 }
 
 TEST(LoadShapeIntegration, BadShapesExit2WithOneLine) {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"--stages", "1s:10", "--duration", "2s"},
-           {"--stages", "1s"},
-           {"--stages", "1s:10", "--scenario", "counter"},
-           {"--stages", "1s:10", "--clients", "5"},
-           {"--stages", "1s:10", "--warmup", "2s"},
-           {"--think", "5s-1s"},
-           {"--max-latency", "p101=1s"},
-           {"--max-service", "p95"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"--stages", "1s:10", "--duration", "2s"},
+                                             {"--stages", "1s"},
+                                             {"--stages", "1s:10", "--scenario", "counter"},
+                                             {"--stages", "1s:10", "--clients", "5"},
+                                             {"--stages", "1s:10", "--warmup", "2s"},
+                                             {"--think", "5s-1s"},
+                                             {"--max-latency", "p101=1s"},
+                                             {"--max-service", "p95"}}) {
     args.insert(args.begin(), {sessdemo_binary(), "load", "--instances", "127.0.0.1:1"});
     Child c(args, "/dev/null");
     c.read_all(seconds(10));

@@ -44,7 +44,8 @@ Race race_logouts(const std::vector<Instance>& inst, int rounds) {
       writers.emplace_back([&, w] {
         while (!stop) {
           auto sent = Clock::now().time_since_epoch().count();
-          http(inst[static_cast<std::size_t>(w) % inst.size()].port, "POST", "/api/session/visits", "", cookie + json);
+          http(inst[static_cast<std::size_t>(w) % inst.size()].port, "POST", "/api/session/visits",
+               "", cookie + json);
           auto back = Clock::now().time_since_epoch().count();
           ++answered;
           if (sent <= logout_answered && back >= logout_sent) ++overlapping;
@@ -55,14 +56,17 @@ Race race_logouts(const std::vector<Instance>& inst, int rounds) {
     logout_sent = Clock::now().time_since_epoch().count();
     auto logout = http(inst[1 % inst.size()].port, "DELETE", "/api/session", "", cookie);
     logout_answered = Clock::now().time_since_epoch().count();
-    eventually([&] { return after_logout >= 8; }, seconds(10), milliseconds(1));  // the writers go on after it
+    eventually([&] { return after_logout >= 8; }, seconds(10),
+               milliseconds(1));  // the writers go on after it
     stop = true;
     for (auto& t : writers) t.join();
     out.overlapping += overlapping;
     if (logout.status == 204) {
       out.ended++;
       bool seen = false;
-      for (const auto& i : inst) seen = seen || http(i.port, "GET", "/api/session", "", cookie).body.find("victim") != std::string::npos;
+      for (const auto& i : inst)
+        seen = seen || http(i.port, "GET", "/api/session", "", cookie).body.find("victim") !=
+                           std::string::npos;
       if (seen) out.resurrected++;
     } else {
       EXPECT_EQ(logout.status, 503) << logout.body;
@@ -80,19 +84,32 @@ void sticks(const std::vector<std::string>& flags, int nodes) {
   all.insert(all.end(), flags.begin(), flags.end());
   auto inst = three_instances(all);
   Race r = race_logouts(inst, 30);
-  EXPECT_EQ(r.resurrected, 0) << r.resurrected << " of " << r.ended << " acknowledged logouts came back";
+  EXPECT_EQ(r.resurrected, 0) << r.resurrected << " of " << r.ended
+                              << " acknowledged logouts came back";
   EXPECT_GE(r.ended, 10) << "logouts succeed (" << r.refused << " were 503)";
   // The race was run: writes were on the wire while the logout was.
   EXPECT_GE(r.overlapping, 30) << "writes overlapping the logouts";
 }
 }  // namespace
 
-TEST(Logout, SticksWithOneCopyAndCas) { sticks({"--concurrency", "cas"}, 1); }
-TEST(Logout, SticksWithOneCopyAndLocks) { sticks({"--concurrency", "lock"}, 1); }
-TEST(Logout, SticksWithTwoCopiesAndCas) { sticks({"--copies", "2", "--concurrency", "cas"}, 3); }
-TEST(Logout, SticksWithTwoCopiesAndLocks) { sticks({"--copies", "2", "--concurrency", "lock"}, 3); }
-TEST(Logout, SticksWithQuorumCopiesAndCas) { sticks({"--copies", "3", "--concurrency", "cas"}, 3); }
-TEST(Logout, SticksWithQuorumCopiesAndLocks) { sticks({"--copies", "3", "--concurrency", "lock"}, 3); }
+TEST(Logout, SticksWithOneCopyAndCas) {
+  sticks({"--concurrency", "cas"}, 1);
+}
+TEST(Logout, SticksWithOneCopyAndLocks) {
+  sticks({"--concurrency", "lock"}, 1);
+}
+TEST(Logout, SticksWithTwoCopiesAndCas) {
+  sticks({"--copies", "2", "--concurrency", "cas"}, 3);
+}
+TEST(Logout, SticksWithTwoCopiesAndLocks) {
+  sticks({"--copies", "2", "--concurrency", "lock"}, 3);
+}
+TEST(Logout, SticksWithQuorumCopiesAndCas) {
+  sticks({"--copies", "3", "--concurrency", "cas"}, 3);
+}
+TEST(Logout, SticksWithQuorumCopiesAndLocks) {
+  sticks({"--copies", "3", "--concurrency", "lock"}, 3);
+}
 
 // --concurrency none is last-writer-wins, documented as such: a writer that read the session
 // before the logout writes it back after it. The race shows it (the set-up the tester's
@@ -111,9 +128,11 @@ TEST(Logout, TheTesterCatchesAResurrectedSession) {
   for (const char* mode : {"none", "cas"}) {
     Memcached mc;
     std::vector<Instance> inst;
-    for (int i = 0; i < 2; ++i) inst.emplace_back(std::vector<std::string>{"--memcached", mc.address(), "--concurrency", mode});
-    auto r = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients", "20", "--inflight", "4",
-                       "--duration", "3s", "--requests", "20000"});
+    for (int i = 0; i < 2; ++i)
+      inst.emplace_back(
+          std::vector<std::string>{"--memcached", mc.address(), "--concurrency", mode});
+    auto r = run_load({"--instances", addresses(inst), "--scenario", "logout", "--clients", "20",
+                       "--inflight", "4", "--duration", "3s", "--requests", "20000"});
     if (std::string(mode) == "none") {
       EXPECT_EQ(r.exit_code, 1) << r.out;
       EXPECT_GT(r.total_of("resurrected"), 0) << r.out;

@@ -27,7 +27,8 @@ TEST(NginxIntegration, RoundRobinWithMemcachedHasNoMissesAndUsesAllInstances) {
   ASSERT_EQ(per.size(), 3u) << r.out;
   for (const auto& [name, figures] : per) {
     EXPECT_EQ(std::string(name).rfind("inst-", 0), 0u);
-    EXPECT_GT(figures.as_object().at("requests").to_number<std::int64_t>(), 100) << std::string(name);
+    EXPECT_GT(figures.as_object().at("requests").to_number<std::int64_t>(), 100)
+        << std::string(name);
   }
 }
 
@@ -36,7 +37,8 @@ TEST(NginxIntegration, RoundRobinWithMemoryStoreMissesTwoThirds) {
   Nginx lb("roundrobin", address_list(inst));
   auto r = run_load({"--instances", lb.address(), "--clients", "60", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  double reads = static_cast<double>(r.total_of("hits") + r.total_of("misses") + r.total_of("stale"));
+  double reads =
+      static_cast<double>(r.total_of("hits") + r.total_of("misses") + r.total_of("stale"));
   EXPECT_NEAR(r.total_of("misses") / reads, 2.0 / 3.0, 0.1) << r.out;
 }
 

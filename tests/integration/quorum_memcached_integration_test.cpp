@@ -46,7 +46,8 @@ TEST(QuorumMemcached, CopiesAskedAtOnceAnswerForTheirOwnIds) {
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i) {
     ids.push_back("id-" + std::to_string(i));
-    ASSERT_EQ(n.store->create(ids.back(), named("v" + std::to_string(i)), seconds(60)), StoreStatus::ok);
+    ASSERT_EQ(n.store->create(ids.back(), named("v" + std::to_string(i)), seconds(60)),
+              StoreStatus::ok);
   }
   ids.push_back("never-written");
   auto got = n.store->load_many(ids);
@@ -67,7 +68,8 @@ TEST(QuorumMemcached, CopiesAskedAtOnceAnswerForTheirOwnIds) {
 TEST(QuorumMemcached, AStoppedNodeCostsItsShareAndItsLateAnswerIsNeverTaken) {
   ThreeNodes n;
   const std::vector<std::string> ids = {"a1", "a2", "a3", "a4", "a5", "a6"};
-  for (const auto& id : ids) ASSERT_EQ(n.store->create(id, named(id), seconds(60)), StoreStatus::ok);
+  for (const auto& id : ids)
+    ASSERT_EQ(n.store->create(id, named(id), seconds(60)), StoreStatus::ok);
   n.mc[0].proc.signal(SIGSTOP);
   for (int round = 0; round < 2; ++round) {
     for (const auto& id : ids) {

@@ -15,8 +15,12 @@ namespace {
 
 // A bounded run against the pair: a few hundred requests, a few seconds at the most.
 LoadRun load(const AppPair& pair, std::vector<std::string> extra) {
-  std::vector<std::string> args{"--instances", pair.addresses(), "--clients", "10", "--threads", "1",
-                                "--requests", "400", "--duration", "5s", "--rename-every", "2"};
+  std::vector<std::string> args{"--instances",    pair.addresses(),
+                                "--clients",      "10",
+                                "--threads",      "1",
+                                "--requests",     "400",
+                                "--duration",     "5s",
+                                "--rename-every", "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_load(args);
 }
@@ -54,34 +58,37 @@ TEST(RealApps, UnquotedFormPostingElsewhereWithHiddenFields) {
 
 // Rails: the token in <meta name="csrf-token">, a JSON PUT with X-CSRF-Token.
 TEST(RealApps, RailsMetaTokenWithJsonPut) {
-  flips(Flavor::rails, {"--write", "json", "--write-method", "PUT", "--write-path", "/profile", "--csrf-meta",
-                        "csrf-token"});
+  flips(Flavor::rails, {"--write", "json", "--write-method", "PUT", "--write-path", "/profile",
+                        "--csrf-meta", "csrf-token"});
 }
 
 // Angular: the XSRF-TOKEN cookie (percent-encoded) echoed in X-XSRF-TOKEN; JSON PATCH, JSON reads.
 TEST(RealApps, AngularCookieToHeaderWithJsonReads) {
-  flips(Flavor::angular, {"--write", "json", "--write-method", "PATCH", "--write-path", "/api/me",
-                          "--csrf-cookie", "XSRF-TOKEN", "--csrf-header", "X-XSRF-TOKEN", "--details-path",
-                          "/api/me"});
+  flips(Flavor::angular,
+        {"--write", "json", "--write-method", "PATCH", "--write-path", "/api/me", "--csrf-cookie",
+         "XSRF-TOKEN", "--csrf-header", "X-XSRF-TOKEN", "--details-path", "/api/me"});
 }
 
 // Django over HTTPS: a POST without a same-origin Referer is refused; single-quoted attributes,
 // an empty action, the csrftoken cookie and the csrfmiddlewaretoken field.
 TEST(RealApps, DjangoOverHttpsNeedsASameOriginReferer) {
-  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  if (!sessdemo::on_path("openssl"))
+    GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
   ASSERT_TRUE(pki.ok);
   AppOptions tls;
   tls.tls_cert = pki.file("server.pem");
   tls.tls_key = pki.file("server.key");
-  flips(Flavor::django, {"--cacert", pki.file("ca.pem"), "--csrf-field", "csrfmiddlewaretoken"}, tls);
+  flips(Flavor::django, {"--cacert", pki.file("ca.pem"), "--csrf-field", "csrfmiddlewaretoken"},
+        tls);
 }
 
 // Login first: every page redirects to /login; the login form has a hidden token; the account
 // form posts to a relative action and redirects to the page that shows the name.
 TEST(RealApps, LoginFirstWithRedirects) {
-  std::vector<std::string> flags{"--login-path", "/login", "--login-field", "username=user{client}", "--login-field",
-                                 "password=secret", "--home-path", "/account/edit", "--details-path", "/account/me"};
+  std::vector<std::string> flags{
+      "--login-path",    "/login",      "--login-field", "username=user{client}", "--login-field",
+      "password=secret", "--home-path", "/account/edit", "--details-path",        "/account/me"};
   flips(Flavor::login_first, flags);
   auto good = app_pair(Flavor::login_first, true);
   auto r = load(good, flags);
@@ -93,8 +100,9 @@ TEST(RealApps, LoginFirstWithRedirects) {
 
 TEST(RealApps, AWrongPasswordIsALoginError) {
   auto good = app_pair(Flavor::login_first, true);
-  auto r = load(good, {"--login-path", "/login", "--login-field", "username=u{client}", "--login-field",
-                       "password=wrong", "--home-path", "/account/edit", "--details-path", "/account/me"});
+  auto r = load(
+      good, {"--login-path", "/login", "--login-field", "username=u{client}", "--login-field",
+             "password=wrong", "--home-path", "/account/edit", "--details-path", "/account/me"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_GT(r.errors_of("login"), 0) << r.out;
   EXPECT_EQ(r.total_of("hits"), 0);

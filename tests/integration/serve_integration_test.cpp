@@ -137,14 +137,14 @@ TEST(ServeIntegration, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(a.proc.wait(seconds(10)), 0);
 }
 
-
 // A node that trickles its `stats` answer keeps the cache watch's poll waiting: SIGTERM still
 // ends the instance promptly (the poll is left behind, never joined).
 TEST(ServeIntegration, SigtermExitsWhileANodeTricklesItsStats) {
   FakeMemcached node(FakeMemcached::trickle);
   Instance a({"--memcached", node.address()});
   ASSERT_NE(a.port, 0);
-  ASSERT_TRUE(eventually([&] { return bool(node.asked_stats); }, seconds(5))) << "the cache watch never asked for stats";
+  ASSERT_TRUE(eventually([&] { return bool(node.asked_stats); }, seconds(5)))
+      << "the cache watch never asked for stats";
   auto start = steady_clock::now();
   a.proc.signal(SIGTERM);
   EXPECT_EQ(a.proc.wait(seconds(10)), 0);
@@ -182,14 +182,16 @@ TEST(ServeIntegration, ConfigFileAndEnvironmentFallbacks) {
 TEST(ServeIntegration, SigtermLetsTheRequestInFlightFinish) {
   Memcached mc;
   auto mport = free_port();
-  Instance a({"--memcached", mc.address(), "--store-timeout", "1s", "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
+  Instance a({"--memcached", mc.address(), "--store-timeout", "1s", "--metrics-bind",
+              "127.0.0.1:" + std::to_string(mport)});
   mc.proc.signal(SIGSTOP);  // the next store call takes the whole second
   HttpReply reply;
   std::thread slow([&] {
     reply = http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=AAAAAAAAAAAAAAAAAAAAAA\r\n");
   });
   // In flight once its connection is open (the metrics listener's own are not counted).
-  EXPECT_TRUE(eventually([&] { return metric(mport, "sessdemo_open_connections") == 1.0; }, seconds(5)));
+  EXPECT_TRUE(
+      eventually([&] { return metric(mport, "sessdemo_open_connections") == 1.0; }, seconds(5)));
   a.proc.signal(SIGTERM);
   slow.join();
   mc.proc.signal(SIGCONT);
@@ -204,15 +206,18 @@ TEST(ServeIntegration, StoreOutagesAreLoggedOnceAndTheirEnd) {
   Memcached mc;
   mc.proc.signal(SIGKILL);
   mc.proc.wait(seconds(5));
-  auto err = std::filesystem::temp_directory_path() / ("sessdemo-health-" + std::to_string(getpid()) + ".err");
-  Child serve({sessdemo_binary(), "serve", "--port", "0", "--memcached", mc.address(), "--log-level", "info"},
+  auto err = std::filesystem::temp_directory_path() /
+             ("sessdemo-health-" + std::to_string(getpid()) + ".err");
+  Child serve({sessdemo_binary(), "serve", "--port", "0", "--memcached", mc.address(),
+               "--log-level", "info"},
               err.string());
   auto line = serve.read_line(seconds(10));
   ASSERT_TRUE(line && line->find("listening on http://127.0.0.1:") == 0);
   auto port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
   for (int i = 0; i < 20; ++i) EXPECT_EQ(http(port, "POST", "/", "name=Ann").status, 503);
   mc.restart();
-  EXPECT_TRUE(eventually([&] { return http(port, "POST", "/", "name=Ann").status == 303; }, seconds(5)));
+  EXPECT_TRUE(
+      eventually([&] { return http(port, "POST", "/", "name=Ann").status == 303; }, seconds(5)));
   serve.terminate();
   std::ifstream f(err);
   std::stringstream ss;
@@ -221,7 +226,8 @@ TEST(ServeIntegration, StoreOutagesAreLoggedOnceAndTheirEnd) {
   EXPECT_NE(log.find("does not answer at start"), std::string::npos) << log;
   auto first = log.find("session store calls are failing");
   EXPECT_NE(first, std::string::npos) << log;
-  EXPECT_EQ(log.find("session store calls are failing", first + 1), std::string::npos) << "logged once: " << log;
+  EXPECT_EQ(log.find("session store calls are failing", first + 1), std::string::npos)
+      << "logged once: " << log;
   EXPECT_NE(log.find("session store answers again"), std::string::npos) << log;
   std::filesystem::remove(err);
 }
@@ -236,7 +242,7 @@ TEST(ServeIntegration, StoppingWhileConnectionsCloseNeverCrashes) {
       clients.emplace_back([&] {
         while (!stop) {
           http(a.port, "POST", "/", "name=Bob", "", milliseconds(500));  // 503, then closed
-          int fd = connect_loopback(a.port);                              // opened and closed at once
+          int fd = connect_loopback(a.port);  // opened and closed at once
           if (fd >= 0) close(fd);
         }
       });
@@ -259,8 +265,10 @@ TEST(ServeIntegration, CsrfHomePagesWriteNothingToTheStore) {
   std::filesystem::create_directories(dir);
   auto secret = dir / "secret";
   std::ofstream(secret) << "a farm secret of more than sixteen bytes\n";
-  Instance a({"--memcached", mc.address(), "--id", "A", "--csrf", "--csrf-secret", secret.string()});
-  Instance b({"--memcached", mc.address(), "--id", "B", "--csrf", "--csrf-secret", secret.string()});
+  Instance a(
+      {"--memcached", mc.address(), "--id", "A", "--csrf", "--csrf-secret", secret.string()});
+  Instance b(
+      {"--memcached", mc.address(), "--id", "B", "--csrf", "--csrf-secret", secret.string()});
   auto items = [&] {
     std::string stats = memcached_command(mc.port, "stats\r\n");
     auto at = stats.find("STAT total_items ");
@@ -276,9 +284,11 @@ TEST(ServeIntegration, CsrfHomePagesWriteNothingToTheStore) {
   auto at = home.body.find("name=\"csrf_token\" value=\"");
   ASSERT_NE(at, std::string::npos);
   std::string token = home.body.substr(at + 25, 22);
-  auto refused = http(b.port, "POST", "/", "name=Eve&csrf_token=" + nonce, "Cookie: sessdemo_csrf=" + nonce + "\r\n");
+  auto refused = http(b.port, "POST", "/", "name=Eve&csrf_token=" + nonce,
+                      "Cookie: sessdemo_csrf=" + nonce + "\r\n");
   EXPECT_EQ(refused.status, 403) << "a nonce is not its own token when tokens are signed";
-  auto saved = http(b.port, "POST", "/", "name=Ann&csrf_token=" + token, "Cookie: sessdemo_csrf=" + nonce + "\r\n");
+  auto saved = http(b.port, "POST", "/", "name=Ann&csrf_token=" + token,
+                    "Cookie: sessdemo_csrf=" + nonce + "\r\n");
   EXPECT_EQ(saved.status, 303);
   std::string sid = saved.session_cookie();
   ASSERT_FALSE(sid.empty());

@@ -2,12 +2,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
 #include <thread>
+
+#include <boost/json/parse.hpp>
 
 #include "common/utc_time.hpp"
 #include "loadgen/stats/hdr_log.hpp"
@@ -93,10 +93,11 @@ TEST(ShardIntegration, MergeReadsStdinAndRefusesAMissingShard) {
   auto f1 = temp("m1.json"), f2 = temp("m2.json");
   std::vector<Child> shards;  // together: shards started apart are refused by merge
   for (auto [shard, file] : {std::pair{"1/2", f1}, std::pair{"2/2", f2}})
-    shards.emplace_back(std::vector<std::string>{sessdemo_binary(), "load", "-i", a.address(), "--scenario",
-                                                 "get", "--path", "/healthz", "-c", "4", "--requests", "100",
-                                                 "--shard", shard, "--json", file, "-q"},
-                        "/dev/null");
+    shards.emplace_back(
+        std::vector<std::string>{sessdemo_binary(), "load", "-i", a.address(), "--scenario", "get",
+                                 "--path", "/healthz", "-c", "4", "--requests", "100", "--shard",
+                                 shard, "--json", file, "-q"},
+        "/dev/null");
   for (auto& c : shards) EXPECT_EQ(c.wait(seconds(30)), 0);
   Child both(
       {"sh", "-c", "cat '" + f1 + "' '" + f2 + "' | '" + sessdemo_binary() + "' merge - --json -"},
@@ -147,9 +148,23 @@ TEST(ShardIntegration, StartAtLinesUpShardsStartedApartAndMergeRefusesSkew) {
       duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 5);
   std::vector<std::string> files{temp("at1.json"), temp("at2.json")};
   auto shard = [&](int i, std::vector<std::string> extra) {
-    std::vector<std::string> argv{sessdemo_binary(), "load", "-i", a.address(), "-c", "20", "-d", "1s",
-                                  "--threads", "1", "--shard", std::to_string(i) + "/2", "--json",
-                                  files[i - 1], "-q", "--min-crossing", "0"};
+    std::vector<std::string> argv{sessdemo_binary(),
+                                  "load",
+                                  "-i",
+                                  a.address(),
+                                  "-c",
+                                  "20",
+                                  "-d",
+                                  "1s",
+                                  "--threads",
+                                  "1",
+                                  "--shard",
+                                  std::to_string(i) + "/2",
+                                  "--json",
+                                  files[i - 1],
+                                  "-q",
+                                  "--min-crossing",
+                                  "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return Child(argv, "/dev/null");
   };

@@ -23,7 +23,9 @@ using Clock = steady_clock;
 
 // The instance's open HTTP connections, as its metrics listener on mport shows them (that
 // listener's own connections are not counted); -1 when the page cannot be read.
-double open_connections(std::uint16_t mport) { return metric(mport, "sessdemo_open_connections").value_or(-1); }
+double open_connections(std::uint16_t mport) {
+  return metric(mport, "sessdemo_open_connections").value_or(-1);
+}
 
 bool send_all(int fd, const std::string& bytes) {
   return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
@@ -77,7 +79,8 @@ Clock::time_point trickle(int fd, const std::string& bytes, milliseconds every, 
 int after_one_request(std::uint16_t port) {
   int fd = connect_loopback(port);
   char buf[1024];
-  if (fd >= 0 && (!send_all(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n") || ::recv(fd, buf, sizeof buf, 0) <= 0)) {
+  if (fd >= 0 && (!send_all(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n") ||
+                  ::recv(fd, buf, sizeof buf, 0) <= 0)) {
     ::close(fd);
     return -1;
   }
@@ -96,7 +99,8 @@ TEST(SlowClients, TrickledHeadersAreCutAtTheRequestTimeout) {
   int fd = connect_loopback(a.port);
   ASSERT_GE(fd, 0);
   bool cut = false;
-  auto first = trickle(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: yes\r\n\r\n", seconds(2), cut);
+  auto first =
+      trickle(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: yes\r\n\r\n", seconds(2), cut);
   auto closed = read_until_closed(fd, seconds(10));
   ::close(fd);
   ASSERT_TRUE(cut || closed.closed) << "the server waited for the whole trickled request";
@@ -119,7 +123,8 @@ TEST(SlowClients, TheNextRequestOnAKeepAliveConnectionHasTheRequestTimeout) {
   ::close(fd);
   ASSERT_TRUE(closed.closed) << "still open 5 s after the trickle";
   auto at = ms_since(first, closed.at);
-  std::printf("next request trickled: cut %.0f ms after its first byte (request timeout 2 s)\n", at);
+  std::printf("next request trickled: cut %.0f ms after its first byte (request timeout 2 s)\n",
+              at);
   EXPECT_GE(at, 1700);
   EXPECT_LE(at, 3000);
 }
@@ -145,9 +150,10 @@ TEST(SlowClients, ABodyThatStopsMidwayIsDroppedAtTheRequestTimeout) {
   int fd = connect_loopback(a.port);
   ASSERT_GE(fd, 0);
   auto sent = Clock::now();
-  ASSERT_TRUE(send_all(fd,
-                       "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                       "Content-Length: 100\r\n\r\nname=Half"));
+  ASSERT_TRUE(
+      send_all(fd,
+               "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               "Content-Length: 100\r\n\r\nname=Half"));
   auto closed = read_until_closed(fd, seconds(6));
   ::close(fd);
   ASSERT_TRUE(closed.closed);
@@ -162,8 +168,8 @@ TEST(SlowClients, ABodyThatStopsMidwayIsDroppedAtTheRequestTimeout) {
 // connections already accepted, trickling or idle, go on being served.
 TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
   auto mport = free_port();
-  Instance a({"--store", "memory", "--max-connections", "50", "--request-timeout", "20s", "--metrics-bind",
-              "127.0.0.1:" + std::to_string(mport)});
+  Instance a({"--store", "memory", "--max-connections", "50", "--request-timeout", "20s",
+              "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
   std::vector<int> held;
   for (int i = 0; i < 50; ++i) {
     int fd = connect_loopback(a.port);
@@ -174,7 +180,8 @@ TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
     }
     held.push_back(fd);
   }
-  ASSERT_TRUE(eventually([&] { return open_connections(mport) == 50; }, seconds(5))) << "all 50 accepted";
+  ASSERT_TRUE(eventually([&] { return open_connections(mport) == 50; }, seconds(5)))
+      << "all 50 accepted";
   int extra = connect_loopback(a.port);
   ASSERT_GE(extra, 0);
   auto t0 = Clock::now();
@@ -194,9 +201,11 @@ TEST(SlowClients, PastTheConnectionCapA503AndAcceptedConnectionsKeepWorking) {
   auto n = ::recv(held[0], buf, sizeof buf, 0);
   ASSERT_GT(n, 0);
   EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)).rfind("HTTP/1.1 200", 0), 0u);
-  std::printf("accepted connection answered in %.1f ms while at the cap\n", ms_since(t1, Clock::now()));
+  std::printf("accepted connection answered in %.1f ms while at the cap\n",
+              ms_since(t1, Clock::now()));
   for (int fd : held) ::close(fd);
-  EXPECT_TRUE(eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(3)));
+  EXPECT_TRUE(
+      eventually([&] { return http(a.port, "GET", "/healthz").status == 200; }, seconds(3)));
   EXPECT_EQ(metric(mport, "sessdemo_refused_connections_total"), 1);
 }
 
@@ -216,8 +225,9 @@ TEST(SlowClients, FiveThousandIdleConnectionsDoNotSlowHealthz) {
     ASSERT_GE(fd, 0) << "connection " << i;
     idle.push_back(fd);
   }
-  ASSERT_TRUE(eventually([&] { return metric(a.port, "sessdemo_open_connections").value_or(0) >= 5000; },
-                         seconds(10)));
+  ASSERT_TRUE(
+      eventually([&] { return metric(a.port, "sessdemo_open_connections").value_or(0) >= 5000; },
+                 seconds(10)));
   std::vector<double> ms;
   for (int i = 0; i < 41; ++i) {
     auto t = Clock::now();
@@ -225,7 +235,8 @@ TEST(SlowClients, FiveThousandIdleConnectionsDoNotSlowHealthz) {
     ms.push_back(ms_since(t, Clock::now()));
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("/healthz with 5,000 idle connections open: median %.2f ms, max %.2f ms\n", ms[20], ms.back());
+  std::printf("/healthz with 5,000 idle connections open: median %.2f ms, max %.2f ms\n", ms[20],
+              ms.back());
   EXPECT_LT(ms[20], 10.0);
   for (int fd : idle) ::close(fd);
   setrlimit(RLIMIT_NOFILE, &lim);
@@ -250,12 +261,13 @@ TEST(SlowClients, MetricsBindServesMetricsThereOnly) {
 // on --metrics-bind still answer, on a budget of their own.
 TEST(SlowClients, MonitoringAnswersWhileThePublicPortIsFull) {
   auto mport = free_port();
-  Instance a({"--store", "memory", "--max-connections", "20", "--request-timeout", "20s", "--idle-timeout", "20s",
-              "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
+  Instance a({"--store", "memory", "--max-connections", "20", "--request-timeout", "20s",
+              "--idle-timeout", "20s", "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
   ASSERT_TRUE(wait_for_port(mport, seconds(5)));
   std::vector<int> idle;
   for (int i = 0; i < 20; ++i) idle.push_back(connect_loopback(a.port));
-  ASSERT_TRUE(eventually([&] { return metric(mport, "sessdemo_open_connections").value_or(0) >= 20; }, seconds(5)));
+  ASSERT_TRUE(eventually(
+      [&] { return metric(mport, "sessdemo_open_connections").value_or(0) >= 20; }, seconds(5)));
   EXPECT_EQ(http(a.port, "GET", "/healthz").status, 503) << "the public port is full";
   EXPECT_EQ(http(mport, "GET", "/healthz").status, 200);
   EXPECT_EQ(http(mport, "GET", "/metrics").status, 200);
@@ -268,14 +280,15 @@ namespace {
 struct StuckRequest {
   explicit StuckRequest(const std::string& grace)
       : mport(free_port()),
-        a({"--memcached", mc.address(), "--store-timeout", "20s", "--shutdown-grace", grace, "--metrics-bind",
-           "127.0.0.1:" + std::to_string(mport)}) {
+        a({"--memcached", mc.address(), "--store-timeout", "20s", "--shutdown-grace", grace,
+           "--metrics-bind", "127.0.0.1:" + std::to_string(mport)}) {
     auto saved = http(a.port, "POST", "/", "name=Ann");
     sid = saved.session_cookie();
     mc.proc.signal(SIGSTOP);
     started = Clock::now();
     reply = std::async(std::launch::async, [this] {
-      return http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n", seconds(30));
+      return http(a.port, "GET", "/details", "", "Cookie: sessdemo_sid=" + sid + "\r\n",
+                  seconds(30));
     });
     // The request is sent as its connection opens, and its first step is the store read, which
     // a stopped memcached never answers: an open connection is a request waiting on the store.
@@ -302,8 +315,8 @@ TEST(SlowClients, InFlightAtTheGraceDeadlineGets503AndTheExitSaysSo) {
   auto answered = ms_since(signalled, Clock::now());
   int code = s.a.proc.wait(seconds(10));
   auto exited = ms_since(signalled, Clock::now());
-  std::printf("grace 1 s: the stuck request answered %d after %.0f ms, exit %d after %.0f ms\n", r.status,
-              answered, code, exited);
+  std::printf("grace 1 s: the stuck request answered %d after %.0f ms, exit %d after %.0f ms\n",
+              r.status, answered, code, exited);
   EXPECT_EQ(r.status, 503);
   EXPECT_GE(answered, 900);
   EXPECT_LE(answered, 2500);
@@ -324,8 +337,8 @@ TEST(SlowClients, ASecondSignalStopsAtOnce) {
   auto r = s.reply.get();
   int code = s.a.proc.wait(seconds(10));
   auto exited = ms_since(second, Clock::now());
-  std::printf("second signal: the stuck request answered %d, exit %d %.0f ms after the signal\n", r.status,
-              code, exited);
+  std::printf("second signal: the stuck request answered %d, exit %d %.0f ms after the signal\n",
+              r.status, code, exited);
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(code, 1);
   EXPECT_LE(exited, 2000);
@@ -334,7 +347,8 @@ TEST(SlowClients, ASecondSignalStopsAtOnce) {
 // Without anything in flight the stop is clean: exit 0, no wait for the grace period.
 TEST(SlowClients, AStopWithNothingInFlightExitsZeroAtOnce) {
   auto mport = free_port();
-  Instance a({"--store", "memory", "--shutdown-grace", "30s", "--metrics-bind", "127.0.0.1:" + std::to_string(mport)});
+  Instance a({"--store", "memory", "--shutdown-grace", "30s", "--metrics-bind",
+              "127.0.0.1:" + std::to_string(mport)});
   int idle = connect_loopback(a.port);  // an idle connection does not hold the stop up
   ASSERT_GE(idle, 0);
   ASSERT_TRUE(eventually([&] { return open_connections(mport) == 1; }, seconds(5)));
@@ -348,6 +362,8 @@ TEST(SlowClients, AStopWithNothingInFlightExitsZeroAtOnce) {
 // Run only by the ctest SanitizerReportsFailTheTest (WILL_FAIL): a child that leaves a
 // sanitizer report where the children's reports go must fail the test that started it.
 TEST(SanitizerReports, DISABLED_AChildsReportFailsTheTest) {
-  Child reporter({"sh", "-c", "p=${ASAN_OPTIONS##*log_path=}; echo 'ERROR: AddressSanitizer: planted' > \"$p.$$\""});
+  Child reporter(
+      {"sh", "-c",
+       "p=${ASAN_OPTIONS##*log_path=}; echo 'ERROR: AddressSanitizer: planted' > \"$p.$$\""});
   EXPECT_EQ(reporter.wait(seconds(5)), 0);
 }

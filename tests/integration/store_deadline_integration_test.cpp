@@ -18,9 +18,10 @@ using namespace std::chrono;
 
 namespace {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-// Under AddressSanitizer or ThreadSanitizer every step costs several times more CPU, and 1,000 busy connections
-// saturate two cores whatever the deadlines do: the sanitizer run checks the mechanism up to
-// 100 clients with more slack; the figure (1,000 clients, 50 ms) is checked by the normal build.
+// Under AddressSanitizer or ThreadSanitizer every step costs several times more CPU, and 1,000 busy
+// connections saturate two cores whatever the deadlines do: the sanitizer run checks the mechanism
+// up to 100 clients with more slack; the figure (1,000 clients, 50 ms) is checked by the normal
+// build.
 constexpr auto slack = milliseconds(150);
 constexpr int most_clients = 100;
 #else

@@ -26,7 +26,8 @@ std::string value_of(std::uint16_t port, const std::string& key) {
 }
 
 bool plant(std::uint16_t port, const std::string& key, const std::string& bytes) {
-  return memcached_command(port, "set " + key + " 0 600 " + std::to_string(bytes.size()) + "\r\n" + bytes + "\r\n")
+  return memcached_command(port, "set " + key + " 0 600 " + std::to_string(bytes.size()) + "\r\n" +
+                                     bytes + "\r\n")
              .rfind("STORED", 0) == 0;
 }
 
@@ -52,11 +53,13 @@ TEST(StoreValues, AnUndecodableCopyNeverMakesWritesFailWithTwoCopies) {
       // Corrupt the first copy found, then the second: one of them is the primary.
       ASSERT_TRUE(plant(holders[static_cast<std::size_t>(holder)], key, bad));
       std::string name = "after" + std::to_string(round);
-      auto w = http(inst[1].port, "PUT", "/api/session", "{\"name\":\"" + name + "\"}", json + cookie);
+      auto w =
+          http(inst[1].port, "PUT", "/api/session", "{\"name\":\"" + name + "\"}", json + cookie);
       EXPECT_EQ(w.status, 200) << "round " << round << ": " << w.body;
       auto visit = http(inst[2].port, "POST", "/api/session/visits", "", json + cookie);
       EXPECT_EQ(visit.status, 200) << "round " << round << ": " << visit.body;
-      auto again = http(inst[0].port, "PUT", "/api/session", "{\"name\":\"" + name + "b\"}", json + cookie);
+      auto again =
+          http(inst[0].port, "PUT", "/api/session", "{\"name\":\"" + name + "b\"}", json + cookie);
       EXPECT_EQ(again.status, 200) << "round " << round << ": " << again.body;
       auto r = http(inst[2].port, "GET", "/api/session", "", cookie);
       EXPECT_NE(r.body.find(name + "b"), std::string::npos) << "round " << round << ": " << r.body;
@@ -75,21 +78,26 @@ TEST(StoreValues, AbsurdNodeFiguresAreNotExported) {
       ++n;
     return n;
   };
-  FakeMemcached sane("STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes 1000\r\n"
-                     "STAT evictions 3\r\nSTAT curr_items 9\r\n");
-  FakeMemcached negative("STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes -5\r\n"
-                         "STAT evictions 3\r\nSTAT curr_items 9\r\n");
+  FakeMemcached sane(
+      "STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes 1000\r\n"
+      "STAT evictions 3\r\nSTAT curr_items 9\r\n");
+  FakeMemcached negative(
+      "STAT pid 7\r\nSTAT time 1700000000\r\nSTAT limit_maxbytes 67108864\r\nSTAT bytes -5\r\n"
+      "STAT evictions 3\r\nSTAT curr_items 9\r\n");
   FakeMemcached garbage("STAT pid 7\r\nSTAT evictions lots\r\nSTAT bytes many\r\n");
   for (auto* node : {&sane, &negative, &garbage}) {
     Instance a({"--memcached", node->address()});
     ASSERT_NE(a.port, 0);
-    for (int i = 0; i < 200 && !node->asked_stats; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (int i = 0; i < 200 && !node->asked_stats; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
     ASSERT_TRUE(node->asked_stats);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the answer handed to /metrics
     auto page = http(a.port, "GET", "/metrics").body;
     if (node == &sane) {
-      EXPECT_NE(page.find("sessdemo_memcached_evictions_total{node=\"" + node->address() + "\"} 3\n"),
-                std::string::npos) << page;
+      EXPECT_NE(
+          page.find("sessdemo_memcached_evictions_total{node=\"" + node->address() + "\"} 3\n"),
+          std::string::npos)
+          << page;
     } else {
       EXPECT_EQ(node_lines(page, node->address()), 0u) << page;
     }

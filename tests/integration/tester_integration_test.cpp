@@ -12,7 +12,8 @@ using namespace std::chrono;
 namespace {
 std::int64_t kinds_sum(const LoadRun& r) {
   std::int64_t n = 0;
-  for (const auto& [k, v] : r.total().at("errors_by_kind").as_object()) n += v.to_number<std::int64_t>();
+  for (const auto& [k, v] : r.total().at("errors_by_kind").as_object())
+    n += v.to_number<std::int64_t>();
   return n;
 }
 }  // namespace
@@ -22,8 +23,8 @@ std::int64_t kinds_sum(const LoadRun& r) {
 TEST(Tester, JsonWritesThroughTheApi) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});
-  auto r = run_load({"--instances", addresses(inst), "--clients", "30", "--duration", "2s", "--write", "json",
-                     "--rename-every", "2"});
+  auto r = run_load({"--instances", addresses(inst), "--clients", "30", "--duration", "2s",
+                     "--write", "json", "--rename-every", "2"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("misses"), 0);
   EXPECT_EQ(r.total_of("errors"), 0);
@@ -37,8 +38,8 @@ TEST(Tester, JsonWritesThroughTheApi) {
 TEST(Tester, JsonWritesToAWrongPathAreHttp4xxErrors) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});
-  auto r = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--write", "json",
-                     "--write-method", "POST", "--write-path", "/details"});
+  auto r = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s",
+                     "--write", "json", "--write-method", "POST", "--write-path", "/details"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_GT(r.errors_of("http_4xx"), 0);
   EXPECT_EQ(kinds_sum(r), r.total_of("errors"));
@@ -51,8 +52,8 @@ TEST(Tester, CsrfTokensAreFetchedAndSent) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address(), "--csrf"});
   for (const char* write : {"form", "json"}) {
-    auto r = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s", "--write", write,
-                       "--csrf-field", "csrf_token", "--rename-every", "2"});
+    auto r = run_load({"--instances", addresses(inst), "--clients", "20", "--duration", "2s",
+                       "--write", write, "--csrf-field", "csrf_token", "--rename-every", "2"});
     EXPECT_EQ(r.exit_code, 0) << write << "\n" << r.out;
     EXPECT_EQ(r.total_of("errors"), 0) << write;
     EXPECT_EQ(r.total_of("misses"), 0) << write;
@@ -68,15 +69,15 @@ TEST(Tester, WritesWithoutTheTokenFailAsCsrfErrors) {
   auto inst = three_instances({"--memcached", mc.address(), "--csrf"});
   // The form's hidden token is sent as a browser sends it, unless it is taken out: then every
   // write is refused (no token option in use, so a plain http_4xx), never a miss.
-  auto plain = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s", "--form-field",
-                         "csrf_token="});
+  auto plain = run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "1s",
+                         "--form-field", "csrf_token="});
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
   EXPECT_GT(plain.errors_of("http_4xx"), 0);
   EXPECT_EQ(plain.total_of("misses"), 0);
   // A token option that names no input on the page: the JSON writes go without one, and each
   // refusal is a csrf error.
-  auto wrong = run_load_with_log({"--instances", addresses(inst), "--clients", "10", "--duration", "1s",
-                                  "--write", "json", "--csrf-field", "not_there"});
+  auto wrong = run_load_with_log({"--instances", addresses(inst), "--clients", "10", "--duration",
+                                  "1s", "--write", "json", "--csrf-field", "not_there"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
   EXPECT_GT(wrong.errors_of("csrf"), 0);
   EXPECT_EQ(wrong.errors_of("http_4xx"), 0);
@@ -91,13 +92,32 @@ TEST(Tester, WritesWithoutTheTokenFailAsCsrfErrors) {
 // -H reaches the server on every request, Host replaced, a user Cookie after the client's own.
 TEST(Tester, ExtraHeadersReachTheServer) {
   FakeServer echo(FakeServer::Mode::echo);
-  Child c({sessdemo_binary(), "load", "--instances", echo.address(), "--scenario", "get", "--path", "/x",
-           "--requests", "3", "--clients", "1", "-H", "X-Api-Key: k123", "-H", "Host: staging.example",
-           "-H", "Cookie: extra=1", "--json", "-", "--quiet"});
+  Child c({sessdemo_binary(),
+           "load",
+           "--instances",
+           echo.address(),
+           "--scenario",
+           "get",
+           "--path",
+           "/x",
+           "--requests",
+           "3",
+           "--clients",
+           "1",
+           "-H",
+           "X-Api-Key: k123",
+           "-H",
+           "Host: staging.example",
+           "-H",
+           "Cookie: extra=1",
+           "--json",
+           "-",
+           "--quiet"});
   auto out = c.read_all(seconds(20));
   EXPECT_EQ(c.wait(seconds(5)), 0) << out;
   // The JSON names the headers, never their values (they may be secrets).
-  EXPECT_NE(out.find("\"header_names\":[\"X-Api-Key\",\"Host\",\"Cookie\"]"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"header_names\":[\"X-Api-Key\",\"Host\",\"Cookie\"]"), std::string::npos)
+      << out;
   EXPECT_EQ(out.find("k123"), std::string::npos);
   // What reached the server. The echo server sets sid=1, so from the second request on the
   // client's own cookie comes first and the user's after it.
@@ -109,7 +129,8 @@ TEST(Tester, ExtraHeadersReachTheServer) {
 }
 
 TEST(Tester, BadHeadersAreRefusedAtStart) {
-  for (auto bad : {"NoColon", "Content-Length: 5", "Connection: close", "Bad Name: x", "Transfer-Encoding: x"}) {
+  for (auto bad : {"NoColon", "Content-Length: 5", "Connection: close", "Bad Name: x",
+                   "Transfer-Encoding: x"}) {
     Child c({sessdemo_binary(), "load", "--instances", "127.0.0.1:1", "-H", bad}, "/dev/null");
     EXPECT_EQ(c.wait(seconds(10)), 2) << bad;
   }
@@ -121,23 +142,26 @@ TEST(Tester, EachBrokenServerGivesItsErrorKind) {
     FakeServer::Mode mode;
     const char* kind;
   };
-  for (auto [mode, kind] : {Case{FakeServer::Mode::silent, "timeout"}, Case{FakeServer::Mode::cut, "reset"},
-                            Case{FakeServer::Mode::closing, "reset"}, Case{FakeServer::Mode::garbage, "protocol"},
-                            Case{FakeServer::Mode::status_404, "http_4xx"},
-                            Case{FakeServer::Mode::status_503, "http_5xx"}}) {
+  for (auto [mode, kind] :
+       {Case{FakeServer::Mode::silent, "timeout"}, Case{FakeServer::Mode::cut, "reset"},
+        Case{FakeServer::Mode::closing, "reset"}, Case{FakeServer::Mode::garbage, "protocol"},
+        Case{FakeServer::Mode::status_404, "http_4xx"},
+        Case{FakeServer::Mode::status_503, "http_5xx"}}) {
     FakeServer s(mode);
-    auto r = run_load({"--instances", s.address(), "--clients", "4", "--duration", "1s", "--timeout", "200ms"});
+    auto r = run_load(
+        {"--instances", s.address(), "--clients", "4", "--duration", "1s", "--timeout", "200ms"});
     EXPECT_EQ(r.exit_code, 1) << kind << "\n" << r.out;
     EXPECT_GT(r.errors_of(kind), 0) << kind << "\n" << r.out;
-    EXPECT_EQ(r.errors_of(kind), r.total_of("errors")) << kind << ": every error is of that kind\n" << r.out;
+    EXPECT_EQ(r.errors_of(kind), r.total_of("errors")) << kind << ": every error is of that kind\n"
+                                                       << r.out;
     EXPECT_EQ(r.total_of("misses"), 0) << kind;
   }
   // Nothing listening on one of two instances (with none answering the tester stops with
   // exit 3 before it starts): its requests are connect errors, the other's are served.
   Instance live({"--store", "memory"});
   auto port = free_port();
-  auto r = run_load({"--instances", live.address() + ",127.0.0.1:" + std::to_string(port), "--clients", "4",
-                     "--duration", "1s", "--max-miss-rate", "1"});
+  auto r = run_load({"--instances", live.address() + ",127.0.0.1:" + std::to_string(port),
+                     "--clients", "4", "--duration", "1s", "--max-miss-rate", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_GT(r.errors_of("connect"), 0) << r.out;
   EXPECT_EQ(r.errors_of("connect"), r.total_of("errors"));
@@ -148,8 +172,8 @@ TEST(Tester, EachBrokenServerGivesItsErrorKind) {
 // only 403s. With a shared store (or a sticky balancer) no write is refused by another instance.
 TEST(Tester, TokensRefusedByAnotherInstanceAreALostSession) {
   auto run = [](const std::vector<Instance>& inst, const char* balance) {
-    return run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "2s", "--csrf-field",
-                     "csrf_token", "--balance", balance, "--max-error-rate", "1"});
+    return run_load({"--instances", addresses(inst), "--clients", "10", "--duration", "2s",
+                     "--csrf-field", "csrf_token", "--balance", balance, "--max-error-rate", "1"});
   };
   auto check_named = [](const LoadRun& r, const std::string& name) -> const boost::json::object* {
     for (const auto& c : r.json.at("checks").as_array())
@@ -165,7 +189,8 @@ TEST(Tester, TokensRefusedByAnotherInstanceAreALostSession) {
   ASSERT_NE(shared_check, nullptr) << r.out;
   EXPECT_FALSE(shared_check->at("passed").as_bool());
   EXPECT_NE(r.out.find("were refused by another"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("never by the instance that issued it: the instances do not share sessions (try --balance "
+  EXPECT_NE(r.out.find("never by the instance that issued it: the instances do not share sessions "
+                       "(try --balance "
                        "sticky to confirm)"),
             std::string::npos)
       << r.out;

@@ -5,16 +5,15 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include <cstdlib>
-#include <sstream>
-#include <sys/socket.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "common/child_process.hpp"
 #include "common/start_line.hpp"
@@ -32,9 +31,13 @@ namespace {
 struct TlsInstance {
   TlsInstance(const TestPki& pki, const std::string& memcached, const std::string& cert = "server",
               std::vector<std::string> extra = {}, const std::string& err_path = "") {
-    std::vector<std::string> argv{sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn", "--threads", "1",
-                                  "--memcached", memcached, "--tls-cert", pki.file((cert + ".pem").c_str()),
-                                  "--tls-key", pki.file((cert + ".key").c_str())};
+    std::vector<std::string> argv{sessdemo_binary(), "serve",
+                                  "--port",          "0",
+                                  "--log-level",     "warn",
+                                  "--threads",       "1",
+                                  "--memcached",     memcached,
+                                  "--tls-cert",      pki.file((cert + ".pem").c_str()),
+                                  "--tls-key",       pki.file((cert + ".key").c_str())};
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = Child(argv, err_path);
     auto line = proc.read_line(seconds(10));
@@ -48,8 +51,10 @@ struct TlsInstance {
 };
 // What `openssl s_client` says (stdout and stderr) when it talks to port, sending input; bounded
 // by a 10 s timeout.
-std::string s_client(std::uint16_t port, const TestPki& pki, const std::string& flags, const std::string& input = "") {
-  std::string cmd = "printf '" + input + "' | timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+std::string s_client(std::uint16_t port, const TestPki& pki, const std::string& flags,
+                     const std::string& input = "") {
+  std::string cmd = "printf '" + input +
+                    "' | timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
                     " -CAfile " + pki.file("ca.pem") + " " + flags + " 2>&1";
   std::string out;
   if (FILE* p = popen(cmd.c_str(), "r")) {
@@ -70,9 +75,11 @@ TEST(Tls, HygieneAndLimits) {
   ASSERT_TRUE(pki.ok);
   Memcached mc;
   auto log = pki.dir / "serve.log";
-  TlsInstance a(pki, mc.address(), "server", {"--max-connections", "2", "--handshake-timeout", "300ms"}, log.string());
+  TlsInstance a(pki, mc.address(), "server",
+                {"--max-connections", "2", "--handshake-timeout", "300ms"}, log.string());
   ASSERT_NE(a.port, 0);
-  auto page = s_client(a.port, pki, "-quiet", "GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n");
+  auto page = s_client(a.port, pki, "-quiet",
+                       "GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n");
   EXPECT_NE(page.find("Strict-Transport-Security: max-age=31536000"), std::string::npos) << page;
   auto weak = s_client(a.port, pki, "-tls1_2 -cipher AES128-SHA:AES256-SHA256");
   EXPECT_EQ(weak.find("Cipher is AES"), std::string::npos) << weak;
@@ -106,15 +113,16 @@ TEST(Tls, HygieneAndLimits) {
 }
 
 TEST(Tls, TheTesterChecksTheCertificateAndReusesConnections) {
-  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  if (!sessdemo::on_path("openssl"))
+    GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
   ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
   Memcached mc;
   TlsInstance a(pki, mc.address()), b(pki, mc.address());
   ASSERT_NE(a.port, 0);
   ASSERT_NE(b.port, 0);
-  auto r = run_load({"--instances", a.url() + "," + b.url(), "--cacert", pki.file("ca.pem"), "--clients", "20",
-                     "--connections", "4", "--duration", "2s"});
+  auto r = run_load({"--instances", a.url() + "," + b.url(), "--cacert", pki.file("ca.pem"),
+                     "--clients", "20", "--connections", "4", "--duration", "2s"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.total_of("errors"), 0);
   EXPECT_EQ(r.total_of("misses"), 0);
@@ -128,13 +136,15 @@ TEST(Tls, TheTesterChecksTheCertificateAndReusesConnections) {
 }
 
 TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
-  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  if (!sessdemo::on_path("openssl"))
+    GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
   ASSERT_TRUE(pki.ok);
   Memcached mc;
   TlsInstance a(pki, mc.address());
   ASSERT_NE(a.port, 0);
-  auto refused = run_load_with_log({"--instances", a.url(), "--clients", "4", "--duration", "1s", "--threads", "2"});
+  auto refused = run_load_with_log(
+      {"--instances", a.url(), "--clients", "4", "--duration", "1s", "--threads", "2"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out;
   // Explained once for the instance, whatever the threads, with the way out.
   auto said = [](const std::string& log, const std::string& what) {
@@ -153,8 +163,8 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
   // The CA is known, but the certificate is for another address.
   TlsInstance other(pki, mc.address(), "other");
   ASSERT_NE(other.port, 0);
-  auto wrong_name = run_load_with_log({"--instances", other.url(), "--cacert", pki.file("ca.pem"), "--clients", "2",
-                                       "--duration", "1s"});
+  auto wrong_name = run_load_with_log({"--instances", other.url(), "--cacert", pki.file("ca.pem"),
+                                       "--clients", "2", "--duration", "1s"});
   EXPECT_EQ(wrong_name.exit_code, 1) << wrong_name.out;
   // --cacert is given: no advice to give it.
   EXPECT_EQ(wrong_name.err.find("give --cacert"), std::string::npos) << wrong_name.err;
@@ -162,8 +172,8 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
   EXPECT_GT(wrong_name.total().at("errors_by_kind").at("tls").to_number<std::int64_t>(), 0);
   EXPECT_EQ(wrong_name.total_of("hits"), 0);
 
-  auto insecure = run_load({"--instances", a.url(), "--insecure", "--clients", "4", "--duration", "1s",
-                            "--min-crossing", "0"});  // one instance: nothing to cross
+  auto insecure = run_load({"--instances", a.url(), "--insecure", "--clients", "4", "--duration",
+                            "1s", "--min-crossing", "0"});  // one instance: nothing to cross
   EXPECT_EQ(insecure.exit_code, 0) << insecure.out;
   EXPECT_EQ(insecure.total_of("errors"), 0);
   EXPECT_TRUE(insecure.json.at("settings").at("insecure").as_bool());
@@ -171,10 +181,12 @@ TEST(Tls, WithoutTheCaEveryRequestIsATlsErrorAndInsecureSkipsTheCheck) {
 }
 
 TEST(Tls, ServeSaysWhatIsWrongWithItsCertificateFiles) {
-  Child half({sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert", "x.pem"}, "/dev/null");
+  Child half(
+      {sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert", "x.pem"},
+      "/dev/null");
   EXPECT_EQ(half.wait(seconds(10)), 2);
-  Child missing({sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert", "/nonexistent.pem",
-                 "--tls-key", "/nonexistent.key"},
+  Child missing({sessdemo_binary(), "serve", "--port", "0", "--store", "memory", "--tls-cert",
+                 "/nonexistent.pem", "--tls-key", "/nonexistent.key"},
                 "/dev/null");
   EXPECT_EQ(missing.wait(seconds(10)), 1);
 }
@@ -205,8 +217,11 @@ struct RawTlsClient {
     if (fd >= 0) ::close(fd);
     SSL_CTX_free(ctx);
   }
-  bool write(const std::string& bytes) { return SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) > 0; }
-  // Reads until `needle` has been seen `times` times, or the server closes, or 5 s pass with nothing.
+  bool write(const std::string& bytes) {
+    return SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) > 0;
+  }
+  // Reads until `needle` has been seen `times` times, or the server closes, or 5 s pass with
+  // nothing.
   std::string read_until(const std::string& needle, std::size_t times) {
     std::string got;
     char buf[16384];
@@ -215,7 +230,8 @@ struct RawTlsClient {
       if (n <= 0) break;
       std::size_t from = got.size() >= needle.size() ? got.size() - needle.size() + 1 : 0;
       got.append(buf, static_cast<std::size_t>(n));
-      for (auto at = got.find(needle, from); at != std::string::npos; at = got.find(needle, at + 1)) ++seen;
+      for (auto at = got.find(needle, from); at != std::string::npos; at = got.find(needle, at + 1))
+        ++seen;
     }
     return got;
   }
@@ -239,7 +255,8 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 // 300 connections that never send a byte do not take the cap of handshakes in progress (256):
 // a real client is served while they sit there.
 TEST(Tls, SilentConnectionsDoNotLockClientsOut) {
-  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  if (!sessdemo::on_path("openssl"))
+    GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
   ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
   Memcached mc;
@@ -267,7 +284,8 @@ TEST(Tls, SilentConnectionsDoNotLockClientsOut) {
 }
 
 TEST(Tls, PipelinedRequestsABodyOfManyRecordsAndAFullSocketAreServedWhole) {
-  if (!sessdemo::on_path("openssl")) GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
+  if (!sessdemo::on_path("openssl"))
+    GTEST_SKIP() << "needs openssl (Debian package openssl) to make a test CA";
   TestPki pki;
   ASSERT_TRUE(pki.ok) << "openssl could not make the test certificates";
   Memcached mc;
@@ -291,10 +309,13 @@ TEST(Tls, PipelinedRequestsABodyOfManyRecordsAndAFullSocketAreServedWhole) {
     RawTlsClient c(a.port, pki, 0);
     ASSERT_TRUE(c.ok) << "the TLS handshake failed";
     std::string body = "name=" + std::string(11995, 'x');
-    ASSERT_TRUE(c.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                        "Origin: https://127.0.0.1:" + std::to_string(a.port) + "\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n"));
-    for (std::size_t at = 0; at < body.size(); at += 4000) ASSERT_TRUE(c.write(body.substr(at, 4000)));
+    ASSERT_TRUE(c.write(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Origin: https://127.0.0.1:" +
+        std::to_string(a.port) + "\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n"));
+    for (std::size_t at = 0; at < body.size(); at += 4000)
+      ASSERT_TRUE(c.write(body.substr(at, 4000)));
     auto got = c.read_until("\r\n\r\n", 1);
     ASSERT_EQ(got.rfind("HTTP/1.1 ", 0), 0u) << "no answer to the whole body: " << got;
     EXPECT_EQ(got.find("HTTP/1.1 408"), std::string::npos) << got;

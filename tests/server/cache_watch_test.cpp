@@ -20,7 +20,8 @@ class NodeFigures final : public SessionStore {
     figures_.evictions = n;
   }
   LoadResult load(std::string_view id) override { return data.load(id); }
-  StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds t, std::uint64_t c) override {
+  StoreStatus save(std::string_view id, const Session& s, std::chrono::seconds t,
+                   std::uint64_t c) override {
     return data.save(id, s, t, c);
   }
   StoreStatus create(std::string_view id, const Session& s, std::chrono::seconds t) override {
@@ -30,7 +31,9 @@ class NodeFigures final : public SessionStore {
   StoreStatus try_lock(std::string_view id, std::string_view o, std::chrono::seconds t) override {
     return data.try_lock(id, o, t);
   }
-  StoreStatus unlock(std::string_view id, std::string_view o) override { return data.unlock(id, o); }
+  StoreStatus unlock(std::string_view id, std::string_view o) override {
+    return data.unlock(id, o);
+  }
   StoreStatus ping() override { return StoreStatus::ok; }
   std::vector<NodeStats> node_stats() override {
     std::lock_guard lock(mutex_);
@@ -66,12 +69,17 @@ TEST(CacheWatch, WarnsOnceWhenANodeHoldingSessionsStartsEvicting) {
   auto said = log.text.str();
   auto at = said.find("memcached 10.0.0.1:11211 is evicting items");
   ASSERT_NE(at, std::string::npos) << "log: " << said;
-  EXPECT_EQ(said.find("memcached 10.0.0.1:11211 is evicting items", at + 1), std::string::npos) << "once";
+  EXPECT_EQ(said.find("memcached 10.0.0.1:11211 is evicting items", at + 1), std::string::npos)
+      << "once";
   EXPECT_NE(said.find("-M"), std::string::npos);
   auto page = metrics.render(sessions);
-  EXPECT_NE(page.find("sessdemo_memcached_evictions_total{node=\"10.0.0.1:11211\"} 40\n"), std::string::npos) << page;
-  EXPECT_NE(page.find("sessdemo_memcached_limit_bytes{node=\"10.0.0.1:11211\"} 8388608\n"), std::string::npos);
-  EXPECT_NE(page.find("sessdemo_memcached_bytes{node=\"10.0.0.1:11211\"} 100\n"), std::string::npos);
+  EXPECT_NE(page.find("sessdemo_memcached_evictions_total{node=\"10.0.0.1:11211\"} 40\n"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("sessdemo_memcached_limit_bytes{node=\"10.0.0.1:11211\"} 8388608\n"),
+            std::string::npos);
+  EXPECT_NE(page.find("sessdemo_memcached_bytes{node=\"10.0.0.1:11211\"} 100\n"),
+            std::string::npos);
 }
 
 // The lock-wait histogram and the retry counters are on the page in every mode.
@@ -83,7 +91,8 @@ TEST(CacheWatch, LockWaitsAreAPrometheusHistogram) {
   s.retries = 7;
   auto page = metrics.render(s);
   EXPECT_NE(page.find("# TYPE sessdemo_lock_wait_seconds histogram\n"), std::string::npos);
-  EXPECT_NE(page.find("sessdemo_lock_wait_seconds_bucket{le=\"0.001\"} 0\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("sessdemo_lock_wait_seconds_bucket{le=\"0.001\"} 0\n"), std::string::npos)
+      << page;
   EXPECT_NE(page.find("sessdemo_lock_wait_seconds_bucket{le=\"0.005\"} 1\n"), std::string::npos);
   EXPECT_NE(page.find("sessdemo_lock_wait_seconds_bucket{le=\"+Inf\"} 2\n"), std::string::npos);
   EXPECT_NE(page.find("sessdemo_lock_wait_seconds_count 2\n"), std::string::npos);

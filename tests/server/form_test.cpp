@@ -66,11 +66,11 @@ TEST(Form, InvisibleAndDirectionCharactersAndBlankNamesAreRefused) {
 // By the Unicode properties, not a hand list: fillers that draw nothing (Default_Ignorable) and
 // the Arabic letter mark (Bidi_Control) are refused, and so is a name of blank braille only.
 TEST(Form, NamesByUnicodeProperties) {
-  for (std::string bad : {std::string("\xE3\x85\xA4"),                  // U+3164 Hangul filler
-                          std::string("\xE1\x85\x9F\xE1\x85\xA0"),      // U+115F U+1160
-                          std::string("\xEF\xBE\xA0"),                  // U+FFA0 halfwidth filler
-                          std::string("Ann\xD8\x9C"),                    // U+061C Arabic letter mark
-                          std::string("A\xC2\xADnn")}) {                 // U+00AD soft hyphen
+  for (std::string bad : {std::string("\xE3\x85\xA4"),              // U+3164 Hangul filler
+                          std::string("\xE1\x85\x9F\xE1\x85\xA0"),  // U+115F U+1160
+                          std::string("\xEF\xBE\xA0"),              // U+FFA0 halfwidth filler
+                          std::string("Ann\xD8\x9C"),               // U+061C Arabic letter mark
+                          std::string("A\xC2\xADnn")}) {            // U+00AD soft hyphen
     auto r = check_name(bad);
     EXPECT_FALSE(r.name) << bad;
     EXPECT_NE(r.error.find("invisible"), std::string::npos) << r.error;
@@ -78,13 +78,16 @@ TEST(Form, NamesByUnicodeProperties) {
   auto braille = check_name("\xE2\xA0\x80\xE2\xA0\x80");  // U+2800 twice
   EXPECT_FALSE(braille.name);
   EXPECT_NE(braille.error.find("empty"), std::string::npos) << braille.error;
-  EXPECT_EQ(check_name("\xE2\xA0\x81 dots").name, "\xE2\xA0\x81 dots");  // a braille letter is visible
+  EXPECT_EQ(check_name("\xE2\xA0\x81 dots").name,
+            "\xE2\xA0\x81 dots");  // a braille letter is visible
 }
 
 // U+2028 and U+2029 break the line a name stands in; a pile of combining marks draws over the
 // lines around it. A language's own diacritics stay.
 TEST(Form, LineSeparatorsAndPiledMarksAreRefused) {
-  for (std::string bad : {std::string("Ann\xE2\x80\xA8" "Bob"), std::string("Ann\xE2\x80\xA9")}) {
+  for (std::string bad : {std::string("Ann\xE2\x80\xA8"
+                                      "Bob"),
+                          std::string("Ann\xE2\x80\xA9")}) {
     auto r = check_name(bad);
     EXPECT_FALSE(r.name);
     EXPECT_NE(r.error.find("line or paragraph separators"), std::string::npos) << r.error;
@@ -94,6 +97,6 @@ TEST(Form, LineSeparatorsAndPiledMarksAreRefused) {
   auto r = check_name(zalgo);
   EXPECT_FALSE(r.name);
   EXPECT_NE(r.error.find("more than 4 combining marks"), std::string::npos) << r.error;
-  EXPECT_TRUE(check_name("Nguy\xE1\xBB\x85n").name);         // precomposed Vietnamese
-  EXPECT_TRUE(check_name("Nguye\xCC\x82\xCC\x83n").name);    // e + circumflex + tilde, decomposed
+  EXPECT_TRUE(check_name("Nguy\xE1\xBB\x85n").name);       // precomposed Vietnamese
+  EXPECT_TRUE(check_name("Nguye\xCC\x82\xCC\x83n").name);  // e + circumflex + tilde, decomposed
 }

@@ -189,7 +189,8 @@ TEST(Router, BatchedReadAnswersLikeTheDirectPath) {
   EXPECT_EQ(batched.body(), direct.body());
   DownStore down;
   App broken(down);
-  auto failed = broken.router.handle_read(broken.router.route(req), broken.sessions.read_many({sid})[0]);
+  auto failed =
+      broken.router.handle_read(broken.router.route(req), broken.sessions.read_many({sid})[0]);
   EXPECT_EQ(failed.result_int(), 503u);  // a store failure is never an empty session
 }
 
@@ -286,14 +287,20 @@ TEST(Router, StateChangesFromAnotherSiteAreRefused) {
             403u);
   EXPECT_EQ(store.size(), 0u) << "nothing was written";
   // Another port, another scheme, or a scheme that is no web origin: another site.
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://127.0.0.1:9999", "127.0.0.1:8081"), 403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://127.0.0.1:9999", "127.0.0.1:8081"),
+            403u);
   EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "https://127.0.0.1", "127.0.0.1:8081"), 403u);
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "ftp://127.0.0.1:8081", "127.0.0.1:8081"), 403u);
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://shop.example:8080", "shop.example"), 403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "ftp://127.0.0.1:8081", "127.0.0.1:8081"),
+            403u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Eve", "http://shop.example:8080", "shop.example"),
+            403u);
   EXPECT_EQ(store.size(), 0u) << "nothing was written";
   // The same origin (default ports written or not, case, IPv6), and no Origin at all, go through.
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://shop.example:8080", "shop.example:8080"), 303u);
-  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://Shop.Example", "shop.example:80"), 303u);
+  EXPECT_EQ(
+      with(http::Verb::post, "/", "name=Ann", "http://shop.example:8080", "shop.example:8080"),
+      303u);
+  EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://Shop.Example", "shop.example:80"),
+            303u);
   EXPECT_EQ(with(http::Verb::post, "/", "name=Ann", "http://[::1]:8081", "[::1]:8081"), 303u);
   EXPECT_EQ(with(http::Verb::post, "/", "name=Bob", "", "shop.example"), 303u);
   EXPECT_EQ(with(http::Verb::get, "/", "", "https://evil.example", "shop.example"),
@@ -319,15 +326,21 @@ TEST(Router, RefusedOriginsAreSaidCountedAndCanBeTrusted) {
   EXPECT_EQ(post(plain, "http://127.0.0.1:8080"), 403u);
   EXPECT_EQ(post(plain, "null"), 403u);
   auto said = log.said();
-  auto line = said.find("refused writes whose Origin http://127.0.0.1:8080 is not this request's origin http://app "
-                        "(Host: app)");
+  auto line = said.find(
+      "refused writes whose Origin http://127.0.0.1:8080 is not this request's origin http://app "
+      "(Host: app)");
   ASSERT_NE(line, std::string::npos) << said;
-  EXPECT_EQ(said.find("refused writes whose Origin http://127.0.0.1:8080", line + 1), std::string::npos) << "once";
+  EXPECT_EQ(said.find("refused writes whose Origin http://127.0.0.1:8080", line + 1),
+            std::string::npos)
+      << "once";
   EXPECT_NE(said.find("proxy_set_header Host $http_host"), std::string::npos);
   EXPECT_NE(said.find("--trusted-origin http://127.0.0.1:8080"), std::string::npos);
   auto page = plain.metrics.render(SessionStats{});
-  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_host\"} 2\n"), std::string::npos) << page;
-  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_null\"} 1\n"), std::string::npos);
+  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_host\"} 2\n"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("sessdemo_write_refusals_total{reason=\"origin_null\"} 1\n"),
+            std::string::npos);
   RouterConfig trusting{"inst-1", false};
   trusting.trusted_origins = {trusted_origin("HTTP://127.0.0.1:8080")};
   App app(store, trusting);
@@ -365,7 +378,8 @@ struct CsrfRouter {
   Metrics metrics;
   Router router;
   CsrfRouter(MemoryStore& st, std::string secret = {})
-      : store(st), sessions(st, SessionPolicy{}), router(config(std::move(secret)), sessions, metrics) {}
+      : store(st), sessions(st, SessionPolicy{}),
+        router(config(std::move(secret)), sessions, metrics) {}
   static RouterConfig config(std::string secret) {
     RouterConfig rc{"inst-1", false};
     rc.csrf = true;
@@ -415,8 +429,10 @@ TEST(Router, CsrfTokensGuardEveryWrite) {
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "").result_int(), 403u);
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", "", "", nonce).result_int(), 403u);
   std::string other = set_cookie_value(call(http::Verb::get, "/", "", ""), "sessdemo_csrf");
-  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", other).result_int(), 403u);
-  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", "", "", nonce).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", other).result_int(),
+            403u);
+  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", "", "", nonce).result_int(),
+            403u);
   EXPECT_EQ(store.size(), 0u);
   // With it: the session is created with a token of its own, not the pre-session one (which
   // anyone may have asked the server for and planted with its nonce: token fixation).
@@ -430,25 +446,35 @@ TEST(Router, CsrfTokensGuardEveryWrite) {
   token = token_in(with_session.body());
   EXPECT_EQ(token.size(), 22u);
   EXPECT_NE(token, fixed);
-  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + fixed, sid, "", nonce).result_int(), 403u)
+  EXPECT_EQ(
+      call(http::Verb::post, "/", "name=Eve&csrf_token=" + fixed, sid, "", nonce).result_int(),
+      403u)
       << "the pre-session token still writes to the session it created";
   EXPECT_TRUE(with_session[http::Field::set_cookie].empty());
-  EXPECT_EQ(r.router.route([&] {
-    http::Request req{http::Verb::get, "/", 11};
-    req.set(http::Field::cookie, "sessdemo_sid=" + sid);
-    return req;
-  }()).lane, Lane::write);
+  EXPECT_EQ(r.router
+                .route([&] {
+                  http::Request req{http::Verb::get, "/", 11};
+                  req.set(http::Field::cookie, "sessdemo_sid=" + sid);
+                  return req;
+                }())
+                .lane,
+            Lane::write);
   // From now on the session's token is checked, with or without the pre-session cookie.
   EXPECT_EQ(call(http::Verb::post, "/", "name=Eve", sid).result_int(), 403u);
-  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + std::string(22, 'A'), sid).result_int(), 403u);
+  EXPECT_EQ(
+      call(http::Verb::post, "/", "name=Eve&csrf_token=" + std::string(22, 'A'), sid).result_int(),
+      403u);
   std::string others_token = token_in(call(http::Verb::get, "/", "", "", "", other).body());
-  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + others_token, sid, "", other).result_int(), 403u);
+  EXPECT_EQ(call(http::Verb::post, "/", "name=Eve&csrf_token=" + others_token, sid, "", other)
+                .result_int(),
+            403u);
   EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Eve\"}", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid).result_int(), 403u);
   EXPECT_EQ(call(http::Verb::get, "/details", "", sid).body().find("Eve"), std::string::npos);
   EXPECT_NE(call(http::Verb::get, "/details", "", sid).body().find("Ann"), std::string::npos);
-  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Bo\"}", sid, token).result_int(), 200u);
+  EXPECT_EQ(call(http::Verb::put, "/api/session", "{\"name\":\"Bo\"}", sid, token).result_int(),
+            200u);
   EXPECT_EQ(call(http::Verb::post, "/api/session/visits", "", sid, token).result_int(), 200u);
   EXPECT_EQ(call(http::Verb::delete_, "/api/session", "", sid, token).result_int(), 204u);
   EXPECT_EQ(store.size(), 0u);  // ended
@@ -466,12 +492,20 @@ TEST(Router, SignedPreSessionTokensNeedTheFarmsSecret) {
   std::string nonce = set_cookie_value(home, "sessdemo_csrf"), token = token_in(home.body());
   ASSERT_EQ(token.size(), 22u);
   EXPECT_NE(token, nonce);
-  EXPECT_EQ(c.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(), 403u);
-  EXPECT_EQ(plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(), 403u);
+  EXPECT_EQ(
+      c.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(),
+      403u);
+  EXPECT_EQ(
+      plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + token, "", "", nonce).result_int(),
+      403u);
   // Planted: the nonce as its own token passes where tokens are not signed, never where they are.
   std::string planted = new_session_id();
-  EXPECT_EQ(b.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted).result_int(), 403u);
-  EXPECT_EQ(plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted).result_int(), 303u);
+  EXPECT_EQ(
+      b.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted).result_int(),
+      403u);
+  EXPECT_EQ(plain.call(http::Verb::post, "/", "name=Eve&csrf_token=" + planted, "", "", planted)
+                .result_int(),
+            303u);
   EXPECT_EQ(shared.size(), 0u);
   auto saved = b.call(http::Verb::post, "/", "name=Ann&csrf_token=" + token, "", "", nonce);
   EXPECT_EQ(saved.result_int(), 303u);

@@ -131,7 +131,8 @@ TEST(StoreExecutor, AStalledStoreIsAnswered503AtTheDeadlineQueuedOrRunning) {
     ASSERT_TRUE(a.wait_for(1, seconds(5)));
     start = steady_clock::now();
     for (int i = 0; i < 20; ++i) ex.submit(reqs[i], *routes[i], std::move(dones[i]));
-    ASSERT_TRUE(a.wait_for(1 + 19, seconds(5))) << "queued requests were not answered at their deadline";
+    ASSERT_TRUE(a.wait_for(1 + 19, seconds(5)))
+        << "queued requests were not answered at their deadline";
     releaser();
     ASSERT_TRUE(a.wait_for(1 + 20, seconds(5)));
     // One write thread and a store that never answers: the nine writes queued behind the
@@ -191,12 +192,14 @@ TEST(StoreExecutor, ReadsHereShareOneRoundTripAndStopWhileTheStoreIsDownOrSlow) 
   ASSERT_TRUE(ex.reads_here());
   auto here = [&](int from, int to) {
     std::vector<StoreExecutor::Read> reads;
-    for (int i = from; i < to; ++i) reads.push_back({&reqs[i], &app.routed(reqs[i]), a.done_for(i)});
+    for (int i = from; i < to; ++i)
+      reads.push_back({&reqs[i], &app.routed(reqs[i]), a.done_for(i)});
     ex.read_here(reads);
   };
   here(0, 3);
   ASSERT_EQ(a.got.size(), 3u) << "answered before read_here returned";
-  for (int i = 0; i < 3; ++i) EXPECT_NE(a.got[i].body().find(">h" + std::to_string(i) + "<"), std::string::npos);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(a.got[i].body().find(">h" + std::to_string(i) + "<"), std::string::npos);
   EXPECT_EQ(app.store.load_manys.load(), 1);
   EXPECT_EQ(ex.stats().batches_here.load(), 1u);
   EXPECT_TRUE(ex.reads_here());
@@ -211,7 +214,8 @@ TEST(StoreExecutor, ReadsHereShareOneRoundTripAndStopWhileTheStoreIsDownOrSlow) 
   ex.submit(reqs[4], app.routed(reqs[4]), a.done_for(4));  // the read lane's batch, fast
   ASSERT_TRUE(a.wait_for(5, seconds(5)));
   EXPECT_EQ(a.got[4].result_int(), 200u);
-  EXPECT_TRUE(eventually([&] { return ex.reads_here(); })) << "a fast batch of the lane opens it again";
+  EXPECT_TRUE(eventually([&] { return ex.reads_here(); }))
+      << "a fast batch of the lane opens it again";
 
   app.store.delay = milliseconds(40);  // slower than inline_slow, within inline_cap
   a.got.clear();
@@ -269,8 +273,7 @@ TEST(StoreExecutor, AFullQueueAnswers503AtOnce) {
   Answers a;
   StoreExecutor ex(app.router, app.sessions, c, app.metrics.executor_counters());
   ex.submit(req, app.routed(req), a.done_for(0));  // taken by the thread, stalls
-  ASSERT_TRUE(
-      eventually([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
+  ASSERT_TRUE(eventually([&] { return app.store.writes.load() + app.store.loads.load() > 0; }));
   ex.submit(req, app.routed(req), a.done_for(1));
   ex.submit(req, app.routed(req), a.done_for(2));
   auto t0 = steady_clock::now();

@@ -1,10 +1,10 @@
 #include "server/store_health.hpp"
 
+#include <gtest/gtest.h>
+
 #include "server/instrumented_store.hpp"
 #include "server/metrics.hpp"
 #include "tests/support/fake_store.hpp"
-
-#include <gtest/gtest.h>
 
 using namespace sessdemo;
 using namespace std::chrono;
@@ -14,8 +14,9 @@ struct Log {
   std::vector<std::pair<StoreHealth::Level, std::string>> lines;
   StoreHealth::Clock::time_point now{};
   StoreHealth make() {
-    return StoreHealth([this](StoreHealth::Level l, const std::string& s) { lines.emplace_back(l, s); }, seconds(10),
-                       [this] { return now; });
+    return StoreHealth(
+        [this](StoreHealth::Level l, const std::string& s) { lines.emplace_back(l, s); },
+        seconds(10), [this] { return now; });
   }
 };
 }  // namespace
@@ -39,13 +40,15 @@ TEST(StoreHealth, FirstFailureAtOnceThenOneLinePerPeriodThenRecovery) {
     h.failed("save");
   }
   ASSERT_EQ(log.lines.size(), 2u);  // 10 s after the first line
-  EXPECT_NE(log.lines[1].second.find("still failing: 2000 failed calls in the last 10 s"), std::string::npos)
+  EXPECT_NE(log.lines[1].second.find("still failing: 2000 failed calls in the last 10 s"),
+            std::string::npos)
       << log.lines[1].second;
   log.now += seconds(1);
   h.answered();
   ASSERT_EQ(log.lines.size(), 3u);
   EXPECT_EQ(log.lines[2].first, StoreHealth::Level::info);
-  EXPECT_NE(log.lines[2].second.find("answers again, after 2001 failed calls over 11000 ms"), std::string::npos)
+  EXPECT_NE(log.lines[2].second.find("answers again, after 2001 failed calls over 11000 ms"),
+            std::string::npos)
       << log.lines[2].second;
   h.answered();
   EXPECT_EQ(log.lines.size(), 3u);

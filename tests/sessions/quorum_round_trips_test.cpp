@@ -18,7 +18,8 @@ namespace {
 // "receive 0", "load 1", "save 2", "create 0".
 class Logged final : public SessionStore {
  public:
-  Logged(FakeStore& node, int number, std::vector<std::string>& log) : node_(node), n_(number), log_(log) {}
+  Logged(FakeStore& node, int number, std::vector<std::string>& log)
+      : node_(node), n_(number), log_(log) {}
   LoadResult load(std::string_view id) override { return note("load"), node_.load(id); }
   std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override {
     return note("load"), node_.load_many(ids);
@@ -38,8 +39,12 @@ class Logged final : public SessionStore {
     return note("create"), node_.create(id, s, ttl);
   }
   StoreStatus remove(std::string_view id) override { return node_.remove(id); }
-  StoreStatus try_lock(std::string_view id, std::string_view o, seconds t) override { return node_.try_lock(id, o, t); }
-  StoreStatus unlock(std::string_view id, std::string_view o) override { return node_.unlock(id, o); }
+  StoreStatus try_lock(std::string_view id, std::string_view o, seconds t) override {
+    return node_.try_lock(id, o, t);
+  }
+  StoreStatus unlock(std::string_view id, std::string_view o) override {
+    return node_.unlock(id, o);
+  }
   StoreStatus ping() override { return node_.ping(); }
   const char* kind() const override { return "logged"; }
 
@@ -57,14 +62,16 @@ struct Copies {
   Copies() {
     std::vector<ReplicaNode> list;
     for (int i = 0; i < 3; ++i)
-      list.push_back({"127.0.0.1:" + std::to_string(11211 + i), std::make_unique<Logged>(nodes[i], i, log)});
+      list.push_back(
+          {"127.0.0.1:" + std::to_string(11211 + i), std::make_unique<Logged>(nodes[i], i, log)});
     ReplicationOptions o;
     o.copies = 3;
     store = std::make_unique<QuorumStore>(std::move(list), o);
   }
   std::vector<std::string> take() { return std::exchange(log, {}); }
   int count(const std::vector<std::string>& l, const std::string& what) {
-    return static_cast<int>(std::count_if(l.begin(), l.end(), [&](const std::string& e) { return e.rfind(what, 0) == 0; }));
+    return static_cast<int>(std::count_if(
+        l.begin(), l.end(), [&](const std::string& e) { return e.rfind(what, 0) == 0; }));
   }
 };
 
@@ -87,7 +94,8 @@ TEST(QuorumRoundTrips, AReadSendsToAMajorityBeforeItWaitsForAny) {
   EXPECT_EQ(log[0].substr(0, 4), "send");
   EXPECT_EQ(log[1].substr(0, 4), "send");
   EXPECT_EQ(c.count(log, "receive"), 2);
-  EXPECT_EQ(c.count(log, "load"), 0) << "the agreeing majority settles it; the third copy is not asked";
+  EXPECT_EQ(c.count(log, "load"), 0)
+      << "the agreeing majority settles it; the third copy is not asked";
 
   // A batch: one multi-get per node, every one sent before the first answer is read.
   ASSERT_EQ(c.store->create("s2", named("Bob"), seconds(60)), StoreStatus::ok);
@@ -95,8 +103,10 @@ TEST(QuorumRoundTrips, AReadSendsToAMajorityBeforeItWaitsForAny) {
   auto many = c.store->load_many({"s1", "s2"});
   ASSERT_EQ(many[1].status, StoreStatus::ok);
   log = c.take();
-  auto first_receive = std::find_if(log.begin(), log.end(), [](auto& e) { return e.rfind("receive", 0) == 0; });
-  EXPECT_EQ(c.count(std::vector<std::string>(first_receive, log.end()), "send"), 0) << ::testing::PrintToString(log);
+  auto first_receive =
+      std::find_if(log.begin(), log.end(), [](auto& e) { return e.rfind("receive", 0) == 0; });
+  EXPECT_EQ(c.count(std::vector<std::string>(first_receive, log.end()), "send"), 0)
+      << ::testing::PrintToString(log);
 }
 
 TEST(QuorumRoundTrips, ACreateAddsToEachCopyWithoutReadingFirst) {

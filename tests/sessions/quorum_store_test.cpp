@@ -29,8 +29,10 @@ class Link final : public SessionStore {
     return node_.load(id);
   }
   std::vector<LoadResult> load_many(const std::vector<std::string>& ids) override {
-    if (cut) return std::vector<LoadResult>(ids.size(), {StoreStatus::unavailable, {}, 0, false, "cut"});
-    if (corrupt) return std::vector<LoadResult>(ids.size(), {StoreStatus::not_found, {}, 7, true, ""});
+    if (cut)
+      return std::vector<LoadResult>(ids.size(), {StoreStatus::unavailable, {}, 0, false, "cut"});
+    if (corrupt)
+      return std::vector<LoadResult>(ids.size(), {StoreStatus::not_found, {}, 7, true, ""});
     return node_.load_many(ids);
   }
   StoreStatus save(std::string_view id, const Session& s, seconds ttl, std::uint64_t cas) override {
@@ -178,13 +180,15 @@ TEST(QuorumStore, AHealedCopyWithOldDataIsNeverServedAndIsRepaired) {
   auto& q = static_cast<QuorumStore&>(store);
   // The first copy asked holds an old version: it was cut off while the session changed.
   auto id = id_starting_at(q, 0);
-  for (std::size_t n = 0; n < 3; ++n) c.nodes[n].data.create(id, named(n == 0 ? "old" : "new", n == 0 ? 3 : 7), seconds(60));
+  for (std::size_t n = 0; n < 3; ++n)
+    c.nodes[n].data.create(id, named(n == 0 ? "old" : "new", n == 0 ? 3 : 7), seconds(60));
   EXPECT_EQ(name_of(q, id), "new");
   EXPECT_EQ(q.stats().repairs.load(), 1u);
   EXPECT_EQ(c.nodes[0].data.load(id).session->version, 7u);
   // The same through a batch.
   auto id2 = id_starting_at(q, 0);
-  for (std::size_t n = 0; n < 3; ++n) c.nodes[n].data.create(id2, named(n == 0 ? "old" : "new", n == 0 ? 1 : 2), seconds(60));
+  for (std::size_t n = 0; n < 3; ++n)
+    c.nodes[n].data.create(id2, named(n == 0 ? "old" : "new", n == 0 ? 1 : 2), seconds(60));
   auto batch = q.load_many({id, id2});
   ASSERT_EQ(batch[1].status, StoreStatus::ok);
   EXPECT_EQ(batch[1].session->name, "new");
@@ -240,7 +244,9 @@ TEST(QuorumStore, OfTwoConcurrentWritersOfOneVersionTheSecondGetsACleanConflict)
   // the copies in the same order, so B meets A's value first and stops there.
   LoadResult read_a = q.load(id), read_b = q.load(id);
   StoreStatus b_result = StoreStatus::ok;
-  c.nodes[order[1]].before_write = [&] { b_result = q.save(id, next_of(read_b, "B"), seconds(60), read_b.cas); };
+  c.nodes[order[1]].before_write = [&] {
+    b_result = q.save(id, next_of(read_b, "B"), seconds(60), read_b.cas);
+  };
   EXPECT_EQ(q.save(id, next_of(read_a, "A"), seconds(60), read_a.cas), StoreStatus::ok);
   EXPECT_EQ(b_result, StoreStatus::conflict);
   for (auto n : order) EXPECT_EQ(c.nodes[n].data.load(id).session->name, "A") << n;
@@ -259,7 +265,9 @@ TEST(QuorumStore, WritersThatSeeDifferentCopiesCannotBothWinAndTheOutvotedLoserM
   c.cut(1, order[0]);  // b cannot reach the first copy: it starts at the second
   LoadResult read_a = a.load(id), read_b = b.load(id);
   StoreStatus b_result = StoreStatus::not_found;
-  c.nodes[order[1]].before_write = [&] { b_result = b.save(id, next_of(read_b, "B"), seconds(60), read_b.cas); };
+  c.nodes[order[1]].before_write = [&] {
+    b_result = b.save(id, next_of(read_b, "B"), seconds(60), read_b.cas);
+  };
   StoreStatus a_result = a.save(id, next_of(read_a, "A"), seconds(60), read_a.cas);
   EXPECT_EQ(b_result, StoreStatus::ok);
   // A's value reached one copy, and the two others refused it: outvoted for good, so a
@@ -287,7 +295,7 @@ TEST(QuorumStore, CountersThroughTheSessionServiceLoseNoIncrementAcrossAPartitio
   std::string id = created.id;
   int acked = 0;
   for (int i = 0; i < 60; ++i) {
-    if (i == 20) c.cut(0, 1);                 // a loses node 1
+    if (i == 20) c.cut(0, 1);                      // a loses node 1
     if (i == 40) c.cut(0, 1, false), c.cut(1, 2);  // healed; b loses node 2
     auto& svc = i % 2 ? sa : sb;
     if (svc.update(id, [](Session& s) { s.visits++; }).status == StoreStatus::ok) ++acked;
@@ -337,7 +345,8 @@ TEST(QuorumStore, ABatchAsksEachNodeOnce) {
   std::vector<std::string> ids;
   for (int i = 0; i < 30; ++i) {
     ids.push_back(new_session_id());
-    ASSERT_EQ(q.create(ids.back(), named("n" + std::to_string(i), 1), seconds(60)), StoreStatus::ok);
+    ASSERT_EQ(q.create(ids.back(), named("n" + std::to_string(i), 1), seconds(60)),
+              StoreStatus::ok);
   }
   for (auto& n : c.nodes) n.load_manys = 0, n.loads = 0;
   auto out = q.load_many(ids);
@@ -419,7 +428,7 @@ TEST(QuorumStore, ASlowCopyWithinItsShareIsWaitedForAndOnePastItIsOutvoted) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(300));
   c.nodes[0].delay = milliseconds(0);
   EXPECT_EQ(c.nodes[0].data.load(id).session->name, "bob");  // it missed the write...
-  EXPECT_EQ(name_of(q, id), "carol");                         // ...and is outvoted, then repaired
+  EXPECT_EQ(name_of(q, id), "carol");                        // ...and is outvoted, then repaired
   EXPECT_EQ(c.nodes[0].data.load(id).session->name, "carol");
 }
 
@@ -436,7 +445,8 @@ TEST(QuorumStore, CopiesSplitThreeWaysWithinOneVersionConverge) {
     ASSERT_EQ(c.nodes[n].data.create(id, s, seconds(60)), StoreStatus::ok);
   }
   EXPECT_EQ(name_of(q, id), "split-2");  // the highest tag
-  for (auto& n : c.nodes) EXPECT_EQ(n.data.load(id).session->name, "split-2") << "every copy repaired";
+  for (auto& n : c.nodes)
+    EXPECT_EQ(n.data.load(id).session->name, "split-2") << "every copy repaired";
   EXPECT_EQ(rename(q, id, "after"), StoreStatus::ok);
   EXPECT_EQ(name_of(q, id), "after");
   // With one copy silent, the two that answer are not replaced by each other: the silent one may
@@ -496,7 +506,8 @@ TEST(QuorumStore, AnUnconditionalSaveIsLastWriterWins) {
   LoadResult r = q.load(id);
   ASSERT_EQ(r.status, StoreStatus::ok);
   EXPECT_EQ(q.save(id, next_of(r, "writer-1"), seconds(60), 0), StoreStatus::ok);
-  EXPECT_EQ(q.save(id, next_of(r, "writer-2"), seconds(60), 0), StoreStatus::ok);  // same version read
+  EXPECT_EQ(q.save(id, next_of(r, "writer-2"), seconds(60), 0),
+            StoreStatus::ok);  // same version read
   EXPECT_EQ(name_of(q, id), "writer-2");
   // A conditional save of the same stale read is refused, as before.
   EXPECT_EQ(q.save(id, next_of(r, "writer-3"), seconds(60), r.cas), StoreStatus::conflict);

@@ -10,7 +10,8 @@ TEST(SessionId, LengthAndAlphabet) {
   for (int i = 0; i < 1000; ++i) {
     auto id = new_session_id();
     ASSERT_EQ(id.size(), 22u);
-    for (char c : id) ASSERT_TRUE(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << id;
+    for (char c : id)
+      ASSERT_TRUE(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << id;
     ASSERT_TRUE(is_well_formed_session_id(id)) << id;
   }
 }

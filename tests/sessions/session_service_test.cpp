@@ -274,17 +274,20 @@ TEST(SessionService, LockModeTakesNoLockForAnIdTheStoreDoesNotHold) {
 TEST(SessionService, AGuardThatRefusesWritesNothing) {
   MemoryStore store;
   SessionService svc(store, SessionPolicy{});
-  auto none = svc.update("", [](Session& s) { s.visits++; }, [](const Session* s) { return s != nullptr; });
+  auto none = svc.update(
+      "", [](Session& s) { s.visits++; }, [](const Session* s) { return s != nullptr; });
   EXPECT_TRUE(none.refused);
   EXPECT_EQ(store.size(), 0u);
   auto made = svc.update("", [](Session& s) { s.csrf = "t"; });
   ASSERT_TRUE(made.created);
-  auto wrong = svc.update(made.id, [](Session& s) { s.visits = 99; },
-                          [](const Session* s) { return s && s->csrf == "other"; });
+  auto wrong = svc.update(
+      made.id, [](Session& s) { s.visits = 99; },
+      [](const Session* s) { return s && s->csrf == "other"; });
   EXPECT_TRUE(wrong.refused);
   EXPECT_EQ(svc.read(made.id).session->visits, 0);
-  auto right = svc.update(made.id, [](Session& s) { s.visits = 7; },
-                          [](const Session* s) { return s && s->csrf == "t"; });
+  auto right = svc.update(
+      made.id, [](Session& s) { s.visits = 7; },
+      [](const Session* s) { return s && s->csrf == "t"; });
   EXPECT_FALSE(right.refused);
   EXPECT_EQ(svc.read(made.id).session->visits, 7);
 }

@@ -31,7 +31,7 @@ TEST(SessionEncoding, RejectsCorruptValues) {
   EXPECT_FALSE(decode_session("garbage"));
   EXPECT_FALSE(decode_session("sd2 " + good.substr(4)));
   EXPECT_FALSE(decode_session(good.substr(0, good.size() - 1)));  // truncated name
-  EXPECT_FALSE(decode_session(good + "x"));                        // trailing bytes
+  EXPECT_FALSE(decode_session(good + "x"));                       // trailing bytes
   EXPECT_FALSE(decode_session("sd1 x 1 2 3 -\n"));
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 0 -\nextra"));
   EXPECT_FALSE(decode_session("sd1 1 2 3 4 -\n"));  // write tag missing
@@ -46,7 +46,8 @@ TEST(SessionEncoding, CsrfTokenRoundTripAndFormats) {
   EXPECT_EQ(encode_session(s).rfind("sd1 ", 0), 0u);
   s.csrf = "AbCdEfGhIjKlMnOpQrStU-_";
   auto bytes = encode_session(s);
-  EXPECT_EQ(bytes.rfind("sd2 5 1700000000 1700000100 2 0 AbCdEfGhIjKlMnOpQrStU-_ 3\n", 0), 0u) << bytes;
+  EXPECT_EQ(bytes.rfind("sd2 5 1700000000 1700000100 2 0 AbCdEfGhIjKlMnOpQrStU-_ 3\n", 0), 0u)
+      << bytes;
   auto d = decode_session(bytes);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->csrf, s.csrf);
@@ -76,15 +77,21 @@ TEST(Session, ATombstoneKeepsItsVersionAndOrigin) {
 
 // Decoded numbers and names are untrusted input: out of range is corrupt, never arithmetic.
 TEST(SessionEncoding, OutOfRangeFieldsAndBadNamesAreCorrupt) {
-  EXPECT_TRUE(decode_session("sd1 5 1700000000 1700000000 9007199254740992 0 -\n"));  // 2^53 visits: the most
+  EXPECT_TRUE(decode_session(
+      "sd1 5 1700000000 1700000000 9007199254740992 0 -\n"));  // 2^53 visits: the most
   EXPECT_FALSE(decode_session("sd1 5 1700000000 1700000000 9223372036854775807 0 -\n"));
   EXPECT_FALSE(decode_session("sd1 5 1700000000 1700000000 -1 0 -\n"));
-  EXPECT_FALSE(decode_session("sd1 18446744073709551615 1 1 0 0 -\n"));  // a version that cannot be followed
+  EXPECT_FALSE(
+      decode_session("sd1 18446744073709551615 1 1 0 0 -\n"));  // a version that cannot be followed
   EXPECT_FALSE(decode_session("sd0 18446744073709551615 0\n"));
   EXPECT_FALSE(decode_session("sd1 1 -9223372036854775808 1 0 0 -\n"));
   EXPECT_FALSE(decode_session("sd1 1 9223372036854775807 1 0 0 -\n"));
-  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 2\n\xc3("));        // not UTF-8
-  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 3\na\x1b" "b"));   // a control character
-  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 2\n\x7f" "a"));
+  EXPECT_FALSE(decode_session("sd1 1 1 1 0 0 2\n\xc3("));  // not UTF-8
+  EXPECT_FALSE(
+      decode_session("sd1 1 1 1 0 0 3\na\x1b"
+                     "b"));  // a control character
+  EXPECT_FALSE(
+      decode_session("sd1 1 1 1 0 0 2\n\x7f"
+                     "a"));
   EXPECT_TRUE(decode_session("sd1 1 1 1 0 0 2\n\xc3\xa9"));
 }

@@ -25,7 +25,9 @@ inline std::string capture(const std::function<void(std::FILE*)>& fn) {
 }
 
 struct LogCapture {
-  LogCapture() : sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(text)), old(spdlog::default_logger()) {
+  LogCapture()
+      : sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(text)),
+        old(spdlog::default_logger()) {
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
   }
   ~LogCapture() { spdlog::set_default_logger(old); }

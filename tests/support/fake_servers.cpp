@@ -126,7 +126,8 @@ void FakeServer::serve(int fd) {
       std::lock_guard lock(mutex_);
       page = "<p " + std::string(page::name_marker) + last_name_ + "</p>";
     }
-    std::string out = "HTTP/1.1 " + status + "\r\nX-Instance-Id: leaky\r\nSet-Cookie: sid=1\r\nContent-Length: " +
+    std::string out = "HTTP/1.1 " + status +
+                      "\r\nX-Instance-Id: leaky\r\nSet-Cookie: sid=1\r\nContent-Length: " +
                       std::to_string(page.size()) + "\r\n\r\n" + page;
     if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) < 0) break;
   }
@@ -135,7 +136,8 @@ void FakeServer::serve(int fd) {
 
 void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::string& body) {
   std::string out, extra_headers, page;
-  if (mode_ == Mode::switching) out = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n";
+  if (mode_ == Mode::switching)
+    out = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n";
   std::string status = "200 OK";
   if (head.rfind("POST", 0) == 0) {
     std::string name = body.substr(body.find('=') + 1);
@@ -147,7 +149,8 @@ void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::st
     if (at != std::string::npos) {
       auto n = head.find("n=", at);
       auto end = head.find_first_of(";\r", n);
-      if (n != std::string::npos) name = head.substr(n + 2, end == std::string::npos ? std::string::npos : end - n - 2);
+      if (n != std::string::npos)
+        name = head.substr(n + 2, end == std::string::npos ? std::string::npos : end - n - 2);
     }
     page = name.empty() ? "<p " + std::string(page::no_name_marker) + "none</p>"
                         : "<p " + std::string(page::name_marker) + name + "</p>";
@@ -159,8 +162,8 @@ void FakeServer::serve_cookie_app(int fd, const std::string& head, const std::st
     std::lock_guard lock(mutex_);
     unnamed = requests_ % 3 == 0;
   }
-  out += "HTTP/1.1 " + status + "\r\n" + (unnamed ? "" : "X-Instance-Id: fake\r\n") + extra_headers +
-         "Content-Length: " + std::to_string(page.size()) + "\r\n\r\n" + page;
+  out += "HTTP/1.1 " + status + "\r\n" + (unnamed ? "" : "X-Instance-Id: fake\r\n") +
+         extra_headers + "Content-Length: " + std::to_string(page.size()) + "\r\n\r\n" + page;
   std::string intruder_page = "<p " + std::string(page::name_marker) + "another-visitor</p>";
   std::string intruder = "HTTP/1.1 200 OK\r\nX-Instance-Id: fake\r\nContent-Length: " +
                          std::to_string(intruder_page.size()) + "\r\n\r\n" + intruder_page;

@@ -15,15 +15,15 @@ int listen_on_loopback(std::uint16_t& port);
 class FakeServer {
  public:
   enum class Mode {
-    leaky,    // one shared "session": every visitor sees the last name anyone posted
-    closing,  // accepts and closes every connection without answering
-    slow,     // answers every request 200 with an empty page, 200 ms after it came in
-    silent,   // reads requests and never answers (timeout)
-    cut,      // sends the headers and part of the body, then closes (reset)
-    garbage,  // answers bytes that are not HTTP (protocol)
+    leaky,       // one shared "session": every visitor sees the last name anyone posted
+    closing,     // accepts and closes every connection without answering
+    slow,        // answers every request 200 with an empty page, 200 ms after it came in
+    silent,      // reads requests and never answers (timeout)
+    cut,         // sends the headers and part of the body, then closes (reset)
+    garbage,     // answers bytes that are not HTTP (protocol)
     status_404,  // answers every request 404 (http_4xx)
     status_503,  // answers every request 503 (http_5xx)
-    echo,     // answers 200 with the request's head as the page (what reached the server)
+    echo,        // answers 200 with the request's head as the page (what reached the server)
     // A correct app whose "session" is a cookie holding the name (so it can show no one
     // else's), and three ways of framing its answers wrongly, each with another visitor's name
     // in the bytes that belong to no request:
@@ -39,8 +39,8 @@ class FakeServer {
   ~FakeServer();
   std::uint16_t port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::size_t requests_seen();   // complete requests read, all connections
-  std::string last_request();    // the head (request line and headers) of the last one
+  std::size_t requests_seen();  // complete requests read, all connections
+  std::string last_request();   // the head (request line and headers) of the last one
 
  private:
   void accept_loop();

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "sessions/deadline.hpp"
-#include "tests/support/eventually.hpp"
 #include "sessions/memory_store.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace sessdemo::test {
 

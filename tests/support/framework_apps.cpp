@@ -7,8 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <random>
+
+#include <boost/json/parse.hpp>
 
 #include "common/page_contract.hpp"
 #include "tests/support/fake_servers.hpp"
@@ -66,7 +67,8 @@ std::string random_hex(std::size_t n) {
 std::string url_decode(std::string_view in) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') out += ' ';
+    if (in[i] == '+')
+      out += ' ';
     else if (in[i] == '%' && i + 2 < in.size()) {
       out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -83,7 +85,8 @@ std::map<std::string, std::string> form_of(std::string_view body) {
     auto amp = body.find('&');
     auto pair = body.substr(0, amp);
     auto eq = pair.find('=');
-    if (eq != std::string_view::npos) out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
+    if (eq != std::string_view::npos)
+      out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     body.remove_prefix(amp + 1);
   }
@@ -93,54 +96,78 @@ std::map<std::string, std::string> form_of(std::string_view body) {
 std::string json_name(const std::string& body) {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("name") || !v.as_object().at("name").is_string()) return "";
+  if (ec || !v.is_object() || !v.as_object().contains("name") ||
+      !v.as_object().at("name").is_string())
+    return "";
   return std::string(v.as_object().at("name").as_string());
 }
 
 std::string escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string name_page(const std::string& name) {
-  if (name.empty()) return "<html><body><p " + std::string(page::no_name_marker) + "nobody</p></body></html>";
-  return "<html><body><h1>Details</h1><p " + std::string(page::name_marker) + escape(name) + "</p></body></html>";
+  if (name.empty())
+    return "<html><body><p " + std::string(page::no_name_marker) + "nobody</p></body></html>";
+  return "<html><body><h1>Details</h1><p " + std::string(page::name_marker) + escape(name) +
+         "</p></body></html>";
 }
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 419: return "Page Expired";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 419:
+      return "Page Expired";
+    default:
+      return "Status";
   }
 }
 
 const char* session_cookie(Flavor f) {
   switch (f) {
-    case Flavor::basic: return "sid";
-    case Flavor::unquoted: return "_unquoted_session";
-    case Flavor::rails: return "_rails_session";
-    case Flavor::angular: return "SESSION";
-    case Flavor::django: return "sessionid";
-    case Flavor::login_first: return "laravel_session";
+    case Flavor::basic:
+      return "sid";
+    case Flavor::unquoted:
+      return "_unquoted_session";
+    case Flavor::rails:
+      return "_rails_session";
+    case Flavor::angular:
+      return "SESSION";
+    case Flavor::django:
+      return "sessionid";
+    case Flavor::login_first:
+      return "laravel_session";
   }
   return "sid";
 }
 }  // namespace
 
-FrameworkApp::FrameworkApp(Flavor flavor, std::shared_ptr<SessionTable> table, std::string id, AppOptions options)
+FrameworkApp::FrameworkApp(Flavor flavor, std::shared_ptr<SessionTable> table, std::string id,
+                           AppOptions options)
     : flavor_(flavor), table_(std::move(table)), id_(std::move(id)), options_(std::move(options)) {
   if (!options_.tls_cert.empty()) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
@@ -188,7 +215,8 @@ void FrameworkApp::serve(int fd) {
     }
   }
   auto receive = [&](char* buf, int n) -> int {
-    return ssl ? SSL_read(ssl, buf, n) : static_cast<int>(recv(fd, buf, static_cast<std::size_t>(n), 0));
+    return ssl ? SSL_read(ssl, buf, n)
+               : static_cast<int>(recv(fd, buf, static_cast<std::size_t>(n), 0));
   };
   auto transmit = [&](const std::string& s) {
     return ssl ? SSL_write(ssl, s.data(), static_cast<int>(s.size())) > 0
@@ -209,7 +237,8 @@ void FrameworkApp::serve(int fd) {
         pollfd p{fd, POLLIN, 0};
         if (poll(&p, 1, 10) <= 0) {
           auto idle = std::chrono::steady_clock::now() - idle_since;
-          if (in.empty() && options_.idle_close_ms > 0 && idle >= std::chrono::milliseconds(options_.idle_close_ms))
+          if (in.empty() && options_.idle_close_ms > 0 &&
+              idle >= std::chrono::milliseconds(options_.idle_close_ms))
             break;  // a keep-alive connection idle too long: closed, as servers do
           continue;
         }
@@ -231,7 +260,8 @@ void FrameworkApp::serve(int fd) {
     r.path = r.target.substr(0, r.target.find('?'));
     for (std::size_t at = line_end; at != std::string::npos && at + 2 < head.size();) {
       auto next = head.find("\r\n", at + 2);
-      std::string h = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+      std::string h =
+          head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
       auto colon = h.find(':');
       if (colon != std::string::npos) {
         std::string value = h.substr(colon + 1);
@@ -246,7 +276,8 @@ void FrameworkApp::serve(int fd) {
       std::string c = cookies.substr(p, semi == std::string::npos ? std::string::npos : semi - p);
       while (!c.empty() && c.front() == ' ') c.erase(0, 1);
       auto eq = c.find('=');
-      if (eq != std::string::npos && !r.cookies.count(c.substr(0, eq))) r.cookies[c.substr(0, eq)] = c.substr(eq + 1);
+      if (eq != std::string::npos && !r.cookies.count(c.substr(0, eq)))
+        r.cookies[c.substr(0, eq)] = c.substr(eq + 1);
       if (semi == std::string::npos) break;
       p = semi + 1;
     }
@@ -275,7 +306,8 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
   std::string sid = r.cookie(cookie_name);
   std::unique_lock lock(table_->mutex);
   auto found = table_->sessions.find(sid);
-  std::map<std::string, std::string>* session = found == table_->sessions.end() ? nullptr : &found->second;
+  std::map<std::string, std::string>* session =
+      found == table_->sessions.end() ? nullptr : &found->second;
   Reply reply;
   // A session made on this request, its cookie set on the answer.
   auto start_session = [&]() -> std::map<std::string, std::string>& {
@@ -285,7 +317,9 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
     reply.headers.emplace_back("Set-Cookie", cookie_name + "=" + sid + "; Path=/; HttpOnly");
     return *session;
   };
-  auto session_or_new = [&]() -> std::map<std::string, std::string>& { return session ? *session : start_session(); };
+  auto session_or_new = [&]() -> std::map<std::string, std::string>& {
+    return session ? *session : start_session();
+  };
   auto with = [&](Reply out) {
     for (auto& h : reply.headers) out.headers.push_back(h);
     return out;
@@ -297,7 +331,9 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
     case Flavor::basic:
       if (get && r.path == "/") {
         session_or_new();
-        reply.body = "<html><body><form method=\"post\" action=\"/\"><input name=\"name\"><button>Save</button></form></body></html>";
+        reply.body =
+            "<html><body><form method=\"post\" action=\"/\"><input "
+            "name=\"name\"><button>Save</button></form></body></html>";
         return reply;
       }
       if (r.method == "POST" && r.path == "/") {
@@ -315,7 +351,8 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
             "<html><body><!-- <form method=post action=/trap><input name=name></form> -->"
             "<template><form method=post action=/trap><input name=name></form></template>"
             "<form action=/search><input name=q></form>"
-            "<FORM METHOD=post ACTION=/save><input type=hidden name=csrf_token value=" + s["csrf"] +
+            "<FORM METHOD=post ACTION=/save><input type=hidden name=csrf_token value=" +
+            s["csrf"] +
             "><INPUT TYPE=hidden NAME=commit VALUE=Save><input type=text name=name value=''>"
             "<input type=checkbox name=remember value=yes checked><input type=checkbox name=spam>"
             "<input type=submit value=Go></FORM></body></html>";
@@ -323,7 +360,8 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
       }
       if (r.method == "POST" && r.path == "/save") {
         auto f = form_of(r.body);
-        if (!session || f["csrf_token"] != (*session)["csrf"]) return Reply::refuse(403, "bad token");
+        if (!session || f["csrf_token"] != (*session)["csrf"])
+          return Reply::refuse(403, "bad token");
         if (f["commit"] != "Save" || f["remember"] != "yes" || f.count("spam") || f.count("q"))
           return Reply::refuse(400, "not the form's fields");
         (*session)["name"] = f["name"];
@@ -335,13 +373,17 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
     case Flavor::rails:
       if (get && r.path == "/") {
         auto& s = session_or_new();
-        reply.body = "<html><head><meta name=\"csrf-param\" content=\"authenticity_token\">\n"
-                     "<meta name=\"csrf-token\" content=\"" + s["csrf"] + "\"></head><body>app</body></html>";
+        reply.body =
+            "<html><head><meta name=\"csrf-param\" content=\"authenticity_token\">\n"
+            "<meta name=\"csrf-token\" content=\"" +
+            s["csrf"] + "\"></head><body>app</body></html>";
         return reply;
       }
       if (r.method == "PUT" && r.path == "/profile") {
-        if (!session || r.header("x-csrf-token") != (*session)["csrf"]) return Reply::refuse(403, "bad token");
-        if (r.header("content-type").rfind("application/json", 0) != 0) return Reply::refuse(400, "not JSON");
+        if (!session || r.header("x-csrf-token") != (*session)["csrf"])
+          return Reply::refuse(403, "bad token");
+        if (r.header("content-type").rfind("application/json", 0) != 0)
+          return Reply::refuse(400, "not JSON");
         (*session)["name"] = json_name(r.body);
         return Reply{200, "{\"ok\":true}", "application/json"};
       }
@@ -351,19 +393,23 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
       if (get && r.path == "/") {
         auto& s = session_or_new();
         s["xsrf"] = random_hex(16) + "=/=";  // a value that must be percent-decoded
-        reply.headers.emplace_back("Set-Cookie", "XSRF-TOKEN=" + s["xsrf"].substr(0, 16) + "%3D%2F%3D; Path=/");
-        reply.body = "<html><body><app-root></app-root><script>document.write('<form method=post "
-                     "action=/trap><input name=name></form>')</script></body></html>";
+        reply.headers.emplace_back("Set-Cookie",
+                                   "XSRF-TOKEN=" + s["xsrf"].substr(0, 16) + "%3D%2F%3D; Path=/");
+        reply.body =
+            "<html><body><app-root></app-root><script>document.write('<form method=post "
+            "action=/trap><input name=name></form>')</script></body></html>";
         return reply;
       }
       if (r.method == "PATCH" && r.path == "/api/me") {
-        if (!session || r.header("x-xsrf-token") != (*session)["xsrf"]) return Reply::refuse(403, "bad token");
+        if (!session || r.header("x-xsrf-token") != (*session)["xsrf"])
+          return Reply::refuse(403, "bad token");
         (*session)["name"] = json_name(r.body);
         return Reply{200, "{\"ok\":true}", "application/json"};
       }
       if (get && r.path == "/api/me") {
         std::string name = name_of();
-        return Reply{200, name.empty() ? "{\"name\":null}" : "{\"name\":\"" + name + "\"}", "application/json"};
+        return Reply{200, name.empty() ? "{\"name\":null}" : "{\"name\":\"" + name + "\"}",
+                     "application/json"};
       }
       break;
     case Flavor::django:
@@ -372,17 +418,23 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
         std::string token = r.cookie("csrftoken");
         if (token.empty()) {
           token = random_hex(32);
-          reply.headers.emplace_back("Set-Cookie", "csrftoken=" + token + "; Path=/; SameSite=Lax; Secure");
+          reply.headers.emplace_back("Set-Cookie",
+                                     "csrftoken=" + token + "; Path=/; SameSite=Lax; Secure");
         }
-        reply.body = "<html><body><form method='post' action=''><input type='hidden' "
-                     "name='csrfmiddlewaretoken' value='" + token + "'><input type='text' name='name' "
-                     "maxlength='100' required id='id_name'><button type='submit'>Save</button></form></body></html>";
+        reply.body =
+            "<html><body><form method='post' action=''><input type='hidden' "
+            "name='csrfmiddlewaretoken' value='" +
+            token +
+            "'><input type='text' name='name' "
+            "maxlength='100' required id='id_name'><button "
+            "type='submit'>Save</button></form></body></html>";
         return reply;
       }
       if (r.method == "POST" && r.path == "/") {
         std::string referer = r.header("referer"), origin = "https://" + r.header("host") + "/";
         if (referer.empty()) return Reply::refuse(403, "Referer checking failed - no Referer.");
-        if (referer.rfind(origin, 0) != 0) return Reply::refuse(403, "Referer checking failed - not same origin.");
+        if (referer.rfind(origin, 0) != 0)
+          return Reply::refuse(403, "Referer checking failed - not same origin.");
         auto f = form_of(r.body);
         if (r.cookie("csrftoken").empty() || f["csrfmiddlewaretoken"] != r.cookie("csrftoken"))
           return Reply::refuse(403, "CSRF token missing or incorrect.");
@@ -396,14 +448,20 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
       if (r.path == "/login") {
         if (get) {
           auto& s = session_or_new();
-          reply.body = "<html><body><form method=\"POST\" action=\"/login\"><input type=\"hidden\" name=\"_token\" "
-                       "value=\"" + s["csrf"] + "\"><input type=\"text\" name=\"username\"><input type=\"password\" "
-                       "name=\"password\"><button type=\"submit\" name=\"commit\" value=\"Log in\">Log in</button>"
-                       "</form></body></html>";
+          reply.body =
+              "<html><body><form method=\"POST\" action=\"/login\"><input type=\"hidden\" "
+              "name=\"_token\" "
+              "value=\"" +
+              s["csrf"] +
+              "\"><input type=\"text\" name=\"username\"><input type=\"password\" "
+              "name=\"password\"><button type=\"submit\" name=\"commit\" value=\"Log in\">Log "
+              "in</button>"
+              "</form></body></html>";
           return reply;
         }
         auto f = form_of(r.body);
-        if (!session || f["_token"] != (*session)["csrf"]) return Reply::refuse(419, "Page Expired");
+        if (!session || f["_token"] != (*session)["csrf"])
+          return Reply::refuse(419, "Page Expired");
         if (f["password"] != "secret" || f["username"].empty() || f["commit"] != "Log in")
           return Reply::redirect(302, "/login");
         (*session)["user"] = f["username"];
@@ -411,8 +469,10 @@ FrameworkApp::Reply FrameworkApp::handle(const Request& r) {
       }
       if (!logged_in) return Reply::redirect(302, "/login?next=" + r.path);
       if (get && r.path == "/account/edit") {
-        reply.body = "<html><body><form method=post action=\"update\"><input type=hidden name=_token value=\"" +
-                     (*session)["csrf"] + "\"><input name=name></form></body></html>";
+        reply.body =
+            "<html><body><form method=post action=\"update\"><input type=hidden name=_token "
+            "value=\"" +
+            (*session)["csrf"] + "\"><input name=name></form></body></html>";
         return reply;
       }
       if (r.method == "POST" && r.path == "/account/update") {
@@ -439,7 +499,8 @@ AppPair app_pair(Flavor flavor, bool shared_store, const AppOptions& options) {
   auto shared = std::make_shared<SessionTable>();
   for (int i = 1; i <= 2; ++i)
     pair.apps.push_back(std::make_unique<FrameworkApp>(
-        flavor, shared_store ? shared : std::make_shared<SessionTable>(), "app-" + std::to_string(i), options));
+        flavor, shared_store ? shared : std::make_shared<SessionTable>(),
+        "app-" + std::to_string(i), options));
   return pair;
 }
 

@@ -25,10 +25,10 @@ enum class Flavor {
 };
 
 struct AppOptions {
-  bool early_hints = false;              // 103 Early Hints before every answer
+  bool early_hints = false;                       // 103 Early Hints before every answer
   std::string instance_header = "X-Instance-Id";  // the header naming the instance
-  int idle_close_ms = 0;                 // close keep-alive connections idle this long (0: never)
-  std::string tls_cert, tls_key;         // both set: HTTPS
+  int idle_close_ms = 0;          // close keep-alive connections idle this long (0: never)
+  std::string tls_cert, tls_key;  // both set: HTTPS
 };
 
 struct SessionTable {
@@ -38,12 +38,13 @@ struct SessionTable {
 
 class FrameworkApp {
  public:
-  FrameworkApp(Flavor flavor, std::shared_ptr<SessionTable> table, std::string id, AppOptions options);
+  FrameworkApp(Flavor flavor, std::shared_ptr<SessionTable> table, std::string id,
+               AppOptions options);
   ~FrameworkApp();
   FrameworkApp(const FrameworkApp&) = delete;
   FrameworkApp& operator=(const FrameworkApp&) = delete;
   std::uint16_t port() const { return port_; }
-  std::string address() const;  // 127.0.0.1:PORT, or https://127.0.0.1:PORT
+  std::string address() const;                      // 127.0.0.1:PORT, or https://127.0.0.1:PORT
   std::size_t refused() const { return refused_; }  // requests answered 403 or 422
 
   struct Request;

@@ -28,7 +28,6 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
 // exposed); nothing when the line is missing or the page cannot be fetched.
 std::optional<double> metric(std::uint16_t port, const std::string& sample);
 
-
 // A blocking TCP connection to 127.0.0.1:port; -1 when refused.
 int connect_loopback(std::uint16_t port);
 

@@ -2,10 +2,11 @@
 
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <boost/json/parse.hpp>
 
 #include "tests/support/process.hpp"
 
@@ -25,9 +26,10 @@ std::int64_t LoadRun::errors_of(const char* kind) const {
 
 BackgroundLoad start_load(std::vector<std::string> args, bool keep_stderr) {
   static int n = 0;
-  auto json_path = (std::filesystem::temp_directory_path() /
-                    ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
-                       .string();
+  auto json_path =
+      (std::filesystem::temp_directory_path() /
+       ("sessdemo-load-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".json"))
+          .string();
   std::vector<std::string> argv{sessdemo_binary(), "load", "--json", json_path};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string err_path = keep_stderr ? json_path + ".log" : "";
@@ -53,7 +55,11 @@ LoadRun BackgroundLoad::finish() {
   return r;
 }
 
-LoadRun run_load(std::vector<std::string> args) { return start_load(std::move(args)).finish(); }
-LoadRun run_load_with_log(std::vector<std::string> args) { return start_load(std::move(args), true).finish(); }
+LoadRun run_load(std::vector<std::string> args) {
+  return start_load(std::move(args)).finish();
+}
+LoadRun run_load_with_log(std::vector<std::string> args) {
+  return start_load(std::move(args), true).finish();
+}
 
 }  // namespace sessdemo::test

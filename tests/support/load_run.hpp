@@ -1,9 +1,10 @@
 #pragma once
 // Runs `sessdemo load` as a child process and reads back its exit status, output and JSON.
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "common/child_process.hpp"
 
@@ -25,7 +26,7 @@ struct BackgroundLoad {
   sessdemo::ChildProcess proc;
   std::string json_path;
   std::string err_path;  // "" when stderr was not kept
-  LoadRun finish();  // waits for it and reads its output and JSON
+  LoadRun finish();      // waits for it and reads its output and JSON
 };
 
 // args follow `sessdemo load`; --json is added.

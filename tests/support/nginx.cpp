@@ -24,14 +24,16 @@ Nginx::Nginx(const std::string& example, const std::vector<std::string>& upstrea
   port = free_port();
   conf = std::regex_replace(conf, std::regex("listen 127\\.0\\.0\\.1:8080;"),
                             "listen 127.0.0.1:" + std::to_string(port) + ";");
-  dir = fs::temp_directory_path() / ("sessdemo-nginx-" + std::to_string(getpid()) + "-" + std::to_string(port));
+  dir = fs::temp_directory_path() /
+        ("sessdemo-nginx-" + std::to_string(getpid()) + "-" + std::to_string(port));
   fs::create_directories(dir / "logs");
   fs::create_directories(dir / "temp");
   fs::permissions(dir / "temp", fs::perms::all);  // workers may run as nobody
   std::ofstream(dir / "nginx.conf") << conf;
   proc = Child({"nginx", "-p", dir.string(), "-c", (dir / "nginx.conf").string()},
                (dir / "logs" / "stderr.log").string());
-  if (!wait_for_port(port, std::chrono::seconds(10))) throw std::runtime_error("nginx did not start");
+  if (!wait_for_port(port, std::chrono::seconds(10)))
+    throw std::runtime_error("nginx did not start");
 }
 
 Nginx::~Nginx() {

@@ -18,7 +18,8 @@ TestPki::TestPki() {
   std::ofstream(dir / "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
   std::string d = dir.string();
   std::string cmd =
-      "cd '" + d + "' && "
+      "cd '" + d +
+      "' && "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
       "-out ca.pem -days 2 -subj /CN=sessdemo-test-ca && "
       "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key "

@@ -1,5 +1,4 @@
 #include "tests/support/process.hpp"
-#include "common/start_line.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/start_line.hpp"
+
 namespace sessdemo::test {
 
 namespace {
@@ -19,8 +20,8 @@ namespace {
 class SanitizerReports final : public ::testing::Environment {
  public:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sessdemo-sanitizer-" + std::to_string(getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("sessdemo-sanitizer-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
     auto report = (dir_ / "report").string();
     for (const char* var : {"ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
@@ -50,7 +51,9 @@ class SanitizerReports final : public ::testing::Environment {
 
 using namespace std::chrono;
 
-std::string sessdemo_binary() { return SESSDEMO_BINARY; }
+std::string sessdemo_binary() {
+  return SESSDEMO_BINARY;
+}
 
 Memcached::Memcached() {
   port = free_port();
@@ -58,14 +61,16 @@ Memcached::Memcached() {
 }
 
 void Memcached::restart() {
-  proc = Child(sessdemo::as_unprivileged(
-      {"memcached", "-l", "127.0.0.1", "-p", std::to_string(port), "-U", "0", "-m", "64", "-c", "4096", "-t", "2"}));
+  proc =
+      Child(sessdemo::as_unprivileged({"memcached", "-l", "127.0.0.1", "-p", std::to_string(port),
+                                       "-U", "0", "-m", "64", "-c", "4096", "-t", "2"}));
   if (!wait_for_port(port, seconds(10))) throw std::runtime_error("memcached did not start");
 }
 
 Instance::Instance(std::vector<std::string> extra) {
-  std::vector<std::string> argv{sessdemo_binary(), "serve", "--port", "0", "--log-level", "warn",
-                                "--threads", "1", "--store-threads", "4"};
+  std::vector<std::string> argv{sessdemo_binary(), "serve", "--port",    "0",
+                                "--log-level",     "warn",  "--threads", "1",
+                                "--store-threads", "4"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   proc = Child(argv);
   auto line = proc.read_line(seconds(10));

@@ -88,8 +88,8 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
   EXPECT_GE(seen.size(), 5u);  // memcached, instances, load, gnuplot
   for (pid_t p : seen) EXPECT_FALSE(alive(p)) << "left behind: " << p;
   for (auto name : {"memory-roundrobin", "memory-sticky", "memcached-roundrobin", "instance-killed",
-                    "memcached-stalled", "counter-none", "counter-cas", "node-killed", "logout-none", "logout-cas", "cache-evicting",
-                    "cache-noevict"}) {
+                    "memcached-stalled", "counter-none", "counter-cas", "node-killed",
+                    "logout-none", "logout-cas", "cache-evicting", "cache-noevict"}) {
     auto line_at = table.find(std::string("\n") + name + " ");
     ASSERT_NE(line_at, std::string::npos) << name << "\n" << table;
     auto line = table.substr(line_at + 1, table.find('\n', line_at + 1) - line_at - 1);
@@ -106,8 +106,8 @@ TEST(DemoIntegration, RunsEveryScenarioAndLeavesFilesButNoProcesses) {
     EXPECT_FALSE(doc.at("checks").as_array().empty()) << name;
     for (const auto& c : doc.at("checks").as_array()) EXPECT_TRUE(c.at("pass").as_bool()) << name;
     const auto& events = doc.at("events").as_array();
-    const std::set<std::string> faulty_rows{"instance-killed", "memcached-stalled", "node-killed", "cache-evicting",
-                                            "cache-noevict"};
+    const std::set<std::string> faulty_rows{"instance-killed", "memcached-stalled", "node-killed",
+                                            "cache-evicting", "cache-noevict"};
     bool faulty = faulty_rows.count(name) > 0;
     EXPECT_EQ(events.empty(), !faulty) << name;
     for (const auto& e : events) {
@@ -156,8 +156,9 @@ TEST(DemoIntegration, SigintStopsEverythingItStarted) {
 // get the parent-death signal, which memcached's own -u used to clear as it dropped to nobody.
 TEST(DemoIntegration, AKilledDemoLeavesNoMemcachedBehind) {
   auto out = fresh_dir("sigkill");
-  Child demo({sessdemo_binary(), "demo", "--duration", "20s", "--clients", "20", "--out", out.string()},
-             "/dev/null");
+  Child demo(
+      {sessdemo_binary(), "demo", "--duration", "20s", "--clients", "20", "--out", out.string()},
+      "/dev/null");
   std::set<pid_t> nodes;
   auto deadline = steady_clock::now() + seconds(20);
   auto is_memcached = [](pid_t p) {
@@ -217,8 +218,8 @@ TEST(DemoIntegration, MissingMemcachedSaysHowToInstallAndExits2) {
 // times, and sessdemo check reads it.
 TEST(DemoIntegration, HistoriesCarryTheFaultAsNemesisOperations) {
   auto out = fresh_dir("history");
-  Child demo({sessdemo_binary(), "demo", "--scenarios", "memcached-stalled", "--duration", "6s", "--clients", "50",
-              "--history", "--out", out.string()},
+  Child demo({sessdemo_binary(), "demo", "--scenarios", "memcached-stalled", "--duration", "6s",
+              "--clients", "50", "--history", "--out", out.string()},
              "/dev/null");
   demo.read_all(seconds(60));
   ASSERT_EQ(demo.wait(seconds(60)), 0);
@@ -235,7 +236,8 @@ TEST(DemoIntegration, HistoriesCarryTheFaultAsNemesisOperations) {
     ASSERT_GE(t, last) << line;
     last = t;
     if (o.at("process").is_string())
-      nemesis.push_back(std::string(o.at("f").as_string()) + " " + std::string(o.at("value").as_string()));
+      nemesis.push_back(std::string(o.at("f").as_string()) + " " +
+                        std::string(o.at("value").as_string()));
   }
   EXPECT_EQ(nemesis, (std::vector<std::string>{"start stall node-1", "stop resume node-1"}));
   Child check({sessdemo_binary(), "check", path.string(), "--max-error-rate", "1"});

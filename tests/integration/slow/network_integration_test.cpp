@@ -5,12 +5,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <utility>
+
+#include <boost/json/parse.hpp>
 
 #include "demo/netns.hpp"
 #include "tests/support/http_client.hpp"
@@ -34,9 +35,11 @@ std::string command_output(const std::vector<std::string>& argv) {
 std::string traces_of(pid_t demo) {
   std::string tag = "sd-" + std::to_string(demo) + "-";
   std::string found;
-  std::istringstream lines(command_output({"ip", "netns", "list"}) + command_output({"ip", "link", "show"}));
+  std::istringstream lines(command_output({"ip", "netns", "list"}) +
+                           command_output({"ip", "link", "show"}));
   for (std::string line; std::getline(lines, line);)
-    if (line.find(tag) != std::string::npos || line.find("198.18.") != std::string::npos) found += line + "\n";
+    if (line.find(tag) != std::string::npos || line.find("198.18.") != std::string::npos)
+      found += line + "\n";
   return found;
 }
 
@@ -77,8 +80,8 @@ DemoRun run_network_demo(const std::string& scenarios, const std::string& tag, i
   d.out = fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
   fs::remove_all(d.out);
   d.cleanup.dir = d.out;
-  Child demo({sessdemo_binary(), "demo", "--network", "netns", "--scenarios", scenarios, "--duration",
-              "15s", "--clients", std::to_string(clients), "--out", d.out.string()},
+  Child demo({sessdemo_binary(), "demo", "--network", "netns", "--scenarios", scenarios,
+              "--duration", "15s", "--clients", std::to_string(clients), "--out", d.out.string()},
              (d.out.string() + ".err"));
   d.pid = demo.pid();
   d.table = demo.read_all(minutes(5));
@@ -86,14 +89,15 @@ DemoRun run_network_demo(const std::string& scenarios, const std::string& tag, i
   return d;
 }
 
-#define SKIP_WITHOUT_NETNS()                                                          \
-  do {                                                                               \
-    auto missing = sessdemo::demo::NetnsTopology::missing_requirements();            \
-    if (!missing.empty()) GTEST_SKIP() << "skipped: " << missing;                    \
+#define SKIP_WITHOUT_NETNS()                                              \
+  do {                                                                    \
+    auto missing = sessdemo::demo::NetnsTopology::missing_requirements(); \
+    if (!missing.empty()) GTEST_SKIP() << "skipped: " << missing;         \
   } while (0)
 
 double error_rate(const LoadRun& r) {
-  return static_cast<double>(r.total_of("errors")) / static_cast<double>(std::max<std::int64_t>(1, r.total_of("requests")));
+  return static_cast<double>(r.total_of("errors")) /
+         static_cast<double>(std::max<std::int64_t>(1, r.total_of("requests")));
 }
 
 // What quorum copies must show through a fault: nothing missing or stale, at most 1% errors.
@@ -118,7 +122,8 @@ TEST(Network, WithoutItsToolsNetnsExitsTwoWithOneLine) {
   fs::remove(err_file);
   auto text = ss.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
-  EXPECT_TRUE(text.find("needs root") != std::string::npos || text.find("needs ip (Debian package iproute2)") != std::string::npos)
+  EXPECT_TRUE(text.find("needs root") != std::string::npos ||
+              text.find("needs ip (Debian package iproute2)") != std::string::npos)
       << text;
 }
 
@@ -148,7 +153,8 @@ TEST(Network, APartitionLosesCounterUpdatesWithTwoCopiesAndNoneWithQuorum) {
   // (with 200 clients its 503s ranged from 0.2% to 1.3% between runs here; with 64, 0.1-0.7%).
   auto d = run_network_demo("partition-one-counter-c2,partition-one-counter-c3", "counter", 64);
   EXPECT_EQ(d.exit_code, 0) << d.table;
-  auto two = d.scenario("partition-one-counter-c2"), quorum = d.scenario("partition-one-counter-c3");
+  auto two = d.scenario("partition-one-counter-c2"),
+       quorum = d.scenario("partition-one-counter-c3");
   ASSERT_FALSE(two.json.empty());
   ASSERT_FALSE(quorum.json.empty());
   EXPECT_GT(two.counter_of("lost_updates"), 0) << d.table;
@@ -180,7 +186,8 @@ TEST(Network, TheLatencyRowRunsWhereTheKernelHasNetemAndSaysWhyNotElsewhere) {
   EXPECT_EQ(d.exit_code, 0) << d.table;
   auto quorum = d.scenario("latency-c3");
   if (quorum.json.empty()) {
-    EXPECT_NE(d.table.find("SKIPPED: this kernel has no netem qdisc"), std::string::npos) << d.table;
+    EXPECT_NE(d.table.find("SKIPPED: this kernel has no netem qdisc"), std::string::npos)
+        << d.table;
   } else {
     expect_consistent(quorum, d.table);
   }
@@ -189,17 +196,22 @@ TEST(Network, TheLatencyRowRunsWhereTheKernelHasNetemAndSaysWhyNotElsewhere) {
 
 TEST(Network, NamespacesAreRemovedOnCtrlCAndAfterAKilledRun) {
   SKIP_WITHOUT_NETNS();
-  KeptOnFailure killed_out{fs::temp_directory_path() / ("sessdemo-netns-killed-" + std::to_string(getpid()))};
-  KeptOnFailure interrupted_out{fs::temp_directory_path() / ("sessdemo-netns-interrupted-" + std::to_string(getpid()))};
+  KeptOnFailure killed_out{fs::temp_directory_path() /
+                           ("sessdemo-netns-killed-" + std::to_string(getpid()))};
+  KeptOnFailure interrupted_out{fs::temp_directory_path() /
+                                ("sessdemo-netns-interrupted-" + std::to_string(getpid()))};
   auto start = [](const std::string& tag) {
-    auto out = fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
+    auto out =
+        fs::temp_directory_path() / ("sessdemo-netns-" + tag + "-" + std::to_string(getpid()));
     fs::remove_all(out);
-    return Child({sessdemo_binary(), "demo", "--network", "netns", "--scenarios", "partition-one-c3",
-                  "--duration", "15s", "--clients", "50", "--out", out.string()},
-                 out.string() + ".err");
+    return Child(
+        {sessdemo_binary(), "demo", "--network", "netns", "--scenarios", "partition-one-c3",
+         "--duration", "15s", "--clients", "50", "--out", out.string()},
+        out.string() + ".err");
   };
   auto built = [](pid_t pid) {
-    return eventually([&] { return traces_of(pid).find("-node3") != std::string::npos; }, seconds(20));
+    return eventually([&] { return traces_of(pid).find("-node3") != std::string::npos; },
+                      seconds(20));
   };
   // Killed outright: nothing can clean up, so its namespaces stay...
   Child killed = start("killed");

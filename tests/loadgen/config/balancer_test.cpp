@@ -26,7 +26,8 @@ TEST(Balancer, StickyKeepsAClientOnOneInstance) {
   std::set<std::size_t> used;
   for (std::uint32_t client = 0; client < 9; ++client) {
     auto first = pick_instance(Balance::sticky, client, 0, 3, rng);
-    for (std::uint64_t n = 1; n < 20; ++n) EXPECT_EQ(pick_instance(Balance::sticky, client, n, 3, rng), first);
+    for (std::uint64_t n = 1; n < 20; ++n)
+      EXPECT_EQ(pick_instance(Balance::sticky, client, n, 3, rng), first);
     used.insert(first);
   }
   EXPECT_EQ(used.size(), 3u);  // but clients are spread

@@ -48,8 +48,10 @@ TEST(LoadShape, TheScheduleIsTheInverseOfTheIntegral) {
       auto back = s.time_of_count(s.count_until(t));
       ASSERT_TRUE(back) << text << " at " << t;
       // Where the level is 0 the count stands still, and the first time it is reached is earlier.
-      if (s.level_at(t) > 0) EXPECT_NEAR(*back, t, 1e-6) << text;
-      else EXPECT_LE(*back, t + 1e-9);
+      if (s.level_at(t) > 0)
+        EXPECT_NEAR(*back, t, 1e-6) << text;
+      else
+        EXPECT_LE(*back, t + 1e-9);
     }
     EXPECT_FALSE(s.time_of_count(s.count_until(s.length_s()) + 1)) << "past the end: no more ticks";
   }
@@ -66,7 +68,8 @@ TEST(LoadShape, BadStagesSayWhy) {
   EXPECT_NE(error_of("10s:-1").find("not a target"), std::string::npos);
   EXPECT_NE(error_of("10s:nan").find("not a target"), std::string::npos);
   EXPECT_NE(error_of("").find("no stage"), std::string::npos);
-  EXPECT_EQ(to_string(std::get<std::vector<Stage>>(parse_stages("30s:100, 1m30s:2.5"))), "30s:100,1m30s:2.5");
+  EXPECT_EQ(to_string(std::get<std::vector<Stage>>(parse_stages("30s:100, 1m30s:2.5"))),
+            "30s:100,1m30s:2.5");
 }
 
 TEST(LoadShape, ThinkTimesFollowTheirDistribution) {

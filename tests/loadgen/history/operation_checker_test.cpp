@@ -58,14 +58,21 @@ class BruteForce {
       if (o.invoked > first_end) continue;  // another operation ended before this one began
       std::int64_t next = state;
       switch (o.f) {
-        case OpF::write: next = o.value; break;
-        case OpF::logout: next = 0; break;
-        case OpF::add: next = state + o.value; break;
+        case OpF::write:
+          next = o.value;
+          break;
+        case OpF::logout:
+          next = 0;
+          break;
+        case OpF::add:
+          next = state + o.value;
+          break;
         case OpF::read:
         case OpF::read_counter:
           if (o.value != state) continue;
           break;
-        default: break;
+        default:
+          break;
       }
       if (search(done | 1u << i, next)) return true;
     }
@@ -154,7 +161,9 @@ std::vector<Op> random_key(std::mt19937& rng, std::uint32_t client, bool counter
         o.value = r < 3 ? acked : r < 5 ? 0 : r < 9 ? pick(static_cast<int>(attempted) + 2) : -1;
       }
     }
-    o.end = o.f == OpF::read || o.f == OpF::read_counter ? (pick(10) == 0 ? OpType::fail : OpType::ok) : outcome();
+    o.end = o.f == OpF::read || o.f == OpF::read_counter
+                ? (pick(10) == 0 ? OpType::fail : OpType::ok)
+                : outcome();
     o.invoked = t;
     o.completed = t + 1 + pick(3);
     o.process = next_process;
@@ -181,7 +190,8 @@ TEST(OperationCheckerDifferential, AgreesWithABruteForceSearchOnTenThousandRando
       keys[client] = random_key(rng, client, rng() % 3 == 0);
       feed(checker, client, keys[client], events);
     }
-    std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(events.begin(), events.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [time, e] : events) checker.add(e);
     checker.finish();
     for (const auto& [client, ops] : keys) {
@@ -189,12 +199,12 @@ TEST(OperationCheckerDifferential, AgreesWithABruteForceSearchOnTenThousandRando
       (expected ? legal_keys : illegal_keys)++;
       if (expected != checker.key_legal(client)) {
         if (disagreements++ == 0) {
-          first = "history " + std::to_string(h) + ", c" + std::to_string(client) + ": brute force " +
-                  (expected ? "legal" : "illegal") + ", checker the other:";
+          first = "history " + std::to_string(h) + ", c" + std::to_string(client) +
+                  ": brute force " + (expected ? "legal" : "illegal") + ", checker the other:";
           for (const auto& o : ops)
-            first += std::string("\n  ") + to_string(o.f) + " " + std::to_string(o.value) + " " + to_string(o.end) +
-                     " [" + std::to_string(o.invoked) + ", " + std::to_string(o.completed) + "] p" +
-                     std::to_string(o.process);
+            first += std::string("\n  ") + to_string(o.f) + " " + std::to_string(o.value) + " " +
+                     to_string(o.end) + " [" + std::to_string(o.invoked) + ", " +
+                     std::to_string(o.completed) + "] p" + std::to_string(o.process);
         }
       }
     }
@@ -237,7 +247,8 @@ struct Story {
   void write(std::int64_t ms, int seq, OpType end = OpType::ok, const char* instance = "A") {
     mutation(ms, OpF::write, seq, end, instance);
   }
-  void read(std::int64_t ms, int seq, const char* instance = "B") {  // seq 0: no name; -1: another's
+  void read(std::int64_t ms, int seq,
+            const char* instance = "B") {  // seq 0: no name; -1: another's
     checker.add(event(ms, OpType::invoke, OpF::read));
     auto e = event(ms + 1, OpType::ok, OpF::read);
     if (seq != 0) {

@@ -49,7 +49,8 @@ TEST(CookieJar, IsBoundedInCountAndSize) {
 // header of most servers takes.
 TEST(CookieJar, TheWholeJarIsBounded) {
   CookieJar jar;
-  for (int i = 0; i < 50; ++i) jar.apply_set_cookie("c" + std::to_string(i) + "=" + std::string(3000, 'v'));
+  for (int i = 0; i < 50; ++i)
+    jar.apply_set_cookie("c" + std::to_string(i) + "=" + std::string(3000, 'v'));
   EXPECT_LE(jar.cookie_header().size(), CookieJar::max_jar_bytes);
   EXPECT_NE(jar.find("c0"), nullptr);
   EXPECT_NE(jar.find("c1"), nullptr);

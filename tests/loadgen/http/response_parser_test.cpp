@@ -7,7 +7,8 @@ using namespace sessdemo::loadgen;
 
 namespace {
 // Parses one response from text; the error, if any.
-boost::beast::error_code parse(std::string_view text, ParsedResponse& out, std::size_t* used = nullptr) {
+boost::beast::error_code parse(std::string_view text, ParsedResponse& out,
+                               std::size_t* used = nullptr) {
   ResponseParser p(out);
   p.eager(true);
   boost::beast::error_code ec;
@@ -39,7 +40,9 @@ TEST(ResponseParser, KeepsStatusBodyCookiesAndInstance) {
 
 TEST(ResponseParser, ReadsChunkedBodies) {
   ParsedResponse out;
-  ASSERT_FALSE(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", out));
+  ASSERT_FALSE(parse(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+      out));
   EXPECT_EQ(out.body, "abcde");
 }
 
@@ -47,7 +50,8 @@ TEST(ResponseParser, ReadsChunkedBodies) {
 // "HTTP/1.1 020 OK" was an answer with status 20. Below 100 it is a protocol error.
 TEST(ResponseParser, AStatusBelow100IsAProtocolError) {
   ParsedResponse out;
-  EXPECT_EQ(parse("HTTP/1.1 020 OK\r\nContent-Length: 0\r\n\r\n", out), boost::beast::http::error::bad_status);
+  EXPECT_EQ(parse("HTTP/1.1 020 OK\r\nContent-Length: 0\r\n\r\n", out),
+            boost::beast::http::error::bad_status);
   EXPECT_EQ(out.status, 0);
   ParsedResponse fine;
   EXPECT_FALSE(parse("HTTP/1.1 100 Continue\r\n\r\n", fine));

@@ -15,7 +15,8 @@ Counters reads(std::uint64_t hits, std::uint64_t misses, std::uint64_t crossed =
   return c;
 }
 const Check& named(const std::vector<Check>& checks, const std::string& name) {
-  auto it = std::find_if(checks.begin(), checks.end(), [&](const Check& c) { return c.name == name; });
+  auto it =
+      std::find_if(checks.begin(), checks.end(), [&](const Check& c) { return c.name == name; });
   EXPECT_NE(it, checks.end()) << name;
   return *it;
 }
@@ -114,7 +115,8 @@ TEST(Checks, WithoutReadsThatCrossedInstancesConsistencyIsUnknown) {
   r.addresses = {"127.0.0.1:8080"};
   r.table.instances["127.0.0.1:8080"] = {};
   r.total.counters = reads(100, 0, 0);
-  EXPECT_NE(named(evaluate(r), "crossed instances").detail.find("add_header X-Served-By"), std::string::npos);
+  EXPECT_NE(named(evaluate(r), "crossed instances").detail.find("add_header X-Served-By"),
+            std::string::npos);
 }
 
 TEST(Checks, ScenarioGetHasNoConsistencyChecks) {

@@ -20,15 +20,19 @@ struct H {
     text += "{\"index\":" + std::to_string(index++) + ",\"time\":" + std::to_string(ms * 1000000) +
             ",\"process\":" + std::to_string(process) + ",\"type\":\"" + type + "\",\"f\":\"" + f +
             "\",\"key\":\"" + key + "\",\"value\":" + value;
-    if (std::string(type) != "invoke") text += ",\"instance\":\"" + instance + "\",\"status\":" + std::to_string(status);
+    if (std::string(type) != "invoke")
+      text += ",\"instance\":\"" + instance + "\",\"status\":" + std::to_string(status);
     text += "}\n";
   }
-  static std::string name(int client, int seq) { return "\"r1-c" + std::to_string(client) + "-w" + std::to_string(seq) + "\""; }
+  static std::string name(int client, int seq) {
+    return "\"r1-c" + std::to_string(client) + "-w" + std::to_string(seq) + "\"";
+  }
   void write(std::int64_t at, int c, int seq, const char* end = "ok", std::int64_t took = 1) {
     op(at, c, "invoke", "write", name(c, seq));
     op(at + took, c, end, "write", name(c, seq), "A", std::string(end) == "ok" ? 303 : 0);
   }
-  void read(std::int64_t at, int c, const std::string& shown, const std::string& instance = "B", int process = -1) {
+  void read(std::int64_t at, int c, const std::string& shown, const std::string& instance = "B",
+            int process = -1) {
     op(at, process < 0 ? c : process, "invoke", "read", "null");
     op(at + 1, process < 0 ? c : process, "ok", "read", shown, instance);
   }
@@ -45,7 +49,9 @@ struct H {
     return checker.finish();
   }
 };
-const Counters& counts(const HistoryVerdict& v) { return v.report.total.counters; }
+const Counters& counts(const HistoryVerdict& v) {
+  return v.report.total.counters;
+}
 }  // namespace
 
 TEST(HistoryCheck, AReadOfTheLatestAcknowledgedWriteIsAHit) {
@@ -64,11 +70,11 @@ TEST(HistoryCheck, EachAnomalyIsFoundWithTheOperationsThatProveIt) {
   H h;
   h.write(0, 1, 1);
   h.write(10, 1, 2);
-  h.read(20, 1, "null", "B");            // miss
-  h.read(30, 1, H::name(1, 1), "C");     // stale: w2 was acknowledged at 11 ms
-  h.read(40, 1, H::name(2, 1), "B");     // foreign: another client's
-  h.read(50, 1, H::name(1, 9), "B");     // foreign: a write it never made
-  h.read(60, 1, "\"Mallory\"", "B");     // foreign: a name the tester never wrote
+  h.read(20, 1, "null", "B");         // miss
+  h.read(30, 1, H::name(1, 1), "C");  // stale: w2 was acknowledged at 11 ms
+  h.read(40, 1, H::name(2, 1), "B");  // foreign: another client's
+  h.read(50, 1, H::name(1, 9), "B");  // foreign: a write it never made
+  h.read(60, 1, "\"Mallory\"", "B");  // foreign: a name the tester never wrote
   auto v = h.judge();
   EXPECT_EQ(counts(v).misses, 1u);
   EXPECT_EQ(counts(v).stale, 1u);
@@ -77,8 +83,10 @@ TEST(HistoryCheck, EachAnomalyIsFoundWithTheOperationsThatProveIt) {
   EXPECT_EQ(v.anomalies[0].kind, "read-your-writes");  // a miss
   EXPECT_EQ(v.anomalies[1].kind, "read-your-writes");  // stale
   // The stale read's proof: the write it should have seen, with its times and instance.
-  EXPECT_NE(v.anomalies[1].text.find("r1-c1-w2 was acknowledged at 0.011 s"), std::string::npos) << v.anomalies[1].text;
-  EXPECT_NE(v.anomalies[1].text.find("answered at 0.031 s by C"), std::string::npos) << v.anomalies[1].text;
+  EXPECT_NE(v.anomalies[1].text.find("r1-c1-w2 was acknowledged at 0.011 s"), std::string::npos)
+      << v.anomalies[1].text;
+  EXPECT_NE(v.anomalies[1].text.find("answered at 0.031 s by C"), std::string::npos)
+      << v.anomalies[1].text;
   EXPECT_EQ(v.anomalies[2].kind, "foreign");
 }
 
@@ -114,14 +122,15 @@ TEST(HistoryCheck, AReadAfterAnAcknowledgedLogoutMustNotShowTheSession) {
   h.write(0, 1, 1);
   h.op(10, 1, "invoke", "logout", "null");
   h.op(11, 1, "ok", "logout", "null", "A", 204);
-  h.read(20, 1, "null");          // the logout held
-  h.read(30, 1, H::name(1, 1));   // resurrected
+  h.read(20, 1, "null");         // the logout held
+  h.read(30, 1, H::name(1, 1));  // resurrected
   auto v = h.judge();
   EXPECT_EQ(v.scenario, Scenario::logout);
   EXPECT_EQ(counts(v).resurrected, 1u);
   EXPECT_EQ(counts(v).hits, 1u);
   ASSERT_EQ(v.anomalies.size(), 1u);
-  EXPECT_NE(v.anomalies[0].text.find("after the logout was acknowledged at 0.011 s (invoked at 0.010 s, answered by A)"),
+  EXPECT_NE(v.anomalies[0].text.find(
+                "after the logout was acknowledged at 0.011 s (invoked at 0.010 s, answered by A)"),
             std::string::npos)
       << v.anomalies[0].text;
 }
@@ -133,8 +142,8 @@ TEST(HistoryCheck, CountersLoseWhatTheFinalReadDoesNotShowAndNeverAnUnknownAdd) 
     h.op(i * 10 + 1, 1, "ok", "add", "1");
   }
   h.op(60, 1, "invoke", "add", "1");
-  h.op(70, 1, "info", "add", "1", "A", 0);  // may or may not have happened
-  h.op(80, 1001, "invoke", "add", "1");      // a new process after an info
+  h.op(70, 1, "info", "add", "1", "A", 0);       // may or may not have happened
+  h.op(80, 1001, "invoke", "add", "1");          // a new process after an info
   h.op(81, 1001, "fail", "add", "1", "A", 403);  // certainly did not
   h.op(100, 1001, "invoke", "read-counter", "null");
   h.op(101, 1001, "ok", "read-counter", "3");
@@ -160,7 +169,8 @@ TEST(HistoryCheck, CountersLoseWhatTheFinalReadDoesNotShowAndNeverAnUnknownAdd) 
 
 TEST(HistoryCheck, EdnLinesReadAsJsonLines) {
   auto e = parse_history_line(
-      "{:index 3, :time 120, :process 7, :type :ok, :f :read, :value [\"c7\" \"r1-c7-w2\"], :instance \"B\", :status 200}",
+      "{:index 3, :time 120, :process 7, :type :ok, :f :read, :value [\"c7\" \"r1-c7-w2\"], "
+      ":instance \"B\", :status 200}",
       true);
   ASSERT_TRUE(std::holds_alternative<HistoryOp>(e)) << std::get<std::string>(e);
   const auto& op = std::get<HistoryOp>(e);
@@ -168,20 +178,25 @@ TEST(HistoryCheck, EdnLinesReadAsJsonLines) {
   EXPECT_EQ(op.text, "r1-c7-w2");
   EXPECT_EQ(op.instance, "B");
   EXPECT_EQ(op.status, 200);
-  auto nil = parse_history_line("{:index 0, :time 1, :process 7, :type :invoke, :f :read, :value [\"c7\" nil]}", true);
+  auto nil = parse_history_line(
+      "{:index 0, :time 1, :process 7, :type :invoke, :f :read, :value [\"c7\" nil]}", true);
   ASSERT_TRUE(std::holds_alternative<HistoryOp>(nil));
   EXPECT_EQ(std::get<HistoryOp>(nil).value_kind, HistoryOp::Value::null);
-  auto nemesis = parse_history_line("{:index 0, :time 1, :process :nemesis, :type :info, :f :start, :value \"kill inst-A\"}", true);
+  auto nemesis = parse_history_line(
+      "{:index 0, :time 1, :process :nemesis, :type :info, :f :start, :value \"kill inst-A\"}",
+      true);
   ASSERT_TRUE(std::holds_alternative<HistoryOp>(nemesis));
   EXPECT_EQ(std::get<HistoryOp>(nemesis).process, -1);
-  for (const char* bad : {"{:index 0 :time", "[1 2]", "{:type :maybe, :process 1, :f :read, :value [\"c1\" nil]}"})
+  for (const char* bad :
+       {"{:index 0 :time", "[1 2]", "{:type :maybe, :process 1, :f :read, :value [\"c1\" nil]}"})
     EXPECT_TRUE(std::holds_alternative<std::string>(parse_history_line(bad, true))) << bad;
   EXPECT_TRUE(std::holds_alternative<std::string>(parse_history_line("{\"index\":1}", false)));
 }
 
 // run_check: a file out of time order, or a line that is no operation, is exit 2.
 TEST(HistoryCheck, FilesOutOfOrderOrBrokenAreRefused) {
-  auto dir = std::filesystem::temp_directory_path() / ("history-check-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("history-check-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   H h;
   h.write(10, 1, 1);
@@ -218,17 +233,20 @@ TEST(HistoryCheck, AHistoryThatIsNotWellFormedIsRefused) {
   H twice;
   twice.op(0, 1, "invoke", "read", "null");
   twice.op(1, 1, "invoke", "read", "null");
-  EXPECT_NE(refused(twice).find("not a well-formed history: process 1 invokes read at 0.001 s while its last "
-                                "operation is open"),
+  EXPECT_NE(refused(twice).find(
+                "not a well-formed history: process 1 invokes read at 0.001 s while its last "
+                "operation is open"),
             std::string::npos);
   H orphan;
   orphan.op(0, 1, "ok", "read", H::name(2, 1));
-  EXPECT_NE(refused(orphan).find("completes (ok read at 0.000 s) an operation it never invoked"), std::string::npos)
+  EXPECT_NE(refused(orphan).find("completes (ok read at 0.000 s) an operation it never invoked"),
+            std::string::npos)
       << refused(orphan);
   H other;
   other.op(0, 1, "invoke", "write", H::name(1, 1));
   other.op(1, 1, "ok", "read", H::name(2, 1));
-  EXPECT_NE(refused(other).find("completes read of c1 at 0.001 s but invoked write of c1"), std::string::npos)
+  EXPECT_NE(refused(other).find("completes read of c1 at 0.001 s but invoked write of c1"),
+            std::string::npos)
       << refused(other);
   H negative;
   negative.op(0, 1, "invoke", "add", "-5");

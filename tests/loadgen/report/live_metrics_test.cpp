@@ -2,14 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <chrono>
-#include <filesystem>
-#include <vector>
 
 using namespace sessdemo::loadgen;
 namespace net = boost::asio;
@@ -17,7 +18,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 struct Listener {
-  explicit Listener(LiveMetricsLimits limits = {}) : live("127.0.0.1", 0, limits) { live.publish("up 1\n"); }
+  explicit Listener(LiveMetricsLimits limits = {}) : live("127.0.0.1", 0, limits) {
+    live.publish("up 1\n");
+  }
   LiveMetrics live;
   tcp::endpoint at() const { return {net::ip::make_address("127.0.0.1"), live.port()}; }
 };
@@ -71,17 +74,23 @@ TEST(LiveMetrics, AnswersGetMetricsAndNothingElse) {
 TEST(LiveMetrics, ARequestPastItsSizeOrWithABodyIsClosedUnanswered) {
   Listener l;
   net::io_context ioc;
-  std::string big = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n";
+  std::string big =
+      "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(9000, 'p') + "\r\n\r\n";
   EXPECT_EQ(exchange(ioc, l.at(), big), "");
-  EXPECT_EQ(exchange(ioc, l.at(), "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nxxxx"), "");
+  EXPECT_EQ(exchange(ioc, l.at(),
+                     "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nxxxx"),
+            "");
   // And the listener still answers.
-  EXPECT_EQ(exchange(ioc, l.at(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(
+      exchange(ioc, l.at(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0),
+      0u);
 }
 
 TEST(LiveMetrics, IdleConnectionsAreCutAtTheDeadlineAndNeverPastTheBudget) {
   LiveMetricsLimits limits;
   limits.max_open = 4;
-  limits.deadline = std::chrono::milliseconds(3000);  // well past taking 300 connections, even under TSan
+  limits.deadline =
+      std::chrono::milliseconds(3000);  // well past taking 300 connections, even under TSan
   Listener l(limits);
   net::io_context ioc;
   tcp::socket warm(ioc);  // the client's event loop descriptors, before counting
@@ -110,5 +119,7 @@ TEST(LiveMetrics, IdleConnectionsAreCutAtTheDeadlineAndNeverPastTheBudget) {
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
   // With the idle ones gone, a scrape is answered.
-  EXPECT_EQ(exchange(ioc, l.at(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(
+      exchange(ioc, l.at(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0),
+      0u);
 }

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include <boost/json.hpp>
 #include <random>
 
+#include <boost/json.hpp>
+
+#include "loadgen/config/settings_schema.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/outputs.hpp"
-#include "loadgen/config/settings_schema.hpp"
 
 using namespace sessdemo::loadgen;
 
@@ -161,13 +161,18 @@ TEST(Merge, CraftedFilesAreRefused) {
     EXPECT_NE(std::get<std::string>(m).find(says), std::string::npos) << std::get<std::string>(m);
   };
   ASSERT_TRUE(std::holds_alternative<MergedRun>(edited([](auto&) {})));
-  refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["errors"] = UINT64_MAX; },
-          "field errors is out of range");
-  refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["misses"] = -3; },
-          "field misses is out of range");
+  refused(
+      [](boost::json::object& d) {
+        d["instances"].as_object()["A"].as_object()["errors"] = UINT64_MAX;
+      },
+      "field errors is out of range");
+  refused(
+      [](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["misses"] = -3; },
+      "field misses is out of range");
   refused([](boost::json::object& d) { d["settings"].as_object()["max_error_rate"] = 2.0; },
           "field max_error_rate is out of range");
-  refused([](boost::json::object& d) { d["measured_s"] = -1.0; }, "field measured_s is out of range");
+  refused([](boost::json::object& d) { d["measured_s"] = -1.0; },
+          "field measured_s is out of range");
   // Found by the merge_json fuzz target: figures that no run of the tester can write.
   refused([](boost::json::object& d) { d["instances"].as_object()["A"].as_object()["errors"] = 1; },
           "field errors_by_kind does not add up to errors");
@@ -185,14 +190,19 @@ TEST(Merge, CraftedFilesAreRefused) {
       "field total_ms is out of range");
   refused(
       [](boost::json::object& d) {
-        d["instances"].as_object()["A"].as_object()["histograms"].as_object()["latency"].as_object()["count"] = 7;
+        d["instances"]
+            .as_object()["A"]
+            .as_object()["histograms"]
+            .as_object()["latency"]
+            .as_object()["count"] = 7;
       },
       "disagrees with its buckets");
   o.scenario = Scenario::counter;
   refused(
       [](boost::json::object& d) {
-        d["counter"] = boost::json::object{{"clients_checked", 1}, {"unverified", 0}, {"acknowledged", 5},
-                                           {"final_total", 5}, {"lost_updates", -5}, {"phantom_updates", 0}};
+        d["counter"] = boost::json::object{{"clients_checked", 1}, {"unverified", 0},
+                                           {"acknowledged", 5},    {"final_total", 5},
+                                           {"lost_updates", -5},   {"phantom_updates", 0}};
       },
       "field lost_updates is out of range");
 }
@@ -206,7 +216,11 @@ TEST(Merge, HistogramBucketsInAnyOrderReadAsWritten) {
   auto plain = merge_documents({{"a.json", text}});
   ASSERT_TRUE(std::holds_alternative<MergedRun>(plain));
   auto doc = boost::json::parse(text).as_object();
-  auto& h = doc["instances"].as_object()["A"].as_object()["histograms"].as_object()["latency"].as_object();
+  auto& h = doc["instances"]
+                .as_object()["A"]
+                .as_object()["histograms"]
+                .as_object()["latency"]
+                .as_object();
   auto& buckets = h["buckets"].as_array();
   ASSERT_GT(buckets.size(), 2u);
   std::reverse(buckets.begin(), buckets.end());
@@ -249,8 +263,11 @@ TEST(Merge, SettingsSurviveTheRoundTrip) {
   o.instances = {sessdemo::Endpoint{"127.0.0.1", 8443, true}};
   o.max_latency = {{99, std::chrono::milliseconds(250)}, {99.9, std::chrono::milliseconds(900)}};
   o.max_service = {{50, std::chrono::milliseconds(5)}};
-  o.think = ThinkTime{ThinkTime::Kind::uniform, std::chrono::milliseconds(100), std::chrono::milliseconds(500)};
-  o.stages = {{std::chrono::seconds(30), 100}, {std::chrono::minutes(2), 100}, {std::chrono::seconds(30), 0}};
+  o.think = ThinkTime{ThinkTime::Kind::uniform, std::chrono::milliseconds(100),
+                      std::chrono::milliseconds(500)};
+  o.stages = {{std::chrono::seconds(30), 100},
+              {std::chrono::minutes(2), 100},
+              {std::chrono::seconds(30), 0}};
   o.min_rps = 50;
   o.abort_on_fail = true;
   auto m = merge_documents({{"a", shard_doc(o, 1, 1, latencies(1, 100, 6.0))}});
@@ -278,7 +295,9 @@ TEST(Merge, ShardsStartedApartAreRefusedOrWarnedOf) {
   std::string warning;
   m.starts = {{"a.json", 1000.0}, {"b.json", 1001.5}};
   auto refused = start_skew(m, warning);
-  EXPECT_NE(refused.find("differ by 1.500 s (a.json at 1000.000, b.json at 1001.500"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("differ by 1.500 s (a.json at 1000.000, b.json at 1001.500"),
+            std::string::npos)
+      << refused;
   m.starts = {{"a.json", 1000.0}, {"b.json", 1000.5}, {"c.json", 1000.2}};
   EXPECT_EQ(start_skew(m, warning), "");
   EXPECT_NE(warning.find("differ by 0.500 s"), std::string::npos) << warning;

@@ -29,8 +29,8 @@ TEST(Recorder, TheInstanceIdCapIsSharedByEveryThread) {
   Outcome o;
   for (int i = 0; i < 1000; ++i) {
     Recorder::Slot slot;
-    threads[static_cast<std::size_t>(i % 8)]->record(slot, "id-" + std::to_string(i), 0, Kind::read, o, 200, 1, 1,
-                                                     false);
+    threads[static_cast<std::size_t>(i % 8)]->record(slot, "id-" + std::to_string(i), 0, Kind::read,
+                                                     o, 200, 1, 1, false);
   }
   StatsTable all;
   for (auto& r : threads) all.merge(r->totals());

@@ -117,9 +117,9 @@ TEST(Scheduler, TicksOutsideTheMeasuredPartAreNotCountedAsSent) {
   Released r;
   Scheduler s(3, t0 + seconds(1), t0 + seconds(2), r.release());
   s.open_model();
-  s.tick(t0);                         // warm-up
-  s.tick(t0 + milliseconds(1500));    // measured
-  s.tick(t0 + seconds(2));            // after the end
+  s.tick(t0);                       // warm-up
+  s.tick(t0 + milliseconds(1500));  // measured
+  s.tick(t0 + seconds(2));          // after the end
   EXPECT_EQ(r.tickets.size(), 3u);
   EXPECT_EQ(s.ticks_sent(), 1u);
 }

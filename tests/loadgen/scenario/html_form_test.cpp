@@ -9,7 +9,8 @@ namespace {
 PageScan form_with(std::string_view html, std::string field = "name") {
   PageQuery q;
   q.form_fields = {std::move(field)};
-  q.bounds.max_time = std::chrono::seconds(60);  // what is read, not how fast (sanitizer builds are slow)
+  q.bounds.max_time =
+      std::chrono::seconds(60);  // what is read, not how fast (sanitizer builds are slow)
   return scan_page(html, q);
 }
 std::vector<FormField> fields(std::initializer_list<std::pair<const char*, const char*>> l) {
@@ -22,7 +23,8 @@ std::vector<FormField> fields(std::initializer_list<std::pair<const char*, const
 TEST(HtmlForm, QuotedSingleQuotedAndUnquotedAttributesWithEntities) {
   auto s = form_with(
       "<FORM Method=POST action='/save?x=1&amp;y=2'><input type=hidden name=csrf value=a&amp;b>"
-      "<input type='hidden' name='t2' value='say \"hi\"'><input name=\"name\" value=\"old &lt;v&gt;\"></FORM>");
+      "<input type='hidden' name='t2' value='say \"hi\"'><input name=\"name\" value=\"old "
+      "&lt;v&gt;\"></FORM>");
   ASSERT_TRUE(s.form);
   EXPECT_EQ(s.form->method, "POST");
   EXPECT_EQ(s.form->action, "/save?x=1&y=2");
@@ -41,7 +43,9 @@ TEST(HtmlForm, CommentsScriptsAndTemplatesHoldNoForm) {
 }
 
 TEST(HtmlForm, TheFormThatHoldsTheFieldOfTwo) {
-  auto s = form_with("<form action=/search><input name=q></form><form method=post action=/me><input name=name></form>");
+  auto s = form_with(
+      "<form action=/search><input name=q></form><form method=post action=/me><input "
+      "name=name></form>");
   ASSERT_TRUE(s.form);
   EXPECT_EQ(s.form->action, "/me");
   EXPECT_FALSE(form_with("<form action=/search><input name=q></form>").form);
@@ -75,7 +79,8 @@ TEST(HtmlForm, SuccessfulControlsAsABrowserSubmitsThem) {
 }
 
 TEST(HtmlForm, ControlsOutsideTheFormByTheFormAttribute) {
-  auto s = form_with("<form id=f method=post action=/x></form><input form=f name=name><input name=loose>");
+  auto s = form_with(
+      "<form id=f method=post action=/x></form><input form=f name=name><input name=loose>");
   ASSERT_TRUE(s.form);
   EXPECT_EQ(s.form->fields, fields({{"name", ""}}));
 }
@@ -85,7 +90,8 @@ TEST(HtmlForm, MultipartAndMeta) {
   q.form_fields = {"name"};
   q.meta_name = "csrf-token";
   auto s = scan_page(
-      "<head><meta name=CSRF-Token content='tok/+='></head><form method=post enctype=multipart/form-data>"
+      "<head><meta name=CSRF-Token content='tok/+='></head><form method=post "
+      "enctype=multipart/form-data>"
       "<input name=name></form>",
       q);
   ASSERT_TRUE(s.form);
@@ -98,9 +104,10 @@ TEST(HtmlForm, MultipartAndMeta) {
 TEST(HtmlForm, LoginFormByPassword) {
   PageQuery q;
   q.password_form = true;
-  auto s = scan_page("<form action=/s><input name=q></form><form method=post action=/login><input name=u>"
-                     "<input type=password name=p></form>",
-                     q);
+  auto s = scan_page(
+      "<form action=/s><input name=q></form><form method=post action=/login><input name=u>"
+      "<input type=password name=p></form>",
+      q);
   ASSERT_TRUE(s.form);
   EXPECT_EQ(s.form->action, "/login");
 }
@@ -116,7 +123,8 @@ TEST(HtmlForm, ReferencesResolvedAgainstThePage) {
   EXPECT_EQ(resolve_reference("/a", "?q=1"), "/a?q=1");
   EXPECT_EQ(resolve_reference("/", " /with space "), "/with%20space");
   std::string other;
-  EXPECT_EQ(resolve_reference("/", "https://example.test:8443/p?q", "http://127.0.0.1:1", &other), "/p?q");
+  EXPECT_EQ(resolve_reference("/", "https://example.test:8443/p?q", "http://127.0.0.1:1", &other),
+            "/p?q");
   EXPECT_EQ(other, "https://example.test:8443");
   other.clear();
   EXPECT_EQ(resolve_reference("/", "http://127.0.0.1:1/x", "http://127.0.0.1:1", &other), "/x");
@@ -220,9 +228,11 @@ TEST(HtmlFormBounds, UnclosedDivsCostNoParseErrors) {
 }
 
 TEST(HtmlFormBounds, AFormPastItsFieldsOrBytesIsNotKept) {
-  auto many = form_with("<form>" + repeat("<input name=a value=1>", 5000) + "<input name=name></form>");
+  auto many =
+      form_with("<form>" + repeat("<input name=a value=1>", 5000) + "<input name=name></form>");
   EXPECT_FALSE(many.form);
-  EXPECT_NE(many.refused.find("5001 controls, more than the 1024"), std::string::npos) << many.refused;
+  EXPECT_NE(many.refused.find("5001 controls, more than the 1024"), std::string::npos)
+      << many.refused;
   auto big = form_with("<form><input type=hidden name=blob value=" + std::string(500000, 'x') +
                        "><input name=name></form>");
   EXPECT_FALSE(big.form);
@@ -237,7 +247,9 @@ TEST(HtmlFormBounds, ALargeSelectIsReadInTreeOrder) {
   auto s = form_with(
       "<form><input name=name><select multiple name=m><option selected>1</option>"
       "<optgroup><option>2<option selected>3</optgroup><option selected>4</select>"
-      "<select name=big>" + repeat("<option>o", 60000) + "<option selected value=last>x</select></form>");
+      "<select name=big>" +
+      repeat("<option>o", 60000) + "<option selected value=last>x</select></form>");
   ASSERT_TRUE(s.form) << s.refused;
-  EXPECT_EQ(s.form->fields, fields({{"name", ""}, {"m", "1"}, {"m", "3"}, {"m", "4"}, {"big", "last"}}));
+  EXPECT_EQ(s.form->fields,
+            fields({{"name", ""}, {"m", "1"}, {"m", "3"}, {"m", "4"}, {"big", "last"}}));
 }

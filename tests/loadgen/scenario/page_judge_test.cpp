@@ -12,7 +12,8 @@ std::string page(const std::string& name) {
 }
 }  // namespace
 
-// What a page shows is taken as the read's value; the one checker judges it (operation_checker_test).
+// What a page shows is taken as the read's value; the one checker judges it
+// (operation_checker_test).
 TEST(PageNames, WhatAPageShows) {
   auto shown = [](const std::string& body, const char* tag) {
     auto s = shown_name(body, tag);
@@ -20,7 +21,8 @@ TEST(PageNames, WhatAPageShows) {
   };
   EXPECT_EQ(shown(page(make_name("rT", 7, 3)), "rT"), "rT-c7-w3");
   EXPECT_EQ(shown(page(make_name("rT", 70, 3)), "rT"), "rT-c70-w3");
-  EXPECT_EQ(shown("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT"), "(none)");
+  EXPECT_EQ(shown("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT"),
+            "(none)");
   EXPECT_EQ(shown(page("Mallory"), "rT"), "Mallory");  // where the name belongs: someone's data
   EXPECT_EQ(shown(page(make_name("rOld", 7, 3)), "rT"), "rOld-c7-w3");  // another run's, as text
 }
@@ -31,5 +33,6 @@ TEST(PageNames, NamesReadBack) {
   EXPECT_EQ(n->run_tag, "r-x");
   EXPECT_EQ(n->client, 12u);
   EXPECT_EQ(n->seq, 4u);
-  for (const char* bad : {"Mallory", "r-c1-w", "r-cx-w1", "-c1-w1", "r-c1-w1x"}) EXPECT_FALSE(parse_name(bad)) << bad;
+  for (const char* bad : {"Mallory", "r-c1-w", "r-cx-w1", "-c1-w1", "r-c1-w1x"})
+    EXPECT_FALSE(parse_name(bad)) << bad;
 }

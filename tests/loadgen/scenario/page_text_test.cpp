@@ -6,16 +6,20 @@ using namespace sessdemo::loadgen;
 
 TEST(PageText, TheTitleHeadingsAndErrorOfAPageNotItsStyles) {
   std::string page =
-      "<!DOCTYPE html><html><head><meta charset=utf-8><style>body{font-family:sans-serif;margin:0}</style>"
+      "<!DOCTYPE html><html><head><meta "
+      "charset=utf-8><style>body{font-family:sans-serif;margin:0}</style>"
       "<title>403 Forbidden</title><script>var x = 1;</script></head><body><nav>Home | About</nav>"
       "<h1>Access   denied</h1><div class=\"alert alert-danger\">The CSRF token\n is missing.</div>"
       "<p>Something else</p></body></html>";
-  EXPECT_EQ(page_excerpt(page), "title: 403 Forbidden; heading: Access denied; error: The CSRF token is missing.");
+  EXPECT_EQ(page_excerpt(page),
+            "title: 403 Forbidden; heading: Access denied; error: The CSRF token is missing.");
 }
 
 TEST(PageText, TheFirstVisibleTextWhenThePageHasNoneOfThose) {
-  EXPECT_EQ(page_excerpt("<html><head><style>p{}</style></head><body><p>Bad   request:</p><p>name too long</p>"),
-            "Bad request: name too long");
+  EXPECT_EQ(
+      page_excerpt(
+          "<html><head><style>p{}</style></head><body><p>Bad   request:</p><p>name too long</p>"),
+      "Bad request: name too long");
 }
 
 TEST(PageText, RawBytesEscapedWhenItIsNotHtml) {

@@ -68,14 +68,16 @@ TEST(Scenario, CounterTracksAcknowledgedIncrements) {
   std::string req;
   logic.build_request(0, c, "h", req);
   EXPECT_EQ(req.rfind("POST /api/session/visits", 0), 0u);
-  logic.apply(0, c, Step::counter_setup, Answer{.status = 200, .body = R"({"visits":1})", .set_cookies = {"sessdemo_sid=Q"}});
+  logic.apply(0, c, Step::counter_setup,
+              Answer{.status = 200, .body = R"({"visits":1})", .set_cookies = {"sessdemo_sid=Q"}});
   EXPECT_EQ(c.step, Step::increment);
   logic.build_request(0, c, "h", req);
   logic.apply(0, c, Step::increment, Answer{.status = 503, .body = ""});
   EXPECT_EQ(c.acked_increments, 1);
   EXPECT_EQ(c.sent_increments, 2);
   c.step = Step::final_read;
-  logic.apply(0, c, Step::final_read, Answer{.status = 200, .body = R"({"instance":"a","visits": 7})"});
+  logic.apply(0, c, Step::final_read,
+              Answer{.status = 200, .body = R"({"instance":"a","visits": 7})"});
   EXPECT_EQ(c.final_value, 7);
 }
 
@@ -112,7 +114,9 @@ TEST(Scenario, CsrfTokenFromTheHomePageGoesWithEachWrite) {
   Client c;
   c.step = Step::home;
   logic.apply(1, c, Step::home,
-              Answer{.status = 200, .body = "<form><input type=\"hidden\" name=\"tok\" value=\"a&amp;b-1\"><input name=n></form>"});
+              Answer{.status = 200,
+                     .body = "<form><input type=\"hidden\" name=\"tok\" value=\"a&amp;b-1\"><input "
+                             "name=n></form>"});
   EXPECT_EQ(c.csrf_token, "a&b-1");
   ASSERT_EQ(c.step, Step::write);
   std::string req;
@@ -142,8 +146,9 @@ TEST(Scenario, ClientsThatGotTheSameFormShareOneCopyAndKeepTheirOwnTokens) {
   ScenarioLogic logic(o, "rX");
   std::string filler(8000, 'f');  // what each client would keep 8 KB of
   auto home = [&](std::string_view token) {
-    return "<form method=post action=/save><input type=hidden name=tok value=" + std::string(token) +
-           "><input type=hidden name=big value=" + filler + "><input name=name></form>";
+    return "<form method=post action=/save><input type=hidden name=tok value=" +
+           std::string(token) + "><input type=hidden name=big value=" + filler +
+           "><input name=name></form>";
   };
   Client a, b, other;
   std::string page_a = home("ta"), page_b = home("tb");
@@ -177,7 +182,8 @@ TEST(Scenario, AHomePagePastTheParseBoundsIsAProtocolErrorAndReadAgain) {
   EXPECT_EQ(out.error_kind, ErrorKind::protocol);
   EXPECT_EQ(c.step, Step::home);
   EXPECT_FALSE(c.form);
-  out = logic.apply(1, c, Step::home, Answer{.status = 200, .body = "<form><input name=name></form>"});
+  out = logic.apply(1, c, Step::home,
+                    Answer{.status = 200, .body = "<form><input name=name></form>"});
   EXPECT_FALSE(out.error);
   EXPECT_EQ(c.step, Step::write);
 }
@@ -205,7 +211,8 @@ TEST(Scenario, AnAbsoluteRedirectToTheAnsweringInstanceIsNoOtherOrigin) {
   Answer other = same;
   other.location = "http://www.example.test/details";
   logic.apply(2, d, Step::write, other);
-  EXPECT_NE(log.said().find("a redirect to another origin (http://www.example.test)"), std::string::npos)
+  EXPECT_NE(log.said().find("a redirect to another origin (http://www.example.test)"),
+            std::string::npos)
       << log.said();
 }
 
@@ -218,18 +225,24 @@ TEST(Scenario, HintsNameWhatThePageHas) {
   Client c;
   c.step = Step::home;
   c.request_path = "/";
-  logic.apply(1, c, Step::home,
-              Answer{.status = 200,
-                     .body = "<head><meta name=csrf-token content=abc123></head><form method=post action=/login>"
-                             "<input name=user><input name=pass type=password></form><form><input name=q></form>"});
-  EXPECT_NE(log.said().find("its forms: POST /login: user, pass; GET (this page): q"), std::string::npos)
+  logic.apply(
+      1, c, Step::home,
+      Answer{
+          .status = 200,
+          .body =
+              "<head><meta name=csrf-token content=abc123></head><form method=post action=/login>"
+              "<input name=user><input name=pass type=password></form><form><input "
+              "name=q></form>"});
+  EXPECT_NE(log.said().find("its forms: POST /login: user, pass; GET (this page): q"),
+            std::string::npos)
       << log.said();
   ASSERT_EQ(c.step, Step::write);
   std::string req;
   logic.build_request(1, c, "h", req);
   auto refused = logic.apply(1, c, Step::write, Answer{.status = 403, .body = ""});
   EXPECT_EQ(refused.error_kind, ErrorKind::http_4xx);
-  EXPECT_NE(log.said().find("writes are refused (403) and the page carries a token: try --csrf-meta csrf-token (on /)"),
+  EXPECT_NE(log.said().find("writes are refused (403) and the page carries a token: try "
+                            "--csrf-meta csrf-token (on /)"),
             std::string::npos)
       << log.said();
 }
@@ -243,10 +256,12 @@ TEST(Scenario, AFormToAnotherOriginAndAnUnusableTokenCookieAreSaid) {
   Client c;
   c.step = Step::home;
   c.request_path = "/";
-  Answer home{200, "<form method=post action='https://elsewhere.test/save'><input name=name></form>", {}};
+  Answer home{
+      200, "<form method=post action='https://elsewhere.test/save'><input name=name></form>", {}};
   home.authority = "127.0.0.1:8080";
   logic.apply(1, c, Step::home, home);
-  EXPECT_NE(log.said().find("a form of / posts to another origin (https://elsewhere.test)"), std::string::npos)
+  EXPECT_NE(log.said().find("a form of / posts to another origin (https://elsewhere.test)"),
+            std::string::npos)
       << log.said();
   std::string req;
   logic.build_request(1, c, "127.0.0.1:8080", req);
@@ -262,13 +277,17 @@ TEST(Scenario, AFormToAnotherOriginAndAnUnusableTokenCookieAreSaid) {
   req.clear();
   cookie_logic.build_request(2, d, "h", req);
   EXPECT_EQ(req.find("X-CSRF-Token"), std::string::npos) << req;
-  EXPECT_NE(log.said().find("the cookie 'XSRF-TOKEN' holds no usable token (300 bytes"), std::string::npos)
+  EXPECT_NE(log.said().find("the cookie 'XSRF-TOKEN' holds no usable token (300 bytes"),
+            std::string::npos)
       << log.said();
 }
 
 TEST(Scenario, HiddenInputValues) {
-  EXPECT_EQ(hidden_input_value("<input name=\"a\" value=\"1\"><input name=\"b\" value=\"2\">", "b"), "2");
-  EXPECT_EQ(hidden_input_value("<input data-name=\"b\" value=\"x\"><input value='3' name='b'>", "b"), "3");
+  EXPECT_EQ(hidden_input_value("<input name=\"a\" value=\"1\"><input name=\"b\" value=\"2\">", "b"),
+            "2");
+  EXPECT_EQ(
+      hidden_input_value("<input data-name=\"b\" value=\"x\"><input value='3' name='b'>", "b"),
+      "3");
   EXPECT_EQ(hidden_input_value("<input name=\"b\">", "b"), "");
   EXPECT_EQ(hidden_input_value("<input name=\"b\" value=\"with space\">", "b"), "");  // not a token
   EXPECT_EQ(hidden_input_value("<input name=\"b\" value=\"x\r\nInjected: 1\">", "b"), "");
@@ -287,11 +306,14 @@ TEST(Scenario, ErrorsHaveOneKindEach) {
     return out.error_kind;
   };
   EXPECT_EQ(kind(Answer{.status = 404, .body = ""}), ErrorKind::http_4xx);
-  EXPECT_EQ(kind(Answer{.status = 403, .body = ""}, Step::write), ErrorKind::http_4xx);  // no token was sent
+  EXPECT_EQ(kind(Answer{.status = 403, .body = ""}, Step::write),
+            ErrorKind::http_4xx);  // no token was sent
   EXPECT_EQ(kind(Answer{.status = 503, .body = ""}), ErrorKind::http_5xx);
   EXPECT_EQ(kind(Answer{.status = 101, .body = ""}), ErrorKind::protocol);
-  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::timeout}), ErrorKind::timeout);
-  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::connect}), ErrorKind::connect);
+  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::timeout}),
+            ErrorKind::timeout);
+  EXPECT_EQ(kind(Answer{.status = 0, .body = "", .failure = ErrorKind::connect}),
+            ErrorKind::connect);
   Client c;
   EXPECT_FALSE(logic.apply(1, c, Step::read, Answer{.status = 200, .body = ""}).error);
 }
@@ -311,11 +333,14 @@ TEST(Scenario, RedirectsAfterAWriteAreFollowedAndTheLandingPageJudged) {
   c.step = Step::home;
   std::string req;
   logic.build_request(2, c, "h:1", req);
-  logic.apply(2, c, Step::home, Answer{.status = 200, .body = "<form method=post action=save><input name=name></form>"});
+  logic.apply(
+      2, c, Step::home,
+      Answer{.status = 200, .body = "<form method=post action=save><input name=name></form>"});
   req.clear();
   logic.build_request(2, c, "h:1", req, true);
   EXPECT_EQ(req.rfind("POST /save HTTP/1.1\r\n", 0), 0u) << req;
-  EXPECT_NE(req.find("\r\nOrigin: https://h:1\r\nReferer: https://h:1/\r\n"), std::string::npos) << req;
+  EXPECT_NE(req.find("\r\nOrigin: https://h:1\r\nReferer: https://h:1/\r\n"), std::string::npos)
+      << req;
   auto o1 = logic.apply(2, c, Step::write, redirect_to(303, "details"));
   EXPECT_FALSE(o1.error);
   EXPECT_EQ(c.writes.acked, 1u);
@@ -355,7 +380,8 @@ TEST(Scenario, TemporaryRedirectsKeepTheMethodAndHopsAreBounded) {
   EXPECT_TRUE(too_many.error);
   EXPECT_EQ(too_many.error_kind, ErrorKind::protocol);
   // The request that started the chain is named, and the last hop beside it.
-  EXPECT_NE(log.said().find("more than 2 redirects from /api/session (the last to /v2/session;"), std::string::npos)
+  EXPECT_NE(log.said().find("more than 2 redirects from /api/session (the last to /v2/session;"),
+            std::string::npos)
       << log.said();
   EXPECT_EQ(c.step, Step::write);  // sent again
   EXPECT_EQ(c.writes.acked, 0u);
@@ -375,8 +401,9 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   std::string req;
   logic.build_request(7, c, "h", req);
   logic.apply(7, c, Step::login_page,
-              Answer{.status = 200, .body = "<form method=post><input type=hidden name=t value=k><input name=user>"
-                          "<input type=password name=password></form>"});
+              Answer{.status = 200,
+                     .body = "<form method=post><input type=hidden name=t value=k><input name=user>"
+                             "<input type=password name=password></form>"});
   ASSERT_EQ(c.step, Step::login_submit);
   req.clear();
   EXPECT_EQ(logic.build_request(7, c, "h", req), Kind::login);
@@ -386,10 +413,12 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   req.clear();
   logic.build_request(7, c, "h", req);  // the hop: GET /
   EXPECT_EQ(req.rfind("GET / HTTP/1.1\r\n", 0), 0u) << req;
-  logic.apply(7, c, Step::follow, Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
+  logic.apply(7, c, Step::follow,
+              Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
   EXPECT_TRUE(c.logged_in);
   EXPECT_EQ(c.step, Step::home);
-  logic.apply(7, c, Step::home, Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
+  logic.apply(7, c, Step::home,
+              Answer{.status = 200, .body = "<form method=post><input name=name></form>"});
   EXPECT_EQ(c.step, Step::write);
   logic.apply(7, c, Step::write, Answer{.status = 200, .body = ""});
   auto bounce = redirect_to(302, "/login?next=/details");
@@ -414,7 +443,8 @@ TEST(Scenario, MetaAndCookieTokens) {
   c.step = Step::home;
   std::string req;
   meta.build_request(1, c, "h", req);
-  meta.apply(1, c, Step::home, Answer{.status = 200, .body = "<meta name=\"csrf-token\" content=\"m1\">"});
+  meta.apply(1, c, Step::home,
+             Answer{.status = 200, .body = "<meta name=\"csrf-token\" content=\"m1\">"});
   req.clear();
   meta.build_request(1, c, "h", req);
   EXPECT_NE(req.find("\r\nX-CSRF-Token: m1\r\n"), std::string::npos) << req;

@@ -1,11 +1,12 @@
 #include "loadgen/stats/histogram.hpp"
-#include "loadgen/stats/stats.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
+
+#include "loadgen/stats/stats.hpp"
 
 using namespace sessdemo::loadgen;
 
@@ -23,7 +24,8 @@ TEST(Histogram, PercentilesWithinThreeSignificantDigits) {
   Histogram h;
   std::vector<std::int64_t> samples;
   for (int i = 0; i < 200000; ++i) {
-    auto v = std::clamp<std::int64_t>(static_cast<std::int64_t>(dist(rng)), 1, Histogram::highest_us);
+    auto v =
+        std::clamp<std::int64_t>(static_cast<std::int64_t>(dist(rng)), 1, Histogram::highest_us);
     samples.push_back(v);
     h.record(v);
   }
@@ -176,5 +178,6 @@ TEST(SparseHistogram, PacksItsBucketsInAFewBytesEach) {
   EXPECT_TRUE(t.append(17'000, std::uint64_t{1} << 40));  // a long gap and a large count
   std::vector<std::pair<std::uint32_t, std::uint64_t>> seen;
   t.for_each([&](std::uint32_t i, std::uint64_t n) { seen.emplace_back(i, n); });
-  EXPECT_EQ(seen, (std::vector<std::pair<std::uint32_t, std::uint64_t>>{{5, 1}, {17'000, std::uint64_t{1} << 40}}));
+  EXPECT_EQ(seen, (std::vector<std::pair<std::uint32_t, std::uint64_t>>{
+                      {5, 1}, {17'000, std::uint64_t{1} << 40}}));
 }
