@@ -10,7 +10,7 @@ BUILD_PKGS := g++ cmake make ninja-build pkg-config ccache libboost1.81-dev libc
               libmemcached-dev libgtest-dev zlib1g-dev libssl-dev libgumbo-dev libicu-dev memcached
 # iproute2 and nftables: `demo --network netns` (hosts in network namespaces, partitions).
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
-TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client
+TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang clang-format libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client
 SESSDEMO   := $(BUILD)/cli/sessdemo
 # New build trees use Ninja: it compiles a library's files while the libraries it links are still
 # being built, where Make waits for them (a cold build of the binary: 139 s against 165 s here).
@@ -99,7 +99,7 @@ browser-deps:
 	  cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci; fi
 
 format:
-	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.hpp.in' | grep -v node_modules)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
