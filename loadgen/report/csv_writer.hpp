@@ -3,18 +3,20 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "loadgen/report/report.hpp"
 
 namespace sessdemo::loadgen {
 
-// Columns (the README's "CSV" section documents them): elapsed_s, instance, requests, errors,
-// hits, misses, stale, foreign, rps, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, late, miss_rate,
-// lost_updates, interval_s, service_p50_ms, service_p99_ms, resurrected, err_KIND..., clients,
-// target_rps, dropped (the last three the interval's load, on each of its rows). One row per
+// The columns are csv_columns() (docs/load.md, "--csv", documents each). One row per
 // instance and an "all" row per interval; the last interval may be shorter (it holds the answers
 // that came in after the end, or the part of an interval before an interrupt), so the interval rows
 // add up to the "total" row, whose elapsed_s is empty.
+// The header's names, in order: elapsed_s, instance, ... err_KIND ..., clients, target_rps,
+// dropped (the last three the interval's load, on each of its rows).
+std::vector<std::string> csv_columns();
+
 class CsvWriter {
  public:
   explicit CsvWriter(std::FILE* out);
