@@ -12,6 +12,7 @@
 
 #include "loadgen/config/settings_schema.hpp"
 #include "loadgen/report/checks.hpp"
+#include "loadgen/report/counter_fields.hpp"
 #include "loadgen/report/outputs.hpp"
 #include "loadgen/report/summary.hpp"
 
@@ -79,22 +80,8 @@ SparseHistogram histogram_of(const json::value& v) {
 
 Counters counters_of(const json::object& o) {
   Counters c;
-  auto u = [&](const char* k) { return count_at(o, k); };
-  c.requests = u("requests");
-  c.errors = u("errors");
-  c.status_5xx = u("errors_5xx");
-  c.hits = u("hits");
-  c.misses = u("misses");
-  c.stale = u("stale");
-  c.foreign = u("foreign");
-  if (o.contains("resurrected")) c.resurrected = u("resurrected");
-  if (o.contains("monotonic")) c.monotonic = u("monotonic");
-  if (o.contains("refused_applied")) c.refused_applied = u("refused_applied");
-  if (o.contains("crossed")) c.crossed = u("crossed");
-  c.late = u("late");
-  if (o.contains("retries")) c.retries = u("retries");
-  if (o.contains("refused_crossed")) c.refused_crossed = u("refused_crossed");
-  if (o.contains("refused_same")) c.refused_same = u("refused_same");
+  for (const auto& f : counter_fields)
+    if (f.required || o.contains(f.name)) c.*f.member = count_at(o, f.name);
   // Connection opening, where the file has it (figures, not interval counters).
   auto timings = [&](const char* key, Timings& t) {
     if (const auto* v = o.if_contains(key)) {

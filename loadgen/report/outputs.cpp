@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "loadgen/config/settings_schema.hpp"
+#include "loadgen/report/counter_fields.hpp"
 #include "loadgen/stats/figures.hpp"
 
 namespace sessdemo::loadgen {
@@ -64,23 +65,12 @@ boost::json::object timings_json(const Timings& t) {
                              {"max_ms", static_cast<double>(t.max_us) / 1000.0}};
 }
 
+// The counters of counter_fields, then the errors by kind.
 boost::json::object counters_json(const Counters& c) {
-  return boost::json::object{{"requests", c.requests},
-                             {"errors", c.errors},
-                             {"errors_5xx", c.status_5xx},
-                             {"errors_by_kind", error_kinds_json(c)},
-                             {"hits", c.hits},
-                             {"misses", c.misses},
-                             {"stale", c.stale},
-                             {"foreign", c.foreign},
-                             {"resurrected", c.resurrected},
-                             {"monotonic", c.monotonic},
-                             {"refused_applied", c.refused_applied},
-                             {"crossed", c.crossed},
-                             {"late", c.late},
-                             {"retries", c.retries},
-                             {"refused_crossed", c.refused_crossed},
-                             {"refused_same", c.refused_same}};
+  boost::json::object o;
+  for (const auto& f : counter_fields) o[f.name] = c.*f.member;
+  o["errors_by_kind"] = error_kinds_json(c);
+  return o;
 }
 
 boost::json::object figures(const RunReport& r, const InstanceStats& s, bool with_addresses) {
@@ -94,30 +84,14 @@ boost::json::object figures(const RunReport& r, const InstanceStats& s, bool wit
                                                                  {"p99", ms(h.percentile(99))},
                                                                  {"max", ms(h.max())}};
   }
-  boost::json::object out{
-      {"requests", c.requests},
-      {"errors", c.errors},
-      {"errors_5xx", c.status_5xx},
-      {"errors_by_kind", error_kinds_json(c)},
-      {"connect", timings_json(c.connects)},
-      {"tls", timings_json(c.handshakes)},
-      {"hits", c.hits},
-      {"misses", c.misses},
-      {"stale", c.stale},
-      {"foreign", c.foreign},
-      {"resurrected", c.resurrected},
-      {"monotonic", c.monotonic},
-      {"refused_applied", c.refused_applied},
-      {"crossed", c.crossed},
-      {"late", c.late},
-      {"retries", c.retries},
-      {"refused_crossed", c.refused_crossed},
-      {"refused_same", c.refused_same},
-      {"rps", r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0},
-      {"latency_ms", percentiles(s.latency)},
-      {"service_ms", percentiles(s.service)},
-      {"latency_ms_by_kind", kinds},
-      {"histograms", histograms(s)}};
+  boost::json::object out = counters_json(c);
+  out["connect"] = timings_json(c.connects);
+  out["tls"] = timings_json(c.handshakes);
+  out["rps"] = r.measured_s > 0 ? static_cast<double>(c.requests) / r.measured_s : 0.0;
+  out["latency_ms"] = percentiles(s.latency);
+  out["service_ms"] = percentiles(s.service);
+  out["latency_ms_by_kind"] = std::move(kinds);
+  out["histograms"] = histograms(s);
   if (with_addresses) {
     boost::json::array a;
     for (auto i : s.addresses) a.emplace_back(i < r.addresses.size() ? r.addresses[i] : "?");
