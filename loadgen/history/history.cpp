@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/json_text.hpp"
+#include "loadgen/history/history_fields.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -104,55 +105,72 @@ void HistoryLog::write(const HistoryEvent& in) {
     else
       line_ += null;
   };
+  namespace hf = history_field;
   const bool nemesis = e.f == OpF::nemesis;
-  if (edn_) {
-    line_ += "{:index " + std::to_string(index_++) + ", :time " + std::to_string(e.time_ns);
-    line_ +=
-        nemesis ? std::string(", :process :nemesis") : ", :process " + std::to_string(e.process);
-    line_ += ", :type :";
-    line_ += to_string(e.type);
-    if (nemesis) {
-      line_ += ", :f :";
-      line_ += e.number ? "start" : "stop";
-      line_ += ", :value ";
-      text(e.text.view());
-    } else {
-      line_ += ", :f :";
-      line_ += to_string(e.f);
-      line_ += ", :value [";
-      text(key);
-      line_ += ' ';
-      value("nil");
-      line_ += ']';
-    }
+  field(hf::index, true);
+  line_ += std::to_string(index_++);
+  field(hf::time);
+  line_ += std::to_string(e.time_ns);
+  field(hf::process);
+  if (nemesis)
+    symbol(hf::nemesis);
+  else
+    line_ += std::to_string(e.process);
+  field(hf::type);
+  symbol(to_string(e.type));
+  field(hf::f);
+  symbol(nemesis ? (e.number ? "start" : "stop") : to_string(e.f));
+  if (nemesis) {
+    field(hf::value);
+    text(e.text.view());
+  } else if (edn_) {  // :value ["c1" "Ann"]
+    field(hf::value);
+    line_ += '[';
+    text(key);
+    line_ += ' ';
+    value("nil");
+    line_ += ']';
   } else {
-    line_ += "{\"index\":" + std::to_string(index_++) + ",\"time\":" + std::to_string(e.time_ns);
-    line_ += nemesis ? std::string(",\"process\":\"nemesis\"")
-                     : ",\"process\":" + std::to_string(e.process);
-    line_ += ",\"type\":\"";
-    line_ += to_string(e.type);
-    line_ += "\",\"f\":\"";
-    line_ += nemesis ? (e.number ? "start" : "stop") : to_string(e.f);
-    line_ += "\"";
-    if (nemesis) {
-      line_ += ",\"value\":";
-      text(e.text.view());
-    } else {
-      line_ += ",\"key\":";
-      text(key);
-      line_ += ",\"value\":";
-      value("null");
-    }
+    field(hf::key);
+    text(key);
+    field(hf::value);
+    value("null");
   }
-  if (e.warmup) line_ += edn_ ? ", :warmup true" : ",\"warmup\":true";
+  if (e.warmup) {
+    field(hf::warmup);
+    line_ += "true";
+  }
   if (e.type != OpType::invoke && !nemesis) {
-    line_ += edn_ ? ", :instance " : ",\"instance\":";
+    field(hf::instance);
     text(e.instance.view());
-    line_ += edn_ ? ", :status " : ",\"status\":";
+    field(hf::status);
     line_ += std::to_string(e.status);
   }
   line_ += "}\n";
   if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) write_failed_ = true;
+}
+
+void HistoryLog::field(std::string_view name, bool first) {
+  if (edn_) {
+    line_ += first ? "{:" : ", :";
+    line_ += name;
+    line_ += ' ';
+  } else {
+    line_ += first ? "{\"" : ",\"";
+    line_ += name;
+    line_ += "\":";
+  }
+}
+
+void HistoryLog::symbol(std::string_view name) {
+  if (edn_) {
+    line_ += ':';
+    line_ += name;
+  } else {
+    line_ += '"';
+    line_ += name;
+    line_ += '"';
+  }
 }
 
 bool HistoryLog::close(bool interrupted) {
@@ -176,13 +194,20 @@ bool HistoryLog::close(bool interrupted) {
     write(e);
   }
   if (interrupted) {
-    line_ = edn_ ? "{:index " + std::to_string(index_++) + ", :time " +
-                       std::to_string(std::max<std::int64_t>(last_time_, 0)) +
-                       ", :process :tester, :type :info, :f :interrupted, :value nil}\n"
-                 : "{\"index\":" + std::to_string(index_++) +
-                       ",\"time\":" + std::to_string(std::max<std::int64_t>(last_time_, 0)) +
-                       ",\"process\":\"tester\",\"type\":\"info\",\"f\":\"interrupted\",\"value\":"
-                       "null}\n";
+    namespace hf = history_field;
+    line_.clear();
+    field(hf::index, true);
+    line_ += std::to_string(index_++);
+    field(hf::time);
+    line_ += std::to_string(std::max<std::int64_t>(last_time_, 0));
+    field(hf::process);
+    symbol(hf::tester);
+    field(hf::type);
+    symbol(to_string(OpType::info));
+    field(hf::f);
+    symbol(hf::interrupted);
+    field(hf::value);
+    line_ += edn_ ? "nil}\n" : "null}\n";
     if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) write_failed_ = true;
   }
   bool ok = std::fflush(file_) == 0 && !write_failed_;

@@ -59,6 +59,9 @@ class HistoryLog {
   void run();
   void drain(bool final);
   void write(const HistoryEvent& e);
+  void field(std::string_view name,
+             bool first = false);      // ,"name": or , :name (first: opens the map)
+  void symbol(std::string_view name);  // "name" or :name
 
   std::FILE* file_ = nullptr;
   bool edn_ = false;

@@ -7,10 +7,12 @@
 #include <boost/json.hpp>
 
 #include "loadgen/history/history_event.hpp"
+#include "loadgen/history/history_fields.hpp"
 
 namespace sessdemo::loadgen {
 
 namespace json = boost::json;
+namespace hf = history_field;
 
 namespace {
 // The EDN that load --history writes: one map of keywords to strings, integers, nil, keywords
@@ -27,7 +29,7 @@ class EdnLine {
       auto key = keyword();
       if (!key) return "a key that is no keyword";
       skip();
-      if (*key == "value" && peek() == '[') {
+      if (*key == hf::value && peek() == '[') {
         ++i_;
         skip();
         auto k = string();
@@ -39,45 +41,45 @@ class EdnLine {
         if (!eat(']')) return ":value is not [key value]";
         continue;
       }
-      if (*key == "value") {
+      if (*key == hf::value) {
         if (auto err = scalar(op)) return err;
         continue;
       }
       if (peek() == ':') {
         auto v = keyword();
         if (!v) return "a bad keyword";
-        if (*key == "type")
+        if (*key == hf::type)
           op.type = *v;
-        else if (*key == "f")
+        else if (*key == hf::f)
           op.f = *v;
-        else if (*key == "process")
-          op.process = *v == "tester" ? -2 : -1;  // :tester, :nemesis
+        else if (*key == hf::process)
+          op.process = hf::named_process(*v);  // :tester, :nemesis
         continue;
       }
       if (s_.substr(i_, 4) == "true" || s_.substr(i_, 5) == "false") {
         bool v = s_[i_] == 't';
         i_ += v ? 4 : 5;
-        if (*key == "warmup") op.warmup = v;
+        if (*key == hf::warmup) op.warmup = v;
         continue;
       }
       if (peek() == '"') {
         auto v = string();
         if (!v) return "a bad string";
-        if (*key == "instance")
+        if (*key == hf::instance)
           op.instance = *v;
-        else if (*key == "key")
+        else if (*key == hf::key)
           op.key = *v;
         continue;
       }
       auto n = integer();
       if (!n) return "a value that is no string, integer or keyword";
-      if (*key == "index")
+      if (*key == hf::index)
         op.index = static_cast<std::uint64_t>(*n);
-      else if (*key == "time")
+      else if (*key == hf::time)
         op.time = *n;
-      else if (*key == "process")
+      else if (*key == hf::process)
         op.process = *n;
-      else if (*key == "status")
+      else if (*key == hf::status)
         op.status = static_cast<int>(*n);
     }
     skip();
@@ -176,15 +178,14 @@ std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
   if (ec || !v.is_object()) return "not a JSON object";
   const auto& o = v.as_object();
   try {
-    op.index = o.at("index").to_number<std::uint64_t>();
-    op.time = o.at("time").to_number<std::int64_t>();
-    const auto& p = o.at("process");
-    op.process =
-        p.is_string() ? (p.as_string() == "tester" ? -2 : -1) : p.to_number<std::int64_t>();
-    op.type = std::string(o.at("type").as_string());
-    op.f = std::string(o.at("f").as_string());
-    if (const auto* k = o.if_contains("key")) op.key = std::string(k->as_string());
-    const auto& val = o.at("value");
+    op.index = o.at(hf::index).to_number<std::uint64_t>();
+    op.time = o.at(hf::time).to_number<std::int64_t>();
+    const auto& p = o.at(hf::process);
+    op.process = p.is_string() ? hf::named_process(p.as_string()) : p.to_number<std::int64_t>();
+    op.type = std::string(o.at(hf::type).as_string());
+    op.f = std::string(o.at(hf::f).as_string());
+    if (const auto* k = o.if_contains(hf::key)) op.key = std::string(k->as_string());
+    const auto& val = o.at(hf::value);
     if (val.is_string()) {
       op.value_kind = HistoryOp::Value::text;
       op.text = std::string(val.as_string());
@@ -194,9 +195,9 @@ std::optional<std::string> from_json(std::string_view line, HistoryOp& op) {
     } else if (!val.is_null()) {
       return "a value that is no string, number or null";
     }
-    if (const auto* i = o.if_contains("instance")) op.instance = std::string(i->as_string());
-    if (const auto* s = o.if_contains("status")) op.status = s->to_number<int>();
-    if (const auto* w = o.if_contains("warmup")) op.warmup = w->as_bool();
+    if (const auto* i = o.if_contains(hf::instance)) op.instance = std::string(i->as_string());
+    if (const auto* s = o.if_contains(hf::status)) op.status = s->to_number<int>();
+    if (const auto* w = o.if_contains(hf::warmup)) op.warmup = w->as_bool();
   } catch (const std::exception&) {
     return "a field missing or of the wrong type (index, time, process, type, f, value)";
   }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "common/printable.hpp"
+#include "loadgen/history/history_fields.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -31,13 +32,13 @@ void apply_reads(const CheckerFigures& f, Counters& c) {
 
 void HistoryChecker::add(const HistoryOp& op) {
   v_.events++;
-  if (op.process == -1) {
+  if (op.process == history_field::nemesis_process) {
     v_.faults.push_back(time_text(op.time) + " " + op.f + " " +
                         (op.value_kind == HistoryOp::Value::text ? op.text : std::string()));
     return;
   }
-  if (op.process == -2) {
-    if (op.f == "interrupted") v_.report.interrupted = true;
+  if (op.process == history_field::tester_process) {
+    if (op.f == history_field::interrupted) v_.report.interrupted = true;
     return;
   }
   HistoryEvent e;
