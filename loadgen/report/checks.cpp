@@ -1,6 +1,7 @@
 #include "loadgen/report/checks.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 #include "common/duration.hpp"
@@ -122,6 +123,17 @@ std::optional<std::string> first_failure(const std::vector<Check>& checks) {
   for (const auto& c : checks)
     if (c.status == CheckStatus::fail) return c.name + ": " + c.detail;
   return std::nullopt;
+}
+
+std::optional<std::string> abort_reason(const RunReport& so_far, double measured_s) {
+  const auto& o = *so_far.opts;
+  if (!o.abort_on_fail || measured_s < std::chrono::duration<double>(o.abort_grace).count())
+    return std::nullopt;
+  auto why = first_failure(evaluate(so_far, Moment::so_far));
+  if (!why) return std::nullopt;
+  char at[48];
+  std::snprintf(at, sizeof at, "at %.1f s: ", measured_s);
+  return at + *why;
 }
 
 const char* verdict(const RunReport& r, const std::vector<Check>& checks) {

@@ -64,6 +64,10 @@ bool all_passed(const std::vector<Check>& checks);
 CheckStatus overall(const std::vector<Check>& checks);
 // --abort-on-fail: the first failed check of the figures so far, "NAME: DETAIL", or nothing.
 std::optional<std::string> first_failure(const std::vector<Check>& checks);
+// Whether a run stops early, measured_s into its measured part: with --abort-on-fail and past
+// --abort-grace, the first check that fails on the figures so far, as "at 12.5 s: NAME: DETAIL"
+// (unknown is no reason to stop); nothing otherwise.
+std::optional<std::string> abort_reason(const RunReport& so_far, double measured_s);
 
 // "pass", "fail", "unknown", or "interrupted" for a run stopped by a signal (whatever its checks).
 const char* verdict(const RunReport& r, const std::vector<Check>& checks);

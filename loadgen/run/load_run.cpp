@@ -244,12 +244,10 @@ RunReport LoadRun::report_so_far(Clock::time_point now) const {
 // --abort-grace; true (and why, in the report) at the first that fails.
 bool LoadRun::abort_if_hopeless(Clock::time_point now) {
   if (!opts_.abort_on_fail || now - measure_start_ < opts_.abort_grace) return false;
-  auto why = first_failure(evaluate(report_so_far(now), Moment::so_far));
+  auto why =
+      abort_reason(report_so_far(now), std::chrono::duration<double>(now - measure_start_).count());
   if (!why) return false;
-  char at[48];
-  std::snprintf(at, sizeof at,
-                "at %.1f s: ", std::chrono::duration<double>(now - measure_start_).count());
-  report_.aborted = at + *why;
+  report_.aborted = *why;
   spdlog::warn("load: stopping early (--abort-on-fail): {}", report_.aborted);
   return true;
 }

@@ -154,3 +154,22 @@ TEST(Checks, LostUpdates) {
   o.max_lost_updates = 3;
   EXPECT_TRUE(all_passed(evaluate(r)));
 }
+
+// --abort-on-fail: off, or inside the grace period, nothing stops the run; past it, the first
+// failing check does, with the time; an unknown check never does.
+TEST(Checks, AbortOnlyPastTheGraceAndOnlyOnAFailure) {
+  LoadOptions o;
+  RunReport r;
+  r.opts = &o;
+  r.total.counters = reads(50, 50);  // miss rate 0.5, over the default limit of 0
+  EXPECT_FALSE(abort_reason(r, 10)) << "without --abort-on-fail";
+  o.abort_on_fail = true;
+  o.abort_grace = std::chrono::seconds(5);
+  EXPECT_FALSE(abort_reason(r, 4.9)) << "inside the grace period";
+  auto why = abort_reason(r, 12.5);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(why->rfind("at 12.5 s: miss rate: ", 0), 0u) << *why;
+  RunReport nothing;
+  nothing.opts = &o;
+  EXPECT_FALSE(abort_reason(nothing, 12.5)) << "nothing judged is unknown, no reason to stop";
+}
