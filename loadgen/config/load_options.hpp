@@ -18,7 +18,7 @@ namespace sessdemo::loadgen {
 
 enum class Scenario {
   visit,    // home, write a name, read Details, rename every K reads; every read judged
-  get,      // plain GETs of one path with the client's cookies; no verdicts
+  get,      // plain GETs of one path with the client's cookies; no judgements
   counter,  // K concurrent increments per client; lost updates counted at the end
   logout,   // a name, K increments in flight, a logout among them, then a read by the old cookie
 };

@@ -15,20 +15,20 @@ bool register_op(OpF f) {
   return f == OpF::write || f == OpF::read || f == OpF::logout;
 }
 // The anomaly as users know it.
-const char* anomaly_kind(ReadVerdict v) {
+const char* anomaly_kind(Judgement v) {
   switch (v) {
-    case ReadVerdict::miss:
-    case ReadVerdict::stale:
+    case Judgement::miss:
+    case Judgement::stale:
       return "read-your-writes";
-    case ReadVerdict::monotonic:
+    case Judgement::monotonic:
       return "monotonic reads";
-    case ReadVerdict::foreign:
+    case Judgement::foreign:
       return "foreign";
-    case ReadVerdict::refused_applied:
+    case Judgement::refused_applied:
       return "refused write applied";
-    case ReadVerdict::resurrected:
+    case Judgement::resurrected:
       return "resurrected";
-    case ReadVerdict::legal:
+    case Judgement::legal:
       break;
   }
   return "?";
@@ -171,10 +171,10 @@ std::optional<Judged> OperationChecker::complete(const Open& open, const History
     case OpF::read: {
       if (done.type != OpType::ok) return std::nullopt;  // a read that failed shows nothing
       Judged j;
-      j.verdict = judge_read(k, inv, done);
+      j.judgement = judge_read(k, inv, done);
       j.crossed = !k.acked_by.empty() && k.acked_by != done.instance.view();
       if (counted) {
-        fig_.reads[static_cast<std::size_t>(j.verdict)]++;
+        fig_.reads[static_cast<std::size_t>(j.judgement)]++;
         fig_.crossed += j.crossed;
       }
       return j;
@@ -216,8 +216,7 @@ void OperationChecker::mutate(Key& k, const HistoryEvent& inv, const HistoryEven
   }
 }
 
-ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv,
-                                         const HistoryEvent& done) {
+Judgement OperationChecker::judge_read(Key& k, const HistoryEvent& inv, const HistoryEvent& done) {
   RegisterModel::Shown shown;
   if (done.value_kind == HistoryEvent::Value::text) {
     shown.text = done.text.view();
@@ -232,9 +231,9 @@ ReadVerdict OperationChecker::judge_read(Key& k, const HistoryEvent& inv,
     fig_.late_writes++;
     if (fig_.late.size() < CheckerFigures::max_kept) fig_.late.push_back(std::move(r.late_proof));
   }
-  if (r.verdict != ReadVerdict::legal)
-    anomaly(k, anomaly_kind(r.verdict), std::move(r.proof), counted);
-  return r.verdict;
+  if (r.judgement != Judgement::legal)
+    anomaly(k, anomaly_kind(r.judgement), std::move(r.proof), counted);
+  return r.judgement;
 }
 
 void OperationChecker::judge_counter(Key& k, const Open& open, const HistoryEvent& done) {

@@ -46,7 +46,7 @@ struct Anomaly {
 
 // A judged read, as the worker records it.
 struct Judged {
-  ReadVerdict verdict = ReadVerdict::legal;
+  Judgement judgement = Judgement::legal;
   // Served by another instance than the one that acknowledged the client's latest write (a
   // write, logout or add): the read asked whether the session moved with the client.
   bool crossed = false;
@@ -68,7 +68,7 @@ struct CounterFigures {
 // model holds, but not counted).
 struct CheckerFigures {
   std::uint64_t operations = 0, ok = 0, failed = 0, unknown = 0;  // completed operations
-  // Reads of a session by verdict (ReadVerdict order), and those that crossed instances.
+  // Reads of a session by judgement (Judgement order), and those that crossed instances.
   std::uint64_t reads[7] = {};
   std::uint64_t crossed = 0;
   // `info` writes (and logouts) a read showed after a later write was acknowledged: they took
@@ -122,7 +122,7 @@ class OperationChecker {
   Key& key(std::uint32_t client);
   std::optional<Judged> complete(const Open& open, const HistoryEvent& done);
   void mutate(Key& k, const HistoryEvent& inv, const HistoryEvent& done);
-  ReadVerdict judge_read(Key& k, const HistoryEvent& inv, const HistoryEvent& done);
+  Judgement judge_read(Key& k, const HistoryEvent& inv, const HistoryEvent& done);
   void judge_counter(Key& k, const Open& open, const HistoryEvent& done);
   void anomaly(Key& k, const char* kind, std::string text, bool counted);
   std::optional<std::uint32_t> own_seq(Key& k, std::string_view name, bool learn);

@@ -67,7 +67,7 @@ std::string RegisterModel::At::words() const {
 RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
   using What = Shown::What;
   Reading r;
-  r.verdict = ReadVerdict::legal;
+  r.judgement = Judgement::legal;
   const bool none = s.what == What::none;
   if (none ? !present_ : (s.what == What::own && present_ && seq_ == s.seq)) return r;
   if (s.what != What::other) {
@@ -96,23 +96,23 @@ RegisterModel::Reading RegisterModel::read(const Shown& s, const At& at) {
   const bool own_written = s.what == What::own && s.seq <= written_;
   const std::string where = at.words();
   if (s.what == What::own && std::find(refused_.begin(), refused_.end(), s.seq) != refused_.end()) {
-    r.verdict = ReadVerdict::refused_applied;
+    r.judgement = Judgement::refused_applied;
     r.proof = where + " showed " + shown_text(s) +
               ", whose every write was refused (fail): the server said no and did it";
   } else if (!none && !own_written) {
-    r.verdict = ReadVerdict::foreign;
+    r.judgement = Judgement::foreign;
     r.proof = where + " showed " + shown_text(s) + ", which this session never had";
   } else if (origin_ == Origin::placed) {
-    r.verdict = ReadVerdict::monotonic;
+    r.judgement = Judgement::monotonic;
     r.proof = where + " showed " + shown_text(s) + ", older than what " + set_by();
   } else if (none) {
-    r.verdict = ReadVerdict::miss;
+    r.judgement = Judgement::miss;
     r.proof = where + " showed no name, but " + set_by();
   } else if (!present_) {
-    r.verdict = ReadVerdict::resurrected;
+    r.judgement = Judgement::resurrected;
     r.proof = where + " showed " + shown_text(s) + " after " + set_by();
   } else {
-    r.verdict = ReadVerdict::stale;
+    r.judgement = Judgement::stale;
     r.proof = where + " showed " + shown_text(s) + ", but " + set_by();
   }
   return r;

@@ -12,7 +12,8 @@
 
 namespace sessdemo::loadgen {
 
-// How a read of a session reads against the model (a read's judgement; "verdict" is the run's).
+// How a read of a session reads against the model: a read's judgement (a check is a limit; the
+// verdict is the run's).
 //  legal:           some order of the operations explains it (a hit)
 //  miss:            no name after an acknowledged write (read-your-writes)
 //  stale:           an older name after an acknowledged newer write (read-your-writes)
@@ -20,7 +21,7 @@ namespace sessdemo::loadgen {
 //  foreign:         a value this key never had: another client's name, another run's, any text
 //  refused_applied: the name of a write the server refused (`fail`)
 //  resurrected:     the session's name after an acknowledged logout
-enum class ReadVerdict : std::uint8_t {
+enum class Judgement : std::uint8_t {
   legal,
   miss,
   stale,
@@ -29,16 +30,16 @@ enum class ReadVerdict : std::uint8_t {
   refused_applied,
   resurrected
 };
-inline constexpr NameTable<ReadVerdict, 7> read_verdict_names{
-    {{{ReadVerdict::legal, "legal"},
-      {ReadVerdict::miss, "miss"},
-      {ReadVerdict::stale, "stale"},
-      {ReadVerdict::monotonic, "monotonic"},
-      {ReadVerdict::foreign, "foreign"},
-      {ReadVerdict::refused_applied, "refused-applied"},
-      {ReadVerdict::resurrected, "resurrected"}}}};
-inline const char* to_string(ReadVerdict v) {
-  return read_verdict_names.name(v);
+inline constexpr NameTable<Judgement, 7> judgement_names{
+    {{{Judgement::legal, "legal"},
+      {Judgement::miss, "miss"},
+      {Judgement::stale, "stale"},
+      {Judgement::monotonic, "monotonic"},
+      {Judgement::foreign, "foreign"},
+      {Judgement::refused_applied, "refused-applied"},
+      {Judgement::resurrected, "resurrected"}}}};
+inline const char* to_string(Judgement v) {
+  return judgement_names.name(v);
 }
 
 class RegisterModel {
@@ -62,7 +63,7 @@ class RegisterModel {
     std::string_view text;  // as shown, for the proof
   };
   struct Reading {
-    ReadVerdict verdict{};
+    Judgement judgement{};
     std::string proof;  // an anomaly: what the read contradicts
     bool late = false;  // legal by an `info` operation placed after a later acknowledged one
     std::string late_proof;

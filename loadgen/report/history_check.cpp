@@ -23,9 +23,9 @@ OpF f_of(const std::string& f) {
 }
 
 void apply_reads(const CheckerFigures& f, Counters& c) {
-  std::uint64_t* by_verdict[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
-                                 &c.foreign, &c.refused_applied, &c.resurrected};
-  for (std::size_t i = 0; i < std::size(by_verdict); ++i) *by_verdict[i] = f.reads[i];
+  std::uint64_t* by_judgement[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
+                                   &c.foreign, &c.refused_applied, &c.resurrected};
+  for (std::size_t i = 0; i < std::size(by_judgement); ++i) *by_judgement[i] = f.reads[i];
   c.crossed = f.crossed;
 }
 }  // namespace

@@ -48,14 +48,14 @@ std::string render_live_metrics(const LiveFigures& f) {
       p.sample("sessdemo_load_errors_total",
                {{"instance", id}, {"kind", to_string(static_cast<ErrorKind>(k))}},
                static_cast<double>(s.counters.error_kinds[k]));
-  p.family("sessdemo_load_reads_total", "counter", "Judged reads, by instance and verdict.");
+  p.family("sessdemo_load_reads_total", "counter", "Judged reads, by instance and judgement.");
   for (const auto& [id, s] : t.instances) {
     const auto& c = s.counters;
-    for (auto [verdict, n] :
+    for (auto [judgement, n] :
          {std::pair{"hit", c.hits}, std::pair{"miss", c.misses}, std::pair{"stale", c.stale},
           std::pair{"monotonic", c.monotonic}, std::pair{"foreign", c.foreign},
           std::pair{"refused-applied", c.refused_applied}, std::pair{"resurrected", c.resurrected}})
-      p.sample("sessdemo_load_reads_total", {{"instance", id}, {"verdict", verdict}},
+      p.sample("sessdemo_load_reads_total", {{"instance", id}, {"judgement", judgement}},
                static_cast<double>(n));
   }
   p.family(

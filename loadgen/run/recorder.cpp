@@ -67,9 +67,9 @@ void Recorder::record(Slot& slot, const std::string& key, std::uint16_t target, 
     if (tls_us >= 0) s->counters.handshakes.add(tls_us);
     if (o.judged) {
       auto& c = s->counters;
-      std::uint64_t* by_verdict[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
-                                     &c.foreign, &c.refused_applied, &c.resurrected};
-      ++*by_verdict[static_cast<std::size_t>(o.judged->verdict)];
+      std::uint64_t* by_judgement[] = {&c.hits,    &c.misses,          &c.stale,      &c.monotonic,
+                                       &c.foreign, &c.refused_applied, &c.resurrected};
+      ++*by_judgement[static_cast<std::size_t>(o.judged->judgement)];
       c.crossed += o.judged->crossed;
     }
     s->latency.record(us);

@@ -170,7 +170,7 @@ class ScenarioLogic {
   // tester sends nothing but to its instances, so it goes to the same path there).
   std::string form_target(std::string_view page_path, std::string_view action,
                           std::string_view origin) const;
-  // The verdict on a page that could not be read (said once): refused, or cancelled.
+  // What a page that could not be read counts as (said once): refused, or cancelled.
   PageRead refuse_page(const std::string& path, const PageScan& scan) const;
   void after_read(Client& c) const;
   Step next_write_step(const Client& c) const;

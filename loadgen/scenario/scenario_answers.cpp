@@ -1,6 +1,6 @@
 // What a client makes of an answer: cookies kept, redirects followed as a browser follows them,
-// and the verdict of each page it judges. The pages it reads for forms, tokens and logins are
-// in scenario_pages.cpp.
+// and the operation each page completes (the checker judges it). The pages it reads for forms,
+// tokens and logins are in scenario_pages.cpp.
 #include <spdlog/spdlog.h>
 
 #include <charconv>

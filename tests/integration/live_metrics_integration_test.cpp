@@ -74,7 +74,7 @@ TEST(LiveMetrics, ThePageParsesWithStrangeInstanceIds) {
   auto page = sessdemo::loadgen::render_live_metrics({&t, 7, 12.5, 2, "2/4", &checks});
   auto f = parsed(page);
   ASSERT_FALSE(f.empty()) << page;
-  EXPECT_EQ(sum_of(f, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit"), 3);
+  EXPECT_EQ(sum_of(f, "sessdemo_load_reads", "sessdemo_load_reads_total", "judgement", "hit"), 3);
   EXPECT_EQ(sum_of(f, "sessdemo_load_active_clients", "sessdemo_load_active_clients"), 7);
   EXPECT_EQ(sum_of(f, "sessdemo_load_latency_seconds", "sessdemo_load_latency_seconds_bucket", "le",
                    "0.0025"),
@@ -105,7 +105,7 @@ TEST(LiveMetrics, TheTesterServesItsFiguresWhileItRuns) {
   // more hits: each wait is for the figures, never for a time.
   HttpReply first;
   auto hits_in = [](const auto& figures) {
-    return sum_of(figures, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "hit");
+    return sum_of(figures, "sessdemo_load_reads", "sessdemo_load_reads_total", "judgement", "hit");
   };
   ASSERT_TRUE(eventually(
       [&] {
@@ -120,7 +120,8 @@ TEST(LiveMetrics, TheTesterServesItsFiguresWhileItRuns) {
   EXPECT_NE(first.header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
   auto a = parsed(first.body);
   double hits_a = hits_in(a);
-  EXPECT_EQ(sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "verdict", "foreign"), 0);
+  EXPECT_EQ(sum_of(a, "sessdemo_load_reads", "sessdemo_load_reads_total", "judgement", "foreign"),
+            0);
   EXPECT_EQ(
       sum_of(a, "sessdemo_load_active_clients", "sessdemo_load_active_clients", "shard", "1/2"),
       10);

@@ -220,7 +220,7 @@ namespace {
 struct Story {
   OperationChecker checker{"r1"};
   std::uint64_t process = 1;
-  std::vector<ReadVerdict> verdicts;
+  std::vector<Judgement> judgements;
   std::vector<bool> crossed;
   HistoryEvent event(std::int64_t ms, OpType type, OpF f) {
     HistoryEvent e;
@@ -257,7 +257,7 @@ struct Story {
     }
     e.instance.assign(instance);
     auto j = checker.add(e);
-    verdicts.push_back(j ? j->verdict : ReadVerdict::legal);
+    judgements.push_back(j ? j->judgement : Judgement::legal);
     crossed.push_back(j && j->crossed);
   }
   void add(std::int64_t ms, OpType end) {
@@ -290,7 +290,7 @@ TEST(OperationChecker, ALateWriteOfUnknownOutcomeIsCountedApartNotStale) {
   s.write(10, 1);
   s.write(20, 2);
   s.read(30, 1);
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::legal);
+  EXPECT_EQ(s.judgements.back(), Judgement::legal);
   const auto& f = s.checker.finish();
   EXPECT_EQ(f.late_writes, 1u);
   ASSERT_EQ(f.late.size(), 1u);
@@ -306,14 +306,14 @@ TEST(OperationChecker, AReadThatGoesBackInTimeIsAMonotonicReadsAnomaly) {
   s.write(10, 2, OpType::info);
   s.read(20, 2);
   s.read(30, 1);
-  EXPECT_EQ(s.verdicts[0], ReadVerdict::legal);
-  EXPECT_EQ(s.verdicts[1], ReadVerdict::monotonic);
+  EXPECT_EQ(s.judgements[0], Judgement::legal);
+  EXPECT_EQ(s.judgements[1], Judgement::monotonic);
   // Seen, then not seen: the same.
   Story t;
   t.write(0, 1, OpType::info);
   t.read(10, 1);
   t.read(20, 0);
-  EXPECT_EQ(t.verdicts[1], ReadVerdict::monotonic);
+  EXPECT_EQ(t.judgements[1], Judgement::monotonic);
   EXPECT_EQ(t.checker.finish().anomalies[0].kind, "monotonic reads");
 }
 
@@ -323,13 +323,13 @@ TEST(OperationChecker, ARefusedWriteThatShowsIsAnAnomaly) {
   s.write(0, 1);
   s.write(10, 2, OpType::fail);
   s.read(20, 2);
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::refused_applied);
+  EXPECT_EQ(s.judgements.back(), Judgement::refused_applied);
   // Refused, then sent again and acknowledged: shown, it is the read of that write.
   Story t;
   t.write(0, 1, OpType::fail);
   t.write(10, 1);
   t.read(20, 1);
-  EXPECT_EQ(t.verdicts.back(), ReadVerdict::legal);
+  EXPECT_EQ(t.judgements.back(), Judgement::legal);
 }
 
 // Case 4: nothing acknowledged, so no name is legal; after an acknowledged write it is a miss.
@@ -337,10 +337,10 @@ TEST(OperationChecker, NoNameAfterAWriteOfUnknownOutcomeIsLegal) {
   Story s;
   s.write(0, 1, OpType::info);
   s.read(10, 0);
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::legal);
+  EXPECT_EQ(s.judgements.back(), Judgement::legal);
   s.write(20, 1);
   s.read(30, 0);
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::miss);
+  EXPECT_EQ(s.judgements.back(), Judgement::miss);
   EXPECT_EQ(s.checker.finish().anomalies[0].kind, "read-your-writes");
 }
 
@@ -377,7 +377,7 @@ TEST(OperationChecker, WarmUpOperationsAreJudgedButNotCounted) {
   w.type = OpType::ok;
   s.checker.add(w);
   s.read(10, 1);  // its own warm-up name: a hit, never foreign
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::legal);
+  EXPECT_EQ(s.judgements.back(), Judgement::legal);
   const auto& f = s.checker.finish();
   EXPECT_EQ(f.operations, 1u);  // the read; the warm-up write is not counted
   EXPECT_EQ(f.reads[0], 1u);
@@ -414,15 +414,15 @@ TEST(OperationChecker, ResurrectedAndForeignReads) {
   s.write(0, 1);
   s.mutation(10, OpF::logout, 0, OpType::ok);
   s.read(20, 1);
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::resurrected);
+  EXPECT_EQ(s.judgements.back(), Judgement::resurrected);
   s.read(30, -1);  // another client's name
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::foreign);
+  EXPECT_EQ(s.judgements.back(), Judgement::foreign);
   s.read(40, 7);  // a name this client never wrote
-  EXPECT_EQ(s.verdicts.back(), ReadVerdict::foreign);
+  EXPECT_EQ(s.judgements.back(), Judgement::foreign);
   // A logout of unknown outcome: the session may still be there.
   Story t;
   t.write(0, 1);
   t.mutation(10, OpF::logout, 0, OpType::info);
   t.read(20, 1);
-  EXPECT_EQ(t.verdicts.back(), ReadVerdict::legal);
+  EXPECT_EQ(t.judgements.back(), Judgement::legal);
 }
