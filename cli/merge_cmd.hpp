@@ -1,6 +1,6 @@
 #pragma once
 // `sessdemo merge`: the JSON files of one run's shards merged into one report.
-#include "loadgen/report/merge.hpp"
+#include "loadgen/report/merge_command.hpp"
 
 namespace CLI {
 class App;

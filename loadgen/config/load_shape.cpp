@@ -134,11 +134,6 @@ std::optional<double> LoadShape::time_of_count(double c) const {
   return std::nullopt;
 }
 
-LoadShape shape_of(const LoadOptions& o) {
-  if (o.stages.empty()) return LoadShape::constant(o.rate > 0 ? o.rate : o.clients);
-  return LoadShape::of(o.stages, o.rate > 0 ? o.rate : 0);
-}
-
 std::chrono::microseconds ThinkTime::mean() const {
   return kind == Kind::uniform ? (low + high) / 2 : low;
 }

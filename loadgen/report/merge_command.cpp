@@ -1,5 +1,7 @@
 // `sessdemo merge` as a command: the files read, merged (merge.cpp), checked, summarised and
 // written as `load` writes them.
+#include "loadgen/report/merge_command.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -11,7 +13,6 @@
 #include "loadgen/history/bounded_read.hpp"
 #include "loadgen/report/checks.hpp"
 #include "loadgen/report/junit.hpp"
-#include "loadgen/report/merge.hpp"
 #include "loadgen/report/outputs.hpp"
 #include "loadgen/report/summary.hpp"
 

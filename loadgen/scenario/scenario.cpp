@@ -10,19 +10,6 @@
 
 namespace sessdemo::loadgen {
 
-ShardSlice shard_slice(const LoadOptions& o) {
-  auto n = std::max(1u, o.shard_count);
-  auto i = std::clamp(o.shard_index, 1u, n);
-  auto at = [&](unsigned k) {
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(o.clients) * k / n);
-  };
-  ShardSlice s;
-  s.first_client = at(i - 1);
-  s.clients = at(i) - s.first_client;
-  s.share = o.clients ? static_cast<double>(s.clients) / o.clients : 0;
-  return s;
-}
-
 std::string new_run_tag() {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device rd;
