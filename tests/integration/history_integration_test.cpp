@@ -5,14 +5,17 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <thread>
 
 #include <boost/json.hpp>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/load_run.hpp"
 #include "tests/support/process.hpp"
 
@@ -213,7 +216,13 @@ TEST(History, AnInterruptedRunIsCheckedAsInterrupted) {
   auto inst = three_instances({"--memcached", mc.address()});
   auto load = start_load({"--instances", addresses(inst), "--clients", "10", "--duration", "30s",
                           "--history", path.string()});
-  std::this_thread::sleep_for(milliseconds(1500));
+  // Interrupted once operations are on record (the history is written as the run goes).
+  ASSERT_TRUE(eventually(
+      [&] {
+        std::ifstream f(path);
+        return std::count(std::istreambuf_iterator<char>(f), {}, '\n') >= 100;
+      },
+      seconds(10)));
   ASSERT_EQ(kill(load.proc.pid(), SIGINT), 0);
   auto online = load.finish();
   EXPECT_EQ(online.exit_code, 130) << online.out;
