@@ -52,7 +52,7 @@ layers=(config http stats history scenario report run)
 rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && echo "$i" && return; done; echo -1; }
 while IFS= read -r hit; do
   file=${hit%%:*}
-  from=$(sed -E 's|.*/loadgen/([a-z_]+)/[^/]+$|\1|' <<<"$file")
+  from=$(sed -E 's|.*/loadgen/([a-z_]+)/.*|\1|' <<<"$file")  # its folder under loadgen/, however deep
   used=$(sed -E 's|.*#include "loadgen/([a-z_]+)/.*|\1|' <<<"${hit#*:*:}")
   if [ "$(rank "$from")" -lt 0 ] || [ "$(rank "$used")" -lt 0 ]; then
     echo "$hit: loadgen/ files live in one of: ${layers[*]}"

@@ -12,7 +12,7 @@
 #include "loadgen/report/report.hpp"
 #include "loadgen/run/recorder.hpp"
 #include "loadgen/run/said_once.hpp"
-#include "loadgen/run/worker.hpp"
+#include "loadgen/run/worker/worker.hpp"
 #include "loadgen/stats/hdr_log.hpp"
 
 namespace sessdemo::loadgen {

@@ -1,7 +1,7 @@
 #pragma once
 // Which client goes next on one load worker, and when. Socket-free and clock-free: every call
 // is given the time, so the unit tests drive it with made-up times; the worker's timers
-// (worker_schedule.cpp) call it with the steady clock.
+// (worker/schedule.cpp) call it with the steady clock.
 //
 // Each client holds tickets: requests it may have in flight. A released ticket goes to the
 // balancer (the Release callback) stamped with the time it wanted to go, and comes back here

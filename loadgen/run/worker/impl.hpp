@@ -1,11 +1,12 @@
 #pragma once
-// The inside of a load worker (one thread of the tester). Not for use elsewhere. Its parts:
-//   worker.cpp            the thread, and the hand-over of figures to the runner
-//   worker_schedule.cpp   the scheduler's timers and the workloads' ticket policies
-//   worker_connection.cpp one connection's request loop, and the timeout watchdog
-//   worker_exchange.cpp   one request and its answer on a connection
-//   worker_open.cpp       connect and the TLS handshake
-//   worker_history.cpp    --history: the operations of the requests
+// The inside of a load worker (one thread of the tester), a folder of its own. Not for use
+// elsewhere (worker.hpp is the worker's face). Its parts, one file each:
+//   worker.cpp      the thread, and the hand-over of figures to the runner
+//   schedule.cpp    the scheduler's timers (run/scheduler) and the workloads' ticket policies
+//   connection.cpp  one connection's request loop, and the timeout watchdog
+//   exchange.cpp    one request and its answer on a connection
+//   open.cpp        connect and the TLS handshake
+//   operations.cpp  the operations of the requests: the checker's input, and --history
 #include <algorithm>
 #include <atomic>
 #include <deque>
@@ -36,7 +37,7 @@
 #include "loadgen/http/response_parser.hpp"
 #include "loadgen/run/recorder.hpp"
 #include "loadgen/run/scheduler.hpp"
-#include "loadgen/run/worker.hpp"
+#include "loadgen/run/worker/worker.hpp"
 
 namespace sessdemo::loadgen {
 
@@ -153,7 +154,7 @@ struct Worker::Impl {
 
   std::uint32_t global_id(std::uint32_t idx) const { return plan.first_client + idx; }
   bool budget_spent() const { return plan.budget != 0 && budget_left == 0; }
-  // The operations (worker_history.cpp): the invoke of the request just built, if it starts an
+  // The operations (operations.cpp): the invoke of the request just built, if it starts an
   // operation; returns the operation and its process. Its completion: a read comes back judged.
   struct Operation {
     OpF f = OpF::none;
@@ -189,7 +190,7 @@ struct Worker::Impl {
   void ramp_to(std::uint32_t want);
   net::awaitable<void> ramper();
 
-  // One connection to an instance, what it keeps from request to request (worker_connection.cpp).
+  // One connection to an instance, what it keeps from request to request (connection.cpp).
   struct Line {
     Line(net::io_context& ioc, std::size_t target) : me(ioc), g(ioc), target_index(target) {
       request.reserve(256);  // a GET with cookies; grows for longer ones
@@ -230,7 +231,7 @@ struct Worker::Impl {
   std::set<std::pair<std::string, ErrorKind>>
       failures_logged;  // this worker's share of "first error" lines
   net::awaitable<void> watchdog();
-  // One request and its answer, and the state of an idle connection (worker_exchange.cpp).
+  // One request and its answer, and the state of an idle connection (exchange.cpp).
   bool answer_ends(const ResponseParser& parser, const ParsedResponse& parsed,
                    beast::flat_buffer& buffer, Exchange& x);
   std::size_t read_ready(tcp::socket& sock, beast::flat_buffer& buffer, beast::error_code& ec);
@@ -239,7 +240,7 @@ struct Worker::Impl {
   IdleState idle_state(Guarded& g);
   static bool closed_by_peer(const beast::error_code& ec);
   static void close(Guarded& g);
-  // Connect and the TLS handshake (worker_open.cpp).
+  // Connect and the TLS handshake (open.cpp).
   net::awaitable<beast::error_code> open(Guarded& g, Target& t, Opened& opened);
   net::awaitable<beast::error_code> handshake(Guarded& g, Target& t);
 

@@ -7,7 +7,7 @@
 
 #include <boost/asio/ssl/error.hpp>
 
-#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/run/worker/impl.hpp"
 
 namespace sessdemo::loadgen {
 

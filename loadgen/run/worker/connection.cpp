@@ -5,7 +5,7 @@
 #include <set>
 
 #include "loadgen/run/said_once.hpp"
-#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/run/worker/impl.hpp"
 #include "loadgen/scenario/page_text.hpp"
 
 namespace sessdemo::loadgen {

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "loadgen/history/history.hpp"
-#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/run/worker/impl.hpp"
 
 namespace sessdemo::loadgen {
 

@@ -5,7 +5,7 @@
 // client keeps the number of tickets its scenario wants.
 #include <cmath>
 
-#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/run/worker/impl.hpp"
 
 namespace sessdemo::loadgen {
 

@@ -2,7 +2,7 @@
 
 #include <future>
 
-#include "loadgen/run/worker_impl.hpp"
+#include "loadgen/run/worker/impl.hpp"
 
 namespace sessdemo::loadgen {
 
