@@ -1,4 +1,4 @@
-// sessdemo: one binary, three commands. Only the wiring lives here.
+// sessdemo: one binary, its commands (serve, load, demo, merge, check). Only the wiring lives here.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -16,7 +16,6 @@
 #include "common/exit_status.hpp"
 
 namespace {
-constexpr const char* commands = "serve, load, demo, merge, check, help";
 
 // Levenshtein distance, for "did you mean".
 std::size_t distance(const std::string& a, const std::string& b) {
@@ -57,7 +56,18 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
     }
   return best.empty() ? "" : "; did you mean '" + best + "'?";
 }
-const std::vector<std::string> command_names{"serve", "load", "demo", "merge", "check", "help"};
+// The commands, as the app has them (its subcommands, then help): one list, the app's own.
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* s : app.get_subcommands({})) names.push_back(s->get_name());
+  names.emplace_back("help");
+  return names;
+}
+std::string command_list(const CLI::App& app) {
+  std::string list;
+  for (const auto& n : command_names(app)) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
 
 // The command word of args (the first that is not an option), or "".
 std::string command_of(const std::vector<std::string>& args) {
@@ -96,19 +106,20 @@ std::optional<int> before_parsing(CLI::App& app, const std::vector<std::string>&
     if (word == "help") {
       CLI::App* sub = at + 1 < args.size() ? find_command(app, args[at + 1]) : nullptr;
       if (at + 1 < args.size() && !sub)
-        return bad_command_line("unknown command '" + args[at + 1] + "' (commands: " + commands +
-                                ")" + did_you_mean(args[at + 1], command_names));
+        return bad_command_line("unknown command '" + args[at + 1] +
+                                "' (commands: " + command_list(app) + ")" +
+                                did_you_mean(args[at + 1], command_names(app)));
       // The same text as `sessdemo COMMAND --help`, its usage line included.
       std::fputs((sub ? sub->help("sessdemo") : app.help()).c_str(), stdout);
       return 0;
     }
     if (!find_command(app, word))
-      return bad_command_line("unknown command '" + word + "' (commands: " + commands + ")" +
-                              did_you_mean(word, command_names));
+      return bad_command_line("unknown command '" + word + "' (commands: " + command_list(app) +
+                              ")" + did_you_mean(word, command_names(app)));
   } else if (std::none_of(args.begin(), args.end(), [](const std::string& a) {
                return a == "--help" || a == "-h" || a == "--version";
              })) {
-    return bad_command_line(std::string("a command is needed: ") + commands);
+    return bad_command_line("a command is needed: " + command_list(app));
   }
   return std::nullopt;
 }
