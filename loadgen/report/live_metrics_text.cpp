@@ -15,11 +15,12 @@ constexpr double bounds_s[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 void latency(PrometheusText& p, const StatsTable& t) {
   p.family("sessdemo_load_latency_seconds", "histogram",
            "Latency from when a request was due to its answer, by request kind.");
+  const std::vector<double> bounds(std::begin(bounds_s), std::end(bounds_s));
   for (std::size_t k = 0; k < static_cast<std::size_t>(Kind::count_); ++k) {
     Histogram h;
     for (const auto& [id, s] : t.instances) h.merge(s.by_kind[k]);
     if (h.count() == 0) continue;
-    std::vector<double> bounds(std::begin(bounds_s), std::end(bounds_s)), cumulative;
+    std::vector<double> cumulative;
     for (double b : bounds)
       cumulative.push_back(
           static_cast<double>(h.count_at_most(static_cast<std::int64_t>(b * 1e6))));

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/prometheus_text.hpp"
+
 namespace sessdemo::test {
 
 std::string HttpReply::header(const std::string& n) const {
@@ -113,10 +115,12 @@ int raw_status(std::uint16_t port, const std::string& bytes) {
 std::optional<double> metric(std::uint16_t port, const std::string& sample) {
   auto r = http(port, "GET", "/metrics");
   if (r.status != 200) return std::nullopt;
-  std::string want = "\n" + sample + " ";
-  auto pos = ("\n" + r.body).find(want);
-  if (pos == std::string::npos) return std::nullopt;
-  return std::stod(r.body.substr(pos + want.size() - 1));
+  // The sample as the page's reader reads a line: its name and labels, matched exactly.
+  auto wanted = parse_prometheus_text(sample + " 0");
+  if (wanted.size() != 1) return std::nullopt;
+  for (const auto& s : parse_prometheus_text(r.body))
+    if (s.name == wanted[0].name && s.labels == wanted[0].labels) return s.value;
+  return std::nullopt;
 }
 
 std::string memcached_command(std::uint16_t port, const std::string& cmd) {

@@ -13,7 +13,6 @@
 #include <functional>
 #include <list>
 #include <optional>
-#include <queue>
 #include <random>
 #include <set>
 #include <thread>
