@@ -7,7 +7,8 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 BUILD_PKGS := g++ cmake make ninja-build pkg-config ccache libboost1.81-dev libcli11-dev libspdlog-dev \
-              libmemcached-dev libgtest-dev zlib1g-dev libssl-dev libgumbo-dev libicu-dev memcached
+              libmemcached-dev libgtest-dev zlib1g-dev libssl-dev libgumbo-dev libicu-dev memcached \
+              libyaml-cpp-dev
 # iproute2 and nftables: `demo --network netns` (hosts in network namespaces, partitions).
 DEMO_PKGS  := $(BUILD_PKGS) gnuplot-nox iproute2 nftables
 TEST_PKGS  := $(DEMO_PKGS) nginx chromium python3-yaml clang clang-format libclang-rt-14-dev openssl universal-ctags libxml2-utils python3-prometheus-client

@@ -56,6 +56,9 @@ void add_shape_options(CLI::App& app, LoadCliOptions& o) {
              {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout},
              "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
              "raced against --inflight increments, then a read by the old cookie)");
+  app.add_option("--journey", o.journey,
+                 "a YAML file of what each client does: its requests, what it writes, where it "
+                 "reads it back (docs/journeys.md)");
 }
 
 // What the app looks like: its pages, forms, tokens, login, redirects, headers, TLS.

@@ -20,6 +20,7 @@ struct LoadCliOptions {
   std::string shard;  // I/N as typed; parsed into load.shard_index and shard_count
   std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields
   std::vector<std::string> login_fields;  // NAME=VALUE as typed, into load.login_fields
+  std::string journey;                    // --journey FILE, read into load.journey
 };
 
 void setup_load(CLI::App& app, LoadCliOptions& opts);

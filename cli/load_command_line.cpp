@@ -12,6 +12,8 @@
 #include "cli/load_shape_options.hpp"
 #include "cli/options.hpp"
 #include "loadgen/http/user_headers.hpp"
+#include "loadgen/journey/journey.hpp"
+#include "loadgen/scenario/locator.hpp"
 
 namespace sessdemo::cli {
 
@@ -105,6 +107,26 @@ Refusal check_run(const loadgen::LoadOptions& l) {
     return "the counter and logout scenarios run closed-model only (drop --rate)";
   return std::nullopt;
 }
+// --journey FILE: read, its places checked (a selector the tester reads, a pattern that compiles).
+Refusal read_journey(LoadCliOptions& o) {
+  if (o.journey.empty()) return std::nullopt;
+  if (o.load.scenario != loadgen::Scenario::visit)
+    return "--journey says what each client does: drop --scenario";
+  auto loaded = loadgen::load_journey(o.journey);
+  if (auto* why = std::get_if<std::string>(&loaded)) return *why;
+  auto& j = std::get<loadgen::Journey>(loaded);
+  for (const auto& s : j.steps) {
+    std::vector<const loadgen::Locator*> places;
+    if (s.read) places.push_back(&*s.read);
+    if (s.ack.shows) places.push_back(&*s.ack.shows);
+    for (const auto& c : s.captures) places.push_back(&c.at);
+    for (const auto* l : places)
+      if (auto why = loadgen::check_locator(*l); !why.empty())
+        return o.journey + ":" + std::to_string(s.line) + ": " + why;
+  }
+  o.load.journey = std::make_shared<const loadgen::Journey>(std::move(j));
+  return std::nullopt;
+}
 }  // namespace
 
 std::optional<std::string> read_load_command_line(LoadCliOptions& o, const CLI::App& app) {
@@ -119,7 +141,8 @@ std::optional<std::string> read_load_command_line(LoadCliOptions& o, const CLI::
                     +[](LoadCliOptions& o) { return check_app_names(o.load); },
                     +[](LoadCliOptions& o) { return read_shard(o); },
                     +[](LoadCliOptions& o) { return read_metrics_bind(o); },
-                    +[](LoadCliOptions& o) { return check_run(o.load); }})
+                    +[](LoadCliOptions& o) { return check_run(o.load); },
+                    +[](LoadCliOptions& o) { return read_journey(o); }})
     if (!refusal) refusal = step(o);
   return refusal;
 }

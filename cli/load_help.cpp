@@ -20,10 +20,10 @@ const std::vector<OptionGroup>& load_option_groups() {
        {"clients", "threads", "duration", "requests", "warmup", "think", "rate", "stages",
         "start-at", "shard", "run-id"}},
       {"The app: pages, forms, tokens, logins",
-       {"scenario", "home-path", "details-path", "name-field", "write", "write-method",
-        "write-path", "form-field", "csrf-field", "csrf-meta", "csrf-cookie", "csrf-header",
-        "login-path", "login-field", "path", "logout-path", "logout-method", "rename-every",
-        "inflight"}},
+       {"scenario",  "journey",      "home-path",     "details-path", "name-field",
+        "write",     "write-method", "write-path",    "form-field",   "csrf-field",
+        "csrf-meta", "csrf-cookie",  "csrf-header",   "login-path",   "login-field",
+        "path",      "logout-path",  "logout-method", "rename-every", "inflight"}},
       {"TLS and HTTP", {"cacert", "insecure", "header", "timeout", "max-redirects"}},
       {"Outputs",
        {"interval", "csv", "json", "history", "junit", "metrics-bind", "hdr-log", "quiet", "wide",
@@ -57,7 +57,10 @@ constexpr const char* load_examples =
     "  sessdemo load -i 127.0.0.1:8081,127.0.0.1:8082 --rate 500 --stages 1m:500 \\\n"
     "      --max-latency p99=250ms --junit report.xml\n"
     "      an open-model gate for CI: 500 requests/s for a minute, p99 under 250 ms\n"
-    "Your own app (its pages, forms, tokens, logins): docs/your-app.md.\n";
+    "  sessdemo load -i 127.0.0.1:8081,127.0.0.1:8082 --journey shop.yaml\n"
+    "      your app's own journey: its requests, what it writes, where it reads it back\n"
+    "Your own app (its pages, forms, tokens, logins): docs/your-app.md; journeys: "
+    "docs/journeys.md.\n";
 }  // namespace
 
 void arrange_load_help(CLI::App& app) {

@@ -4,8 +4,8 @@
 #   sessions/ the session model and stores: uses common/ only, and no Asio or Beast
 #   server/   the web instance: uses common/, sessions/
 #   loadgen/  the tester: uses common/ only (it treats instances as black boxes); inside it, each
-#             folder uses only the folders before it: config/ http/ stats/ history/ scenario/
-#             report/ run/
+#             folder uses only the folders before it: journey/ config/ http/ stats/ history/
+#             scenario/ report/ run/
 #   demo/     orchestration: uses common/, loadgen/report/ and loadgen/stats/ (it runs the tester
 #             as a process and reads its reports)
 #   cli/, tests/: may use everything
@@ -48,7 +48,7 @@ for module in "${!allowed[@]}"; do
   fi
 done
 # Inside loadgen/: a folder includes only itself and the folders before it.
-layers=(config http stats history scenario report run)
+layers=(journey config http stats history scenario report run)
 rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && echo "$i" && return; done; echo -1; }
 while IFS= read -r hit; do
   file=${hit%%:*}

@@ -2,6 +2,7 @@
 // Everything `sessdemo load` can be told. Filled by cli/load_cmd.cpp; echoed into the JSON.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@
 #include "loadgen/config/load_shape.hpp"
 
 namespace sessdemo::loadgen {
+
+struct Journey;  // loadgen/journey/journey.hpp
 
 enum class Scenario {
   visit,    // home, write a name, read Details, rename every K reads; every read judged
@@ -65,6 +68,9 @@ struct LoadOptions {
   // the warm-up.
   std::vector<Stage> stages;
   Scenario scenario = Scenario::visit;
+  // --journey FILE: what each client does instead of the visit scenario's steps (the scenario
+  // stays visit: its figures and checks are the register's).
+  std::shared_ptr<const Journey> journey;
   std::string home_path = "/";
   std::string details_path = "/details";
   std::string name_field = "name";

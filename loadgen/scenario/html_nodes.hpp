@@ -1,6 +1,6 @@
 #pragma once
-// Reading gumbo's tree (loadgen/html_form*.cpp only): attributes, text, and a form with the
-// controls that belong to it.
+// Reading gumbo's tree (html_form*.cpp, css_selector.cpp, locator.cpp): attributes, text, and a
+// form with the controls that belong to it.
 #include <gumbo.h>
 
 #include <string>

@@ -20,11 +20,13 @@ std::string new_run_tag() {
 
 ScenarioLogic::ScenarioLogic(const LoadOptions& opts, std::string run_tag)
     : opts_(opts), run_tag_(std::move(run_tag)), boundary_("----sessdemo-form-" + run_tag_) {
+  if (opts.journey) values_.emplace(opts.journey->value, run_tag_);
   auto parsed = parse_user_headers(opts.headers);
   if (auto* u = std::get_if<UserHeaders>(&parsed)) user_ = std::move(*u);
 }
 
 Step ScenarioLogic::first_step() const {
+  if (opts_.journey) return Step::journey;
   switch (opts_.scenario) {
     case Scenario::visit:
       return opts_.login_path.empty() ? Step::home : Step::login_page;
@@ -156,6 +158,8 @@ Kind ScenarioLogic::build_request(std::uint32_t id, Client& c, std::string_view 
     case Step::logout:
     case Step::logout_check:
       return build_logout_step(id, c, host, tls, out);
+    case Step::journey:
+      return build_journey(id, c, host, tls, out);
   }
   return Kind::read;
 }

@@ -15,6 +15,8 @@
 #include "loadgen/history/operation_checker.hpp"
 #include "loadgen/http/cookie_jar.hpp"
 #include "loadgen/http/user_headers.hpp"
+#include "loadgen/journey/journey.hpp"
+#include "loadgen/journey/value_template.hpp"
 #include "loadgen/scenario/form_pool.hpp"
 #include "loadgen/scenario/html_form.hpp"
 #include "loadgen/scenario/page_judge.hpp"
@@ -41,6 +43,7 @@ enum class Step : std::uint8_t {
   logout_burst,  // increments in flight and the logout among them (what each ticket sends: Client)
   logout,        // the ticket that carries the logout (set by the worker from the request's kind)
   logout_check,  // a read by the old cookie once the logout and the increments are answered
+  journey,       // --journey: the step Client::jstep of the journey
 };
 
 // A request that is not a step's fixed one: a form submission or a redirect hop.
@@ -83,6 +86,16 @@ struct Client {
   std::uint16_t burst_sent = 0;
   bool logout_sent = false, logout_answered = false, logout_acked = false;
   OpF hist_open = OpF::none;  // --history: the operation this client has open (not the adds)
+  // --journey: its step and how many times in a row it ran; the status of the step's own answer
+  // (before redirects); its captured variables and when each was taken (steady ns); what its
+  // last read showed (a name as the checker reads them, none, or ambiguous: not judged); and
+  // whether that read found the session gone.
+  std::uint16_t jstep = 0, jrepeat = 0;
+  int jstatus = 0;
+  std::vector<std::string> vars;
+  std::vector<std::int64_t> var_at;
+  std::optional<std::string> jshown;
+  bool jambiguous = false, jlost = false;
 };
 
 // The parts of an answer the scenarios look at.
@@ -178,6 +191,17 @@ class ScenarioLogic {
   bool uses_token() const;
   bool at_login(std::string_view path) const;
   void diagnose(unsigned what, const std::string& message) const;
+  // --journey (scenario_journey.cpp).
+  enum class Fill { raw, path, json };
+  const JourneyStep& journey_step(const Client& c) const;
+  std::string fill(std::string_view text, std::uint32_t id, const Client& c, Fill how) const;
+  Kind build_journey(std::uint32_t id, Client& c, std::string_view host, bool tls,
+                     std::string& out) const;
+  Outcome apply_journey(std::uint32_t id, Client& c, Step step, const Answer& a) const;
+  void finish_journey(std::uint32_t id, Client& c, const Answer& a, Outcome& o, bool landing) const;
+  void journey_read(std::uint32_t id, Client& c, const Answer& a, Outcome& o, bool landing) const;
+  bool journey_write(std::uint32_t id, Client& c, const Answer& a, Outcome& o) const;
+  void journey_next(Client& c) const;
   Kind build_logout_step(std::uint32_t id, Client& c, std::string_view host, bool tls,
                          std::string& out) const;
   void finish_logout_step(Client& c, Step step, const Answer& a, Outcome& o) const;
@@ -187,8 +211,9 @@ class ScenarioLogic {
   UserHeaders user_;                            // from opts_.headers, checked by the command line
   std::string boundary_;                        // multipart/form-data writes
   mutable std::atomic<unsigned> diagnosed_{0};  // which "cannot find" lines were logged (bits)
-  mutable FormPool forms_;    // the forms of Home the clients keep, one copy of each
-  mutable PageReader pages_;  // Home and login pages, read within the run's bounds
+  mutable FormPool forms_;              // the forms of Home the clients keep, one copy of each
+  mutable PageReader pages_;            // Home and login pages, read within the run's bounds
+  std::optional<ValueMatcher> values_;  // --journey: this run's values read back
   mutable std::mutex hint_mutex_;
   mutable std::string token_hint_;  // under hint_mutex_: the flag a page's token asks for
 };

@@ -91,6 +91,7 @@ Outcome::Refusal ScenarioLogic::refusal_of(const Client& c, const Answer& a, boo
 }
 
 Outcome ScenarioLogic::apply(std::uint32_t id, Client& c, Step step, const Answer& a) const {
+  if (opts_.journey) return apply_journey(id, c, step, a);
   Outcome o;
   o.kind = kind_of(step);
   // A browser keeps the cookies of every answer, redirects and errors included.
@@ -182,6 +183,9 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       }
       break;
     case Step::follow:
+      break;
+    case Step::journey:
+      finish_journey(id, c, a, o, landing);
       break;
     case Step::logout_write:
     case Step::logout_burst:

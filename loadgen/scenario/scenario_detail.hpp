@@ -26,7 +26,11 @@ enum Missing : unsigned {
   lost_write = 256,
   other_origin = 512,
   page_refused = 1024,
-  token_hint = 2048
+  token_hint = 2048,
+  not_a_value = 4096,
+  ambiguous = 8192,
+  refused_write = 16384,
+  no_capture = 32768
 };
 
 }  // namespace sessdemo::loadgen::scenario_detail

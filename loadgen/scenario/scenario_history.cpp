@@ -48,6 +48,21 @@ std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Clien
     case Step::login_submit:
       e.f = OpF::login;
       break;
+    case Step::journey: {
+      const JourneyStep& s = journey_step(c);
+      if (s.writes) {
+        e.f = OpF::write;
+        e.value_kind = HistoryEvent::Value::text;
+        e.text.assign(make_name(run_tag_, id, c.writes.attempted));
+      } else if (s.read) {
+        e.f = OpF::read;
+      } else if (s.once && s.method != "GET") {
+        e.f = OpF::login;
+      } else {
+        return std::nullopt;
+      }
+      break;
+    }
     default:
       return std::nullopt;  // Home, the login page, get, and the logout scenario's increments
   }
@@ -75,10 +90,19 @@ std::optional<HistoryEvent> ScenarioLogic::history_end(Client& c, OpF f, const A
   } else {
     // Certainly not done: refused with a 4xx (or sent to log in), or never sent. Otherwise
     // (a timeout, a reset after sending, a 5xx, an answer past the end) the outcome is unknown.
-    bool refused = (a.status >= 400 && a.status < 500) || o.error_kind == ErrorKind::login || !sent;
+    bool refused = (a.status >= 400 && a.status < 500) || o.error_kind == ErrorKind::login ||
+                   o.error_kind == ErrorKind::refused || !sent;
     e.type = refused ? OpType::fail : OpType::info;
   }
-  if (e.type == OpType::ok && f == OpF::read) {
+  if (e.type == OpType::ok && f == OpF::read && opts_.journey) {
+    // The value the step's read found (scenario_journey.cpp); several of the client's at once
+    // are not judged.
+    if (c.jambiguous) e.type = OpType::fail;
+    if (c.jshown) {
+      e.value_kind = HistoryEvent::Value::text;
+      e.text.assign(*c.jshown);
+    }
+  } else if (e.type == OpType::ok && f == OpF::read) {
     if (auto shown = shown_name(a.body, run_tag_)) {
       e.value_kind = HistoryEvent::Value::text;
       e.text.assign(*shown);

@@ -33,7 +33,8 @@ bool ScenarioLogic::redirected(std::uint32_t id, Client& c, Step step, const Ans
     c.redirected_path = c.request_path;
     c.hops = 0;
     c.acked_by_redirect = false;
-    if (step != Step::write && step != Step::login_submit) c.next = PendingRequest{};
+    if (step != Step::write && step != Step::login_submit && step != Step::journey)
+      c.next = PendingRequest{};
   }
   Step origin = c.redirected_from;
   auto fail = [&](unsigned what, const std::string& why) {

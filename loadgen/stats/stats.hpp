@@ -35,6 +35,7 @@ enum class ErrorKind : std::uint8_t {
   http_5xx,  // a 5xx answer
   csrf,      // a write refused (403) while a CSRF token was being sent
   login,     // a login that failed (4xx, no form, or back on --login-path), or a write sent to it
+  refused,   // --journey: a write answered without the acknowledgement its step names
   count_
 };
 inline constexpr std::size_t error_kind_count = static_cast<std::size_t>(ErrorKind::count_);
@@ -47,7 +48,8 @@ inline constexpr NameTable<ErrorKind, error_kind_count> error_kind_names{
       {ErrorKind::http_4xx, "http_4xx"},
       {ErrorKind::http_5xx, "http_5xx"},
       {ErrorKind::csrf, "csrf"},
-      {ErrorKind::login, "login"}}}};
+      {ErrorKind::login, "login"},
+      {ErrorKind::refused, "refused"}}}};
 inline const char* to_string(ErrorKind k) {
   return error_kind_names.name(k);
 }

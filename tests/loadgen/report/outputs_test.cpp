@@ -38,17 +38,18 @@ TEST(Outputs, CsvHasHeaderAndOneRowPerInstancePlusAll) {
     w.total_row(1.0, t.total(), std::nullopt);
   });
   auto first_nl = out.find('\n');
-  EXPECT_EQ(out.substr(0, first_nl),
-            "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
-            "p999_ms,max_ms,"
-            "late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected,err_"
-            "connect,err_tls,"
-            "err_timeout,err_reset,err_protocol,err_http_4xx,err_http_5xx,err_csrf,err_login,"
-            "clients,target_rps,dropped");
+  EXPECT_EQ(
+      out.substr(0, first_nl),
+      "elapsed_s,instance,requests,errors,hits,misses,stale,foreign,rps,p50_ms,p90_ms,p99_ms,"
+      "p999_ms,max_ms,"
+      "late,miss_rate,lost_updates,interval_s,service_p50_ms,service_p99_ms,resurrected,err_"
+      "connect,err_tls,"
+      "err_timeout,err_reset,err_protocol,err_http_4xx,err_http_5xx,err_csrf,err_login,err_refused,"
+      "clients,target_rps,dropped");
   EXPECT_NE(out.find("\n1.000,a,10,1,6,2,1,0,20.0,1.500,"), std::string::npos) << out;
   // interval_s and service, then the error kinds: a's one error was a timeout.
   // Then the interval's load, on each of its rows; none on the total row.
-  EXPECT_NE(out.find(",0.500,0.700,0.700,0,0,0,1,0,0,0,0,0,0,40,250.5,3\n"), std::string::npos)
+  EXPECT_NE(out.find(",0.500,0.700,0.700,0,0,0,1,0,0,0,0,0,0,0,40,250.5,3\n"), std::string::npos)
       << out;
   EXPECT_NE(out.find("\n1.000,b,5,0,"), std::string::npos);
   EXPECT_EQ(out.substr(out.size() - 4), ",,,\n") << out;
