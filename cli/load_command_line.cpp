@@ -110,8 +110,13 @@ Refusal check_run(const loadgen::LoadOptions& l) {
 // --journey FILE: read, its places checked (a selector the tester reads, a pattern that compiles).
 Refusal read_journey(LoadCliOptions& o) {
   if (o.journey.empty()) return std::nullopt;
-  if (o.load.scenario != loadgen::Scenario::visit)
+  const auto& l = o.load;
+  if (l.scenario != loadgen::Scenario::visit)
     return "--journey says what each client does: drop --scenario";
+  if (!l.login_path.empty() || !l.csrf_field.empty() || !l.csrf_meta.empty() ||
+      !l.csrf_cookie.empty() || !l.form_fields.empty())
+    return "--journey says the app's logins, tokens and fields itself: drop --login-*, --csrf-* "
+           "and --form-field (docs/journeys.md)";
   auto loaded = loadgen::load_journey(o.journey);
   if (auto* why = std::get_if<std::string>(&loaded)) return *why;
   auto& j = std::get<loadgen::Journey>(loaded);

@@ -49,37 +49,37 @@ std::string ScenarioLogic::fill(std::string_view text, std::uint32_t id, const C
                                 Fill how) const {
   const Journey& j = *opts_.journey;
   std::string out;
+  auto value_of = [&](std::string_view name) -> std::optional<std::string> {
+    if (name == "client") return std::to_string(id);
+    if (name == "seq") return std::to_string(c.writes.attempted);
+    if (name == "run") return run_tag_;
+    if (name == "value") return j.value.make(run_tag_, id, c.writes.attempted);
+    auto it = std::find(j.vars.begin(), j.vars.end(), name);
+    if (it == j.vars.end()) return std::nullopt;
+    return c.vars.empty() ? "" : c.vars[static_cast<std::size_t>(it - j.vars.begin())];
+  };
   while (!text.empty()) {
     auto open = text.find('{');
-    auto close = open == std::string_view::npos ? open : text.find('}', open);
-    if (close == std::string_view::npos) {
+    if (open == std::string_view::npos) {
       out += text;
       break;
     }
     out += text.substr(0, open);
-    std::string name(text.substr(open + 1, close - open - 1));
-    std::string v;
-    bool known = true;
-    if (name == "client")
-      v = std::to_string(id);
-    else if (name == "seq")
-      v = std::to_string(c.writes.attempted);
-    else if (name == "run")
-      v = run_tag_;
-    else if (name == "value")
-      v = j.value.make(run_tag_, id, c.writes.attempted);
-    else if (auto it = std::find(j.vars.begin(), j.vars.end(), name); it != j.vars.end())
-      v = c.vars.empty() ? "" : c.vars[static_cast<std::size_t>(it - j.vars.begin())];
-    else
-      known = false;
-    if (!known)
-      out += text.substr(open, close - open + 1);
-    else if (how == Fill::path)
-      percent_encode(out, v);
+    text.remove_prefix(open);
+    auto close = text.find('}');
+    auto refs = references_in(text.substr(0, close == std::string_view::npos ? 0 : close + 1));
+    auto v = refs.size() == 1 && refs[0].size() + 2 == close + 1 ? value_of(refs[0]) : std::nullopt;
+    if (!v) {  // a brace of the text itself (a JSON object's), or a name the tester does not fill
+      out += '{';
+      text.remove_prefix(1);
+      continue;
+    }
+    if (how == Fill::path)
+      percent_encode(out, *v);
     else if (how == Fill::json)
-      append_json_string(out, v);
+      append_json_string(out, *v);
     else
-      out += v;
+      out += *v;
     text.remove_prefix(close + 1);
   }
   return out;
@@ -282,7 +282,10 @@ Outcome ScenarioLogic::apply_journey(std::uint32_t id, Client& c, Step step,
   if (a.status != 0)
     for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
   if (step == Step::journey) c.jstatus = a.status;
-  if (s.follow && redirected(id, c, step, a, o)) return o;
+  // A write ends at its own answer (its redirect's page is no part of it), unless its
+  // acknowledgement reads the page the redirect leads to.
+  bool follow = s.follow && (!s.writes || s.ack.shows);
+  if (follow && redirected(id, c, step, a, o)) return o;
   o.error = !(a.status >= 200 && a.status < 400);
   if (o.error) o.error_kind = error_kind_of(a, Step::journey);
   finish_journey(id, c, a, o, step == Step::follow);

@@ -22,6 +22,13 @@ enum class Flavor {
   django,       // HTTPS; POST / refused without a same-origin Referer; csrftoken cookie + field
   login_first,  // everything redirects to /login; login form with a hidden token; form to
                 // /account/update, redirect to /account/me
+  // Apps for journeys (journey_apps.cpp), each a trap for a tester with a fixed picture:
+  flash,        // POST /name, 303 to /: a flash "Display name changed from OLD to NEW" above
+                // <span id="name">
+  placeholder,  // /details shows <span id="name">Not set</span> without a name
+  limited,      // names of at most 12 characters: a longer one re-renders the form with 200
+  expiring,     // a form token that expires 2 s after its page: 400 "The CSRF token has expired."
+  json_api,     // POST /api/login (JSON) gives a bearer token; PUT and GET /api/me; 401 without
 };
 
 struct AppOptions {
@@ -54,6 +61,7 @@ class FrameworkApp {
   void accept_loop();
   void serve(int fd);
   Reply handle(const Request& r);
+  Reply handle_journey_app(const Request& r);  // journey_apps.cpp
   Flavor flavor_;
   std::shared_ptr<SessionTable> table_;
   std::string id_;
