@@ -40,24 +40,39 @@ std::optional<WrittenName> parse_name(std::string_view v) {
   return n;
 }
 
-std::optional<std::string_view> shown_name(std::string_view body, std::string_view run_tag) {
+ShownName shown_name(std::string_view body, std::string_view run_tag, std::uint32_t client) {
+  ShownName out;
   std::string prefix(run_tag);
   prefix += "-c";
-  auto pos = body.find(prefix);
-  if (pos != std::string_view::npos) {
+  std::optional<std::string_view> own;
+  for (auto pos = body.find(prefix); pos != std::string_view::npos;
+       pos = body.find(prefix, pos + 1)) {
     auto end = pos + prefix.size();
     while (end < body.size() &&
            (std::isalnum(static_cast<unsigned char>(body[end])) || body[end] == '-'))
       ++end;
-    return body.substr(pos, end - pos);
+    std::string_view name = body.substr(pos, end - pos);
+    auto parsed = parse_name(name);
+    if (!parsed || parsed->run_tag != run_tag) continue;
+    if (parsed->client != client) {
+      out.name = name;  // another visitor's: whatever else the page shows
+      out.ambiguous = false;
+      return out;
+    }
+    if (own && *own != name) out.ambiguous = true;
+    own = name;
+  }
+  if (own) {
+    if (!out.ambiguous) out.name = own;
+    return out;
   }
   auto el = body.find(page::name_marker);
-  if (el == std::string_view::npos) return std::nullopt;
+  if (el == std::string_view::npos) return out;
   auto start = el + page::name_marker.size();
   auto stop = body.find('<', start);
-  if (stop == start) return std::nullopt;
-  return body.substr(start,
-                     std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
+  out.other_text = body.substr(
+      start, std::min<std::size_t>(stop == std::string_view::npos ? 80 : stop - start, 80));
+  return out;
 }
 
 }  // namespace sessdemo::loadgen

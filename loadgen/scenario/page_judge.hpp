@@ -18,9 +18,18 @@ struct WrittenName {
   std::uint32_t seq = 0;
 };
 std::optional<WrittenName> parse_name(std::string_view name);
-// The name a page shows: this run's name, or the text where the name belongs (at most 80
-// bytes); nothing when it shows none: the value of the read's operation.
-std::optional<std::string_view> shown_name(std::string_view body, std::string_view run_tag);
+// What a page shows of the session, read without a place to read it at (the visit scenario):
+// the names of this run in it. Another client's name is that name (another visitor's data); one
+// name of the client is its value; several of the client's at once (a flash "changed from OLD
+// to NEW") are ambiguous: not judged. Text that is no name of this run is never another
+// visitor's data: it is no value (other_text: what stands where serve puts the name, at most 80
+// bytes, for the one log line that says so).
+struct ShownName {
+  std::optional<std::string_view> name;
+  bool ambiguous = false;
+  std::string_view other_text;
+};
+ShownName shown_name(std::string_view body, std::string_view run_tag, std::uint32_t client);
 
 struct ClientWrites {
   std::uint32_t client = 0;

@@ -143,8 +143,8 @@ class ScenarioLogic {
   // any; and, for a request that had one (f), the completion its answer makes of it (none while
   // a redirect is followed). sent: some of the request went out.
   std::optional<HistoryEvent> history_start(std::uint32_t id, Client& c, Step step) const;
-  std::optional<HistoryEvent> history_end(Client& c, OpF f, const Answer& a, const Outcome& o,
-                                          bool sent) const;
+  std::optional<HistoryEvent> history_end(std::uint32_t id, Client& c, OpF f, const Answer& a,
+                                          const Outcome& o, bool sent) const;
   // Steps that go out at once, whatever the think time or the schedule: a browser follows a
   // redirect and submits a login form it just loaded without a pause.
   static bool continues(const Client& c) {

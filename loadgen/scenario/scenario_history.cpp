@@ -1,5 +1,6 @@
 // What each request of a client is in the history (`load --history`): the operation it starts,
 // and how its answer ends it.
+#include "common/printable.hpp"
 #include "loadgen/scenario/scenario.hpp"
 #include "loadgen/scenario/scenario_detail.hpp"
 
@@ -70,8 +71,9 @@ std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Clien
   return e;
 }
 
-std::optional<HistoryEvent> ScenarioLogic::history_end(Client& c, OpF f, const Answer& a,
-                                                       const Outcome& o, bool sent) const {
+std::optional<HistoryEvent> ScenarioLogic::history_end(std::uint32_t id, Client& c, OpF f,
+                                                       const Answer& a, const Outcome& o,
+                                                       bool sent) const {
   bool sequential = f != OpF::add;
   if (sequential) {
     // A redirect being followed: the operation goes on, unless it is a write the redirect
@@ -103,9 +105,20 @@ std::optional<HistoryEvent> ScenarioLogic::history_end(Client& c, OpF f, const A
       e.text.assign(*c.jshown);
     }
   } else if (e.type == OpType::ok && f == OpF::read) {
-    if (auto shown = shown_name(a.body, run_tag_)) {
+    auto shown = shown_name(a.body, run_tag_, id);
+    if (shown.ambiguous) {
+      e.type = OpType::fail;  // not judged: say where to read the name
+      diagnose(scenario_detail::ambiguous,
+               "a page of " + c.request_path +
+                   " shows several of the client's names at once: not judged (a journey's read "
+                   "with a css place says which one is the session's: docs/journeys.md)");
+    } else if (shown.name) {
       e.value_kind = HistoryEvent::Value::text;
-      e.text.assign(*shown);
+      e.text.assign(*shown.name);
+    } else if (!shown.other_text.empty()) {
+      diagnose(scenario_detail::not_a_value,
+               "a page of " + c.request_path + " shows '" + printable(shown.other_text, 80) +
+                   "' where the name belongs: not a name of this run, taken as no name");
     }
   }
   if (e.type == OpType::ok && f == OpF::read_counter && c.final_value >= 0) {

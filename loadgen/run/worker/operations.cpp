@@ -75,7 +75,7 @@ std::optional<Judged> Worker::Impl::history_complete(std::uint32_t idx, const Op
                                                      const Answer& a, const Outcome& o, bool sent,
                                                      const std::string& instance) {
   Client& c = clients[idx];
-  auto e = logic.history_end(c, op.f, a, o, sent);
+  auto e = logic.history_end(global_id(idx), c, op.f, a, o, sent);
   if (!e) return std::nullopt;
   auto& lane = lanes[idx];
   if (op.f == OpF::add) lane.busy[op.slot] = false;

@@ -13,18 +13,29 @@ std::string page(const std::string& name) {
 }  // namespace
 
 // What a page shows is taken as the read's value; the one checker judges it
-// (operation_checker_test).
+// (operation_checker_test). Only this run's names are values: other text is none.
 TEST(PageNames, WhatAPageShows) {
-  auto shown = [](const std::string& body, const char* tag) {
-    auto s = shown_name(body, tag);
-    return s ? std::string(*s) : std::string("(none)");
+  auto shown = [](const std::string& body, const char* tag, std::uint32_t client = 7) {
+    auto s = shown_name(body, tag, client);
+    if (s.ambiguous) return std::string("(ambiguous)");
+    if (s.name) return std::string(*s.name);
+    return "(none: " + std::string(s.other_text) + ")";
   };
   EXPECT_EQ(shown(page(make_name("rT", 7, 3)), "rT"), "rT-c7-w3");
-  EXPECT_EQ(shown(page(make_name("rT", 70, 3)), "rT"), "rT-c70-w3");
+  EXPECT_EQ(shown(page(make_name("rT", 70, 3)), "rT", 70), "rT-c70-w3");
   EXPECT_EQ(shown("<p " + std::string(sessdemo::page::no_name_marker) + "No name</p>", "rT"),
-            "(none)");
-  EXPECT_EQ(shown(page("Mallory"), "rT"), "Mallory");  // where the name belongs: someone's data
-  EXPECT_EQ(shown(page(make_name("rOld", 7, 3)), "rT"), "rOld-c7-w3");  // another run's, as text
+            "(none: )");
+  // Text where the name belongs that is no name of this run: no value, never another visitor's.
+  EXPECT_EQ(shown(page("Not set"), "rT"), "(none: Not set)");
+  EXPECT_EQ(shown(page(make_name("rOld", 7, 3)), "rT"), "(none: rOld-c7-w3)");
+  // Another client's name anywhere in the page is that client's data.
+  EXPECT_EQ(shown("<p>hi rT-c8-w2</p>" + page(make_name("rT", 7, 3)), "rT"), "rT-c8-w2");
+  // A flash naming the old name above the new one: ambiguous, not stale.
+  EXPECT_EQ(
+      shown("<div>changed from rT-c7-w2 to rT-c7-w3</div>" + page(make_name("rT", 7, 3)), "rT"),
+      "(ambiguous)");
+  // The same name twice is one value.
+  EXPECT_EQ(shown("<title>rT-c7-w3</title>" + page(make_name("rT", 7, 3)), "rT"), "rT-c7-w3");
 }
 
 TEST(PageNames, NamesReadBack) {

@@ -10,9 +10,10 @@ using namespace sessdemo::loadgen;
 namespace {
 // The completion a read's answer makes of its operation, as the checker gets it: "ok NAME",
 // "ok " (no name shown), "fail ".
-std::string shown_by(const ScenarioLogic& logic, Client& c, const Answer& a, const Outcome& o) {
+std::string shown_by(const ScenarioLogic& logic, Client& c, const Answer& a, const Outcome& o,
+                     std::uint32_t id) {
   c.hist_open = OpF::read;
-  auto e = logic.history_end(c, OpF::read, a, o, true);
+  auto e = logic.history_end(id, c, OpF::read, a, o, true);
   if (!e) return "none";
   return std::string(to_string(e->type)) + " " + std::string(e->text.view());
 }
@@ -47,16 +48,16 @@ TEST(Scenario, VisitStepsAndRequests) {
   const std::string page1 = std::string(sessdemo::page::name_marker) + "rX-c5-w1<";
   Answer a1{200, page1, {}};
   auto o1 = logic.apply(5, c, Step::read, a1);
-  EXPECT_EQ(shown_by(logic, c, a1, o1), "ok rX-c5-w1");
+  EXPECT_EQ(shown_by(logic, c, a1, o1, 5), "ok rX-c5-w1");
   const std::string page2(sessdemo::page::no_name_marker);
   Answer a2{200, page2, {}};
   auto o2 = logic.apply(5, c, Step::read, a2);
-  EXPECT_EQ(shown_by(logic, c, a2, o2), "ok ");
+  EXPECT_EQ(shown_by(logic, c, a2, o2, 5), "ok ");
   EXPECT_EQ(c.step, Step::write);  // renamed after 2 reads
   Answer a3{0, "", {}};
   auto err = logic.apply(5, c, Step::read, a3);
   EXPECT_TRUE(err.error);
-  EXPECT_EQ(shown_by(logic, c, a3, err), "fail ");  // an error is never a miss
+  EXPECT_EQ(shown_by(logic, c, a3, err, 5), "fail ");  // an error is never a miss
 }
 
 TEST(Scenario, CounterTracksAcknowledgedIncrements) {
@@ -353,7 +354,7 @@ TEST(Scenario, RedirectsAfterAWriteAreFollowedAndTheLandingPageJudged) {
   Answer page{200, details, {}};
   auto landing = logic.apply(2, c, Step::follow, page);
   EXPECT_EQ(landing.kind, Kind::redirect);
-  EXPECT_EQ(shown_by(logic, c, page, landing), "ok rX-c2-w1");
+  EXPECT_EQ(shown_by(logic, c, page, landing, 2), "ok rX-c2-w1");
   EXPECT_EQ(c.step, Step::read);
 }
 
@@ -423,7 +424,7 @@ TEST(Scenario, LoginFirstAndALostSessionLogsInAgain) {
   logic.apply(7, c, Step::write, Answer{.status = 200, .body = ""});
   auto bounce = redirect_to(302, "/login?next=/details");
   auto lost = logic.apply(7, c, Step::read, bounce);
-  EXPECT_EQ(shown_by(logic, c, bounce, lost), "ok ");  // a read that showed no name
+  EXPECT_EQ(shown_by(logic, c, bounce, lost, 7), "ok ");  // a read that showed no name
   EXPECT_FALSE(c.logged_in);
   EXPECT_EQ(c.step, Step::login_page);
   // A login that lands back on the login page is a login error.
