@@ -53,13 +53,23 @@ Kind kind_of(Step s) {
 
 }  // namespace
 
+// How apps refuse a write they will not take: 400 (Flask-WTF, a bad form), 403 (Rails, Django,
+// serve), 419 (Laravel's expired page), 422 (Rails' unprocessable entity).
+namespace {
+bool refusing_status(int status) {
+  return status == 400 || status == 403 || status == 419 || status == 422;
+}
+}  // namespace
+
 ErrorKind ScenarioLogic::error_kind_of(const Answer& a, Step step) const {
   if (a.status == 0) return a.failure;
   if (a.status >= 500 && a.status <= 599) return ErrorKind::http_5xx;
   if (a.status >= 400 && a.status <= 499) {
     if (step == Step::login_page || step == Step::login_submit) return ErrorKind::login;
-    return uses_token() && step == Step::write && a.status == 403 ? ErrorKind::csrf
-                                                                  : ErrorKind::http_4xx;
+    // A refused write that carried a token: the token is taken again (Flask-WTF's 400 for an
+    // expired one, Laravel's 419, Rails' 422, serve's 403).
+    return uses_token() && step == Step::write && refusing_status(a.status) ? ErrorKind::csrf
+                                                                            : ErrorKind::http_4xx;
   }
   return ErrorKind::protocol;  // a status past 599
 }
@@ -73,14 +83,6 @@ Step ScenarioLogic::next_write_step(const Client& c) const {
 void ScenarioLogic::after_read(Client& c) const {
   c.step = ++c.reads_since_write >= opts_.rename_every ? next_write_step(c) : Step::read;
 }
-
-// How apps refuse a write they will not take: 400 (Flask-WTF, a bad form), 403 (Rails, Django,
-// serve), 419 (Laravel's expired page), 422 (Rails' unprocessable entity).
-namespace {
-bool refusing_status(int status) {
-  return status == 400 || status == 403 || status == 419 || status == 422;
-}
-}  // namespace
 
 // A refused write or login that carried what a page gave it (carried: a token, a form, a login
 // form): refused by that page's instance, or by another one.
@@ -162,6 +164,12 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       finish_write(c, a, o, landing);
       break;
     case Step::read:  // what it showed is judged by the checker, from its operation
+      if (a.status == 401) {
+        // The app no longer knows the visitor: a lost session (a read of no name, judged), and
+        // with --login-path the client logs in again before its next write.
+        o.error = false;
+        c.logged_in = false;
+      }
       after_read(c);
       break;
     case Step::get:

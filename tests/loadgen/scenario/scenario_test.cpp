@@ -58,6 +58,12 @@ TEST(Scenario, VisitStepsAndRequests) {
   auto err = logic.apply(5, c, Step::read, a3);
   EXPECT_TRUE(err.error);
   EXPECT_EQ(shown_by(logic, c, a3, err, 5), "fail ");  // an error is never a miss
+  // A 401: the app no longer knows the visitor, a lost session (a read of no name), no error.
+  c.step = Step::read;
+  Answer a4{401, "{\"error\":\"log in\"}", {}};
+  auto lost = logic.apply(5, c, Step::read, a4);
+  EXPECT_FALSE(lost.error);
+  EXPECT_EQ(shown_by(logic, c, a4, lost, 5), "ok ");
 }
 
 TEST(Scenario, CounterTracksAcknowledgedIncrements) {
@@ -128,6 +134,13 @@ TEST(Scenario, CsrfTokenFromTheHomePageGoesWithEachWrite) {
   EXPECT_TRUE(refused.error);
   EXPECT_EQ(refused.error_kind, ErrorKind::csrf);
   EXPECT_EQ(c.step, Step::home);
+  // So is an expired one refused as Flask-WTF (400), Laravel (419) or Rails (422) refuse it.
+  for (int status : {400, 419, 422}) {
+    c.step = Step::write;
+    auto expired = logic.apply(1, c, Step::write, Answer{.status = status, .body = ""});
+    EXPECT_EQ(expired.error_kind, ErrorKind::csrf) << status;
+    EXPECT_EQ(c.step, Step::home) << status;
+  }
   logic.apply(1, c, Step::home, Answer{.status = 200, .body = "<input name='tok' value='t2'>"});
   logic.apply(1, c, Step::write, Answer{.status = 303, .body = ""});
   ASSERT_EQ(c.step, Step::read);
