@@ -56,6 +56,10 @@ void add_shape_options(CLI::App& app, LoadCliOptions& o) {
              {Scenario::visit, Scenario::get, Scenario::counter, Scenario::logout},
              "visit (write a name, check reads), get (plain GETs), counter, logout (a logout "
              "raced against --inflight increments, then a read by the old cookie)");
+  app.add_option("--local-ips", o.local_ips,
+                 "source addresses new connections take in turn (A-B ranges of IPv4, and "
+                 "addresses): a client's requests then come from several, as a visitor's whose "
+                 "address changes");
   app.add_option("--journey", o.journey,
                  "a YAML file of what each client does: its requests, what it writes, where it "
                  "reads it back (docs/journeys.md)");

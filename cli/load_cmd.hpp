@@ -21,6 +21,7 @@ struct LoadCliOptions {
   std::vector<std::string> form_fields;   // NAME=VALUE as typed, into load.form_fields
   std::vector<std::string> login_fields;  // NAME=VALUE as typed, into load.login_fields
   std::string journey;                    // --journey FILE, read into load.journey
+  std::string local_ips;  // --local-ips as typed: addresses and IPv4 ranges, into load.local_ips
 };
 
 void setup_load(CLI::App& app, LoadCliOptions& opts);

@@ -107,6 +107,45 @@ Refusal check_run(const loadgen::LoadOptions& l) {
     return "the counter and logout scenarios run closed-model only (drop --rate)";
   return std::nullopt;
 }
+// --local-ips A-B,C: numeric addresses, and ranges of IPv4 ones, at most 65536 in all.
+Refusal read_local_ips(LoadCliOptions& o) {
+  auto& out = o.load.local_ips;
+  out.clear();
+  std::string_view rest = o.local_ips;
+  auto bad = [&](std::string_view item) {
+    return "--local-ips takes numeric addresses and IPv4 ranges A-B, like "
+           "127.0.0.2-127.0.0.250,::1, not '" +
+           std::string(item) + "'";
+  };
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    auto dash = item.find('-');
+    unsigned char a[16], b[4];
+    if (dash == std::string_view::npos) {
+      std::string s(item);
+      if (inet_pton(AF_INET, s.c_str(), a) != 1 && inet_pton(AF_INET6, s.c_str(), a) != 1)
+        return bad(item);
+      out.push_back(s);
+    } else {
+      std::string from(item.substr(0, dash)), to(item.substr(dash + 1));
+      if (inet_pton(AF_INET, from.c_str(), a) != 1 || inet_pton(AF_INET, to.c_str(), b) != 1)
+        return bad(item);
+      std::uint32_t lo = ntohl(*reinterpret_cast<std::uint32_t*>(a));
+      std::uint32_t hi = ntohl(*reinterpret_cast<std::uint32_t*>(b));
+      if (hi < lo || hi - lo >= 65536) return bad(item);
+      for (std::uint64_t v = lo; v <= hi; ++v) {
+        in_addr ia{htonl(static_cast<std::uint32_t>(v))};
+        char text[INET_ADDRSTRLEN];
+        out.emplace_back(inet_ntop(AF_INET, &ia, text, sizeof text));
+      }
+    }
+    if (out.size() > 65536) return std::string("--local-ips names more than 65536 addresses");
+  }
+  return std::nullopt;
+}
+
 // --journey FILE: read, its places checked (a selector the tester reads, a pattern that compiles).
 Refusal read_journey(LoadCliOptions& o) {
   if (o.journey.empty()) return std::nullopt;
@@ -147,7 +186,8 @@ std::optional<std::string> read_load_command_line(LoadCliOptions& o, const CLI::
                     +[](LoadCliOptions& o) { return read_shard(o); },
                     +[](LoadCliOptions& o) { return read_metrics_bind(o); },
                     +[](LoadCliOptions& o) { return check_run(o.load); },
-                    +[](LoadCliOptions& o) { return read_journey(o); }})
+                    +[](LoadCliOptions& o) { return read_journey(o); },
+                    +[](LoadCliOptions& o) { return read_local_ips(o); }})
     if (!refusal) refusal = step(o);
   return refusal;
 }

@@ -24,7 +24,7 @@ const std::vector<OptionGroup>& load_option_groups() {
         "write",     "write-method", "write-path",    "form-field",   "csrf-field",
         "csrf-meta", "csrf-cookie",  "csrf-header",   "login-path",   "login-field",
         "path",      "logout-path",  "logout-method", "rename-every", "inflight"}},
-      {"TLS and HTTP", {"cacert", "insecure", "header", "timeout", "max-redirects"}},
+      {"TLS and HTTP", {"cacert", "insecure", "header", "timeout", "max-redirects", "local-ips"}},
       {"Outputs",
        {"interval", "csv", "json", "history", "junit", "metrics-bind", "hdr-log", "quiet", "wide",
         "log-level"}},

@@ -98,6 +98,8 @@ struct LoadOptions {
   unsigned max_redirects = 10;  // hops followed per request; 0: a 3xx is the answer
   std::string instance_header{page::instance_header};  // names the instance that served an answer
   std::vector<std::string> headers;                    // -H "Name: value", on every request
+  // --local-ips: numeric source addresses new connections take in turn (k6's --local-ips).
+  std::vector<std::string> local_ips;
   // https:// instances: certificates are checked against the system store plus cacert (a PEM
   // file, or ""), and the host name against the certificate; insecure skips both checks.
   std::string cacert;

@@ -130,8 +130,12 @@ struct Worker::Impl {
   std::atomic<bool> finished{false};
   // Tickets, think times, the ramp, the open model's backlog and drops (socket-free).
   Scheduler scheduler;
-  std::list<Guarded*> guarded;                   // live connections, for the watchdog
-  unsigned connecting = 0;                       // connects (and TLS handshakes) in flight
+  std::list<Guarded*> guarded;  // live connections, for the watchdog
+  unsigned connecting = 0;      // connects (and TLS handshakes) in flight
+  // --local-ips: the source addresses new connections take in turn, by family (read once).
+  std::vector<net::ip::address> local_v4, local_v6;
+  bool locals_read = false;
+  std::size_t next_local = 0;
   std::deque<Waiter*> connect_waiters;           // connections waiting for a connect slot
   std::optional<net::ssl::context> tls_context;  // when an instance is https://
   Recorder recorder;
@@ -241,6 +245,7 @@ struct Worker::Impl {
   static void close(Guarded& g);
   // Connect and the TLS handshake (open.cpp).
   net::awaitable<beast::error_code> open(Guarded& g, Target& t, Opened& opened);
+  beast::error_code bind_local(Guarded& g, const Target& t);
   net::awaitable<beast::error_code> handshake(Guarded& g, Target& t);
 
   void run();

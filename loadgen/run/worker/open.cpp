@@ -12,9 +12,40 @@
 
 namespace sessdemo::loadgen {
 
+// --local-ips: the socket opened and bound to the next source address of the target's family, so
+// a client's requests leave from several addresses, as a visitor's whose address changes (a
+// balancer hashing the source address then moves it). No list, or none of that family: unbound.
+beast::error_code Worker::Impl::bind_local(Guarded& g, const Target& t) {
+  beast::error_code ec;
+  if (opts.local_ips.empty()) return ec;
+  if (!locals_read) {
+    locals_read = true;
+    for (const auto& text : opts.local_ips) {
+      auto a = net::ip::make_address(text, ec);
+      if (!ec) (a.is_v4() ? local_v4 : local_v6).push_back(a);
+    }
+    ec = {};
+  }
+  const auto& list = t.endpoint.address().is_v4() ? local_v4 : local_v6;
+  if (list.empty()) return ec;
+  if (g.socket.is_open()) g.socket.close(ec);
+  g.socket.open(t.endpoint.protocol(), ec);
+  if (!ec) g.socket.bind(tcp::endpoint(list[next_local++ % list.size()], 0), ec);
+  if (ec) {
+    static SaidOnce said;
+    if (said.first("local-ips"))
+      spdlog::error("load: a connection cannot leave from a --local-ips address: {}", ec.message());
+  }
+  return ec;
+}
+
 // A connection's opening: TCP connect and, for https://, the TLS handshake.
 net::awaitable<beast::error_code> Worker::Impl::open(Guarded& g, Target& t, Opened& opened) {
   auto connect_start = Clock::now();
+  if (auto bound = bind_local(g, t)) {
+    opened.failure = ErrorKind::connect;
+    co_return bound;
+  }
   auto [ec] = co_await g.socket.async_connect(t.endpoint, use_tuple);
   if (ec) {
     opened.failure = ErrorKind::connect;
