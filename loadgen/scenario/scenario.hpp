@@ -168,6 +168,7 @@ class ScenarioLogic {
   void finish(std::uint32_t id, Client& c, Step step, const Answer& a, Outcome& o,
               bool landing) const;
   void finish_write(Client& c, const Answer& a, Outcome& o, bool landing) const;
+  void finish_read(Client& c, const Answer& a, Outcome& o) const;
   // Home read: its form and token kept; refused: it could not be read (a bound passed, a form
   // too big): a protocol error; cancelled: the run ended while it was parsed.
   enum class PageRead { read, refused, cancelled };

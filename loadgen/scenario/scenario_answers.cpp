@@ -164,13 +164,7 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       finish_write(c, a, o, landing);
       break;
     case Step::read:  // what it showed is judged by the checker, from its operation
-      if (a.status == 401) {
-        // The app no longer knows the visitor: a lost session (a read of no name, judged), and
-        // with --login-path the client logs in again before its next write.
-        o.error = false;
-        c.logged_in = false;
-      }
-      after_read(c);
+      finish_read(c, a, o);
       break;
     case Step::get:
       c.step = Step::get;
@@ -202,6 +196,17 @@ void ScenarioLogic::finish(std::uint32_t id, Client& c, Step step, const Answer&
       finish_logout_step(c, step, a, o);
       break;
   }
+}
+
+// A read: what it showed is judged by the checker, from its operation. A 401: the app no longer
+// knows the visitor, a lost session (a read of no name, judged, not an error); with --login-path
+// the client logs in again before its next write.
+void ScenarioLogic::finish_read(Client& c, const Answer& a, Outcome& o) const {
+  if (a.status == 401) {
+    o.error = false;
+    c.logged_in = false;
+  }
+  after_read(c);
 }
 
 // The answer to a write (or the last page of its redirects): acknowledged, refused for its token
