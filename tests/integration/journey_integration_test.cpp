@@ -11,6 +11,7 @@
 
 #include "tests/support/framework_apps.hpp"
 #include "tests/support/load_run.hpp"
+#include "tests/support/process.hpp"
 
 using namespace sessdemo::test;
 namespace fs = std::filesystem;
@@ -189,4 +190,30 @@ TEST(Journeys, ABadJourneyIsRefusedWithItsLine) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// A journey's history is judged by `sessdemo check` as `load` judged it live: the same misses.
+TEST(Journeys, CheckAgreesWithTheRunOnAJourneysHistory) {
+  JourneyFile j(R"(
+steps:
+  - post: /
+    form: {name: "{value}"}
+    write: true
+    ack: {status: 303}
+  - get: /details
+    read: {css: '#name'}
+    absent: {text: Not set}
+    repeat: 3
+)");
+  fs::path history = j.path.string() + ".jsonl";
+  auto broken = app_pair(Flavor::placeholder, false);
+  auto r = run(broken, j, {"--history", history.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  auto misses = r.total_of("misses");
+  EXPECT_GT(misses, 0) << r.out;
+  sessdemo::ChildProcess c({sessdemo_binary(), "check", history.string()});
+  auto out = c.read_all(std::chrono::seconds(60));
+  EXPECT_EQ(c.wait(std::chrono::seconds(60)), 1) << out;
+  EXPECT_NE(out.find(" " + std::to_string(misses) + " misses,"), std::string::npos) << out;
+  fs::remove(history);
 }
