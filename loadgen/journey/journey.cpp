@@ -25,7 +25,8 @@ std::vector<std::string> references_in(std::string_view text) {
     if (close == std::string_view::npos) break;
     std::string_view name = text.substr(at + 1, close - at - 1);
     bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '.';
     });
     if (word) out.emplace_back(name);
   }
@@ -53,6 +54,12 @@ std::size_t Journey::recapture_from(const JourneyStep& s) const {
   for (const auto& [k, v] : s.headers) look(v);
   for (const auto& [k, v] : s.form) look(v);
   return from;
+}
+
+std::optional<std::string> Journey::user_cell(std::uint32_t client, std::string_view column) const {
+  auto it = std::find(user_columns.begin(), user_columns.end(), column);
+  if (it == user_columns.end() || users.empty()) return std::nullopt;
+  return users[client % users.size()][static_cast<std::size_t>(it - user_columns.begin())];
 }
 
 bool Journey::reads_anything() const {

@@ -67,6 +67,12 @@ struct Journey {
   ValueTemplate value;
   std::vector<std::string> vars;                  // the names captures fill
   std::chrono::milliseconds capture_lifetime{0};  // 0: captures never age
+  // `users: FILE` (CSV with a header row, as k6 and Artillery read payload files): client i
+  // takes row i modulo the rows; {user.COLUMN} is its cell.
+  std::vector<std::string> user_columns;
+  std::vector<std::vector<std::string>> users;
+  // {user.COLUMN} of a client, or nothing when COLUMN is not a column.
+  std::optional<std::string> user_cell(std::uint32_t client, std::string_view column) const;
   std::vector<JourneyStep> steps;
   std::size_t loop_start = 0;  // the first step that is not `once`: where a client goes on
   // The step that captures var v first, or steps.size().

@@ -4,14 +4,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <set>
 
 #include "common/printable.hpp"
 #include "loadgen/journey/journey.hpp"
+#include "loadgen/journey/users_file.hpp"
 #include "loadgen/journey/yaml_json.hpp"
 
 namespace sessdemo::loadgen {
-
 namespace {
 
 struct Refusal {
@@ -71,6 +72,7 @@ class Reader {
   Absent absent(const YAML::Node& n);
   void step(const YAML::Node& n);
   void value(const YAML::Node& n);
+  void read_users(const YAML::Node& n);
   std::size_t var(const std::string& name);
   void check_references(const JourneyStep& s, const YAML::Node& n,
                         const std::set<std::string>& captured) const;
@@ -202,6 +204,12 @@ void Reader::check_references(const JourneyStep& s, const YAML::Node& n,
   auto look = [&](std::string_view t) {
     for (const auto& name : references_in(t)) {
       if (name == "client" || name == "seq" || name == "run") continue;
+      if (name.rfind("user.", 0) == 0) {
+        if (j_.users.empty()) refuse(n, "{" + name + "} needs users: FILE (a CSV of users)");
+        if (!j_.user_cell(0, name.substr(5)))
+          refuse(n, "{" + name + "}: the users file has no column " + name.substr(5));
+        continue;
+      }
       if (name == "value") {
         if (!s.writes) refuse(n, "{value} is sent by a step with write: true");
         continue;
@@ -214,6 +222,17 @@ void Reader::check_references(const JourneyStep& s, const YAML::Node& n,
   look(s.json);
   for (const auto& [k, v] : s.headers) look(v);
   for (const auto& [k, v] : s.form) look(v);
+}
+
+// users: FILE, relative to the journey's folder.
+void Reader::read_users(const YAML::Node& n) {
+  std::filesystem::path path(text(n, "users"));
+  if (path.is_relative()) path = std::filesystem::path(j_.source).parent_path() / path;
+  auto table = read_users_file(path.string());
+  if (auto* why = std::get_if<std::string>(&table)) refuse(n, "users: " + *why);
+  auto& t = std::get<UsersFile>(table);
+  j_.user_columns = std::move(t.columns);
+  j_.users = std::move(t.rows);
 }
 
 void Reader::value(const YAML::Node& n) {
@@ -237,7 +256,8 @@ void Reader::value(const YAML::Node& n) {
 }
 
 void Reader::journey(const YAML::Node& root) {
-  keys(root, "a journey", {"value", "capture_lifetime", "steps"});
+  keys(root, "a journey", {"value", "capture_lifetime", "users", "steps"});
+  if (auto u = root["users"]) read_users(u);
   if (root["value"]) value(root["value"]);
   if (auto l = root["capture_lifetime"])
     j_.capture_lifetime = std::chrono::seconds(number(l, "capture_lifetime (seconds)", 1, 86400));

@@ -54,6 +54,7 @@ std::string ScenarioLogic::fill(std::string_view text, std::uint32_t id, const C
     if (name == "seq") return std::to_string(c.writes.attempted);
     if (name == "run") return run_tag_;
     if (name == "value") return j.value.make(run_tag_, id, c.writes.attempted);
+    if (name.starts_with("user.")) return j.user_cell(id, name.substr(5));
     auto it = std::find(j.vars.begin(), j.vars.end(), name);
     if (it == j.vars.end()) return std::nullopt;
     return c.vars.empty() ? "" : c.vars[static_cast<std::size_t>(it - j.vars.begin())];

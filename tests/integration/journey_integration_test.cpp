@@ -217,3 +217,33 @@ steps:
   EXPECT_NE(out.find(" " + std::to_string(misses) + " misses,"), std::string::npos) << out;
   fs::remove(history);
 }
+
+// Credentials per client from a CSV file (k6's and Artillery's payload files): a user whose
+// password the app refuses never logs in, and says so as login errors, not as lost sessions.
+TEST(Journeys, UsersFromACsvFileLogInEachWithTheirOwnCredentials) {
+  fs::path users =
+      fs::temp_directory_path() / ("sessdemo-users-" + std::to_string(getpid()) + ".csv");
+  std::ofstream(users) << "name,password\nann,secret\nbob,secret\ncid,wrong\n";
+  JourneyFile j("users: " + users.string() + R"(
+steps:
+  - post: /api/login
+    json: {user: "{user.name}", password: "{user.password}"}
+    capture: {token: {json: /token}}
+    once: true
+  - put: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    json: {name: "{value}"}
+    write: true
+    ack: {status: 200}
+  - get: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    read: {json: /name}
+    absent: {status: 401}
+)");
+  auto good = app_pair(Flavor::json_api, true);
+  auto r = run(good, j, {"--clients", "6"});
+  EXPECT_GT(r.total_of("hits"), 50) << r.out;
+  EXPECT_EQ(r.total_of("misses"), 0) << "a user who never logged in lost no session";
+  EXPECT_GT(r.total_of("errors"), 0) << "cid's logins are refused: " << r.out;
+  fs::remove(users);
+}

@@ -1,6 +1,10 @@
 #include "loadgen/journey/journey.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace sessdemo::loadgen {
 namespace {
@@ -74,6 +78,36 @@ TEST(Journey, RefusesWhatCannotRunNamingTheLine) {
   EXPECT_EQ(refusal("steps: [\n"), "j.yaml:2: end of sequence flow not found");
   EXPECT_EQ(refusal("steps:\n  - get: /\n    post: /\n"),
             "j.yaml:2: a step names one request: get, post, put, patch or delete: PATH");
+}
+
+TEST(Journey, UsersComeFromACsvFileBesideTheJourney) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sessdemo-users-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "users.csv") << "name,password\r\nann,\"p,1\"\nbob,\"say \"\"hi\"\"\"\n";
+  std::ofstream(dir / "bad.csv") << "name,password\nann\n";
+  auto journey = [&](const char* file) {
+    return parse_journey(std::string("users: ") + file +
+                             "\nsteps:\n  - post: /login\n    form: {u: '{user.name}', p: "
+                             "'{user.password}'}\n",
+                         (dir / "j.yaml").string());
+  };
+  auto parsed = journey("users.csv");
+  ASSERT_TRUE(std::holds_alternative<Journey>(parsed)) << std::get<std::string>(parsed);
+  const auto& j = std::get<Journey>(parsed);
+  EXPECT_EQ(j.user_cell(0, "name"), "ann");
+  EXPECT_EQ(j.user_cell(0, "password"), "p,1");
+  EXPECT_EQ(j.user_cell(1, "password"), "say \"hi\"");
+  EXPECT_EQ(j.user_cell(2, "name"), "ann");  // client 2 of two users: the first again
+  EXPECT_EQ(j.user_cell(0, "email"), std::nullopt);
+  auto bad = journey("bad.csv");
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
+  EXPECT_NE(std::get<std::string>(bad).find("bad.csv:2: 1 cells, the header has 2"),
+            std::string::npos)
+      << std::get<std::string>(bad);
+  EXPECT_EQ(refusal("steps:\n  - post: /\n    form: {u: '{user.name}'}\n"),
+            "j.yaml:2: {user.name} needs users: FILE (a CSV of users)");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
