@@ -62,6 +62,10 @@ std::optional<std::string> Journey::user_cell(std::uint32_t client, std::string_
   return users[client % users.size()][static_cast<std::size_t>(it - user_columns.begin())];
 }
 
+bool Journey::logs_out() const {
+  return std::any_of(steps.begin(), steps.end(), [](const JourneyStep& s) { return s.logout; });
+}
+
 bool Journey::reads_anything() const {
   return std::any_of(steps.begin(), steps.end(),
                      [](const JourneyStep& s) { return s.read.has_value(); });

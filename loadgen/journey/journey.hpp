@@ -51,6 +51,7 @@ struct JourneyStep {
   std::vector<std::pair<std::string, std::string>> form;  // form fields, with {substitutions}
   std::string json;             // a JSON text whose strings may hold {substitutions}
   bool writes = false;          // the step writes the session's value ({value})
+  bool logout = false;          // the step ends the session (the client keeps its old cookie)
   std::optional<Locator> read;  // the step reads the value back from here
   Absent absent;
   Ack ack;
@@ -80,6 +81,7 @@ struct Journey {
   // The earliest step that captures a variable `text` uses, or steps.size().
   std::size_t recapture_from(const JourneyStep& s) const;
   bool reads_anything() const;
+  bool logs_out() const;
 };
 
 // The journey in the YAML text, or one line saying what is wrong ("FILE:LINE: ...").

@@ -133,8 +133,8 @@ std::size_t Reader::var(const std::string& name) {
 
 void Reader::step(const YAML::Node& n) {
   keys(n, "a step",
-       {"get", "post", "put", "patch", "delete", "headers", "form", "json", "write", "read",
-        "absent", "ack", "capture", "recapture_on", "once", "repeat", "follow"});
+       {"get", "post", "put", "patch", "delete", "headers", "form", "json", "write", "logout",
+        "read", "absent", "ack", "capture", "recapture_on", "once", "repeat", "follow"});
   JourneyStep s;
   s.line = n.Mark().line + 1;
   s.recapture_on = {400, 403, 419, 422};
@@ -160,6 +160,8 @@ void Reader::step(const YAML::Node& n) {
     s.json = yaml_to_json(n["json"]);
   }
   if (n["write"]) s.writes = n["write"].as<bool>();
+  if (n["logout"]) s.logout = n["logout"].as<bool>();
+  if (s.logout && (s.writes || n["read"])) refuse(n, "a logout step neither writes nor reads");
   if (n["read"]) {
     keys(n["read"], "read", {"css", "json", "regex", "cookie", "page", "attr"});
     s.read = locator(n["read"], "read");
@@ -170,7 +172,7 @@ void Reader::step(const YAML::Node& n) {
     s.absent = absent(n["absent"]);
   }
   if (auto a = n["ack"]) {
-    if (!s.writes) refuse(a, "ack goes with write: true");
+    if (!s.writes && !s.logout) refuse(a, "ack goes with write: true or logout: true");
     keys(a, "ack", {"status", "shows"});
     if (a["status"]) s.ack.statuses = statuses(a["status"], "ack status");
     if (a["shows"]) {

@@ -96,6 +96,7 @@ struct Client {
   std::vector<std::int64_t> var_at;
   std::optional<std::string> jshown;
   bool jambiguous = false, jlost = false;
+  bool jlogged_out = false;  // a logout step was acknowledged: the `once` steps run again next
 };
 
 // The parts of an answer the scenarios look at.

@@ -57,6 +57,8 @@ std::optional<HistoryEvent> ScenarioLogic::history_start(std::uint32_t id, Clien
         e.text.assign(make_name(run_tag_, id, c.writes.attempted));
       } else if (s.read) {
         e.f = OpF::read;
+      } else if (s.logout) {
+        e.f = OpF::logout;
       } else if (s.once && s.method != "GET") {
         e.f = OpF::login;
       } else {

@@ -141,7 +141,11 @@ void ScenarioLogic::journey_next(Client& c) const {
   c.step = Step::journey;
   if (++c.jrepeat < journey_step(c).repeat) return;
   c.jrepeat = 0;
-  if (++c.jstep >= j.steps.size()) c.jstep = static_cast<std::uint16_t>(j.loop_start);
+  if (++c.jstep >= j.steps.size()) {
+    // Round again: from the first step that is not `once`, or from the logins after a logout.
+    c.jstep = c.jlogged_out ? 0 : static_cast<std::uint16_t>(j.loop_start);
+    c.jlogged_out = false;
+  }
 }
 
 // What a read step's answer showed: a value of this run (as the checker's names), nothing, or
@@ -218,7 +222,8 @@ bool ScenarioLogic::journey_write(std::uint32_t id, Client& c, const Answer& a, 
   }
   if (status_ok && shown) {
     o.error = false;
-    c.writes.acked = c.writes.attempted;
+    if (s.writes) c.writes.acked = c.writes.attempted;
+    if (s.logout) c.jlogged_out = true;
     return false;
   }
   o.error = true;
@@ -253,7 +258,7 @@ void ScenarioLogic::finish_journey(std::uint32_t id, Client& c, const Answer& a,
   bool again = false;
   c.jlost = false;
   if (s.read) journey_read(id, c, a, o, landing);
-  if (s.writes) again = journey_write(id, c, a, o);
+  if (s.writes || s.logout) again = journey_write(id, c, a, o);
   if (!s.writes && o.error && contains(s.recapture_on, c.jstatus)) again = true;
   if (o.error && contains(s.recapture_on, c.jstatus) && !s.read) o.error_kind = ErrorKind::csrf;
   auto from = j.recapture_from(s);
@@ -280,7 +285,9 @@ Outcome ScenarioLogic::apply_journey(std::uint32_t id, Client& c, Step step,
            : s.read             ? Kind::read
            : s.once             ? Kind::login
                                 : Kind::home;
-  if (a.status != 0)
+  // A logout's answer may clear the cookie: the client keeps the old one, as a thief of the id
+  // would, so a read after it asks whether the session is dead on the server.
+  if (a.status != 0 && !s.logout)
     for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
   if (step == Step::journey) c.jstatus = a.status;
   // A write ends at its own answer (its redirect's page is no part of it), unless its

@@ -247,3 +247,48 @@ steps:
   EXPECT_GT(r.total_of("errors"), 0) << "cid's logins are refused: " << r.out;
   fs::remove(users);
 }
+
+// A logout step: a read by the old token after an acknowledged logout must find the session
+// gone; an app whose logout ends nothing on the server shows it again (resurrected).
+TEST(Journeys, ALogoutMustEndTheSessionOnTheServer) {
+  JourneyFile j(R"(
+steps:
+  - post: /api/login
+    json: {user: "user{client}", password: secret}
+    capture: {token: {json: /token}}
+    once: true
+  - put: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    json: {name: "{value}"}
+    write: true
+    ack: {status: 200}
+  - get: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    read: {json: /name}
+    absent: {status: 401}
+  - delete: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    logout: true
+    ack: {status: 200}
+  - get: /api/me
+    headers: {Authorization: "Bearer {token}"}
+    read: {json: /name}
+    absent: {status: 401}
+)");
+  {
+    auto good = app_pair(Flavor::json_api, true);
+    auto r = run(good, j);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("PASS  resurrected"), std::string::npos) << r.out;
+    EXPECT_GT(r.total_of("hits"), 50) << r.out;
+  }
+  {
+    AppOptions keeps;
+    keeps.logout_keeps_session = true;
+    auto broken = app_pair(Flavor::json_api, true, keeps);
+    auto r = run(broken, j);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.out.find("FAIL  resurrected"), std::string::npos) << r.out;
+    EXPECT_GT(r.total_of("resurrected"), 0) << r.out;
+  }
+}

@@ -34,8 +34,9 @@ enum class Flavor {
 struct AppOptions {
   bool early_hints = false;                       // 103 Early Hints before every answer
   std::string instance_header = "X-Instance-Id";  // the header naming the instance
-  int idle_close_ms = 0;          // close keep-alive connections idle this long (0: never)
-  std::string tls_cert, tls_key;  // both set: HTTPS
+  int idle_close_ms = 0;              // close keep-alive connections idle this long (0: never)
+  std::string tls_cert, tls_key;      // both set: HTTPS
+  bool logout_keeps_session = false;  // json_api: DELETE /api/me answers 200 and ends nothing
 };
 
 struct SessionTable {

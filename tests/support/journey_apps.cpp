@@ -124,6 +124,10 @@ FrameworkApp::Reply FrameworkApp::handle_journey_app(const Request& r) {
         return Reply{200, "{\"token\":\"" + token + "\"}", "application/json"};
       }
       if (!session) return Reply{401, "{\"error\":\"log in\"}", "application/json"};
+      if (r.method == "DELETE" && r.path == "/api/me") {
+        if (!options_.logout_keeps_session) table_->sessions.erase(sid);  // the token finds none
+        return Reply{200, "{\"ok\":true}", "application/json"};
+      }
       if (r.method == "PUT" && r.path == "/api/me") {
         (*session)["name"] = json_name(r.body);
         return Reply{200, "{\"ok\":true}", "application/json"};
