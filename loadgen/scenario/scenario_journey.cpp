@@ -25,18 +25,6 @@ std::int64_t now_ns() {
 bool contains(const std::vector<int>& v, int x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
-void percent_encode(std::string& out, std::string_view v) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (unsigned char ch : v) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-}
 }  // namespace
 
 const JourneyStep& ScenarioLogic::journey_step(const Client& c) const {
@@ -76,7 +64,7 @@ std::string ScenarioLogic::fill(std::string_view text, std::uint32_t id, const C
       continue;
     }
     if (how == Fill::path)
-      percent_encode(out, *v);
+      append_form_encoded(out, *v);  // a value goes into a path as a form field would
     else if (how == Fill::json)
       append_json_string(out, *v);
     else

@@ -61,7 +61,8 @@ steps:
 TEST(Journey, RefusesWhatCannotRunNamingTheLine) {
   EXPECT_EQ(refusal("steps:\n  - get: /\n    reed: {css: '#name'}\n"),
             "j.yaml:3: 'reed' is not a key of a step (get, post, put, patch, delete, headers, "
-            "form, json, write, read, absent, ack, capture, recapture_on, once, repeat, follow)");
+            "form, json, write, logout, read, absent, ack, capture, recapture_on, once, repeat, "
+            "follow)");
   EXPECT_EQ(refusal("steps:\n  - get: /\n    form: {a: '{csrf}'}\n"),
             "j.yaml:2: {csrf} is not captured by this step or one before it");
   EXPECT_EQ(refusal("steps:\n  - get: /\n    read: {css: '#n'}\n"),
