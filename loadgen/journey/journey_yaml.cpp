@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 #include <set>
 
 #include "common/printable.hpp"
@@ -72,7 +71,6 @@ class Reader {
   Absent absent(const YAML::Node& n);
   void step(const YAML::Node& n);
   void value(const YAML::Node& n);
-  void read_users(const YAML::Node& n);
   std::size_t var(const std::string& name);
   void check_references(const JourneyStep& s, const YAML::Node& n,
                         const std::set<std::string>& captured) const;
@@ -226,17 +224,6 @@ void Reader::check_references(const JourneyStep& s, const YAML::Node& n,
   for (const auto& [k, v] : s.form) look(v);
 }
 
-// users: FILE, relative to the journey's folder.
-void Reader::read_users(const YAML::Node& n) {
-  std::filesystem::path path(text(n, "users"));
-  if (path.is_relative()) path = std::filesystem::path(j_.source).parent_path() / path;
-  auto table = read_users_file(path.string());
-  if (auto* why = std::get_if<std::string>(&table)) refuse(n, "users: " + *why);
-  auto& t = std::get<UsersFile>(table);
-  j_.user_columns = std::move(t.columns);
-  j_.users = std::move(t.rows);
-}
-
 void Reader::value(const YAML::Node& n) {
   if (n.IsScalar()) {
     j_.value.pattern = n.as<std::string>();
@@ -259,7 +246,12 @@ void Reader::value(const YAML::Node& n) {
 
 void Reader::journey(const YAML::Node& root) {
   keys(root, "a journey", {"value", "capture_lifetime", "users", "steps"});
-  if (auto u = root["users"]) read_users(u);
+  if (auto u = root["users"]) {
+    auto table = read_users_file(text(u, "users"), j_.source);
+    if (auto* why = std::get_if<std::string>(&table)) refuse(u, "users: " + *why);
+    j_.user_columns = std::move(std::get<UsersFile>(table).columns);
+    j_.users = std::move(std::get<UsersFile>(table).rows);
+  }
   if (root["value"]) value(root["value"]);
   if (auto l = root["capture_lifetime"])
     j_.capture_lifetime = std::chrono::seconds(number(l, "capture_lifetime (seconds)", 1, 86400));

@@ -1,5 +1,6 @@
 #include "loadgen/journey/users_file.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string_view>
@@ -37,7 +38,11 @@ std::optional<std::vector<std::string>> csv_cells(std::string_view line) {
 
 }  // namespace
 
-std::variant<UsersFile, std::string> read_users_file(const std::string& path) {
+std::variant<UsersFile, std::string> read_users_file(const std::string& file,
+                                                     const std::string& beside) {
+  std::filesystem::path p(file);
+  if (p.is_relative()) p = std::filesystem::path(beside).parent_path() / p;
+  const std::string path = p.string();
   std::ifstream in(path);
   if (!in) return path + " cannot be read";
   UsersFile t;

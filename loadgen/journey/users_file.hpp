@@ -13,7 +13,9 @@ struct UsersFile {
   std::vector<std::vector<std::string>> rows;
 };
 
-// The file's users, or why not ("FILE:ROW: 3 cells, the header has 2").
-std::variant<UsersFile, std::string> read_users_file(const std::string& path);
+// The file's users, or why not ("FILE:ROW: 3 cells, the header has 2"); a relative path is
+// taken beside the file `beside` (the journey).
+std::variant<UsersFile, std::string> read_users_file(const std::string& file,
+                                                     const std::string& beside);
 
 }  // namespace sessdemo::loadgen
