@@ -36,6 +36,7 @@ struct Absent {
 struct Ack {
   std::vector<int> statuses;     // the first answer's status; empty: any 2xx or 3xx
   std::optional<Locator> shows;  // the page it leads to shows the value written there
+  std::string redirect;          // the first answer redirects to this path (its query aside)
 };
 
 struct Capture {

@@ -171,7 +171,8 @@ void Reader::step(const YAML::Node& n) {
   }
   if (auto a = n["ack"]) {
     if (!s.writes && !s.logout) refuse(a, "ack goes with write: true or logout: true");
-    keys(a, "ack", {"status", "shows"});
+    keys(a, "ack", {"status", "shows", "redirect"});
+    if (a["redirect"]) s.ack.redirect = text(a["redirect"], "ack redirect");
     if (a["status"]) s.ack.statuses = statuses(a["status"], "ack status");
     if (a["shows"]) {
       keys(a["shows"], "shows", {"css", "json", "regex", "cookie", "page", "attr"});

@@ -92,6 +92,7 @@ struct Client {
   // whether that read found the session gone.
   std::uint16_t jstep = 0, jrepeat = 0;
   int jstatus = 0;
+  std::string jlocation;  // the path the step's own answer redirected to, if it did
   std::vector<std::string> vars;
   std::vector<std::int64_t> var_at;
   std::optional<std::string> jshown;

@@ -1,12 +1,11 @@
 // A journey's steps (`load --journey`, journey.hpp): each client's requests built from its step,
 // its {references} filled, and what each answer means: values captured, the session's value
 // read where the step says (or found absent), a write acknowledged as the step says or refused.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <chrono>
 
 #include "common/json_text.hpp"
+#include "loadgen/http/url_reference.hpp"
 #include "loadgen/scenario/locator.hpp"
 #include "loadgen/scenario/page_text.hpp"
 #include "loadgen/scenario/scenario.hpp"
@@ -202,6 +201,7 @@ bool ScenarioLogic::journey_write(std::uint32_t id, Client& c, const Answer& a, 
   if (a.status == 0 || a.status >= 500) return false;  // o.error already: outcome unknown
   bool status_ok = s.ack.statuses.empty() ? c.jstatus >= 200 && c.jstatus < 400
                                           : contains(s.ack.statuses, c.jstatus);
+  if (!s.ack.redirect.empty()) status_ok = status_ok && c.jlocation == path_only(s.ack.redirect);
   bool shown = true;
   if (status_ok && s.ack.shows) {
     auto v = locate(*s.ack.shows, a.body, c.jar);
@@ -277,7 +277,12 @@ Outcome ScenarioLogic::apply_journey(std::uint32_t id, Client& c, Step step,
   // would, so a read after it asks whether the session is dead on the server.
   if (a.status != 0 && !s.logout)
     for (auto sc : a.set_cookies) c.jar.apply_set_cookie(sc);
-  if (step == Step::journey) c.jstatus = a.status;
+  if (step == Step::journey) {
+    c.jstatus = a.status;
+    // Where it redirected (for an acknowledgement by redirect), resolved as a browser would.
+    auto to = resolve_reference(c.request_path, a.location, own_origin(a), nullptr);
+    c.jlocation.assign(to ? path_only(*to) : std::string_view{});
+  }
   // A write ends at its own answer (its redirect's page is no part of it), unless its
   // acknowledgement reads the page the redirect leads to.
   bool follow = s.follow && (!s.writes || s.ack.shows);

@@ -292,3 +292,32 @@ steps:
     EXPECT_GT(r.total_of("resurrected"), 0) << r.out;
   }
 }
+
+// Every journey of examples/journeys/ against an app of its shape: PASS on a shared store, FAIL
+// on a store per instance (random balancing, so no parity of steps and instances decides it).
+TEST(Journeys, TheExamplesRunAgainstAppsOfTheirShape) {
+  const std::pair<const char*, Flavor> examples[] = {{"rails", Flavor::rails},
+                                                     {"laravel", Flavor::login_first},
+                                                     {"flask", Flavor::expiring},
+                                                     {"json-api", Flavor::json_api}};
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(SESSDEMO_SOURCE_DIR) / "examples/journeys"))
+    files += e.path().extension() == ".yaml";
+  EXPECT_EQ(files, std::size(examples)) << "an example journey with no app of its shape";
+  for (const auto& [name, flavor] : examples) {
+    SCOPED_TRACE(name);
+    std::string file = std::string(SESSDEMO_SOURCE_DIR) + "/examples/journeys/" + name + ".yaml";
+    std::vector<std::string> args{"--journey",  file,  "--clients",  "8",  "--threads", "1",
+                                  "--requests", "600", "--duration", "5s", "--balance", "random"};
+    auto good = app_pair(flavor, true);
+    args.insert(args.begin(), {"--instances", good.addresses()});
+    auto r = run_load(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_GT(r.total_of("hits"), 50) << r.out;
+    auto broken = app_pair(flavor, false);
+    args[1] = broken.addresses();
+    auto b = run_load(args);
+    EXPECT_EQ(b.exit_code, 1) << b.out;
+    EXPECT_EQ(b.total_of("foreign"), 0) << b.out;
+  }
+}
