@@ -15,11 +15,6 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<std::string> address_list(const std::vector<Instance>& v) {
-  std::vector<std::string> out;
-  for (const auto& i : v) out.push_back(i.address());
-  return out;
-}
 bool says(const LoadRun& r, const std::string& text) {
   return r.out.find(text) != std::string::npos;
 }

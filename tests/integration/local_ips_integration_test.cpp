@@ -10,12 +10,6 @@
 using namespace sessdemo::test;
 
 namespace {
-std::vector<std::string> address_list(const std::vector<Instance>& v) {
-  std::vector<std::string> out;
-  for (const auto& i : v) out.push_back(i.address());
-  return out;
-}
-
 LoadRun load(const Nginx& lb, std::vector<std::string> extra) {
   std::vector<std::string> args{"--instances", lb.address(), "--clients", "30",         "--threads",
                                 "1",           "--duration", "2s",        "--requests", "3000"};

@@ -7,14 +7,6 @@
 
 using namespace sessdemo::test;
 
-namespace {
-std::vector<std::string> address_list(const std::vector<Instance>& v) {
-  std::vector<std::string> out;
-  for (const auto& i : v) out.push_back(i.address());
-  return out;
-}
-}  // namespace
-
 TEST(NginxIntegration, RoundRobinWithMemcachedHasNoMissesAndUsesAllInstances) {
   Memcached mc;
   auto inst = three_instances({"--memcached", mc.address()});

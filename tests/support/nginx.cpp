@@ -11,6 +11,12 @@ namespace sessdemo::test {
 
 namespace fs = std::filesystem;
 
+std::vector<std::string> address_list(const std::vector<Instance>& instances) {
+  std::vector<std::string> out;
+  for (const auto& i : instances) out.push_back(i.address());
+  return out;
+}
+
 Nginx::Nginx(const std::string& example, const std::vector<std::string>& upstreams) {
   std::ifstream in(std::string(SESSDEMO_SOURCE_DIR) + "/examples/nginx/" + example + ".conf");
   std::stringstream ss;

@@ -10,6 +10,9 @@
 
 namespace sessdemo::test {
 
+// The instances' HOST:PORT, as the upstream servers of an nginx config.
+std::vector<std::string> address_list(const std::vector<Instance>& instances);
+
 struct Nginx {
   Nginx(const std::string& example, const std::vector<std::string>& upstreams);
   ~Nginx();
